@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Demo;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Logging;
+using BudgetEval.Web.Infrastructure.Security;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
+
+namespace BudgetEval.Web.Infrastructure.Hosting;
+
+/// <summary>Service registration and the request pipeline, kept out of Program.cs so both stay readable.</summary>
+internal static class AppComposition
+{
+    public static void AddBudgetEval(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        if (builder.Environment.IsProduction())
+        {
+            // One JSON object per line, with the request scope (user, request id) attached.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            });
+        }
+
+        services.Configure<NodeOptions>(config.GetSection(NodeOptions.Section));
+        services.Configure<AppOptions>(config.GetSection(AppOptions.Section));
+        services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
+        services.Configure<EmailOptions>(config.GetSection(EmailOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
+
+        var connectionString = config.GetConnectionString("Default")
+            ?? throw new InvalidOperationException("ConnectionStrings:Default is not set (see appsettings.sample.json).");
+        services.AddHttpContextAccessor();
+        services.AddScoped<DataScopeAccessor>();
+        services.AddDbContext<AppDbContext>(o => o
+            .UseNpgsql(connectionString, npgsql =>
+            {
+                npgsql.MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema);
+                npgsql.EnableRetryOnFailure(3);
+            })
+            // Users are filtered through their organisation on purpose (Identity must find them at login,
+            // before any scope exists), so EF's "required end is filtered" warning is expected here.
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddScoped<DemoSeeder>();
+
+        AddIdentity(services);
+
+        // Keys in PostgreSQL: cookies and tokens survive restarts and are valid on every node.
+        services.AddDataProtection().SetApplicationName("BudgetEval");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DataProtectionKeyStore(sp.GetRequiredService<IServiceScopeFactory>())));
+
+        // Razor must write Chinese as characters, not &#x...; entities.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.AddRazorPages(o =>
+        {
+            // Feature folders: pages sit with their feature at the project root, not under /Pages.
+            o.RootDirectory = "/";
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Auth/Login");
+            o.Conventions.AllowAnonymousToPage("/Shared/Error");
+            o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+        });
+        services.AddOpenApi();
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "be.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+    }
+
+    public const string AdminPolicy = "admin";
+
+    private static void AddIdentity(IServiceCollection services)
+    {
+        services.AddIdentity<AppUser, AppRole>(o =>
+            {
+                o.Password.RequiredLength = ThreeClassPasswordValidator.MinimumLength;
+                o.Password.RequireDigit = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequiredUniqueChars = 1;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.User.RequireUniqueEmail = false;
+                o.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._@";
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddErrorDescriber<ChineseIdentityErrorDescriber>()
+            .AddPasswordValidator<ThreeClassPasswordValidator>()
+            .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthentication()
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(1));
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "be.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(30); // idle timeout: sliding, so activity keeps it alive
+            o.SlidingExpiration = true;
+            o.LoginPath = "/login";
+            o.LogoutPath = "/logout";
+            o.AccessDeniedPath = "/forbidden";
+            o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiAuth.Policy, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme).RequireAuthenticatedUser())
+            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
+    }
+
+    // The API never redirects to the login page; it answers with a status code.
+    private static Task ApiAwareRedirect(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api"))
+        {
+            ctx.Response.StatusCode = status;
+        }
+        else
+        {
+            ctx.Response.Redirect(ctx.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public static void UseBudgetEval(this WebApplication app)
+    {
+        var node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        var zhCn = new CultureInfo("zh-CN");
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture(zhCn),
+            SupportedCultures = [zhCn],
+            SupportedUICultures = [zhCn],
+        });
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+        }
+
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseStaticFiles();
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<RequestLogScopeMiddleware>();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        if (!node.Web)
+        {
+            return; // a jobs-only node answers health checks and nothing else
+        }
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapRazorPages();
+        app.MapAuthEndpoints();
+        app.MapOrganisationEndpoints();
+    }
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var migrator = app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single();
+        await migrator.MigrateAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,41 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Organisations;
+
+[Authorize(Roles = Roles.Bureau)]
+internal sealed class IndexModel(AppDbContext db) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public OrganisationKind? Kind { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    public IReadOnlyList<OrganisationRow> Rows { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var query = db.Organisations.AsNoTracking();
+        if (Kind is { } kind)
+        {
+            query = query.Where(o => o.Kind == kind);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            var q = Q.Trim();
+            query = query.Where(o => o.Name.Contains(q) || (o.ShortName != null && o.ShortName.Contains(q)));
+        }
+
+        Rows = await query.OrderBy(o => o.Kind).ThenBy(o => o.Name)
+            .Select(o => new OrganisationRow(o.Id, o.Name, o.ShortName, o.Kind, o.Parent != null ? o.Parent.Name : null, o.IsActive, db.Users.Count(u => u.OrganisationId == o.Id)))
+            .ToListAsync(ct);
+    }
+}
+
+internal sealed record OrganisationRow(Guid Id, string Name, string? ShortName, OrganisationKind Kind, string? ParentName, bool IsActive, int Users);

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace BudgetEval.Web.Shared;
+
+/// <summary>The one error page: unhandled exceptions (/error) and empty status codes (/error/404, /error/403).</summary>
+[IgnoreAntiforgeryToken]
+internal sealed class ErrorModel : PageModel
+{
+    public string Title { get; private set; } = "出错了";
+
+    public string Message { get; private set; } = "系统处理请求时出错，请稍后重试。如问题持续，请联系系统管理员。";
+
+    public string? RequestId { get; private set; }
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        RequestId = HttpContext.TraceIdentifier;
+        (Title, Message) = code switch
+        {
+            404 => ("页面不存在", "您访问的页面或记录不存在，或您无权查看。"),
+            403 => ("无权访问", "您的账户没有执行此操作的权限。"),
+            400 => ("请求无效", "提交的请求无效，请返回后重试。"),
+            null => (Title, Message),
+            _ => (Title, Message),
+        };
+        Response.StatusCode = code ?? StatusCodes.Status500InternalServerError;
+    }
+}
