@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BudgetEval.Tests.Infrastructure;
+
+/// <summary>The real application against a real database; settings can be overridden per test.</summary>
+internal sealed class AppFactory(string connectionString, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset DefaultNow = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero); // 2026-03-02 09:00 in Beijing
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", connectionString);
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Node:Jobs", "false");
+        builder.UseSetting("Email:Mode", "Pickup");
+        builder.UseSetting("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), "budgeteval-test-mail"));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (clock is not null)
+        {
+            builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton(clock)));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BudgetEval.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BudgetEval.Tests.Infrastructure;
+
+/// <summary>One running application with its own seeded database, shared by the tests of a class.</summary>
+public sealed partial class AppFixture : IAsyncLifetime
+{
+    public const string DemoPassword = "Demo@2026!";
+
+    private TestDatabase? _database;
+    private AppFactory? _factory;
+
+    internal TestClock Clock { get; } = new(AppFactory.DefaultNow);
+
+    internal TestDatabase Database => _database ?? throw new InvalidOperationException("fixture not started");
+
+    internal AppFactory Factory => _factory ?? throw new InvalidOperationException("fixture not started");
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _factory = new AppFactory(_database.ConnectionString, clock: Clock);
+        _ = _factory.Server; // starts the host: migrations and demo seed run here
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+
+    public HttpClient Anonymous() =>
+        Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Signs in through the Chinese login form, exactly as a browser would (antiforgery included).</summary>
+    public async Task<HttpClient> SignInAsync(string userName, string password = DemoPassword)
+    {
+        var client = Anonymous();
+        var response = await PostLoginFormAsync(client, userName, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"login as {userName} failed: {(int)response.StatusCode}");
+        }
+
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginFormAsync(HttpClient client, string userName, string password)
+    {
+        var page = await client.GetStringAsync("/login");
+        return await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["UserName"] = userName,
+            ["Password"] = password,
+            ["__RequestVerificationToken"] = AntiforgeryToken(page),
+        }));
+    }
+
+    public static string AntiforgeryToken(string html) =>
+        AntiforgeryPattern().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery token in page");
+
+    public async Task<string> TokenAsync(string userName, string password = DemoPassword)
+    {
+        using var client = Anonymous();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { userName, password });
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    public async Task<HttpClient> ApiAsync(string userName)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userName));
+        return client;
+    }
+
+    /// <summary>Runs code against the database with no data scope (as the system).</summary>
+    internal async Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> work)
+    {
+        using var scope = Factory.Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryPattern();
+}
