@@ -76,6 +76,11 @@ public sealed partial class AppFixture : IAsyncLifetime
     public async Task<string> TokenAsync(string userName, string password = DemoPassword)
     {
         using var client = Anonymous();
+        return await TokenAsync(client, userName, password);
+    }
+
+    public static async Task<string> TokenAsync(HttpClient client, string userName, string password = DemoPassword)
+    {
         var response = await client.PostAsJsonAsync("/api/auth/login", new { userName, password });
         response.EnsureSuccessStatusCode();
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

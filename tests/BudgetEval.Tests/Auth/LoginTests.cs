@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BudgetEval.Tests.Auth;
+
+public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_the_demo_finance_officer_When_signing_in_on_the_login_page_Then_the_home_page_greets_her()
+    {
+        using var client = await app.SignInAsync("finance");
+        var html = await client.GetStringAsync("/");
+        Assert.Contains("李敏，您好", html, StringComparison.Ordinal);
+        Assert.Contains("绩效管理员", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_a_wrong_password_When_signing_in_Then_the_page_says_so_in_Chinese_and_no_cookie_is_issued()
+    {
+        using var client = app.Anonymous();
+        var response = await AppFixture.PostLoginFormAsync(client, "unithead", "Wrong@2026!x");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("用户名或密码不正确", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_five_wrong_passwords_When_the_right_one_follows_Then_the_account_is_locked_for_15_minutes()
+    {
+        await CreateUserAsync("lockme");
+        using var client = app.Anonymous();
+        for (var i = 0; i < 5; i++)
+        {
+            await AppFixture.PostLoginFormAsync(client, "lockme", "Wrong@2026!x");
+        }
+
+        var response = await AppFixture.PostLoginFormAsync(client, "lockme", AppFixture.DemoPassword);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("账户已锁定 15 分钟", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var lockoutEnd = await app.DbAsync(db => db.Users.Where(u => u.UserName == "lockme").Select(u => u.LockoutEnd).SingleAsync());
+        Assert.NotNull(lockoutEnd);
+        Assert.InRange(lockoutEnd.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15.5));
+
+        // The API refuses the locked account too.
+        var api = await client.PostAsJsonAsync("/api/auth/login", new { userName = "lockme", password = AppFixture.DemoPassword });
+        Assert.Equal((HttpStatusCode)423, api.StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_four_wrong_passwords_When_the_right_one_follows_Then_sign_in_still_works()
+    {
+        await CreateUserAsync("fourwrong");
+        using var client = app.Anonymous();
+        for (var i = 0; i < 4; i++)
+        {
+            await AppFixture.PostLoginFormAsync(client, "fourwrong", "Wrong@2026!x");
+        }
+
+        var response = await AppFixture.PostLoginFormAsync(client, "fourwrong", AppFixture.DemoPassword);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_valid_credentials_When_posting_to_the_api_login_Then_a_bearer_token_works_on_the_api()
+    {
+        using var client = app.Anonymous();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { userName = "unit", password = AppFixture.DemoPassword });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var token = json.RootElement.GetProperty("accessToken").GetString();
+        Assert.False(string.IsNullOrEmpty(token));
+        Assert.Equal("Bearer", json.RootElement.GetProperty("tokenType").GetString());
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var me = JsonDocument.Parse(await client.GetStringAsync("/api/me"));
+        Assert.Equal("张晓燕", me.RootElement.GetProperty("displayName").GetString());
+        Assert.Equal("长沙市望城区社会治理服务中心", me.RootElement.GetProperty("organisationName").GetString());
+        Assert.Equal("UnitFiller", me.RootElement.GetProperty("roles")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Given_a_wrong_password_When_posting_to_the_api_login_Then_401_with_a_Chinese_problem()
+    {
+        using var client = app.Anonymous();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { userName = "financelead", password = "nope" });
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("用户名或密码不正确", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_an_empty_login_body_When_posting_to_the_api_Then_400_names_the_missing_fields()
+    {
+        using var client = app.Anonymous();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { userName = "", password = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("请填写用户名", body, StringComparison.Ordinal);
+        Assert.Contains("请填写密码", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_no_token_When_calling_the_api_Then_401_and_no_redirect()
+    {
+        using var client = app.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_only_a_browser_cookie_When_calling_the_api_Then_401_because_the_api_takes_bearer_tokens_only()
+    {
+        using var client = await app.SignInAsync("finance");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/organisations")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_a_signed_in_user_When_idle_for_more_than_30_minutes_Then_the_session_has_ended()
+    {
+        using var client = await app.SignInAsync("unit");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+        try
+        {
+            var response = await client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
+        finally
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(-31));
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_signed_in_user_When_signing_out_Then_the_cookie_no_longer_opens_pages()
+    {
+        using var client = await app.SignInAsync("unithead");
+        var home = await client.GetStringAsync("/");
+        var response = await client.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(home) }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
+    }
+
+    private async Task CreateUserAsync(string userName)
+    {
+        using var scope = app.Factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var db = scope.ServiceProvider.GetRequiredService<BudgetEval.Web.Infrastructure.Data.AppDbContext>();
+        var org = await db.Organisations.FirstAsync(o => o.Kind == OrganisationKind.BudgetUnit);
+        var user = new AppUser { UserName = userName, DisplayName = "测试用户", OrganisationId = org.Id };
+        var result = await users.CreateAsync(user, AppFixture.DemoPassword);
+        Assert.True(result.Succeeded, string.Join(";", result.Errors.Select(e => e.Description)));
+        await users.AddToRoleAsync(user, Roles.UnitFiller);
+    }
+}

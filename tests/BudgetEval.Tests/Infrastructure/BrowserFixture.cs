@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace BudgetEval.Tests.Infrastructure;
+
+/// <summary>
+/// The application on a real Kestrel port with a seeded database, driven by Debian's headless Chromium
+/// through Playwright (which never downloads a browser when given the executable path).
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private AppFactory? _factory;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public string BaseUrl { get; private set; } = string.Empty;
+
+    internal IBrowser Browser => _browser ?? throw new InvalidOperationException("fixture not started");
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("BUDGETEVAL_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+
+    /// <summary>Screenshots go where tests/run.sh collects test output (TestResults/screenshots).</summary>
+    public static string ScreenshotDirectory =>
+        Environment.GetEnvironmentVariable("BUDGETEVAL_SCREENSHOTS") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _factory = new AppFactory(_database.ConnectionString);
+        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        _factory.StartServer();
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+            ?? throw new InvalidOperationException("Kestrel did not report its address");
+        BaseUrl = addresses.Addresses.First().TrimEnd('/');
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        return await context.NewPageAsync();
+    }
+
+    public async Task<IPage> SignInAsync(string userName, string password = AppFixture.DemoPassword)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(BaseUrl + "/login");
+        await page.GetByLabel("用户名").FillAsync(userName);
+        await page.GetByLabel("密码").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        return page;
+    }
+
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        var path = Path.Combine(ScreenshotDirectory, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
