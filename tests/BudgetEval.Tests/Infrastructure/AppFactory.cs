@@ -16,6 +16,7 @@ internal sealed class AppFactory(string connectionString, IDictionary<string, st
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Default", connectionString);
         builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Node:Jobs", "false");
         builder.UseSetting("Email:Mode", "Pickup");
         builder.UseSetting("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), "budgeteval-test-mail"));

@@ -1,6 +1,8 @@
 using BudgetEval.Web.Demo;
 using BudgetEval.Web.Infrastructure.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -33,6 +35,12 @@ internal sealed class DatabaseMigrator(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private static async Task<bool> HistoryTableMissingAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT to_regclass('{AppDbContext.Schema}.__ef_migrations_history') IS NULL", connection);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         if (demo.Value.Seed && environment.IsProduction())
@@ -57,6 +65,15 @@ internal sealed class DatabaseMigrator(
 
         try
         {
+            // On an empty database EF would log a failed query for the missing history table; ask first.
+            var fresh = await HistoryTableMissingAsync(lockConnection, cancellationToken);
+            if (fresh)
+            {
+                await using var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {AppDbContext.Schema}", lockConnection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            }
+
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {

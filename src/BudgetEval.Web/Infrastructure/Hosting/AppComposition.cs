@@ -62,6 +62,7 @@ internal static class AppComposition
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
         services.AddHostedService<DatabaseMigrator>();
         services.AddScoped<DemoSeeder>();
+        services.AddHostedService<DemoBanner>();
 
         AddIdentity(services);
 
