@@ -1,0 +1,68 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BudgetEval.Web.Admin.Users;
+
+internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, TimeProvider clock) : UserFormPage(db, accounts)
+{
+    public override bool IsNew => true;
+
+    public async Task OnGetAsync(Guid? org, CancellationToken ct)
+    {
+        Input = new UserInput { OrganisationId = org };
+        await LoadOptionsAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var org = await ValidateAsync(null, ct);
+        if (string.IsNullOrEmpty(Input.Password))
+        {
+            Errors.Add(AdminForms.Field("初始密码", "必填。"));
+        }
+
+        if (Errors.Count > 0 || org is null)
+        {
+            await LoadOptionsAsync(ct);
+            return Page();
+        }
+
+        var now = clock.GetUtcNow();
+        var user = new AppUser
+        {
+            Id = Guid.CreateVersion7(now),
+            UserName = AdminForms.Clean(Input.UserName),
+            DisplayName = AdminForms.Clean(Input.DisplayName)!,
+            Email = AdminForms.Clean(Input.Email),
+            OrganisationId = org.Id,
+            IsLeadEvaluator = PostedLeadEvaluator,
+            CreatedAt = now,
+        };
+
+        // User and roles together or not at all.
+        var errors = await InTransactionAsync(async () =>
+        {
+            var created = await Accounts.CreateAsync(user, Input.Password!);
+            if (!created.Succeeded)
+            {
+                return AdminForms.Describe(created, "初始密码").ToList();
+            }
+
+            var roles = await Accounts.AddToRolesAsync(user, PostedRoles);
+            return roles.Succeeded ? [] : AdminForms.Describe(roles).ToList();
+        }, ct);
+
+        if (errors.Count > 0)
+        {
+            Errors.AddRange(errors);
+            Db.ChangeTracker.Clear();
+            await LoadOptionsAsync(ct);
+            return Page();
+        }
+
+        TempData["Flash"] = $"已新增用户“{user.DisplayName}”（{user.UserName}）。";
+        return Redirect($"/admin/users/{user.Id}");
+    }
+}
