@@ -30,7 +30,7 @@ internal static class AuthEndpoints
         }).RequireAuthorization(ApiAuth.Policy).WithTags("Auth");
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<AppUser> signIn)
+    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<AppUser> signIn, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.UserName))
@@ -55,9 +55,10 @@ internal static class AuthEndpoints
             return Results.Empty; // the bearer handler has written the token response
         }
 
+        var message = await LoginMessages.ForFailureAsync(result, request.UserName!.Trim(), request.Password!, signIn.UserManager, clock);
         return result.IsLockedOut
-            ? ApiProblems.Problem(StatusCodes.Status423Locked, "账户已锁定", LoginMessages.LockedOut)
-            : ApiProblems.Problem(StatusCodes.Status401Unauthorized, "登录失败", LoginMessages.Failed);
+            ? ApiProblems.Problem(StatusCodes.Status423Locked, "账户已锁定", message)
+            : ApiProblems.Problem(StatusCodes.Status401Unauthorized, "登录失败", message);
     }
 }
 
@@ -65,6 +66,24 @@ internal static class LoginMessages
 {
     public const string Failed = "用户名或密码不正确。";
     public const string LockedOut = "登录失败次数过多，账户已锁定 15 分钟，请稍后再试或联系系统管理员。";
+    public const string LockedByAdmin = "该账户已被系统管理员锁定，请联系系统管理员。";
+    public const string NotAllowed = "该账户所属单位已停用，无法登录。如有疑问请联系系统管理员。";
+
+    /// <summary>The one message a failed sign-in shows, on the login page and the API alike.</summary>
+    public static async Task<string> ForFailureAsync(SignInResult result, string userName, string password, UserManager<AppUser> users, TimeProvider clock)
+    {
+        if (result.IsLockedOut)
+        {
+            var user = await users.FindByNameAsync(userName);
+            return LockoutKinds.IsAdministrativeLock(user?.LockoutEnd, clock) ? LockedByAdmin : LockedOut;
+        }
+
+        // Identity refuses a deactivated unit before it checks the password; say why only to someone
+        // who knows the password, so the message does not reveal which accounts exist.
+        return result.IsNotAllowed && await users.FindByNameAsync(userName) is { } u && await users.CheckPasswordAsync(u, password)
+            ? NotAllowed
+            : Failed;
+    }
 }
 
 internal static class ApiAuth

@@ -43,7 +43,7 @@ internal sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppU
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
-        Error = result.IsLockedOut ? LoginMessages.LockedOut : LoginMessages.Failed;
+        Error = await LoginMessages.ForFailureAsync(result, UserName.Trim(), Password, users, clock);
         return Page();
     }
 }

@@ -72,7 +72,7 @@ public class UserAdminTests(AppFixture app) : IClassFixture<AppFixture>
         {
             var login = await AppFixture.PostLoginFormAsync(client, "lockme", AdminForms.StrongPassword);
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-            Assert.Contains("账户已锁定", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("该账户已被系统管理员锁定", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         Assert.Contains($"action=\"{page}?handler=Unlock\"", await admin.GetStringAsync(page), StringComparison.Ordinal);

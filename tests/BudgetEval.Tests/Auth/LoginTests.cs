@@ -150,15 +150,63 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
     }
 
-    private async Task CreateUserAsync(string userName)
+    [Fact]
+    public async Task Given_an_account_locked_by_the_administrator_When_signing_in_Then_the_message_says_so_not_15_minutes()
+    {
+        await CreateUserAsync("adminlocked");
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            await users.SetLockoutEndDateAsync((await users.FindByNameAsync("adminlocked"))!, DateTimeOffset.MaxValue);
+        }
+
+        using var client = app.Anonymous();
+        var response = await AppFixture.PostLoginFormAsync(client, "adminlocked", AppFixture.DemoPassword);
+        Assert.Contains("已被系统管理员锁定", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_a_deactivated_unit_When_its_user_signs_in_Then_it_is_refused_and_only_the_right_password_learns_why()
+    {
+        var org = await CreateUserAsync("inactiveunit", inOwnUnit: true);
+        await app.DbAsync(async db =>
+        {
+            var o = await db.Organisations.SingleAsync(x => x.Id == org);
+            o.IsActive = false;
+            return await db.SaveChangesAsync();
+        });
+
+        using var client = app.Anonymous();
+        var right = await AppFixture.PostLoginFormAsync(client, "inactiveunit", AppFixture.DemoPassword);
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Contains("所属单位已停用", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var wrong = await AppFixture.PostLoginFormAsync(client, "inactiveunit", "Wrong@2026!x");
+        var wrongHtml = await wrong.Content.ReadAsStringAsync();
+        Assert.Contains("用户名或密码不正确", wrongHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("停用", wrongHtml, StringComparison.Ordinal);
+
+        var api = await client.PostAsJsonAsync("/api/auth/login", new { userName = "inactiveunit", password = AppFixture.DemoPassword });
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
+
+    private async Task<Guid> CreateUserAsync(string userName, bool inOwnUnit = false)
     {
         using var scope = app.Factory.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var db = scope.ServiceProvider.GetRequiredService<BudgetEval.Web.Infrastructure.Data.AppDbContext>();
         var org = await db.Organisations.FirstAsync(o => o.Kind == OrganisationKind.BudgetUnit);
+        if (inOwnUnit)
+        {
+            org = new Organisation { Id = Guid.NewGuid(), Name = "测试单位" + userName, Kind = OrganisationKind.BudgetUnit };
+            db.Organisations.Add(org);
+            await db.SaveChangesAsync();
+        }
+
         var user = new AppUser { UserName = userName, DisplayName = "测试用户", OrganisationId = org.Id };
         var result = await users.CreateAsync(user, AppFixture.DemoPassword);
         Assert.True(result.Succeeded, string.Join(";", result.Errors.Select(e => e.Description)));
         await users.AddToRoleAsync(user, Roles.UnitFiller);
+        return org.Id;
     }
 }

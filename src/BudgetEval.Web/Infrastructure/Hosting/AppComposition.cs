@@ -115,6 +115,7 @@ internal static class AppComposition
             .AddErrorDescriber<ChineseIdentityErrorDescriber>()
             .AddPasswordValidator<ThreeClassPasswordValidator>()
             .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
+            .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders();
 
         services.AddAuthentication()
