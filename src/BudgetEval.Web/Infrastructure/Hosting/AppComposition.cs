@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Demo;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
 using BudgetEval.Web.Organisations;
@@ -60,7 +61,8 @@ internal static class AppComposition
             // Users are filtered through their organisation on purpose (Identity must find them at login,
             // before any scope exists), so EF's "required end is filtered" warning is expected here.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
-        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<DatabaseMigrator>(); // first: everything after it finds the schema ready
+        services.AddBudgetEvalJobs(config, connectionString);
         services.AddScoped<DemoSeeder>();
         services.AddHostedService<DemoBanner>();
 

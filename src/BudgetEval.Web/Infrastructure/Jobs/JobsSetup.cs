@@ -1,0 +1,50 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Hosting;
+using Quartz;
+
+namespace BudgetEval.Web.Infrastructure.Jobs;
+
+/// <summary>
+/// Background work runs on Quartz in cluster mode with its tables in PostgreSQL (schema budeteval,
+/// prefix qrtz_), so any number of jobs nodes share one schedule and each firing runs on exactly one
+/// of them. A node with Node:Jobs=false registers no scheduler at all.
+/// </summary>
+internal static class JobsSetup
+{
+    public const string SchedulerName = "BudgetEval";
+    public const string TablePrefix = AppDbContext.Schema + ".qrtz_";
+
+    public static void AddBudgetEvalJobs(this IServiceCollection services, IConfiguration config, string connectionString)
+    {
+        var node = config.GetSection(NodeOptions.Section).Get<NodeOptions>() ?? new NodeOptions();
+        if (!node.Jobs)
+        {
+            return;
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(config.GetSection(AppOptions.Section).Get<AppOptions>()?.TimeZone ?? "Asia/Shanghai");
+        services.AddQuartz(SchedulerName, q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                store.UsePostgres(connectionString);
+                store.ConfigureStore(o => o.TablePrefix = TablePrefix);
+
+                // Clustering also gives each node its own generated instance id.
+                store.UseClustering(c =>
+                {
+                    c.CheckinInterval = TimeSpan.FromSeconds(10);
+                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                });
+
+                // Creates missing qrtz_ tables; Quartz copes with several nodes doing it at once.
+                store.ProvisionSchema();
+            });
+
+            q.AddJob<HousekeepingJob>(j => j.WithIdentity(HousekeepingJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(HousekeepingJob.Key).WithIdentity("housekeeping-nightly")
+                .WithCronSchedule("0 30 3 * * ?", c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+}

@@ -1,0 +1,71 @@
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BudgetEval.Tests.Jobs;
+
+public sealed class SchedulerTests
+{
+    private static readonly Dictionary<string, string?> JobsOn = new() { ["Node:Jobs"] = "true" };
+
+    [Fact]
+    public async Task Given_two_jobs_nodes_on_one_database_When_they_start_Then_both_join_one_cluster_and_the_schedule_exists_once()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var first = new AppFactory(database.ConnectionString, JobsOn);
+        await using var second = new AppFactory(database.ConnectionString, JobsOn);
+        await Task.WhenAll(Task.Run(() => first.Server), Task.Run(() => second.Server)).WaitAsync(TimeSpan.FromSeconds(120));
+
+        // Each node checks in with its own instance id under the one scheduler name.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long nodes = 0;
+        while (DateTime.UtcNow < deadline && (nodes = await database.ScalarAsync<long>(
+                   $"SELECT count(DISTINCT instance_name) FROM budgeteval.qrtz_scheduler_state WHERE sched_name = '{JobsSetup.SchedulerName}'")) < 2)
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(2, nodes);
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM budgeteval.qrtz_triggers WHERE trigger_name = 'housekeeping-nightly'"));
+    }
+
+    [Fact]
+    public async Task Given_a_web_only_node_When_it_starts_Then_it_runs_no_scheduler()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var node = new AppFactory(database.ConnectionString); // Node:Jobs=false
+        _ = node.Server;
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM information_schema.tables WHERE table_name = 'qrtz_scheduler_state'"));
+    }
+
+    [Fact]
+    public async Task Given_an_old_expired_key_and_a_current_one_When_housekeeping_runs_Then_only_the_old_one_is_removed()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new TestClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var app = new AppFactory(database.ConnectionString, clock: clock);
+        _ = app.Server;
+
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "old", Xml = KeyXml(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)) });
+        db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "recent", Xml = KeyXml(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero)) });
+        db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "unreadable", Xml = "<key><expirationDate>not a date" + "</expirationDate></key>" });
+        await db.SaveChangesAsync();
+
+        var job = new HousekeepingJob(db, clock, NullLogger<HousekeepingJob>.Instance);
+        var removed = await job.RemoveExpiredKeysAsync(CancellationToken.None);
+
+        Assert.Equal(1, removed);
+        var left = await db.DataProtectionKeys.AsNoTracking().Select(k => k.FriendlyName).ToListAsync();
+        Assert.DoesNotContain("old", left);
+        Assert.Contains("recent", left);
+        Assert.Contains("unreadable", left);
+    }
+
+    private static string KeyXml(DateTimeOffset expires) =>
+        $"<key id=\"{Guid.NewGuid()}\" version=\"1\"><creationDate>{expires.AddDays(-90):O}</creationDate><activationDate>{expires.AddDays(-88):O}</activationDate><expirationDate>{expires:O}</expirationDate></key>";
+}
