@@ -96,6 +96,8 @@ internal static class AppComposition
 
     public const string AdminPolicy = "admin";
 
+    private const string CredentialSelectorScheme = "cookie-or-bearer";
+
     private static void AddIdentity(IServiceCollection services)
     {
         services.AddIdentity<AppUser, AppRole>(o =>
@@ -120,8 +122,14 @@ internal static class AppComposition
             .AddSignInManager<AppSignInManager>()
             .AddDefaultTokenProviders();
 
-        services.AddAuthentication()
-            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(1));
+        // Requests are authenticated up front by whichever credential they carry, so logging and the data
+        // scope see the user on API calls too. The API's policy still accepts bearer tokens only.
+        services.AddAuthentication(o => o.DefaultAuthenticateScheme = CredentialSelectorScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(1))
+            .AddPolicyScheme(CredentialSelectorScheme, "cookie or bearer", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme);
 
         services.ConfigureApplicationCookie(o =>
         {
