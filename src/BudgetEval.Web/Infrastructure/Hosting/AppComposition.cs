@@ -8,6 +8,7 @@ using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -60,6 +61,8 @@ internal static class AppComposition
             // Users are filtered through their organisation on purpose (Identity must find them at login,
             // before any scope exists), so EF's "required end is filtered" warning is expected here.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
+        // Definitions load before migrations: a broken workflow file stops start-up before anything else happens.
+        services.AddWorkflows(config);
         services.AddHostedService<DatabaseMigrator>();
         services.AddScoped<DemoSeeder>();
 
