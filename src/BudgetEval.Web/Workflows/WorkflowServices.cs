@@ -28,6 +28,8 @@ internal static class WorkflowServices
             sp.GetServices<IEffect>()));
         services.AddHostedService<WorkflowRegistryStartup>();
         services.AddScoped<WorkflowEngine>();
+        services.AddScoped<InboxQueries>();
+        services.AddScoped<SelfEvaluationService>();
         return services;
     }
 }

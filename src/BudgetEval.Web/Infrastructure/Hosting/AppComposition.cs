@@ -7,6 +7,7 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
@@ -192,6 +193,8 @@ internal static class AppComposition
         app.MapRazorPages();
         app.MapAuthEndpoints();
         app.MapOrganisationEndpoints();
+        app.MapCaseEndpoints();
+        app.MapSelfEvaluationEndpoints();
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)
