@@ -6,15 +6,20 @@ using BudgetEval.Tests.Infrastructure;
 namespace BudgetEval.Tests.Workflows;
 
 /// <summary>Drives self-evaluation cases through the JSON API, as a client would.</summary>
-internal sealed class CaseApi(AppFixture app)
+internal sealed class CaseApi(Func<string, Task<HttpClient>> login)
 {
     private readonly Dictionary<string, HttpClient> _clients = [];
+
+    public CaseApi(AppFixture app)
+        : this(app.ApiAsync)
+    {
+    }
 
     public async Task<HttpClient> As(string user)
     {
         if (!_clients.TryGetValue(user, out var client))
         {
-            client = await app.ApiAsync(user);
+            client = await login(user);
             _clients[user] = client;
         }
 
