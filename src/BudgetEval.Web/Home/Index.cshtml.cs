@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.Home;
 
 /// <summary>One home page, whose sections depend on the roles of the user; every number is a live count.</summary>
-internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock china) : PageModel
+internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock china, BudgetEval.Web.Workflows.InboxQueries inbox) : PageModel
 {
     public IReadOnlyList<HomeSection> Sections { get; private set; } = [];
 
@@ -23,6 +23,14 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
         Today = ChineseFormat.Date(china.Today(clock));
         var sections = new List<HomeSection>();
         var now = clock.GetUtcNow();
+
+        // Everyone signed in has a 待办; the numbers come from the work items, like the inbox itself.
+        var mine = inbox.OpenFor(BudgetEval.Web.Workflows.WorkflowActor.From(User));
+        sections.Add(new HomeSection("待办事项",
+        [
+            new("inbox-open", "待办", await mine.CountAsync(ct), "/inbox"),
+            new("inbox-overdue", "已逾期", await mine.CountAsync(w => w.DueAt < now, ct), "/inbox?overdue=true"),
+        ]));
 
         if (User.IsInRole(Roles.Admin))
         {

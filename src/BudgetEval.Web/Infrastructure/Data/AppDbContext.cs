@@ -1,6 +1,9 @@
 using BudgetEval.Web.Auth;
+using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +25,20 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
+    public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
+
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+
+    public DbSet<WorkflowHistoryEntry> WorkflowHistory => Set<WorkflowHistoryEntry>();
+
+    public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<SelfEvaluation> SelfEvaluations => Set<SelfEvaluation>();
+
+    public DbSet<SelfEvaluationVersion> SelfEvaluationVersions => Set<SelfEvaluationVersion>();
+
     // Read by the query filters; EF evaluates these per context instance, i.e. per request.
     internal DataScope CurrentScope => _scope?.Current ?? DataScope.System;
 
@@ -37,5 +54,12 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
         // The data scope, in one place: every organisation-owned set gets its filter here.
         builder.Entity<Organisation>().HasQueryFilter(o => ScopeSeesAll || o.Id == ScopeOrganisationId);
+
+        // Cases and their tasks: a unit sees its own; a firm sees what it is assigned to. Organisation ids
+        // of units and firms never coincide, so one comparison each is enough.
+        builder.Entity<WorkflowInstance>().HasQueryFilter(i => ScopeSeesAll || i.OrganisationId == ScopeOrganisationId || i.AssignedFirmId == ScopeOrganisationId);
+        builder.Entity<WorkItem>().HasQueryFilter(w => ScopeSeesAll || w.CaseOrganisationId == ScopeOrganisationId || w.CaseFirmId == ScopeOrganisationId);
+        builder.Entity<SelfEvaluation>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);
+        builder.Entity<SelfEvaluationVersion>().HasQueryFilter(v => ScopeSeesAll || v.OrganisationId == ScopeOrganisationId);
     }
 }

@@ -8,7 +8,9 @@ using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -61,7 +63,9 @@ internal static class AppComposition
             // Users are filtered through their organisation on purpose (Identity must find them at login,
             // before any scope exists), so EF's "required end is filtered" warning is expected here.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
-        services.AddHostedService<DatabaseMigrator>(); // first: everything after it finds the schema ready
+        // Definitions load before migrations: a broken workflow file stops start-up before anything else happens.
+        services.AddWorkflows(config);
+        services.AddHostedService<DatabaseMigrator>(); // before the jobs: they find the schema ready
         services.AddBudgetEvalJobs(config, connectionString);
         services.AddScoped<DemoSeeder>();
         services.AddHostedService<DemoBanner>();
@@ -201,6 +205,8 @@ internal static class AppComposition
         app.MapRazorPages();
         app.MapAuthEndpoints();
         app.MapOrganisationEndpoints();
+        app.MapCaseEndpoints();
+        app.MapSelfEvaluationEndpoints();
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)

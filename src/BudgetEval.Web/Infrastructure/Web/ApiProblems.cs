@@ -6,6 +6,15 @@ internal static class ApiProblems
     public static IResult Validation(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "提交的数据有误", detail: string.Join(" ", errors.SelectMany(e => e.Value)));
 
+    /// <summary>422: the request was understood but the rules refuse it (guard failures, wrong state).</summary>
+    public static IResult Unprocessable(IReadOnlyList<string> errors) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(new Dictionary<string, string[]> { [string.Empty] = [.. errors] })
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "无法办理",
+            Detail = string.Join(" ", errors),
+        });
+
     public static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
 

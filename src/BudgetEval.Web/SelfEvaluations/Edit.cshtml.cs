@@ -1,0 +1,61 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.SelfEvaluations;
+
+/// <summary>The unit edits its self-evaluation while it is 草稿 or 退回修改; the row version guards against lost updates.</summary>
+internal sealed class EditModel(AppDbContext db, SelfEvaluationService service) : PageModel
+{
+    public SelfEvaluation Record { get; private set; } = null!;
+
+    [BindProperty]
+    public string? Title { get; set; }
+
+    [BindProperty]
+    public string? Summary { get; set; }
+
+    [BindProperty]
+    public decimal? TotalBudget { get; set; }
+
+    [BindProperty]
+    public uint ExpectedVersion { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is not { } se)
+        {
+            return NotFound();
+        }
+
+        Record = se;
+        (Title, Summary, TotalBudget, ExpectedVersion) = (se.Title, se.Summary, se.TotalBudget, se.RowVersion);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
+    {
+        var result = await service.UpdateAsync(id, new SelfEvaluationInput(Title, null, null, Summary, TotalBudget), ExpectedVersion, WorkflowActor.From(User), ct);
+        if (result.Status == FireStatus.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.Status == FireStatus.Ok)
+        {
+            TempData["Flash"] = "已保存。";
+            return Redirect($"/cases/{result.Record!.CaseId}");
+        }
+
+        foreach (var m in result.Errors.SelectMany(e => e.Value))
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        Record = await db.SelfEvaluations.AsNoTracking().SingleAsync(s => s.Id == id, ct);
+        Response.StatusCode = result.Status == FireStatus.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+}

@@ -1,0 +1,62 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.SelfEvaluations;
+
+/// <summary>自评 list (scoped by the query filter) and, for a unit's filler, the form to start one.</summary>
+internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service, WorkflowRegistry registry) : PageModel
+{
+    public IReadOnlyList<SelfEvaluation> Items { get; private set; } = [];
+
+    public IReadOnlyDictionary<string, string> StateLabels { get; private set; } = new Dictionary<string, string>();
+
+    public bool CanCreate => User.IsInRole(Roles.UnitFiller);
+
+    [BindProperty]
+    public string? Title { get; set; }
+
+    [BindProperty]
+    public int? FiscalYear { get; set; } = 2025;
+
+    [BindProperty]
+    public DateOnly? Deadline { get; set; }
+
+    [BindProperty]
+    public string? Summary { get; set; }
+
+    [BindProperty]
+    public decimal? TotalBudget { get; set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var result = await service.CreateAsync(new SelfEvaluationInput(Title, FiscalYear, Deadline, Summary, TotalBudget), WorkflowActor.From(User), ct);
+        if (result.Status == FireStatus.Ok)
+        {
+            TempData["Flash"] = "自评已创建。";
+            return Redirect($"/cases/{result.Record!.CaseId}");
+        }
+
+        foreach (var (key, messages) in result.Errors)
+        {
+            foreach (var m in messages)
+            {
+                ModelState.AddModelError(key, m);
+            }
+        }
+
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Items = await db.SelfEvaluations.AsNoTracking().OrderByDescending(s => s.CreatedAt).Take(200).ToListAsync(ct);
+        StateLabels = registry.Latest(SelfEvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
+    }
+}

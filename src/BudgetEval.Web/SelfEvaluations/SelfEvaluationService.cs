@@ -1,0 +1,156 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.SelfEvaluations;
+
+internal sealed record SelfEvaluationInput(string? Title, int? FiscalYear, DateOnly? Deadline, string? Summary, decimal? TotalBudget);
+
+internal sealed record SelfEvaluationSaveResult(FireStatus Status, SelfEvaluation? Record, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public static SelfEvaluationSaveResult Ok(SelfEvaluation se) => new(FireStatus.Ok, se, new Dictionary<string, string[]>());
+
+    public static SelfEvaluationSaveResult Fail(FireStatus status, string key, string message) => new(status, null, new Dictionary<string, string[]> { [key] = [message] });
+}
+
+/// <summary>Creating (with its review case) and editing the minimal self-evaluation; shared by the API and the pages.</summary>
+internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engine, TimeProvider clock)
+{
+    public const string WorkflowId = "self-evaluation-review";
+
+    /// <summary>States in which the unit may still change the content.</summary>
+    public static readonly IReadOnlySet<string> EditableStates = new HashSet<string> { "draft", "returned" };
+
+    public async Task<SelfEvaluationSaveResult> CreateAsync(SelfEvaluationInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        if (!actor.IsInRole(Roles.UnitFiller) || actor.OrganisationKind != OrganisationKind.BudgetUnit || actor.OrganisationId is not { } org)
+        {
+            return SelfEvaluationSaveResult.Fail(FireStatus.Forbidden, string.Empty, "只有预算单位的填报人可以新建自评。");
+        }
+
+        if (Validate(input, requireHeader: true) is { Count: > 0 } errors)
+        {
+            return new(FireStatus.Invalid, null, errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var se = new SelfEvaluation
+        {
+            Id = Guid.CreateVersion7(now),
+            OrganisationId = org,
+            FiscalYear = input.FiscalYear!.Value,
+            Title = input.Title!.Trim(),
+            Deadline = input.Deadline!.Value,
+            Summary = Clean(input.Summary),
+            TotalBudget = Round(input.TotalBudget),
+            Status = "draft",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.SelfEvaluations.Add(se);
+        var instance = await engine.StartAsync(WorkflowId, SelfEvaluationSubject.Type, se.Id, se.Title, org, se.Deadline, actor, ct);
+        se.CaseId = instance.Id;
+        se.Status = instance.State;
+        await db.SaveChangesAsync(ct);
+        return SelfEvaluationSaveResult.Ok(se);
+    }
+
+    public async Task<SelfEvaluationSaveResult> UpdateAsync(Guid id, SelfEvaluationInput input, uint expectedVersion, WorkflowActor actor, CancellationToken ct)
+    {
+        var se = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (se is null)
+        {
+            return SelfEvaluationSaveResult.Fail(FireStatus.NotFound, string.Empty, "记录不存在或您无权查看。");
+        }
+
+        if (!actor.IsInRole(Roles.UnitFiller) || actor.OrganisationId != se.OrganisationId)
+        {
+            return SelfEvaluationSaveResult.Fail(FireStatus.Forbidden, string.Empty, "只有本单位的填报人可以修改自评。");
+        }
+
+        if (Validate(input, requireHeader: false) is { Count: > 0 } errors)
+        {
+            return new(FireStatus.Invalid, null, errors);
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+            // Same lock as Fire: an edit and a submission of one case never interleave.
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.workflow_instances WHERE \"Id\" = {se.CaseId} FOR UPDATE", ct);
+            var state = await db.WorkflowInstances.Where(i => i.Id == se.CaseId).Select(i => i.State).SingleAsync(ct);
+            if (!EditableStates.Contains(state))
+            {
+                return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, "自评已提交，当前状态下不能修改。");
+            }
+
+            var tracked = await db.SelfEvaluations.SingleAsync(s => s.Id == id, ct);
+            if (tracked.RowVersion != expectedVersion)
+            {
+                return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, FireResult.StaleMessage);
+            }
+
+            tracked.Title = string.IsNullOrWhiteSpace(input.Title) ? tracked.Title : input.Title.Trim();
+            tracked.Summary = Clean(input.Summary);
+            tracked.TotalBudget = Round(input.TotalBudget);
+            tracked.UpdatedAt = clock.GetUtcNow();
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, FireResult.StaleMessage);
+            }
+
+            await tx.CommitAsync(ct);
+            return SelfEvaluationSaveResult.Ok(tracked);
+        });
+    }
+
+    private static Dictionary<string, string[]> Validate(SelfEvaluationInput input, bool requireHeader)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (requireHeader && string.IsNullOrWhiteSpace(input.Title))
+        {
+            errors["title"] = ["请填写自评标题。"];
+        }
+
+        if (input.Title is { Length: > 300 })
+        {
+            errors["title"] = ["标题不能超过 300 字。"];
+        }
+
+        if (requireHeader && input.FiscalYear is not (>= 2000 and <= 2100))
+        {
+            errors["fiscalYear"] = ["请填写有效的年度。"];
+        }
+
+        if (requireHeader && input.Deadline is null)
+        {
+            errors["deadline"] = ["请填写截止日期。"];
+        }
+
+        if (input.TotalBudget is < 0)
+        {
+            errors["totalBudget"] = ["全年预算数不能为负数。"];
+        }
+
+        if (input.TotalBudget is >= 10_000_000_000_000_000m)
+        {
+            errors["totalBudget"] = ["全年预算数过大。"];
+        }
+
+        return errors;
+    }
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    // 万元 with two decimals, half away from zero, as everywhere in the product.
+    private static decimal? Round(decimal? amount) => amount is { } a ? Math.Round(a, 2, MidpointRounding.AwayFromZero) : null;
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Workflows;
+
+/// <summary>待办: open tasks for me (mine, or my role's in my organisation), with filters and counts.</summary>
+internal sealed class InboxModel(InboxQueries queries, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? State { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public bool Overdue { get; set; }
+
+    public IReadOnlyList<WorkItem> Items { get; private set; } = [];
+
+    public int Total { get; private set; }
+
+    public int OverdueCount { get; private set; }
+
+    public int DueSoon { get; private set; }
+
+    public IReadOnlyList<(string State, string Label, int Count)> ByState { get; private set; } = [];
+
+    public DateTimeOffset Now { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Now = clock.GetUtcNow();
+        var soon = Now.AddDays(3);
+        var mine = queries.OpenFor(WorkflowActor.From(User));
+        var byState = await mine.GroupBy(w => new { w.State, w.StateLabel }).Select(g => new { g.Key.State, g.Key.StateLabel, Count = g.Count() }).ToListAsync(ct);
+        ByState = byState.Select(s => (s.State, s.StateLabel, s.Count)).OrderBy(s => s.StateLabel, StringComparer.Ordinal).ToList();
+        Total = byState.Sum(s => s.Count);
+        OverdueCount = await mine.CountAsync(w => w.DueAt < Now, ct);
+        DueSoon = await mine.CountAsync(w => w.DueAt >= Now && w.DueAt < soon, ct);
+
+        var filtered = mine;
+        if (!string.IsNullOrEmpty(State))
+        {
+            filtered = filtered.Where(w => w.State == State);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Q))
+        {
+            var q = Q.Trim();
+            filtered = filtered.Where(w => w.Title.Contains(q));
+        }
+
+        if (Overdue)
+        {
+            filtered = filtered.Where(w => w.DueAt < Now);
+        }
+
+        Items = await filtered.OrderBy(w => w.DueAt == null).ThenBy(w => w.DueAt).ThenBy(w => w.CreatedAt).Take(200).ToListAsync(ct);
+    }
+}

@@ -1,0 +1,45 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Workflows.Definitions;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Workflows;
+
+/// <summary>Everything needed to show one case to one user.</summary>
+internal sealed record CaseView(
+    WorkflowInstance Instance,
+    WorkflowDefinition Definition,
+    IReadOnlyList<WorkflowHistoryEntry> History,
+    IReadOnlyList<WorkItem> OpenItems,
+    IReadOnlyList<ActionDefinition> AllowedActions);
+
+/// <summary>The reads behind 待办, 已办 and the case page; the data-scope filter applies to all of them.</summary>
+internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, WorkflowEngine engine)
+{
+    /// <summary>Open items assigned to me, or to my role in my organisation and not claimed by someone else.</summary>
+    public IQueryable<WorkItem> OpenFor(WorkflowActor actor)
+    {
+        var roles = actor.Roles.ToList();
+        var org = actor.OrganisationId;
+        return db.WorkItems.AsNoTracking().Where(w => w.Status == WorkItemStatus.Open
+            && (w.AssigneeUserId == actor.UserId
+                || (w.AssigneeUserId == null && w.AssigneeOrganisationId == org && roles.Contains(w.AssigneeRole!)
+                    && (w.ClaimedBy == null || w.ClaimedBy == actor.UserId))));
+    }
+
+    public IQueryable<WorkItem> DoneBy(WorkflowActor actor) =>
+        db.WorkItems.AsNoTracking().Where(w => w.CompletedBy == actor.UserId && w.Status == WorkItemStatus.Done);
+
+    public async Task<CaseView?> CaseAsync(Guid caseId, WorkflowActor actor, CancellationToken ct)
+    {
+        var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == caseId, ct);
+        if (instance is null)
+        {
+            return null;
+        }
+
+        var def = registry.Get(instance.DefinitionId, instance.DefinitionVersion);
+        var history = await db.WorkflowHistory.AsNoTracking().Where(h => h.InstanceId == caseId).OrderBy(h => h.Seq).ToListAsync(ct);
+        var open = await db.WorkItems.AsNoTracking().Where(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open).OrderBy(w => w.CreatedAt).ToListAsync(ct);
+        return new CaseView(instance, def, history, open, engine.AllowedActions(instance, open.FirstOrDefault(), actor));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows.Definitions;
+
+namespace BudgetEval.Web.Workflows;
+
+/// <summary>Who is firing: taken from the signed-in user's claims.</summary>
+internal sealed record WorkflowActor(Guid UserId, string DisplayName, Guid? OrganisationId, OrganisationKind? OrganisationKind, IReadOnlySet<string> Roles)
+{
+    public bool IsInRole(string role) => Roles.Contains(role);
+
+    public static WorkflowActor From(ClaimsPrincipal user) => new(
+        user.UserId() ?? throw new InvalidOperationException("an actor must be signed in"),
+        user.DisplayName(),
+        user.OrganisationId(),
+        user.OrganisationKind(),
+        Users.Roles.All.Where(user.IsInRole).ToHashSet());
+}
+
+/// <summary>Everything a guard or an effect may look at during one Fire, inside its transaction.</summary>
+internal sealed class FireContext(
+    AppDbContext db,
+    WorkflowInstance instance,
+    WorkflowDefinition definition,
+    StateDefinition from,
+    ActionDefinition action,
+    WorkflowActor actor,
+    string? comment,
+    DateTimeOffset now,
+    DateOnly today)
+{
+    private readonly Dictionary<string, object> _items = [];
+
+    public AppDbContext Db => db;
+
+    public WorkflowInstance Instance => instance;
+
+    public WorkflowDefinition Definition => definition;
+
+    public StateDefinition From => from;
+
+    public StateDefinition To => definition.State(action.Target);
+
+    public ActionDefinition Action => action;
+
+    public WorkflowActor Actor => actor;
+
+    public string? Comment => comment;
+
+    public DateTimeOffset Now => now;
+
+    /// <summary>Today in the product's time zone (deadlines are civil dates).</summary>
+    public DateOnly Today => today;
+
+    /// <summary>Lets one effect hand something to a later one (e.g. the snapshot to the late marker).</summary>
+    public T? Item<T>(string key)
+        where T : class => _items.TryGetValue(key, out var v) ? (T)v : null;
+
+    public void SetItem(string key, object value) => _items[key] = value;
+}
+
+/// <summary>A named precondition of an action. Returns the reasons it fails, in Chinese, or none.</summary>
+internal interface IGuard
+{
+    string Name { get; }
+
+    Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct);
+}
+
+/// <summary>A named side effect of an action; it only adds to the DbContext, which Fire saves in its transaction.</summary>
+internal interface IEffect
+{
+    string Name { get; }
+
+    Task ApplyAsync(FireContext context, CancellationToken ct);
+}
+
+/// <summary>Keeps a subject's own record (e.g. its status column) in step with its case.</summary>
+internal interface IWorkflowSubject
+{
+    string SubjectType { get; }
+
+    Task OnStateChangedAsync(AppDbContext db, WorkflowInstance instance, StateDefinition state, CancellationToken ct);
+}

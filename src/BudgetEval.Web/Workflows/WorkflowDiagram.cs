@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using BudgetEval.Web.Workflows.Definitions;
+using Microsoft.AspNetCore.Html;
+using static System.Net.WebUtility;
+
+namespace BudgetEval.Web.Workflows;
+
+/// <summary>
+/// Draws a definition as inline SVG on the server: states in file order from left to right, forward
+/// transitions as arcs above the row, returns as arcs below. No script, so it prints and screenshots as seen.
+/// </summary>
+internal static class WorkflowDiagram
+{
+    private const int BoxW = 112;
+    private const int BoxH = 44;
+    private const int Gap = 56;
+    private const int Top = 90;
+
+    public static IHtmlContent Render(WorkflowDefinition def, string current, IReadOnlySet<string> visited)
+    {
+        var index = def.States.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var width = (def.States.Count * (BoxW + Gap)) - Gap + 40;
+        var height = Top + BoxH + 110;
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(def.Title)}流程图\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        svg.Append("<defs><marker id=\"wf-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#475467\"/></marker></defs>");
+
+        var lane = 0;
+        foreach (var state in def.States)
+        {
+            foreach (var action in state.Actions)
+            {
+                int from = index[state.Id], to = index[action.Target];
+                double x1 = CenterX(from), x2 = CenterX(to);
+                var forward = to > from;
+                var span = Math.Abs(to - from);
+                lane++;
+                double y = forward ? Top : Top + BoxH;
+                double bend = forward ? y - (22 + (span * 14) + (lane % 2 * 10)) : y + 22 + (span * 14) + (lane % 2 * 10);
+                double sx = x1 + (forward ? 10 : -10), ex = x2 + (forward ? -10 : 10);
+                svg.Append(CultureInfo.InvariantCulture, $"<path d=\"M{sx:0.#},{y} C{sx:0.#},{bend:0.#} {ex:0.#},{bend:0.#} {ex:0.#},{y}\" fill=\"none\" stroke=\"#475467\" stroke-width=\"1.4\" marker-end=\"url(#wf-arrow)\"/>");
+                var ly = forward ? bend + 4 : bend - 2;
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{(sx + ex) / 2:0.#}\" y=\"{ly:0.#}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#344054\">{HtmlEncode(action.Label)}</text>");
+            }
+        }
+
+        foreach (var state in def.States)
+        {
+            var x = 20 + (index[state.Id] * (BoxW + Gap));
+            var isCurrent = state.Id == current;
+            var wasVisited = visited.Contains(state.Id);
+            var (fill, stroke) = isCurrent ? ("#1f4e8c", "#1f4e8c") : wasVisited ? ("#d1fadf", "#067647") : ("#ffffff", "#98a2b3");
+            var text = isCurrent ? "#ffffff" : "#1d2939";
+            var rx = state.Kind == StateKind.End ? 22 : 6;
+            var css = isCurrent ? "wf-state current" : wasVisited ? "wf-state visited" : "wf-state";
+            svg.Append(CultureInfo.InvariantCulture, $"<g class=\"{css}\" data-state=\"{HtmlEncode(state.Id)}\"><rect x=\"{x}\" y=\"{Top}\" width=\"{BoxW}\" height=\"{BoxH}\" rx=\"{rx}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{(isCurrent ? 2.5 : 1.5)}\"/>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + (BoxW / 2)}\" y=\"{Top + 27}\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\" fill=\"{text}\">{HtmlEncode(state.Label)}{(wasVisited && !isCurrent ? " ✓" : string.Empty)}</text></g>");
+        }
+
+        svg.Append("</svg>");
+        return new HtmlString(svg.ToString());
+    }
+
+    private static double CenterX(int i) => 20 + (i * (BoxW + Gap)) + (BoxW / 2.0);
+}

@@ -1,0 +1,519 @@
+using System.Text.Json;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows.Definitions;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace BudgetEval.Web.Workflows;
+
+internal enum FireStatus
+{
+    Ok,
+    NotFound,
+    Forbidden,
+    Conflict,
+    Invalid,
+}
+
+/// <summary>The outcome of a Fire (or another case operation), also what an idempotency key stores.</summary>
+internal sealed record FireResult(FireStatus Status, string? State, string? StateLabel, int Version, IReadOnlyList<string> Errors)
+{
+    public const string StaleMessage = "该事项已被他人处理，请刷新后重试。";
+
+    public bool Succeeded => Status == FireStatus.Ok;
+
+    public int HttpStatus => Status switch
+    {
+        FireStatus.Ok => StatusCodes.Status200OK,
+        FireStatus.NotFound => StatusCodes.Status404NotFound,
+        FireStatus.Forbidden => StatusCodes.Status403Forbidden,
+        FireStatus.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    public static FireResult NotFound() => new(FireStatus.NotFound, null, null, 0, ["记录不存在或您无权查看。"]);
+
+    public static FireResult Forbidden(string message) => new(FireStatus.Forbidden, null, null, 0, [message]);
+
+    public static FireResult Conflict(string message = StaleMessage) => new(FireStatus.Conflict, null, null, 0, [message]);
+
+    public static FireResult Invalid(IReadOnlyList<string> errors) => new(FireStatus.Invalid, null, null, 0, errors);
+}
+
+/// <summary>
+/// The only code that changes a case's state. Every operation runs in one transaction that locks the
+/// case row (SELECT ... FOR UPDATE), checks the caller's expected version, and writes the new state,
+/// the work items, the history entry, the notifications and the idempotency record together.
+/// </summary>
+internal sealed class WorkflowEngine(
+    AppDbContext db,
+    WorkflowRegistry registry,
+    IEnumerable<IGuard> guards,
+    IEnumerable<IEffect> effects,
+    IEnumerable<IWorkflowSubject> subjects,
+    DueDates dueDates,
+    TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Creates a case in its definition's initial state (newest version). Adds to the DbContext only:
+    /// the caller saves it together with the subject, so both exist or neither does.
+    /// </summary>
+    public async Task<WorkflowInstance> StartAsync(string definitionId, string subjectType, Guid subjectId, string title,
+        Guid organisationId, DateOnly? planDeadline, WorkflowActor actor, CancellationToken ct)
+    {
+        var def = registry.Latest(definitionId);
+        var now = clock.GetUtcNow();
+        var instance = new WorkflowInstance
+        {
+            Id = Guid.CreateVersion7(now),
+            DefinitionId = def.Id,
+            DefinitionVersion = def.Version,
+            State = def.Initial,
+            SubjectType = subjectType,
+            SubjectId = subjectId,
+            Title = title,
+            OrganisationId = organisationId,
+            PlanDeadline = planDeadline,
+            Version = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.WorkflowInstances.Add(instance);
+        var initial = def.State(def.Initial);
+        await OpenWorkItemAsync(instance, initial, now, ct);
+        AppendHistory(instance, 0, HistoryChain.Genesis, actor, now, "start", "创建", null, initial.Id, null);
+        return instance;
+    }
+
+    public Task<FireResult> FireAsync(Guid caseId, string actionId, WorkflowActor actor, string? comment, int expectedVersion,
+        string? idempotencyKey, CancellationToken ct) =>
+        RunLockedAsync(caseId, expectedVersion, actor, idempotencyKey, async (instance, def, now) =>
+        {
+            var from = def.State(instance.State);
+            var action = from.Action(actionId);
+            if (action is null)
+            {
+                return FireResult.Invalid([$"当前状态「{from.Label}」下不能执行此操作。"]);
+            }
+
+            var openItem = await OpenItemAsync(instance.Id, ct);
+            if (Denied(instance, action, openItem, actor) is { } denied)
+            {
+                return FireResult.Forbidden(denied);
+            }
+
+            comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+            var context = new FireContext(db, instance, def, from, action, actor, comment, now, dueDates.Today(now));
+            var errors = new List<string>();
+            if (action.CommentRequired && comment is null)
+            {
+                errors.Add($"「{action.Label}」须填写意见。");
+            }
+
+            foreach (var name in action.Requires)
+            {
+                errors.AddRange(await Guard(name).CheckAsync(context, ct));
+            }
+
+            if (errors.Count > 0)
+            {
+                return FireResult.Invalid(errors);
+            }
+
+            foreach (var name in action.Then)
+            {
+                await Effect(name).ApplyAsync(context, ct);
+            }
+
+            if (openItem is not null)
+            {
+                openItem.Status = WorkItemStatus.Done;
+                openItem.CompletedBy = actor.UserId;
+                openItem.CompletedAt = now;
+                openItem.CompletedAction = action.Label;
+            }
+
+            await MoveAsync(instance, context.To, now, ct);
+            await AppendHistoryAsync(instance, actor, now, action.Id, action.Label, from.Id, context.To.Id, comment, ct);
+            return Ok(instance, def);
+        }, ct);
+
+    /// <summary>A member of the acting role takes a role task for themselves (认领).</summary>
+    public Task<FireResult> ClaimAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        {
+            if (item.AssigneeUserId is not null || item.ClaimedBy is not null)
+            {
+                return FireResult.Invalid(["该待办已有经办人，不能认领。"]);
+            }
+
+            if (!InRoleAtOrganisation(item, actor))
+            {
+                return FireResult.Forbidden("您不在该待办的办理范围内。");
+            }
+
+            item.ClaimedBy = actor.UserId;
+            item.ClaimedAt = now;
+            await AppendHistoryAsync(instance, actor, now, "claim", "认领", instance.State, instance.State, null, ct);
+            return Ok(instance, def);
+        }, ct);
+
+    /// <summary>Gives a claimed task back to the role (释放).</summary>
+    public Task<FireResult> ReleaseAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        {
+            if (item.ClaimedBy != actor.UserId)
+            {
+                return FireResult.Invalid(["只有认领人可以释放该待办。"]);
+            }
+
+            item.ClaimedBy = null;
+            item.ClaimedAt = null;
+            await AppendHistoryAsync(instance, actor, now, "release", "释放", instance.State, instance.State, null, ct);
+            return Ok(instance, def);
+        }, ct);
+
+    /// <summary>The person holding a task hands it to a colleague with the same role (委托).</summary>
+    public Task<FireResult> DelegateAsync(Guid caseId, Guid workItemId, Guid toUserId, WorkflowActor actor, int expectedVersion, string? comment, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        {
+            if (!MayWork(item, actor))
+            {
+                return FireResult.Forbidden("只有该待办的经办人可以委托。");
+            }
+
+            var target = await EligibleUserAsync(item, toUserId, ct);
+            if (target is null)
+            {
+                return FireResult.Invalid(["被委托人须为同一单位、具有相应角色的用户。"]);
+            }
+
+            item.AssigneeUserId = target.Id;
+            item.ClaimedBy = null;
+            item.ClaimedAt = null;
+            await AppendHistoryAsync(instance, actor, now, "delegate", "委托", instance.State, instance.State,
+                Join($"委托给 {target.DisplayName}", comment), ct);
+            return Ok(instance, def);
+        }, ct);
+
+    /// <summary>The bureau moves a task to another person (改派).</summary>
+    public Task<FireResult> ReassignAsync(Guid caseId, Guid workItemId, Guid toUserId, WorkflowActor actor, int expectedVersion, string? comment, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        {
+            if (actor.OrganisationKind != OrganisationKind.FinanceBureau || !(actor.IsInRole(Roles.FinanceOfficer) || actor.IsInRole(Roles.Admin)))
+            {
+                return FireResult.Forbidden("只有财政局绩效管理员或系统管理员可以改派。");
+            }
+
+            var target = await EligibleUserAsync(item, toUserId, ct);
+            if (target is null)
+            {
+                return FireResult.Invalid(["改派对象须为该待办所属单位、具有相应角色的用户。"]);
+            }
+
+            item.AssigneeUserId = target.Id;
+            item.ClaimedBy = null;
+            item.ClaimedAt = null;
+            await AppendHistoryAsync(instance, actor, now, "reassign", "改派", instance.State, instance.State,
+                Join($"改派给 {target.DisplayName}", comment), ct);
+            return Ok(instance, def);
+        }, ct);
+
+    /// <summary>An administrator moves a case to any state, with a reason (调整状态). Guards and effects do not run.</summary>
+    public Task<FireResult> AlterAsync(Guid caseId, string toState, string? reason, WorkflowActor actor, int expectedVersion, CancellationToken ct) =>
+        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, def, now) =>
+        {
+            if (!actor.IsInRole(Roles.Admin))
+            {
+                return FireResult.Forbidden("只有系统管理员可以调整事项状态。");
+            }
+
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                return FireResult.Invalid(["调整状态须填写原因。"]);
+            }
+
+            if (!def.HasState(toState))
+            {
+                return FireResult.Invalid([$"流程中没有状态「{toState}」。"]);
+            }
+
+            var from = instance.State;
+            var item = await OpenItemAsync(instance.Id, ct);
+            if (item is not null)
+            {
+                item.Status = WorkItemStatus.Cancelled;
+                item.CompletedBy = actor.UserId;
+                item.CompletedAt = now;
+                item.CompletedAction = "调整状态";
+            }
+
+            await MoveAsync(instance, def.State(toState), now, ct);
+            await AppendHistoryAsync(instance, actor, now, "alter", "调整状态", from, toState, reason.Trim(), ct);
+            return Ok(instance, def);
+        }, ct);
+
+    /// <summary>The actions of the current state this actor may take (guards are not evaluated here).</summary>
+    public IReadOnlyList<ActionDefinition> AllowedActions(WorkflowInstance instance, WorkItem? openItem, WorkflowActor actor)
+    {
+        var def = registry.Get(instance.DefinitionId, instance.DefinitionVersion);
+        return def.State(instance.State).Actions.Where(a => Denied(instance, a, openItem, actor) is null).ToList();
+    }
+
+    /// <summary>May this actor do the work of this item (as its assignee, its claimer, or a member of its role)?</summary>
+    public static bool MayWork(WorkItem item, WorkflowActor actor) =>
+        item.AssigneeUserId is { } user
+            ? user == actor.UserId
+            : InRoleAtOrganisation(item, actor) && (item.ClaimedBy is null || item.ClaimedBy == actor.UserId);
+
+    private static bool InRoleAtOrganisation(WorkItem item, WorkflowActor actor) =>
+        item.AssigneeRole is { } role && actor.IsInRole(role) && actor.OrganisationId == item.AssigneeOrganisationId;
+
+    private static string? Denied(WorkflowInstance instance, ActionDefinition action, WorkItem? openItem, WorkflowActor actor)
+    {
+        var allowedRole = action.Roles.Any(role => actor.IsInRole(role) && InScope(instance, WorkflowLoader.ScopeOf(role), actor));
+        if (!allowedRole)
+        {
+            return $"您无权执行「{action.Label}」：须由{string.Join("或", action.Roles.Select(Roles.Label))}办理。";
+        }
+
+        if (openItem is not null && !MayWork(openItem, actor))
+        {
+            return "该待办已由他人认领或指定给他人办理。";
+        }
+
+        return null;
+    }
+
+    private static bool InScope(WorkflowInstance instance, ActorScope scope, WorkflowActor actor) => scope switch
+    {
+        ActorScope.Unit => actor.OrganisationKind == OrganisationKind.BudgetUnit && actor.OrganisationId == instance.OrganisationId,
+        ActorScope.Bureau => actor.OrganisationKind == OrganisationKind.FinanceBureau,
+        ActorScope.Firm => actor.OrganisationKind == OrganisationKind.EvaluationFirm && actor.OrganisationId == instance.AssignedFirmId,
+        _ => false,
+    };
+
+    private Task<FireResult> OnWorkItemAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion,
+        Func<WorkflowInstance, WorkflowDefinition, WorkItem, DateTimeOffset, Task<FireResult>> body, CancellationToken ct) =>
+        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, def, now) =>
+        {
+            var item = await db.WorkItems.SingleOrDefaultAsync(w => w.Id == workItemId && w.InstanceId == caseId && w.Status == WorkItemStatus.Open, ct);
+            if (item is null)
+            {
+                return FireResult.Conflict();
+            }
+
+            // A change of hands makes open pages stale too (nothing is saved if the body refuses).
+            instance.Version++;
+            instance.UpdatedAt = now;
+            return await body(instance, def, item, now);
+        }, ct);
+
+    private async Task<FireResult> RunLockedAsync(Guid caseId, int expectedVersion, WorkflowActor actor, string? idempotencyKey,
+        Func<WorkflowInstance, WorkflowDefinition, DateTimeOffset, Task<FireResult>> body, CancellationToken ct)
+    {
+        if (idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
+        // The retrying strategy (EnableRetryOnFailure) requires user transactions to run inside it, as one retriable unit.
+        var strategy = db.Database.CreateExecutionStrategy();
+        try
+        {
+            return await strategy.ExecuteAsync(async () =>
+            {
+                db.ChangeTracker.Clear();
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+                // The row lock serialises concurrent operations on one case: the second waits here, then
+                // sees the first one's version and answers 409 (or the first one's stored response).
+                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.workflow_instances WHERE \"Id\" = {caseId} FOR UPDATE", ct);
+                var instance = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == caseId, ct);
+                if (instance is null)
+                {
+                    return FireResult.NotFound();
+                }
+
+                if (idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } raced)
+                {
+                    return raced;
+                }
+
+                if (instance.Version != expectedVersion)
+                {
+                    return FireResult.Conflict();
+                }
+
+                var now = clock.GetUtcNow();
+                var def = registry.Get(instance.DefinitionId, instance.DefinitionVersion);
+                var result = await body(instance, def, now);
+                if (!result.Succeeded)
+                {
+                    await tx.RollbackAsync(ct);
+                    return result;
+                }
+
+                if (idempotencyKey is not null)
+                {
+                    db.IdempotencyKeys.Add(new IdempotencyKey
+                    {
+                        Key = idempotencyKey,
+                        UserId = actor.UserId,
+                        InstanceId = caseId,
+                        StatusCode = result.HttpStatus,
+                        ResponseJson = JsonSerializer.Serialize(result, Json),
+                        CreatedAt = now,
+                    });
+                }
+
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return result;
+            });
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return FireResult.Conflict();
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // The same key raced in on another case row: the other request won, so answer what it answered.
+            db.ChangeTracker.Clear();
+            return idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } stored
+                ? stored
+                : FireResult.Conflict();
+        }
+    }
+
+    private async Task<FireResult?> StoredResponseAsync(WorkflowActor actor, string key, Guid caseId, CancellationToken ct)
+    {
+        var row = await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == actor.UserId && k.Key == key)
+            .Select(k => new { k.InstanceId, k.ResponseJson }).SingleOrDefaultAsync(ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        return row.InstanceId != caseId
+            ? FireResult.Invalid(["该幂等键已用于其他事项。"])
+            : JsonSerializer.Deserialize<FireResult>(row.ResponseJson, Json);
+    }
+
+    private Task<WorkItem?> OpenItemAsync(Guid instanceId, CancellationToken ct) =>
+        db.WorkItems.Where(w => w.InstanceId == instanceId && w.Status == WorkItemStatus.Open).OrderBy(w => w.CreatedAt).FirstOrDefaultAsync(ct);
+
+    private async Task MoveAsync(WorkflowInstance instance, StateDefinition to, DateTimeOffset now, CancellationToken ct)
+    {
+        instance.State = to.Id;
+        instance.Version++;
+        instance.UpdatedAt = now;
+        instance.DueAt = null;
+        if (to.Kind == StateKind.Task)
+        {
+            await OpenWorkItemAsync(instance, to, now, ct);
+        }
+
+        foreach (var subject in subjects.Where(s => s.SubjectType == instance.SubjectType))
+        {
+            await subject.OnStateChangedAsync(db, instance, to, ct);
+        }
+    }
+
+    private async Task OpenWorkItemAsync(WorkflowInstance instance, StateDefinition state, DateTimeOffset now, CancellationToken ct)
+    {
+        if (state.Kind != StateKind.Task || state.Actor is null)
+        {
+            return;
+        }
+
+        var due = dueDates.DueAt(state.Due, instance.PlanDeadline, now);
+        instance.DueAt = due;
+        db.WorkItems.Add(new WorkItem
+        {
+            Id = Guid.CreateVersion7(now),
+            InstanceId = instance.Id,
+            State = state.Id,
+            StateLabel = state.Label,
+            Title = instance.Title,
+            AssigneeRole = state.Actor.Role,
+            AssigneeOrganisationId = await ScopeOrganisationAsync(instance, state.Actor.Scope, ct),
+            CaseOrganisationId = instance.OrganisationId,
+            CaseFirmId = instance.AssignedFirmId,
+            DueAt = due,
+            NextReminderAt = dueDates.FirstReminderAt(state.Reminders, due, now),
+            Status = WorkItemStatus.Open,
+            CreatedAt = now,
+        });
+    }
+
+    private async Task<Guid?> ScopeOrganisationAsync(WorkflowInstance instance, ActorScope scope, CancellationToken ct) => scope switch
+    {
+        ActorScope.Unit => instance.OrganisationId,
+        ActorScope.Firm => instance.AssignedFirmId,
+        _ => await BureauIdAsync(ct),
+    };
+
+    private Guid? _bureauId;
+
+    private async Task<Guid?> BureauIdAsync(CancellationToken ct) =>
+        _bureauId ??= await db.Organisations.IgnoreQueryFilters().Where(o => o.Kind == OrganisationKind.FinanceBureau && o.IsActive)
+            .OrderBy(o => o.CreatedAt).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+
+    private async Task<AppUser?> EligibleUserAsync(WorkItem item, Guid userId, CancellationToken ct)
+    {
+        // Users are looked up as the system: a unit may delegate within itself, the bureau may reassign to a unit user.
+        var user = await db.Users.IgnoreQueryFilters().SingleOrDefaultAsync(u => u.Id == userId && u.OrganisationId == item.AssigneeOrganisationId, ct);
+        if (user is null || item.AssigneeRole is null)
+        {
+            return null;
+        }
+
+        var hasRole = await db.UserRoles.AnyAsync(ur => ur.UserId == userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == item.AssigneeRole), ct);
+        return hasRole ? user : null;
+    }
+
+    private async Task AppendHistoryAsync(WorkflowInstance instance, WorkflowActor actor, DateTimeOffset now, string action, string label,
+        string? from, string to, string? comment, CancellationToken ct)
+    {
+        var last = await db.WorkflowHistory.Where(h => h.InstanceId == instance.Id).OrderByDescending(h => h.Seq)
+            .Select(h => new { h.Seq, h.Hash }).FirstOrDefaultAsync(ct);
+        AppendHistory(instance, last?.Seq ?? 0, last?.Hash ?? HistoryChain.Genesis, actor, now, action, label, from, to, comment);
+    }
+
+    private void AppendHistory(WorkflowInstance instance, int lastSeq, string prevHash, WorkflowActor actor, DateTimeOffset now,
+        string action, string label, string? from, string to, string? comment)
+    {
+        var entry = new WorkflowHistoryEntry
+        {
+            InstanceId = instance.Id,
+            Seq = lastSeq + 1,
+            ActorId = actor.UserId,
+            ActorName = actor.DisplayName,
+            At = HistoryChain.Truncate(now),
+            Action = action,
+            ActionLabel = label,
+            FromState = from,
+            ToState = to,
+            Comment = comment,
+            PrevHash = prevHash,
+            Hash = string.Empty,
+        };
+        entry.Hash = HistoryChain.Compute(entry);
+        db.WorkflowHistory.Add(entry);
+    }
+
+    private static FireResult Ok(WorkflowInstance instance, WorkflowDefinition def) =>
+        new(FireStatus.Ok, instance.State, def.State(instance.State).Label, instance.Version, []);
+
+    private static string Join(string a, string? b) => string.IsNullOrWhiteSpace(b) ? a : $"{a}：{b.Trim()}";
+
+    private IGuard Guard(string name) => guards.First(g => g.Name == name);
+
+    private IEffect Effect(string name) => effects.First(e => e.Name == name);
+}

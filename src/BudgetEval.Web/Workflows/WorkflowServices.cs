@@ -1,0 +1,35 @@
+using BudgetEval.Web.Notifications;
+using BudgetEval.Web.SelfEvaluations;
+using Microsoft.Extensions.Options;
+
+namespace BudgetEval.Web.Workflows;
+
+internal static class WorkflowServices
+{
+    public static IServiceCollection AddWorkflows(this IServiceCollection services, IConfiguration config)
+    {
+        services.Configure<WorkflowOptions>(config.GetSection(WorkflowOptions.Section));
+
+        // Guards and effects: one small class each, found by Name. A definition naming one that is not
+        // registered here fails loading.
+        services.AddSingleton<IGuard, SelfEvaluationIsComplete>();
+        services.AddSingleton<IEffect, SnapshotVersion>();
+        services.AddSingleton<IEffect, MarkLateIfPastDeadline>();
+        services.AddSingleton<IEffect, MarkReviewed>();
+        services.AddSingleton<IEffect, NotifyUnit>();
+        services.AddSingleton<IEffect, NotifyBureau>();
+        services.AddSingleton<IWorkflowSubject, SelfEvaluationStatusMirror>();
+
+        services.AddSingleton<IWorkingCalendar, WeekdayCalendar>();
+        services.AddSingleton<DueDates>();
+        services.AddSingleton(sp => WorkflowRegistry.Load(
+            WorkflowRegistry.DefaultDirectories(sp.GetRequiredService<IOptions<WorkflowOptions>>(), sp.GetRequiredService<IHostEnvironment>()),
+            sp.GetServices<IGuard>(),
+            sp.GetServices<IEffect>()));
+        services.AddHostedService<WorkflowRegistryStartup>();
+        services.AddScoped<WorkflowEngine>();
+        services.AddScoped<InboxQueries>();
+        services.AddScoped<SelfEvaluationService>();
+        return services;
+    }
+}

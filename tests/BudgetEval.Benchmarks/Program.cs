@@ -1,0 +1,126 @@
+// Fire throughput on real PostgreSQL next to pgbench's tpcb-like rate on the same database.
+// Usage: dotnet run -c Release --project tests/BudgetEval.Benchmarks -- "Host=127.0.0.1;Port=55520;Database=bench;Username=postgres" [seconds]
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+
+namespace BudgetEval.Benchmarks;
+
+internal static class FireBenchmark
+{
+    // WebApplicationFactory only guesses the content root for test projects; point it at the web project.
+    private static string WebProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "BudgetEval.Web");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("src/BudgetEval.Web not found above " + AppContext.BaseDirectory);
+    }
+
+    public static async Task Main(string[] args)
+    {
+        const int Workers = 8;
+        var connectionString = args.Length > 0 ? args[0] : "Host=127.0.0.1;Port=55520;Database=bench;Username=postgres";
+        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.UseContentRoot(WebProjectDirectory());
+            b.UseSetting("ConnectionStrings:Default", connectionString);
+            b.UseSetting("Demo:Seed", "true");
+            b.UseSetting("Node:Jobs", "false");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureLogging(l => l.ClearProviders()); // console logging would dominate the measurement
+        });
+        _ = factory.Server; // migrations and demo seed
+
+        WorkflowActor ActorFor(AppDbContext db, string userName, string role)
+        {
+            var u = db.Users.IgnoreQueryFilters().Include(x => x.Organisation).Single(x => x.UserName == userName);
+            return new WorkflowActor(u.Id, u.DisplayName, u.OrganisationId, u.Organisation!.Kind, new HashSet<string> { role });
+        }
+
+        WorkflowActor unit, head, finance;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            (unit, head, finance) = (ActorFor(db, "unit", Roles.UnitFiller), ActorFor(db, "unithead", Roles.UnitHead), ActorFor(db, "finance", Roles.FinanceOfficer));
+        }
+
+        // Each worker runs its own cases through submit → approve → accept: three completions per case.
+        async Task<int> WorkerAsync(DateTime until)
+        {
+            var completed = 0;
+            while (DateTime.UtcNow < until)
+            {
+                using var scope = factory.Services.CreateScope();
+                var service = scope.ServiceProvider.GetRequiredService<SelfEvaluationService>();
+                var engine = scope.ServiceProvider.GetRequiredService<WorkflowEngine>();
+                var se = (await service.CreateAsync(new SelfEvaluationInput("基准测试自评", 2025, new DateOnly(2026, 12, 31), "概述", 100m), unit, default)).Record!;
+                var caseId = se.CaseId!.Value;
+                var version = 1;
+                foreach (var (actor, action) in new[] { (unit, "submit"), (head, "approve"), (finance, "accept") })
+                {
+                    var result = await engine.FireAsync(caseId, action, actor, null, version, Guid.NewGuid().ToString("N"), default);
+                    if (!result.Succeeded)
+                    {
+                        throw new InvalidOperationException($"{action}: {string.Join(" ", result.Errors)}");
+                    }
+
+                    version = result.Version;
+                    completed++;
+                }
+            }
+
+            return completed;
+        }
+
+        await WorkerAsync(DateTime.UtcNow.AddSeconds(1)); // warm-up
+        var sw = Stopwatch.StartNew();
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        var counts = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkerAsync(until))));
+        sw.Stop();
+        var fireRate = counts.Sum() / sw.Elapsed.TotalSeconds;
+
+        // pgbench on the same database (its tables live in the public schema, apart from ours).
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        string Pgbench(string arguments)
+        {
+            var psi = new ProcessStartInfo("pgbench", $"-h {csb.Host} -p {csb.Port} -U {csb.Username} {arguments} {csb.Database}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return output;
+        }
+
+        Pgbench("-i -q -s 8");
+        var bench = Pgbench($"-c {Workers} -j 2 -T {seconds} -b tpcb-like");
+        var tps = double.Parse(Regex.Match(bench, @"tps = ([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fire completions/s ({Workers} workers, {seconds}s): {fireRate:F0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pgbench tpcb-like tps ({Workers} clients): {tps:F0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio: {fireRate / tps:P0}"));
+    }
+}

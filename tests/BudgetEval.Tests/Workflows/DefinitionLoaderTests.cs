@@ -1,0 +1,145 @@
+using BudgetEval.Web.Workflows;
+using BudgetEval.Web.Workflows.Definitions;
+
+namespace BudgetEval.Tests.Workflows;
+
+/// <summary>The loader on its own, on files in a temp directory: every mistake names the file and the line.</summary>
+public sealed class DefinitionLoaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("be-wf-").FullName;
+
+    private static readonly WorkflowLoader Loader = new(
+        new HashSet<string> { "SelfEvaluationIsComplete" },
+        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau" });
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Given_the_shipped_definition_When_loaded_Then_it_has_the_review_flow()
+    {
+        var def = Assert.Single(Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]));
+        Assert.Equal(("self-evaluation-review", 1, "自评审核", "draft"), (def.Id, def.Version, def.Title, def.Initial));
+        Assert.Equal(["draft", "unit_review", "bureau_review", "returned", "accepted"], def.States.Select(s => s.Id));
+        Assert.Equal(ActorScope.Bureau, def.State("bureau_review").Actor!.Scope);
+        Assert.Equal([7, 3, 1], def.State("draft").Reminders!.DaysBefore);
+        Assert.Equal("FinanceOfficer", def.State("draft").Reminders!.Escalate[1].To);
+        Assert.True(def.State("bureau_review").Action("return")!.CommentRequired);
+        Assert.Equal(DueRuleKind.WorkingDaysAfterEntry, def.State("bureau_review").Due!.Kind);
+    }
+
+    [Fact]
+    public void Given_an_unknown_guard_When_loading_Then_it_fails_naming_the_file_and_line()
+    {
+        var error = LoadBroken("requires: [SelfEvaluationIsComplete]", "requires: [NoSuchGuard]");
+        Assert.Contains("broken.yaml:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown guard 'NoSuchGuard'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(LineOf("requires: [SelfEvaluationIsComplete]"), error.Line);
+    }
+
+    [Fact]
+    public void Given_an_unknown_effect_When_loading_Then_it_fails()
+    {
+        var error = LoadBroken("then: [NotifyBureau]", "then: [NotifyMars]");
+        Assert.Contains("unknown effect 'NotifyMars'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_an_unknown_role_When_loading_Then_it_fails()
+    {
+        var error = LoadBroken("roles: [UnitHead]", "roles: [Janitor]");
+        Assert.Contains("unknown role 'Janitor'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_an_unknown_target_state_When_loading_Then_it_fails()
+    {
+        var error = LoadBroken("target: accepted", "target: archived");
+        Assert.Contains("unknown state 'archived'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_an_unreachable_state_When_loading_Then_it_fails()
+    {
+        var error = LoadBroken("  accepted:\n    label: 已通过\n    kind: end", "  accepted:\n    label: 已通过\n    kind: end\n  archived:\n    label: 已归档\n    kind: end");
+        Assert.Contains("state 'archived' is unreachable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_task_state_without_actions_When_loading_Then_it_fails()
+    {
+        var text = WorkflowFiles.ShippedText();
+        var start = text.IndexOf("    actions:\n      resubmit:", StringComparison.Ordinal);
+        var end = text.IndexOf("  accepted:", StringComparison.Ordinal);
+        var error = Load(text[..start] + "\n" + text[end..]);
+        Assert.Contains("state 'returned' is not an end state but has no action", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_role_outside_its_scope_When_loading_Then_it_fails()
+    {
+        var error = LoadBroken("actor: { role: UnitHead, scope: unit }", "actor: { role: UnitHead, scope: bureau }");
+        Assert.Contains("does not belong to scope 'bureau'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_two_files_with_the_same_id_and_version_When_loading_Then_it_fails()
+    {
+        File.WriteAllText(Path.Combine(_dir, "a.yaml"), WorkflowFiles.ShippedText());
+        File.WriteAllText(Path.Combine(_dir, "b.yaml"), WorkflowFiles.ShippedText());
+        var error = Assert.Throws<WorkflowDefinitionException>(() => Loader.LoadDirectories([_dir]));
+        Assert.Contains("b.yaml", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_an_unknown_guard_When_the_application_starts_Then_start_up_fails_with_the_file_name()
+    {
+        File.WriteAllText(Path.Combine(_dir, "bad-guard.yaml"), WorkflowFiles.ShippedText().Replace("requires: [SelfEvaluationIsComplete]", "requires: [Nope]", StringComparison.Ordinal));
+        var guards = new IGuard[] { new BudgetEval.Web.SelfEvaluations.SelfEvaluationIsComplete() };
+        var error = Assert.Throws<WorkflowDefinitionException>(() => WorkflowRegistry.Load([_dir], guards, []));
+        Assert.Contains("bad-guard.yaml", error.Message, StringComparison.Ordinal);
+    }
+
+    private static int LineOf(string fragment)
+    {
+        var text = WorkflowFiles.ShippedText();
+        return text[..text.IndexOf(fragment, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+    }
+
+    private WorkflowDefinitionException LoadBroken(string original, string replacement)
+    {
+        var text = WorkflowFiles.ShippedText();
+        Assert.Contains(original, text, StringComparison.Ordinal);
+        var at = text.IndexOf(original, StringComparison.Ordinal);
+        return Load(text[..at] + replacement + text[(at + original.Length)..]);
+    }
+
+    private WorkflowDefinitionException Load(string text)
+    {
+        var path = Path.Combine(_dir, "broken.yaml");
+        File.WriteAllText(path, text);
+        return Assert.Throws<WorkflowDefinitionException>(() => Loader.LoadFile(path));
+    }
+}
+
+internal static class WorkflowFiles
+{
+    /// <summary>The repository's workflows/ directory, found from the test binaries upwards.</summary>
+    public static string ShippedDirectory
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "workflows");
+                if (File.Exists(Path.Combine(candidate, "self-evaluation-review.v1.yaml")))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new InvalidOperationException("workflows/ not found");
+        }
+    }
+
+    public static string ShippedText() => File.ReadAllText(Path.Combine(ShippedDirectory, "self-evaluation-review.v1.yaml"));
+}
