@@ -1,5 +1,5 @@
 // Fire throughput on real PostgreSQL next to pgbench's tpcb-like rate on the same database.
-// Usage: dotnet run -c Release --project tests/BudgetEval.Benchmarks -- "Host=127.0.0.1;Port=55520;Database=bench;Username=postgres" [seconds]
+// Usage: dotnet run -c Release --project tests/BudgetEval.Benchmarks -- "Host=127.0.0.1;Port=55520;Database=bench;Username=postgres" [seconds] [workers]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -36,7 +36,7 @@ internal static class FireBenchmark
 
     public static async Task Main(string[] args)
     {
-        const int Workers = 8;
+        var Workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;
         var connectionString = args.Length > 0 ? args[0] : "Host=127.0.0.1;Port=55520;Database=bench;Username=postgres";
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 
@@ -65,20 +65,37 @@ internal static class FireBenchmark
             (unit, head, finance) = (ActorFor(db, "unit", Roles.UnitFiller), ActorFor(db, "unithead", Roles.UnitHead), ActorFor(db, "finance", Roles.FinanceOfficer));
         }
 
-        // Each worker runs its own cases through submit → approve → accept: three completions per case.
-        async Task<int> WorkerAsync(DateTime until)
+        // Cases are created before the clock starts: what is measured is Fire alone. Each case then goes
+        // submit → approve → accept, three completions, each its own transaction.
+        async Task<List<Guid>> CreateCasesAsync(int count)
         {
-            var completed = 0;
-            while (DateTime.UtcNow < until)
+            var ids = new List<Guid>(count);
+            for (var i = 0; i < count; i++)
             {
                 using var scope = factory.Services.CreateScope();
                 var service = scope.ServiceProvider.GetRequiredService<SelfEvaluationService>();
-                var engine = scope.ServiceProvider.GetRequiredService<WorkflowEngine>();
                 var se = (await service.CreateAsync(new SelfEvaluationInput("基准测试自评", 2025, new DateOnly(2026, 12, 31), "概述", 100m), unit, default)).Record!;
-                var caseId = se.CaseId!.Value;
+                ids.Add(se.CaseId!.Value);
+            }
+
+            return ids;
+        }
+
+        async Task<int> WorkerAsync(List<Guid> cases, DateTime until)
+        {
+            var completed = 0;
+            foreach (var caseId in cases)
+            {
                 var version = 1;
                 foreach (var (actor, action) in new[] { (unit, "submit"), (head, "approve"), (finance, "accept") })
                 {
+                    if (DateTime.UtcNow >= until)
+                    {
+                        return completed;
+                    }
+
+                    using var scope = factory.Services.CreateScope();
+                    var engine = scope.ServiceProvider.GetRequiredService<WorkflowEngine>();
                     var result = await engine.FireAsync(caseId, action, actor, null, version, Guid.NewGuid().ToString("N"), default);
                     if (!result.Succeeded)
                     {
@@ -90,13 +107,17 @@ internal static class FireBenchmark
                 }
             }
 
-            return completed;
+            throw new InvalidOperationException("ran out of cases: create more per worker");
         }
 
-        await WorkerAsync(DateTime.UtcNow.AddSeconds(1)); // warm-up
+        var perWorker = Math.Max(300, seconds * 250);
+        Console.WriteLine($"creating {Workers * perWorker} cases ...");
+        var batches = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => CreateCasesAsync(perWorker))));
+        await WorkerAsync(await CreateCasesAsync(100), DateTime.UtcNow.AddSeconds(2)); // warm-up (JIT, pools, prepared statements)
+
         var sw = Stopwatch.StartNew();
         var until = DateTime.UtcNow.AddSeconds(seconds);
-        var counts = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkerAsync(until))));
+        var counts = await Task.WhenAll(batches.Select(cases => Task.Run(() => WorkerAsync(cases, until))));
         sw.Stop();
         var fireRate = counts.Sum() / sw.Elapsed.TotalSeconds;
 

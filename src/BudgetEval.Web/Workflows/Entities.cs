@@ -39,6 +39,12 @@ internal sealed class WorkflowInstance
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Seq of the newest history entry; kept here so appending needs no read (Fire holds the row lock).</summary>
+    public int HistorySeq { get; set; }
+
+    /// <summary>Hash of the newest history entry: the next entry's PrevHash.</summary>
+    public string HistoryHash { get; set; } = HistoryChain.Genesis;
+
     /// <summary>PostgreSQL xmin: a second line of defence behind the row lock taken by Fire.</summary>
     public uint RowVersion { get; set; }
 }

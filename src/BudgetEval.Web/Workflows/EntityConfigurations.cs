@@ -12,6 +12,7 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
         b.Property(i => i.State).HasMaxLength(100);
         b.Property(i => i.SubjectType).HasMaxLength(50);
         b.Property(i => i.Title).HasMaxLength(300);
+        b.Property(i => i.HistoryHash).HasMaxLength(64);
         b.Property(i => i.RowVersion).IsRowVersion();
         b.HasIndex(i => new { i.SubjectType, i.SubjectId });
         b.HasIndex(i => i.OrganisationId);

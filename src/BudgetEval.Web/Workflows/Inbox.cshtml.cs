@@ -18,6 +18,8 @@ internal sealed class InboxModel(InboxQueries queries, TimeProvider clock) : Pag
 
     public IReadOnlyList<WorkItem> Items { get; private set; } = [];
 
+    public IReadOnlyDictionary<Guid, WorkflowHistoryEntry> LatestComments { get; private set; } = new Dictionary<Guid, WorkflowHistoryEntry>();
+
     public int Total { get; private set; }
 
     public int OverdueCount { get; private set; }
@@ -57,5 +59,6 @@ internal sealed class InboxModel(InboxQueries queries, TimeProvider clock) : Pag
         }
 
         Items = await filtered.OrderBy(w => w.DueAt == null).ThenBy(w => w.DueAt).ThenBy(w => w.CreatedAt).Take(200).ToListAsync(ct);
+        LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
     }
 }

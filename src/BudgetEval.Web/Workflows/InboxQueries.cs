@@ -26,6 +26,21 @@ internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, W
                     && (w.ClaimedBy == null || w.ClaimedBy == actor.UserId))));
     }
 
+    /// <summary>
+    /// The newest comment on each case (e.g. the bureau's reasons for returning it), so 待办 shows why an
+    /// item came back without opening it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, WorkflowHistoryEntry>> LatestCommentsAsync(IEnumerable<Guid> caseIds, CancellationToken ct)
+    {
+        var ids = caseIds.Distinct().ToList();
+        var latest = await db.WorkflowHistory.AsNoTracking()
+            .Where(h => ids.Contains(h.InstanceId) && h.Comment != null)
+            .GroupBy(h => h.InstanceId)
+            .Select(g => g.OrderByDescending(h => h.Seq).First())
+            .ToListAsync(ct);
+        return latest.ToDictionary(h => h.InstanceId);
+    }
+
     public IQueryable<WorkItem> DoneBy(WorkflowActor actor) =>
         db.WorkItems.AsNoTracking().Where(w => w.CompletedBy == actor.UserId && w.Status == WorkItemStatus.Done);
 

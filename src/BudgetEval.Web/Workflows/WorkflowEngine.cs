@@ -54,6 +54,7 @@ internal sealed class WorkflowEngine(
     IEnumerable<IEffect> effects,
     IEnumerable<IWorkflowSubject> subjects,
     DueDates dueDates,
+    BureauLookup bureau,
     TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -85,7 +86,7 @@ internal sealed class WorkflowEngine(
         db.WorkflowInstances.Add(instance);
         var initial = def.State(def.Initial);
         await OpenWorkItemAsync(instance, initial, now, ct);
-        AppendHistory(instance, 0, HistoryChain.Genesis, actor, now, "start", "创建", null, initial.Id, null);
+        AppendHistory(instance, actor, now, "start", "创建", null, initial.Id, null);
         return instance;
     }
 
@@ -138,7 +139,7 @@ internal sealed class WorkflowEngine(
             }
 
             await MoveAsync(instance, context.To, now, ct);
-            await AppendHistoryAsync(instance, actor, now, action.Id, action.Label, from.Id, context.To.Id, comment, ct);
+            AppendHistory(instance, actor, now, action.Id, action.Label, from.Id, context.To.Id, comment);
             return Ok(instance, def);
         }, ct);
 
@@ -158,7 +159,7 @@ internal sealed class WorkflowEngine(
 
             item.ClaimedBy = actor.UserId;
             item.ClaimedAt = now;
-            await AppendHistoryAsync(instance, actor, now, "claim", "认领", instance.State, instance.State, null, ct);
+            AppendHistory(instance, actor, now, "claim", "认领", instance.State, instance.State, null);
             return Ok(instance, def);
         }, ct);
 
@@ -173,7 +174,7 @@ internal sealed class WorkflowEngine(
 
             item.ClaimedBy = null;
             item.ClaimedAt = null;
-            await AppendHistoryAsync(instance, actor, now, "release", "释放", instance.State, instance.State, null, ct);
+            AppendHistory(instance, actor, now, "release", "释放", instance.State, instance.State, null);
             return Ok(instance, def);
         }, ct);
 
@@ -195,8 +196,8 @@ internal sealed class WorkflowEngine(
             item.AssigneeUserId = target.Id;
             item.ClaimedBy = null;
             item.ClaimedAt = null;
-            await AppendHistoryAsync(instance, actor, now, "delegate", "委托", instance.State, instance.State,
-                Join($"委托给 {target.DisplayName}", comment), ct);
+            AppendHistory(instance, actor, now, "delegate", "委托", instance.State, instance.State,
+                Join($"委托给 {target.DisplayName}", comment));
             return Ok(instance, def);
         }, ct);
 
@@ -218,8 +219,8 @@ internal sealed class WorkflowEngine(
             item.AssigneeUserId = target.Id;
             item.ClaimedBy = null;
             item.ClaimedAt = null;
-            await AppendHistoryAsync(instance, actor, now, "reassign", "改派", instance.State, instance.State,
-                Join($"改派给 {target.DisplayName}", comment), ct);
+            AppendHistory(instance, actor, now, "reassign", "改派", instance.State, instance.State,
+                Join($"改派给 {target.DisplayName}", comment));
             return Ok(instance, def);
         }, ct);
 
@@ -253,7 +254,7 @@ internal sealed class WorkflowEngine(
             }
 
             await MoveAsync(instance, def.State(toState), now, ct);
-            await AppendHistoryAsync(instance, actor, now, "alter", "调整状态", from, toState, reason.Trim(), ct);
+            AppendHistory(instance, actor, now, "alter", "调整状态", from, toState, reason.Trim());
             return Ok(instance, def);
         }, ct);
 
@@ -316,11 +317,6 @@ internal sealed class WorkflowEngine(
     private async Task<FireResult> RunLockedAsync(Guid caseId, int expectedVersion, WorkflowActor actor, string? idempotencyKey,
         Func<WorkflowInstance, WorkflowDefinition, DateTimeOffset, Task<FireResult>> body, CancellationToken ct)
     {
-        if (idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } earlier)
-        {
-            return earlier;
-        }
-
         // The retrying strategy (EnableRetryOnFailure) requires user transactions to run inside it, as one retriable unit.
         var strategy = db.Database.CreateExecutionStrategy();
         try
@@ -330,18 +326,24 @@ internal sealed class WorkflowEngine(
                 db.ChangeTracker.Clear();
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
 
+                // The whole transaction is the unit of retry; a savepoint per SaveChanges would only cost a round trip.
+                db.Database.AutoSavepointsEnabled = false;
+
                 // The row lock serialises concurrent operations on one case: the second waits here, then
                 // sees the first one's version and answers 409 (or the first one's stored response).
-                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.workflow_instances WHERE \"Id\" = {caseId} FOR UPDATE", ct);
-                var instance = await db.WorkflowInstances.SingleOrDefaultAsync(i => i.Id == caseId, ct);
+                // Lock and load are one statement; the data-scope filter still applies around it.
+                var instance = await db.WorkflowInstances
+                    .FromSql($"SELECT *, xmin FROM budgeteval.workflow_instances WHERE \"Id\" = {caseId} FOR UPDATE")
+                    .SingleOrDefaultAsync(ct);
                 if (instance is null)
                 {
                     return FireResult.NotFound();
                 }
 
-                if (idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } raced)
+                // Checked under the lock: a repeat (even a concurrent double click) sees the first one's answer.
+                if (idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } earlier)
                 {
-                    return raced;
+                    return earlier;
                 }
 
                 if (instance.Version != expectedVersion)
@@ -459,11 +461,7 @@ internal sealed class WorkflowEngine(
         _ => await BureauIdAsync(ct),
     };
 
-    private Guid? _bureauId;
-
-    private async Task<Guid?> BureauIdAsync(CancellationToken ct) =>
-        _bureauId ??= await db.Organisations.IgnoreQueryFilters().Where(o => o.Kind == OrganisationKind.FinanceBureau && o.IsActive)
-            .OrderBy(o => o.CreatedAt).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+    private Task<Guid?> BureauIdAsync(CancellationToken ct) => bureau.IdAsync(db, ct);
 
     private async Task<AppUser?> EligibleUserAsync(WorkItem item, Guid userId, CancellationToken ct)
     {
@@ -478,21 +476,13 @@ internal sealed class WorkflowEngine(
         return hasRole ? user : null;
     }
 
-    private async Task AppendHistoryAsync(WorkflowInstance instance, WorkflowActor actor, DateTimeOffset now, string action, string label,
-        string? from, string to, string? comment, CancellationToken ct)
-    {
-        var last = await db.WorkflowHistory.Where(h => h.InstanceId == instance.Id).OrderByDescending(h => h.Seq)
-            .Select(h => new { h.Seq, h.Hash }).FirstOrDefaultAsync(ct);
-        AppendHistory(instance, last?.Seq ?? 0, last?.Hash ?? HistoryChain.Genesis, actor, now, action, label, from, to, comment);
-    }
-
-    private void AppendHistory(WorkflowInstance instance, int lastSeq, string prevHash, WorkflowActor actor, DateTimeOffset now,
+    private void AppendHistory(WorkflowInstance instance, WorkflowActor actor, DateTimeOffset now,
         string action, string label, string? from, string to, string? comment)
     {
         var entry = new WorkflowHistoryEntry
         {
             InstanceId = instance.Id,
-            Seq = lastSeq + 1,
+            Seq = instance.HistorySeq + 1,
             ActorId = actor.UserId,
             ActorName = actor.DisplayName,
             At = HistoryChain.Truncate(now),
@@ -501,10 +491,12 @@ internal sealed class WorkflowEngine(
             FromState = from,
             ToState = to,
             Comment = comment,
-            PrevHash = prevHash,
+            PrevHash = instance.HistoryHash,
             Hash = string.Empty,
         };
         entry.Hash = HistoryChain.Compute(entry);
+        instance.HistorySeq = entry.Seq;
+        instance.HistoryHash = entry.Hash;
         db.WorkflowHistory.Add(entry);
     }
 

@@ -22,6 +22,7 @@ internal static class WorkflowServices
 
         services.AddSingleton<IWorkingCalendar, WeekdayCalendar>();
         services.AddSingleton<DueDates>();
+        services.AddSingleton<BureauLookup>();
         services.AddSingleton(sp => WorkflowRegistry.Load(
             WorkflowRegistry.DefaultDirectories(sp.GetRequiredService<IOptions<WorkflowOptions>>(), sp.GetRequiredService<IHostEnvironment>()),
             sp.GetServices<IGuard>(),

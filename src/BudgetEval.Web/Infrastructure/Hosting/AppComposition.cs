@@ -50,8 +50,8 @@ internal static class AppComposition
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
 
-        var connectionString = config.GetConnectionString("Default")
-            ?? throw new InvalidOperationException("ConnectionStrings:Default is not set (see appsettings.sample.json).");
+        var connectionString = WithAutoPrepare(config.GetConnectionString("Default")
+            ?? throw new InvalidOperationException("ConnectionStrings:Default is not set (see appsettings.sample.json)."));
         services.AddHttpContextAccessor();
         services.AddScoped<DataScopeAccessor>();
         services.AddDbContext<AppDbContext>(o => o
@@ -99,6 +99,23 @@ internal static class AppComposition
     }
 
     public const string AdminPolicy = "admin";
+
+    /// <summary>
+    /// The same few statements run on every transition; letting Npgsql prepare them saves the server a
+    /// parse and plan each time. A connection string that sets Max Auto Prepare itself (e.g. 0 behind a
+    /// transaction-pooling PgBouncer) is left alone.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
 
     private const string CredentialSelectorScheme = "cookie-or-bearer";
 

@@ -612,6 +612,14 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("HistoryHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("HistorySeq")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("IsLate")
                         .HasColumnType("boolean");
 
