@@ -12,6 +12,7 @@ using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
@@ -47,6 +48,10 @@ internal static class AppComposition
         services.Configure<AppOptions>(config.GetSection(AppOptions.Section));
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
         services.Configure<EmailOptions>(config.GetSection(EmailOptions.Section));
+        services.Configure<ProxyOptions>(config.GetSection(ProxyOptions.Section));
+        var maxBody = (config.GetSection(AppOptions.Section).Get<AppOptions>() ?? new AppOptions()).MaxRequestBodyMegabytes;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody * 1024L * 1024L);
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = maxBody * 1024L * 1024L);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
 
@@ -190,6 +195,7 @@ internal static class AppComposition
     public static void UseBudgetEval(this WebApplication app)
     {
         var node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+        UseForwardedHeadersIfBehindProxy(app);
         var zhCn = new CultureInfo("zh-CN");
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
@@ -224,6 +230,34 @@ internal static class AppComposition
         app.MapOrganisationEndpoints();
         app.MapCaseEndpoints();
         app.MapSelfEvaluationEndpoints();
+    }
+
+    // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from
+    // X-Forwarded-*; they are believed only from the configured proxies.
+    private static void UseForwardedHeadersIfBehindProxy(WebApplication app)
+    {
+        var proxy = app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        if (!proxy.TrustForwardedHeaders)
+        {
+            return;
+        }
+
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost,
+            ForwardLimit = 1,
+        };
+        foreach (var ip in proxy.KnownProxies)
+        {
+            options.KnownProxies.Add(System.Net.IPAddress.Parse(ip));
+        }
+
+        foreach (var network in proxy.KnownNetworks)
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
+
+        app.UseForwardedHeaders(options);
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)

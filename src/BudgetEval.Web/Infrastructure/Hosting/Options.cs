@@ -24,6 +24,24 @@ internal sealed class AppOptions
 
     /// <summary>IANA time zone for deadlines and display.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>Largest request body (uploads, imports) in MB; the reverse proxy's limit should match.</summary>
+    public int MaxRequestBodyMegabytes { get; set; } = 30;
+}
+
+/// <summary>Running behind a reverse proxy (nginx) that terminates TLS.</summary>
+internal sealed class ProxyOptions
+{
+    public const string Section = "Proxy";
+
+    /// <summary>Honour X-Forwarded-For/-Proto/-Host, but only from the proxies and networks listed below.</summary>
+    public bool TrustForwardedHeaders { get; set; }
+
+    /// <summary>IP addresses of trusted proxies (loopback is always trusted).</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of trusted proxies in CIDR form, e.g. 172.16.0.0/12 for a container network.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
 }
 
 internal sealed class DemoOptions
