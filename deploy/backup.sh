@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Backs up a BudgetEval installation: the whole database (schema budgeteval: cases, history, audit,
+# uploads stored in PostgreSQL, Quartz state) as a pg_dump custom-format archive, plus an optional
+# folder of files.
+#   deploy/backup.sh "host=db port=5432 dbname=budgeteval user=budgeteval" /backups/budgeteval-$(date +%F).dump [FILES_DIR]
+# The password comes from PGPASSWORD or ~/.pgpass, as for any libpq tool.
+set -euo pipefail
+if [ $# -lt 2 ]; then
+  echo "usage: $0 <libpq conninfo> <output.dump> [files-dir]" >&2
+  exit 2
+fi
+conninfo=$1 out=$2 files=${3:-}
+PG_DUMP=${PG_DUMP:-$(command -v pg_dump || ls /usr/lib/postgresql/*/bin/pg_dump 2>/dev/null | sort -V | tail -n 1)}
+[ -x "$PG_DUMP" ] || { echo "pg_dump not found (apt-get install postgresql-client)" >&2; exit 1; }
+
+tmp="$out.partial"
+"$PG_DUMP" --format=custom --compress=6 --no-owner --no-privileges --dbname="$conninfo" --file="$tmp"
+mv "$tmp" "$out"   # a backup that exists is complete
+if [ -n "$files" ]; then
+  tar -C "$files" -czf "$out.files.tar.gz" .
+fi
+echo "backup written: $out$( [ -n "$files" ] && echo " and $out.files.tar.gz")"
