@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Authentication;
@@ -20,9 +21,37 @@ internal sealed class AppSignInManager(
     IAuthenticationSchemeProvider schemes,
     IUserConfirmation<AppUser> confirmation,
     AppDbContext db,
-    DataScopeAccessor scope)
+    DataScopeAccessor scope,
+    TimeProvider clock)
     : SignInManager<AppUser>(users, http, claims, options, logger, schemes, confirmation)
 {
+    /// <summary>Every password sign-in (login page and API alike) leaves an audit line, and a lockout one more.</summary>
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var wasLocked = await UserManager.FindByNameAsync(userName) is { } before && await UserManager.IsLockedOutAsync(before);
+        var result = await base.PasswordSignInAsync(userName, password, isPersistent, lockoutOnFailure);
+        var user = await UserManager.FindByNameAsync(userName);
+        var now = clock.GetUtcNow();
+        var action = result.Succeeded ? AuditActions.LoginSucceeded
+            : result.IsLockedOut || result.IsNotAllowed ? AuditActions.LoginRefused
+            : AuditActions.LoginFailed;
+        AuditTrail.Add(db, Context, now, action, userName, user is null && !result.Succeeded ? "用户名不存在" : null,
+            actorId: user?.Id, actorName: userName, organisationId: user?.OrganisationId);
+        if (!wasLocked && result.IsLockedOut && user is not null)
+        {
+            AuditTrail.Add(db, Context, now, AuditActions.LockedOut, userName, "连续输错密码，锁定 15 分钟",
+                actorId: user.Id, actorName: userName, organisationId: user.OrganisationId);
+        }
+
+        if (result.Succeeded && user is not null)
+        {
+            user.LastLoginAt = now;
+        }
+
+        await db.SaveChangesAsync();
+        return result;
+    }
+
     public override async Task<bool> CanSignInAsync(AppUser user)
     {
         if (!await base.CanSignInAsync(user))

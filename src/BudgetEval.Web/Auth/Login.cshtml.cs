@@ -34,12 +34,6 @@ internal sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppU
         var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            if (await users.FindByNameAsync(UserName.Trim()) is { } user)
-            {
-                user.LastLoginAt = clock.GetUtcNow();
-                await users.UpdateAsync(user);
-            }
-
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 

@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using System.Text.Json;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
@@ -353,11 +354,21 @@ internal sealed class WorkflowEngine(
 
                 var now = clock.GetUtcNow();
                 var def = registry.Get(instance.DefinitionId, instance.DefinitionVersion);
+                var fromState = instance.State;
+                var historyBefore = instance.HistorySeq;
                 var result = await body(instance, def, now);
                 if (!result.Succeeded)
                 {
                     await tx.RollbackAsync(ct);
                     return result;
+                }
+
+                if (instance.HistorySeq > historyBefore)
+                {
+                    var entry = db.WorkflowHistory.Local.Single(h => h.InstanceId == instance.Id && h.Seq == instance.HistorySeq);
+                    AuditTrail.Add(db, null, now, AuditActions.CaseTransition, instance.Id.ToString(),
+                        $"{def.Title}「{instance.Title}」：{entry.ActionLabel}（{def.State(fromState).Label} → {def.State(instance.State).Label}）",
+                        actorId: actor.UserId, actorName: actor.DisplayName, organisationId: actor.OrganisationId);
                 }
 
                 if (idempotencyKey is not null)

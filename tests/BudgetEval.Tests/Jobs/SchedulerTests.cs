@@ -56,7 +56,7 @@ public sealed class SchedulerTests
         db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "unreadable", Xml = "<key><expirationDate>not a date" + "</expirationDate></key>" });
         await db.SaveChangesAsync();
 
-        var job = new HousekeepingJob(db, clock, NullLogger<HousekeepingJob>.Instance);
+        var job = new HousekeepingJob(db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
         var removed = await job.RemoveExpiredKeysAsync(CancellationToken.None);
 
         Assert.Equal(1, removed);

@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.Admin.Organisations;
 
 /// <summary>Edits one organisation; a stale form (xmin changed since it was rendered) is refused, not merged.</summary>
-internal sealed class EditModel(AppDbContext db) : OrganisationFormPage(db)
+internal sealed class EditModel(AppDbContext db, TimeProvider clock) : OrganisationFormPage(db)
 {
     /// <summary>The name as stored, for the heading (the form may hold an unsaved one).</summary>
     public string StoredName { get; private set; } = string.Empty;
@@ -48,6 +49,7 @@ internal sealed class EditModel(AppDbContext db) : OrganisationFormPage(db)
         // The WHERE xmin = ... of the UPDATE uses the version the form was rendered from, so an edit
         // made in between (even after the check above) makes the save fail instead of being overwritten.
         Db.Entry(org).Property(o => o.RowVersion).OriginalValue = Input.RowVersion;
+        AuditTrail.Add(Db, HttpContext, clock.GetUtcNow(), AuditActions.OrganisationChanged, org.Name, org.IsActive ? null : "已停用");
         try
         {
             await Db.SaveChangesAsync(ct);

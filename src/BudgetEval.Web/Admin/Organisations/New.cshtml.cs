@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using Microsoft.AspNetCore.Mvc;
@@ -26,6 +27,7 @@ internal sealed class NewModel(AppDbContext db, TimeProvider clock) : Organisati
         var org = new Organisation { Id = Guid.CreateVersion7(now), Name = string.Empty, CreatedAt = now };
         Apply(org);
         Db.Organisations.Add(org);
+        AuditTrail.Add(Db, HttpContext, now, AuditActions.OrganisationCreated, org.Name, org.Kind.Label());
         try
         {
             await Db.SaveChangesAsync(ct);

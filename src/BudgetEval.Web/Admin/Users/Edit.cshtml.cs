@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Shared;
@@ -108,6 +109,12 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
                 return AdminForms.Describe(r3).ToList();
             }
 
+            Audit(AuditActions.UserChanged, user, string.Join("；", new[]
+            {
+                added.Count > 0 ? "增加角色：" + string.Join("、", added.Select(Roles.Label)) : null,
+                removed.Count > 0 ? "去除角色：" + string.Join("、", removed.Select(Roles.Label)) : null,
+                organisationChanged ? "所属单位改为：" + org.Name : null,
+            }.OfType<string>()));
             return [];
         }, ct);
 
@@ -147,6 +154,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
                 return AdminForms.Describe(r1).ToList();
             }
 
+            Audit(AuditActions.UserLocked, user);
             return await Accounts.UpdateSecurityStampAsync(user) is { Succeeded: false } r2 ? AdminForms.Describe(r2).ToList() : [];
         }, ct);
 
@@ -168,6 +176,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
                 return AdminForms.Describe(r1).ToList();
             }
 
+            Audit(AuditActions.UserUnlocked, user);
             return await Accounts.ResetAccessFailedCountAsync(user) is { Succeeded: false } r2 ? AdminForms.Describe(r2).ToList() : [];
         }, ct);
 
@@ -198,6 +207,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
                 return AdminForms.Describe(r1, "新密码").ToList();
             }
 
+            Audit(AuditActions.PasswordReset, user);
             return await Accounts.UpdateSecurityStampAsync(user) is { Succeeded: false } r2 ? AdminForms.Describe(r2).ToList() : [];
         }, ct);
 

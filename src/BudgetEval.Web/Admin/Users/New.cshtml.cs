@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Identity;
@@ -51,6 +52,7 @@ internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, T
             }
 
             var roles = await Accounts.AddToRolesAsync(user, PostedRoles);
+            Audit(AuditActions.UserCreated, user, "角色：" + string.Join("、", PostedRoles.Select(Roles.Label)) + "；单位：" + org.Name);
             return roles.Succeeded ? [] : AdminForms.Describe(roles).ToList();
         }, ct);
 

@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using System.Net.Mail;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
@@ -156,6 +157,11 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
     protected bool PostedLeadEvaluator => Input.IsLeadEvaluator && Input.Roles.Contains(Roles.Evaluator);
 
     /// <summary>Runs <paramref name="work"/> in one transaction; it returns errors to roll back, or nothing to commit.</summary>
+    /// <summary>An audit line about <paramref name="user"/>, saved with the change (see InTransactionAsync).</summary>
+    protected void Audit(string action, AppUser user, string? detail = null) =>
+        AuditTrail.Add(db, HttpContext, HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), action,
+            user.UserName, detail);
+
     protected async Task<IReadOnlyList<string>> InTransactionAsync(Func<Task<IReadOnlyList<string>>> work, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
@@ -169,6 +175,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
             }
             else
             {
+                await db.SaveChangesAsync(ct); // the audit line written by the work, with it
                 await tx.CommitAsync(ct);
             }
 

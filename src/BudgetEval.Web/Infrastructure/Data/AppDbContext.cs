@@ -25,6 +25,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
 
+    public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
+
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
 
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();

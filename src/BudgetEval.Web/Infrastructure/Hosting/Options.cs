@@ -78,3 +78,16 @@ internal sealed class EmailOptions
 
     public string FromName { get; set; } = "预算绩效管理系统";
 }
+
+internal sealed class AuditOptions
+{
+    public const string Section = "Audit";
+
+    /// <summary>The legal floor (等保二级): entries younger than this are never purged, whatever is configured.</summary>
+    public const int MinimumRetentionDays = 180;
+
+    /// <summary>How long audit entries are kept; values below 180 are raised to 180.</summary>
+    public int RetentionDays { get; set; } = 365;
+
+    public int EffectiveRetentionDays => Math.Max(RetentionDays, MinimumRetentionDays);
+}

@@ -1,17 +1,19 @@
 using System.Globalization;
 using System.Xml.Linq;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 
 namespace BudgetEval.Web.Infrastructure.Jobs;
 
 /// <summary>
-/// Nightly clean-up. Today: data-protection keys that expired more than 180 days ago (cookies live
-/// 30 minutes and tokens an hour, so nothing can still need them); the key ring otherwise only grows.
+/// Nightly clean-up: data-protection keys that expired more than 180 days ago (cookies live 30 minutes
+/// and tokens an hour, so nothing can still need them), and audit entries past their retention period.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, ILogger<HousekeepingJob> logger) : IJob
+internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> audit, ILogger<HousekeepingJob> logger) : IJob
 {
     public static readonly JobKey Key = new("housekeeping");
     public static readonly TimeSpan KeyRetention = TimeSpan.FromDays(180);
@@ -19,7 +21,26 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, ILogg
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var removed = await RemoveExpiredKeysAsync(cancellationToken);
-        logger.LogInformation("Housekeeping removed {Count} expired data-protection key(s)", removed);
+        var purged = await PurgeAuditAsync(cancellationToken);
+        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s) and {Audit} audit entries past retention", removed, purged);
+    }
+
+    /// <summary>
+    /// The only way audit entries ever leave: the database's trigger lets a DELETE through only inside a
+    /// transaction that announces the purge, and only for rows older than the 180-day legal floor.
+    /// </summary>
+    internal async Task<int> PurgeAuditAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow().AddDays(-audit.Value.EffectiveRetentionDays);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL budgeteval.audit_purge = 'on'", ct);
+            var purged = await db.AuditEntries.Where(a => a.At < cutoff).ExecuteDeleteAsync(ct);
+            await tx.CommitAsync(ct);
+            return purged;
+        });
     }
 
     internal async Task<int> RemoveExpiredKeysAsync(CancellationToken ct)
