@@ -112,9 +112,9 @@ internal sealed class DashboardModel(AppDbContext db, ChinaClock china, TimeProv
             return Forbid();
         }
 
-        if (services.GetService<ISchedulerFactory>() is { } factory)
+        // The named scheduler is registered as a keyed service (Quartz 4), only on jobs nodes.
+        if (services.GetKeyedService<IScheduler>(JobsSetup.SchedulerName) is { } scheduler)
         {
-            var scheduler = await factory.GetScheduler(ct);
             await scheduler.TriggerJob(ReminderSweepJob.Key, ct);
             TempData["Flash"] = "已触发催办提醒扫描。";
         }
