@@ -21,21 +21,6 @@ internal sealed class HolidayCalendar(IServiceScopeFactory scopes, TimeProvider 
         ? kind == CalendarDayKind.Workday
         : date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
-    public DateOnly AddWorkingDays(DateOnly from, int days)
-    {
-        var date = from;
-        while (days > 0)
-        {
-            date = date.AddDays(1);
-            if (IsWorkingDay(date))
-            {
-                days--;
-            }
-        }
-
-        return date;
-    }
-
     /// <summary>Drops the cached copy (after an import on this node).</summary>
     public void Invalidate()
     {

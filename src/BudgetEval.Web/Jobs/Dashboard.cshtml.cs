@@ -71,33 +71,25 @@ internal sealed class DashboardModel(AppDbContext db, ChinaClock china, TimeProv
         RecentRuns = await db.JobRuns.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(20).ToListAsync(ct);
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct)
+    public Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct) =>
+        RequeueAsync(id, n => n == 1 ? "已重新加入发送队列。" : "该邮件已不在失败列表中。", ct);
+
+    public Task<IActionResult> OnPostRetryAllAsync(CancellationToken ct) =>
+        RequeueAsync(null, n => $"已重新加入发送队列 {n} 封。", ct);
+
+    /// <summary>A retried message starts over with a full set of attempts.</summary>
+    private async Task<IActionResult> RequeueAsync(Guid? id, Func<int, string> flash, CancellationToken ct)
     {
         if (!CanAct)
         {
             return Forbid();
         }
 
-        var n = await db.Outbox.Where(m => m.Id == id && m.Status == OutboxStatus.Failed).ExecuteUpdateAsync(s => s
+        var n = await db.Outbox.Where(m => m.Status == OutboxStatus.Failed && (id == null || m.Id == id)).ExecuteUpdateAsync(s => s
             .SetProperty(m => m.Status, OutboxStatus.Pending)
             .SetProperty(m => m.Attempts, 0)
             .SetProperty(m => m.NextAttemptAt, clock.GetUtcNow()), ct);
-        TempData["Flash"] = n == 1 ? "已重新加入发送队列。" : "该邮件已不在失败列表中。";
-        return RedirectToPage();
-    }
-
-    public async Task<IActionResult> OnPostRetryAllAsync(CancellationToken ct)
-    {
-        if (!CanAct)
-        {
-            return Forbid();
-        }
-
-        var n = await db.Outbox.Where(m => m.Status == OutboxStatus.Failed).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Status, OutboxStatus.Pending)
-            .SetProperty(m => m.Attempts, 0)
-            .SetProperty(m => m.NextAttemptAt, clock.GetUtcNow()), ct);
-        TempData["Flash"] = $"已重新加入发送队列 {n} 封。";
+        TempData["Flash"] = flash(n);
         return RedirectToPage();
     }
 
