@@ -1,3 +1,4 @@
+using BudgetEval.Web.Calendar;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Users;
@@ -38,6 +39,13 @@ internal sealed class DemoSeeder(
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
+        // The official 2022–2026 holidays and 调休 days, so due dates and reminders follow the real calendar.
+        if (!await db.CalendarDays.AnyAsync(cancellationToken))
+        {
+            db.CalendarDays.AddRange(OfficialHolidays.All());
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         if (await db.Users.AnyAsync(cancellationToken))
         {
             logger.LogInformation("Demo seed skipped: the database already has users");

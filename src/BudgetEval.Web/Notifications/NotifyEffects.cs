@@ -1,36 +1,42 @@
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
+using BudgetEval.Web.Workflows.Definitions;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Notifications;
 
 /// <summary>
-/// Writes in-app notifications as rows of the Fire transaction. This is the seam for e-mail: the outbox
-/// (a later issue) adds its rows here too, and a job delivers them, so nothing is sent for a change
-/// that rolled back and nothing is lost if the mail server is down.
+/// Notifications as rows of the Fire transaction: in-app messages and their outbox e-mails (see
+/// <see cref="NotificationWriter"/>), so nothing is sent for a change that rolled back and nothing is lost
+/// if the mail server is down.
 /// </summary>
-internal static class NotificationWriter
+internal static class FireNotifications
 {
-    public static async Task NotifyAsync(FireContext context, IQueryable<AppUser> recipients, CancellationToken ct)
+    public static async Task NotifyAsync(FireContext context, NotificationWriter writer, DueDates dueDates, IQueryable<AppUser> recipients, CancellationToken ct)
     {
+        // The engine sets the new task's due date after the effects run; compute the same value for the text.
+        var due = context.To.Kind == StateKind.Task ? dueDates.DueAt(context.To.Due, context.Instance.PlanDeadline, context.Now) : null;
         var ids = await recipients.Where(u => u.Id != context.Actor.UserId).Select(u => u.Id).ToListAsync(ct);
-        var title = $"{context.Definition.Title}：{context.Instance.Title}（{context.Action.Label}）";
-        var body = $"{context.Actor.DisplayName} 执行了「{context.Action.Label}」，当前状态：{context.To.Label}。"
-            + (context.Comment is { } c ? $" 意见：{c}" : string.Empty);
-        foreach (var id in ids)
+        var evt = EventOf(context);
+        var facts = new NotificationFacts(context.Instance.Title)
         {
-            context.Db.Notifications.Add(new Notification
-            {
-                Id = Guid.CreateVersion7(context.Now),
-                RecipientUserId = id,
-                Title = title,
-                Body = body,
-                Link = $"/cases/{context.Instance.Id}",
-                CreatedAt = context.Now,
-            });
-        }
+            CaseId = context.Instance.Id,
+            StateLabel = context.To.Label,
+            ActionLabel = context.Action.Label,
+            ActorName = context.Actor.DisplayName,
+            Comment = context.Comment,
+            Due = due is { } d ? ChineseFormat.Date(dueDates.DueDay(d)) : null,
+        };
+        await writer.AddAsync(context.Db, ids.Select(id => new NotificationRequest(id, evt, facts)).ToList(), context.Now, ct);
     }
+
+    /// <summary>A return asks for rework; reaching an end state is a decision; anything else hands over a task.</summary>
+    public static NotificationEvent EventOf(FireContext context) =>
+        context.Action.Id.Contains("return", StringComparison.Ordinal) ? NotificationEvent.Returned
+        : context.To.Kind == StateKind.End ? NotificationEvent.Decision
+        : NotificationEvent.TaskAssigned;
 
     /// <summary>Users with a role, looked up as the system (a unit's request must still reach the bureau).</summary>
     public static IQueryable<AppUser> WithRole(FireContext context, string role) =>
@@ -38,20 +44,20 @@ internal static class NotificationWriter
 }
 
 /// <summary>Tells the case's unit (its fillers and head) what happened.</summary>
-internal sealed class NotifyUnit : IEffect
+internal sealed class NotifyUnit(NotificationWriter writer, DueDates dueDates) : IEffect
 {
     public string Name => nameof(NotifyUnit);
 
     public Task ApplyAsync(FireContext context, CancellationToken ct) =>
-        NotificationWriter.NotifyAsync(context, context.Db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == context.Instance.OrganisationId), ct);
+        FireNotifications.NotifyAsync(context, writer, dueDates, context.Db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == context.Instance.OrganisationId), ct);
 }
 
 /// <summary>Tells the bureau's performance officers that something awaits them.</summary>
-internal sealed class NotifyBureau : IEffect
+internal sealed class NotifyBureau(NotificationWriter writer, DueDates dueDates) : IEffect
 {
     public string Name => nameof(NotifyBureau);
 
     public Task ApplyAsync(FireContext context, CancellationToken ct) =>
-        NotificationWriter.NotifyAsync(context, NotificationWriter.WithRole(context, Roles.FinanceOfficer)
+        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.WithRole(context, Roles.FinanceOfficer)
             .Where(u => u.Organisation!.Kind == OrganisationKind.FinanceBureau), ct);
 }

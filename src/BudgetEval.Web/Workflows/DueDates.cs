@@ -1,14 +1,12 @@
+using BudgetEval.Web.Reminders;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows.Definitions;
 
 namespace BudgetEval.Web.Workflows;
 
 /// <summary>Turns a state's due rule and reminder policy into instants, in the product's civil time zone.</summary>
-internal sealed class DueDates(IWorkingCalendar calendar, ChinaClock china)
+internal sealed class DueDates(IWorkingCalendar calendar, ChinaClock china, ReminderSchedule reminders)
 {
-    /// <summary>Reminders go out in the morning of their day, not at midnight.</summary>
-    private static readonly TimeSpan ReminderHour = TimeSpan.FromHours(9);
-
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(china.ToLocal(now).DateTime);
 
     /// <summary>A due date means "by the end of that day": the instant is the next local midnight.</summary>
@@ -20,32 +18,19 @@ internal sealed class DueDates(IWorkingCalendar calendar, ChinaClock china)
             DueRuleKind.WorkingDaysAfterEntry => calendar.AddWorkingDays(Today(now), rule.WorkingDays),
             _ => null,
         };
-        return day is { } d ? LocalInstant(d.AddDays(1), TimeSpan.Zero) : null;
+        return day is { } d ? LocalMidnight(d.AddDays(1)) : null;
     }
 
-    /// <summary>The first reminder still ahead, or the due instant itself once every advance reminder has passed.</summary>
-    public DateTimeOffset? FirstReminderAt(ReminderPolicy? policy, DateTimeOffset? dueAt, DateTimeOffset now)
+    /// <summary>The civil day a due instant ends.</summary>
+    public DateOnly DueDay(DateTimeOffset dueAt) => reminders.DueDay(dueAt);
+
+    /// <summary>The first reminder still ahead (the reminder sweep takes it from there).</summary>
+    public DateTimeOffset? FirstReminderAt(ReminderPolicy? policy, DateTimeOffset? dueAt, DateTimeOffset now) =>
+        reminders.FirstAfter(policy, dueAt, now);
+
+    private DateTimeOffset LocalMidnight(DateOnly day)
     {
-        if (policy is null || dueAt is null)
-        {
-            return null;
-        }
-
-        var dueDay = DateOnly.FromDateTime(china.ToLocal(dueAt.Value).DateTime).AddDays(-1);
-        var next = policy.DaysBefore.OrderDescending()
-            .Select(d => LocalInstant(dueDay.AddDays(-d), ReminderHour))
-            .FirstOrDefault(at => at > now);
-        if (next != default)
-        {
-            return next;
-        }
-
-        return policy.OverdueEvery is null ? null : dueAt;
-    }
-
-    private DateTimeOffset LocalInstant(DateOnly day, TimeSpan time)
-    {
-        var local = day.ToDateTime(TimeOnly.FromTimeSpan(time));
+        var local = day.ToDateTime(TimeOnly.MinValue);
         return new DateTimeOffset(local, china.Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 }

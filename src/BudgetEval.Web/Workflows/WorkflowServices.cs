@@ -1,4 +1,6 @@
+using BudgetEval.Web.Calendar;
 using BudgetEval.Web.Notifications;
+using BudgetEval.Web.Reminders;
 using BudgetEval.Web.SelfEvaluations;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +22,10 @@ internal static class WorkflowServices
         services.AddSingleton<IEffect, NotifyBureau>();
         services.AddSingleton<IWorkflowSubject, SelfEvaluationStatusMirror>();
 
-        services.AddSingleton<IWorkingCalendar, WeekdayCalendar>();
+        // Working days come from the admin-maintained holiday calendar (Calendar/); one instance per node so its cache is shared.
+        services.AddSingleton<HolidayCalendar>();
+        services.AddSingleton<IWorkingCalendar>(sp => sp.GetRequiredService<HolidayCalendar>());
+        services.AddSingleton<ReminderSchedule>();
         services.AddSingleton<DueDates>();
         services.AddSingleton<BureauLookup>();
         services.AddSingleton(sp => WorkflowRegistry.Load(

@@ -1,6 +1,9 @@
 using BudgetEval.Web.Auth;
+using BudgetEval.Web.Calendar;
+using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Reminders;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
@@ -36,6 +39,16 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
     public DbSet<IdempotencyKey> IdempotencyKeys => Set<IdempotencyKey>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<ReminderLedgerEntry> ReminderLedger => Set<ReminderLedgerEntry>();
+
+    public DbSet<CalendarDay> CalendarDays => Set<CalendarDay>();
+
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
 
     public DbSet<SelfEvaluation> SelfEvaluations => Set<SelfEvaluation>();
 

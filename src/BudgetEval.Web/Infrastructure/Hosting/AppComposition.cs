@@ -7,7 +7,9 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
+using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Reminders;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
@@ -71,6 +73,7 @@ internal static class AppComposition
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
         // Definitions load before migrations: a broken workflow file stops start-up before anything else happens.
         services.AddWorkflows(config);
+        services.AddRemindersAndNotifications();
         services.AddHostedService<DatabaseMigrator>(); // before the jobs: they find the schema ready
         services.AddBudgetEvalJobs(config, connectionString);
         services.AddScoped<DemoSeeder>();
@@ -231,6 +234,7 @@ internal static class AppComposition
         app.MapOrganisationEndpoints();
         app.MapCaseEndpoints();
         app.MapSelfEvaluationEndpoints();
+        app.MapReminderEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from

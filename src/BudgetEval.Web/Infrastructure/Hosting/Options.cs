@@ -77,6 +77,18 @@ internal sealed class EmailOptions
     public string FromAddress { get; set; } = "budgeteval@localhost";
 
     public string FromName { get; set; } = "预算绩效管理系统";
+
+    /// <summary>Attempts per message before it is marked failed (shown on /admin/jobs, where it can be retried).</summary>
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>First retry delay; each further one doubles, with up to 50% random jitter, capped at one hour.</summary>
+    public int RetryBaseSeconds { get; set; } = 30;
+
+    /// <summary>Parallel SMTP connections per delivery run on one node.</summary>
+    public int DeliveryWorkers { get; set; } = 4;
+
+    /// <summary>SMTP connect/send timeout.</summary>
+    public int TimeoutSeconds { get; set; } = 30;
 }
 
 internal sealed class AuditOptions

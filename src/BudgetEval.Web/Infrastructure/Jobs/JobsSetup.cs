@@ -1,5 +1,7 @@
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Hosting;
+using BudgetEval.Web.Notifications;
+using BudgetEval.Web.Reminders;
 using Quartz;
 
 namespace BudgetEval.Web.Infrastructure.Jobs;
@@ -40,6 +42,17 @@ internal static class JobsSetup
                 // Creates missing qrtz_ tables; Quartz copes with several nodes doing it at once.
                 store.ProvisionSchema();
             });
+
+            // Reminders every minute at second 0; mail every 15 seconds; the digest at 08:00 Beijing time.
+            q.AddJob<ReminderSweepJob>(j => j.WithIdentity(ReminderSweepJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(ReminderSweepJob.Key).WithIdentity("reminder-sweep-minutely")
+                .WithCronSchedule("0 * * * * ?", c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            q.AddJob<OutboxDeliveryJob>(j => j.WithIdentity(OutboxDeliveryJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(OutboxDeliveryJob.Key).WithIdentity("outbox-delivery-15s")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(15)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+            q.AddJob<DigestJob>(j => j.WithIdentity(DigestJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(DigestJob.Key).WithIdentity("daily-digest-0800")
+                .WithCronSchedule("0 0 8 * * ?", c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
 
             q.AddJob<HousekeepingJob>(j => j.WithIdentity(HousekeepingJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(HousekeepingJob.Key).WithIdentity("housekeeping-nightly")

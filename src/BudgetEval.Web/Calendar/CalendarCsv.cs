@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+
+namespace BudgetEval.Web.Calendar;
+
+/// <summary>
+/// The exchange format of one year's calendar: UTF-8 CSV <c>date,kind,name</c>, e.g.
+/// <c>2026-10-01,holiday,国庆节</c> and <c>2026-10-10,workday,国庆节调休</c>. Chinese kinds
+/// (放假/休, 上班/班/调休) are accepted too, since people type what the State Council notice says.
+/// </summary>
+internal static class CalendarCsv
+{
+    public const string Header = "date,kind,name";
+
+    public sealed record ParseResult(IReadOnlyList<CalendarDay> Days, IReadOnlyList<string> Errors);
+
+    public static string Write(IEnumerable<CalendarDay> days)
+    {
+        var sb = new StringBuilder().Append(Header).Append('\n');
+        foreach (var d in days.OrderBy(d => d.Date))
+        {
+            sb.Append(d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+                .Append(d.Kind == CalendarDayKind.Holiday ? "holiday" : "workday").Append(',')
+                .Append(Quote(d.Name)).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Every line is checked and every problem reported; the caller saves nothing unless Errors is empty.</summary>
+    public static ParseResult Parse(string text, int year)
+    {
+        var days = new List<CalendarDay>();
+        var errors = new List<string>();
+        var seen = new Dictionary<DateOnly, int>();
+        var lines = text.TrimStart('\uFEFF').Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var lineNo = i + 1;
+            var line = lines[i].Trim();
+            if (line.Length == 0 || (i == 0 && line.StartsWith("date", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            var fields = SplitFields(line);
+            if (fields.Count != 3)
+            {
+                errors.Add($"第 {lineNo} 行：应有 3 列（日期,类型,名称），实际 {fields.Count} 列。");
+                continue;
+            }
+
+            var problems = new List<string>();
+            if (!DateOnly.TryParseExact(fields[0].Trim(), ["yyyy-MM-dd", "yyyy/M/d", "yyyy-M-d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                problems.Add($"日期「{fields[0]}」无效，应为 YYYY-MM-DD");
+            }
+            else if (date.Year != year)
+            {
+                problems.Add($"日期 {date:yyyy-MM-dd} 不属于 {year} 年");
+            }
+            else if (seen.TryGetValue(date, out var first))
+            {
+                problems.Add($"日期 {date:yyyy-MM-dd} 与第 {first} 行重复");
+            }
+
+            var kind = ParseKind(fields[1].Trim());
+            if (kind is null)
+            {
+                problems.Add($"类型「{fields[1]}」无效，应为 holiday（放假）或 workday（调休上班）");
+            }
+            else if (kind == CalendarDayKind.Workday && date != default && date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday))
+            {
+                problems.Add($"{date:yyyy-MM-dd} 是工作日，无须登记为调休上班");
+            }
+
+            var name = fields[2].Trim();
+            if (name.Length == 0)
+            {
+                problems.Add("名称不能为空");
+            }
+            else if (name.Length > 50)
+            {
+                problems.Add("名称不能超过 50 个字");
+            }
+
+            if (problems.Count > 0)
+            {
+                errors.Add($"第 {lineNo} 行：{string.Join("；", problems)}。");
+                continue;
+            }
+
+            seen[date] = lineNo;
+            days.Add(new CalendarDay { Date = date, Kind = kind!.Value, Name = name });
+        }
+
+        return new ParseResult(days, errors);
+    }
+
+    private static CalendarDayKind? ParseKind(string kind) => kind.ToLowerInvariant() switch
+    {
+        "holiday" or "放假" or "休" or "节假日" => CalendarDayKind.Holiday,
+        "workday" or "上班" or "班" or "调休" or "调休上班" or "补班" => CalendarDayKind.Workday,
+        _ => null,
+    };
+
+    private static string Quote(string value) =>
+        value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal)
+            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : value;
+
+    // Names may be quoted (they may contain commas); nothing else in this format needs it.
+    private static List<string> SplitFields(string line)
+    {
+        var fields = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    current.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    current.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        fields.Add(current.ToString());
+        return fields;
+    }
+}

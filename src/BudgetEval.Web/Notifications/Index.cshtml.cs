@@ -1,0 +1,53 @@
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Notifications;
+
+/// <summary>站内消息: the signed-in user's notifications, newest first; mark one or all as read.</summary>
+internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageModel
+{
+    public const int PageSize = 100;
+
+    [BindProperty(SupportsGet = true)]
+    public bool Unread { get; set; }
+
+    public IReadOnlyList<Notification> Items { get; private set; } = [];
+
+    public int UnreadCount { get; private set; }
+
+    private Guid Me => User.UserId() ?? throw new InvalidOperationException("signed in");
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientUserId == Me);
+        UnreadCount = await mine.CountAsync(n => n.ReadAt == null, ct);
+        Items = await (Unread ? mine.Where(n => n.ReadAt == null) : mine).OrderByDescending(n => n.CreatedAt).Take(PageSize).ToListAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostReadAsync(Guid id, CancellationToken ct)
+    {
+        await db.Notifications.Where(n => n.Id == id && n.RecipientUserId == Me && n.ReadAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, clock.GetUtcNow()), ct);
+        return RedirectToPage(new { unread = Unread });
+    }
+
+    /// <summary>Opening a notification marks it read and goes to its case.</summary>
+    public async Task<IActionResult> OnPostOpenAsync(Guid id, CancellationToken ct)
+    {
+        var link = await db.Notifications.Where(n => n.Id == id && n.RecipientUserId == Me).Select(n => n.Link).SingleOrDefaultAsync(ct);
+        await db.Notifications.Where(n => n.Id == id && n.RecipientUserId == Me && n.ReadAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, clock.GetUtcNow()), ct);
+        return link is not null && link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) ? LocalRedirect(link) : RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostReadAllAsync(CancellationToken ct)
+    {
+        var n = await db.Notifications.Where(x => x.RecipientUserId == Me && x.ReadAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ReadAt, clock.GetUtcNow()), ct);
+        TempData["Flash"] = $"已将 {n} 条通知标为已读。";
+        return RedirectToPage();
+    }
+}

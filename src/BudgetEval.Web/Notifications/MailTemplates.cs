@@ -1,0 +1,184 @@
+using System.Net;
+using System.Text;
+
+namespace BudgetEval.Web.Notifications;
+
+/// <summary>What a notification is about; each has its Chinese subject and wording.</summary>
+internal enum NotificationEvent
+{
+    PlanPublished,
+    TaskAssigned,
+    Returned,
+    Reminder,
+    Overdue,
+    Escalation,
+    Decision,
+    EvaluationAssigned,
+    FindingNotice,
+    RectificationVerified,
+    ManualReminder,
+    Digest,
+}
+
+/// <summary>The facts a template may use; all optional except the case title.</summary>
+internal sealed record NotificationFacts(string CaseTitle)
+{
+    public Guid? CaseId { get; init; }
+
+    public string? StateLabel { get; init; }
+
+    public string? ActionLabel { get; init; }
+
+    public string? ActorName { get; init; }
+
+    public string? Comment { get; init; }
+
+    /// <summary>The deadline as people read it, e.g. 2026年9月28日.</summary>
+    public string? Due { get; init; }
+
+    public int? OverdueWorkingDays { get; init; }
+
+    /// <summary>For escalations: whose task is late (a role or a person).</summary>
+    public string? Assignee { get; init; }
+}
+
+internal sealed record RenderedMessage(string Subject, string Summary, string Html, string Text);
+
+/// <summary>
+/// Chinese e-mail and in-app texts per event. Kept in code rather than files: they are few, short, and
+/// a typo should fail the build or a test, not a mail at 9 a.m.
+/// </summary>
+internal static class MailTemplates
+{
+    private const string Prefix = "【预算绩效】";
+
+    /// <summary>Reminders and escalations always go out by mail; users may not turn them off.</summary>
+    public static bool IsEssential(NotificationEvent e) =>
+        e is NotificationEvent.Reminder or NotificationEvent.Overdue or NotificationEvent.Escalation or NotificationEvent.ManualReminder;
+
+    public static RenderedMessage Render(NotificationEvent e, NotificationFacts f, string recipientName, string? absoluteLink)
+    {
+        var (subject, lead) = e switch
+        {
+            NotificationEvent.PlanPublished => ($"评价工作计划已发布：{f.CaseTitle}", $"财政局已发布评价工作计划「{f.CaseTitle}」，请按要求{DueClause(f)}完成绩效自评。"),
+            NotificationEvent.TaskAssigned => ($"待办：{f.CaseTitle}（{f.StateLabel}）", $"您有一项待办「{f.CaseTitle}」，当前环节：{f.StateLabel}{DueSuffix(f)}。"),
+            NotificationEvent.Returned => ($"退回修改：{f.CaseTitle}", $"「{f.CaseTitle}」已被{f.ActorName}退回，请根据意见修改后重新提交{DueSuffix(f)}。"),
+            NotificationEvent.Reminder => ($"催办提醒：{f.CaseTitle} 将于{f.Due}到期", $"您的待办「{f.CaseTitle}」（{f.StateLabel}）将于{f.Due}到期，请及时办理。"),
+            NotificationEvent.Overdue => ($"逾期提醒：{f.CaseTitle} 已逾期{f.OverdueWorkingDays}个工作日", $"您的待办「{f.CaseTitle}」（{f.StateLabel}）办理期限为{f.Due}，已逾期{f.OverdueWorkingDays}个工作日，请尽快办理。"),
+            NotificationEvent.Escalation => ($"督办：{f.CaseTitle} 已逾期{f.OverdueWorkingDays}个工作日", $"「{f.CaseTitle}」（{f.StateLabel}）由{f.Assignee}办理，期限为{f.Due}，已逾期{f.OverdueWorkingDays}个工作日，请督促办理。"),
+            NotificationEvent.Decision => ($"办理结果：{f.CaseTitle}（{f.ActionLabel}）", $"{f.ActorName}对「{f.CaseTitle}」作出了「{f.ActionLabel}」，当前状态：{f.StateLabel}。"),
+            NotificationEvent.EvaluationAssigned => ($"评价任务：{f.CaseTitle}", $"贵机构已受托承担「{f.CaseTitle}」的绩效评价工作{DueSuffix(f)}，请确定主评人及评价人员。"),
+            NotificationEvent.FindingNotice => ($"整改通知：{f.CaseTitle}", $"根据绩效评价结果，「{f.CaseTitle}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
+            NotificationEvent.RectificationVerified => ($"整改核验结果：{f.CaseTitle}", $"财政局已核验「{f.CaseTitle}」的整改情况：{f.ActionLabel}。"),
+            NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
+            NotificationEvent.Digest => ($"每日通知汇总：{f.CaseTitle}", $"以下是您 {f.CaseTitle} 的通知汇总。"),
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e, null),
+        };
+
+        var details = new List<(string Label, string Value)>();
+        if (e != NotificationEvent.Digest)
+        {
+            details.Add(("事项", f.CaseTitle));
+            Add(details, "环节", f.StateLabel);
+            Add(details, "办理期限", f.Due);
+            Add(details, e == NotificationEvent.ManualReminder ? "催办说明" : "意见", f.Comment);
+        }
+
+        return new RenderedMessage(Prefix + subject, lead + (f.Comment is { } c ? $"（{c}）" : string.Empty),
+            Html(recipientName, lead, details, absoluteLink, null), Text(recipientName, lead, details, absoluteLink, null));
+    }
+
+    /// <summary>The daily digest: one mail listing what the user received since the last one.</summary>
+    public static RenderedMessage Digest(string recipientName, string dayText, IReadOnlyList<(string Title, string Body, string? Link)> items, string baseUrl)
+    {
+        var subject = $"{Prefix}每日通知汇总（{dayText}，共{items.Count}条）";
+        var lead = $"以下是您截至{dayText}尚未通过邮件收到的 {items.Count} 条通知。";
+        var lines = items.Select(i => (i.Title, i.Body, i.Link is null ? null : baseUrl + i.Link)).ToList();
+        return new RenderedMessage(subject, lead, Html(recipientName, lead, [], null, lines), Text(recipientName, lead, [], null, lines));
+    }
+
+    private static string DueClause(NotificationFacts f) => f.Due is null ? string.Empty : $"于{f.Due}前";
+
+    private static string DueSuffix(NotificationFacts f) => f.Due is null ? string.Empty : $"，办理期限：{f.Due}";
+
+    private static void Add(List<(string, string)> list, string label, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            list.Add((label, value));
+        }
+    }
+
+    private static string Html(string name, string lead, IReadOnlyList<(string Label, string Value)> details, string? link,
+        IReadOnlyList<(string Title, string Body, string? Link)>? items)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"></head>")
+            .Append("<body style=\"font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',sans-serif;color:#222;line-height:1.6\">")
+            .Append("<p>").Append(E(name)).Append("，您好：</p><p>").Append(E(lead)).Append("</p>");
+        if (details.Count > 0)
+        {
+            sb.Append("<table style=\"border-collapse:collapse\">");
+            foreach (var (label, value) in details)
+            {
+                sb.Append("<tr><th style=\"text-align:left;padding:4px 12px 4px 0;color:#555\">").Append(E(label))
+                    .Append("</th><td style=\"padding:4px 0\">").Append(E(value)).Append("</td></tr>");
+            }
+
+            sb.Append("</table>");
+        }
+
+        if (items is not null)
+        {
+            sb.Append("<ol>");
+            foreach (var (title, body, itemLink) in items)
+            {
+                sb.Append("<li><strong>").Append(itemLink is null ? E(title) : $"<a href=\"{E(itemLink)}\">{E(title)}</a>")
+                    .Append("</strong><br>").Append(E(body)).Append("</li>");
+            }
+
+            sb.Append("</ol>");
+        }
+
+        if (link is not null)
+        {
+            sb.Append("<p><a href=\"").Append(E(link)).Append("\">在系统中查看</a></p>");
+        }
+
+        sb.Append("<p style=\"color:#888;font-size:12px\">此邮件由预算绩效管理系统自动发送，请勿直接回复。可在系统“通知设置”中调整邮件接收方式。</p></body></html>");
+        return sb.ToString();
+    }
+
+    private static string Text(string name, string lead, IReadOnlyList<(string Label, string Value)> details, string? link,
+        IReadOnlyList<(string Title, string Body, string? Link)>? items)
+    {
+        var sb = new StringBuilder();
+        sb.Append(name).Append("，您好：\n\n").Append(lead).Append("\n\n");
+        foreach (var (label, value) in details)
+        {
+            sb.Append(label).Append('：').Append(value).Append('\n');
+        }
+
+        if (items is not null)
+        {
+            var n = 1;
+            foreach (var (title, body, itemLink) in items)
+            {
+                sb.Append(n++).Append(". ").Append(title).Append('\n').Append("   ").Append(body).Append('\n');
+                if (itemLink is not null)
+                {
+                    sb.Append("   ").Append(itemLink).Append('\n');
+                }
+            }
+        }
+
+        if (link is not null)
+        {
+            sb.Append("\n在系统中查看：").Append(link).Append('\n');
+        }
+
+        sb.Append("\n——\n此邮件由预算绩效管理系统自动发送，请勿直接回复。可在系统“通知设置”中调整邮件接收方式。\n");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,90 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BudgetEval.Web.Notifications;
+
+/// <summary>One notification for one user.</summary>
+internal sealed record NotificationRequest(Guid RecipientUserId, NotificationEvent Event, NotificationFacts Facts);
+
+/// <summary>
+/// Adds in-app notifications and their e-mails (outbox rows) to the DbContext; the caller saves them in
+/// the transaction of the change they report. Mail follows the recipient's 通知设置: immediate, into the
+/// daily digest, or none for non-essential events; reminders and escalations always go immediately.
+/// </summary>
+internal sealed class NotificationWriter(IOptions<AppOptions> app)
+{
+    private readonly string _baseUrl = app.Value.PublicBaseUrl.TrimEnd('/');
+
+    public string BaseUrl => _baseUrl;
+
+    public async Task AddAsync(AppDbContext db, IReadOnlyCollection<NotificationRequest> requests, DateTimeOffset now, CancellationToken ct)
+    {
+        if (requests.Count == 0)
+        {
+            return;
+        }
+
+        var ids = requests.Select(r => r.RecipientUserId).Distinct().ToList();
+        var people = await db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new
+            {
+                u.Id,
+                u.DisplayName,
+                u.Email,
+                Preference = db.NotificationPreferences.Where(p => p.UserId == u.Id).Select(p => new { p.EmailMode, p.NonEssentialEmail }).FirstOrDefault(),
+            })
+            .ToDictionaryAsync(u => u.Id, ct);
+
+        foreach (var request in requests)
+        {
+            if (!people.TryGetValue(request.RecipientUserId, out var person))
+            {
+                continue;
+            }
+
+            var link = request.Facts.CaseId is { } caseId ? $"/cases/{caseId}" : null;
+            var message = MailTemplates.Render(request.Event, request.Facts, person.DisplayName, link is null ? null : _baseUrl + link);
+            var essential = MailTemplates.IsEssential(request.Event);
+            var mode = person.Preference?.EmailMode ?? EmailMode.Immediate;
+            var wantsMail = essential || (person.Preference?.NonEssentialEmail ?? true);
+            var hasAddress = !string.IsNullOrWhiteSpace(person.Email);
+            var immediate = hasAddress && wantsMail && (essential || mode == EmailMode.Immediate);
+
+            db.Notifications.Add(new Notification
+            {
+                Id = Guid.CreateVersion7(now),
+                RecipientUserId = person.Id,
+                Event = request.Event.ToString(),
+                Title = Truncate(message.Subject, 200),
+                Body = Truncate(message.Summary, 2000),
+                Link = link,
+                CreatedAt = now,
+                DigestPending = hasAddress && wantsMail && !immediate,
+            });
+
+            if (immediate)
+            {
+                db.Outbox.Add(NewMessage(person.Id, person.Email!, person.DisplayName, request.Event.ToString(), message, now));
+            }
+        }
+    }
+
+    public static OutboxMessage NewMessage(Guid? userId, string address, string? name, string evt, RenderedMessage message, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        RecipientUserId = userId,
+        ToAddress = address,
+        ToName = name,
+        Event = evt,
+        Subject = Truncate(message.Subject, 300),
+        Html = message.Html,
+        Text = message.Text,
+        Status = OutboxStatus.Pending,
+        NextAttemptAt = now,
+        CreatedAt = now,
+    };
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

@@ -1,0 +1,120 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BudgetEval.Web.Notifications;
+
+internal sealed record DeliveryResult(int Sent, int Retrying, int Failed);
+
+/// <summary>
+/// Delivers pending outbox rows. Each row is claimed with FOR UPDATE SKIP LOCKED inside its own transaction
+/// and marked sent (or rescheduled) before that transaction commits, so two workers or two nodes never send
+/// one row twice; if the process dies between the SMTP answer and the commit the row is sent again once
+/// (at-least-once is the most SMTP allows). Failures back off exponentially with jitter; after the last
+/// attempt the row is failed and waits for an administrator's retry.
+/// </summary>
+internal sealed class OutboxDelivery(IServiceScopeFactory scopes, IOptions<EmailOptions> options, IHostEnvironment env, TimeProvider clock, ILogger<OutboxDelivery> logger)
+{
+    private readonly EmailOptions _options = options.Value;
+
+    /// <summary>Delivery with other settings (tests point it at a closed port, then at maildev).</summary>
+    public OutboxDelivery With(EmailOptions other) => new(scopes, Options.Create(other), env, clock, logger);
+
+    public async Task<DeliveryResult> RunAsync(CancellationToken ct, int? maxMessages = null)
+    {
+        var sender = new MailSender(_options, env);
+        var budget = maxMessages ?? int.MaxValue;
+        var workers = Enumerable.Range(0, Math.Max(1, _options.DeliveryWorkers)).Select(_ => Task.Run(() => WorkAsync(sender, () => Interlocked.Decrement(ref budget) >= 0, ct), ct));
+        var results = await Task.WhenAll(workers);
+        var total = new DeliveryResult(results.Sum(r => r.Sent), results.Sum(r => r.Retrying), results.Sum(r => r.Failed));
+        if (total.Sent + total.Retrying + total.Failed > 0)
+        {
+            logger.LogInformation("Outbox: {Sent} sent, {Retrying} to retry, {Failed} failed", total.Sent, total.Retrying, total.Failed);
+        }
+
+        return total;
+    }
+
+    private async Task<DeliveryResult> WorkAsync(MailSender sender, Func<bool> mayTake, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        int sent = 0, retrying = 0, failed = 0;
+        var strategy = db.Database.CreateExecutionStrategy();
+        while (!ct.IsCancellationRequested && mayTake())
+        {
+            var outcome = await strategy.ExecuteAsync(() => DeliverOneAsync(db, sender, ct));
+            if (outcome is null)
+            {
+                break;
+            }
+
+            sent += outcome == OutboxStatus.Sent ? 1 : 0;
+            failed += outcome == OutboxStatus.Failed ? 1 : 0;
+            retrying += outcome == OutboxStatus.Pending ? 1 : 0;
+        }
+
+        return new DeliveryResult(sent, retrying, failed);
+    }
+
+    /// <summary>Claims, sends and records one message in one transaction; null when nothing is due.</summary>
+    private async Task<OutboxStatus?> DeliverOneAsync(AppDbContext db, MailSender sender, CancellationToken ct)
+    {
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var message = (await db.Outbox.FromSql($"""
+                SELECT * FROM budgeteval.outbox
+                WHERE "Status" = 'Pending' AND "NextAttemptAt" <= {now}
+                ORDER BY "NextAttemptAt" LIMIT 1
+                FOR UPDATE SKIP LOCKED
+                """).ToListAsync(ct)).SingleOrDefault();
+            if (message is null)
+            {
+                return null;
+            }
+
+            message.Attempts++;
+            try
+            {
+                await sender.SendAsync(message, ct);
+                message.Status = OutboxStatus.Sent;
+                message.SentAt = clock.GetUtcNow();
+                message.LastError = null;
+            }
+            catch (Exception e) when (e is System.Net.Mail.SmtpException or IOException or InvalidOperationException or System.Net.Sockets.SocketException or FormatException)
+            {
+                message.LastError = Describe(e);
+                if (message.Attempts >= _options.MaxAttempts)
+                {
+                    message.Status = OutboxStatus.Failed;
+                    logger.LogWarning("Outbox message {Id} to {To} failed after {Attempts} attempts: {Error}", message.Id, message.ToAddress, message.Attempts, message.LastError);
+                }
+                else
+                {
+                    message.NextAttemptAt = now + Backoff(message.Attempts);
+                }
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+            return message.Status;
+        }
+    }
+
+    /// <summary>base × 2^(attempt−1), plus up to 50% jitter so a recovering server is not hit by every node at once.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var seconds = _options.RetryBaseSeconds * Math.Pow(2, Math.Min(attempt - 1, 16));
+        seconds *= 1 + (Random.Shared.NextDouble() * 0.5);
+        return TimeSpan.FromSeconds(Math.Min(seconds, 3600));
+    }
+
+    private static string Describe(Exception e)
+    {
+        var text = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
+        return text.Length > 2000 ? text[..2000] : text;
+    }
+}

@@ -1,0 +1,174 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Notifications;
+using BudgetEval.Web.Shared;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BudgetEval.Web.Reminders;
+
+internal sealed record SweepResult(int WorkItems, int Reminders, int Batches);
+
+/// <summary>
+/// Gives every open work item the reminders its state's policy owes it. Each batch is one transaction:
+/// claim due items (next reminder time passed) with FOR UPDATE SKIP LOCKED, so two nodes or two runs
+/// never hold the same item; insert the ledger rows with ON CONFLICT DO NOTHING, so a reminder already
+/// given is never given again; write notifications and outbox rows only for ledger rows actually
+/// inserted; move each item's next reminder time on. A crash rolls the whole batch back.
+/// Done items are never claimed (the query reads only open ones), so reminders stop with the task.
+/// </summary>
+internal sealed class ReminderSweep(
+    AppDbContext db,
+    WorkflowRegistry registry,
+    ReminderSchedule schedule,
+    NotificationWriter writer,
+    TimeProvider clock,
+    ILogger<ReminderSweep> logger)
+{
+    public const int DefaultBatchSize = 500;
+
+    public async Task<SweepResult> RunAsync(CancellationToken ct, int batchSize = DefaultBatchSize)
+    {
+        int items = 0, reminders = 0, batches = 0;
+        while (true)
+        {
+            var (claimed, given) = await BatchAsync(batchSize, ct);
+            if (claimed == 0)
+            {
+                break;
+            }
+
+            items += claimed;
+            reminders += given;
+            batches++;
+        }
+
+        if (items > 0)
+        {
+            logger.LogInformation("Reminder sweep: {Items} work item(s), {Reminders} reminder(s) in {Batches} batch(es)", items, reminders, batches);
+        }
+
+        return new SweepResult(items, reminders, batches);
+    }
+
+    private Task<(int Claimed, int Given)> BatchAsync(int batchSize, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var items = await db.WorkItems.FromSql($"""
+                SELECT * FROM budgeteval.work_items
+                WHERE "Status" = 'Open' AND "NextReminderAt" <= {now}
+                ORDER BY "NextReminderAt" LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED
+                """).IgnoreQueryFilters().ToListAsync(ct);
+            if (items.Count == 0)
+            {
+                return (0, 0);
+            }
+
+            var instanceIds = items.Select(i => i.InstanceId).Distinct().ToList();
+            var definitions = await db.WorkflowInstances.IgnoreQueryFilters().AsNoTracking().Where(i => instanceIds.Contains(i.Id))
+                .Select(i => new { i.Id, i.DefinitionId, i.DefinitionVersion }).ToDictionaryAsync(i => i.Id, ct);
+
+            var today = schedule.Today(now);
+            var owed = new List<(WorkItem Item, ReminderStage Stage, DateOnly Day, DateOnly DueDay)>();
+            foreach (var item in items)
+            {
+                var d = definitions[item.InstanceId];
+                var def = registry.Get(d.DefinitionId, d.DefinitionVersion);
+                var policy = def.HasState(item.State) ? def.State(item.State).Reminders : null;
+                if (policy is null || item.DueAt is not { } dueAt || item.NextReminderAt is not { } slotAt)
+                {
+                    item.NextReminderAt = null;
+                    continue;
+                }
+
+                var dueDay = schedule.DueDay(dueAt);
+                var slot = schedule.Today(slotAt);
+                var next = schedule.NextDayAfter(policy, dueDay, slot);
+                var stages = schedule.StagesOn(policy, dueDay, slot);
+
+                // Catching up after an outage: a missed day's reminder is superseded by a later one that is
+                // also due by now, but an escalation is never dropped.
+                if (slot < today && next is { } n && n <= today)
+                {
+                    stages = stages.Where(s => s.Kind == ReminderKind.Escalation).ToList();
+                }
+
+                owed.AddRange(stages.Select(s => (item, s, slot, dueDay)));
+                item.NextReminderAt = next is { } nextDay ? schedule.At(nextDay) : null;
+            }
+
+            var recipients = await ReminderRecipients.LoadAsync(db, items, owed.Select(o => o.Stage.EscalateTo).OfType<string>(), ct);
+            var candidates = new List<(WorkItem Item, ReminderStage Stage, DateOnly Day, DateOnly DueDay, Guid User)>();
+            foreach (var (item, stage, day, dueDay) in owed)
+            {
+                var users = stage.EscalateTo is { } role ? recipients.Escalation(item, role) : recipients.Assignees(item);
+                candidates.AddRange(users.Select(u => (item, stage, day, dueDay, u)));
+            }
+
+            candidates = candidates.DistinctBy(c => (c.Item.Id, c.Stage.Stage, c.Day, c.User)).ToList();
+
+            var inserted = await InsertLedgerAsync(tx, candidates.Select(c => (c.Item.Id, c.Stage.Stage, c.Day, c.User)).ToList(), now, ct);
+            var requests = candidates.Where(c => inserted.Contains((c.Item.Id, c.Stage.Stage, c.Day, c.User)))
+                .Select(c => new NotificationRequest(c.User, EventOf(c.Stage), new NotificationFacts(c.Item.Title)
+                {
+                    CaseId = c.Item.InstanceId,
+                    StateLabel = c.Item.StateLabel,
+                    Due = ChineseFormat.Date(c.DueDay),
+                    OverdueWorkingDays = c.Stage.OverdueWorkingDays,
+                    Assignee = c.Item.AssigneeRole is { } r ? Roles.Label(r) : "经办人",
+                }))
+                .ToList();
+            await writer.AddAsync(db, requests, now, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return (items.Count, requests.Count);
+        });
+    }
+
+    private static NotificationEvent EventOf(ReminderStage stage) => stage.Kind switch
+    {
+        ReminderKind.Overdue => NotificationEvent.Overdue,
+        ReminderKind.Escalation => NotificationEvent.Escalation,
+        _ => NotificationEvent.Reminder,
+    };
+
+    /// <summary>One statement for the batch; returns the keys that were new (the rest were given before).</summary>
+    private async Task<HashSet<(Guid, string, DateOnly, Guid)>> InsertLedgerAsync(IDbContextTransaction tx,
+        IReadOnlyList<(Guid WorkItem, string Stage, DateOnly Day, Guid User)> rows, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = new HashSet<(Guid, string, DateOnly, Guid)>();
+        if (rows.Count == 0)
+        {
+            return result;
+        }
+
+        var conn = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var cmd = new NpgsqlCommand("""
+            INSERT INTO budgeteval.reminder_ledger ("WorkItemId", "Stage", "Day", "RecipientUserId", "CreatedAt")
+            SELECT w, s, d, r, @now FROM unnest(@w, @s, @d, @r) AS t(w, s, d, r)
+            ON CONFLICT ("WorkItemId", "Stage", "Day", "RecipientUserId") DO NOTHING
+            RETURNING "WorkItemId", "Stage", "Day", "RecipientUserId"
+            """, conn, (NpgsqlTransaction)tx.GetDbTransaction());
+        cmd.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.UtcDateTime });
+        cmd.Parameters.Add(new NpgsqlParameter("w", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.WorkItem).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Stage).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = rows.Select(r => r.Day).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("r", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = rows.Select(r => r.User).ToArray() });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result.Add((reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.GetGuid(3)));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Tests.Workflows;
+using BudgetEval.Web.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Tests.Notifications;
+
+/// <summary>The bell, /notifications and 通知设置, as a signed-in browser would use them (no JavaScript).</summary>
+public sealed partial class InAppNotificationTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_notifications_When_the_user_reads_them_Then_the_bell_counts_down_and_links_lead_to_the_case()
+    {
+        app.Clock.Set(AppFactory.DefaultNow);
+        var api = new CaseApi(app);
+        var (_, first) = await api.CreateAsync();
+        var (_, second) = await api.CreateAsync();
+        await api.FireOkAsync("unit", first, "submit");
+        await api.FireOkAsync("unit", second, "submit"); // each tells the unit head: 2 notices
+
+        var head = await app.SignInAsync("unithead");
+        var home = await head.GetStringAsync("/");
+        Assert.Equal("2", Bell(home));
+
+        var page = await head.GetStringAsync("/notifications");
+        Assert.Contains("【预算绩效】待办：2025年度部门整体支出绩效自评（单位审核）", page, StringComparison.Ordinal);
+        var id = await app.DbAsync(db => db.Notifications.Where(n => n.Link == $"/cases/{first}" && n.ReadAt == null
+            && db.Users.Any(u => u.Id == n.RecipientUserId && u.UserName == "unithead")).Select(n => n.Id).SingleAsync());
+        var open = await head.PostAsync($"/notifications?handler=Open&id={id}", Form(page));
+        Assert.Equal(HttpStatusCode.Redirect, open.StatusCode);
+        Assert.Equal($"/cases/{first}", open.Headers.Location?.ToString());
+        Assert.Equal("1", Bell(await head.GetStringAsync("/")));
+
+        page = await head.GetStringAsync("/notifications");
+        Assert.Equal(HttpStatusCode.Redirect, (await head.PostAsync("/notifications?handler=ReadAll", Form(page))).StatusCode);
+        Assert.Null(Bell(await head.GetStringAsync("/")));
+    }
+
+    [Fact]
+    public async Task Given_a_user_who_chose_the_daily_digest_without_general_mail_When_things_happen_Then_only_reminders_are_mailed_at_once()
+    {
+        app.Clock.Set(AppFactory.DefaultNow);
+        var filler = await app.SignInAsync("unit");
+        var settings = await filler.GetStringAsync("/notifications/settings");
+        var save = await filler.PostAsync("/notifications/settings", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["EmailMode"] = nameof(EmailMode.DailyDigest),
+            ["NonEssentialEmail"] = "false",
+            ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(settings),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, save.StatusCode);
+
+        var api = new CaseApi(app);
+        var caseId = await api.CaseInStateAsync("returned"); // 退回修改 tells the unit
+        var finance = await app.ApiAsync("finance");
+        await finance.PostAsync($"/api/cases/{caseId}/remind", System.Net.Http.Json.JsonContent.Create(new { message = "请按意见修改。" }));
+
+        var mails = await app.DbAsync(db => db.Outbox.Where(m => m.ToAddress == "unit@demo.budgeteval.local" && m.Html.Contains(caseId.ToString())).Select(m => m.Event).ToListAsync());
+        Assert.Equal([nameof(NotificationEvent.ManualReminder)], mails);
+        Assert.True(await app.DbAsync(db => db.Notifications.AnyAsync(n => n.Link == $"/cases/{caseId}" && n.Event == nameof(NotificationEvent.Returned))));
+    }
+
+    private static string? Bell(string html) => BellCount().Match(html) is { Success: true } m ? m.Groups[1].Value : null;
+
+    private static FormUrlEncodedContent Form(string page) =>
+        new(new Dictionary<string, string> { ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(page) });
+
+    [GeneratedRegex("data-testid=\"bell-count\">([^<]+)<")]
+    private static partial Regex BellCount();
+}
