@@ -25,6 +25,11 @@ internal sealed class SelfEvaluationIsComplete : IGuard
     public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
+        if (se.PlanId is not null)
+        {
+            return await FormErrorsAsync(context, se, ct);
+        }
+
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(se.Title))
         {
@@ -43,6 +48,27 @@ internal sealed class SelfEvaluationIsComplete : IGuard
         else if (se.TotalBudget < 0)
         {
             errors.Add("全年预算数不能为负数。");
+        }
+
+        return errors;
+    }
+
+    /// <summary>A plan's form: funds filled, at least one indicator, the checks at submission strength, the report's main sections.</summary>
+    private static async Task<IReadOnlyList<string>> FormErrorsAsync(FireContext context, SelfEvaluation se, CancellationToken ct)
+    {
+        var rows = await context.Db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == se.Id).OrderBy(i => i.SortOrder).ToListAsync(ct);
+        var rules = (await context.Db.Plans.SingleAsync(p => p.Id == se.PlanId, ct)).Rules;
+        var errors = new List<string>();
+        if (rows.Count == 0)
+        {
+            errors.Add("请填写绩效指标。");
+        }
+
+        var sheet = Scoring.ScoreSheet.Compute(new(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer), rows.Select(r => r.ToLine()).ToList(), rules, submitting: true);
+        errors.AddRange(sheet.Errors);
+        if (string.IsNullOrWhiteSpace(se.GoalsPlanned) || string.IsNullOrWhiteSpace(se.GoalsAchieved))
+        {
+            errors.Add("请填写年度总体目标（年初设定目标和全年完成情况）。");
         }
 
         return errors;
@@ -67,7 +93,7 @@ internal sealed class SnapshotVersion : IEffect
             SelfEvaluationId = se.Id,
             OrganisationId = se.OrganisationId,
             VersionNo = se.CurrentVersion,
-            ContentJson = JsonSerializer.Serialize(SelfEvaluationContent.From(se), SelfEvaluationContent.Json),
+            ContentJson = JsonSerializer.Serialize(await SelfEvaluationContent.FromAsync(context.Db, se, ct), SelfEvaluationContent.Json),
             SubmittedAt = context.Now,
             SubmittedBy = context.Actor.UserId,
             SubmittedByName = context.Actor.DisplayName,
@@ -126,7 +152,10 @@ internal sealed class SelfEvaluationStatusMirror : IWorkflowSubject
 }
 
 /// <summary>The frozen content of one version; also what the diff compares.</summary>
-internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateOnly Deadline, string? Summary, decimal? TotalBudget)
+internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateOnly Deadline, string? Summary, decimal? TotalBudget,
+    decimal? FundsBudget = null, decimal? FundsExecuted = null, decimal? FundsUpperTransfer = null, decimal? TotalScore = null, string? Grade = null,
+    string? GoalsPlanned = null, string? GoalsAchieved = null, IReadOnlyList<Scoring.IndicatorLine>? Indicators = null,
+    IReadOnlyDictionary<string, string?>? Report = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -134,6 +163,32 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
     };
 
     public static SelfEvaluationContent From(SelfEvaluation se) => new(se.Title, se.FiscalYear, se.Deadline, se.Summary, se.TotalBudget);
+
+    /// <summary>Everything the unit filled, with the computed total, so a version can be reviewed and compared on its own.</summary>
+    public static async Task<SelfEvaluationContent> FromAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
+    {
+        if (se.PlanId is null)
+        {
+            return From(se);
+        }
+
+        var lines = (await db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == se.Id).OrderBy(i => i.SortOrder).ToListAsync(ct))
+            .Select(r => r.ToLine()).ToList();
+        var rules = (await db.Plans.SingleAsync(p => p.Id == se.PlanId, ct)).Rules;
+        var sheet = Scoring.ScoreSheet.Compute(new(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer), lines, rules, submitting: false);
+        return From(se) with
+        {
+            FundsBudget = se.FundsBudget,
+            FundsExecuted = se.FundsExecuted,
+            FundsUpperTransfer = se.FundsUpperTransfer,
+            TotalScore = sheet.TotalScore,
+            Grade = sheet.Grade,
+            GoalsPlanned = se.GoalsPlanned,
+            GoalsAchieved = se.GoalsAchieved,
+            Indicators = lines,
+            Report = SelfEvaluationReport.Sections.ToDictionary(x => x.Label, x => se.Report.Get(x.Key)),
+        };
+    }
 
     public static SelfEvaluationContent? Parse(string json) => JsonSerializer.Deserialize<SelfEvaluationContent>(json, Json);
 
@@ -154,6 +209,29 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         Compare("截止日期", old is null ? null : Shared.ChineseFormat.Date(old.Deadline), Shared.ChineseFormat.Date(now.Deadline));
         Compare("自评概述", old?.Summary, now.Summary);
         Compare("全年预算数（万元）", old?.TotalBudget is { } a ? Shared.ChineseFormat.Money(a) : null, now.TotalBudget is { } b ? Shared.ChineseFormat.Money(b) : null);
+        static string? Amount(decimal? d) => d is { } x ? Shared.ChineseFormat.Money(x) : null;
+        Compare("全年预算数 A（万元）", Amount(old?.FundsBudget), Amount(now.FundsBudget));
+        Compare("全年执行数 B（万元）", Amount(old?.FundsExecuted), Amount(now.FundsExecuted));
+        Compare("上级财政转移支付 C（万元）", Amount(old?.FundsUpperTransfer), Amount(now.FundsUpperTransfer));
+        Compare("总分", old?.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), now.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        Compare("等级", old?.Grade, now.Grade);
+        Compare("年初设定目标", old?.GoalsPlanned, now.GoalsPlanned);
+        Compare("全年完成情况", old?.GoalsAchieved, now.GoalsAchieved);
+        var oldLines = old?.Indicators ?? [];
+        var newLines = now.Indicators ?? [];
+        for (var i = 0; i < Math.Max(oldLines.Count, newLines.Count); i++)
+        {
+            static string? Line(Scoring.IndicatorLine? l) => l is null ? null
+                : $"{l.Level1}/{l.Level2}/{l.Level3} {l.Content}：目标 {l.Target}，完成 {l.Actual}，分值 {l.Weight:0.##}，得分 {l.Score:0.##}"
+                  + (l.Reason is null && l.Measure is null ? string.Empty : $"；原因 {l.Reason}；措施 {l.Measure}");
+            Compare($"指标第{i + 1}行", Line(i < oldLines.Count ? oldLines[i] : null), Line(i < newLines.Count ? newLines[i] : null));
+        }
+
+        foreach (var (_, label) in SelfEvaluationReport.Sections)
+        {
+            Compare($"自评报告·{label}", old?.Report?.GetValueOrDefault(label), now.Report?.GetValueOrDefault(label));
+        }
+
         return rows;
     }
 }
