@@ -1,5 +1,6 @@
 namespace BudgetEval.Web.Plans;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<FundsRule>))]
 internal enum FundsRule
 {
     Linear,

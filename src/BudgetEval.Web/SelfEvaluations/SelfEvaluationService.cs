@@ -118,8 +118,10 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
                 return new(FireStatus.Invalid, null, invalid);
             }
 
-            // Always touched, so the row version moves even when only child rows (indicators) changed.
+            // Always written, so the row version moves even when only child rows (indicators) changed or the
+            // clock has not moved: a save is what other editors must notice.
             tracked.UpdatedAt = clock.GetUtcNow();
+            db.Entry(tracked).Property(s => s.UpdatedAt).IsModified = true;
             try
             {
                 await db.SaveChangesAsync(ct);

@@ -8,6 +8,7 @@ using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Plans;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
@@ -207,6 +208,8 @@ internal static class AppComposition
         app.MapOrganisationEndpoints();
         app.MapCaseEndpoints();
         app.MapSelfEvaluationEndpoints();
+        app.MapSelfEvaluationFormEndpoints();
+        app.MapPlanEndpoints();
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)
