@@ -29,6 +29,11 @@ internal static class PlanEndpoints
 
         group.MapPost("/", async (PlanRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
         {
+            if (PlanService.Denied(WorkflowActor.From(http.User)) is { } denied)
+            {
+                return Failure(denied);
+            }
+
             var (targets, errors) = await TargetsAsync(db, request.Targets ?? [], ct);
             if (errors.Count > 0)
             {

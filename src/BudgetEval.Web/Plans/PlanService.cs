@@ -134,24 +134,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
 
             var now = clock.GetUtcNow();
             var changes = new List<string>();
-            if (addTarget is not null)
-            {
-                if (await TargetErrorAsync(addTarget, plan.Targets, ct) is { } error)
-                {
-                    return PlanResult.Fail(FireStatus.Invalid, error, "targets");
-                }
-
-                var target = NewTarget(plan.Id, addTarget, now);
-                plan.Targets.Add(target);
-                if (plan.Status == PlanStatus.Published)
-                {
-                    await StartCaseAsync(plan, target, actor, ct);
-                }
-
-                var unit = await db.Organisations.Where(o => o.Id == addTarget.OrganisationId).Select(o => o.Name).SingleAsync(ct);
-                changes.Add($"增加{unit}（{EvaluationKinds.Label(addTarget.Kind)}{(addTarget.ProjectName is { } p ? "：" + p : string.Empty)}）");
-            }
-
+            // The deadline first, so a unit added in the same amendment gets the new one.
             if (newDeadline is { } deadline && deadline != plan.Deadline)
             {
                 changes.Add($"截止日期由{Shared.ChineseFormat.Date(plan.Deadline)}调整为{Shared.ChineseFormat.Date(deadline)}");
@@ -161,6 +144,25 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
 
                 // The cases' plan deadline drives due dates and the 逾期 mark of later submissions.
                 await db.WorkflowInstances.Where(i => ids.Contains(i.SubjectId)).ExecuteUpdateAsync(u => u.SetProperty(i => i.PlanDeadline, deadline), ct);
+            }
+
+            if (addTarget is not null)
+            {
+                if (await TargetErrorAsync(addTarget, plan.Targets, ct) is { } error)
+                {
+                    return PlanResult.Fail(FireStatus.Invalid, error, "targets");
+                }
+
+                var target = NewTarget(plan.Id, addTarget, now);
+                db.PlanTargets.Add(target); // explicitly: with its key already set, EF would take it for an existing row
+                plan.Targets.Add(target);
+                if (plan.Status == PlanStatus.Published)
+                {
+                    await StartCaseAsync(plan, target, actor, ct);
+                }
+
+                var unit = await db.Organisations.Where(o => o.Id == addTarget.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+                changes.Add($"增加{unit}（{EvaluationKinds.Label(addTarget.Kind)}{(addTarget.ProjectName is { } p ? "：" + p : string.Empty)}）");
             }
 
             if (changes.Count == 0)
@@ -222,7 +224,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
         ProjectBudget = t.Kind == EvaluationKind.Project ? Money.Round(t.ProjectBudget) : null,
     };
 
-    private static PlanResult? Denied(WorkflowActor actor) =>
+    public static PlanResult? Denied(WorkflowActor actor) =>
         actor.IsInRole(Roles.FinanceOfficer) && actor.OrganisationKind == OrganisationKind.FinanceBureau
             ? null
             : PlanResult.Fail(FireStatus.Forbidden, "只有财政局绩效管理员可以管理评价工作计划。");
