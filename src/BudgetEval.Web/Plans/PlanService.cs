@@ -73,11 +73,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
-            db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.plans WHERE \"Id\" = {planId} FOR UPDATE", ct);
-            var plan = await db.Plans.Include(p => p.Targets).SingleOrDefaultAsync(p => p.Id == planId, ct);
-            if (plan is null)
+            if (await LockAsync(planId, ct) is not { } plan)
             {
                 return PlanResult.Fail(FireStatus.NotFound, "评价工作计划不存在。");
             }
@@ -123,11 +120,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
-            db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.plans WHERE \"Id\" = {planId} FOR UPDATE", ct);
-            var plan = await db.Plans.Include(p => p.Targets).SingleOrDefaultAsync(p => p.Id == planId, ct);
-            if (plan is null)
+            if (await LockAsync(planId, ct) is not { } plan)
             {
                 return PlanResult.Fail(FireStatus.NotFound, "评价工作计划不存在。");
             }
@@ -183,6 +177,14 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
             await tx.CommitAsync(ct);
             return PlanResult.Ok(plan);
         });
+    }
+
+    /// <summary>Locks the plan row for the transaction, so publishes and amendments of one plan run one after another.</summary>
+    private async Task<Plan?> LockAsync(Guid planId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.plans WHERE \"Id\" = {planId} FOR UPDATE", ct);
+        return await db.Plans.Include(p => p.Targets).SingleOrDefaultAsync(p => p.Id == planId, ct);
     }
 
     private async Task StartCaseAsync(Plan plan, PlanTarget target, WorkflowActor actor, CancellationToken ct)

@@ -15,6 +15,15 @@ internal static class SelfEvaluationSubject
     public static async Task<SelfEvaluation> LoadAsync(AppDbContext db, Guid id, CancellationToken ct) =>
         db.SelfEvaluations.Local.FirstOrDefault(s => s.Id == id)
             ?? await db.SelfEvaluations.IgnoreQueryFilters().SingleAsync(s => s.Id == id, ct);
+
+    /// <summary>The indicator rows and the scores of a plan's self-evaluation, read inside Fire (no data scope).</summary>
+    public static async Task<(List<Scoring.IndicatorLine> Lines, Scoring.ScoreSheet Sheet)> SheetAsync(AppDbContext db, SelfEvaluation se, bool submitting, CancellationToken ct)
+    {
+        var lines = (await db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == se.Id).OrderBy(i => i.SortOrder).ToListAsync(ct))
+            .Select(r => r.ToLine()).ToList();
+        var rules = (await db.Plans.SingleAsync(p => p.Id == se.PlanId, ct)).Rules;
+        return (lines, Scoring.ScoreSheet.Compute(new(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer), lines, rules, submitting));
+    }
 }
 
 /// <summary>What must be filled before a submission. The full form's checks join here when it exists.</summary>
@@ -56,15 +65,13 @@ internal sealed class SelfEvaluationIsComplete : IGuard
     /// <summary>A plan's form: funds filled, at least one indicator, the checks at submission strength, the report's main sections.</summary>
     private static async Task<IReadOnlyList<string>> FormErrorsAsync(FireContext context, SelfEvaluation se, CancellationToken ct)
     {
-        var rows = await context.Db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == se.Id).OrderBy(i => i.SortOrder).ToListAsync(ct);
-        var rules = (await context.Db.Plans.SingleAsync(p => p.Id == se.PlanId, ct)).Rules;
+        var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(context.Db, se, submitting: true, ct);
         var errors = new List<string>();
-        if (rows.Count == 0)
+        if (lines.Count == 0)
         {
             errors.Add("请填写绩效指标。");
         }
 
-        var sheet = Scoring.ScoreSheet.Compute(new(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer), rows.Select(r => r.ToLine()).ToList(), rules, submitting: true);
         errors.AddRange(sheet.Errors);
         if (string.IsNullOrWhiteSpace(se.GoalsPlanned) || string.IsNullOrWhiteSpace(se.GoalsAchieved))
         {
@@ -172,10 +179,7 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
             return From(se);
         }
 
-        var lines = (await db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == se.Id).OrderBy(i => i.SortOrder).ToListAsync(ct))
-            .Select(r => r.ToLine()).ToList();
-        var rules = (await db.Plans.SingleAsync(p => p.Id == se.PlanId, ct)).Rules;
-        var sheet = Scoring.ScoreSheet.Compute(new(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer), lines, rules, submitting: false);
+        var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(db, se, submitting: false, ct);
         return From(se) with
         {
             FundsBudget = se.FundsBudget,
