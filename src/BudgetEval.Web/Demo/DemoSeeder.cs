@@ -17,6 +17,7 @@ internal sealed class DemoSeeder(
     AppDbContext db,
     UserManager<AppUser> users,
     IOptions<DemoOptions> options,
+    Plans.PlanService plans,
     TimeProvider clock,
     ILogger<DemoSeeder> logger)
 {
@@ -49,6 +50,7 @@ internal sealed class DemoSeeder(
         if (await db.Users.AnyAsync(cancellationToken))
         {
             logger.LogInformation("Demo seed skipped: the database already has users");
+            await SeedPlanAsync(cancellationToken); // databases seeded before plans existed get the demo plan once
             return;
         }
 
@@ -104,6 +106,55 @@ internal sealed class DemoSeeder(
         }
 
         logger.LogInformation("Demo data seeded: {Organisations} organisations, {Users} users", orgs.Count, Logins.Count);
+        await SeedPlanAsync(cancellationToken);
+    }
+
+    public const string DemoNotice = "望财绩〔2023〕1号";
+
+    /// <summary>
+    /// A published fiscal-year 2022 plan covering every demo unit, so the first login sees real work; the
+    /// centre's 部门整体支出 self-evaluation is a draft prefilled from the real 2022 table. Idempotent: once
+    /// the plan exists nothing happens.
+    /// </summary>
+    private async Task SeedPlanAsync(CancellationToken ct)
+    {
+        if (await db.Plans.AnyAsync(p => p.NoticeNumber == DemoNotice, ct))
+        {
+            return;
+        }
+
+        var finance = await db.Users.Include(u => u.Organisation).SingleAsync(u => u.UserName == "finance", ct);
+        var officer = new Workflows.WorkflowActor(finance.Id, finance.DisplayName, finance.OrganisationId, OrganisationKind.FinanceBureau,
+            new HashSet<string> { Roles.FinanceOfficer });
+        var units = await db.Organisations.Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);
+        var centre = units.Single(u => u.Name == SocialGovernanceCentre);
+        var targets = units.Select(u => new Plans.PlanTargetInput(u.Id, Plans.EvaluationKind.DepartmentWide, null, null)).ToList();
+        targets.Add(new(centre.Id, Plans.EvaluationKind.Project, "热线+网格、吹哨+报到", 400m));
+        var created = await plans.CreateAsync(new Plans.PlanInput(2022, "2022年度部门整体支出和项目支出绩效自评工作", DemoNotice,
+            new DateOnly(2023, 2, 28), null, null, targets), officer, ct);
+        var published = await plans.PublishAsync(created.Plan!.Id, officer, ct);
+        if (published.Status != Workflows.FireStatus.Ok)
+        {
+            throw new InvalidOperationException("demo plan could not be published: " + string.Join(" ", published.Errors.SelectMany(e => e.Value)));
+        }
+
+        db.ChangeTracker.Clear();
+        var se = await db.SelfEvaluations.SingleAsync(s => s.PlanId == created.Plan.Id && s.OrganisationId == centre.Id && s.Kind == Plans.EvaluationKind.DepartmentWide, ct);
+        se.FundsBudget = SampleSelfEvaluation.Budget;
+        se.FundsExecuted = SampleSelfEvaluation.Executed;
+        se.FundsUpperTransfer = SampleSelfEvaluation.UpperTransfer;
+        se.FundsRows =
+        [
+            new("基本支出", 314.74m, null, null),
+            new("项目支出", 1098m, null, null),
+        ];
+        se.GoalsPlanned = SampleSelfEvaluation.GoalsPlanned;
+        se.GoalsAchieved = SampleSelfEvaluation.GoalsAchieved;
+        se.Report.Basics = SampleSelfEvaluation.Functions;
+        var lines = SelfEvaluations.Import.IndicatorFile.Read("sample.csv", SampleSelfEvaluation.IndicatorsCsv()).Lines;
+        await SelfEvaluations.SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, clock.GetUtcNow(), ct);
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Demo plan {Notice} published with {Count} self-evaluations", DemoNotice, targets.Count);
     }
 
     private static void Check(IdentityResult result, string what)

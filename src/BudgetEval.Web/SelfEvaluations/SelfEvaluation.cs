@@ -1,8 +1,9 @@
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>
-/// The minimal self-evaluation record that the review workflow runs on. The full form (funds table,
-/// indicators, report sections) comes in its own issue and plugs into SelfEvaluationIsComplete.
+/// A unit's self-evaluation (自评表 and 自评报告) that the review workflow runs on. Records created by a
+/// published plan carry the full form (funds, goals, indicators, report); records created by hand
+/// before plans existed keep only title, summary and budget, and are checked as before.
 /// </summary>
 internal sealed class SelfEvaluation
 {
@@ -40,6 +41,162 @@ internal sealed class SelfEvaluation
     public DateTimeOffset UpdatedAt { get; set; }
 
     public uint RowVersion { get; set; }
+
+    /// <summary>The plan that created it; null for the early hand-made records.</summary>
+    public Guid? PlanId { get; set; }
+
+    public Plans.EvaluationKind Kind { get; set; }
+
+    public string? ProjectName { get; set; }
+
+    /// <summary>全年预算数 A, 万元.</summary>
+    public decimal? FundsBudget { get; set; }
+
+    /// <summary>全年执行数 B, 万元.</summary>
+    public decimal? FundsExecuted { get; set; }
+
+    /// <summary>上级财政转移支付 C, 万元.</summary>
+    public decimal? FundsUpperTransfer { get; set; }
+
+    /// <summary>Optional sub-rows (基本支出 人员/公用, 项目支出) as JSON, each with its own rate.</summary>
+    public string FundsRowsJson { get; set; } = "[]";
+
+    /// <summary>年初设定目标.</summary>
+    public string? GoalsPlanned { get; set; }
+
+    /// <summary>全年完成情况.</summary>
+    public string? GoalsAchieved { get; set; }
+
+    public SelfEvaluationReport Report { get; set; } = new();
+
+    public List<SelfEvaluationIndicator> Indicators { get; set; } = [];
+
+    public IReadOnlyList<FundsSubRow> FundsRows
+    {
+        get => System.Text.Json.JsonSerializer.Deserialize<List<FundsSubRow>>(FundsRowsJson, Plans.Plan.Json) ?? [];
+        set => FundsRowsJson = System.Text.Json.JsonSerializer.Serialize(value, Plans.Plan.Json);
+    }
+}
+
+/// <summary>A sub-row of the funds block (基本支出-人员经费, 基本支出-公用经费, 项目支出 …), 万元.</summary>
+internal sealed record FundsSubRow(string Name, decimal? Budget, decimal? Executed, decimal? UpperTransfer);
+
+/// <summary>The sections of the 自评报告, in the official order.</summary>
+internal sealed class SelfEvaluationReport
+{
+    public static readonly IReadOnlyList<(string Key, string Label)> Sections =
+    [
+        ("basics", "部门基本情况"),
+        ("budget", "预算支出情况"),
+        ("performance", "绩效情况"),
+        ("problems", "存在的问题及原因"),
+        ("nextSteps", "下一步改进措施"),
+        ("rectification", "上年及以前发现问题的整改情况"),
+        ("other", "其他"),
+    ];
+
+    public string? Basics { get; set; }
+
+    public string? Budget { get; set; }
+
+    public string? Performance { get; set; }
+
+    public string? Problems { get; set; }
+
+    public string? NextSteps { get; set; }
+
+    /// <summary>Free text until the findings register exists; then it is filled from there.</summary>
+    public string? Rectification { get; set; }
+
+    public string? Other { get; set; }
+
+    public string? Get(string key) => key switch
+    {
+        "basics" => Basics,
+        "budget" => Budget,
+        "performance" => Performance,
+        "problems" => Problems,
+        "nextSteps" => NextSteps,
+        "rectification" => Rectification,
+        "other" => Other,
+        _ => null,
+    };
+
+    public void Set(string key, string? value)
+    {
+        value = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        switch (key)
+        {
+            case "basics": Basics = value; break;
+            case "budget": Budget = value; break;
+            case "performance": Performance = value; break;
+            case "problems": Problems = value; break;
+            case "nextSteps": NextSteps = value; break;
+            case "rectification": Rectification = value; break;
+            case "other": Other = value; break;
+        }
+    }
+}
+
+/// <summary>One row of the three-level indicator table.</summary>
+internal sealed class SelfEvaluationIndicator
+{
+    public Guid Id { get; set; }
+
+    public Guid SelfEvaluationId { get; set; }
+
+    /// <summary>Copy of the owner, so the data scope filters without a join.</summary>
+    public Guid OrganisationId { get; set; }
+
+    public int SortOrder { get; set; }
+
+    public string? Level1 { get; set; }
+
+    public string? Level2 { get; set; }
+
+    public string? Level3 { get; set; }
+
+    public string? Content { get; set; }
+
+    public string? Target { get; set; }
+
+    public string? Actual { get; set; }
+
+    public decimal? Weight { get; set; }
+
+    public decimal? Score { get; set; }
+
+    public string? Reason { get; set; }
+
+    public string? Measure { get; set; }
+
+    public Scoring.IndicatorLine ToLine() => new(Level1, Level2, Level3, Content, Target, Actual, Weight, Score, Reason, Measure);
+}
+
+/// <summary>A supporting file (佐证材料). Stored in PostgreSQL so every node sees it and backups include it (ADR 0007).</summary>
+internal sealed class SelfEvaluationAttachment
+{
+    public Guid Id { get; set; }
+
+    public Guid SelfEvaluationId { get; set; }
+
+    public Guid OrganisationId { get; set; }
+
+    public required string FileName { get; set; }
+
+    public required string ContentType { get; set; }
+
+    public long Size { get; set; }
+
+    public required string Sha256 { get; set; }
+
+    public required byte[] Content { get; set; }
+
+    public DateTimeOffset UploadedAt { get; set; }
+
+    public Guid UploadedBy { get; set; }
+
+    public required string UploadedByName { get; set; }
 }
 
 /// <summary>An immutable snapshot of the content at one submission.</summary>

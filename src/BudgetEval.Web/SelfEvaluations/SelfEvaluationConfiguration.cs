@@ -15,6 +15,63 @@ internal sealed class SelfEvaluationConfiguration : IEntityTypeConfiguration<Sel
         b.Property(s => s.RowVersion).IsRowVersion();
         b.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(s => new { s.OrganisationId, s.FiscalYear });
+        b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.ProjectName).HasMaxLength(300);
+        b.Property(s => s.FundsBudget).HasPrecision(18, 2);
+        b.Property(s => s.FundsExecuted).HasPrecision(18, 2);
+        b.Property(s => s.FundsUpperTransfer).HasPrecision(18, 2);
+        b.Property(s => s.FundsRowsJson).HasColumnType("jsonb");
+        b.Property(s => s.GoalsPlanned).HasMaxLength(20000);
+        b.Property(s => s.GoalsAchieved).HasMaxLength(20000);
+        b.Ignore(s => s.FundsRows);
+        b.OwnsOne(s => s.Report, r =>
+        {
+            r.Property(x => x.Basics).HasMaxLength(50000);
+            r.Property(x => x.Budget).HasMaxLength(50000);
+            r.Property(x => x.Performance).HasMaxLength(50000);
+            r.Property(x => x.Problems).HasMaxLength(50000);
+            r.Property(x => x.NextSteps).HasMaxLength(50000);
+            r.Property(x => x.Rectification).HasMaxLength(50000);
+            r.Property(x => x.Other).HasMaxLength(50000);
+        });
+        b.Navigation(s => s.Report).IsRequired();
+        b.HasMany(s => s.Indicators).WithOne().HasForeignKey(i => i.SelfEvaluationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Plans.Plan>().WithMany().HasForeignKey(s => s.PlanId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class SelfEvaluationIndicatorConfiguration : IEntityTypeConfiguration<SelfEvaluationIndicator>
+{
+    public void Configure(EntityTypeBuilder<SelfEvaluationIndicator> b)
+    {
+        b.ToTable("self_evaluation_indicators");
+        foreach (var text in new[] { nameof(SelfEvaluationIndicator.Level1), nameof(SelfEvaluationIndicator.Level2), nameof(SelfEvaluationIndicator.Level3) })
+        {
+            b.Property<string?>(text).HasMaxLength(200);
+        }
+
+        foreach (var text in new[] { nameof(SelfEvaluationIndicator.Content), nameof(SelfEvaluationIndicator.Target), nameof(SelfEvaluationIndicator.Actual), nameof(SelfEvaluationIndicator.Reason), nameof(SelfEvaluationIndicator.Measure) })
+        {
+            b.Property<string?>(text).HasMaxLength(2000);
+        }
+
+        b.Property(i => i.Weight).HasPrecision(9, 2);
+        b.Property(i => i.Score).HasPrecision(9, 2);
+        b.HasIndex(i => new { i.SelfEvaluationId, i.SortOrder });
+    }
+}
+
+internal sealed class SelfEvaluationAttachmentConfiguration : IEntityTypeConfiguration<SelfEvaluationAttachment>
+{
+    public void Configure(EntityTypeBuilder<SelfEvaluationAttachment> b)
+    {
+        b.ToTable("self_evaluation_attachments");
+        b.Property(a => a.FileName).HasMaxLength(255);
+        b.Property(a => a.ContentType).HasMaxLength(100);
+        b.Property(a => a.Sha256).HasMaxLength(64);
+        b.Property(a => a.UploadedByName).HasMaxLength(100);
+        b.HasOne<SelfEvaluation>().WithMany().HasForeignKey(a => a.SelfEvaluationId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(a => a.SelfEvaluationId);
     }
 }
 

@@ -13,15 +13,37 @@ internal static class SelfEvaluationEndpoints
     internal sealed record SelfEvaluationDto(Guid Id, Guid OrganisationId, int FiscalYear, string Title, DateOnly Deadline, string? Summary,
         decimal? TotalBudget, string Status, bool IsLate, int CurrentVersion, Guid? CaseId, uint Version);
 
+    /// <summary>A list row: the record's fields plus who and what, flattened for clients.</summary>
+    internal sealed record SelfEvaluationListItem(Guid Id, Guid OrganisationId, int FiscalYear, string Title, DateOnly Deadline, string Status, bool IsLate,
+        int CurrentVersion, Guid? CaseId, uint Version, string UnitName, string Kind, string KindLabel, string? ProjectName, Guid? PlanId, string StatusLabel)
+    {
+        public SelfEvaluationListItem(SelfEvaluationDto d, string unitName, string kind, string kindLabel, string? projectName, Guid? planId, string statusLabel)
+            : this(d.Id, d.OrganisationId, d.FiscalYear, d.Title, d.Deadline, d.Status, d.IsLate, d.CurrentVersion, d.CaseId, d.Version, unitName, kind, kindLabel, projectName, planId, statusLabel)
+        {
+        }
+    }
+
     public static void MapSelfEvaluationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations");
 
-        group.MapGet("/", async (AppDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.SelfEvaluations.AsNoTracking().OrderByDescending(s => s.CreatedAt).Take(500).ToListAsync(ct)).Select(ToDto).ToList()));
+        // Scoped by the query filter: a unit sees its own, the bureau all. GET /{id} is in FormEndpoints.
+        group.MapGet("/", async (int? fiscalYear, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
+        {
+            var query = db.SelfEvaluations.AsNoTracking();
+            if (fiscalYear is { } year)
+            {
+                query = query.Where(s => s.FiscalYear == year);
+            }
 
-        group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, CancellationToken ct) =>
-            await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } se ? TypedResults.Ok(ToDto(se)) : ApiProblems.NotFound());
+            var rows = await query.OrderByDescending(s => s.CreatedAt).Take(1000).ToListAsync(ct);
+
+            // A separate query: IgnoreQueryFilters inside the main one would lift the data scope from all of it.
+            var orgIds = rows.Select(r => r.OrganisationId).Distinct().ToList();
+            var names = await db.Organisations.IgnoreQueryFilters().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+            return TypedResults.Ok(rows.Select(r => new SelfEvaluationListItem(ToDto(r), names[r.OrganisationId], r.Kind.ToString(), Plans.EvaluationKinds.Label(r.Kind),
+                r.ProjectName, r.PlanId, FormEndpoints.StatusLabel(registry, r.Status))).ToList());
+        });
 
         group.MapPost("/", async (SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
             ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct), created: true));

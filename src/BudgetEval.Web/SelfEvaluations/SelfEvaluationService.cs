@@ -59,6 +59,29 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
 
     public async Task<SelfEvaluationSaveResult> UpdateAsync(Guid id, SelfEvaluationInput input, uint expectedVersion, WorkflowActor actor, CancellationToken ct)
     {
+        if (Validate(input, requireHeader: false) is { Count: > 0 } errors)
+        {
+            return await EditAsync(id, actor, expectedVersion, (_, _) => Task.FromResult<IReadOnlyDictionary<string, string[]>?>(errors), ct);
+        }
+
+        return await EditAsync(id, actor, expectedVersion, (tracked, _) =>
+        {
+            tracked.Title = string.IsNullOrWhiteSpace(input.Title) ? tracked.Title : input.Title.Trim();
+            tracked.Summary = Clean(input.Summary);
+            tracked.TotalBudget = Round(input.TotalBudget);
+            return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
+        }, ct);
+    }
+
+    /// <summary>
+    /// Every change of a self-evaluation's content goes through here: only the unit's filler, only while
+    /// 草稿 or 退回修改, under the case lock that Fire takes (an edit and a submission never interleave),
+    /// and against the row version the caller saw (null = the caller did not say; last write wins).
+    /// <paramref name="change"/> returns validation errors to abort without saving.
+    /// </summary>
+    public async Task<SelfEvaluationSaveResult> EditAsync(Guid id, WorkflowActor actor, uint? expectedVersion,
+        Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct)
+    {
         var se = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (se is null)
         {
@@ -68,11 +91,6 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
         if (!actor.IsInRole(Roles.UnitFiller) || actor.OrganisationId != se.OrganisationId)
         {
             return SelfEvaluationSaveResult.Fail(FireStatus.Forbidden, string.Empty, "只有本单位的填报人可以修改自评。");
-        }
-
-        if (Validate(input, requireHeader: false) is { Count: > 0 } errors)
-        {
-            return new(FireStatus.Invalid, null, errors);
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
@@ -90,28 +108,36 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             }
 
             var tracked = await db.SelfEvaluations.SingleAsync(s => s.Id == id, ct);
-            if (tracked.RowVersion != expectedVersion)
+            if (expectedVersion is { } expected && tracked.RowVersion != expected)
             {
-                return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, FireResult.StaleMessage);
+                return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, StaleMessage);
             }
 
-            tracked.Title = string.IsNullOrWhiteSpace(input.Title) ? tracked.Title : input.Title.Trim();
-            tracked.Summary = Clean(input.Summary);
-            tracked.TotalBudget = Round(input.TotalBudget);
+            if (await change(tracked, ct) is { Count: > 0 } invalid)
+            {
+                return new(FireStatus.Invalid, null, invalid);
+            }
+
+            // Always written, so the row version moves even when only child rows (indicators) changed or the
+            // clock has not moved: a save is what other editors must notice.
             tracked.UpdatedAt = clock.GetUtcNow();
+            db.Entry(tracked).Property(s => s.UpdatedAt).IsModified = true;
             try
             {
                 await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
             {
-                return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, FireResult.StaleMessage);
+                return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, StaleMessage);
             }
 
             await tx.CommitAsync(ct);
             return SelfEvaluationSaveResult.Ok(tracked);
         });
     }
+
+    /// <summary>What a filler sees when someone else saved in between.</summary>
+    public const string StaleMessage = "自评已被他人修改，请刷新页面后再保存（您的修改未保存）。";
 
     private static Dictionary<string, string[]> Validate(SelfEvaluationInput input, bool requireHeader)
     {

@@ -15,6 +15,15 @@ internal static class SelfEvaluationSubject
     public static async Task<SelfEvaluation> LoadAsync(AppDbContext db, Guid id, CancellationToken ct) =>
         db.SelfEvaluations.Local.FirstOrDefault(s => s.Id == id)
             ?? await db.SelfEvaluations.IgnoreQueryFilters().SingleAsync(s => s.Id == id, ct);
+
+    /// <summary>The indicator rows and the scores of a plan's self-evaluation, read inside Fire (no data scope).</summary>
+    public static async Task<(List<Scoring.IndicatorLine> Lines, Scoring.ScoreSheet Sheet)> SheetAsync(AppDbContext db, SelfEvaluation se, bool submitting, CancellationToken ct)
+    {
+        var lines = (await db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == se.Id).OrderBy(i => i.SortOrder).ToListAsync(ct))
+            .Select(r => r.ToLine()).ToList();
+        var rules = (await db.Plans.SingleAsync(p => p.Id == se.PlanId, ct)).Rules;
+        return (lines, Scoring.ScoreSheet.Compute(new(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer), lines, rules, submitting));
+    }
 }
 
 /// <summary>What must be filled before a submission. The full form's checks join here when it exists.</summary>
@@ -25,6 +34,11 @@ internal sealed class SelfEvaluationIsComplete : IGuard
     public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
+        if (se.PlanId is not null)
+        {
+            return await FormErrorsAsync(context, se, ct);
+        }
+
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(se.Title))
         {
@@ -43,6 +57,25 @@ internal sealed class SelfEvaluationIsComplete : IGuard
         else if (se.TotalBudget < 0)
         {
             errors.Add("全年预算数不能为负数。");
+        }
+
+        return errors;
+    }
+
+    /// <summary>A plan's form: funds filled, at least one indicator, the checks at submission strength, the report's main sections.</summary>
+    private static async Task<IReadOnlyList<string>> FormErrorsAsync(FireContext context, SelfEvaluation se, CancellationToken ct)
+    {
+        var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(context.Db, se, submitting: true, ct);
+        var errors = new List<string>();
+        if (lines.Count == 0)
+        {
+            errors.Add("请填写绩效指标。");
+        }
+
+        errors.AddRange(sheet.Errors);
+        if (string.IsNullOrWhiteSpace(se.GoalsPlanned) || string.IsNullOrWhiteSpace(se.GoalsAchieved))
+        {
+            errors.Add("请填写年度总体目标（年初设定目标和全年完成情况）。");
         }
 
         return errors;
@@ -67,7 +100,7 @@ internal sealed class SnapshotVersion : IEffect
             SelfEvaluationId = se.Id,
             OrganisationId = se.OrganisationId,
             VersionNo = se.CurrentVersion,
-            ContentJson = JsonSerializer.Serialize(SelfEvaluationContent.From(se), SelfEvaluationContent.Json),
+            ContentJson = JsonSerializer.Serialize(await SelfEvaluationContent.FromAsync(context.Db, se, ct), SelfEvaluationContent.Json),
             SubmittedAt = context.Now,
             SubmittedBy = context.Actor.UserId,
             SubmittedByName = context.Actor.DisplayName,
@@ -126,7 +159,10 @@ internal sealed class SelfEvaluationStatusMirror : IWorkflowSubject
 }
 
 /// <summary>The frozen content of one version; also what the diff compares.</summary>
-internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateOnly Deadline, string? Summary, decimal? TotalBudget)
+internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateOnly Deadline, string? Summary, decimal? TotalBudget,
+    decimal? FundsBudget = null, decimal? FundsExecuted = null, decimal? FundsUpperTransfer = null, decimal? TotalScore = null, string? Grade = null,
+    string? GoalsPlanned = null, string? GoalsAchieved = null, IReadOnlyList<Scoring.IndicatorLine>? Indicators = null,
+    IReadOnlyDictionary<string, string?>? Report = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -134,6 +170,29 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
     };
 
     public static SelfEvaluationContent From(SelfEvaluation se) => new(se.Title, se.FiscalYear, se.Deadline, se.Summary, se.TotalBudget);
+
+    /// <summary>Everything the unit filled, with the computed total, so a version can be reviewed and compared on its own.</summary>
+    public static async Task<SelfEvaluationContent> FromAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
+    {
+        if (se.PlanId is null)
+        {
+            return From(se);
+        }
+
+        var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(db, se, submitting: false, ct);
+        return From(se) with
+        {
+            FundsBudget = se.FundsBudget,
+            FundsExecuted = se.FundsExecuted,
+            FundsUpperTransfer = se.FundsUpperTransfer,
+            TotalScore = sheet.TotalScore,
+            Grade = sheet.Grade,
+            GoalsPlanned = se.GoalsPlanned,
+            GoalsAchieved = se.GoalsAchieved,
+            Indicators = lines,
+            Report = SelfEvaluationReport.Sections.ToDictionary(x => x.Label, x => se.Report.Get(x.Key)),
+        };
+    }
 
     public static SelfEvaluationContent? Parse(string json) => JsonSerializer.Deserialize<SelfEvaluationContent>(json, Json);
 
@@ -154,6 +213,29 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         Compare("截止日期", old is null ? null : Shared.ChineseFormat.Date(old.Deadline), Shared.ChineseFormat.Date(now.Deadline));
         Compare("自评概述", old?.Summary, now.Summary);
         Compare("全年预算数（万元）", old?.TotalBudget is { } a ? Shared.ChineseFormat.Money(a) : null, now.TotalBudget is { } b ? Shared.ChineseFormat.Money(b) : null);
+        static string? Amount(decimal? d) => d is { } x ? Shared.ChineseFormat.Money(x) : null;
+        Compare("全年预算数 A（万元）", Amount(old?.FundsBudget), Amount(now.FundsBudget));
+        Compare("全年执行数 B（万元）", Amount(old?.FundsExecuted), Amount(now.FundsExecuted));
+        Compare("上级财政转移支付 C（万元）", Amount(old?.FundsUpperTransfer), Amount(now.FundsUpperTransfer));
+        Compare("总分", old?.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), now.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        Compare("等级", old?.Grade, now.Grade);
+        Compare("年初设定目标", old?.GoalsPlanned, now.GoalsPlanned);
+        Compare("全年完成情况", old?.GoalsAchieved, now.GoalsAchieved);
+        var oldLines = old?.Indicators ?? [];
+        var newLines = now.Indicators ?? [];
+        for (var i = 0; i < Math.Max(oldLines.Count, newLines.Count); i++)
+        {
+            static string? Line(Scoring.IndicatorLine? l) => l is null ? null
+                : $"{l.Level1}/{l.Level2}/{l.Level3} {l.Content}：目标 {l.Target}，完成 {l.Actual}，分值 {l.Weight:0.##}，得分 {l.Score:0.##}"
+                  + (l.Reason is null && l.Measure is null ? string.Empty : $"；原因 {l.Reason}；措施 {l.Measure}");
+            Compare($"指标第{i + 1}行", Line(i < oldLines.Count ? oldLines[i] : null), Line(i < newLines.Count ? newLines[i] : null));
+        }
+
+        foreach (var (_, label) in SelfEvaluationReport.Sections)
+        {
+            Compare($"自评报告·{label}", old?.Report?.GetValueOrDefault(label), now.Report?.GetValueOrDefault(label));
+        }
+
         return rows;
     }
 }

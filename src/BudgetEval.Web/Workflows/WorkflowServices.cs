@@ -36,6 +36,7 @@ internal static class WorkflowServices
         services.AddScoped<WorkflowEngine>();
         services.AddScoped<InboxQueries>();
         services.AddScoped<SelfEvaluationService>();
+        services.AddScoped<Plans.PlanService>();
         return services;
     }
 }

@@ -36,21 +36,23 @@ public sealed class QuartzReminderTests
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await AppFixture.TokenAsync(client, user));
             return client;
         });
-        await api.CreateAsync(deadline: new DateOnly(2026, 3, 10));
+        // The demo plan's own cases are long overdue and get reminders too: count only this case's.
+        var (_, caseId) = await api.CreateAsync(deadline: new DateOnly(2026, 3, 10));
+        var ledgerOfCase = $"SELECT count(*) FROM budgeteval.reminder_ledger l JOIN budgeteval.work_items w ON w.\"Id\" = l.\"WorkItemId\" WHERE w.\"InstanceId\" = '{caseId}'";
+        const string Subject = "【预算绩效】催办提醒：2025年度部门整体支出绩效自评 将于2026年3月10日到期";
         clock.Set(Beijing(2026, 3, 5)); // before-3
 
         var scheduler = node.Services.GetRequiredKeyedService<IScheduler>(JobsSetup.SchedulerName);
         await scheduler.TriggerJob(ReminderSweepJob.Key);
-        await WaitAsync(() => Scalar(database, "SELECT count(*) FROM budgeteval.reminder_ledger"), 1);
+        await WaitAsync(() => Scalar(database, ledgerOfCase), 1);
         await scheduler.TriggerJob(OutboxDeliveryJob.Key);
-        await WaitAsync(async () => (await MailDev.EmailsAsync()).Count(m => m.Subject.StartsWith("【预算绩效】催办提醒", StringComparison.Ordinal)), 1);
+        await WaitAsync(async () => (await MailDev.EmailsAsync()).Count(m => m.Subject == Subject), 1);
 
         await scheduler.TriggerJob(ReminderSweepJob.Key);
         await scheduler.TriggerJob(OutboxDeliveryJob.Key);
         await Task.Delay(2000);
-        var reminders = (await MailDev.EmailsAsync()).Where(m => m.Subject.StartsWith("【预算绩效】催办提醒", StringComparison.Ordinal)).ToList();
+        var reminders = (await MailDev.EmailsAsync()).Where(m => m.Subject == Subject).ToList();
         var mail = Assert.Single(reminders);
-        Assert.Equal("【预算绩效】催办提醒：2025年度部门整体支出绩效自评 将于2026年3月10日到期", mail.Subject);
         Assert.Equal("unit@demo.budgeteval.local", mail.To);
 
         // The dashboard's run log names the Quartz node that ran the sweep.
@@ -59,7 +61,7 @@ public sealed class QuartzReminderTests
         var run = await db.JobRuns.Where(r => r.Job == ReminderSweepJob.Key.Name).OrderBy(r => r.Id).FirstAsync();
         Assert.True(run.Succeeded);
         Assert.Equal(scheduler.SchedulerInstanceId, run.Node);
-        Assert.Equal(1, await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Sent && m.Event == nameof(NotificationEvent.Reminder)));
+        Assert.Equal(1, await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Sent && m.Event == nameof(NotificationEvent.Reminder) && m.Subject == Subject));
     }
 
     private static async Task<int> Scalar(TestDatabase database, string sql) => (int)await database.ScalarAsync<long>(sql);

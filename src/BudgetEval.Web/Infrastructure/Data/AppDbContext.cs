@@ -54,6 +54,14 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<SelfEvaluationVersion> SelfEvaluationVersions => Set<SelfEvaluationVersion>();
 
+    public DbSet<SelfEvaluationIndicator> SelfEvaluationIndicators => Set<SelfEvaluationIndicator>();
+
+    public DbSet<SelfEvaluationAttachment> SelfEvaluationAttachments => Set<SelfEvaluationAttachment>();
+
+    public DbSet<Plans.Plan> Plans => Set<Plans.Plan>();
+
+    public DbSet<Plans.PlanTarget> PlanTargets => Set<Plans.PlanTarget>();
+
     // Read by the query filters; EF evaluates these per context instance, i.e. per request.
     internal DataScope CurrentScope => _scope?.Current ?? DataScope.System;
 
@@ -76,5 +84,11 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         builder.Entity<WorkItem>().HasQueryFilter(w => ScopeSeesAll || w.CaseOrganisationId == ScopeOrganisationId || w.CaseFirmId == ScopeOrganisationId);
         builder.Entity<SelfEvaluation>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);
         builder.Entity<SelfEvaluationVersion>().HasQueryFilter(v => ScopeSeesAll || v.OrganisationId == ScopeOrganisationId);
+        builder.Entity<SelfEvaluationIndicator>().HasQueryFilter(i => ScopeSeesAll || i.OrganisationId == ScopeOrganisationId);
+        builder.Entity<SelfEvaluationAttachment>().HasQueryFilter(a => ScopeSeesAll || a.OrganisationId == ScopeOrganisationId);
+
+        // Plans are the bureau's published notice and are not filtered (every unit reads its rules), but a
+        // unit sees only its own lines of the coverage list.
+        builder.Entity<Plans.PlanTarget>().HasQueryFilter(t => ScopeSeesAll || t.OrganisationId == ScopeOrganisationId);
     }
 }

@@ -9,6 +9,7 @@ using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
 using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Plans;
 using BudgetEval.Web.Reminders;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
@@ -235,6 +236,8 @@ internal static class AppComposition
         app.MapCaseEndpoints();
         app.MapSelfEvaluationEndpoints();
         app.MapReminderEndpoints();
+        app.MapSelfEvaluationFormEndpoints();
+        app.MapPlanEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from

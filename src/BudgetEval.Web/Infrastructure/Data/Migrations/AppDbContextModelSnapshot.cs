@@ -344,6 +344,142 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.ToTable("organisations", "budgeteval");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Plans.Plan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Deadline")
+                        .HasColumnType("date");
+
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("NoticeNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("PublishedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("ScoringRulesJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("TemplateId")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("TemplateJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FiscalYear");
+
+                    b.ToTable("plans", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Plans.PlanAmendment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ByUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PlanId");
+
+                    b.ToTable("plan_amendments", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Plans.PlanTarget", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal?>("ProjectBudget")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<string>("ProjectName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid?>("SelfEvaluationId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("PlanId", "OrganisationId", "Kind", "ProjectName")
+                        .IsUnique();
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("PlanId", "OrganisationId", "Kind", "ProjectName"), false);
+
+                    b.ToTable("plan_targets", "budgeteval");
+                });
+
             modelBuilder.Entity("BudgetEval.Web.Reminders.ReminderLedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -407,14 +543,50 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<int>("FiscalYear")
                         .HasColumnType("integer");
 
+                    b.Property<decimal?>("FundsBudget")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<decimal?>("FundsExecuted")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<string>("FundsRowsJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<decimal?>("FundsUpperTransfer")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)");
+
+                    b.Property<string>("GoalsAchieved")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("GoalsPlanned")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
                     b.Property<bool>("IsLate")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<int?>("LastReviewedVersion")
                         .HasColumnType("integer");
 
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProjectName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
@@ -445,9 +617,125 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PlanId");
+
                     b.HasIndex("OrganisationId", "FiscalYear");
 
                     b.ToTable("self_evaluations", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.SelfEvaluations.SelfEvaluationAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SelfEvaluationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UploadedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SelfEvaluationId");
+
+                    b.ToTable("self_evaluation_attachments", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.SelfEvaluations.SelfEvaluationIndicator", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actual")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Content")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Level1")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Level2")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Level3")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Measure")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<decimal?>("Score")
+                        .HasPrecision(9, 2)
+                        .HasColumnType("numeric(9,2)");
+
+                    b.Property<Guid>("SelfEvaluationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<decimal?>("Weight")
+                        .HasPrecision(9, 2)
+                        .HasColumnType("numeric(9,2)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SelfEvaluationId", "SortOrder");
+
+                    b.ToTable("self_evaluation_indicators", "budgeteval");
                 });
 
             modelBuilder.Entity("BudgetEval.Web.SelfEvaluations.SelfEvaluationVersion", b =>
@@ -1032,12 +1320,103 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Navigation("Parent");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Plans.PlanAmendment", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Plans.Plan", null)
+                        .WithMany("Amendments")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Plans.PlanTarget", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BudgetEval.Web.Plans.Plan", null)
+                        .WithMany("Targets")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BudgetEval.Web.SelfEvaluations.SelfEvaluation", b =>
                 {
                     b.HasOne("BudgetEval.Web.Organisations.Organisation", null)
                         .WithMany()
                         .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BudgetEval.Web.Plans.Plan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("BudgetEval.Web.SelfEvaluations.SelfEvaluationReport", "Report", b1 =>
+                        {
+                            b1.Property<Guid>("SelfEvaluationId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("Basics")
+                                .HasMaxLength(50000)
+                                .HasColumnType("character varying(50000)");
+
+                            b1.Property<string>("Budget")
+                                .HasMaxLength(50000)
+                                .HasColumnType("character varying(50000)");
+
+                            b1.Property<string>("NextSteps")
+                                .HasMaxLength(50000)
+                                .HasColumnType("character varying(50000)");
+
+                            b1.Property<string>("Other")
+                                .HasMaxLength(50000)
+                                .HasColumnType("character varying(50000)");
+
+                            b1.Property<string>("Performance")
+                                .HasMaxLength(50000)
+                                .HasColumnType("character varying(50000)");
+
+                            b1.Property<string>("Problems")
+                                .HasMaxLength(50000)
+                                .HasColumnType("character varying(50000)");
+
+                            b1.Property<string>("Rectification")
+                                .HasMaxLength(50000)
+                                .HasColumnType("character varying(50000)");
+
+                            b1.HasKey("SelfEvaluationId");
+
+                            b1.ToTable("self_evaluations", "budgeteval");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SelfEvaluationId");
+                        });
+
+                    b.Navigation("Report")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.SelfEvaluations.SelfEvaluationAttachment", b =>
+                {
+                    b.HasOne("BudgetEval.Web.SelfEvaluations.SelfEvaluation", null)
+                        .WithMany()
+                        .HasForeignKey("SelfEvaluationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.SelfEvaluations.SelfEvaluationIndicator", b =>
+                {
+                    b.HasOne("BudgetEval.Web.SelfEvaluations.SelfEvaluation", null)
+                        .WithMany("Indicators")
+                        .HasForeignKey("SelfEvaluationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
@@ -1128,6 +1507,18 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Plans.Plan", b =>
+                {
+                    b.Navigation("Amendments");
+
+                    b.Navigation("Targets");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.SelfEvaluations.SelfEvaluation", b =>
+                {
+                    b.Navigation("Indicators");
                 });
 #pragma warning restore 612, 618
         }

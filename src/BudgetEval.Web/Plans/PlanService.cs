@@ -1,0 +1,312 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Plans;
+
+internal sealed record PlanTargetInput(Guid OrganisationId, EvaluationKind Kind, string? ProjectName, decimal? ProjectBudget);
+
+internal sealed record PlanInput(int? FiscalYear, string? Title, string? NoticeNumber, DateOnly? Deadline, ScoringRules? Rules, string? TemplateId,
+    IReadOnlyList<PlanTargetInput> Targets);
+
+internal sealed record PlanResult(FireStatus Status, Plan? Plan, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public static PlanResult Ok(Plan plan) => new(FireStatus.Ok, plan, new Dictionary<string, string[]>());
+
+    public static PlanResult Fail(FireStatus status, string message, string key = "") => new(status, null, new Dictionary<string, string[]> { [key] = [message] });
+}
+
+/// <summary>The bureau's plans: create, edit while a draft, publish once (one case per unit and kind), amend after.</summary>
+internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimeProvider clock)
+{
+    public const string AlreadyPublished = "该评价工作计划已发布，不能重复发布。发布后如需增加单位或调整截止日期，请使用“计划变更”。";
+
+    public async Task<PlanResult> CreateAsync(PlanInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        if (Denied(actor) is { } denied)
+        {
+            return denied;
+        }
+
+        if (await ValidateAsync(input, ct) is { Count: > 0 } errors)
+        {
+            return new(FireStatus.Invalid, null, errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var template = IndicatorTemplates.Find(input.TemplateId)!;
+        var plan = new Plan
+        {
+            Id = Guid.CreateVersion7(now),
+            FiscalYear = input.FiscalYear!.Value,
+            Title = input.Title!.Trim(),
+            NoticeNumber = string.IsNullOrWhiteSpace(input.NoticeNumber) ? null : input.NoticeNumber.Trim(),
+            Deadline = input.Deadline!.Value,
+            Status = PlanStatus.Draft,
+            Rules = input.Rules ?? ScoringRules.Default,
+            TemplateId = template.Id,
+            Template = template.Groups,
+            CreatedAt = now,
+            CreatedBy = actor.UserId,
+        };
+        plan.Targets.AddRange(input.Targets.Select(t => NewTarget(plan.Id, t, now)));
+        db.Plans.Add(plan);
+        await db.SaveChangesAsync(ct);
+        return PlanResult.Ok(plan);
+    }
+
+    /// <summary>
+    /// Creates one self-evaluation and its 自评审核 case per covered unit and kind, notifying each unit through
+    /// the engine's NotifyUnit effect, all in one transaction. The plan row is locked first, so two
+    /// concurrent publishes cannot both pass the "not yet published" check.
+    /// </summary>
+    public async Task<PlanResult> PublishAsync(Guid planId, WorkflowActor actor, CancellationToken ct)
+    {
+        if (Denied(actor) is { } denied)
+        {
+            return denied;
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (await LockAsync(planId, ct) is not { } plan)
+            {
+                return PlanResult.Fail(FireStatus.NotFound, "评价工作计划不存在。");
+            }
+
+            if (plan.Status == PlanStatus.Published)
+            {
+                return PlanResult.Fail(FireStatus.Conflict, AlreadyPublished);
+            }
+
+            if (plan.Targets.Count == 0)
+            {
+                return PlanResult.Fail(FireStatus.Invalid, "计划尚未覆盖任何单位，不能发布。", "targets");
+            }
+
+            var now = clock.GetUtcNow();
+            foreach (var target in plan.Targets)
+            {
+                await StartCaseAsync(plan, target, actor, ct);
+            }
+
+            plan.Status = PlanStatus.Published;
+            plan.PublishedAt = now;
+            plan.PublishedBy = actor.UserId;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return PlanResult.Ok(plan);
+        });
+    }
+
+    /// <summary>After publishing: add a unit (its case starts at once) and/or move the deadline (open cases follow); recorded as an amendment.</summary>
+    public async Task<PlanResult> AmendAsync(Guid planId, PlanTargetInput? addTarget, DateOnly? newDeadline, string? reason, WorkflowActor actor, CancellationToken ct)
+    {
+        if (Denied(actor) is { } denied)
+        {
+            return denied;
+        }
+
+        if (addTarget is null && newDeadline is null)
+        {
+            return PlanResult.Fail(FireStatus.Invalid, "请填写要增加的单位或新的截止日期。");
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (await LockAsync(planId, ct) is not { } plan)
+            {
+                return PlanResult.Fail(FireStatus.NotFound, "评价工作计划不存在。");
+            }
+
+            var now = clock.GetUtcNow();
+            var changes = new List<string>();
+            // The deadline first, so a unit added in the same amendment gets the new one.
+            if (newDeadline is { } deadline && deadline != plan.Deadline)
+            {
+                changes.Add($"截止日期由{Shared.ChineseFormat.Date(plan.Deadline)}调整为{Shared.ChineseFormat.Date(deadline)}");
+                plan.Deadline = deadline;
+                var ids = plan.Targets.Where(t => t.SelfEvaluationId is not null).Select(t => t.SelfEvaluationId!.Value).ToList();
+                await db.SelfEvaluations.Where(s => ids.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.Deadline, deadline), ct);
+
+                // The cases' plan deadline drives due dates and the 逾期 mark of later submissions.
+                await db.WorkflowInstances.Where(i => ids.Contains(i.SubjectId)).ExecuteUpdateAsync(u => u.SetProperty(i => i.PlanDeadline, deadline), ct);
+            }
+
+            if (addTarget is not null)
+            {
+                if (await TargetErrorAsync(addTarget, plan.Targets, ct) is { } error)
+                {
+                    return PlanResult.Fail(FireStatus.Invalid, error, "targets");
+                }
+
+                var target = NewTarget(plan.Id, addTarget, now);
+                db.PlanTargets.Add(target); // explicitly: with its key already set, EF would take it for an existing row
+                plan.Targets.Add(target);
+                if (plan.Status == PlanStatus.Published)
+                {
+                    await StartCaseAsync(plan, target, actor, ct);
+                }
+
+                var unit = await db.Organisations.Where(o => o.Id == addTarget.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+                changes.Add($"增加{unit}（{EvaluationKinds.Label(addTarget.Kind)}{(addTarget.ProjectName is { } p ? "：" + p : string.Empty)}）");
+            }
+
+            if (changes.Count == 0)
+            {
+                return PlanResult.Fail(FireStatus.Invalid, "没有需要变更的内容。");
+            }
+
+            db.Add(new PlanAmendment
+            {
+                Id = Guid.CreateVersion7(now),
+                PlanId = plan.Id,
+                At = now,
+                ByUserId = actor.UserId,
+                ByName = actor.DisplayName,
+                Description = string.Join("；", changes) + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $"。原因：{reason.Trim()}"),
+            });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return PlanResult.Ok(plan);
+        });
+    }
+
+    /// <summary>Locks the plan row for the transaction, so publishes and amendments of one plan run one after another.</summary>
+    private async Task<Plan?> LockAsync(Guid planId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.plans WHERE \"Id\" = {planId} FOR UPDATE", ct);
+        return await db.Plans.Include(p => p.Targets).SingleOrDefaultAsync(p => p.Id == planId, ct);
+    }
+
+    private async Task StartCaseAsync(Plan plan, PlanTarget target, WorkflowActor actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var unit = await db.Organisations.Where(o => o.Id == target.OrganisationId).Select(o => o.Name).SingleAsync(ct);
+        var se = new SelfEvaluation
+        {
+            Id = Guid.CreateVersion7(now),
+            OrganisationId = target.OrganisationId,
+            FiscalYear = plan.FiscalYear,
+            Title = target.Kind == EvaluationKind.Project
+                ? $"{plan.FiscalYear}年度{target.ProjectName}项目支出绩效自评"
+                : $"{plan.FiscalYear}年度{unit}部门整体支出绩效自评",
+            Deadline = plan.Deadline,
+            Status = "draft",
+            PlanId = plan.Id,
+            Kind = target.Kind,
+            ProjectName = target.ProjectName,
+            FundsBudget = target.ProjectBudget,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.SelfEvaluations.Add(se);
+        var instance = await engine.StartAsync(SelfEvaluationService.WorkflowId, SelfEvaluationSubject.Type, se.Id, se.Title, se.OrganisationId,
+            se.Deadline, actor, ct, then: ["NotifyUnit"], startLabel: "发布评价工作计划");
+        se.CaseId = instance.Id;
+        se.Status = instance.State;
+        target.SelfEvaluationId = se.Id;
+    }
+
+    private static PlanTarget NewTarget(Guid planId, PlanTargetInput t, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        PlanId = planId,
+        OrganisationId = t.OrganisationId,
+        Kind = t.Kind,
+        ProjectName = t.Kind == EvaluationKind.Project ? t.ProjectName?.Trim() : null,
+        ProjectBudget = t.Kind == EvaluationKind.Project ? Money.Round(t.ProjectBudget) : null,
+    };
+
+    public static PlanResult? Denied(WorkflowActor actor) =>
+        actor.IsInRole(Roles.FinanceOfficer) && actor.OrganisationKind == OrganisationKind.FinanceBureau
+            ? null
+            : PlanResult.Fail(FireStatus.Forbidden, "只有财政局绩效管理员可以管理评价工作计划。");
+
+    private async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (input.FiscalYear is not (>= 2000 and <= 2100))
+        {
+            errors["fiscalYear"] = ["请填写有效的评价年度。"];
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Title) || input.Title.Length > 300)
+        {
+            errors["title"] = ["请填写计划名称（不超过 300 字）。"];
+        }
+
+        if (input.NoticeNumber is { Length: > 100 })
+        {
+            errors["noticeNumber"] = ["文号不超过 100 字。"];
+        }
+
+        if (input.Deadline is null)
+        {
+            errors["deadline"] = ["请填写截止日期。"];
+        }
+
+        if (IndicatorTemplates.Find(input.TemplateId) is null)
+        {
+            errors["templateId"] = [$"指标模板只能是：{string.Join("、", IndicatorTemplates.All.Select(t => t.Id))}。"];
+        }
+
+        if (input.Rules?.Problems() is { Count: > 0 } problems)
+        {
+            errors["scoring"] = [.. problems];
+        }
+
+        var seen = new List<PlanTarget>();
+        var targetErrors = new List<string>();
+        foreach (var t in input.Targets)
+        {
+            if (await TargetErrorAsync(t, seen, ct) is { } e)
+            {
+                targetErrors.Add(e);
+            }
+            else
+            {
+                seen.Add(NewTarget(Guid.Empty, t, DateTimeOffset.UnixEpoch));
+            }
+        }
+
+        if (targetErrors.Count > 0)
+        {
+            errors["targets"] = [.. targetErrors];
+        }
+
+        return errors;
+    }
+
+    private async Task<string?> TargetErrorAsync(PlanTargetInput t, IEnumerable<PlanTarget> existing, CancellationToken ct)
+    {
+        var org = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == t.OrganisationId, ct);
+        if (org is null || org.Kind != OrganisationKind.BudgetUnit || !org.IsActive)
+        {
+            return "所选单位不存在或不是在用的预算单位。";
+        }
+
+        if (t.Kind == EvaluationKind.Project && (string.IsNullOrWhiteSpace(t.ProjectName) || t.ProjectName.Length > 300))
+        {
+            return $"{org.Name}：项目支出自评须填写项目名称。";
+        }
+
+        if (t.ProjectBudget is < 0)
+        {
+            return $"{org.Name}：项目预算不能为负数。";
+        }
+
+        var name = t.Kind == EvaluationKind.Project ? t.ProjectName?.Trim() : null;
+        return existing.Any(e => e.OrganisationId == t.OrganisationId && e.Kind == t.Kind && e.ProjectName == name)
+            ? $"{org.Name}的{EvaluationKinds.Label(t.Kind)}{(name is null ? string.Empty : "（" + name + "）")}重复。"
+            : null;
+    }
+}

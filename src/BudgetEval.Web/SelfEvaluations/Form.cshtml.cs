@@ -1,0 +1,208 @@
+using System.Globalization;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.SelfEvaluations.Scoring;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace BudgetEval.Web.SelfEvaluations;
+
+/// <summary>The 自评表 and 自评报告 editor. Works as a plain form; wwwroot/js/self-evaluation-form.js adds rows and live totals.</summary>
+internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, TimeProvider clock) : PageModel
+{
+    public LoadedForm Form { get; private set; } = null!;
+
+    public ScoreSheet Sheet { get; private set; } = null!;
+
+    public bool CanEdit { get; private set; }
+
+    [BindProperty]
+    public FormInput Input { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        Input = FormInput.From(Form);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var budget = Amount(Input.Budget, "budget", errors);
+        var executed = Amount(Input.Executed, "executed", errors);
+        var upper = Amount(Input.UpperTransfer, "upperTransfer", errors);
+        var lines = Input.Rows.Where(r => !r.IsBlank).Select(r => r.ToLine(errors)).ToList();
+        if (errors.Count == 0)
+        {
+            foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines)))
+            {
+                errors[k] = v;
+            }
+        }
+
+        var status = FireStatus.Invalid;
+        if (errors.Count == 0)
+        {
+            var result = await service.EditAsync(id, WorkflowActor.From(User), Input.ExpectedVersion, async (se, c) =>
+            {
+                se.FundsBudget = budget;
+                se.FundsExecuted = executed;
+                se.FundsUpperTransfer = upper ?? 0m;
+                se.GoalsPlanned = Input.GoalsPlanned?.Trim();
+                se.GoalsAchieved = Input.GoalsAchieved?.Trim();
+                foreach (var (key, _) in SelfEvaluationReport.Sections)
+                {
+                    se.Report.Set(key, Input.Report.GetValueOrDefault(key));
+                }
+
+                await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, clock.GetUtcNow(), c);
+                return null;
+            }, ct);
+            if (result.Status == FireStatus.Ok)
+            {
+                TempData["Flash"] = "自评表已保存。";
+                return Redirect($"/self-evaluations/{id}/form");
+            }
+
+            status = result.Status;
+            errors = new(result.Errors);
+        }
+
+        if (status == FireStatus.NotFound || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        foreach (var m in errors.SelectMany(e => e.Value))
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        Response.StatusCode = status switch
+        {
+            FireStatus.Conflict => StatusCodes.Status409Conflict,
+            FireStatus.Forbidden => StatusCodes.Status403Forbidden,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        if (await SelfEvaluationForm.LoadAsync(db, id, ct) is not { } form)
+        {
+            return false;
+        }
+
+        Form = form;
+        Sheet = form.Sheet();
+        CanEdit = User.IsInRole(Roles.UnitFiller) && Auth.ClaimsExtensions.OrganisationId(User) == form.Record.OrganisationId
+            && SelfEvaluationService.EditableStates.Contains(form.Record.Status);
+        return true;
+    }
+
+    private static decimal? Amount(string? text, string key, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d))
+        {
+            return d;
+        }
+
+        errors[key] = [$"「{SelfEvaluationForm.FundsFieldLabels[key]}」不是数字。"];
+        return null;
+    }
+}
+
+internal sealed class FormInput
+{
+    public string? Budget { get; set; }
+
+    public string? Executed { get; set; }
+
+    public string? UpperTransfer { get; set; }
+
+    public string? GoalsPlanned { get; set; }
+
+    public string? GoalsAchieved { get; set; }
+
+    public Dictionary<string, string?> Report { get; set; } = [];
+
+    public List<RowInput> Rows { get; set; } = [];
+
+    public uint? ExpectedVersion { get; set; }
+
+    public static FormInput From(LoadedForm form) => new()
+    {
+        Budget = form.Record.FundsBudget?.ToString("0.00", CultureInfo.InvariantCulture),
+        Executed = form.Record.FundsExecuted?.ToString("0.00", CultureInfo.InvariantCulture),
+        UpperTransfer = form.Record.FundsUpperTransfer?.ToString("0.00", CultureInfo.InvariantCulture),
+        GoalsPlanned = form.Record.GoalsPlanned,
+        GoalsAchieved = form.Record.GoalsAchieved,
+        Report = SelfEvaluationReport.Sections.ToDictionary(s => s.Key, s => form.Record.Report.Get(s.Key)),
+        Rows = form.Rows.Select(r => new RowInput
+        {
+            Level1 = r.Level1, Level2 = r.Level2, Level3 = r.Level3, Content = r.Content, Target = r.Target, Actual = r.Actual,
+            Weight = r.Weight?.ToString("0.##", CultureInfo.InvariantCulture), Score = r.Score?.ToString("0.##", CultureInfo.InvariantCulture),
+            Reason = r.Reason, Measure = r.Measure,
+        }).ToList(),
+        ExpectedVersion = form.Record.RowVersion,
+    };
+}
+
+internal sealed class RowInput
+{
+    public string? Level1 { get; set; }
+
+    public string? Level2 { get; set; }
+
+    public string? Level3 { get; set; }
+
+    public string? Content { get; set; }
+
+    public string? Target { get; set; }
+
+    public string? Actual { get; set; }
+
+    public string? Weight { get; set; }
+
+    public string? Score { get; set; }
+
+    public string? Reason { get; set; }
+
+    public string? Measure { get; set; }
+
+    public bool IsBlank => new[] { Level1, Level2, Level3, Content, Target, Actual, Weight, Score, Reason, Measure }.All(string.IsNullOrWhiteSpace);
+
+    public IndicatorLine ToLine(Dictionary<string, string[]> errors)
+    {
+        decimal? Number(string? text, string label)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d))
+            {
+                return d;
+            }
+
+            errors[$"{label}:{Level3}:{Content}"] = [$"指标「{Level3 ?? Content}」的「{label}」不是数字。"];
+            return null;
+        }
+
+        static string? T(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+        return new(T(Level1), T(Level2), T(Level3), T(Content), T(Target), T(Actual), Number(Weight, "分值"), Number(Score, "得分"), T(Reason), T(Measure));
+    }
+}

@@ -1,0 +1,325 @@
+using System.Globalization;
+using System.Text.Json;
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Plans;
+using BudgetEval.Web.SelfEvaluations.Export;
+using BudgetEval.Web.SelfEvaluations.Import;
+using BudgetEval.Web.SelfEvaluations.Scoring;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.SelfEvaluations;
+
+/// <summary>The 自评表 over the API: the scored view, funds, indicators (JSON and file import), export, template, attachments.</summary>
+internal static class FormEndpoints
+{
+    internal sealed record IndicatorDto(int Order, string? Level1, string? Level2, string? Level3, string? Content, string? Target, string? Actual,
+        decimal? Weight, decimal? Score, string? Reason, string? Measure, string Reading, string ReadingNote);
+
+    internal sealed record IndicatorsRequest(List<IndicatorLine>? Indicators, uint? ExpectedVersion);
+
+    internal sealed record TextRequest(string? GoalsPlanned, string? GoalsAchieved, Dictionary<string, string?>? Report, uint? ExpectedVersion);
+
+    public static void MapSelfEvaluationFormEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations");
+
+        group.MapGet("/template.xlsx", () => TypedResults.File(FormWorkbook.BlankTemplate(), FormWorkbook.ContentType, "绩效指标导入模板.xlsx"));
+        group.MapGet("/template.csv", () => TypedResults.File(
+            System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvText.Write([IndicatorFile.Header]))).ToArray(),
+            "text/csv; charset=utf-8", "绩效指标导入模板.csv"));
+
+        group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
+            await SelfEvaluationForm.LoadAsync(db, id, ct) is { } form ? TypedResults.Ok(await DetailAsync(db, registry, form, ct)) : ApiProblems.NotFound());
+
+        group.MapPut("/{id:guid}/funds", async (Guid id, JsonElement body, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            var budget = Amount(body, "budget", errors);
+            var executed = Amount(body, "executed", errors);
+            var upper = Amount(body, "upperTransfer", errors);
+            List<FundsSubRow>? rows = null;
+            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("rows", out var rowsJson) && rowsJson.ValueKind == JsonValueKind.Array)
+            {
+                try
+                {
+                    rows = rowsJson.Deserialize<List<FundsSubRow>>(Plan.Json);
+                }
+                catch (JsonException)
+                {
+                    errors["rows"] = ["「资金明细」格式不正确。"];
+                }
+            }
+
+            if (errors.Count == 0)
+            {
+                foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper))
+                {
+                    errors[k] = v;
+                }
+            }
+
+            if (rows?.Any(r => string.IsNullOrWhiteSpace(r.Name) || r.Budget is < 0 || r.Executed is < 0 || r.UpperTransfer is < 0) == true)
+            {
+                errors["rows"] = ["资金明细须有名称，金额不能为负数。"];
+            }
+
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            return await SaveAsync(service, id, http, ExpectedVersion(body), (se, _) =>
+            {
+                se.FundsBudget = budget;
+                se.FundsExecuted = executed;
+                se.FundsUpperTransfer = upper ?? 0m;
+                if (rows is not null)
+                {
+                    se.FundsRows = rows.Select(r => r with { Name = r.Name.Trim(), Budget = Money.Round(r.Budget), Executed = Money.Round(r.Executed), UpperTransfer = Money.Round(r.UpperTransfer) }).ToList();
+                }
+
+                return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
+            }, ct);
+        });
+
+        group.MapPut("/{id:guid}/indicators", async (Guid id, IndicatorsRequest request, HttpContext http, SelfEvaluationService service, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var lines = request.Indicators ?? [];
+            if (SelfEvaluationForm.ValidateLines(lines) is { Count: > 0 } errors)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            return await SaveAsync(service, id, http, request.ExpectedVersion, async (se, c) =>
+            {
+                await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, clock.GetUtcNow(), c);
+                return null;
+            }, ct);
+        });
+
+        group.MapPut("/{id:guid}/text", async (Guid id, TextRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
+        {
+            if (new[] { request.GoalsPlanned, request.GoalsAchieved }.Concat(request.Report?.Values.AsEnumerable() ?? []).Any(t => t is { Length: > 20000 }))
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["text"] = ["每一段文字不超过 20000 字。"] });
+            }
+
+            return await SaveAsync(service, id, http, request.ExpectedVersion, (se, _) =>
+            {
+                se.GoalsPlanned = Clean(request.GoalsPlanned) ?? se.GoalsPlanned;
+                se.GoalsAchieved = Clean(request.GoalsAchieved) ?? se.GoalsAchieved;
+                foreach (var (key, value) in request.Report ?? [])
+                {
+                    se.Report.Set(key, value);
+                }
+
+                return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
+            }, ct);
+        });
+
+        group.MapPost("/{id:guid}/indicators/import", async (Guid id, HttpRequest request, HttpContext http, SelfEvaluationService service, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (file, problem) = await SingleFileAsync(request, IndicatorFile.MaxBytes, "10 MB", ct);
+            if (problem is not null)
+            {
+                return ImportProblem([new ImportError(0, string.Empty, problem)]);
+            }
+
+            var result = IndicatorFile.Read(file!.Value.Name, file.Value.Content);
+            if (!result.Succeeded)
+            {
+                return ImportProblem(result.Errors);
+            }
+
+            var saved = await service.EditAsync(id, WorkflowActor.From(http.User), null, async (se, c) =>
+            {
+                await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, result.Lines, clock.GetUtcNow(), c);
+                return null;
+            }, ct);
+            return saved.Status == FireStatus.Ok
+                ? TypedResults.Ok(new { count = result.Lines.Count, version = saved.Record!.RowVersion })
+                : Failure(saved);
+        }).DisableAntiforgery();
+
+        group.MapGet("/{id:guid}/export.xlsx", async (Guid id, AppDbContext db, CancellationToken ct) =>
+            await SelfEvaluationForm.LoadAsync(db, id, ct) is { } form
+                ? TypedResults.File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx")
+                : ApiProblems.NotFound());
+
+        group.MapPost("/{id:guid}/attachments", async (Guid id, HttpRequest request, HttpContext http, SelfEvaluationService service, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (file, problem) = await SingleFileAsync(request, Attachments.MaxBytes, "20 MB", ct);
+            if (problem is not null || Attachments.Check(file!.Value.Name, file.Value.Content) is { } typeProblem && (problem = typeProblem) is not null)
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["file"] = [problem] });
+            }
+
+            var actor = WorkflowActor.From(http.User);
+            SelfEvaluationAttachment? added = null;
+            var saved = await service.EditAsync(id, actor, null, (se, _) =>
+            {
+                added = Attachments.Create(se, file.Value.Name, file.Value.Content, actor, clock.GetUtcNow());
+                db.SelfEvaluationAttachments.Add(added);
+                return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
+            }, ct);
+            return saved.Status == FireStatus.Ok
+                ? TypedResults.Created($"/api/self-evaluations/{id}/attachments/{added!.Id}", new { id = added.Id, fileName = added.FileName, size = added.Size, contentType = added.ContentType })
+                : Failure(saved);
+        }).DisableAntiforgery();
+
+        group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, AppDbContext db, CancellationToken ct) =>
+            await db.SelfEvaluationAttachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId && a.SelfEvaluationId == id, ct) is { } a
+                ? TypedResults.File(a.Content, a.ContentType, a.FileName)
+                : ApiProblems.NotFound());
+
+        group.MapDelete("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, HttpContext http, SelfEvaluationService service, AppDbContext db, CancellationToken ct) =>
+            await SaveAsync(service, id, http, null, async (se, c) =>
+            {
+                var n = await db.SelfEvaluationAttachments.Where(a => a.Id == attachmentId && a.SelfEvaluationId == se.Id).ExecuteDeleteAsync(c);
+                return n == 0 ? new Dictionary<string, string[]> { ["attachment"] = ["附件不存在。"] } : null;
+            }, ct));
+    }
+
+    /// <summary>The scored view of a self-evaluation: what the form shows, and what other tools read.</summary>
+    public static async Task<object> DetailAsync(AppDbContext db, WorkflowRegistry registry, LoadedForm form, CancellationToken ct)
+    {
+        var se = form.Record;
+        var sheet = form.Sheet();
+        var submission = form.Sheet(submitting: true);
+        var attachments = await db.SelfEvaluationAttachments.AsNoTracking().Where(a => a.SelfEvaluationId == se.Id)
+            .OrderBy(a => a.UploadedAt).Select(a => new { a.Id, a.FileName, a.ContentType, a.Size, a.UploadedAt, a.UploadedByName }).ToListAsync(ct);
+        return new
+        {
+            se.Id,
+            se.CaseId,
+            se.PlanId,
+            se.OrganisationId,
+            unitName = form.UnitName,
+            se.FiscalYear,
+            se.Title,
+            kind = se.Kind.ToString(),
+            kindLabel = EvaluationKinds.Label(se.Kind),
+            se.ProjectName,
+            se.Deadline,
+            se.Status,
+            statusLabel = StatusLabel(registry, se.Status),
+            se.IsLate,
+            se.CurrentVersion,
+            se.Summary,
+            se.TotalBudget,
+            version = se.RowVersion,
+            funds = new
+            {
+                budget = se.FundsBudget,
+                executed = se.FundsExecuted,
+                upperTransfer = se.FundsUpperTransfer,
+                executionRate = sheet.ExecutionRate,
+                executionRateText = sheet.ExecutionRate is { } r ? Money.Percent(r) : null,
+                weight = form.Rules.FundsWeight,
+                rule = form.Rules.FundsRule.ToString(),
+                score = sheet.FundsScore,
+                rows = se.FundsRows.Select(x => new
+                {
+                    x.Name,
+                    x.Budget,
+                    x.Executed,
+                    x.UpperTransfer,
+                    executionRate = new FundsFigures(x.Budget, x.Executed, x.UpperTransfer).ExecutionRate,
+                }),
+            },
+            goals = new { planned = se.GoalsPlanned, achieved = se.GoalsAchieved },
+            indicatorWeightTotal = sheet.IndicatorWeightTotal,
+            indicatorTotal = form.Rules.IndicatorTotal,
+            indicatorScore = sheet.IndicatorScore,
+            totalScore = sheet.TotalScore,
+            grade = sheet.Grade,
+            warnings = sheet.Checks.Select(c => c.Message).ToList(),
+            submissionErrors = submission.Errors.ToList(),
+            indicators = form.Rows.Select((row, i) => new IndicatorDto(row.SortOrder, row.Level1, row.Level2, row.Level3, row.Content, row.Target, row.Actual,
+                row.Weight, row.Score, row.Reason, row.Measure, sheet.Readings[i].Label, sheet.Readings[i].Note)),
+            report = SelfEvaluationReport.Sections.ToDictionary(s => s.Key, s => se.Report.Get(s.Key)),
+            attachments,
+        };
+    }
+
+    public static string StatusLabel(WorkflowRegistry registry, string status) =>
+        registry.Latest(SelfEvaluationService.WorkflowId).States.FirstOrDefault(s => s.Id == status)?.Label ?? status;
+
+    public static IResult Failure(SelfEvaluationSaveResult result) => result.Status switch
+    {
+        FireStatus.NotFound => ApiProblems.NotFound(),
+        FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", string.Join(" ", result.Errors.SelectMany(e => e.Value))),
+        FireStatus.Conflict => ApiProblems.Conflict(string.Join(" ", result.Errors.SelectMany(e => e.Value))),
+        _ => ApiProblems.Validation(new Dictionary<string, string[]>(result.Errors)),
+    };
+
+    private static async Task<IResult> SaveAsync(SelfEvaluationService service, Guid id, HttpContext http, uint? expectedVersion,
+        Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct)
+    {
+        var saved = await service.EditAsync(id, WorkflowActor.From(http.User), expectedVersion, change, ct);
+        return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { id, version = saved.Record!.RowVersion }) : Failure(saved);
+    }
+
+    private static IResult ImportProblem(IReadOnlyList<ImportError> errors) => TypedResults.Json(new
+    {
+        type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        title = "导入失败",
+        status = 400,
+        detail = $"文件有 {errors.Count} 处错误，未导入任何内容。",
+        errors = errors.Select(e => new { row = e.Row, column = e.Column, message = e.Message }),
+    }, statusCode: StatusCodes.Status400BadRequest, contentType: "application/problem+json");
+
+    /// <summary>Reads the multipart field <c>file</c>, refusing oversize files before buffering them.</summary>
+    private static async Task<((string Name, byte[] Content)? File, string? Problem)> SingleFileAsync(HttpRequest request, long maxBytes, string limitText, CancellationToken ct)
+    {
+        if (!request.HasFormContentType)
+        {
+            return (null, "请以 multipart/form-data 上传文件，字段名为 file。");
+        }
+
+        var form = await request.ReadFormAsync(ct);
+        if (form.Files.GetFile("file") is not { } file)
+        {
+            return (null, "请选择文件（字段名 file）。");
+        }
+
+        if (file.Length > maxBytes)
+        {
+            return (null, $"文件超过 {limitText}。");
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        return ((Path.GetFileName(file.FileName), buffer.ToArray()), null);
+    }
+
+    /// <summary>A money field: a JSON number or a numeric string; anything else is an error naming the field.</summary>
+    private static decimal? Amount(JsonElement body, string key, Dictionary<string, string[]> errors)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDecimal(out var d))
+        {
+            return d;
+        }
+
+        if (v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s))
+        {
+            return s;
+        }
+
+        errors[key] = [$"「{SelfEvaluationForm.FundsFieldLabels[key]}」不是数字。"];
+        return null;
+    }
+
+    private static uint? ExpectedVersion(JsonElement body) =>
+        body.ValueKind == JsonValueKind.Object && body.TryGetProperty("expectedVersion", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetUInt32(out var u) ? u : null;
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -1,0 +1,75 @@
+// Live totals and row tools for the 自评表 editor. The page works without this file (plain form post);
+// the server recomputes everything on save, so this only mirrors ScoreSheet for immediate feedback.
+(function () {
+  'use strict';
+  var form = document.getElementById('se-form');
+  if (!form) { return; }
+  var d = form.dataset;
+  var bands = JSON.parse(d.bands || '[]');
+  function num(v) { var n = parseFloat(String(v || '').trim()); return isNaN(n) ? null : n; }
+  function round(x, places) { var f = Math.pow(10, places); return Math.sign(x) * Math.round(Math.abs(x) * f + 1e-9) / f; }
+  function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
+
+  function recompute() {
+    var a = num(document.getElementById('funds-budget').value);
+    var b = num(document.getElementById('funds-executed').value);
+    var c = num(document.getElementById('funds-upper').value) || 0;
+    var rate = a && a > 0 && b !== null ? round((b - c) / a, 4) : null;
+    var fundsScore = 0;
+    if (rate !== null) {
+      if (d.fundsRule === 'Bands') {
+        var best = null;
+        bands.forEach(function (x) { if (rate >= x.minRate && (best === null || x.minRate > best.minRate)) { best = x; } });
+        fundsScore = best ? best.points : 0;
+      } else {
+        fundsScore = round(num(d.fundsWeight) * Math.min(rate, 1), 2);
+      }
+    }
+    var weights = 0, scores = 0;
+    form.querySelectorAll('.indicator-row').forEach(function (row) {
+      weights += num(row.querySelector('.weight').value) || 0;
+      scores += num(row.querySelector('.score').value) || 0;
+    });
+    var total = round(fundsScore + round(scores, 2), 2);
+    var grade = total >= num(d.gradeExcellent) ? '优' : total >= num(d.gradeGood) ? '良' : total >= num(d.gradePass) ? '中' : '差';
+    text('funds-rate', rate === null ? '—' : (rate * 100).toFixed(2) + '%');
+    text('funds-score', fundsScore.toFixed(2));
+    text('weight-total', String(round(weights, 2)));
+    text('indicator-score', round(scores, 2).toFixed(2));
+    text('total-score', total.toFixed(2));
+    text('grade', grade);
+  }
+
+  // Row names carry their index (Input.Rows[3].Score); after add/remove/move they are renumbered.
+  function renumber() {
+    form.querySelectorAll('.indicator-row').forEach(function (row, i) {
+      row.querySelectorAll('input, textarea').forEach(function (el) { el.name = el.name.replace(/Rows\[\d+\]/, 'Rows[' + i + ']'); });
+    });
+    recompute();
+  }
+
+  var body = document.querySelector('#indicator-table tbody');
+  var add = document.getElementById('add-row');
+  if (add && body) {
+    add.hidden = false;
+    add.addEventListener('click', function () {
+      var rows = body.querySelectorAll('.indicator-row');
+      var copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll('input, textarea').forEach(function (el) { el.value = ''; });
+      body.appendChild(copy);
+      renumber();
+    });
+  }
+  if (body) {
+    body.addEventListener('click', function (e) {
+      var row = e.target.closest('.indicator-row');
+      if (!row) { return; }
+      if (e.target.classList.contains('row-remove') && body.querySelectorAll('.indicator-row').length > 1) { row.remove(); }
+      else if (e.target.classList.contains('row-up') && row.previousElementSibling) { body.insertBefore(row, row.previousElementSibling); }
+      else if (e.target.classList.contains('row-down') && row.nextElementSibling) { body.insertBefore(row.nextElementSibling, row); }
+      else { return; }
+      renumber();
+    });
+  }
+  form.addEventListener('input', recompute);
+})();
