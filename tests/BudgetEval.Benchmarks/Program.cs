@@ -19,6 +19,33 @@ namespace BudgetEval.Benchmarks;
 
 internal static class FireBenchmark
 {
+    // utime + stime of every process called postgres, from /proc (Linux); clock ticks are 1/100 s.
+    private static TimeSpan PostgresCpu()
+    {
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0])))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var close = stat.LastIndexOf(')');
+                if (!stat[(stat.IndexOf('(') + 1)..close].StartsWith("postgres", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var fields = stat[(close + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // the process ended meanwhile
+            }
+        }
+
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     // WebApplicationFactory only guesses the content root for test projects; point it at the web project.
     private static string WebProjectDirectory()
     {
@@ -115,11 +142,16 @@ internal static class FireBenchmark
         var batches = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => CreateCasesAsync(perWorker))));
         await WorkerAsync(await CreateCasesAsync(100), DateTime.UtcNow.AddSeconds(2)); // warm-up (JIT, pools, prepared statements)
 
+        Console.WriteLine("measuring ...");
+        var appCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var pgCpu0 = PostgresCpu();
         var sw = Stopwatch.StartNew();
         var until = DateTime.UtcNow.AddSeconds(seconds);
         var counts = await Task.WhenAll(batches.Select(cases => Task.Run(() => WorkerAsync(cases, until))));
         sw.Stop();
         var fireRate = counts.Sum() / sw.Elapsed.TotalSeconds;
+        var appCpuPerFire = (Process.GetCurrentProcess().TotalProcessorTime - appCpu0).TotalMilliseconds / counts.Sum();
+        var pgCpuPerFire = (PostgresCpu() - pgCpu0).TotalMilliseconds / counts.Sum();
 
         // pgbench on the same database (its tables live in the public schema, apart from ours).
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
@@ -143,5 +175,7 @@ internal static class FireBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fire completions/s ({Workers} workers, {seconds}s): {fireRate:F0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pgbench tpcb-like tps ({Workers} clients): {tps:F0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio: {fireRate / tps:P0}"));
+        // CPU per completion does not depend on what else the machine is doing, unlike the rates above.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per completion: app {appCpuPerFire:F2} ms, PostgreSQL {pgCpuPerFire:F2} ms (all postgres processes on this machine)"));
     }
 }
