@@ -9,7 +9,7 @@ namespace BudgetEval.Tests.Deployment;
 /// <summary>
 /// Two real app processes on different loopback ports against one PostgreSQL — one web-only, one
 /// web+jobs — as a deployment runs them: a user signs in on one and carries on on the other, and a
-/// case moves through transitions on each.
+/// case moves through transitions on each, and background jobs run on the jobs node alone.
 /// </summary>
 public sealed class TwoProcessTests
 {
@@ -64,8 +64,17 @@ public sealed class TwoProcessTests
         Assert.Equal("bureau_review", state.RootElement.GetProperty("state").GetString());
         Assert.Equal(version, state.RootElement.GetProperty("version").GetInt32());
 
-        // Only the jobs node joined the scheduler cluster.
+        // Only the jobs node joined the scheduler cluster, and the minutely reminder sweep runs there.
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM budgeteval.qrtz_scheduler_state"));
+        var jobsNode = await database.ScalarAsync<string>("SELECT instance_name FROM budgeteval.qrtz_scheduler_state");
+        var until = DateTime.UtcNow.AddSeconds(75);
+        while (DateTime.UtcNow < until && await database.ScalarAsync<long>("SELECT count(*) FROM budgeteval.job_runs WHERE \"Job\" = 'reminder-sweep'") == 0)
+        {
+            await Task.Delay(1000);
+        }
+
+        Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM budgeteval.job_runs WHERE \"Job\" = 'reminder-sweep'") >= 1, "the sweep did not run within 75 s");
+        Assert.Equal(0L, await database.ScalarAsync<long>($"SELECT count(*) FROM budgeteval.job_runs WHERE \"Node\" <> '{jobsNode}'"));
     }
 
     private static async Task<string> CookieFromLoginAsync(HttpClient client, string user)
