@@ -46,23 +46,14 @@ internal static class FireBenchmark
         return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
-    // WebApplicationFactory only guesses the content root for test projects; point it at the web project.
-    private static string WebProjectDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "BudgetEval.Web");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("src/BudgetEval.Web not found above " + AppContext.BaseDirectory);
-    }
-
     public static async Task Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "sweep")
+        {
+            await SweepBenchmark.RunAsync(args);
+            return;
+        }
+
         var Workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;
         var connectionString = args.Length > 0 ? args[0] : "Host=127.0.0.1;Port=55520;Database=bench;Username=postgres";
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
@@ -70,7 +61,7 @@ internal static class FireBenchmark
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
-            b.UseContentRoot(WebProjectDirectory());
+            b.UseContentRoot(Paths.WebProjectDirectory());
             b.UseSetting("ConnectionStrings:Default", connectionString);
             b.UseSetting("Demo:Seed", "true");
             b.UseSetting("Node:Jobs", "false");

@@ -10,8 +10,14 @@ namespace BudgetEval.Web.Notifications;
 /// Sends one outbox message with System.Net.Mail (MailKit does not restore here): SMTP per configuration,
 /// or an .eml file in the pickup directory. Subject, headers and both bodies are UTF-8 so Chinese survives.
 /// </summary>
-internal sealed class MailSender(EmailOptions options, IHostEnvironment env)
+internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : IDisposable
 {
+    // One client per sender (and one sender per delivery worker): the SMTP connection is opened once
+    // and reused for the worker's messages instead of a new connection, EHLO and QUIT per mail.
+    private SmtpClient? _client;
+
+    public void Dispose() => _client?.Dispose();
+
     public async Task SendAsync(OutboxMessage message, CancellationToken ct)
     {
         using var mail = new MailMessage
@@ -28,7 +34,23 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env)
         var html = AlternateView.CreateAlternateViewFromString(message.Html, Encoding.UTF8, MediaTypeNames.Text.Html);
         mail.AlternateViews.Add(html);
 
-        using var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };
+        var client = _client ??= CreateClient();
+        try
+        {
+            await client.SendMailAsync(mail, ct);
+        }
+        catch
+        {
+            // A broken connection must not poison the next message: start afresh.
+            _client?.Dispose();
+            _client = null;
+            throw;
+        }
+    }
+
+    private SmtpClient CreateClient()
+    {
+        var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };
         if (string.Equals(options.Mode, "Pickup", StringComparison.OrdinalIgnoreCase))
         {
             var dir = Path.GetFullPath(options.PickupDirectory, env.ContentRootPath);
@@ -47,6 +69,6 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env)
             }
         }
 
-        await client.SendMailAsync(mail, ct);
+        return client;
     }
 }

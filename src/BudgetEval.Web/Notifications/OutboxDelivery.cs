@@ -23,9 +23,12 @@ internal sealed class OutboxDelivery(IServiceScopeFactory scopes, IOptions<Email
 
     public async Task<DeliveryResult> RunAsync(CancellationToken ct, int? maxMessages = null)
     {
-        var sender = new MailSender(_options, env);
         var budget = maxMessages ?? int.MaxValue;
-        var workers = Enumerable.Range(0, Math.Max(1, _options.DeliveryWorkers)).Select(_ => Task.Run(() => WorkAsync(sender, () => Interlocked.Decrement(ref budget) >= 0, ct), ct));
+        var workers = Enumerable.Range(0, Math.Max(1, _options.DeliveryWorkers)).Select(_ => Task.Run(async () =>
+        {
+            using var sender = new MailSender(_options, env);
+            return await WorkAsync(sender, () => Interlocked.Decrement(ref budget) >= 0, ct);
+        }, ct));
         var results = await Task.WhenAll(workers);
         var total = new DeliveryResult(results.Sum(r => r.Sent), results.Sum(r => r.Retrying), results.Sum(r => r.Failed));
         if (total.Sent + total.Retrying + total.Failed > 0)
