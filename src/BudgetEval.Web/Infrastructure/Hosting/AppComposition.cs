@@ -96,6 +96,8 @@ internal static class AppComposition
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Auth/Login");
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
+            o.Conventions.AddPageRoute("/Plans/Edit", "plans/new"); // the same page creates and edits
+            o.Conventions.AddPageRoute("/SelfEvaluations/Print", "self-evaluations/{id:guid}/print.pdf"); // the print view, rendered by Chromium
             o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
         });
         services.AddOpenApi();
