@@ -10,7 +10,7 @@ internal sealed record PdfResult(byte[]? Pdf, string? Problem);
 /// Prints an HTML document to PDF with headless Chromium, from a temporary file (docs/decisions/0008-pdf-rendering.md):
 /// Chromium never calls back into the application, so no cookie, token or reachable URL is needed.
 /// </summary>
-internal sealed class PdfRenderer(IConfiguration configuration, ILogger<PdfRenderer> logger)
+internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastructure.Hosting.PdfOptions> options, ILogger<PdfRenderer> logger)
 {
     public const string NoChromium = "服务器未安装 Chromium，暂不能生成 PDF。请打开“打印预览”，用浏览器的“打印 → 另存为 PDF”。";
 
@@ -19,9 +19,9 @@ internal sealed class PdfRenderer(IConfiguration configuration, ILogger<PdfRende
     // Chromium is heavy; on a small server two at a time is plenty, the rest wait their turn.
     private static readonly SemaphoreSlim Slots = new(2);
 
-    private string ChromiumPath => configuration["Pdf:ChromiumPath"] is { Length: > 0 } p ? p : "/usr/bin/chromium";
+    private string ChromiumPath => options.Value.ChromiumPath;
 
-    private TimeSpan Timeout => TimeSpan.FromSeconds(configuration.GetValue("Pdf:TimeoutSeconds", 60));
+    private TimeSpan Timeout => TimeSpan.FromSeconds(Math.Max(5, options.Value.TimeoutSeconds));
 
     public async Task<PdfResult> RenderAsync(byte[] html, CancellationToken ct)
     {
