@@ -58,6 +58,69 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
         return PlanResult.Ok(plan);
     }
 
+    public const string ChangedByOthers = "该评价工作计划已被他人修改，请刷新页面后重新填写。";
+
+    /// <summary>
+    /// Edits a draft plan as a whole (header, rules, template, covered units), against the row version
+    /// the editor saw, so two officers editing at once never overwrite each other silently.
+    /// </summary>
+    public async Task<PlanResult> UpdateAsync(Guid planId, PlanInput input, uint expectedVersion, WorkflowActor actor, CancellationToken ct)
+    {
+        if (Denied(actor) is { } denied)
+        {
+            return denied;
+        }
+
+        var plan = await db.Plans.Include(p => p.Targets).SingleOrDefaultAsync(p => p.Id == planId, ct);
+        if (plan is null)
+        {
+            return PlanResult.Fail(FireStatus.NotFound, "评价工作计划不存在。");
+        }
+
+        if (plan.RowVersion != expectedVersion)
+        {
+            return PlanResult.Fail(FireStatus.Conflict, ChangedByOthers);
+        }
+
+        if (plan.Status == PlanStatus.Published)
+        {
+            return PlanResult.Fail(FireStatus.Invalid, "计划已发布，不能再直接修改；如需增加单位或调整截止日期，请使用“计划变更”。");
+        }
+
+        if (await ValidateAsync(input, ct) is { Count: > 0 } errors)
+        {
+            return new(FireStatus.Invalid, null, errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var template = IndicatorTemplates.Find(input.TemplateId)!;
+        plan.FiscalYear = input.FiscalYear!.Value;
+        plan.Title = input.Title!.Trim();
+        plan.NoticeNumber = string.IsNullOrWhiteSpace(input.NoticeNumber) ? null : input.NoticeNumber.Trim();
+        plan.Deadline = input.Deadline!.Value;
+        plan.Rules = input.Rules ?? ScoringRules.Default;
+        plan.TemplateId = template.Id;
+        plan.Template = template.Groups;
+
+        // A draft has no cases yet, so its covered units can simply be replaced.
+        db.PlanTargets.RemoveRange(plan.Targets);
+        var targets = input.Targets.Select(t => NewTarget(plan.Id, t, now)).ToList();
+        db.PlanTargets.AddRange(targets);
+
+        // Always write the plan row, so its row version moves (and is checked) even when only the units changed.
+        db.Entry(plan).Property(p => p.Title).IsModified = true;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return PlanResult.Fail(FireStatus.Conflict, ChangedByOthers);
+        }
+
+        return PlanResult.Ok(plan);
+    }
+
     /// <summary>
     /// Creates one self-evaluation and its 自评审核 case per covered unit and kind, notifying each unit through
     /// the engine's NotifyUnit effect, all in one transaction. The plan row is locked first, so two

@@ -5,12 +5,18 @@ using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>The 自评表 and 自评报告 editor. Works as a plain form; wwwroot/js/self-evaluation-form.js adds rows and live totals.</summary>
-internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, TimeProvider clock) : PageModel
+internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, FormFiles files, TimeProvider clock) : PageModel
 {
+    public IReadOnlyList<SelfEvaluationAttachment> AttachmentList { get; private set; } = [];
+
+    /// <summary>Per row and column, from a refused import file.</summary>
+    public IReadOnlyList<Import.ImportError> ImportErrors { get; private set; } = [];
+
     public LoadedForm Form { get; private set; } = null!;
 
     public ScoreSheet Sheet { get; private set; } = null!;
@@ -84,13 +90,97 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             ModelState.AddModelError(string.Empty, m);
         }
 
-        Response.StatusCode = status switch
-        {
-            FireStatus.Conflict => StatusCodes.Status409Conflict,
-            FireStatus.Forbidden => StatusCodes.Status403Forbidden,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
+        Response.StatusCode = StatusFor(status);
         return Page();
+    }
+
+    public IActionResult OnGetTemplateXlsx() => File(Export.FormWorkbook.BlankTemplate(), Export.FormWorkbook.ContentType, "绩效指标导入模板.xlsx");
+
+    public IActionResult OnGetTemplateCsv() => File(FormFiles.BlankCsv(), "text/csv; charset=utf-8", "绩效指标导入模板.csv");
+
+    public async Task<IActionResult> OnGetAttachmentAsync(Guid id, Guid attachmentId, CancellationToken ct) =>
+        await files.FindAttachmentAsync(id, attachmentId, ct) is { } a ? File(a.Content, a.ContentType, a.FileName) : NotFound();
+
+    public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, CancellationToken ct)
+    {
+        if (ReadProblem(file, Import.IndicatorFile.MaxBytes, "10 MB") is { } problem)
+        {
+            return await ShowAsync(id, FireStatus.Invalid, [], [new Import.ImportError(0, string.Empty, problem)], ct);
+        }
+
+        var (saved, errors, count) = await files.ImportIndicatorsAsync(id, Path.GetFileName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
+        if (saved is { Status: FireStatus.Ok })
+        {
+            TempData["Flash"] = $"已导入 {count} 行指标。";
+            return Redirect($"/self-evaluations/{id}/form");
+        }
+
+        return await ShowAsync(id, saved?.Status ?? FireStatus.Invalid, saved?.Errors.SelectMany(e => e.Value) ?? [], errors, ct);
+    }
+
+    public async Task<IActionResult> OnPostAttachmentAsync(Guid id, IFormFile? file, CancellationToken ct)
+    {
+        if (ReadProblem(file, Attachments.MaxBytes, "20 MB") is { } tooBig)
+        {
+            return await ShowAsync(id, FireStatus.Invalid, [$"附件：{tooBig}"], [], ct);
+        }
+
+        var (saved, added, problem) = await files.AddAttachmentAsync(id, Path.GetFileName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
+        if (saved is { Status: FireStatus.Ok })
+        {
+            TempData["Flash"] = $"已上传附件：{added!.FileName}。";
+            return Redirect($"/self-evaluations/{id}/form");
+        }
+
+        return await ShowAsync(id, saved?.Status ?? FireStatus.Invalid, problem is null ? saved!.Errors.SelectMany(e => e.Value) : [$"附件：{problem}"], [], ct);
+    }
+
+    public async Task<IActionResult> OnPostDeleteAttachmentAsync(Guid id, Guid attachmentId, CancellationToken ct)
+    {
+        var saved = await files.DeleteAttachmentAsync(id, attachmentId, WorkflowActor.From(User), ct);
+        if (saved.Status == FireStatus.Ok)
+        {
+            TempData["Flash"] = "附件已删除。";
+            return Redirect($"/self-evaluations/{id}/form");
+        }
+
+        return await ShowAsync(id, saved.Status, saved.Errors.SelectMany(e => e.Value), [], ct);
+    }
+
+    /// <summary>The form again, as saved, with the messages of a refused file action (nothing was saved).</summary>
+    private async Task<IActionResult> ShowAsync(Guid id, FireStatus status, IEnumerable<string> messages, IReadOnlyList<Import.ImportError> importErrors, CancellationToken ct)
+    {
+        if (status == FireStatus.NotFound || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        Input = FormInput.From(Form);
+        ImportErrors = importErrors;
+        foreach (var m in messages)
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        Response.StatusCode = StatusFor(status);
+        return Page();
+    }
+
+    private static int StatusFor(FireStatus status) => status switch
+    {
+        FireStatus.Conflict => StatusCodes.Status409Conflict,
+        FireStatus.Forbidden => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    private static string? ReadProblem(IFormFile? file, long maxBytes, string limitText) =>
+        file is null || file.Length == 0 ? "请选择文件。" : file.Length > maxBytes ? $"文件超过 {limitText}。" : null;
+
+    private static async Task<byte[]> BufferAsync(IFormFile file)
+    {
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer);
+        return buffer.ToArray();
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
@@ -102,6 +192,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
 
         Form = form;
         Sheet = form.Sheet();
+        AttachmentList = await db.SelfEvaluationAttachments.AsNoTracking().Where(a => a.SelfEvaluationId == id).OrderBy(a => a.UploadedAt).ToListAsync(ct);
         CanEdit = User.IsInRole(Roles.UnitFiller) && Auth.ClaimsExtensions.OrganisationId(User) == form.Record.OrganisationId
             && SelfEvaluationService.EditableStates.Contains(form.Record.Status);
         return true;

@@ -27,9 +27,7 @@ internal static class FormEndpoints
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations");
 
         group.MapGet("/template.xlsx", () => TypedResults.File(FormWorkbook.BlankTemplate(), FormWorkbook.ContentType, "绩效指标导入模板.xlsx"));
-        group.MapGet("/template.csv", () => TypedResults.File(
-            System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvText.Write([IndicatorFile.Header]))).ToArray(),
-            "text/csv; charset=utf-8", "绩效指标导入模板.csv"));
+        group.MapGet("/template.csv", () => TypedResults.File(FormFiles.BlankCsv(), "text/csv; charset=utf-8", "绩效指标导入模板.csv"));
 
         group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
             await SelfEvaluationForm.LoadAsync(db, id, ct) is { } form ? TypedResults.Ok(await DetailAsync(db, registry, form, ct)) : ApiProblems.NotFound());
@@ -120,7 +118,7 @@ internal static class FormEndpoints
             }, ct);
         });
 
-        group.MapPost("/{id:guid}/indicators/import", async (Guid id, HttpRequest request, HttpContext http, SelfEvaluationService service, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/indicators/import", async (Guid id, HttpRequest request, HttpContext http, FormFiles files, CancellationToken ct) =>
         {
             var (file, problem) = await SingleFileAsync(request, IndicatorFile.MaxBytes, "10 MB", ct);
             if (problem is not null)
@@ -128,19 +126,9 @@ internal static class FormEndpoints
                 return ImportProblem([new ImportError(0, string.Empty, problem)]);
             }
 
-            var result = IndicatorFile.Read(file!.Value.Name, file.Value.Content);
-            if (!result.Succeeded)
-            {
-                return ImportProblem(result.Errors);
-            }
-
-            var saved = await service.EditAsync(id, WorkflowActor.From(http.User), null, async (se, c) =>
-            {
-                await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, result.Lines, clock.GetUtcNow(), c);
-                return null;
-            }, ct);
-            return saved.Status == FireStatus.Ok
-                ? TypedResults.Ok(new { count = result.Lines.Count, version = saved.Record!.RowVersion })
+            var (saved, errors, count) = await files.ImportIndicatorsAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
+            return saved is null ? ImportProblem(errors)
+                : saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count, version = saved.Record!.RowVersion })
                 : Failure(saved);
         }).DisableAntiforgery();
 
@@ -149,38 +137,32 @@ internal static class FormEndpoints
                 ? TypedResults.File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx")
                 : ApiProblems.NotFound());
 
-        group.MapPost("/{id:guid}/attachments", async (Guid id, HttpRequest request, HttpContext http, SelfEvaluationService service, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/attachments", async (Guid id, HttpRequest request, HttpContext http, FormFiles files, CancellationToken ct) =>
         {
             var (file, problem) = await SingleFileAsync(request, Attachments.MaxBytes, "20 MB", ct);
-            if (problem is not null || Attachments.Check(file!.Value.Name, file.Value.Content) is { } typeProblem && (problem = typeProblem) is not null)
+            var (saved, added, typeProblem) = problem is null
+                ? await files.AddAttachmentAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct)
+                : (null, null, problem);
+            if (saved is null)
             {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["file"] = [problem] });
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["file"] = [typeProblem!] });
             }
 
-            var actor = WorkflowActor.From(http.User);
-            SelfEvaluationAttachment? added = null;
-            var saved = await service.EditAsync(id, actor, null, (se, _) =>
-            {
-                added = Attachments.Create(se, file.Value.Name, file.Value.Content, actor, clock.GetUtcNow());
-                db.SelfEvaluationAttachments.Add(added);
-                return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
-            }, ct);
             return saved.Status == FireStatus.Ok
                 ? TypedResults.Created($"/api/self-evaluations/{id}/attachments/{added!.Id}", new { id = added.Id, fileName = added.FileName, size = added.Size, contentType = added.ContentType })
                 : Failure(saved);
         }).DisableAntiforgery();
 
-        group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, AppDbContext db, CancellationToken ct) =>
-            await db.SelfEvaluationAttachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId && a.SelfEvaluationId == id, ct) is { } a
+        group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, FormFiles files, CancellationToken ct) =>
+            await files.FindAttachmentAsync(id, attachmentId, ct) is { } a
                 ? TypedResults.File(a.Content, a.ContentType, a.FileName)
                 : ApiProblems.NotFound());
 
-        group.MapDelete("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, HttpContext http, SelfEvaluationService service, AppDbContext db, CancellationToken ct) =>
-            await SaveAsync(service, id, http, null, async (se, c) =>
-            {
-                var n = await db.SelfEvaluationAttachments.Where(a => a.Id == attachmentId && a.SelfEvaluationId == se.Id).ExecuteDeleteAsync(c);
-                return n == 0 ? new Dictionary<string, string[]> { ["attachment"] = ["附件不存在。"] } : null;
-            }, ct));
+        group.MapDelete("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, HttpContext http, FormFiles files, CancellationToken ct) =>
+        {
+            var saved = await files.DeleteAttachmentAsync(id, attachmentId, WorkflowActor.From(http.User), ct);
+            return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { id, version = saved.Record!.RowVersion }) : Failure(saved);
+        });
     }
 
     /// <summary>The scored view of a self-evaluation: what the form shows, and what other tools read.</summary>

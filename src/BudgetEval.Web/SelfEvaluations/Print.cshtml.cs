@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BudgetEval.Web.SelfEvaluations;
 
-/// <summary>The print view (A4, official table look) and, for the signed-in browser user, the Excel export and blank template.</summary>
-internal sealed class PrintModel(AppDbContext db) : PageModel
+/// <summary>The print view (A4, official table look), its PDF and, for the signed-in browser user, the Excel export and blank template.</summary>
+internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvironment env) : PageModel
 {
+    /// <summary>The print stylesheet, set when rendering for Chromium: a temporary file cannot load /css/print.css.</summary>
+    public string? InlineStyles { get; private set; }
+
     public LoadedForm Form { get; private set; } = null!;
 
     public ScoreSheet Sheet { get; private set; } = null!;
@@ -21,6 +24,13 @@ internal sealed class PrintModel(AppDbContext db) : PageModel
         }
 
         (Form, Sheet) = (form, form.Sheet());
+        if (Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true)
+        {
+            // Reached through /self-evaluations/{id}/print.pdf (a route convention): same page, same scope check, as a PDF.
+            InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
+            return new PdfPageResult(pdf, $"{form.Record.Title}.pdf");
+        }
+
         return Page();
     }
 

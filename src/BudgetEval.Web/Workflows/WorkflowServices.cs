@@ -36,6 +36,8 @@ internal static class WorkflowServices
         services.AddScoped<WorkflowEngine>();
         services.AddScoped<InboxQueries>();
         services.AddScoped<SelfEvaluationService>();
+        services.AddScoped<FormFiles>();
+        services.AddSingleton<PdfRenderer>();
         services.AddScoped<Plans.PlanService>();
         return services;
     }

@@ -53,6 +53,7 @@ internal static class AppComposition
         services.Configure<EmailOptions>(config.GetSection(EmailOptions.Section));
         services.Configure<ProxyOptions>(config.GetSection(ProxyOptions.Section));
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
+        services.Configure<PdfOptions>(config.GetSection(PdfOptions.Section));
         var maxBody = (config.GetSection(AppOptions.Section).Get<AppOptions>() ?? new AppOptions()).MaxRequestBodyMegabytes;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody * 1024L * 1024L);
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = maxBody * 1024L * 1024L);
@@ -96,6 +97,8 @@ internal static class AppComposition
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Auth/Login");
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
+            o.Conventions.AddPageRoute("/Plans/Edit", "plans/new"); // the same page creates and edits
+            o.Conventions.AddPageRoute("/SelfEvaluations/Print", "self-evaluations/{id:guid}/print.pdf"); // the print view, rendered by Chromium
             o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
         });
         services.AddOpenApi();

@@ -103,3 +103,14 @@ internal sealed class AuditOptions
 
     public int EffectiveRetentionDays => Math.Max(RetentionDays, MinimumRetentionDays);
 }
+
+/// <summary>Headless Chromium for the 自评表 PDF (docs/decisions/0008-pdf-rendering.md).</summary>
+internal sealed class PdfOptions
+{
+    public const string Section = "Pdf";
+
+    public string ChromiumPath { get; set; } = "/usr/bin/chromium";
+
+    /// <summary>Wall-clock limit for one render; a hung browser is killed after it.</summary>
+    public int TimeoutSeconds { get; set; } = 60;
+}

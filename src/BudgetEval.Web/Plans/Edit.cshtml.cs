@@ -1,0 +1,387 @@
+using System.Globalization;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Plans;
+
+/// <summary>
+/// Create (/plans/new) and edit (/plans/{id}) a plan, publish it, amend it after publishing. All rules
+/// live in <see cref="PlanService"/>; this page only turns form text into its input and its answers into
+/// Chinese messages naming the field. The bureau's leaders see the same page read-only.
+/// </summary>
+[Authorize(Roles = Roles.Bureau)]
+internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvider clock) : PageModel
+{
+    private static readonly Dictionary<string, string> Labels = new()
+    {
+        ["fiscalYear"] = "评价年度",
+        ["title"] = "计划名称",
+        ["noticeNumber"] = "文号",
+        ["deadline"] = "截止日期",
+        ["templateId"] = "指标模板",
+        ["scoring"] = "计分规则",
+        ["targets"] = "覆盖单位",
+    };
+
+    public Plan? Plan { get; private set; }
+
+    public bool MayManage { get; private set; }
+
+    public bool CanEdit => MayManage && Plan is not { Status: PlanStatus.Published };
+
+    public IReadOnlyList<(Guid Id, string Name)> Units { get; private set; } = [];
+
+    public IReadOnlyDictionary<Guid, string> UnitNames { get; private set; } = new Dictionary<Guid, string>();
+
+    public List<string> Errors { get; } = [];
+
+    [BindProperty]
+    public PlanForm Input { get; set; } = new();
+
+    [BindProperty]
+    public AmendForm Amend { get; set; } = new();
+
+    public async Task<IActionResult> OnGetAsync(Guid? id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (id is null && !MayManage)
+        {
+            return Forbid();
+        }
+
+        Input = Plan is null ? PlanForm.Defaults(clock.GetUtcNow().Year - 1) : PlanForm.From(Plan);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Guid? id, CancellationToken ct)
+    {
+        var input = Input.ToInput(Errors);
+        var result = Errors.Count > 0 ? null
+            : id is { } planId ? await service.UpdateAsync(planId, input, Input.ExpectedVersion, WorkflowActor.From(User), ct)
+            : await service.CreateAsync(input, WorkflowActor.From(User), ct);
+        if (result?.Status == FireStatus.Ok)
+        {
+            TempData["Flash"] = id is null ? "评价工作计划已创建（草稿），核对无误后请发布。" : "评价工作计划已保存。";
+            return Redirect($"/plans/{result.Plan!.Id}");
+        }
+
+        return await FailedAsync(id, result, ct);
+    }
+
+    public async Task<IActionResult> OnPostPublishAsync(Guid id, CancellationToken ct)
+    {
+        var result = await service.PublishAsync(id, WorkflowActor.From(User), ct);
+        if (result.Status == FireStatus.Ok)
+        {
+            TempData["Flash"] = $"已发布，已为 {result.Plan!.Targets.Count} 个自评事项立项并通知各单位。";
+            return Redirect($"/plans/{id}");
+        }
+
+        return await FailedAsync(id, result, ct, keepInput: false);
+    }
+
+    public async Task<IActionResult> OnPostAmendAsync(Guid id, CancellationToken ct)
+    {
+        var (target, deadline) = Amend.ToInput(Errors);
+        var result = Errors.Count > 0 ? null : await service.AmendAsync(id, target, deadline, Amend.Reason, WorkflowActor.From(User), ct);
+        if (result?.Status == FireStatus.Ok)
+        {
+            TempData["Flash"] = "计划变更已保存。";
+            return Redirect($"/plans/{id}");
+        }
+
+        return await FailedAsync(id, result, ct, keepInput: false);
+    }
+
+    /// <summary>Shows the page again with the officer's input and every message; nothing was saved.</summary>
+    private async Task<IActionResult> FailedAsync(Guid? id, PlanResult? result, CancellationToken ct, bool keepInput = true)
+    {
+        if (result?.Status == FireStatus.Forbidden)
+        {
+            return Forbid();
+        }
+
+        if (result?.Status == FireStatus.NotFound || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        foreach (var (key, messages) in result?.Errors ?? new Dictionary<string, string[]>())
+        {
+            Errors.AddRange(messages.Select(m => Labels.TryGetValue(key, out var label) ? $"{label}：{m}" : m));
+        }
+
+        if (!keepInput && Plan is not null)
+        {
+            Input = PlanForm.From(Plan);
+        }
+
+        Response.StatusCode = result?.Status == FireStatus.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid? id, CancellationToken ct)
+    {
+        MayManage = PlanService.Denied(WorkflowActor.From(User)) is null;
+        Units = (await db.Organisations.AsNoTracking().Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name)
+            .Select(o => new { o.Id, o.Name }).ToListAsync(ct)).Select(o => (o.Id, o.Name)).ToList();
+        if (id is not { } planId)
+        {
+            UnitNames = Units.ToDictionary(u => u.Id, u => u.Name);
+            return true;
+        }
+
+        Plan = await PlanEndpoints.LoadAsync(db, planId, ct);
+        if (Plan is null)
+        {
+            return false;
+        }
+
+        var ids = Plan.Targets.Select(t => t.OrganisationId).ToList();
+        UnitNames = await db.Organisations.AsNoTracking().IgnoreQueryFilters().Where(o => ids.Contains(o.Id) || o.Kind == OrganisationKind.BudgetUnit)
+            .ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        return true;
+    }
+}
+
+/// <summary>The plan form as typed: text, so that a wrong number is reported in Chinese with its field, not dropped by model binding.</summary>
+internal sealed class PlanForm
+{
+    public string? FiscalYear { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? NoticeNumber { get; set; }
+
+    public string? Deadline { get; set; }
+
+    public string? TemplateId { get; set; }
+
+    public string? FundsWeight { get; set; }
+
+    public string? FundsRule { get; set; }
+
+    public List<BandRow> Bands { get; set; } = [];
+
+    public string? IndicatorTotal { get; set; }
+
+    public string? Excellent { get; set; }
+
+    public string? Good { get; set; }
+
+    public string? Pass { get; set; }
+
+    /// <summary>Units covered with a 部门整体支出 self-evaluation.</summary>
+    public List<Guid> Units { get; set; } = [];
+
+    public List<ProjectRow> Projects { get; set; } = [];
+
+    public uint ExpectedVersion { get; set; }
+
+    public static PlanForm Defaults(int fiscalYear)
+    {
+        var form = From(ScoringRules.Default);
+        form.FiscalYear = fiscalYear.ToString(CultureInfo.InvariantCulture);
+        return form;
+    }
+
+    public static PlanForm From(Plan plan)
+    {
+        var form = From(plan.Rules);
+        form.FiscalYear = plan.FiscalYear.ToString(CultureInfo.InvariantCulture);
+        form.Title = plan.Title;
+        form.NoticeNumber = plan.NoticeNumber;
+        form.Deadline = plan.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        form.TemplateId = plan.TemplateId;
+        form.Units = plan.Targets.Where(t => t.Kind == EvaluationKind.DepartmentWide).Select(t => t.OrganisationId).ToList();
+        form.Projects = plan.Targets.Where(t => t.Kind == EvaluationKind.Project)
+            .Select(t => new ProjectRow { OrganisationId = t.OrganisationId, Name = t.ProjectName, Budget = Text(t.ProjectBudget) }).ToList();
+        form.ExpectedVersion = plan.RowVersion;
+        return form;
+    }
+
+    private static PlanForm From(ScoringRules rules) => new()
+    {
+        TemplateId = IndicatorTemplates.Default.Id,
+        FundsWeight = Text(rules.FundsWeight),
+        FundsRule = rules.FundsRule.ToString(),
+        Bands = rules.Bands.OrderByDescending(b => b.MinRate).Select(b => new BandRow { MinRatePercent = Text(b.MinRate * 100m), Points = Text(b.Points) }).ToList(),
+        IndicatorTotal = Text(rules.IndicatorTotal),
+        Excellent = Text(rules.Grades.Excellent),
+        Good = Text(rules.Grades.Good),
+        Pass = Text(rules.Grades.Pass),
+    };
+
+    public PlanInput ToInput(List<string> errors)
+    {
+        var year = Whole(FiscalYear, "评价年度", errors);
+        DateOnly? deadline = null;
+        if (string.IsNullOrWhiteSpace(Deadline))
+        {
+            errors.Add("截止日期：请填写截止日期。");
+        }
+        else if (DateOnly.TryParseExact(Deadline.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            deadline = d;
+        }
+        else
+        {
+            errors.Add("截止日期：请按 2026-03-31 的格式填写。");
+        }
+
+        var rule = Enum.TryParse<FundsRule>(FundsRule, out var r) ? r : Plans.FundsRule.Linear;
+        var bands = new List<FundsBand>();
+        for (var i = 0; i < Bands.Count; i++)
+        {
+            var band = Bands[i];
+            if (string.IsNullOrWhiteSpace(band.MinRatePercent) && string.IsNullOrWhiteSpace(band.Points))
+            {
+                continue; // the blank rows the page offers for new bands
+            }
+
+            var min = Number(band.MinRatePercent, $"分档第{i + 1}行「执行率下限（%）」", errors, required: true);
+            var points = Number(band.Points, $"分档第{i + 1}行「得分」", errors, required: true);
+            if (min is { } m && points is { } p)
+            {
+                bands.Add(new FundsBand(Money.RoundRate(m / 100m), p));
+            }
+        }
+
+        var rules = new ScoringRules
+        {
+            FundsWeight = Number(FundsWeight, "资金分值", errors, required: true) ?? 0m,
+            FundsRule = rule,
+            Bands = rule == Plans.FundsRule.Bands ? bands : [],
+            IndicatorTotal = Number(IndicatorTotal, "指标总分值", errors, required: true) ?? 0m,
+            Grades = new GradeBoundaries(
+                Number(Excellent, "“优”分数线", errors, required: true) ?? 0m,
+                Number(Good, "“良”分数线", errors, required: true) ?? 0m,
+                Number(Pass, "“中”分数线", errors, required: true) ?? 0m),
+        };
+
+        var targets = Units.Distinct().Select(u => new PlanTargetInput(u, EvaluationKind.DepartmentWide, null, null)).ToList();
+        for (var i = 0; i < Projects.Count; i++)
+        {
+            var row = Projects[i];
+            if (row.OrganisationId is null && string.IsNullOrWhiteSpace(row.Name) && string.IsNullOrWhiteSpace(row.Budget))
+            {
+                continue;
+            }
+
+            var budget = Number(row.Budget, $"项目支出第{i + 1}行「项目预算（万元）」", errors, required: false);
+            if (row.OrganisationId is not { } org)
+            {
+                errors.Add($"项目支出第{i + 1}行「单位」：请选择单位。");
+            }
+            else
+            {
+                targets.Add(new PlanTargetInput(org, EvaluationKind.Project, row.Name, budget));
+            }
+        }
+
+        return new PlanInput(year, Title, NoticeNumber, deadline, rules, TemplateId, targets);
+    }
+
+    internal static decimal? Number(string? text, string label, List<string> errors, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+            {
+                errors.Add($"{label}：请填写。");
+            }
+
+            return null;
+        }
+
+        if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d))
+        {
+            return d;
+        }
+
+        errors.Add($"{label}：「{text.Trim()}」不是数字。");
+        return null;
+    }
+
+    private static int? Whole(string? text, string label, List<string> errors)
+    {
+        if (int.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            return n;
+        }
+
+        errors.Add($"{label}：请填写四位年份，例如 2025。");
+        return null;
+    }
+
+    internal static string? Text(decimal? value) => value?.ToString("0.##", CultureInfo.InvariantCulture);
+}
+
+internal sealed class BandRow
+{
+    /// <summary>Typed as a percentage (95 for 95%); the rules keep a fraction.</summary>
+    public string? MinRatePercent { get; set; }
+
+    public string? Points { get; set; }
+}
+
+internal sealed class ProjectRow
+{
+    public Guid? OrganisationId { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Budget { get; set; }
+}
+
+/// <summary>An amendment after publishing: a unit to add and/or a new deadline, with the reason.</summary>
+internal sealed class AmendForm
+{
+    public Guid? OrganisationId { get; set; }
+
+    public string? Kind { get; set; }
+
+    public string? ProjectName { get; set; }
+
+    public string? ProjectBudget { get; set; }
+
+    public string? Deadline { get; set; }
+
+    public string? Reason { get; set; }
+
+    public (PlanTargetInput? Target, DateOnly? Deadline) ToInput(List<string> errors)
+    {
+        DateOnly? deadline = null;
+        if (!string.IsNullOrWhiteSpace(Deadline))
+        {
+            if (DateOnly.TryParseExact(Deadline.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                deadline = d;
+            }
+            else
+            {
+                errors.Add("新的截止日期：请按 2026-03-31 的格式填写。");
+            }
+        }
+
+        PlanTargetInput? target = null;
+        if (OrganisationId is { } org)
+        {
+            var kind = EvaluationKinds.Parse(Kind) ?? EvaluationKind.DepartmentWide;
+            var budget = PlanForm.Number(ProjectBudget, "增加单位「项目预算（万元）」", errors, required: false);
+            target = new PlanTargetInput(org, kind, ProjectName, budget);
+        }
+
+        return (target, deadline);
+    }
+}

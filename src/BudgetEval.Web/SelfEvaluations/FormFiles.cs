@@ -1,0 +1,65 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.SelfEvaluations.Import;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.SelfEvaluations;
+
+/// <summary>
+/// Indicator import and attachments, shared by the API and the 自评表 page, so both take the same checks
+/// and go through <see cref="SelfEvaluationService.EditAsync"/> (who may change what, when).
+/// </summary>
+internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, TimeProvider clock)
+{
+    /// <summary>The blank import table as UTF-8 CSV with a BOM, so Excel opens the Chinese header correctly.</summary>
+    public static byte[] BlankCsv() =>
+        [.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(CsvText.Write([IndicatorFile.Header]))];
+
+    /// <summary>Reads the whole file first; only a file without a single bad cell replaces the table.</summary>
+    public async Task<(SelfEvaluationSaveResult? Saved, IReadOnlyList<ImportError> Errors, int Count)> ImportIndicatorsAsync(
+        Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
+    {
+        var result = IndicatorFile.Read(fileName, content);
+        if (!result.Succeeded)
+        {
+            return (null, result.Errors, 0);
+        }
+
+        var saved = await service.EditAsync(id, actor, null, async (se, c) =>
+        {
+            await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, result.Lines, clock.GetUtcNow(), c);
+            return null;
+        }, ct);
+        return (saved, [], result.Lines.Count);
+    }
+
+    /// <summary>Type and size are checked before anything is stored; a refused file answers with the reason and no save result.</summary>
+    public async Task<(SelfEvaluationSaveResult? Saved, SelfEvaluationAttachment? Added, string? Problem)> AddAttachmentAsync(
+        Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
+    {
+        if (Attachments.Check(fileName, content) is { } problem)
+        {
+            return (null, null, problem);
+        }
+
+        SelfEvaluationAttachment? added = null;
+        var saved = await service.EditAsync(id, actor, null, (se, _) =>
+        {
+            added = Attachments.Create(se, fileName, content, actor, clock.GetUtcNow());
+            db.SelfEvaluationAttachments.Add(added);
+            return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
+        }, ct);
+        return (saved, added, null);
+    }
+
+    public Task<SelfEvaluationSaveResult> DeleteAttachmentAsync(Guid id, Guid attachmentId, WorkflowActor actor, CancellationToken ct) =>
+        service.EditAsync(id, actor, null, async (se, c) =>
+        {
+            var n = await db.SelfEvaluationAttachments.Where(a => a.Id == attachmentId && a.SelfEvaluationId == se.Id).ExecuteDeleteAsync(c);
+            return n == 0 ? new Dictionary<string, string[]> { ["attachment"] = ["附件不存在。"] } : null;
+        }, ct);
+
+    /// <summary>Through the data scope: another unit's file is not found.</summary>
+    public Task<SelfEvaluationAttachment?> FindAttachmentAsync(Guid id, Guid attachmentId, CancellationToken ct) =>
+        db.SelfEvaluationAttachments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == attachmentId && a.SelfEvaluationId == id, ct);
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Demo;
+using BudgetEval.Web.Plans;
+using BudgetEval.Web.SelfEvaluations.Import;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Tests.SelfEvaluations;
+
+/// <summary>The file actions of the 自评表 page (import, attachments, templates, PDF), posted as the browser's forms post them.</summary>
+public sealed class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private Task<Guid> CentreDraftAsync() => app.DbAsync(async db =>
+    {
+        var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
+        return await db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.PlanId != null && s.Kind == EvaluationKind.DepartmentWide)
+            .Select(s => s.Id).FirstAsync();
+    });
+
+    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, Guid id, string handler, string fileName, byte[] content, string contentType)
+    {
+        var page = await client.GetStringAsync($"/self-evaluations/{id}/form");
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(AppFixture.AntiforgeryToken(page)), "__RequestVerificationToken");
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        form.Add(file, "file", fileName);
+        return await client.PostAsync($"/self-evaluations/{id}/form?handler={handler}", form);
+    }
+
+    [Fact]
+    public async Task Given_csv_with_a_bad_cell_When_imported_through_the_page_Then_row_and_column_shown_and_nothing_saved()
+    {
+        var unit = await app.SignInAsync("unit");
+        var id = await CentreDraftAsync();
+        var before = await app.DbAsync(db => db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == id).OrderBy(i => i.SortOrder).Select(i => i.Level3).ToListAsync());
+        var csv = string.Join(',', IndicatorFile.Header) + "\n"
+            + "产出指标,数量指标,培训人次,开展培训,≥100人次,120人次,10,10,,\n"
+            + "产出指标,质量指标,合格率,培训合格,≥95%,96%,十分,9,,\n";
+
+        var response = await UploadAsync(unit, id, "import", "指标.csv", Encoding.UTF8.GetBytes(csv), "text/csv");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("id=\"import-errors\"", html);
+        Assert.Contains("第3行「分值」", html);
+        Assert.Equal(before, await app.DbAsync(db => db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == id).OrderBy(i => i.SortOrder).Select(i => i.Level3).ToListAsync()));
+    }
+
+    [Fact]
+    public async Task Given_attachment_When_uploaded_through_the_page_Then_listed_downloaded_byte_for_byte_and_deletable()
+    {
+        var unit = await app.SignInAsync("unit");
+        var id = await CentreDraftAsync();
+        var pdf = Encoding.ASCII.GetBytes("%PDF-1.4\n% 佐证材料\n%%EOF\n");
+
+        var uploaded = await UploadAsync(unit, id, "attachment", "佐证材料.pdf", pdf, "application/pdf");
+
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        var attachmentId = await app.DbAsync(db => db.SelfEvaluationAttachments.Where(a => a.SelfEvaluationId == id && a.FileName == "佐证材料.pdf").Select(a => a.Id).SingleAsync());
+        var page = WebUtility.HtmlDecode(await unit.GetStringAsync($"/self-evaluations/{id}/form"));
+        Assert.Contains("佐证材料.pdf", page);
+        var download = await unit.GetAsync($"/self-evaluations/{id}/form?handler=attachment&attachmentId={attachmentId}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(pdf, await download.Content.ReadAsByteArrayAsync());
+
+        var other = await app.SignInAsync("unit2");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/self-evaluations/{id}/form?handler=attachment&attachmentId={attachmentId}")).StatusCode);
+
+        var token = AppFixture.AntiforgeryToken(await unit.GetStringAsync($"/self-evaluations/{id}/form"));
+        var deleted = await unit.PostAsync($"/self-evaluations/{id}/form?handler=deleteAttachment&attachmentId={attachmentId}",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.False(await app.DbAsync(db => db.SelfEvaluationAttachments.AnyAsync(a => a.Id == attachmentId)));
+    }
+
+    [Fact]
+    public async Task Given_renamed_file_When_attached_through_the_page_Then_refused_in_chinese_and_nothing_saved()
+    {
+        var unit = await app.SignInAsync("unit");
+        var id = await CentreDraftAsync();
+
+        var response = await UploadAsync(unit, id, "attachment", "报告.pdf", Encoding.UTF8.GetBytes("这不是 PDF"), "application/pdf");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("文件内容与扩展名 .pdf 不符", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+        Assert.False(await app.DbAsync(db => db.SelfEvaluationAttachments.AnyAsync(a => a.FileName == "报告.pdf")));
+    }
+
+    [Fact]
+    public async Task Given_form_page_When_blank_templates_downloaded_Then_xlsx_and_csv_with_the_header()
+    {
+        var unit = await app.SignInAsync("unit");
+        var id = await CentreDraftAsync();
+
+        var xlsx = await unit.GetAsync($"/self-evaluations/{id}/form?handler=templateXlsx");
+        var csv = await unit.GetAsync($"/self-evaluations/{id}/form?handler=templateCsv");
+
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.StartsWith("PK", Encoding.ASCII.GetString(await xlsx.Content.ReadAsByteArrayAsync(), 0, 2));
+        Assert.Contains(string.Join(',', IndicatorFile.Header), Encoding.UTF8.GetString(await csv.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task Given_print_view_When_pdf_requested_Then_application_pdf_starting_with_percent_pdf()
+    {
+        var unit = await app.SignInAsync("unit");
+        var id = await CentreDraftAsync();
+
+        var response = await unit.GetAsync($"/self-evaluations/{id}/print.pdf");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF", Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), "budgeteval-pdf-*"));
+
+        var other = await app.SignInAsync("unit2");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/self-evaluations/{id}/print.pdf")).StatusCode);
+    }
+}
