@@ -239,6 +239,7 @@ internal static class AppComposition
         app.MapCaseEndpoints();
         app.MapSelfEvaluationEndpoints();
         app.MapReminderEndpoints();
+        app.MapNotificationEndpoints();
         app.MapSelfEvaluationFormEndpoints();
         app.MapPlanEndpoints();
     }
