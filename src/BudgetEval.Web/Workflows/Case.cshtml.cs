@@ -14,6 +14,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
     public SelfEvaluation? SelfEvaluation { get; private set; }
 
+    /// <summary>The scores of a plan's self-evaluation (the full 自评表), for the reviewer's summary.</summary>
+    public SelfEvaluations.Scoring.ScoreSheet? Sheet { get; private set; }
+
     public IReadOnlyList<(string Field, string Old, string New)> Diff { get; private set; } = [];
 
     public int? DiffFrom { get; private set; }
@@ -96,6 +99,11 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         if (view.Instance.SubjectType == SelfEvaluationSubject.Type)
         {
             SelfEvaluation = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == view.Instance.SubjectId, ct);
+            if (SelfEvaluation is { PlanId: not null } planned)
+            {
+                Sheet = (await SelfEvaluationSubject.SheetAsync(db, planned, submitting: false, ct)).Sheet;
+            }
+
             if (SelfEvaluation is { CurrentVersion: > 0 } se)
             {
                 // The reviewer sees what changed since the version the bureau last decided on (or the previous submission).
