@@ -199,8 +199,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
                 var ids = plan.Targets.Where(t => t.SelfEvaluationId is not null).Select(t => t.SelfEvaluationId!.Value).ToList();
                 await db.SelfEvaluations.Where(s => ids.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.Deadline, deadline), ct);
 
-                // The cases' plan deadline drives due dates and the 逾期 mark of later submissions.
-                await db.WorkflowInstances.Where(i => ids.Contains(i.SubjectId)).ExecuteUpdateAsync(u => u.SetProperty(i => i.PlanDeadline, deadline), ct);
+                // The cases' plan deadline drives due dates, reminders and the 逾期 mark of later submissions.
+                await engine.RescheduleForPlanDeadlineAsync(ids, deadline, ct);
             }
 
             if (addTarget is not null)

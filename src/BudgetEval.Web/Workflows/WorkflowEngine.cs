@@ -272,6 +272,38 @@ internal sealed class WorkflowEngine(
             return Ok(instance, def);
         }, ct);
 
+    /// <summary>
+    /// A plan's deadline moved (计划变更): the cases about these subjects take the new plan deadline, and
+    /// their open tasks that are due by the plan deadline get the new due date and reminder schedule, so
+    /// nobody is reminded or escalated against the old date. Adds to the DbContext only; the caller saves
+    /// it within the transaction that records the amendment.
+    /// </summary>
+    public async Task RescheduleForPlanDeadlineAsync(IReadOnlyCollection<Guid> subjectIds, DateOnly deadline, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var instances = await db.WorkflowInstances.IgnoreQueryFilters().Where(i => subjectIds.Contains(i.SubjectId)).ToListAsync(ct);
+        var instanceIds = instances.Select(i => i.Id).ToList();
+        var open = await db.WorkItems.IgnoreQueryFilters()
+            .Where(w => instanceIds.Contains(w.InstanceId) && w.Status == WorkItemStatus.Open).ToListAsync(ct);
+        foreach (var instance in instances)
+        {
+            instance.PlanDeadline = deadline;
+            var def = registry.Get(instance.DefinitionId, instance.DefinitionVersion);
+            foreach (var item in open.Where(w => w.InstanceId == instance.Id && def.HasState(w.State)))
+            {
+                var state = def.State(item.State);
+                if (state.Due?.Kind != DueRuleKind.PlanDeadline)
+                {
+                    continue;
+                }
+
+                item.DueAt = dueDates.DueAt(state.Due, deadline, now);
+                item.NextReminderAt = dueDates.FirstReminderAt(state.Reminders, item.DueAt, now);
+                instance.DueAt = item.DueAt;
+            }
+        }
+    }
+
     /// <summary>The actions of the current state this actor may take (guards are not evaluated here).</summary>
     public IReadOnlyList<ActionDefinition> AllowedActions(WorkflowInstance instance, WorkItem? openItem, WorkflowActor actor)
     {
