@@ -44,6 +44,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         var executed = Amount(Input.Executed, "executed", errors);
         var upper = Amount(Input.UpperTransfer, "upperTransfer", errors);
         var lines = Input.Rows.Where(r => !r.IsBlank).Select(r => r.ToLine(errors)).ToList();
+        var fundsRows = FundsRowsFromInput(errors);
         if (errors.Count == 0)
         {
             foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines)))
@@ -60,6 +61,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
                 se.FundsBudget = budget;
                 se.FundsExecuted = executed;
                 se.FundsUpperTransfer = upper ?? 0m;
+                se.FundsRows = fundsRows;
                 se.GoalsPlanned = Input.GoalsPlanned?.Trim();
                 se.GoalsAchieved = Input.GoalsAchieved?.Trim();
                 foreach (var (key, _) in SelfEvaluationReport.Sections)
@@ -198,6 +200,51 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         return true;
     }
 
+    /// <summary>
+    /// The optional sub-rows (基本支出 人员/公用, 项目支出). A row without any amount is left out; an amount
+    /// that is not a number or is negative is an error naming the row and the column.
+    /// </summary>
+    private List<FundsSubRow> FundsRowsFromInput(Dictionary<string, string[]> errors)
+    {
+        var rows = new List<FundsSubRow>();
+        foreach (var (row, i) in Input.FundsRows.Select((r, i) => (r, i)))
+        {
+            if (string.IsNullOrWhiteSpace(row.Budget) && string.IsNullOrWhiteSpace(row.Executed) && string.IsNullOrWhiteSpace(row.UpperTransfer))
+            {
+                continue;
+            }
+
+            var name = string.IsNullOrWhiteSpace(row.Name) ? $"资金明细第{i + 1}行" : row.Name.Trim();
+            decimal? Parse(string? text, string column)
+            {
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    return null;
+                }
+
+                if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
+                {
+                    return Plans.Money.Round(d);
+                }
+
+                errors[$"fundsRows[{i}].{column}"] = [$"资金明细「{name}」的「{column}」须为不小于 0 的数字。"];
+                return null;
+            }
+
+            var budget = Parse(row.Budget, "全年预算数");
+            var executed = Parse(row.Executed, "全年执行数");
+            var upper = Parse(row.UpperTransfer, "上级财政转移支付");
+            if (string.IsNullOrWhiteSpace(row.Name))
+            {
+                errors[$"fundsRows[{i}].name"] = [$"资金明细第{i + 1}行须填写名称。"];
+            }
+
+            rows.Add(new FundsSubRow(name, budget, executed, upper));
+        }
+
+        return rows;
+    }
+
     private static decimal? Amount(string? text, string key, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -231,6 +278,9 @@ internal sealed class FormInput
 
     public List<RowInput> Rows { get; set; } = [];
 
+    /// <summary>基本支出（人员经费/公用经费）and 项目支出, each with its own execution rate.</summary>
+    public List<FundsRowInput> FundsRows { get; set; } = [];
+
     public uint? ExpectedVersion { get; set; }
 
     public static FormInput From(LoadedForm form) => new()
@@ -240,6 +290,7 @@ internal sealed class FormInput
         UpperTransfer = form.Record.FundsUpperTransfer?.ToString("0.00", CultureInfo.InvariantCulture),
         GoalsPlanned = form.Record.GoalsPlanned,
         GoalsAchieved = form.Record.GoalsAchieved,
+        FundsRows = FundsRowInput.From(form.Record.FundsRows),
         Report = SelfEvaluationReport.Sections.ToDictionary(s => s.Key, s => form.Record.Report.Get(s.Key)),
         Rows = form.Rows.Select(r => new RowInput
         {
@@ -295,5 +346,32 @@ internal sealed class RowInput
 
         static string? T(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
         return new(T(Level1), T(Level2), T(Level3), T(Content), T(Target), T(Actual), Number(Weight, "分值"), Number(Score, "得分"), T(Reason), T(Measure));
+    }
+}
+
+internal sealed class FundsRowInput
+{
+    /// <summary>The rows a unit normally reports; offered blank until it fills them.</summary>
+    public static readonly string[] StandardNames = ["基本支出-人员经费", "基本支出-公用经费", "项目支出"];
+
+    public string? Name { get; set; }
+
+    public string? Budget { get; set; }
+
+    public string? Executed { get; set; }
+
+    public string? UpperTransfer { get; set; }
+
+    public static List<FundsRowInput> From(IReadOnlyList<FundsSubRow> rows)
+    {
+        var list = rows.Select(r => new FundsRowInput
+        {
+            Name = r.Name,
+            Budget = r.Budget?.ToString("0.00", CultureInfo.InvariantCulture),
+            Executed = r.Executed?.ToString("0.00", CultureInfo.InvariantCulture),
+            UpperTransfer = r.UpperTransfer?.ToString("0.00", CultureInfo.InvariantCulture),
+        }).ToList();
+        list.AddRange(StandardNames.Where(n => list.All(r => r.Name != n)).Select(n => new FundsRowInput { Name = n }));
+        return list;
     }
 }
