@@ -39,12 +39,5 @@ internal static class SampleExternalEvaluation
             RectifiedBeforeReport: true, RectifiedOn: new DateOnly(2022, 7, 15), RectifiedEvidence: "出具报告时软件已作为无形资产入账。", PriorSourceKind: "巡察", PriorSourceDocument: "望治党组〔2020〕9号"),
     ];
 
-    public static byte[] IndicatorsCsv()
-    {
-        using var stream = typeof(SampleExternalEvaluation).Assembly.GetManifestResourceStream("BudgetEval.Web.Demo.wangcheng-2021-external-evaluation-indicators.csv")
-            ?? throw new InvalidOperationException("sample CSV not embedded");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
+    public static byte[] IndicatorsCsv() => DemoResources.Read("wangcheng-2021-external-evaluation-indicators.csv");
 }

@@ -95,15 +95,14 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
-        var template = EvaluationTemplates.Find(Evaluation.TemplateKey) ?? EvaluationTemplates.Default;
-        var read = ScoreFile.Read(file.FileName, buffer.ToArray(), template.Groups, Evaluation.Rows);
+        var (read, saved) = await service.ImportScoresAsync(id, file.FileName, buffer.ToArray(), WorkflowActor.From(User), ct);
         if (!read.Succeeded)
         {
             ImportErrors = read.Errors;
             return Page();
         }
 
-        return await Run(id, service.ReplaceRowsAsync(id, read.Rows, WorkflowActor.From(User), ct), $"已导入 {read.Rows.Count} 行评分。", ct);
+        return await Run(id, Task.FromResult(saved), $"已导入 {read.Rows.Count} 行评分。", ct);
     }
 
     public Task<IActionResult> OnPostReportAsync(Guid id, Dictionary<string, string?> sections, string? reportNumber, DateOnly? reportDate, CancellationToken ct) =>
@@ -162,8 +161,8 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         }
 
         Evaluation = e;
-        UnitName = await db.Organisations.IgnoreQueryFilters().Where(o => o.Id == e.OrganisationId).Select(o => o.Name).SingleAsync(ct);
-        FirmName = e.FirmId is { } f ? await db.Organisations.IgnoreQueryFilters().Where(o => o.Id == f).Select(o => o.Name).SingleAsync(ct) : null;
+        var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
+        (UnitName, FirmName) = (names[e.OrganisationId], e.FirmId is { } f ? names[f] : null);
         StateLabel = registry.Latest(EvaluationService.WorkflowId).States.FirstOrDefault(s => s.Id == e.Status)?.Label ?? e.Status;
         Sheet = EvaluationSubject.Sheet(e);
         SeesContent = EvaluationService.MaySeeReport(e, scope.Current);

@@ -3,6 +3,7 @@ using BudgetEval.Web.Auth;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Organisations;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.SelfEvaluations.Import;
 using BudgetEval.Web.Workflows;
@@ -39,9 +40,7 @@ internal static class EvaluationEndpoints
 
             var rows = await query.OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).Take(1000).ToListAsync(ct);
 
-            // Names are read in a second query: IgnoreQueryFilters inside the first would lift the data scope from the whole query.
-            var orgIds = rows.Select(e => e.OrganisationId).Concat(rows.Select(e => e.FirmId).OfType<Guid>()).Distinct().ToList();
-            var names = await db.Organisations.IgnoreQueryFilters().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+            var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
             return TypedResults.Ok(rows.Select(e => new
             {
                 e.Id,
@@ -98,7 +97,7 @@ internal static class EvaluationEndpoints
 
         group.MapPost("/{id:guid}/scores/import", async (Guid id, HttpRequest request, HttpContext http, AppDbContext db, EvaluationService service, CancellationToken ct) =>
         {
-            if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e)
+            if (!await db.Evaluations.AnyAsync(e => e.Id == id, ct))
             {
                 return ApiProblems.NotFound();
             }
@@ -109,14 +108,12 @@ internal static class EvaluationEndpoints
                 return FormEndpoints.ImportProblem([new ImportError(0, string.Empty, problem)]);
             }
 
-            var template = EvaluationTemplates.Find(e.TemplateKey) ?? EvaluationTemplates.Default;
-            var read = ScoreFile.Read(file!.Value.Name, file.Value.Content, template.Groups, e.Rows);
+            var (read, saved) = await service.ImportScoresAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
             if (!read.Succeeded)
             {
                 return FormEndpoints.ImportProblem(read.Errors);
             }
 
-            var saved = await service.ReplaceRowsAsync(id, read.Rows, WorkflowActor.From(http.User), ct);
             return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count = read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total }) : FireProblem(saved.Status, saved.Errors);
         }).DisableAntiforgery();
 
@@ -157,13 +154,14 @@ internal static class EvaluationEndpoints
         var sheet = EvaluationSubject.Sheet(e);
         var content = EvaluationService.MaySeeReport(e, scope);
         var findings = await db.Findings.AsNoTracking().Where(f => f.EvaluationId == e.Id).OrderBy(f => f.Number).ToListAsync(ct);
+        var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
         return new
         {
             e.Id,
             e.FiscalYear,
             e.Title,
             e.OrganisationId,
-            UnitName = await db.Organisations.IgnoreQueryFilters().Where(o => o.Id == e.OrganisationId).Select(o => o.Name).SingleAsync(ct),
+            UnitName = names[e.OrganisationId],
             Kind = e.Kind.ToString(),
             e.ProjectName,
             e.Reason,
@@ -171,7 +169,7 @@ internal static class EvaluationEndpoints
             e.Status,
             e.CaseId,
             e.FirmId,
-            FirmName = await db.Organisations.IgnoreQueryFilters().Where(o => o.Id == e.FirmId).Select(o => o.Name).FirstOrDefaultAsync(ct),
+            FirmName = e.FirmId is { } firm ? names[firm] : null,
             e.ReportDueDate,
             e.TemplateKey,
             e.ReportNumber,

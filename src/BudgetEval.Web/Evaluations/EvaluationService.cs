@@ -328,13 +328,30 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             return errors;
         }, ct);
 
-    /// <summary>Replaces the table by an imported one (already checked cell by cell).</summary>
-    public Task<EvaluationResult> ReplaceRowsAsync(Guid id, IReadOnlyList<ScoreRow> rows, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+    /// <summary>
+    /// Replaces the table by an uploaded one (page, API and demo alike): every cell is checked against the
+    /// template's groups first, and nothing is saved unless all are valid.
+    /// </summary>
+    public async Task<(ScoreImportResult Read, EvaluationResult Saved)> ImportScoresAsync(Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
+    {
+        if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } current)
         {
-            e.Rows = [.. rows];
+            return (new ScoreImportResult([], []), EvaluationResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。"));
+        }
+
+        var template = EvaluationTemplates.Find(current.TemplateKey) ?? EvaluationTemplates.Default;
+        var read = ScoreFile.Read(fileName, content, template.Groups, current.Rows);
+        if (!read.Succeeded)
+        {
+            return (read, new EvaluationResult(FireStatus.Invalid, null, read.Errors.Select(e => e.Message).ToList()));
+        }
+
+        return (read, await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+        {
+            e.Rows = [.. read.Rows];
             return [];
-        }, ct);
+        }, ct));
+    }
 
     public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>

@@ -93,8 +93,7 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
     private async Task LoadAsync(CancellationToken ct)
     {
         var rows = await db.Evaluations.AsNoTracking().OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).Take(500).ToListAsync(ct);
-        var ids = rows.Select(e => e.OrganisationId).Concat(rows.Select(e => e.FirmId).OfType<Guid>()).Distinct().ToList();
-        var names = await db.Organisations.IgnoreQueryFilters().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
         Items = rows.Select(e => new Row(e, names[e.OrganisationId], e.FirmId is { } f ? names[f] : null)).ToList();
         StateLabels = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
         if (CanSelect)

@@ -1,5 +1,6 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -25,8 +26,8 @@ internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope) : Pag
         }
 
         Evaluation = e;
-        UnitName = await db.Organisations.IgnoreQueryFilters().Where(o => o.Id == e.OrganisationId).Select(o => o.Name).SingleAsync(ct);
-        FirmName = e.FirmId is { } f ? await db.Organisations.IgnoreQueryFilters().Where(o => o.Id == f).Select(o => o.Name).SingleAsync(ct) : null;
+        var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
+        (UnitName, FirmName) = (names[e.OrganisationId], e.FirmId is { } f ? names[f] : null);
         Sheet = EvaluationSubject.Sheet(e);
         return Page();
     }

@@ -61,8 +61,7 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         }
 
         var rows = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(1000).ToListAsync(ct);
-        var ids = rows.Select(f => f.OrganisationId).Distinct().ToList();
-        var names = await db.Organisations.IgnoreQueryFilters().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var names = await OrganisationNames.ForAsync(db, rows.Select(f => (Guid?)f.OrganisationId), ct);
         Items = rows.Select(f => (f, names[f.OrganisationId])).ToList();
         if (CanRegister)
         {
