@@ -18,6 +18,7 @@ internal sealed class DemoSeeder(
     UserManager<AppUser> users,
     IOptions<DemoOptions> options,
     Plans.PlanService plans,
+    Evaluations.EvaluationService evaluations,
     TimeProvider clock,
     ILogger<DemoSeeder> logger)
 {
@@ -51,6 +52,7 @@ internal sealed class DemoSeeder(
         {
             logger.LogInformation("Demo seed skipped: the database already has users");
             await SeedPlanAsync(cancellationToken); // databases seeded before plans existed get the demo plan once
+            await SeedEvaluationAsync(cancellationToken);
             return;
         }
 
@@ -107,6 +109,7 @@ internal sealed class DemoSeeder(
 
         logger.LogInformation("Demo data seeded: {Organisations} organisations, {Users} users", orgs.Count, Logins.Count);
         await SeedPlanAsync(cancellationToken);
+        await SeedEvaluationAsync(cancellationToken);
     }
 
     public const string DemoNotice = "望财绩〔2023〕1号";
@@ -155,6 +158,72 @@ internal sealed class DemoSeeder(
         await SelfEvaluations.SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Demo plan {Notice} published with {Count} self-evaluations", DemoNotice, targets.Count);
+    }
+
+    /// <summary>
+    /// The completed 2021 external evaluation of the centre, walked through every step by the people who
+    /// take them (finance selects, the lead approves, finance commissions, the firm scores and reports,
+    /// the unit comments, finance accepts), so its nine findings come out of the same effect as in real
+    /// use. Idempotent: once the centre has a 2021 evaluation nothing happens.
+    /// </summary>
+    private async Task SeedEvaluationAsync(CancellationToken ct)
+    {
+        var centreId = await db.Organisations.Where(o => o.Name == SocialGovernanceCentre).Select(o => o.Id).SingleAsync(ct);
+        if (await db.Evaluations.AnyAsync(e => e.OrganisationId == centreId && e.FiscalYear == SampleExternalEvaluation.FiscalYear, ct))
+        {
+            return;
+        }
+
+        var firmId = await db.Organisations.Where(o => o.Name == XinCaiYuan).Select(o => o.Id).SingleAsync(ct);
+        var finance = await ActorAsync("finance", ct);
+        var (created, errors, _) = await evaluations.SelectAsync(SampleExternalEvaluation.FiscalYear,
+            [new Evaluations.TargetInput(centreId, nameof(Plans.EvaluationKind.DepartmentWide), null, "望财绩〔2022〕3号确定的2021年度重点评价对象", 902.42m)], finance, ct);
+        if (created.Count != 1)
+        {
+            throw new InvalidOperationException("demo evaluation could not be selected: " + string.Join(" ", errors.SelectMany(e => e.Value)));
+        }
+
+        var id = created[0].Id;
+        var lead = await ActorAsync("financelead", ct);
+        var evaluator = await ActorAsync("evaluator", ct);
+        var unit = await ActorAsync("unit", ct);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        Demand(await evaluations.FireAsync(id, "approve", lead, null, null, ct), "approve");
+        Demand(await evaluations.CommissionAsync(id, new Evaluations.CommissionInput(firmId, today.AddDays(60), Evaluations.EvaluationTemplates.DefaultKey), finance, ct), "commission");
+        Demand(await evaluations.AddMemberAsync(id, new Evaluations.MemberInput(SampleExternalEvaluation.LeadEvaluator, true, "主评人", true, null), evaluator, ct), "team");
+        Demand((await evaluations.ImportScoresAsync(id, "sample.csv", SampleExternalEvaluation.IndicatorsCsv(), evaluator, ct)).Saved, "scores");
+        Demand(await evaluations.SaveReportAsync(id, new Evaluations.ReportInput(new(SampleExternalEvaluation.Sections), null, null), evaluator, ct), "report");
+        Demand(await evaluations.SaveProblemsAsync(id, SampleExternalEvaluation.Problems, evaluator, ct), "problems");
+        Demand(await evaluations.FireAsync(id, "submitDraft", evaluator, null, null, ct), "submitDraft");
+        Demand(await evaluations.CommentAsync(id, "无异议。", [], unit, ct), "comments");
+        Demand(await evaluations.FireAsync(id, "comment", unit, "无异议。", null, ct), "comment");
+        Demand(await evaluations.SaveReportAsync(id, new Evaluations.ReportInput(null, SampleExternalEvaluation.ReportNumber, SampleExternalEvaluation.ReportDate), evaluator, ct), "number");
+        Demand(await evaluations.FireAsync(id, "submitFinal", evaluator, null, null, ct), "submitFinal");
+        Demand(await evaluations.FireAsync(id, "accept", finance, null, null, ct), "accept");
+        logger.LogInformation("Demo external evaluation {Year} of {Unit} completed", SampleExternalEvaluation.FiscalYear, SocialGovernanceCentre);
+    }
+
+    private async Task<Workflows.WorkflowActor> ActorAsync(string userName, CancellationToken ct)
+    {
+        var user = await db.Users.Include(u => u.Organisation).SingleAsync(u => u.UserName == userName, ct);
+        var login = Logins.Single(l => l.UserName == userName);
+        return new Workflows.WorkflowActor(user.Id, user.DisplayName, user.OrganisationId, user.Organisation!.Kind, new HashSet<string> { login.Role });
+    }
+
+    private static void Demand(Workflows.FireResult result, string step)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"demo evaluation step {step} failed: {string.Join(" ", result.Errors)}");
+        }
+    }
+
+    private static void Demand(Evaluations.EvaluationResult result, string step)
+    {
+        if (result.Status != Workflows.FireStatus.Ok)
+        {
+            throw new InvalidOperationException($"demo evaluation step {step} failed: {string.Join(" ", result.Errors)}");
+        }
     }
 
     private static void Check(IdentityResult result, string what)

@@ -18,12 +18,5 @@ internal static class SampleSelfEvaluation
 
     public const string Functions = "一、负责全区社会治理网格化体系建设、运行、管理工作。二、负责全区各类社会治理信息的收集、跟踪、反馈、调度等工作。三、负责全区社会治理问题及热线的受理、分派、反馈工作。四、负责组织区、街镇、村(社区)三级信息过滤、调度、处置平台的建设、维护、管理和应用工作。";
 
-    public static byte[] IndicatorsCsv()
-    {
-        using var stream = typeof(SampleSelfEvaluation).Assembly.GetManifestResourceStream("BudgetEval.Web.Demo.wangcheng-2022-dept-self-evaluation.csv")
-            ?? throw new InvalidOperationException("sample CSV not embedded");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
-    }
+    public static byte[] IndicatorsCsv() => DemoResources.Read("wangcheng-2022-dept-self-evaluation.csv");
 }

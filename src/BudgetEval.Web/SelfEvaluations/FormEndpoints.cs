@@ -245,7 +245,7 @@ internal static class FormEndpoints
         return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { id, version = saved.Record!.RowVersion }) : Failure(saved);
     }
 
-    private static IResult ImportProblem(IReadOnlyList<ImportError> errors) => TypedResults.Json(new
+    internal static IResult ImportProblem(IReadOnlyList<ImportError> errors) => TypedResults.Json(new
     {
         type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         title = "导入失败",
@@ -255,7 +255,7 @@ internal static class FormEndpoints
     }, statusCode: StatusCodes.Status400BadRequest, contentType: "application/problem+json");
 
     /// <summary>Reads the multipart field <c>file</c>, refusing oversize files before buffering them.</summary>
-    private static async Task<((string Name, byte[] Content)? File, string? Problem)> SingleFileAsync(HttpRequest request, long maxBytes, string limitText, CancellationToken ct)
+    internal static async Task<((string Name, byte[] Content)? File, string? Problem)> SingleFileAsync(HttpRequest request, long maxBytes, string limitText, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {

@@ -21,6 +21,16 @@ internal static class WorkflowServices
         services.AddSingleton<IEffect, NotifyUnit>();
         services.AddSingleton<IEffect, NotifyBureau>();
         services.AddSingleton<IWorkflowSubject, SelfEvaluationStatusMirror>();
+        services.AddSingleton<IGuard, Evaluations.CommissionComplete>();
+        services.AddSingleton<IGuard, Evaluations.TeamDeclared>();
+        services.AddSingleton<IGuard, Evaluations.ScoresComplete>();
+        services.AddSingleton<IGuard, Evaluations.ReportDrafted>();
+        services.AddSingleton<IGuard, Evaluations.CommentsAnswered>();
+        services.AddSingleton<IGuard, Evaluations.ReportNumbered>();
+        services.AddSingleton<IEffect, Evaluations.AssignFirm>();
+        services.AddSingleton<IEffect, Evaluations.NotifyFirm>();
+        services.AddSingleton<IEffect, Evaluations.CreateFindings>();
+        services.AddSingleton<IWorkflowSubject, Evaluations.EvaluationStatusMirror>();
 
         // Working days come from the admin-maintained holiday calendar (Calendar/); one instance per node so its cache is shared.
         services.AddSingleton<HolidayCalendar>();
@@ -39,6 +49,8 @@ internal static class WorkflowServices
         services.AddScoped<FormFiles>();
         services.AddSingleton<PdfRenderer>();
         services.AddScoped<Plans.PlanService>();
+        services.AddScoped<Evaluations.EvaluationService>();
+        services.AddScoped<Findings.FindingRegister>();
         return services;
     }
 }

@@ -9,15 +9,15 @@ public sealed class DefinitionLoaderTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("be-wf-").FullName;
 
     private static readonly WorkflowLoader Loader = new(
-        new HashSet<string> { "SelfEvaluationIsComplete" },
-        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau" });
+        new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered" },
+        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings" });
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Given_the_shipped_definition_When_loaded_Then_it_has_the_review_flow()
     {
-        var def = Assert.Single(Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]));
+        var def = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Single(d => d.Id == "self-evaluation-review");
         Assert.Equal(("self-evaluation-review", 1, "自评审核", "draft"), (def.Id, def.Version, def.Title, def.Initial));
         Assert.Equal(["draft", "unit_review", "bureau_review", "returned", "accepted"], def.States.Select(s => s.Id));
         Assert.Equal(ActorScope.Bureau, def.State("bureau_review").Actor!.Scope);
@@ -25,6 +25,19 @@ public sealed class DefinitionLoaderTests : IDisposable
         Assert.Equal("FinanceOfficer", def.State("draft").Reminders!.Escalate[1].To);
         Assert.True(def.State("bureau_review").Action("return")!.CommentRequired);
         Assert.Equal(DueRuleKind.WorkingDaysAfterEntry, def.State("bureau_review").Due!.Kind);
+    }
+
+    [Fact]
+    public void Given_the_shipped_external_evaluation_When_loaded_Then_firm_drafts_unit_comments_bureau_accepts()
+    {
+        var def = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Single(d => d.Id == "external-evaluation");
+        Assert.Equal(["selected", "commissioning", "drafting", "comment_window", "final_report", "quality_review", "completed", "dropped"], def.States.Select(s => s.Id));
+        Assert.Equal(ActorScope.Firm, def.State("drafting").Actor!.Scope);
+        Assert.Equal(ActorScope.Unit, def.State("comment_window").Actor!.Scope);
+        Assert.Equal(5, def.State("comment_window").Due!.WorkingDays);
+        Assert.Contains("ScoresComplete", def.State("final_report").Action("submitFinal")!.Requires);
+        Assert.Contains("CreateFindings", def.State("quality_review").Action("accept")!.Then);
+        Assert.True(def.State("quality_review").Action("return")!.CommentRequired);
     }
 
     [Fact]

@@ -62,6 +62,10 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Plans.PlanTarget> PlanTargets => Set<Plans.PlanTarget>();
 
+    public DbSet<Evaluations.Evaluation> Evaluations => Set<Evaluations.Evaluation>();
+
+    public DbSet<Findings.Finding> Findings => Set<Findings.Finding>();
+
     // Read by the query filters; EF evaluates these per context instance, i.e. per request.
     internal DataScope CurrentScope => _scope?.Current ?? DataScope.System;
 
@@ -90,5 +94,10 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         // Plans are the bureau's published notice and are not filtered (every unit reads its rules), but a
         // unit sees only its own lines of the coverage list.
         builder.Entity<Plans.PlanTarget>().HasQueryFilter(t => ScopeSeesAll || t.OrganisationId == ScopeOrganisationId);
+
+        // An evaluation: its unit, and the firm only while the firm is the one commissioned (FirmId moves
+        // with a change of firm). The findings register belongs to the bureau and the responsible unit.
+        builder.Entity<Evaluations.Evaluation>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId || e.FirmId == ScopeOrganisationId);
+        builder.Entity<Findings.Finding>().HasQueryFilter(f => ScopeSeesAll || f.OrganisationId == ScopeOrganisationId);
     }
 }

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Demo;
+using BudgetEval.Web.Evaluations;
+using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
@@ -242,6 +244,8 @@ internal static class AppComposition
         app.MapNotificationEndpoints();
         app.MapSelfEvaluationFormEndpoints();
         app.MapPlanEndpoints();
+        app.MapEvaluationEndpoints();
+        app.MapFindingEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from

@@ -1,0 +1,179 @@
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Findings;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Plans;
+using BudgetEval.Web.SelfEvaluations.Import;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Evaluations;
+
+/// <summary>
+/// One evaluation: what each party does in its turn (commissioning, team, scoring, report, comments,
+/// answers) on one page; the transitions themselves are on the case page (/cases/{id}), like every case.
+/// </summary>
+internal sealed class DetailsModel(AppDbContext db, EvaluationService service, DataScopeAccessor scope, WorkflowRegistry registry) : PageModel
+{
+    public Evaluation Evaluation { get; private set; } = null!;
+
+    public string UnitName { get; private set; } = string.Empty;
+
+    public string? FirmName { get; private set; }
+
+    public string StateLabel { get; private set; } = string.Empty;
+
+    public EvaluationScoreSheet Sheet { get; private set; } = null!;
+
+    public bool SeesContent { get; private set; }
+
+    public IReadOnlyList<Finding> Findings { get; private set; } = [];
+
+    public IReadOnlyList<Organisation> Firms { get; private set; } = [];
+
+    public IReadOnlyList<ImportError> ImportErrors { get; private set; } = [];
+
+    public bool IsBureauOfficer => User.IsInRole(Roles.FinanceOfficer);
+
+    public bool IsFirm => User.IsInRole(Roles.Evaluator) && User.OrganisationId() == Evaluation.FirmId;
+
+    public bool IsUnit => User.OrganisationKind() == OrganisationKind.BudgetUnit;
+
+    public bool FirmMayEdit => IsFirm && Evaluation.Status is "drafting" or "final_report";
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostCommissionAsync(Guid id, Guid? firmId, DateOnly? reportDueDate, string? templateKey, CancellationToken ct) =>
+        Run(id, service.CommissionAsync(id, new CommissionInput(firmId, reportDueDate, templateKey), WorkflowActor.From(User), ct), "已委托评价机构。", ct);
+
+    public Task<IActionResult> OnPostMemberAsync(Guid id, string? name, bool isLead, string? title, bool noConflict, string? declaration, CancellationToken ct) =>
+        Run(id, service.AddMemberAsync(id, new MemberInput(name, isLead, title, noConflict, declaration), WorkflowActor.From(User), ct), "已加入评价组。", ct);
+
+    public Task<IActionResult> OnPostScoresAsync(Guid id, List<string> level1, List<string> level3, List<string?> score, List<string?> note, CancellationToken ct)
+    {
+        var inputs = new List<ScoreInput>();
+        var errors = new List<string>();
+        for (var i = 0; i < level3.Count && i < level1.Count; i++)
+        {
+            decimal? value = null;
+            var text = i < score.Count ? score[i]?.Trim() : null;
+            if (!string.IsNullOrEmpty(text))
+            {
+                if (decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var d))
+                {
+                    value = d;
+                }
+                else
+                {
+                    errors.Add($"「{level3[i]}」得分不是数字。");
+                }
+            }
+
+            inputs.Add(new ScoreInput(level1[i], level3[i], value, i < note.Count ? note[i] : null));
+        }
+
+        return errors.Count > 0
+            ? Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, errors)), string.Empty, ct)
+            : Run(id, service.SaveScoresAsync(id, inputs, WorkflowActor.From(User), ct), "评分已保存。", ct);
+    }
+
+    public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        if (file is null || file.Length == 0 || file.Length > IndicatorFile.MaxBytes)
+        {
+            ImportErrors = [new ImportError(0, string.Empty, "请选择不超过 10 MB 的 .xlsx 或 .csv 文件。")];
+            return Page();
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var (read, saved) = await service.ImportScoresAsync(id, file.FileName, buffer.ToArray(), WorkflowActor.From(User), ct);
+        if (!read.Succeeded)
+        {
+            ImportErrors = read.Errors;
+            return Page();
+        }
+
+        return await Run(id, Task.FromResult(saved), $"已导入 {read.Rows.Count} 行评分。", ct);
+    }
+
+    public Task<IActionResult> OnPostReportAsync(Guid id, Dictionary<string, string?> sections, string? reportNumber, DateOnly? reportDate, CancellationToken ct) =>
+        Run(id, service.SaveReportAsync(id, new ReportInput(sections, reportNumber, reportDate), WorkflowActor.From(User), ct), "报告已保存。", ct);
+
+    public async Task<IActionResult> OnPostProblemAsync(Guid id, string? category, string? title, string? detail, string? indicatorRow, string? recommendation,
+        bool rectifiedBeforeReport, DateOnly? rectifiedOn, CancellationToken ct)
+    {
+        var current = await db.Evaluations.AsNoTracking().Where(e => e.Id == id).Select(e => e.ProblemsJson).SingleOrDefaultAsync(ct);
+        if (current is null)
+        {
+            return NotFound();
+        }
+
+        var problems = new Evaluation { Reason = string.Empty, Title = string.Empty, Status = string.Empty, ProblemsJson = current }.Problems;
+        problems.Add(new Problem(problems.Count + 1, category ?? string.Empty, title?.Trim() ?? string.Empty, detail?.Trim() ?? string.Empty,
+            Clean(indicatorRow), Clean(recommendation), rectifiedBeforeReport, rectifiedOn));
+        return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), "问题已加入。", ct);
+    }
+
+    public Task<IActionResult> OnPostCommentsAsync(Guid id, string? general, List<int> no, List<string?> comment, List<string?> disputed, CancellationToken ct) =>
+        Run(id, service.CommentAsync(id, general, no.Select((n, i) => new CommentInput(n, i < comment.Count ? comment[i] : null, disputed.Contains(n.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToList(),
+            WorkflowActor.From(User), ct), "意见已保存，请在办理页面提交“反馈意见”。", ct);
+
+    public Task<IActionResult> OnPostAnswersAsync(Guid id, List<int> no, List<string?> answer, CancellationToken ct) =>
+        Run(id, service.AnswerAsync(id, no.Select((n, i) => new AnswerInput(n, i < answer.Count ? answer[i] : null)).ToList(), WorkflowActor.From(User), ct), "答复已保存。", ct);
+
+    private async Task<IActionResult> Run(Guid id, Task<EvaluationResult> work, string done, CancellationToken ct)
+    {
+        var result = await work;
+        if (result.Status == FireStatus.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (result.Status == FireStatus.Ok)
+        {
+            TempData["Flash"] = done;
+            return RedirectToPage(new { id });
+        }
+
+        foreach (var m in result.Errors)
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e)
+        {
+            return false;
+        }
+
+        Evaluation = e;
+        var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
+        (UnitName, FirmName) = (names[e.OrganisationId], e.FirmId is { } f ? names[f] : null);
+        StateLabel = registry.Latest(EvaluationService.WorkflowId).States.FirstOrDefault(s => s.Id == e.Status)?.Label ?? e.Status;
+        Sheet = EvaluationSubject.Sheet(e);
+        SeesContent = EvaluationService.MaySeeReport(e, scope.Current);
+        Findings = await db.Findings.AsNoTracking().Where(x => x.EvaluationId == e.Id).OrderBy(x => x.Number).ToListAsync(ct);
+        if (IsBureauOfficer && e.Status == "commissioning")
+        {
+            Firms = await db.Organisations.Where(o => o.Kind == OrganisationKind.EvaluationFirm && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);
+        }
+
+        return true;
+    }
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

@@ -1,0 +1,212 @@
+using BudgetEval.Web.Audit;
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Findings;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.SelfEvaluations.Import;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Evaluations;
+
+/// <summary>External evaluations over the JSON API; everything is scoped by the query filters (404 outside).</summary>
+internal static class EvaluationEndpoints
+{
+    internal sealed record SelectRequest(int? FiscalYear, List<TargetInput>? Targets);
+
+    internal sealed record ActionRequest(string? Comment, int? ExpectedVersion);
+
+    internal sealed record ScoresRequest(List<ScoreInput>? Rows);
+
+    internal sealed record ProblemsRequest(List<Problem>? Problems);
+
+    internal sealed record CommentsRequest(string? General, List<CommentInput>? Problems);
+
+    internal sealed record AnswersRequest(List<AnswerInput>? Answers);
+
+    public static void MapEvaluationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("Evaluations");
+
+        group.MapGet("/", async (int? fiscalYear, AppDbContext db, CancellationToken ct) =>
+        {
+            var query = db.Evaluations.AsNoTracking();
+            if (fiscalYear is { } year)
+            {
+                query = query.Where(e => e.FiscalYear == year);
+            }
+
+            var rows = await query.OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).Take(1000).ToListAsync(ct);
+
+            var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
+            return TypedResults.Ok(rows.Select(e => new
+            {
+                e.Id,
+                e.FiscalYear,
+                e.Title,
+                e.OrganisationId,
+                UnitName = names[e.OrganisationId],
+                Kind = e.Kind.ToString(),
+                e.ProjectName,
+                e.Reason,
+                e.Status,
+                e.FirmId,
+                FirmName = e.FirmId is { } f ? names[f] : null,
+                e.ReportDueDate,
+                e.CaseId,
+            }));
+        });
+
+        group.MapGet("/proposals", async (int fiscalYear, EvaluationService service, CancellationToken ct) =>
+            TypedResults.Ok(await service.ProposeAsync(fiscalYear, ct)));
+
+        group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new { t.Key, t.Name, t.Groups, weightTotal = t.Rows.Sum(r => r.Weight) })));
+
+        group.MapPost("/", async (SelectRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+        {
+            var (created, errors, status) = await service.SelectAsync(request.FiscalYear, request.Targets ?? [], WorkflowActor.From(http.User), ct);
+            return status switch
+            {
+                FireStatus.Ok => TypedResults.Ok(created.Select(e => new { e.Id, e.Title, e.Status, e.CaseId })),
+                FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
+                _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
+            };
+        });
+
+        group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, DataScopeAccessor scope, CancellationToken ct) =>
+            await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is { } e
+                ? TypedResults.Ok(await DetailAsync(db, e, scope.Current, ct))
+                : ApiProblems.NotFound());
+
+        group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+        {
+            var result = await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct);
+            return result.Succeeded ? TypedResults.Ok(result) : FireProblem(result.Status, result.Errors);
+        });
+
+        group.MapPost("/{id:guid}/commission", async (Guid id, CommissionInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.CommissionAsync(id, request, WorkflowActor.From(http.User), ct)));
+
+        group.MapPost("/{id:guid}/team", async (Guid id, MemberInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.AddMemberAsync(id, request, WorkflowActor.From(http.User), ct)));
+
+        group.MapPut("/{id:guid}/scores", async (Guid id, ScoresRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.SaveScoresAsync(id, request.Rows ?? [], WorkflowActor.From(http.User), ct)));
+
+        group.MapPost("/{id:guid}/scores/import", async (Guid id, HttpRequest request, HttpContext http, AppDbContext db, EvaluationService service, CancellationToken ct) =>
+        {
+            if (!await db.Evaluations.AnyAsync(e => e.Id == id, ct))
+            {
+                return ApiProblems.NotFound();
+            }
+
+            var (file, problem) = await FormEndpoints.SingleFileAsync(request, IndicatorFile.MaxBytes, "10 MB", ct);
+            if (problem is not null)
+            {
+                return FormEndpoints.ImportProblem([new ImportError(0, string.Empty, problem)]);
+            }
+
+            var (read, saved) = await service.ImportScoresAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
+            if (!read.Succeeded)
+            {
+                return FormEndpoints.ImportProblem(read.Errors);
+            }
+
+            return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count = read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total }) : FireProblem(saved.Status, saved.Errors);
+        }).DisableAntiforgery();
+
+        group.MapGet("/{id:guid}/scores/export.csv", async (Guid id, AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e || !EvaluationService.MaySeeReport(e, scope.Current))
+            {
+                return ApiProblems.NotFound();
+            }
+
+            AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, e.Title, "评价指标评分表（CSV）");
+            await db.SaveChangesAsync(ct);
+            var bytes = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvText.Write(ScoreFile.Table(e.Rows)))).ToArray();
+            return TypedResults.File(bytes, "text/csv; charset=utf-8", $"{e.Title}-评分表.csv");
+        });
+
+        group.MapPut("/{id:guid}/report", async (Guid id, ReportInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.SaveReportAsync(id, request, WorkflowActor.From(http.User), ct)));
+
+        group.MapPut("/{id:guid}/problems", async (Guid id, ProblemsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct)));
+
+        group.MapPut("/{id:guid}/comments", async (Guid id, CommentsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct)));
+
+        group.MapPut("/{id:guid}/answers", async (Guid id, AnswersRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct)));
+
+        // The report itself: the unit reads the draft only in its comment window and the final one after completion.
+        group.MapGet("/{id:guid}/report", async (Guid id, AppDbContext db, DataScopeAccessor scope, CancellationToken ct) =>
+            await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is { } e && EvaluationService.MaySeeReport(e, scope.Current)
+                ? TypedResults.Ok(Report(e))
+                : ApiProblems.NotFound());
+    }
+
+    public static async Task<object> DetailAsync(AppDbContext db, Evaluation e, DataScope scope, CancellationToken ct)
+    {
+        var sheet = EvaluationSubject.Sheet(e);
+        var content = EvaluationService.MaySeeReport(e, scope);
+        var findings = await db.Findings.AsNoTracking().Where(f => f.EvaluationId == e.Id).OrderBy(f => f.Number).ToListAsync(ct);
+        var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
+        return new
+        {
+            e.Id,
+            e.FiscalYear,
+            e.Title,
+            e.OrganisationId,
+            UnitName = names[e.OrganisationId],
+            Kind = e.Kind.ToString(),
+            e.ProjectName,
+            e.Reason,
+            e.Budget,
+            e.Status,
+            e.CaseId,
+            e.FirmId,
+            FirmName = e.FirmId is { } firm ? names[firm] : null,
+            e.ReportDueDate,
+            e.TemplateKey,
+            e.ReportNumber,
+            e.ReportDate,
+            e.CompletedOn,
+            Team = e.Team,
+            TotalScore = content ? sheet.Total : (decimal?)null,
+            Grade = content ? sheet.Grade : null,
+            WeightTotal = sheet.WeightTotal,
+            Groups = content ? sheet.Groups : [],
+            Incomplete = content ? sheet.Incomplete : [],
+            Rows = content ? e.Rows : [],
+            Findings = findings.Select(FindingEndpoints.Dto),
+        };
+    }
+
+    public static object Report(Evaluation e) => new
+    {
+        e.Id,
+        e.Title,
+        e.Status,
+        e.ReportNumber,
+        e.ReportDate,
+        Lead = e.Team.FirstOrDefault(m => m.IsLead)?.Name,
+        Sections = ReportSections.All.Select(s => new { s.Key, s.Label, Text = e.Report.GetValueOrDefault(s.Key) }),
+        e.Problems,
+        e.UnitComment,
+    };
+
+    private static IResult Answer(EvaluationResult result) =>
+        result.Status == FireStatus.Ok ? TypedResults.Ok(new { result.Evaluation!.Id, result.Evaluation.Status }) : FireProblem(result.Status, result.Errors);
+
+    private static IResult FireProblem(FireStatus status, IReadOnlyList<string> errors) => status switch
+    {
+        FireStatus.NotFound => ApiProblems.NotFound(),
+        FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors)),
+        FireStatus.Conflict => ApiProblems.Conflict(string.Join(" ", errors)),
+        _ => ApiProblems.Unprocessable(errors),
+    };
+}

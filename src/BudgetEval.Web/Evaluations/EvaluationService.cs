@@ -1,0 +1,541 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Plans;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Evaluations;
+
+internal sealed record TargetInput(Guid? OrganisationId, string? Kind, string? ProjectName, string? Reason, decimal? Budget);
+
+internal sealed record Candidate(Guid OrganisationId, string UnitName, EvaluationKind Kind, string? ProjectName, decimal? Budget, string Reason);
+
+internal sealed record CommissionInput(Guid? FirmId, DateOnly? ReportDueDate, string? TemplateKey);
+
+internal sealed record MemberInput(string? Name, bool IsLead, string? Title, bool NoConflict, string? Declaration);
+
+internal sealed record ScoreInput(string Level1, string Level3, decimal? Score, string? Note, bool NotApplicable = false, string? MovedTo = null);
+
+internal sealed record ReportInput(Dictionary<string, string?>? Sections, string? ReportNumber, DateOnly? ReportDate);
+
+internal sealed record CommentInput(int No, string? Comment, bool Disputed);
+
+internal sealed record AnswerInput(int No, string? Answer);
+
+internal sealed record EvaluationResult(FireStatus Status, Evaluation? Evaluation, IReadOnlyList<string> Errors)
+{
+    public static EvaluationResult Ok(Evaluation e) => new(FireStatus.Ok, e, []);
+
+    public static EvaluationResult Fail(FireStatus status, params string[] errors) => new(status, null, errors);
+}
+
+/// <summary>
+/// The use cases of an external evaluation, shared by the API, the pages and the demo seed. State changes
+/// go through the engine; content edits are allowed only to the party whose turn it is, in its states.
+/// </summary>
+internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, TimeProvider clock)
+{
+    public const string WorkflowId = "external-evaluation";
+
+    /// <summary>Below this execution rate a self-evaluated unit is proposed for external evaluation.</summary>
+    private const decimal LowExecutionRate = 0.8m;
+
+    /// <summary>
+    /// Candidates from the fiscal year's self-evaluations: the three largest budgets, execution below 80%,
+    /// grade 中/差, or returned by the bureau. Units already selected for the year are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<Candidate>> ProposeAsync(int fiscalYear, CancellationToken ct)
+    {
+        var taken = await db.Evaluations.Where(e => e.FiscalYear == fiscalYear).Select(e => new { e.OrganisationId, e.ProjectName }).ToListAsync(ct);
+        var rows = await db.SelfEvaluations.AsNoTracking().Where(s => s.FiscalYear == fiscalYear)
+            .Select(s => new
+            {
+                s.OrganisationId,
+                UnitName = db.Organisations.Where(o => o.Id == s.OrganisationId).Select(o => o.Name).First(),
+                s.Kind,
+                s.ProjectName,
+                Budget = s.FundsBudget ?? s.TotalBudget,
+                s.FundsExecuted,
+                s.FundsUpperTransfer,
+                s.Status,
+                IndicatorScore = db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == s.Id).Sum(i => i.Score ?? 0m),
+            }).ToListAsync(ct);
+        var largest = rows.Where(r => r.Budget is not null).OrderByDescending(r => r.Budget).Take(3).ToHashSet();
+        var result = new List<Candidate>();
+        foreach (var r in rows)
+        {
+            var reasons = new List<string>();
+            if (largest.Contains(r))
+            {
+                reasons.Add($"预算规模较大（{r.Budget:0.00}万元）");
+            }
+
+            decimal? rate = r.Budget is > 0m && r.FundsExecuted is { } ex ? Money.RoundRate((ex - (r.FundsUpperTransfer ?? 0m)) / r.Budget.Value) : null;
+            if (rate is { } low && low < LowExecutionRate)
+            {
+                reasons.Add($"预算执行率偏低（{Money.Percent(low)}）");
+            }
+
+            if (rate is { } scored && r.Status is "accepted" or "bureau_review")
+            {
+                var grade = ScoringRules.Default.Grades.Grade(Money.Round(ScoringRules.Default.FundsScore(scored) + r.IndicatorScore));
+                if (grade is "中" or "差")
+                {
+                    reasons.Add($"自评等级为{grade}");
+                }
+            }
+
+            if (r.Status == "returned")
+            {
+                reasons.Add("自评被退回修改");
+            }
+
+            if (reasons.Count > 0 && !taken.Any(t => t.OrganisationId == r.OrganisationId && t.ProjectName == r.ProjectName))
+            {
+                result.Add(new Candidate(r.OrganisationId, r.UnitName, r.Kind, r.ProjectName, r.Budget, string.Join("；", reasons)));
+            }
+        }
+
+        return result.OrderByDescending(c => c.Budget).ToList();
+    }
+
+    /// <summary>The finance officer's selection list: one evaluation (and case, waiting for the lead's approval) per target.</summary>
+    public async Task<(IReadOnlyList<Evaluation> Created, IReadOnlyDictionary<string, string[]> Errors, FireStatus Status)> SelectAsync(
+        int? fiscalYear, IReadOnlyList<TargetInput> targets, WorkflowActor actor, CancellationToken ct)
+    {
+        if (!actor.IsInRole(Roles.FinanceOfficer) || actor.OrganisationKind != OrganisationKind.FinanceBureau)
+        {
+            return ([], new Dictionary<string, string[]> { [string.Empty] = ["只有财政局绩效管理员可以选定评价对象。"] }, FireStatus.Forbidden);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (fiscalYear is not (>= 2000 and <= 2100))
+        {
+            errors["fiscalYear"] = ["请填写年度。"];
+        }
+
+        if (targets.Count == 0)
+        {
+            errors["targets"] = ["请至少选择一个评价对象。"];
+        }
+
+        var unitIds = targets.Select(t => t.OrganisationId).OfType<Guid>().Distinct().ToList();
+        var units = await db.Organisations.Where(o => unitIds.Contains(o.Id) && o.Kind == OrganisationKind.BudgetUnit && o.IsActive).ToDictionaryAsync(o => o.Id, ct);
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var t = targets[i];
+            var problems = new List<string>();
+            if (t.OrganisationId is not { } org || !units.ContainsKey(org))
+            {
+                problems.Add("请选择有效的预算单位。");
+            }
+
+            var kind = EvaluationKinds.Parse(t.Kind);
+            if (kind is null)
+            {
+                problems.Add("请选择评价类型（部门整体支出或项目支出）。");
+            }
+            else if (kind == EvaluationKind.Project && string.IsNullOrWhiteSpace(t.ProjectName))
+            {
+                problems.Add("项目支出评价须填写项目名称。");
+            }
+
+            if (string.IsNullOrWhiteSpace(t.Reason))
+            {
+                problems.Add("请填写选定理由。");
+            }
+
+            if (problems.Count > 0)
+            {
+                errors[$"targets[{i}]"] = [.. problems];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return ([], errors, FireStatus.Invalid);
+        }
+
+        var now = clock.GetUtcNow();
+        var created = new List<Evaluation>();
+        foreach (var t in targets)
+        {
+            var unit = units[t.OrganisationId!.Value];
+            var kind = EvaluationKinds.Parse(t.Kind)!.Value;
+            var project = kind == EvaluationKind.Project ? t.ProjectName!.Trim() : null;
+            var e = new Evaluation
+            {
+                Id = Guid.CreateVersion7(now),
+                OrganisationId = unit.Id,
+                FiscalYear = fiscalYear!.Value,
+                Kind = kind,
+                ProjectName = project,
+                Reason = t.Reason!.Trim(),
+                Budget = Money.Round(t.Budget),
+                Title = project is null ? $"{fiscalYear}年度{unit.Name}部门整体支出绩效评价" : $"{fiscalYear}年度{unit.Name}“{project}”项目支出绩效评价",
+                Status = "selected",
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Evaluations.Add(e);
+            var instance = await engine.StartAsync(WorkflowId, EvaluationSubject.Type, e.Id, e.Title, unit.Id, null, actor, ct, ["NotifyBureau"], "选定评价对象");
+            e.CaseId = instance.Id;
+            e.Status = instance.State;
+            created.Add(e);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return (created, new Dictionary<string, string[]>(), FireStatus.Ok);
+    }
+
+    /// <summary>Fires an action of the evaluation's case; without an expected version the current one is used (the pages send theirs).</summary>
+    public async Task<FireResult> FireAsync(Guid id, string action, WorkflowActor actor, string? comment, int? expectedVersion, CancellationToken ct)
+    {
+        var caseId = await db.Evaluations.Where(e => e.Id == id).Select(e => e.CaseId).SingleOrDefaultAsync(ct);
+        if (caseId is not { } c)
+        {
+            return FireResult.NotFound();
+        }
+
+        var version = expectedVersion ?? await db.WorkflowInstances.Where(i => i.Id == c).Select(i => i.Version).SingleAsync(ct);
+        return await engine.FireAsync(c, action, actor, comment, version, null, ct);
+    }
+
+    /// <summary>The bureau names the firm, the report due date and the template, then hands the case to the firm.</summary>
+    public async Task<EvaluationResult> CommissionAsync(Guid id, CommissionInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        var firm = input.FirmId is { } f ? await db.Organisations.SingleOrDefaultAsync(o => o.Id == f && o.Kind == OrganisationKind.EvaluationFirm && o.IsActive, ct) : null;
+        var template = EvaluationTemplates.Find(input.TemplateKey ?? EvaluationTemplates.DefaultKey);
+        var saved = await EditAsync(id, actor, Party.Bureau, ["commissioning"], e =>
+        {
+            var errors = new List<string>();
+            if (firm is null)
+            {
+                errors.Add("请选择有效的评价机构。");
+            }
+
+            if (input.ReportDueDate is not { } due || due <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            {
+                errors.Add("报告提交期限须晚于今天。");
+            }
+
+            if (template is null)
+            {
+                errors.Add("评价指标模板不存在。");
+            }
+
+            if (errors.Count > 0)
+            {
+                return errors;
+            }
+
+            e.FirmId = firm!.Id;
+            e.ReportDueDate = input.ReportDueDate;
+            e.TemplateKey = template!.Key;
+            e.Rows = [.. template.Rows];
+            return [];
+        }, ct);
+        if (saved.Status != FireStatus.Ok)
+        {
+            return saved;
+        }
+
+        var fired = await FireAsync(id, "commission", actor, null, null, ct);
+        return fired.Succeeded ? await ReloadAsync(id, ct) : new EvaluationResult(fired.Status, null, fired.Errors);
+    }
+
+    /// <summary>The firm's 主评人 adds a member with their declaration; a declared conflict keeps them off the team.</summary>
+    public async Task<EvaluationResult> AddMemberAsync(Guid id, MemberInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        var isLead = await db.Users.AnyAsync(u => u.Id == actor.UserId && u.IsLeadEvaluator, ct);
+        return await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+        {
+            if (!isLead)
+            {
+                return ["只有主评人可以确定评价组成员。"];
+            }
+
+            if (string.IsNullOrWhiteSpace(input.Name))
+            {
+                return ["请填写成员姓名。"];
+            }
+
+            if (!input.NoConflict)
+            {
+                return [$"{input.Name.Trim()}已申报与评价对象存在利益冲突，不能加入评价组。"];
+            }
+
+            var team = e.Team;
+            if (team.Any(m => m.Name == input.Name.Trim()))
+            {
+                return [$"{input.Name.Trim()}已在评价组中。"];
+            }
+
+            if (input.IsLead && team.Any(m => m.IsLead))
+            {
+                return ["评价组已有主评人。"];
+            }
+
+            var declaration = string.IsNullOrWhiteSpace(input.Declaration)
+                ? $"本人{input.Name.Trim()}承诺与{e.Title}的评价对象不存在利益冲突。"
+                : input.Declaration.Trim();
+            team.Add(new TeamMember(input.Name.Trim(), input.IsLead, Clean(input.Title), declaration, clock.GetUtcNow(), actor.DisplayName));
+            e.Team = team;
+            return [];
+        }, ct);
+    }
+
+    /// <summary>Scores and 评分说明 by row; a not-applicable row gives its weight to the named row.</summary>
+    public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, WorkflowActor actor, CancellationToken ct) =>
+        EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+        {
+            var rows = e.Rows;
+            var errors = new List<string>();
+            foreach (var s in scores)
+            {
+                var i = rows.FindIndex(r => r.Level1 == s.Level1 && r.Level3 == s.Level3);
+                if (i < 0)
+                {
+                    errors.Add($"指标「{s.Level3}」不在评分表中。");
+                    continue;
+                }
+
+                if (s.Score is { } score && (score < 0 || score > rows[i].Weight || score != Money.Round(score)))
+                {
+                    errors.Add($"「{s.Level3}」得分应在 0 至 {rows[i].Weight:0.##} 之间，最多两位小数。");
+                    continue;
+                }
+
+                if (s.NotApplicable && !rows[i].NotApplicable)
+                {
+                    var to = rows.FindIndex(r => r.Level3 == s.MovedTo && !r.NotApplicable);
+                    if (to < 0 || to == i)
+                    {
+                        errors.Add($"「{s.Level3}」不适用时须选择接收分值的指标。");
+                        continue;
+                    }
+
+                    rows[to] = rows[to] with { Weight = rows[to].Weight + rows[i].Weight };
+                    rows[i] = rows[i] with { Weight = 0m, NotApplicable = true, MovedTo = rows[to].Level3, Score = 0m, Note = Clean(s.Note) ?? $"该项评分不适用，分数已调至「{rows[to].Level3}」。" };
+                    continue;
+                }
+
+                rows[i] = rows[i] with { Score = s.Score, Note = Clean(s.Note) };
+            }
+
+            e.Rows = rows;
+            return errors;
+        }, ct);
+
+    /// <summary>
+    /// Replaces the table by an uploaded one (page, API and demo alike): every cell is checked against the
+    /// template's groups first, and nothing is saved unless all are valid.
+    /// </summary>
+    public async Task<(ScoreImportResult Read, EvaluationResult Saved)> ImportScoresAsync(Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
+    {
+        if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } current)
+        {
+            return (new ScoreImportResult([], []), EvaluationResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。"));
+        }
+
+        var template = EvaluationTemplates.Find(current.TemplateKey) ?? EvaluationTemplates.Default;
+        var read = ScoreFile.Read(fileName, content, template.Groups, current.Rows);
+        if (!read.Succeeded)
+        {
+            return (read, new EvaluationResult(FireStatus.Invalid, null, read.Errors.Select(e => e.Message).ToList()));
+        }
+
+        return (read, await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+        {
+            e.Rows = [.. read.Rows];
+            return [];
+        }, ct));
+    }
+
+    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct) =>
+        EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+        {
+            var unknown = (input.Sections?.Keys.ToList() ?? []).Where(k => !ReportSections.IsKnown(k)).ToList();
+            if (unknown.Count > 0)
+            {
+                return [$"报告没有「{string.Join("、", unknown)}」部分。"];
+            }
+
+            var report = e.Report;
+            foreach (var (key, text) in input.Sections ?? [])
+            {
+                if (Clean(text) is { } t)
+                {
+                    report[key] = t;
+                }
+                else
+                {
+                    report.Remove(key);
+                }
+            }
+
+            e.Report = report;
+            e.ReportNumber = Clean(input.ReportNumber) ?? e.ReportNumber;
+            e.ReportDate = input.ReportDate ?? e.ReportDate;
+            return [];
+        }, ct);
+
+    /// <summary>The firm's list of 存在的问题 (numbered in order); unit comments and answers on kept numbers survive.</summary>
+    public Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct) =>
+        EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+        {
+            var errors = new List<string>();
+            var old = e.Problems;
+            var list = new List<Problem>();
+            for (var i = 0; i < problems.Count; i++)
+            {
+                var p = problems[i];
+                if (string.IsNullOrWhiteSpace(p.Title) || string.IsNullOrWhiteSpace(p.Detail))
+                {
+                    errors.Add($"问题{i + 1}须填写标题和具体情况。");
+                }
+
+                if (!Findings.FindingLabels.Categories.Contains(p.Category))
+                {
+                    errors.Add($"问题{i + 1}的类别应为{string.Join("、", Findings.FindingLabels.Categories)}之一。");
+                }
+
+                if (p.RectifiedBeforeReport && p.RectifiedOn is null)
+                {
+                    errors.Add($"问题{i + 1}已整改，须填写整改日期。");
+                }
+
+                var kept = old.FirstOrDefault(o => o.No == i + 1);
+                list.Add(p with { No = i + 1, UnitComment = kept?.UnitComment, Disputed = kept?.Disputed ?? false, FirmAnswer = p.FirmAnswer ?? kept?.FirmAnswer });
+            }
+
+            if (list.GroupBy(p => p.Title).Any(g => g.Count() > 1))
+            {
+                errors.Add("问题标题不能重复。");
+            }
+
+            e.Problems = list;
+            return errors;
+        }, ct);
+
+    /// <summary>The unit's remarks in the comment window: a general one and, per problem, a comment or a dispute.</summary>
+    public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct) =>
+        EditAsync(id, actor, Party.Unit, ["comment_window"], e =>
+        {
+            var problems = e.Problems;
+            var errors = new List<string>();
+            foreach (var c in comments)
+            {
+                var i = problems.FindIndex(p => p.No == c.No);
+                if (i < 0)
+                {
+                    errors.Add($"问题{c.No}不存在。");
+                    continue;
+                }
+
+                if (c.Disputed && string.IsNullOrWhiteSpace(c.Comment))
+                {
+                    errors.Add($"对问题{c.No}有异议时须说明理由。");
+                }
+
+                problems[i] = problems[i] with { UnitComment = Clean(c.Comment), Disputed = c.Disputed };
+            }
+
+            e.Problems = problems;
+            e.UnitComment = Clean(general);
+            return errors;
+        }, ct);
+
+    /// <summary>The firm's answers to the unit's remarks, given with the final report.</summary>
+    public Task<EvaluationResult> AnswerAsync(Guid id, IReadOnlyList<AnswerInput> answers, WorkflowActor actor, CancellationToken ct) =>
+        EditAsync(id, actor, Party.Firm, ["final_report"], e =>
+        {
+            var problems = e.Problems;
+            foreach (var a in answers)
+            {
+                var i = problems.FindIndex(p => p.No == a.No);
+                if (i >= 0)
+                {
+                    problems[i] = problems[i] with { FirmAnswer = Clean(a.Answer) };
+                }
+            }
+
+            e.Problems = problems;
+            return [];
+        }, ct);
+
+    /// <summary>
+    /// Whether the caller may read the report and the table: the bureau always, the assigned firm always,
+    /// the unit the draft only during its comment window and the final report once completed.
+    /// </summary>
+    public static bool MaySeeReport(Evaluation e, Auth.DataScope scope) => scope.Kind switch
+    {
+        Auth.DataScopeKind.All => true,
+        Auth.DataScopeKind.Firm => e.FirmId == scope.OrganisationId,
+        Auth.DataScopeKind.Unit => e.OrganisationId == scope.OrganisationId && e.Status is "comment_window" or "completed",
+        _ => false,
+    };
+
+    private enum Party
+    {
+        Bureau,
+        Firm,
+        Unit,
+    }
+
+    /// <summary>Loads (within the data scope), checks whose turn it is, applies the change and saves; a change returning errors saves nothing.</summary>
+    private async Task<EvaluationResult> EditAsync(Guid id, WorkflowActor actor, Party party, string[] states, Func<Evaluation, List<string>> change, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var e = await db.Evaluations.SingleOrDefaultAsync(x => x.Id == id, ct);
+        if (e is null)
+        {
+            return EvaluationResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。");
+        }
+
+        var allowed = party switch
+        {
+            Party.Bureau => actor.OrganisationKind == OrganisationKind.FinanceBureau && actor.IsInRole(Roles.FinanceOfficer),
+            Party.Firm => actor.OrganisationKind == OrganisationKind.EvaluationFirm && actor.IsInRole(Roles.Evaluator) && actor.OrganisationId == e.FirmId,
+            _ => actor.OrganisationKind == OrganisationKind.BudgetUnit && actor.OrganisationId == e.OrganisationId && (actor.IsInRole(Roles.UnitFiller) || actor.IsInRole(Roles.UnitHead)),
+        };
+        if (!allowed)
+        {
+            return EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。");
+        }
+
+        if (!states.Contains(e.Status))
+        {
+            return EvaluationResult.Fail(FireStatus.Invalid, "当前环节不能修改这部分内容。");
+        }
+
+        var errors = change(e);
+        if (errors.Count > 0)
+        {
+            db.ChangeTracker.Clear();
+            return new EvaluationResult(FireStatus.Invalid, null, errors);
+        }
+
+        e.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return EvaluationResult.Fail(FireStatus.Conflict, FireResult.StaleMessage);
+        }
+
+        return EvaluationResult.Ok(e);
+    }
+
+    private async Task<EvaluationResult> ReloadAsync(Guid id, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return EvaluationResult.Ok(await db.Evaluations.AsNoTracking().SingleAsync(e => e.Id == id, ct));
+    }
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

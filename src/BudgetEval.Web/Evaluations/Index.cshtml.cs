@@ -1,0 +1,105 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Evaluations;
+
+/// <summary>
+/// 重点评价: the scoped list (a firm sees its assignments, a unit its own); the finance officer's selection
+/// list proposed from the year's self-evaluations; the lead's approval of what waits for it.
+/// </summary>
+internal sealed class IndexModel(AppDbContext db, EvaluationService service, WorkflowRegistry registry) : PageModel
+{
+    public sealed record Row(Evaluation Evaluation, string UnitName, string? FirmName);
+
+    public IReadOnlyList<Row> Items { get; private set; } = [];
+
+    public IReadOnlyList<Candidate> Candidates { get; private set; } = [];
+
+    public IReadOnlyList<Organisation> Units { get; private set; } = [];
+
+    public IReadOnlyDictionary<string, string> StateLabels { get; private set; } = new Dictionary<string, string>();
+
+    public bool CanSelect => User.IsInRole(Roles.FinanceOfficer);
+
+    public bool CanApprove => User.IsInRole(Roles.FinanceLead);
+
+    [BindProperty(SupportsGet = true)]
+    public int FiscalYear { get; set; } = 2025;
+
+    /// <summary>Posted selection: "organisationId|kind|project|reason" per ticked candidate.</summary>
+    [BindProperty]
+    public List<string> Picked { get; set; } = [];
+
+    [BindProperty]
+    public Guid? ManualUnit { get; set; }
+
+    [BindProperty]
+    public string? ManualKind { get; set; }
+
+    [BindProperty]
+    public string? ManualProject { get; set; }
+
+    [BindProperty]
+    public string? ManualReason { get; set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostSelectAsync(CancellationToken ct)
+    {
+        var targets = Picked.Select(p => p.Split('|', 4)).Where(p => p.Length == 4 && Guid.TryParse(p[0], out _))
+            .Select(p => new TargetInput(Guid.Parse(p[0]), p[1], p[2].Length == 0 ? null : p[2], p[3], null)).ToList();
+        if (ManualUnit is not null)
+        {
+            targets.Add(new TargetInput(ManualUnit, ManualKind, ManualProject, ManualReason, null));
+        }
+
+        var (created, errors, _) = await service.SelectAsync(FiscalYear, targets, WorkflowActor.From(User), ct);
+        if (created.Count > 0)
+        {
+            TempData["Flash"] = $"已选定 {created.Count} 个评价对象，待财政局领导审批。";
+            return RedirectToPage(new { FiscalYear });
+        }
+
+        foreach (var m in errors.SelectMany(e => e.Value))
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    /// <summary>The lead approves the whole list at once; each target is still its own case with its own history line.</summary>
+    public async Task<IActionResult> OnPostApproveAllAsync(CancellationToken ct)
+    {
+        var waiting = await db.Evaluations.Where(e => e.FiscalYear == FiscalYear && e.Status == "selected").Select(e => e.Id).ToListAsync(ct);
+        var actor = WorkflowActor.From(User);
+        var failed = new List<string>();
+        foreach (var id in waiting)
+        {
+            var result = await service.FireAsync(id, "approve", actor, "同意列入重点评价", null, ct);
+            failed.AddRange(result.Errors);
+        }
+
+        TempData["Flash"] = failed.Count == 0 ? $"已批准 {waiting.Count} 个评价对象。" : string.Join(" ", failed);
+        return RedirectToPage(new { FiscalYear });
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var rows = await db.Evaluations.AsNoTracking().OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).Take(500).ToListAsync(ct);
+        var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
+        Items = rows.Select(e => new Row(e, names[e.OrganisationId], e.FirmId is { } f ? names[f] : null)).ToList();
+        StateLabels = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
+        if (CanSelect)
+        {
+            Candidates = await service.ProposeAsync(FiscalYear, ct);
+            Units = await db.Organisations.Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Evaluations;
+
+/// <summary>The report in the official look (A4), with the indicator table as its annex; same visibility as the report itself.</summary>
+internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope) : PageModel
+{
+    public Evaluation Evaluation { get; private set; } = null!;
+
+    public string UnitName { get; private set; } = string.Empty;
+
+    public string? FirmName { get; private set; }
+
+    public EvaluationScoreSheet Sheet { get; private set; } = null!;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e || !EvaluationService.MaySeeReport(e, scope.Current))
+        {
+            return NotFound();
+        }
+
+        Evaluation = e;
+        var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
+        (UnitName, FirmName) = (names[e.OrganisationId], e.FirmId is { } f ? names[f] : null);
+        Sheet = EvaluationSubject.Sheet(e);
+        return Page();
+    }
+}

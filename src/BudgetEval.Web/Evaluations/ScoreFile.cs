@@ -1,0 +1,98 @@
+using BudgetEval.Web.SelfEvaluations.Import;
+
+namespace BudgetEval.Web.Evaluations;
+
+internal sealed record ScoreImportResult(IReadOnlyList<ScoreRow> Rows, IReadOnlyList<ImportError> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>
+/// The evaluation indicator table as a file (.xlsx or UTF-8 .csv), with the same rules as the 自评表 import:
+/// every cell checked, errors by row and column in Chinese, nothing returned unless all is valid.
+/// </summary>
+internal static class ScoreFile
+{
+    public static readonly IReadOnlyList<string> Header = ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分说明", "评分要点", "评分标准"];
+
+    /// <summary>The sample's transcription has only the first six columns; the last two are optional.</summary>
+    private static readonly IReadOnlyList<string> RequiredHeader = Header.Take(6).ToList();
+
+    private const int MaxText = 2000;
+
+    public static ScoreImportResult Read(string fileName, byte[] content, IReadOnlyList<string> groups, IReadOnlyList<ScoreRow> current)
+    {
+        var (rows, error) = TableFile.Read(fileName, content, RequiredHeader, IndicatorFile.MaxBytes, IndicatorFile.MaxRows);
+        if (error is not null)
+        {
+            return new([], [new ImportError(0, string.Empty, error)]);
+        }
+
+        rows = rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
+        if (rows.Count == 0)
+        {
+            return new([], [new ImportError(0, string.Empty, "文件中没有指标行。")]);
+        }
+
+        var errors = new List<ImportError>();
+        var result = new List<ScoreRow>();
+        foreach (var (rowNo, raw) in rows)
+        {
+            var cells = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i].Trim() : string.Empty).ToArray();
+            void Error(int column, string message) => errors.Add(new ImportError(rowNo, Header[column], $"第{rowNo}行「{Header[column]}」{message}"));
+
+            if (cells[0].Length == 0)
+            {
+                Error(0, "未填写。");
+            }
+            else if (!groups.Contains(cells[0]))
+            {
+                Error(0, $"应为{string.Join("、", groups)}之一。");
+            }
+
+            if (cells[2].Length == 0)
+            {
+                Error(2, "未填写。");
+            }
+
+            for (var c = 0; c < Header.Count; c++)
+            {
+                if (cells[c].Length > MaxText)
+                {
+                    Error(c, $"超过 {MaxText} 字。");
+                }
+            }
+
+            var weight = IndicatorFile.ParseNumber(cells[3], required: true, m => Error(3, m));
+            var score = IndicatorFile.ParseNumber(cells[4], required: false, m => Error(4, m));
+            if (weight is { } w && score is { } s && s > w)
+            {
+                Error(4, $"（{s:0.##}）超过「分值」（{w:0.##}）。");
+            }
+
+            // The points and standard come from the template when the file leaves them out.
+            var known = current.FirstOrDefault(r => r.Level1 == cells[0] && r.Level3 == cells[2]);
+            result.Add(new ScoreRow(cells[0], Null(cells[1]), cells[2], weight ?? 0m,
+                Null(cells[6]) ?? known?.Points, Null(cells[7]) ?? known?.Standard, score, Null(cells[5]),
+                NotApplicable: weight == 0m, MovedTo: known?.MovedTo));
+        }
+
+        var duplicate = result.GroupBy(r => (r.Level1, r.Level3)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            errors.Add(new ImportError(0, Header[2], $"指标「{duplicate.Key.Level3}」重复出现。"));
+        }
+
+        return errors.Count > 0 ? new([], errors) : new(result, []);
+    }
+
+    public static IEnumerable<IEnumerable<string?>> Table(IReadOnlyList<ScoreRow> rows) =>
+        new[] { Header.Select(h => (string?)h) }.Concat(rows.Select(r => new[]
+        {
+            r.Level1, r.Level2, r.Level3, Number(r.Weight), r.Score is { } s ? Number(s) : null, r.Note, r.Points, r.Standard,
+        }));
+
+    private static string Number(decimal d) => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string? Null(string s) => s.Length == 0 ? null : s;
+}

@@ -1,0 +1,169 @@
+using BudgetEval.Web.Findings;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Notifications;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Plans;
+using BudgetEval.Web.Workflows;
+using BudgetEval.Web.Workflows.Definitions;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Evaluations;
+
+internal static class EvaluationSubject
+{
+    public const string Type = "Evaluation";
+
+    /// <summary>Inside Fire the case lock already decided who may act, so the subject is read without the data scope.</summary>
+    public static async Task<Evaluation> LoadAsync(AppDbContext db, Guid id, CancellationToken ct) =>
+        db.Evaluations.Local.FirstOrDefault(e => e.Id == id)
+            ?? await db.Evaluations.IgnoreQueryFilters().SingleAsync(e => e.Id == id, ct);
+
+    public static Task<Evaluation> LoadAsync(FireContext context, CancellationToken ct) => LoadAsync(context.Db, context.Instance.SubjectId, ct);
+
+    public static EvaluationScoreSheet Sheet(Evaluation evaluation) =>
+        EvaluationScoreSheet.Compute(evaluation.Rows, (EvaluationTemplates.Find(evaluation.TemplateKey) ?? EvaluationTemplates.Default).Groups, ScoringRules.Default.Grades);
+}
+
+/// <summary>The bureau has picked a firm, a report due date and a template (which gave the table its rows).</summary>
+internal sealed class CommissionComplete : IGuard
+{
+    public string Name => nameof(CommissionComplete);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var e = await EvaluationSubject.LoadAsync(context, ct);
+        var errors = new List<string>();
+        if (e.FirmId is null)
+        {
+            errors.Add("请选择评价机构。");
+        }
+
+        if (e.ReportDueDate is null)
+        {
+            errors.Add("请填写报告提交期限。");
+        }
+
+        if (e.Rows.Count == 0)
+        {
+            errors.Add("请选择评价指标模板。");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>A 主评人 is named and everyone on the team has declared no conflict of interest.</summary>
+internal sealed class TeamDeclared : IGuard
+{
+    public string Name => nameof(TeamDeclared);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var team = (await EvaluationSubject.LoadAsync(context, ct)).Team;
+        return team.Any(m => m.IsLead) ? [] : ["评价组尚未确定主评人（每位成员须作无利益冲突声明）。"];
+    }
+}
+
+/// <summary>Every applicable row scored within its weight, 评分说明 wherever below full marks, weights adding up to 100.</summary>
+internal sealed class ScoresComplete : IGuard
+{
+    public string Name => nameof(ScoresComplete);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
+        EvaluationSubject.Sheet(await EvaluationSubject.LoadAsync(context, ct)).Incomplete;
+}
+
+/// <summary>The report's sections are written and its problems listed (a report may list none, but must say so in 存在的问题).</summary>
+internal sealed class ReportDrafted : IGuard
+{
+    public string Name => nameof(ReportDrafted);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var report = (await EvaluationSubject.LoadAsync(context, ct)).Report;
+        return ReportSections.All.Where(s => string.IsNullOrWhiteSpace(report.GetValueOrDefault(s.Key))).Select(s => $"报告「{s.Label}」部分尚未填写。").ToList();
+    }
+}
+
+/// <summary>Every problem the unit commented on or disputed has the firm's answer.</summary>
+internal sealed class CommentsAnswered : IGuard
+{
+    public string Name => nameof(CommentsAnswered);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
+        (await EvaluationSubject.LoadAsync(context, ct)).Problems
+            .Where(p => (p.Disputed || !string.IsNullOrWhiteSpace(p.UnitComment)) && string.IsNullOrWhiteSpace(p.FirmAnswer))
+            .Select(p => $"问题{p.No}「{p.Title}」的单位意见尚未答复。").ToList();
+}
+
+/// <summary>The final report carries its number and date.</summary>
+internal sealed class ReportNumbered : IGuard
+{
+    public string Name => nameof(ReportNumbered);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var e = await EvaluationSubject.LoadAsync(context, ct);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(e.ReportNumber))
+        {
+            errors.Add("请填写正式报告文号。");
+        }
+
+        if (e.ReportDate is null)
+        {
+            errors.Add("请填写报告日期。");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>Hands the case to the commissioned firm: its users see it and act on it from here, and the report due date drives the reminders.</summary>
+internal sealed class AssignFirm : IEffect
+{
+    public string Name => nameof(AssignFirm);
+
+    public async Task ApplyAsync(FireContext context, CancellationToken ct)
+    {
+        var e = await EvaluationSubject.LoadAsync(context, ct);
+        context.Instance.AssignedFirmId = e.FirmId;
+        context.Instance.PlanDeadline = e.ReportDueDate;
+    }
+}
+
+/// <summary>Tells the assigned firm's evaluators (the 评价任务 message when the firm is first commissioned).</summary>
+internal sealed class NotifyFirm(NotificationWriter writer, DueDates dueDates) : IEffect
+{
+    public string Name => nameof(NotifyFirm);
+
+    public Task ApplyAsync(FireContext context, CancellationToken ct) =>
+        FireNotifications.NotifyAsync(context, writer, dueDates,
+            FireNotifications.WithRole(context, Users.Roles.Evaluator).Where(u => u.OrganisationId == context.Instance.AssignedFirmId
+                && u.Organisation!.Kind == OrganisationKind.EvaluationFirm), ct);
+}
+
+/// <summary>On acceptance each problem of the report becomes a finding of the unit, due 60 days after completion.</summary>
+internal sealed class CreateFindings : IEffect
+{
+    public string Name => nameof(CreateFindings);
+
+    public async Task ApplyAsync(FireContext context, CancellationToken ct)
+    {
+        var e = await EvaluationSubject.LoadAsync(context, ct);
+        e.CompletedOn = context.Today;
+        await FindingRegister.AddFromEvaluationAsync(context.Db, e, context.Actor.UserId, context.Today, context.Now, ct);
+    }
+}
+
+internal sealed class EvaluationStatusMirror : IWorkflowSubject
+{
+    public string SubjectType => EvaluationSubject.Type;
+
+    public async Task OnStateChangedAsync(AppDbContext db, WorkflowInstance instance, StateDefinition state, CancellationToken ct)
+    {
+        var e = await EvaluationSubject.LoadAsync(db, instance.SubjectId, ct);
+        e.Status = state.Id;
+        e.UpdatedAt = instance.UpdatedAt;
+    }
+}

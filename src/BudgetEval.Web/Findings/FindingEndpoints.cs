@@ -1,0 +1,103 @@
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Findings;
+
+/// <summary>The 问题台账 over the API: the bureau sees every unit's findings, a unit its own.</summary>
+internal static class FindingEndpoints
+{
+    public static void MapFindingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/findings").RequireAuthorization(ApiAuth.Policy).WithTags("Findings");
+
+        group.MapGet("/", async (string? unit, int? fiscalYear, string? status, string? source, AppDbContext db, CancellationToken ct) =>
+        {
+            var (query, errors) = Filter(db, unit, fiscalYear, status, source);
+            return errors.Count > 0
+                ? ApiProblems.Validation(errors)
+                : TypedResults.Ok((await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(2000).ToListAsync(ct)).Select(Dto));
+        });
+
+        group.MapPost("/", async (FindingInput input, HttpContext http, FindingRegister register, CancellationToken ct) =>
+        {
+            var (finding, errors, status) = await register.RegisterAsync(input, WorkflowActor.From(http.User), ct);
+            return status switch
+            {
+                FireStatus.Ok => TypedResults.Ok(Dto(finding!)),
+                FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
+                _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
+            };
+        });
+    }
+
+    /// <summary>The register's filters, shared by the API and the page: unit by id or (part of) its name, year, status, source.</summary>
+    public static (IQueryable<Finding> Query, Dictionary<string, string[]> Errors) Filter(AppDbContext db, string? unit, int? fiscalYear, string? status, string? source)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var query = db.Findings.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(unit))
+        {
+            query = Guid.TryParse(unit, out var unitId)
+                ? query.Where(f => f.OrganisationId == unitId)
+                : query.Where(f => db.Organisations.Any(o => o.Id == f.OrganisationId && (o.Name.Contains(unit) || (o.ShortName != null && o.ShortName.Contains(unit)))));
+        }
+
+        if (fiscalYear is { } year)
+        {
+            query = query.Where(f => f.FiscalYear == year);
+        }
+
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (FindingLabels.ParseStatus(status) is { } s)
+            {
+                query = query.Where(f => f.Status == s);
+            }
+            else
+            {
+                errors["status"] = ["状态应为 Open（待整改）或 Rectified（已整改）。"];
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(source))
+        {
+            if (FindingLabels.ParseSource(source) is { } s)
+            {
+                query = query.Where(f => f.Source == s);
+            }
+            else
+            {
+                errors["source"] = ["来源应为 ThirdParty（第三方评价）、Audit（审计）、Inspection（巡察）或 SelfEvaluation（自评）。"];
+            }
+        }
+
+        return (query, errors);
+    }
+
+    public static object Dto(Finding f) => new
+    {
+        f.Id,
+        f.Number,
+        f.OrganisationId,
+        f.FiscalYear,
+        f.Category,
+        f.Title,
+        f.Detail,
+        f.IndicatorRow,
+        f.Recommendation,
+        f.Deadline,
+        Source = f.Source.ToString(),
+        SourceLabel = FindingLabels.Source(f.Source),
+        f.SourceDocument,
+        f.SourceDate,
+        f.EvaluationId,
+        Status = f.Status.ToString(),
+        StatusLabel = FindingLabels.Status(f.Status),
+        f.RectifiedBeforeReport,
+        f.RectifiedOn,
+        f.RectifiedEvidence,
+    };
+}

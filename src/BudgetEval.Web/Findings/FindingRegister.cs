@@ -1,0 +1,139 @@
+using BudgetEval.Web.Evaluations;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Findings;
+
+internal sealed record FindingInput(Guid? OrganisationId, int? FiscalYear, string? Category, string? Title, string? Detail, string? IndicatorRow,
+    string? Recommendation, DateOnly? Deadline, string? Source, string? SourceDocument, DateOnly? SourceDate,
+    bool RectifiedBeforeReport = false, DateOnly? RectifiedOn = null, string? RectifiedEvidence = null);
+
+/// <summary>Writing to the 问题台账: from an accepted evaluation (inside its Fire) or by the bureau by hand.</summary>
+internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDates dueDates)
+{
+    /// <summary>Adds (does not save) one finding per problem; the Fire transaction saves them with the state change.</summary>
+    public static async Task AddFromEvaluationAsync(AppDbContext db, Evaluation e, Guid actorId, DateOnly today, DateTimeOffset now, CancellationToken ct)
+    {
+        var seq = await NextSeqAsync(db, e.FiscalYear, FindingSource.ThirdParty, ct);
+        foreach (var p in e.Problems.OrderBy(p => p.No))
+        {
+            db.Findings.Add(new Finding
+            {
+                Id = Guid.CreateVersion7(now),
+                Number = NumberOf(e.FiscalYear, FindingSource.ThirdParty, seq++),
+                OrganisationId = e.OrganisationId,
+                FiscalYear = e.FiscalYear,
+                Category = p.Category,
+                Title = p.Title,
+                Detail = p.Detail,
+                IndicatorRow = p.IndicatorRow,
+                Recommendation = p.Recommendation,
+                Deadline = today.AddDays(FindingLabels.DefaultDeadlineDays),
+                Source = FindingSource.ThirdParty,
+                SourceDocument = e.ReportNumber,
+                SourceDate = e.ReportDate,
+                EvaluationId = e.Id,
+                Status = p.RectifiedBeforeReport ? FindingStatus.Rectified : FindingStatus.Open,
+                RectifiedBeforeReport = p.RectifiedBeforeReport,
+                RectifiedOn = p.RectifiedOn,
+                RectifiedEvidence = p.RectifiedEvidence,
+                CreatedBy = actorId,
+                CreatedAt = now,
+            });
+        }
+    }
+
+    /// <summary>A finding from 审计, 巡察 or the unit's own 自评, registered by a finance officer.</summary>
+    public async Task<(Finding? Finding, IReadOnlyDictionary<string, string[]> Errors, FireStatus Status)> RegisterAsync(FindingInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        if (!actor.IsInRole(Roles.FinanceOfficer) || actor.OrganisationKind != OrganisationKind.FinanceBureau)
+        {
+            return (null, new Dictionary<string, string[]> { [string.Empty] = ["只有财政局绩效管理员可以登记问题。"] }, FireStatus.Forbidden);
+        }
+
+        var errors = Validate(input);
+        var source = FindingLabels.ParseSource(input.Source);
+        if (source == FindingSource.ThirdParty)
+        {
+            errors["source"] = ["第三方评价的问题在评价验收时自动生成，不能手工登记。"];
+        }
+
+        if (input.OrganisationId is { } orgId && !await db.Organisations.AnyAsync(o => o.Id == orgId && o.Kind == OrganisationKind.BudgetUnit, ct))
+        {
+            errors["organisationId"] = ["责任单位不存在。"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors, FireStatus.Invalid);
+        }
+
+        var now = clock.GetUtcNow();
+        var year = input.FiscalYear!.Value;
+        var finding = new Finding
+        {
+            Id = Guid.CreateVersion7(now),
+            Number = NumberOf(year, source!.Value, await NextSeqAsync(db, year, source.Value, ct)),
+            OrganisationId = input.OrganisationId!.Value,
+            FiscalYear = year,
+            Category = input.Category!.Trim(),
+            Title = input.Title!.Trim(),
+            Detail = input.Detail!.Trim(),
+            IndicatorRow = Clean(input.IndicatorRow),
+            Recommendation = Clean(input.Recommendation),
+            Deadline = input.Deadline ?? dueDates.Today(now).AddDays(FindingLabels.DefaultDeadlineDays),
+            Source = source.Value,
+            SourceDocument = Clean(input.SourceDocument),
+            SourceDate = input.SourceDate,
+            Status = input.RectifiedBeforeReport ? FindingStatus.Rectified : FindingStatus.Open,
+            RectifiedBeforeReport = input.RectifiedBeforeReport,
+            RectifiedOn = input.RectifiedOn,
+            RectifiedEvidence = Clean(input.RectifiedEvidence),
+            CreatedBy = actor.UserId,
+            CreatedAt = now,
+        };
+        db.Findings.Add(finding);
+        await db.SaveChangesAsync(ct);
+        return (finding, new Dictionary<string, string[]>(), FireStatus.Ok);
+    }
+
+    public static Dictionary<string, string[]> Validate(FindingInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Require(string key, string label, bool ok)
+        {
+            if (!ok)
+            {
+                errors[key] = [$"请填写「{label}」。"];
+            }
+        }
+
+        Require("organisationId", "责任单位", input.OrganisationId is not null);
+        Require("fiscalYear", "年度", input.FiscalYear is >= 2000 and <= 2100);
+        Require("title", "问题", !string.IsNullOrWhiteSpace(input.Title));
+        Require("detail", "问题描述及依据", !string.IsNullOrWhiteSpace(input.Detail));
+        Require("source", "问题来源", FindingLabels.ParseSource(input.Source) is not null);
+        Require("sourceDocument", "来源文号", !string.IsNullOrWhiteSpace(input.SourceDocument) || FindingLabels.ParseSource(input.Source) == FindingSource.SelfEvaluation);
+        if (string.IsNullOrWhiteSpace(input.Category) || !FindingLabels.Categories.Contains(input.Category.Trim()))
+        {
+            errors["category"] = [$"「问题类别」应为{string.Join("、", FindingLabels.Categories)}之一。"];
+        }
+
+        if (input.RectifiedBeforeReport && input.RectifiedOn is null)
+        {
+            errors["rectifiedOn"] = ["已整改的问题须填写整改日期。"];
+        }
+
+        return errors;
+    }
+
+    private static async Task<int> NextSeqAsync(AppDbContext db, int year, FindingSource source, CancellationToken ct) =>
+        await db.Findings.IgnoreQueryFilters().CountAsync(f => f.FiscalYear == year && f.Source == source, ct) + 1;
+
+    private static string NumberOf(int year, FindingSource source, int seq) => $"{year}-{FindingLabels.Source(source)}-{seq:000}";
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}

@@ -1,0 +1,71 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Findings;
+
+/// <summary>问题台账: filters as in the API, and the bureau's registration of findings from 审计, 巡察 and 自评.</summary>
+internal sealed class IndexModel(AppDbContext db, FindingRegister register) : PageModel
+{
+    public IReadOnlyList<(Finding Finding, string UnitName)> Items { get; private set; } = [];
+
+    public IReadOnlyList<Organisation> Units { get; private set; } = [];
+
+    public bool CanRegister => User.IsInRole(Roles.FinanceOfficer);
+
+    [BindProperty(SupportsGet = true)]
+    public string? Unit { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public int? FiscalYear { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Source { get; set; }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(Guid? organisationId, int? year, string? category, string? title, string? detail, string? indicatorRow,
+        string? recommendation, DateOnly? deadline, string? source, string? sourceDocument, DateOnly? sourceDate, bool rectified, DateOnly? rectifiedOn,
+        string? rectifiedEvidence, CancellationToken ct)
+    {
+        var (finding, errors, status) = await register.RegisterAsync(new FindingInput(organisationId, year, category, title, detail, indicatorRow, recommendation,
+            deadline, source, sourceDocument, sourceDate, rectified, rectifiedOn, rectifiedEvidence), WorkflowActor.From(User), ct);
+        if (status == FireStatus.Ok)
+        {
+            TempData["Flash"] = $"已登记问题 {finding!.Number}。";
+            return RedirectToPage();
+        }
+
+        foreach (var m in errors.SelectMany(e => e.Value))
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var (query, errors) = FindingEndpoints.Filter(db, Unit, FiscalYear, Status, Source);
+        foreach (var m in errors.SelectMany(e => e.Value))
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        var rows = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(1000).ToListAsync(ct);
+        var names = await OrganisationNames.ForAsync(db, rows.Select(f => (Guid?)f.OrganisationId), ct);
+        Items = rows.Select(f => (f, names[f.OrganisationId])).ToList();
+        if (CanRegister)
+        {
+            Units = await db.Organisations.Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);
+        }
+    }
+}

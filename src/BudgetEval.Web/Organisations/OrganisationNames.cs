@@ -1,0 +1,17 @@
+using BudgetEval.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Organisations;
+
+internal static class OrganisationNames
+{
+    /// <summary>
+    /// Names of organisations a caller may see named on a record (a firm sees the unit it evaluates).
+    /// A query of its own: IgnoreQueryFilters inside the records' query would lift the data scope from all of it.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> ForAsync(AppDbContext db, IEnumerable<Guid?> ids, CancellationToken ct)
+    {
+        var wanted = ids.OfType<Guid>().Distinct().ToList();
+        return await db.Organisations.IgnoreQueryFilters().Where(o => wanted.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+    }
+}

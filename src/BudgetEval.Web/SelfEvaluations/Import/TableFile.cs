@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace BudgetEval.Web.SelfEvaluations.Import;
+
+/// <summary>
+/// The file half of an import, shared by every table that can be uploaded (自评表, 评价指标评分表): .xlsx or
+/// UTF-8 .csv with a fixed header, returning the data rows with their spreadsheet row numbers. Checking
+/// the cells belongs to each table's own reader.
+/// </summary>
+internal static class TableFile
+{
+    public static (List<(int Row, string[] Cells)> Rows, string? Error) Read(string fileName, byte[] content, IReadOnlyList<string> header, long maxBytes, int maxRows)
+    {
+        if (content.Length == 0)
+        {
+            return Fail("文件是空的。");
+        }
+
+        if (content.LongLength > maxBytes)
+        {
+            return Fail($"文件超过 {maxBytes / 1024 / 1024} MB，请拆分后导入。");
+        }
+
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        var isZip = content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4;
+        return extension switch
+        {
+            ".xlsx" when isZip => ReadXlsx(content, header, maxRows),
+            ".xlsx" => Fail("文件扩展名为 .xlsx，但内容不是 Excel 工作簿。"),
+            ".csv" when isZip || Array.IndexOf(content, (byte)0) >= 0 => Fail("文件扩展名为 .csv，但内容不是文本（可能是 Excel 工作簿，请使用 .xlsx 扩展名）。"),
+            ".csv" => ReadCsv(content, header),
+            _ => Fail("只能导入 .xlsx 或 .csv 文件。"),
+        };
+    }
+
+    private static (List<(int Row, string[] Cells)> Rows, string? Error) ReadCsv(byte[] content, IReadOnlyList<string> header)
+    {
+        if (Decode(content, header) is not { } text)
+        {
+            return Fail("文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新导入。");
+        }
+
+        var rows = CsvText.Parse(text);
+        if (rows.Count == 0 || !IsHeader(rows[0], header))
+        {
+            return Fail($"第1行应为表头：{string.Join(',', header)}。");
+        }
+
+        // Spreadsheet row numbers: the header is row 1. Multi-line quoted cells make this approximate,
+        // which is what a user counting records (not lines) expects anyway.
+        return (rows.Skip(1).Select((cells, i) => (i + 2, cells)).ToList(), null);
+    }
+
+    /// <summary>Strict UTF-8 (BOM or not). A Chinese Excel often saves GBK; GB18030 is its superset and is accepted when the header then reads right.</summary>
+    private static string? Decode(byte[] content, IReadOnlyList<string> header)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(content).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+        }
+
+        try
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            var gbk = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(content);
+            return CsvText.Parse(gbk) is [var first, ..] && IsHeader(first, header) ? gbk : null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static (List<(int Row, string[] Cells)> Rows, string? Error) ReadXlsx(byte[] content, IReadOnlyList<string> header, int maxRows)
+    {
+        List<(int Row, string[] Cells)> sheetRows;
+        try
+        {
+            using var stream = new MemoryStream(content, writable: false);
+            using var doc = SpreadsheetDocument.Open(stream, false);
+            var workbook = doc.WorkbookPart ?? throw new InvalidDataException("no workbook");
+            var sheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault() ?? throw new InvalidDataException("no sheet");
+            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToArray() ?? [];
+            sheetRows = [];
+            foreach (var row in part.Worksheet.Descendants<Row>())
+            {
+                var cells = new string[header.Count + 1];
+                foreach (var cell in row.Elements<Cell>())
+                {
+                    var column = ColumnIndex(cell.CellReference?.Value);
+                    if (column < cells.Length)
+                    {
+                        cells[column] = CellText(cell, shared);
+                    }
+                }
+
+                sheetRows.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), cells.Select(c => c ?? string.Empty).ToArray()));
+                if (sheetRows.Count > maxRows + 100)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or OpenXmlPackageException or IOException or InvalidOperationException or FormatException)
+        {
+            return Fail("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式。");
+        }
+
+        // The exported form has title and funds rows above the table: the table starts at its header.
+        var headerAt = sheetRows.FindIndex(r => IsHeader(r.Cells, header));
+        if (headerAt < 0)
+        {
+            return Fail($"未找到表头行：{string.Join(',', header)}。");
+        }
+
+        var data = sheetRows.Skip(headerAt + 1).TakeWhile(r => r.Cells[0].Trim() is not ("总分" or "合计")).ToList();
+        return (data, null);
+    }
+
+    private static bool IsHeader(string[] cells, IReadOnlyList<string> header) =>
+        cells.Length >= header.Count && header.Select((h, i) => cells[i].Trim() == h).All(x => x);
+
+    private static int ColumnIndex(string? reference)
+    {
+        if (string.IsNullOrEmpty(reference))
+        {
+            return int.MaxValue;
+        }
+
+        var index = 0;
+        foreach (var ch in reference.TakeWhile(char.IsLetter))
+        {
+            index = (index * 26) + (char.ToUpperInvariant(ch) - 'A' + 1);
+        }
+
+        return index - 1;
+    }
+
+    private static string CellText(Cell cell, string[] shared)
+    {
+        var value = cell.CellValue?.Text ?? cell.InlineString?.InnerText ?? string.Empty;
+        if (cell.DataType?.Value == CellValues.SharedString && int.TryParse(value, CultureInfo.InvariantCulture, out var i) && i < shared.Length)
+        {
+            return shared[i];
+        }
+
+        // Excel stores 2 as "2" but 0.1+0.2-ish binary noise as "0.30000000000000004": read numbers back as decimals.
+        if (cell.DataType is null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return ((decimal)Math.Round(d, 10)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return value;
+    }
+
+    private static (List<(int Row, string[] Cells)> Rows, string? Error) Fail(string message) => ([], message);
+}

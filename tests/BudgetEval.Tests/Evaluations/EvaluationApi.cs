@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Demo;
+using BudgetEval.Web.Evaluations;
+
+namespace BudgetEval.Tests.Evaluations;
+
+/// <summary>Drives an external evaluation of the centre through the API, step by step, as each party would.</summary>
+internal sealed class EvaluationApi(AppFixture app)
+{
+    public async Task<Guid> SelectAndApproveAsync(int fiscalYear)
+    {
+        var finance = await app.ApiAsync("finance");
+        var centre = await app.SocialGovernanceCentreAsync();
+        var response = await finance.PostAsJsonAsync("/api/evaluations", new
+        {
+            fiscalYear,
+            targets = new[] { new { organisationId = centre, kind = "DepartmentWide", reason = "预算规模大", budget = 902.42m } },
+        });
+        await Ok(response);
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
+        await Ok(await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { }));
+        return id;
+    }
+
+    public async Task<Guid> CommissionedAsync(int fiscalYear)
+    {
+        var id = await SelectAndApproveAsync(fiscalYear);
+        var firm = await app.OrganisationIdAsync(DemoSeeder.XinCaiYuan);
+        await Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/commission", new
+        {
+            firmId = firm,
+            reportDueDate = "2026-06-30",
+            templateKey = EvaluationTemplates.DefaultKey,
+        }));
+        return id;
+    }
+
+    /// <summary>Team, the sample table, the report and its nine problems; then the draft goes to the unit.</summary>
+    public async Task<Guid> InCommentWindowAsync(int fiscalYear)
+    {
+        var id = await CommissionedAsync(fiscalYear);
+        var evaluator = await app.ApiAsync("evaluator");
+        await Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
+        await Ok(await ImportAsync(evaluator, id, SampleExternalEvaluation.IndicatorsCsv()));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { sections = SampleExternalEvaluation.Sections }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems = SampleExternalEvaluation.Problems }));
+        await Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitDraft", new { }));
+        return id;
+    }
+
+    public async Task<Guid> InFinalReportAsync(int fiscalYear)
+    {
+        var id = await InCommentWindowAsync(fiscalYear);
+        var unit = await app.ApiAsync("unit");
+        await Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { general = "基本同意。", problems = new[] { new { no = 8, comment = "部分超期工单系上级转办延迟。", disputed = true } } }));
+        await Ok(await unit.PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { comment = "已反馈意见" }));
+        var evaluator = await app.ApiAsync("evaluator");
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/answers", new { answers = new[] { new { no = 8, answer = "经核实，超期以系统记录为准，维持原意见。" } } }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = SampleExternalEvaluation.ReportNumber, reportDate = "2026-03-02" }));
+        return id;
+    }
+
+    public async Task<Guid> CompletedAsync(int fiscalYear)
+    {
+        var id = await InFinalReportAsync(fiscalYear);
+        await Ok(await (await app.ApiAsync("evaluator")).PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { }));
+        await Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/actions/accept", new { }));
+        return id;
+    }
+
+    public static Task<HttpResponseMessage> ImportAsync(HttpClient client, Guid id, byte[] csv, string name = "sample.csv")
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(csv);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", name);
+        return client.PostAsync($"/api/evaluations/{id}/scores/import", form);
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        await Ok(response);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    public static async Task Ok(HttpResponseMessage response)
+    {
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.Fail($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Demo;
+using BudgetEval.Web.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BudgetEval.Tests.Evaluations;
+
+/// <summary>The 重点绩效评价 flow over the API against a real database (each test uses its own fiscal year).</summary>
+public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private readonly EvaluationApi _api = new(app);
+
+    [Fact]
+    public async Task Given_sample_csv_When_evaluator_imports_it_Then_api_shows_89_80_good_with_group_subtotals()
+    {
+        var id = await _api.InCommentWindowAsync(2015);
+
+        var json = await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), $"/api/evaluations/{id}");
+
+        Assert.Equal(89.80m, json.GetProperty("totalScore").GetDecimal());
+        Assert.Equal("良", json.GetProperty("grade").GetString());
+        Assert.Equal([7m, 22.8m, 39m, 21m], json.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("score").GetDecimal()));
+    }
+
+    [Fact]
+    public async Task Given_invalid_file_When_imported_Then_400_with_cell_errors_and_table_unchanged()
+    {
+        var id = await _api.CommissionedAsync(2016);
+        var evaluator = await app.ApiAsync("evaluator");
+
+        var response = await EvaluationApi.ImportAsync(evaluator, id, "一级指标,二级指标,三级指标,分值,得分,评分说明\n投入,目标设定,绩效目标合理性,2,5,\n"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var error = body.GetProperty("errors")[0];
+        Assert.Equal(2, error.GetProperty("row").GetInt32());
+        Assert.Equal("得分", error.GetProperty("column").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        var detail = await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}");
+        Assert.Equal(30, detail.GetProperty("rows").GetArrayLength()); // still the template's rows, unscored
+        Assert.Equal(0m, detail.GetProperty("totalScore").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Given_row_below_full_marks_without_note_When_final_report_submitted_Then_refused()
+    {
+        var id = await _api.InFinalReportAsync(2017);
+        var evaluator = await app.ApiAsync("evaluator");
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new
+        {
+            rows = new[] { new { level1 = "过程", level3 = "政府采购执行率", score = 0m, note = (string?)null } },
+        }));
+
+        var response = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("政府采购执行率", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var detail = await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}");
+        Assert.Equal("final_report", detail.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Given_member_with_declared_conflict_When_added_Then_refused_and_not_on_team()
+    {
+        var id = await _api.CommissionedAsync(2018);
+        var evaluator = await app.ApiAsync("evaluator");
+
+        var refused = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "王冲突", isLead = false, noConflict = false, declaration = "本人配偶在被评价单位任职。" });
+        await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("利益冲突", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var team = (await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}")).GetProperty("team");
+        Assert.Equal(["江惠平"], team.EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.False(string.IsNullOrEmpty(team[0].GetProperty("declaration").GetString()));
+    }
+
+    [Fact]
+    public async Task Given_evaluation_of_one_firm_When_user_of_other_firm_reads_it_Then_404_and_absent_from_list()
+    {
+        var id = await _api.CommissionedAsync(2019);
+        await EnsureUserAsync("zhengheng", "湖南正衡绩效评价咨询有限公司", Roles.Evaluator);
+        var other = await app.ApiAsync("zhengheng");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/evaluations/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/evaluations/{id}/report")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "某人", isLead = true, noConflict = true })).StatusCode);
+        Assert.Equal(0, (await EvaluationApi.JsonAsync(other, "/api/evaluations?fiscalYear=2019")).GetArrayLength());
+        var mine = await EvaluationApi.JsonAsync(await app.ApiAsync("evaluator"), "/api/evaluations?fiscalYear=2019");
+        Assert.Equal(DemoSeeder.SocialGovernanceCentre, mine[0].GetProperty("unitName").GetString());
+    }
+
+    [Fact]
+    public async Task Given_unit_When_reading_report_Then_draft_only_in_comment_window_and_final_after_completion()
+    {
+        var unit = await app.ApiAsync("unit");
+        var commissioned = await _api.CommissionedAsync(2020);
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync($"/api/evaluations/{commissioned}/report")).StatusCode);
+
+        var id = await _api.InCommentWindowAsync(2014);
+        var draft = await EvaluationApi.JsonAsync(unit, $"/api/evaluations/{id}/report");
+        Assert.Equal(9, draft.GetProperty("problems").GetArrayLength());
+
+        var unitClient = await app.ApiAsync("unit");
+        await EvaluationApi.Ok(await unitClient.PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { }));
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync($"/api/evaluations/{id}/report")).StatusCode);
+        var hidden = await EvaluationApi.JsonAsync(unit, $"/api/evaluations/{id}");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, hidden.GetProperty("totalScore").ValueKind);
+
+        var evaluator = await app.ApiAsync("evaluator");
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第1号", reportDate = "2026-03-02" }));
+        await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { }));
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync($"/api/evaluations/{id}/report")).StatusCode);
+        await EvaluationApi.Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/actions/accept", new { }));
+
+        var final = await EvaluationApi.JsonAsync(unit, $"/api/evaluations/{id}/report");
+        Assert.Equal("湘财苑专审字[2026]第1号", final.GetProperty("reportNumber").GetString());
+    }
+
+    [Fact]
+    public async Task Given_disputed_problem_without_answer_When_final_report_submitted_Then_refused()
+    {
+        var id = await _api.InCommentWindowAsync(2013);
+        var unit = await app.ApiAsync("unit");
+        await EvaluationApi.Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { problems = new[] { new { no = 1, comment = "采购预算含跨年项目。", disputed = true } } }));
+        await EvaluationApi.Ok(await unit.PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { }));
+        var evaluator = await app.ApiAsync("evaluator");
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第2号", reportDate = "2026-03-02" }));
+
+        var response = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("尚未答复", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task EnsureUserAsync(string userName, string organisation, string role)
+    {
+        using var scope = app.Factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        if (await users.FindByNameAsync(userName) is not null)
+        {
+            return;
+        }
+
+        var user = new AppUser { UserName = userName, DisplayName = "周评", OrganisationId = await app.OrganisationIdAsync(organisation), CreatedAt = AppFactory.DefaultNow };
+        Assert.True((await users.CreateAsync(user, AppFixture.DemoPassword)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+    }
+}

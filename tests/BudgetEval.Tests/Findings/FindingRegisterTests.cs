@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using BudgetEval.Tests.Evaluations;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Demo;
+
+namespace BudgetEval.Tests.Findings;
+
+/// <summary>The 问题台账: findings from a completed evaluation, from the demo, and registered by hand.</summary>
+public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_sample_evaluation_When_completed_Then_nine_findings_with_deadlines_two_already_rectified()
+    {
+        var id = await new EvaluationApi(app).CompletedAsync(2012);
+        var finance = await app.ApiAsync("finance");
+
+        var findings = await EvaluationApi.JsonAsync(finance, "/api/findings?fiscalYear=2012&source=ThirdParty");
+
+        Assert.Equal(9, findings.GetArrayLength());
+        var completed = DateOnly.FromDateTime(AppFactory.DefaultNow.AddHours(8).Date);
+        Assert.All(findings.EnumerateArray(), f =>
+        {
+            Assert.Equal(id, f.GetProperty("evaluationId").GetGuid());
+            Assert.Equal(completed.AddDays(60), DateOnly.Parse(f.GetProperty("deadline").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        });
+        Assert.Equal(["三级网格队伍建设管理不严谨", "重点问题未及时整改到位"],
+            findings.EnumerateArray().Where(f => f.GetProperty("rectifiedBeforeReport").GetBoolean()).Select(f => f.GetProperty("title").GetString()));
+        var detail = await EvaluationApi.JsonAsync(finance, $"/api/evaluations/{id}");
+        Assert.Equal("completed", detail.GetProperty("status").GetString());
+        Assert.Equal(9, detail.GetProperty("findings").GetArrayLength());
+        Assert.Equal(7, (await EvaluationApi.JsonAsync(finance, "/api/findings?fiscalYear=2012&status=Open")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Given_demo_When_listing_2021_Then_completed_sample_evaluation_with_nine_findings()
+    {
+        var finance = await app.ApiAsync("finance");
+
+        var list = await EvaluationApi.JsonAsync(finance, "/api/evaluations?fiscalYear=2021");
+        var id = list[0].GetProperty("id").GetGuid();
+        var detail = await EvaluationApi.JsonAsync(finance, $"/api/evaluations/{id}");
+
+        Assert.Equal("completed", list[0].GetProperty("status").GetString());
+        Assert.Equal(89.80m, detail.GetProperty("totalScore").GetDecimal());
+        Assert.Equal("良", detail.GetProperty("grade").GetString());
+        Assert.Equal(9, detail.GetProperty("findings").GetArrayLength());
+        var unitFindings = await EvaluationApi.JsonAsync(await app.ApiAsync("unit"), "/api/findings?fiscalYear=2021");
+        Assert.Equal(9, unitFindings.GetArrayLength());
+        Assert.Equal(0, (await EvaluationApi.JsonAsync(await app.ApiAsync("unit2"), "/api/findings?fiscalYear=2021")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Given_inspection_finding_When_registered_by_hand_Then_listed_by_source_and_unit()
+    {
+        var finance = await app.ApiAsync("finance");
+        var centre = await app.SocialGovernanceCentreAsync();
+
+        var response = await finance.PostAsJsonAsync("/api/findings", new
+        {
+            organisationId = centre,
+            fiscalYear = 2020,
+            category = "资产管理",
+            title = "部分软件未作为无形资产入账",
+            detail = "区委第三巡察组反馈。",
+            source = "Inspection",
+            sourceDocument = "望治党组〔2020〕9号",
+            sourceDate = "2020-11-20",
+        });
+        await EvaluationApi.Ok(response);
+        var missing = await finance.PostAsJsonAsync("/api/findings", new { organisationId = centre, fiscalYear = 2020, category = "其他", title = "x", source = "Audit" });
+        var unitTries = await (await app.ApiAsync("unit")).PostAsJsonAsync("/api/findings", new { organisationId = centre, fiscalYear = 2020, category = "其他", title = "x", detail = "y", source = "SelfEvaluation" });
+
+        var found = await EvaluationApi.JsonAsync(finance, $"/api/findings?unit={Uri.EscapeDataString("社会治理")}&source=Inspection&fiscalYear=2020");
+        Assert.Equal("巡察", found[0].GetProperty("sourceLabel").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, unitTries.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await finance.GetAsync("/api/findings?source=nope")).StatusCode);
+    }
+}
