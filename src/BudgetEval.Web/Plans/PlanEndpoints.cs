@@ -103,8 +103,7 @@ internal static class PlanEndpoints
 
     private static async Task<object> DtoAsync(AppDbContext db, Plan plan, CancellationToken ct)
     {
-        var orgIds = plan.Targets.Select(t => t.OrganisationId).ToList();
-        var names = await db.Organisations.IgnoreQueryFilters().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var names = await Organisations.OrganisationNames.ForAsync(db, plan.Targets.Select(t => (Guid?)t.OrganisationId), ct);
         return new
         {
             plan.Id,

@@ -38,9 +38,7 @@ internal static class SelfEvaluationEndpoints
 
             var rows = await query.OrderByDescending(s => s.CreatedAt).Take(1000).ToListAsync(ct);
 
-            // A separate query: IgnoreQueryFilters inside the main one would lift the data scope from all of it.
-            var orgIds = rows.Select(r => r.OrganisationId).Distinct().ToList();
-            var names = await db.Organisations.IgnoreQueryFilters().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+            var names = await Organisations.OrganisationNames.ForAsync(db, rows.Select(r => (Guid?)r.OrganisationId), ct);
             return TypedResults.Ok(rows.Select(r => new SelfEvaluationListItem(ToDto(r), names[r.OrganisationId], r.Kind.ToString(), Plans.EvaluationKinds.Label(r.Kind),
                 r.ProjectName, r.PlanId, FormEndpoints.StatusLabel(registry, r.Status))).ToList());
         });
