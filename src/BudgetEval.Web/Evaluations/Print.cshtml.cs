@@ -8,8 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.Evaluations;
 
 /// <summary>The report in the official look (A4), with the indicator table as its annex; same visibility as the report itself.</summary>
-internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope) : PageModel
+internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope, SelfEvaluations.PdfRenderer pdf, IWebHostEnvironment env) : PageModel
 {
+    /// <summary>The print stylesheet inlined when rendering for Chromium, which reads a temporary file.</summary>
+    public string? InlineStyles { get; private set; }
+
     public Evaluation Evaluation { get; private set; } = null!;
 
     public string UnitName { get; private set; } = string.Empty;
@@ -29,6 +32,13 @@ internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope) : Pag
         var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
         (UnitName, FirmName) = (names[e.OrganisationId], e.FirmId is { } f ? names[f] : null);
         Sheet = EvaluationSubject.Sheet(e);
+        if (Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true)
+        {
+            // /evaluations/{id}/print.pdf: the same page and visibility check, printed by headless Chromium.
+            InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
+            return new SelfEvaluations.PdfPageResult(pdf, $"{e.Title}.pdf");
+        }
+
         return Page();
     }
 }

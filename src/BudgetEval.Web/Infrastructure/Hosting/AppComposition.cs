@@ -101,6 +101,7 @@ internal static class AppComposition
             o.Conventions.AllowAnonymousToPage("/Shared/Error");
             o.Conventions.AddPageRoute("/Plans/Edit", "plans/new"); // the same page creates and edits
             o.Conventions.AddPageRoute("/SelfEvaluations/Print", "self-evaluations/{id:guid}/print.pdf"); // the print view, rendered by Chromium
+            o.Conventions.AddPageRoute("/Evaluations/Print", "evaluations/{id:guid}/print.pdf");
             o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
         });
         services.AddOpenApi();

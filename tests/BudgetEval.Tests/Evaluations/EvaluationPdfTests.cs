@@ -1,0 +1,25 @@
+using System.Net;
+using BudgetEval.Tests.Infrastructure;
+
+namespace BudgetEval.Tests.Evaluations;
+
+/// <summary>The evaluation report as a PDF, printed by headless Chromium, with the report's own visibility.</summary>
+public sealed class EvaluationPdfTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_the_completed_demo_evaluation_When_the_unit_downloads_the_pdf_Then_it_is_a_pdf_and_another_unit_gets_404()
+    {
+        var id = (await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), "/api/evaluations?fiscalYear=2021"))[0].GetProperty("id").GetGuid();
+
+        using var unit = await app.SignInAsync("unit");
+        var response = await unit.GetAsync($"/evaluations/{id}/print.pdf");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(bytes, 0, 4));
+        Assert.True(bytes.Length > 20_000, "a report with its annex table should not be an empty page");
+
+        using var other = await app.SignInAsync("unit2");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/evaluations/{id}/print.pdf")).StatusCode);
+    }
+}
