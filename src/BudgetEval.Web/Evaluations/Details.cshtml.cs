@@ -46,6 +46,12 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
+    /// <summary>The score table for the signed-in browser user (the /api export takes bearer tokens only).</summary>
+    public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, CancellationToken ct) =>
+        await ScoreExport.FileAsync(db, scope, HttpContext, HttpContext.RequestServices.GetRequiredService<TimeProvider>(), id, format == "csv" ? "csv" : "xlsx", ct) is { } file
+            ? File(file.Content, file.ContentType, file.Name)
+            : NotFound();
+
     public Task<IActionResult> OnPostCommissionAsync(Guid id, Guid? firmId, DateOnly? reportDueDate, string? templateKey, CancellationToken ct) =>
         Run(id, service.CommissionAsync(id, new CommissionInput(firmId, reportDueDate, templateKey), WorkflowActor.From(User), ct), "已委托评价机构。", ct);
 

@@ -117,18 +117,10 @@ internal static class EvaluationEndpoints
             return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count = read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total }) : FireProblem(saved.Status, saved.Errors);
         }).DisableAntiforgery();
 
-        group.MapGet("/{id:guid}/scores/export.csv", async (Guid id, AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, CancellationToken ct) =>
-        {
-            if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e || !EvaluationService.MaySeeReport(e, scope.Current))
-            {
-                return ApiProblems.NotFound();
-            }
-
-            AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, e.Title, "评价指标评分表（CSV）");
-            await db.SaveChangesAsync(ct);
-            var bytes = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvText.Write(ScoreFile.Table(e.Rows)))).ToArray();
-            return TypedResults.File(bytes, "text/csv; charset=utf-8", $"{e.Title}-评分表.csv");
-        });
+        group.MapGet("/{id:guid}/scores/export.{format:regex(^(xlsx|csv)$)}", async (Guid id, string format, AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+            await ScoreExport.FileAsync(db, scope, http, clock, id, format, ct) is { } file
+                ? TypedResults.File(file.Content, file.ContentType, file.Name)
+                : ApiProblems.NotFound());
 
         group.MapPut("/{id:guid}/report", async (Guid id, ReportInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>
             Answer(await service.SaveReportAsync(id, request, WorkflowActor.From(http.User), ct)));

@@ -111,6 +111,37 @@ internal static class FormWorkbook
         return Write("自评表", rows, merges, [14, 14, 16, 24, 14, 14, 9, 9, 18, 18]);
     }
 
+    /// <summary>
+    /// A plain ruled table: the first row as the bold header, numbers (e.g. 分值, 得分) as number cells so
+    /// Excel can sum them. Used for tables that are also imported back, such as the evaluation scores.
+    /// </summary>
+    public static byte[] Table(string sheetName, IEnumerable<IEnumerable<string?>> table, double[] widths)
+    {
+        var rows = new List<Row>();
+        uint r = 0;
+        foreach (var cells in table)
+        {
+            var row = new Row { RowIndex = ++r };
+            rows.Add(row);
+            var i = 0;
+            foreach (var cell in cells)
+            {
+                if (r > 1 && decimal.TryParse(cell, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var d))
+                {
+                    Number(row, Col(i), d);
+                }
+                else
+                {
+                    Text(row, Col(i), cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
+                }
+
+                i++;
+            }
+        }
+
+        return Write(sheetName, rows, [], widths);
+    }
+
     /// <summary>The import header alone, for units that fill offline.</summary>
     public static byte[] BlankTemplate()
     {

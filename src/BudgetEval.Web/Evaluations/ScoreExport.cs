@@ -1,0 +1,33 @@
+using BudgetEval.Web.Audit;
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.SelfEvaluations.Export;
+using BudgetEval.Web.SelfEvaluations.Import;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Evaluations;
+
+internal sealed record ExportedFile(byte[] Content, string ContentType, string Name);
+
+/// <summary>
+/// The score table as .xlsx (the form the import takes back) or UTF-8 .csv, for the API and the page
+/// alike; every export leaves an audit line. Null when the caller may not see the report.
+/// </summary>
+internal static class ScoreExport
+{
+    public static async Task<ExportedFile?> FileAsync(AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, Guid id, string format, CancellationToken ct)
+    {
+        if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e || !EvaluationService.MaySeeReport(e, scope.Current))
+        {
+            return null;
+        }
+
+        AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, e.Title, $"评价指标评分表（{format.ToUpperInvariant()}）");
+        await db.SaveChangesAsync(ct);
+        var table = ScoreFile.Table(e.Rows);
+        return format == "xlsx"
+            ? new ExportedFile(FormWorkbook.Table("评分表", table, [10, 14, 22, 8, 8, 40, 30, 40]), FormWorkbook.ContentType, $"{e.Title}-评分表.xlsx")
+            : new ExportedFile(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvText.Write(table))).ToArray(),
+                "text/csv; charset=utf-8", $"{e.Title}-评分表.csv");
+    }
+}

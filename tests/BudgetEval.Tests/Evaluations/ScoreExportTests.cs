@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Headers;
+using BudgetEval.Tests.Infrastructure;
+
+namespace BudgetEval.Tests.Evaluations;
+
+/// <summary>The score table as .xlsx: from the page (cookie) and the API (token), and back in through the import.</summary>
+public sealed class ScoreExportTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_a_scored_evaluation_When_its_table_is_exported_as_xlsx_and_imported_into_another_Then_the_total_is_the_same_89_80()
+    {
+        var api = new EvaluationApi(app);
+        var source = await api.InCommentWindowAsync(2024); // scored with the sample table
+        var target = await api.CommissionedAsync(2025);
+        var evaluator = await app.ApiAsync("evaluator");
+        await EvaluationApi.Ok(await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(evaluator, $"/api/evaluations/{target}/team", new { name = "江惠平", isLead = true, noConflict = true }));
+
+        var xlsx = await evaluator.GetAsync($"/api/evaluations/{source}/scores/export.xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        var bytes = await xlsx.Content.ReadAsByteArrayAsync();
+        Assert.Equal("PK", System.Text.Encoding.ASCII.GetString(bytes, 0, 2));
+
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        form.Add(file, "file", "评分表.xlsx");
+        var imported = await evaluator.PostAsync($"/api/evaluations/{target}/scores/import", form);
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+
+        var detail = await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), $"/api/evaluations/{target}");
+        Assert.Equal(89.80m, detail.GetProperty("totalScore").GetDecimal());
+        Assert.Equal("良", detail.GetProperty("grade").GetString());
+    }
+
+    [Fact]
+    public async Task Given_the_completed_demo_evaluation_When_the_unit_exports_from_the_page_Then_it_gets_the_xlsx_and_another_unit_gets_404()
+    {
+        var id = (await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), "/api/evaluations?fiscalYear=2021"))[0].GetProperty("id").GetGuid();
+        using var unit = await app.SignInAsync("unit");
+        var page = await unit.GetStringAsync($"/evaluations/{id}");
+        Assert.Contains("handler=Export&amp;format=xlsx", page, StringComparison.Ordinal);
+
+        var response = await unit.GetAsync($"/evaluations/{id}?handler=Export&format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("PK", System.Text.Encoding.ASCII.GetString((await response.Content.ReadAsByteArrayAsync())[..2]));
+
+        using var other = await app.SignInAsync("unit2");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/evaluations/{id}?handler=Export&format=xlsx")).StatusCode);
+    }
+}
