@@ -61,6 +61,7 @@ internal static class AuditActions
     public const string UserLocked = "user.lock";
     public const string UserUnlocked = "user.unlock";
     public const string PasswordReset = "user.password-reset";
+    public const string PasswordChanged = "user.password-change";
     public const string OrganisationCreated = "organisation.create";
     public const string OrganisationChanged = "organisation.update";
     public const string CaseTransition = "case.transition";
@@ -77,6 +78,7 @@ internal static class AuditActions
         [UserLocked] = "锁定用户",
         [UserUnlocked] = "解锁用户",
         [PasswordReset] = "重置密码",
+        [PasswordChanged] = "本人修改密码",
         [OrganisationCreated] = "新增机构",
         [OrganisationChanged] = "修改机构",
         [CaseTransition] = "事项流转",

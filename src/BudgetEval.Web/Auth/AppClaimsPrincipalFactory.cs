@@ -28,6 +28,11 @@ internal sealed class AppClaimsPrincipalFactory(
         }
 
         identity.AddClaim(new Claim(AppClaims.DisplayName, user.DisplayName));
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(AppClaims.MustChangePassword, "true"));
+        }
+
         if (user.IsLeadEvaluator)
         {
             identity.AddClaim(new Claim(AppClaims.LeadEvaluator, "true"));

@@ -48,6 +48,17 @@ internal static class AuthEndpoints
             return ApiProblems.Validation(errors);
         }
 
+        // An administrator's reset password is not for machines: the person sets their own on the web first.
+        var userName = request.UserName!.Trim();
+        if (await signIn.UserManager.FindByNameAsync(userName) is { MustChangePassword: true } pending)
+        {
+            var check = await signIn.CheckPasswordSignInAsync(pending, request.Password!, lockoutOnFailure: true);
+            return check.Succeeded
+                ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "须先修改密码", "您的密码已由系统管理员重置，请先登录网页修改密码后再使用接口。")
+                : ApiProblems.Problem(check.IsLockedOut ? StatusCodes.Status423Locked : StatusCodes.Status401Unauthorized, "登录失败",
+                    await LoginMessages.ForFailureAsync(check, userName, request.Password!, signIn.UserManager, clock));
+        }
+
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
         var result = await signIn.PasswordSignInAsync(request.UserName!.Trim(), request.Password!, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)

@@ -10,6 +10,7 @@ internal static class AppClaims
     public const string OrganisationName = "be:org_name";
     public const string DisplayName = "be:display_name";
     public const string LeadEvaluator = "be:lead_evaluator";
+    public const string MustChangePassword = "be:must_change_password";
 }
 
 internal static class ClaimsExtensions

@@ -18,6 +18,9 @@ internal sealed class AppUser : IdentityUser<Guid>
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LastLoginAt { get; set; }
+
+    /// <summary>Set when an administrator resets the password: the user must choose their own at next sign-in.</summary>
+    public bool MustChangePassword { get; set; }
 }
 
 internal sealed class AppRole : IdentityRole<Guid>

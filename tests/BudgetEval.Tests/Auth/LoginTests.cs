@@ -192,21 +192,19 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
 
     private async Task<Guid> CreateUserAsync(string userName, bool inOwnUnit = false)
     {
-        using var scope = app.Factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<BudgetEval.Web.Infrastructure.Data.AppDbContext>();
-        var org = await db.Organisations.FirstAsync(o => o.Kind == OrganisationKind.BudgetUnit);
+        Guid? org = null;
         if (inOwnUnit)
         {
-            org = new Organisation { Id = Guid.NewGuid(), Name = "测试单位" + userName, Kind = OrganisationKind.BudgetUnit };
-            db.Organisations.Add(org);
-            await db.SaveChangesAsync();
+            org = await app.DbAsync(async db =>
+            {
+                var own = new Organisation { Id = Guid.NewGuid(), Name = "测试单位" + userName, Kind = OrganisationKind.BudgetUnit };
+                db.Organisations.Add(own);
+                await db.SaveChangesAsync();
+                return own.Id;
+            });
         }
 
-        var user = new AppUser { UserName = userName, DisplayName = "测试用户", OrganisationId = org.Id };
-        var result = await users.CreateAsync(user, AppFixture.DemoPassword);
-        Assert.True(result.Succeeded, string.Join(";", result.Errors.Select(e => e.Description)));
-        await users.AddToRoleAsync(user, Roles.UnitFiller);
-        return org.Id;
+        await app.CreateUnitUserAsync(userName, org);
+        return org ?? Guid.Empty;
     }
 }

@@ -208,6 +208,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
             }
 
             Audit(AuditActions.PasswordReset, user);
+            user.MustChangePassword = true; // the administrator knows this password; the user replaces it at next sign-in
             return await Accounts.UpdateSecurityStampAsync(user) is { Succeeded: false } r2 ? AdminForms.Describe(r2).ToList() : [];
         }, ct);
 

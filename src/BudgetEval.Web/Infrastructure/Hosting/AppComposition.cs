@@ -168,6 +168,9 @@ internal static class AppComposition
                     ? IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme);
 
+        // A password change or a lock renews the security stamp; other sessions notice within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
         services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "be.auth";
@@ -226,6 +229,7 @@ internal static class AppComposition
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RequestLogScopeMiddleware>();
+        app.UseMiddleware<MustChangePasswordMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
 
