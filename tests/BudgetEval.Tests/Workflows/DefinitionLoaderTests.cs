@@ -9,8 +9,10 @@ public sealed class DefinitionLoaderTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("be-wf-").FullName;
 
     private static readonly WorkflowLoader Loader = new(
-        new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered" },
-        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings" });
+        new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered",
+            "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet" },
+        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings",
+            "ApplyExtension", "DropExtension", "RecordVerification", "SendFindingNotice", "NotifyRectificationVerified" });
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -25,6 +27,18 @@ public sealed class DefinitionLoaderTests : IDisposable
         Assert.Equal("FinanceOfficer", def.State("draft").Reminders!.Escalate[1].To);
         Assert.True(def.State("bureau_review").Action("return")!.CommentRequired);
         Assert.Equal(DueRuleKind.WorkingDaysAfterEntry, def.State("bureau_review").Due!.Kind);
+    }
+
+    [Fact]
+    public void Given_the_shipped_rectification_When_loaded_Then_unit_states_are_due_by_the_finding_deadline_and_the_bureau_verifies()
+    {
+        var def = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Single(d => d.Id == "rectification");
+        Assert.Equal(["planning", "planning_extension", "implementing", "implementing_extension", "verifying", "closed", "unrectifiable"], def.States.Select(s => s.Id));
+        Assert.Equal(DueRuleKind.SubjectDeadline, def.State("planning").Due!.Kind);
+        Assert.Equal(DueRuleKind.SubjectDeadline, def.State("implementing").Due!.Kind);
+        Assert.Equal(["verify", "partial", "return", "cannotRectify"], def.State("verifying").Actions.Select(a => a.Id));
+        Assert.Contains("NewDeadlineSet", def.State("verifying").Action("partial")!.Requires);
+        Assert.True(def.State("implementing_extension").Action("refuseExtension")!.CommentRequired);
     }
 
     [Fact]
