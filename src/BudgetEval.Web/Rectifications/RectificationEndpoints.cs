@@ -1,8 +1,10 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Findings;
+using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Rectifications;
 
@@ -49,6 +51,39 @@ internal static class RectificationEndpoints
             await service.FindEvidenceAsync(id, evidenceId, ct) is { } e
                 ? TypedResults.File(e.Content, e.ContentType, e.FileName)
                 : ApiProblems.NotFound());
+    }
+
+    internal sealed record StatementsRequest(Dictionary<Guid, string?>? Statements);
+
+    /// <summary>上年及以前发现问题的整改情况 of a self-evaluation: the earlier findings with their status and the unit's statements.</summary>
+    public static void MapFollowUpEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("Rectifications");
+
+        group.MapGet("/{id:guid}/follow-up", async (Guid id, AppDbContext db, CancellationToken ct) =>
+        {
+            if (await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is not { } se)
+            {
+                return ApiProblems.NotFound();
+            }
+
+            var items = await FollowUp.ForAsync(db, se, ct);
+            return TypedResults.Ok(items.Select(i => new
+            {
+                FindingId = i.Finding.Id,
+                i.Finding.Number,
+                i.Finding.FiscalYear,
+                i.Finding.Title,
+                i.Finding.Deadline,
+                Status = i.Finding.Status.ToString(),
+                StatusLabel = FindingLabels.Status(i.Finding.Status),
+                i.NeedsStatement,
+                i.Statement,
+            }).ToList());
+        });
+
+        group.MapPut("/{id:guid}/follow-up", async (Guid id, StatementsRequest request, HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+            Answer(await FollowUp.SaveAsync(db, id, request.Statements ?? [], WorkflowActor.From(http.User), clock.GetUtcNow(), ct)));
     }
 
     private static IResult Answer(FireResult result) => result.Status == FireStatus.Ok ? TypedResults.NoContent() : CaseEndpoints.ToResult(result);

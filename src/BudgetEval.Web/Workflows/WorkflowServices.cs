@@ -41,6 +41,7 @@ internal static class WorkflowServices
         services.AddSingleton<IEffect, Rectifications.SendFindingNotice>();
         services.AddSingleton<IEffect, Rectifications.NotifyRectificationVerified>();
         services.AddSingleton<IWorkflowSubject, Rectifications.FindingStatusMirror>();
+        services.AddSingleton<IGuard, Rectifications.FollowUpStated>();
 
         // Working days come from the admin-maintained holiday calendar (Calendar/); one instance per node so its cache is shared.
         services.AddSingleton<HolidayCalendar>();

@@ -10,7 +10,7 @@ public sealed class DefinitionLoaderTests : IDisposable
 
     private static readonly WorkflowLoader Loader = new(
         new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered",
-            "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet" },
+            "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet", "FollowUpStated" },
         new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings",
             "ApplyExtension", "DropExtension", "RecordVerification", "SendFindingNotice", "NotifyRectificationVerified" });
 
@@ -57,10 +57,10 @@ public sealed class DefinitionLoaderTests : IDisposable
     [Fact]
     public void Given_an_unknown_guard_When_loading_Then_it_fails_naming_the_file_and_line()
     {
-        var error = LoadBroken("requires: [SelfEvaluationIsComplete]", "requires: [NoSuchGuard]");
+        var error = LoadBroken("requires: [SelfEvaluationIsComplete, FollowUpStated]", "requires: [NoSuchGuard]");
         Assert.Contains("broken.yaml:", error.Message, StringComparison.Ordinal);
         Assert.Contains("unknown guard 'NoSuchGuard'", error.Message, StringComparison.Ordinal);
-        Assert.Equal(LineOf("requires: [SelfEvaluationIsComplete]"), error.Line);
+        Assert.Equal(LineOf("requires: [SelfEvaluationIsComplete, FollowUpStated]"), error.Line);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class DefinitionLoaderTests : IDisposable
     [Fact]
     public void Given_an_unknown_guard_When_the_application_starts_Then_start_up_fails_with_the_file_name()
     {
-        File.WriteAllText(Path.Combine(_dir, "bad-guard.yaml"), WorkflowFiles.ShippedText().Replace("requires: [SelfEvaluationIsComplete]", "requires: [Nope]", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_dir, "bad-guard.yaml"), WorkflowFiles.ShippedText().Replace("requires: [SelfEvaluationIsComplete, FollowUpStated]", "requires: [Nope]", StringComparison.Ordinal));
         var guards = new IGuard[] { new BudgetEval.Web.SelfEvaluations.SelfEvaluationIsComplete() };
         var error = Assert.Throws<WorkflowDefinitionException>(() => WorkflowRegistry.Load([_dir], guards, []));
         Assert.Contains("bad-guard.yaml", error.Message, StringComparison.Ordinal);

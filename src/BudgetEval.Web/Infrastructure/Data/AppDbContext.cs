@@ -68,6 +68,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Rectifications.FindingEvidence> FindingEvidence => Set<Rectifications.FindingEvidence>();
 
+    public DbSet<Rectifications.FindingStatement> FindingStatements => Set<Rectifications.FindingStatement>();
+
     // Read by the query filters; EF evaluates these per context instance, i.e. per request.
     internal DataScope CurrentScope => _scope?.Current ?? DataScope.System;
 
@@ -102,5 +104,6 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         builder.Entity<Evaluations.Evaluation>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId || e.FirmId == ScopeOrganisationId);
         builder.Entity<Findings.Finding>().HasQueryFilter(f => ScopeSeesAll || f.OrganisationId == ScopeOrganisationId);
         builder.Entity<Rectifications.FindingEvidence>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId);
+        builder.Entity<Rectifications.FindingStatement>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);
     }
 }

@@ -248,6 +248,7 @@ internal static class AppComposition
         app.MapEvaluationEndpoints();
         app.MapFindingEndpoints();
         app.MapRectificationEndpoints();
+        app.MapFollowUpEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from

@@ -771,6 +771,42 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.ToTable("finding_evidence", "budgeteval");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingStatement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FindingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SelfEvaluationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Statement")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId");
+
+                    b.HasIndex("SelfEvaluationId", "FindingId")
+                        .IsUnique();
+
+                    b.ToTable("finding_statements", "budgeteval");
+                });
+
             modelBuilder.Entity("BudgetEval.Web.Reminders.ReminderLedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1669,6 +1705,21 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("FindingId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingStatement", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Findings.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BudgetEval.Web.SelfEvaluations.SelfEvaluation", null)
+                        .WithMany()
+                        .HasForeignKey("SelfEvaluationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -117,11 +117,56 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "finding_statements",
+                schema: "budgeteval",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SelfEvaluationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FindingId = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganisationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Statement = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedBy = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_finding_statements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_finding_statements_findings_FindingId",
+                        column: x => x.FindingId,
+                        principalSchema: "budgeteval",
+                        principalTable: "findings",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_finding_statements_self_evaluations_SelfEvaluationId",
+                        column: x => x.SelfEvaluationId,
+                        principalSchema: "budgeteval",
+                        principalTable: "self_evaluations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_finding_evidence_FindingId_FileName_Version",
                 schema: "budgeteval",
                 table: "finding_evidence",
                 columns: new[] { "FindingId", "FileName", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_finding_statements_FindingId",
+                schema: "budgeteval",
+                table: "finding_statements",
+                column: "FindingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_finding_statements_SelfEvaluationId_FindingId",
+                schema: "budgeteval",
+                table: "finding_statements",
+                columns: new[] { "SelfEvaluationId", "FindingId" },
                 unique: true);
         }
 
@@ -130,6 +175,10 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "finding_evidence",
+                schema: "budgeteval");
+
+            migrationBuilder.DropTable(
+                name: "finding_statements",
                 schema: "budgeteval");
 
             migrationBuilder.DropColumn(

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BudgetEval.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261122113206_Rectification")]
+    [Migration("20261122114025_Rectification")]
     partial class Rectification
     {
         /// <inheritdoc />
@@ -772,6 +772,42 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("finding_evidence", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingStatement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FindingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SelfEvaluationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Statement")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId");
+
+                    b.HasIndex("SelfEvaluationId", "FindingId")
+                        .IsUnique();
+
+                    b.ToTable("finding_statements", "budgeteval");
                 });
 
             modelBuilder.Entity("BudgetEval.Web.Reminders.ReminderLedgerEntry", b =>
@@ -1672,6 +1708,21 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("FindingId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingStatement", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Findings.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BudgetEval.Web.SelfEvaluations.SelfEvaluation", null)
+                        .WithMany()
+                        .HasForeignKey("SelfEvaluationId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
