@@ -152,7 +152,7 @@ internal sealed class CreateFindings : IEffect
     {
         var e = await EvaluationSubject.LoadAsync(context, ct);
         e.CompletedOn = context.Today;
-        await FindingRegister.AddFromEvaluationAsync(context.Db, e, context.Actor.UserId, context.Today, context.Now, ct);
+        await FindingRegister.AddFromEvaluationAsync(context, e, ct);
     }
 }
 

@@ -9,13 +9,23 @@ internal enum FindingSource
     SelfEvaluation = 4,
 }
 
+/// <summary>Mirrored from the finding's rectification case (Rectifications/), except the sample's fixed-before-report ones.</summary>
 internal enum FindingStatus
 {
-    /// <summary>Waiting for rectification (the rectification workflow will take it from here).</summary>
+    /// <summary>未整改: the case waits for the unit's plan.</summary>
     Open = 1,
 
-    /// <summary>Fixed — before the report (the sample's two) or verified later.</summary>
+    /// <summary>Fixed — before the report (the sample's two) or verified by the bureau.</summary>
     Rectified = 2,
+
+    /// <summary>整改中: plan given, result being carried out or verified.</summary>
+    InProgress = 3,
+
+    /// <summary>部分整改: the bureau found part of it done and set a new deadline for the rest.</summary>
+    Partial = 4,
+
+    /// <summary>无法整改: closed with the bureau's acceptance of the justification; stays on the follow-up list.</summary>
+    Unrectifiable = 5,
 }
 
 /// <summary>One line of the 问题台账: a problem a unit must rectify, by its deadline.</summary>
@@ -63,6 +73,32 @@ internal sealed class Finding
     public Guid CreatedBy { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>整改措施 of the unit's plan.</summary>
+    public string? PlanMeasures { get; set; }
+
+    public string? PlanResponsible { get; set; }
+
+    public DateOnly? PlanDate { get; set; }
+
+    /// <summary>整改结果 as the unit reports it (the evidence files are in finding_evidence).</summary>
+    public string? ResultText { get; set; }
+
+    /// <summary>The date the unit asks for; saved before 申请延期 and applied (or dropped) by the bureau's answer.</summary>
+    public DateOnly? RequestedDeadline { get; set; }
+
+    /// <summary>The bureau's new deadline for 部分整改, saved before the action.</summary>
+    public DateOnly? NextDeadline { get; set; }
+
+    /// <summary>What remains after 部分整改 (the bureau's comment).</summary>
+    public string? Remaining { get; set; }
+
+    /// <summary>The bureau's last verification: the action's label and its comment.</summary>
+    public string? Verification { get; set; }
+
+    public DateOnly? ClosedOn { get; set; }
+
+    public int Extensions { get; set; }
 }
 
 internal static class FindingLabels
@@ -84,10 +120,16 @@ internal static class FindingLabels
 
     public static string Status(FindingStatus status) => status switch
     {
-        FindingStatus.Open => "待整改",
+        FindingStatus.Open => "未整改",
+        FindingStatus.InProgress => "整改中",
+        FindingStatus.Partial => "部分整改",
         FindingStatus.Rectified => "已整改",
+        FindingStatus.Unrectifiable => "无法整改",
         _ => status.ToString(),
     };
+
+    /// <summary>跟踪清单: everything not verified as rectified, including what cannot be rectified.</summary>
+    public static bool FollowedUp(FindingStatus status) => status != FindingStatus.Rectified;
 
     public static FindingSource? ParseSource(string? text) =>
         Enum.GetValues<FindingSource>().Cast<FindingSource?>().FirstOrDefault(s => string.Equals(s.ToString(), text, StringComparison.OrdinalIgnoreCase) || Source(s!.Value) == text);

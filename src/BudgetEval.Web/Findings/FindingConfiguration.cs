@@ -19,6 +19,11 @@ internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         b.Property(f => f.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(f => f.SourceDocument).HasMaxLength(200);
         b.Property(f => f.RectifiedEvidence).HasMaxLength(20000);
+        b.Property(f => f.PlanMeasures).HasMaxLength(20000);
+        b.Property(f => f.PlanResponsible).HasMaxLength(100);
+        b.Property(f => f.ResultText).HasMaxLength(20000);
+        b.Property(f => f.Remaining).HasMaxLength(20000);
+        b.Property(f => f.Verification).HasMaxLength(20000);
         b.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(f => f.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Evaluations.Evaluation>().WithMany().HasForeignKey(f => f.EvaluationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(f => new { f.OrganisationId, f.FiscalYear });

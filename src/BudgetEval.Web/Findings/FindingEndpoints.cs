@@ -58,7 +58,7 @@ internal static class FindingEndpoints
             }
             else
             {
-                errors["status"] = ["状态应为 Open（待整改）或 Rectified（已整改）。"];
+                errors["status"] = ["状态应为 Open（未整改）、InProgress（整改中）、Partial（部分整改）、Rectified（已整改）或 Unrectifiable（无法整改）。"];
             }
         }
 
@@ -99,5 +99,7 @@ internal static class FindingEndpoints
         f.RectifiedBeforeReport,
         f.RectifiedOn,
         f.RectifiedEvidence,
+        FollowUp = FindingLabels.FollowedUp(f.Status),
+        f.ClosedOn,
     };
 }

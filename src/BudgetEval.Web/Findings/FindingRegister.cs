@@ -12,15 +12,19 @@ internal sealed record FindingInput(Guid? OrganisationId, int? FiscalYear, strin
     bool RectifiedBeforeReport = false, DateOnly? RectifiedOn = null, string? RectifiedEvidence = null);
 
 /// <summary>Writing to the 问题台账: from an accepted evaluation (inside its Fire) or by the bureau by hand.</summary>
-internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDates dueDates)
+internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDates dueDates, WorkflowEngine engine)
 {
-    /// <summary>Adds (does not save) one finding per problem; the Fire transaction saves them with the state change.</summary>
-    public static async Task AddFromEvaluationAsync(AppDbContext db, Evaluation e, Guid actorId, DateOnly today, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Adds (does not save) one finding per problem, each open one with its rectification case; the Fire
+    /// transaction saves them with the state change.
+    /// </summary>
+    public static async Task AddFromEvaluationAsync(FireContext context, Evaluation e, CancellationToken ct)
     {
+        var (db, now) = (context.Db, context.Now);
         var seq = await NextSeqAsync(db, e.FiscalYear, FindingSource.ThirdParty, ct);
         foreach (var p in e.Problems.OrderBy(p => p.No))
         {
-            db.Findings.Add(new Finding
+            var finding = new Finding
             {
                 Id = Guid.CreateVersion7(now),
                 Number = NumberOf(e.FiscalYear, FindingSource.ThirdParty, seq++),
@@ -31,7 +35,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
                 Detail = p.Detail,
                 IndicatorRow = p.IndicatorRow,
                 Recommendation = p.Recommendation,
-                Deadline = today.AddDays(FindingLabels.DefaultDeadlineDays),
+                Deadline = context.Today.AddDays(FindingLabels.DefaultDeadlineDays),
                 Source = FindingSource.ThirdParty,
                 SourceDocument = e.ReportNumber,
                 SourceDate = e.ReportDate,
@@ -40,9 +44,11 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
                 RectifiedBeforeReport = p.RectifiedBeforeReport,
                 RectifiedOn = p.RectifiedOn,
                 RectifiedEvidence = p.RectifiedEvidence,
-                CreatedBy = actorId,
+                CreatedBy = context.Actor.UserId,
                 CreatedAt = now,
-            });
+            };
+            db.Findings.Add(finding);
+            await Rectifications.RectificationCases.StartAsync(context.Engine, finding, context.Actor, ct);
         }
     }
 
@@ -96,6 +102,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             CreatedAt = now,
         };
         db.Findings.Add(finding);
+        await Rectifications.RectificationCases.StartAsync(engine, finding, actor, ct);
         await db.SaveChangesAsync(ct);
         return (finding, new Dictionary<string, string[]>(), FireStatus.Ok);
     }

@@ -14,12 +14,13 @@ namespace BudgetEval.Web.Notifications;
 /// </summary>
 internal static class FireNotifications
 {
-    public static async Task NotifyAsync(FireContext context, NotificationWriter writer, DueDates dueDates, IQueryable<AppUser> recipients, CancellationToken ct)
+    /// <remarks><paramref name="evt"/> picks a template of its own (e.g. 整改通知); by default it follows from the action.</remarks>
+    public static async Task NotifyAsync(FireContext context, NotificationWriter writer, DueDates dueDates, IQueryable<AppUser> recipients, CancellationToken ct,
+        NotificationEvent? evt = null)
     {
         // The engine sets the new task's due date after the effects run; compute the same value for the text.
-        var due = context.To.Kind == StateKind.Task ? dueDates.DueAt(context.To.Due, context.Instance.PlanDeadline, context.Now) : null;
+        var due = context.To.Kind == StateKind.Task ? dueDates.DueAt(context.To.Due, await context.Engine.DeadlineForAsync(context.Instance, context.To, ct), context.Now) : null;
         var ids = await recipients.Where(u => u.Id != context.Actor.UserId).Select(u => u.Id).ToListAsync(ct);
-        var evt = EventOf(context);
         var facts = new NotificationFacts(context.Instance.Title)
         {
             CaseId = context.Instance.Id,
@@ -29,7 +30,7 @@ internal static class FireNotifications
             Comment = context.Comment,
             Due = due is { } d ? ChineseFormat.Date(dueDates.DueDay(d)) : null,
         };
-        await writer.AddAsync(context.Db, ids.Select(id => new NotificationRequest(id, evt, facts)).ToList(), context.Now, ct);
+        await writer.AddAsync(context.Db, ids.Select(id => new NotificationRequest(id, evt ?? EventOf(context), facts)).ToList(), context.Now, ct);
     }
 
     /// <summary>A return asks for rework; reaching an end state is a decision; anything else hands over a task.</summary>
@@ -39,6 +40,10 @@ internal static class FireNotifications
         : NotificationEvent.TaskAssigned;
 
     /// <summary>Users with a role, looked up as the system (a unit's request must still reach the bureau).</summary>
+    /// <summary>The case's unit (its fillers and head), looked up as the system.</summary>
+    public static IQueryable<AppUser> OfUnit(FireContext context) =>
+        context.Db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == context.Instance.OrganisationId);
+
     public static IQueryable<AppUser> WithRole(FireContext context, string role) =>
         context.Db.Users.IgnoreQueryFilters().Where(u => context.Db.UserRoles.Any(ur => ur.UserId == u.Id && context.Db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)));
 }
@@ -49,7 +54,7 @@ internal sealed class NotifyUnit(NotificationWriter writer, DueDates dueDates) :
     public string Name => nameof(NotifyUnit);
 
     public Task ApplyAsync(FireContext context, CancellationToken ct) =>
-        FireNotifications.NotifyAsync(context, writer, dueDates, context.Db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == context.Instance.OrganisationId), ct);
+        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct);
 }
 
 /// <summary>Tells the bureau's performance officers that something awaits them.</summary>

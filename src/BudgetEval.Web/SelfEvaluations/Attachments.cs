@@ -49,13 +49,16 @@ internal static class Attachments
         return kind.Looks(content) ? null : $"文件内容与扩展名 {ext} 不符。";
     }
 
+    /// <summary>The content type of a file <see cref="Check"/> accepted.</summary>
+    public static string ContentTypeOf(string fileName) => Allowed[Path.GetExtension(fileName).ToLowerInvariant()].ContentType;
+
     public static SelfEvaluationAttachment Create(SelfEvaluation se, string fileName, byte[] content, WorkflowActor actor, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),
         SelfEvaluationId = se.Id,
         OrganisationId = se.OrganisationId,
         FileName = fileName,
-        ContentType = Allowed[Path.GetExtension(fileName).ToLowerInvariant()].ContentType,
+        ContentType = ContentTypeOf(fileName),
         Size = content.LongLength,
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
         Content = content,

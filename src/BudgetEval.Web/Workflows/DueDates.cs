@@ -10,11 +10,12 @@ internal sealed class DueDates(IWorkingCalendar calendar, ChinaClock china, Remi
     public DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(china.ToLocal(now).DateTime);
 
     /// <summary>A due date means "by the end of that day": the instant is the next local midnight.</summary>
-    public DateTimeOffset? DueAt(DueRule? rule, DateOnly? planDeadline, DateTimeOffset now)
+    /// <remarks><paramref name="deadline"/> is the plan's deadline, or the subject's own for <c>subjectDeadline</c> (see <see cref="WorkflowEngine.DeadlineForAsync"/>).</remarks>
+    public DateTimeOffset? DueAt(DueRule? rule, DateOnly? deadline, DateTimeOffset now)
     {
         DateOnly? day = rule?.Kind switch
         {
-            DueRuleKind.PlanDeadline => planDeadline,
+            DueRuleKind.PlanDeadline or DueRuleKind.SubjectDeadline => deadline,
             DueRuleKind.WorkingDaysAfterEntry => calendar.AddWorkingDays(Today(now), rule.WorkingDays),
             _ => null,
         };

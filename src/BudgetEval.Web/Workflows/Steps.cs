@@ -30,7 +30,8 @@ internal sealed class FireContext(
     WorkflowActor actor,
     string? comment,
     DateTimeOffset now,
-    DateOnly today)
+    DateOnly today,
+    WorkflowEngine engine)
 {
     private readonly Dictionary<string, object> _items = [];
 
@@ -51,6 +52,9 @@ internal sealed class FireContext(
     public string? Comment => comment;
 
     public DateTimeOffset Now => now;
+
+    /// <summary>The engine running this Fire: an effect may start related cases (added to the same transaction) or ask for a state's deadline.</summary>
+    public WorkflowEngine Engine => engine;
 
     /// <summary>Today in the product's time zone (deadlines are civil dates).</summary>
     public DateOnly Today => today;
@@ -84,4 +88,7 @@ internal interface IWorkflowSubject
     string SubjectType { get; }
 
     Task OnStateChangedAsync(AppDbContext db, WorkflowInstance instance, StateDefinition state, CancellationToken ct);
+
+    /// <summary>The subject's own deadline, for states due by <c>subjectDeadline</c>; subjects without one have none.</summary>
+    Task<DateOnly?> DeadlineAsync(AppDbContext db, WorkflowInstance instance, CancellationToken ct) => Task.FromResult<DateOnly?>(null);
 }

@@ -94,7 +94,7 @@ internal sealed class WorkflowEngine(
         if (then is { Count: > 0 })
         {
             var start = new ActionDefinition("start", startLabel, initial.Id, [], [], then, false, 0);
-            var context = new FireContext(db, instance, def, initial, start, actor, null, now, dueDates.Today(now));
+            var context = new FireContext(db, instance, def, initial, start, actor, null, now, dueDates.Today(now), this);
             foreach (var name in then)
             {
                 await Effect(name).ApplyAsync(context, ct);
@@ -122,7 +122,7 @@ internal sealed class WorkflowEngine(
             }
 
             comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
-            var context = new FireContext(db, instance, def, from, action, actor, comment, now, dueDates.Today(now));
+            var context = new FireContext(db, instance, def, from, action, actor, comment, now, dueDates.Today(now), this);
             var errors = new List<string>();
             if (action.CommentRequired && comment is null)
             {
@@ -302,6 +302,25 @@ internal sealed class WorkflowEngine(
                 instance.DueAt = item.DueAt;
             }
         }
+    }
+
+    /// <summary>The date a state's due rule counts to: the subject's own deadline for <c>subjectDeadline</c>, else the plan's.</summary>
+    public async Task<DateOnly?> DeadlineForAsync(WorkflowInstance instance, StateDefinition state, CancellationToken ct)
+    {
+        if (state.Due?.Kind != DueRuleKind.SubjectDeadline)
+        {
+            return instance.PlanDeadline;
+        }
+
+        foreach (var subject in subjects.Where(s => s.SubjectType == instance.SubjectType))
+        {
+            if (await subject.DeadlineAsync(db, instance, ct) is { } deadline)
+            {
+                return deadline;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The actions of the current state this actor may take (guards are not evaluated here).</summary>
@@ -490,7 +509,7 @@ internal sealed class WorkflowEngine(
             return;
         }
 
-        var due = dueDates.DueAt(state.Due, instance.PlanDeadline, now);
+        var due = dueDates.DueAt(state.Due, await DeadlineForAsync(instance, state, ct), now);
         instance.DueAt = due;
         db.WorkItems.Add(new WorkItem
         {

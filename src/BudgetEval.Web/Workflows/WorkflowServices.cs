@@ -31,6 +31,17 @@ internal static class WorkflowServices
         services.AddSingleton<IEffect, Evaluations.NotifyFirm>();
         services.AddSingleton<IEffect, Evaluations.CreateFindings>();
         services.AddSingleton<IWorkflowSubject, Evaluations.EvaluationStatusMirror>();
+        services.AddSingleton<IGuard, Rectifications.RectificationPlanComplete>();
+        services.AddSingleton<IGuard, Rectifications.RectificationResultComplete>();
+        services.AddSingleton<IGuard, Rectifications.ExtensionRequested>();
+        services.AddSingleton<IGuard, Rectifications.NewDeadlineSet>();
+        services.AddSingleton<IEffect, Rectifications.ApplyExtension>();
+        services.AddSingleton<IEffect, Rectifications.DropExtension>();
+        services.AddSingleton<IEffect, Rectifications.RecordVerification>();
+        services.AddSingleton<IEffect, Rectifications.SendFindingNotice>();
+        services.AddSingleton<IEffect, Rectifications.NotifyRectificationVerified>();
+        services.AddSingleton<IWorkflowSubject, Rectifications.FindingStatusMirror>();
+        services.AddSingleton<IGuard, Rectifications.FollowUpStated>();
 
         // Working days come from the admin-maintained holiday calendar (Calendar/); one instance per node so its cache is shared.
         services.AddSingleton<HolidayCalendar>();
@@ -51,6 +62,7 @@ internal static class WorkflowServices
         services.AddScoped<Plans.PlanService>();
         services.AddScoped<Evaluations.EvaluationService>();
         services.AddScoped<Findings.FindingRegister>();
+        services.AddScoped<Rectifications.RectificationService>();
         return services;
     }
 }

@@ -9,8 +9,10 @@ public sealed class DefinitionLoaderTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("be-wf-").FullName;
 
     private static readonly WorkflowLoader Loader = new(
-        new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered" },
-        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings" });
+        new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered",
+            "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet", "FollowUpStated" },
+        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings",
+            "ApplyExtension", "DropExtension", "RecordVerification", "SendFindingNotice", "NotifyRectificationVerified" });
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -25,6 +27,18 @@ public sealed class DefinitionLoaderTests : IDisposable
         Assert.Equal("FinanceOfficer", def.State("draft").Reminders!.Escalate[1].To);
         Assert.True(def.State("bureau_review").Action("return")!.CommentRequired);
         Assert.Equal(DueRuleKind.WorkingDaysAfterEntry, def.State("bureau_review").Due!.Kind);
+    }
+
+    [Fact]
+    public void Given_the_shipped_rectification_When_loaded_Then_unit_states_are_due_by_the_finding_deadline_and_the_bureau_verifies()
+    {
+        var def = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Single(d => d.Id == "rectification");
+        Assert.Equal(["planning", "planning_extension", "implementing", "implementing_extension", "verifying", "closed", "unrectifiable"], def.States.Select(s => s.Id));
+        Assert.Equal(DueRuleKind.SubjectDeadline, def.State("planning").Due!.Kind);
+        Assert.Equal(DueRuleKind.SubjectDeadline, def.State("implementing").Due!.Kind);
+        Assert.Equal(["verify", "partial", "return", "cannotRectify"], def.State("verifying").Actions.Select(a => a.Id));
+        Assert.Contains("NewDeadlineSet", def.State("verifying").Action("partial")!.Requires);
+        Assert.True(def.State("implementing_extension").Action("refuseExtension")!.CommentRequired);
     }
 
     [Fact]
@@ -43,10 +57,10 @@ public sealed class DefinitionLoaderTests : IDisposable
     [Fact]
     public void Given_an_unknown_guard_When_loading_Then_it_fails_naming_the_file_and_line()
     {
-        var error = LoadBroken("requires: [SelfEvaluationIsComplete]", "requires: [NoSuchGuard]");
+        var error = LoadBroken("requires: [SelfEvaluationIsComplete, FollowUpStated]", "requires: [NoSuchGuard]");
         Assert.Contains("broken.yaml:", error.Message, StringComparison.Ordinal);
         Assert.Contains("unknown guard 'NoSuchGuard'", error.Message, StringComparison.Ordinal);
-        Assert.Equal(LineOf("requires: [SelfEvaluationIsComplete]"), error.Line);
+        Assert.Equal(LineOf("requires: [SelfEvaluationIsComplete, FollowUpStated]"), error.Line);
     }
 
     [Fact]
@@ -106,7 +120,7 @@ public sealed class DefinitionLoaderTests : IDisposable
     [Fact]
     public void Given_an_unknown_guard_When_the_application_starts_Then_start_up_fails_with_the_file_name()
     {
-        File.WriteAllText(Path.Combine(_dir, "bad-guard.yaml"), WorkflowFiles.ShippedText().Replace("requires: [SelfEvaluationIsComplete]", "requires: [Nope]", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_dir, "bad-guard.yaml"), WorkflowFiles.ShippedText().Replace("requires: [SelfEvaluationIsComplete, FollowUpStated]", "requires: [Nope]", StringComparison.Ordinal));
         var guards = new IGuard[] { new BudgetEval.Web.SelfEvaluations.SelfEvaluationIsComplete() };
         var error = Assert.Throws<WorkflowDefinitionException>(() => WorkflowRegistry.Load([_dir], guards, []));
         Assert.Contains("bad-guard.yaml", error.Message, StringComparison.Ordinal);

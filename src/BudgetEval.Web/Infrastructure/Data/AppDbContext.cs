@@ -66,6 +66,10 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Findings.Finding> Findings => Set<Findings.Finding>();
 
+    public DbSet<Rectifications.FindingEvidence> FindingEvidence => Set<Rectifications.FindingEvidence>();
+
+    public DbSet<Rectifications.FindingStatement> FindingStatements => Set<Rectifications.FindingStatement>();
+
     // Read by the query filters; EF evaluates these per context instance, i.e. per request.
     internal DataScope CurrentScope => _scope?.Current ?? DataScope.System;
 
@@ -99,5 +103,7 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         // with a change of firm). The findings register belongs to the bureau and the responsible unit.
         builder.Entity<Evaluations.Evaluation>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId || e.FirmId == ScopeOrganisationId);
         builder.Entity<Findings.Finding>().HasQueryFilter(f => ScopeSeesAll || f.OrganisationId == ScopeOrganisationId);
+        builder.Entity<Rectifications.FindingEvidence>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId);
+        builder.Entity<Rectifications.FindingStatement>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);
     }
 }

@@ -5,6 +5,7 @@ using BudgetEval.Web.Auth;
 using BudgetEval.Web.Demo;
 using BudgetEval.Web.Evaluations;
 using BudgetEval.Web.Findings;
+using BudgetEval.Web.Rectifications;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
@@ -251,6 +252,8 @@ internal static class AppComposition
         app.MapPlanEndpoints();
         app.MapEvaluationEndpoints();
         app.MapFindingEndpoints();
+        app.MapRectificationEndpoints();
+        app.MapFollowUpEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from

@@ -59,6 +59,9 @@ internal enum DueRuleKind
 {
     PlanDeadline,
     WorkingDaysAfterEntry,
+
+    /// <summary>A date the subject itself carries and may move (e.g. a finding's rectification deadline), asked of its <c>IWorkflowSubject</c>.</summary>
+    SubjectDeadline,
 }
 
 internal sealed record DueRule(DueRuleKind Kind, int WorkingDays);

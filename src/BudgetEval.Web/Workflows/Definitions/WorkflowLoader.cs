@@ -201,13 +201,18 @@ internal sealed class WorkflowLoader(IReadOnlySet<string> guardNames, IReadOnlyS
                 return new DueRule(DueRuleKind.PlanDeadline, 0);
             }
 
+            if (node is YamlScalarNode { Value: "subjectDeadline" })
+            {
+                return new DueRule(DueRuleKind.SubjectDeadline, 0);
+            }
+
             if (node is YamlMappingNode map && map.Children.Count == 1 && Optional(map, "workingDaysAfterEntry") is { } days)
             {
                 var n = Int(days);
                 return n > 0 ? new DueRule(DueRuleKind.WorkingDaysAfterEntry, n) : throw Fail(days, "workingDaysAfterEntry must be positive");
             }
 
-            throw Fail(node, "'due' must be 'planDeadline' or { workingDaysAfterEntry: N }");
+            throw Fail(node, "'due' must be 'planDeadline', 'subjectDeadline' or { workingDaysAfterEntry: N }");
         }
 
         private ReminderPolicy ParseReminders(YamlNode node)

@@ -210,6 +210,9 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<DateOnly?>("ClosedOn")
+                        .HasColumnType("date");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -227,12 +230,18 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<Guid?>("EvaluationId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Extensions")
+                        .HasColumnType("integer");
+
                     b.Property<int>("FiscalYear")
                         .HasColumnType("integer");
 
                     b.Property<string>("IndicatorRow")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly?>("NextDeadline")
+                        .HasColumnType("date");
 
                     b.Property<string>("Number")
                         .IsRequired()
@@ -241,6 +250,17 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateOnly?>("PlanDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("PlanMeasures")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<string>("PlanResponsible")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("Recommendation")
                         .HasMaxLength(20000)
@@ -255,6 +275,17 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.Property<DateOnly?>("RectifiedOn")
                         .HasColumnType("date");
+
+                    b.Property<string>("Remaining")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateOnly?>("RequestedDeadline")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ResultText")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -277,6 +308,10 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Verification")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
 
                     b.HasKey("Id");
 
@@ -678,6 +713,98 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("PlanId", "OrganisationId", "Kind", "ProjectName"), false);
 
                     b.ToTable("plan_targets", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingEvidence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<Guid>("FindingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UploadedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UploadedByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId", "FileName", "Version")
+                        .IsUnique();
+
+                    b.ToTable("finding_evidence", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingStatement", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FindingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SelfEvaluationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Statement")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId");
+
+                    b.HasIndex("SelfEvaluationId", "FindingId")
+                        .IsUnique();
+
+                    b.ToTable("finding_statements", "budgeteval");
                 });
 
             modelBuilder.Entity("BudgetEval.Web.Reminders.ReminderLedgerEntry", b =>
@@ -1571,6 +1698,30 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.HasOne("BudgetEval.Web.Plans.Plan", null)
                         .WithMany("Targets")
                         .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingEvidence", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Findings.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingStatement", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Findings.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("BudgetEval.Web.SelfEvaluations.SelfEvaluation", null)
+                        .WithMany()
+                        .HasForeignKey("SelfEvaluationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,88 @@
+using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace BudgetEval.Web.Rectifications;
+
+/// <summary>
+/// One finding and its rectification: the unit fills the plan and the result and uploads evidence here,
+/// the bureau sets the new deadline of 部分整改; the actions are on the case page, like every case's.
+/// </summary>
+internal sealed class FindingModel(RectificationService service) : PageModel
+{
+    public RectificationView View { get; private set; } = null!;
+
+    public string? CaseState => View.Case?.Instance.State;
+
+    public bool IsUnitFiller => User.IsInRole(Roles.UnitFiller);
+
+    public bool IsFinanceOfficer => User.IsInRole(Roles.FinanceOfficer);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public Task<IActionResult> OnPostPlanAsync(Guid id, string? measures, string? responsible, DateOnly? plannedDate, CancellationToken ct) =>
+        HandleAsync(id, service.SavePlanAsync(id, new PlanInput(measures, responsible, plannedDate), WorkflowActor.From(User), ct), "整改方案已保存。", ct);
+
+    public Task<IActionResult> OnPostResultAsync(Guid id, string? result, CancellationToken ct) =>
+        HandleAsync(id, service.SaveResultAsync(id, new ResultInput(result), WorkflowActor.From(User), ct), "整改结果已保存。", ct);
+
+    public Task<IActionResult> OnPostRequestedDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
+        HandleAsync(id, service.SaveRequestedDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct), "申请的期限已保存，请在事项页「申请延期」并说明理由。", ct);
+
+    public Task<IActionResult> OnPostNextDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
+        HandleAsync(id, service.SaveNextDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct), "新的整改期限已保存，请在事项页「部分整改」并写明未整改内容。", ct);
+
+    public async Task<IActionResult> OnPostEvidenceAsync(Guid id, IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0 || file.Length > SelfEvaluations.Attachments.MaxBytes)
+        {
+            return await ShowAsync(id, FireResult.Invalid([file is null || file.Length == 0 ? "请选择文件。" : "文件超过 20 MB。"]), ct);
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var (result, added) = await service.AddEvidenceAsync(id, Path.GetFileName(file.FileName), buffer.ToArray(), WorkflowActor.From(User), ct);
+        return await HandleAsync(id, Task.FromResult(result), $"已上传佐证材料：{added?.FileName}（第 {added?.Version} 版）。", ct);
+    }
+
+    private async Task<IActionResult> HandleAsync(Guid id, Task<FireResult> operation, string done, CancellationToken ct)
+    {
+        var result = await operation;
+        if (result.Succeeded)
+        {
+            TempData["Flash"] = done;
+            return RedirectToPage(new { id });
+        }
+
+        return await ShowAsync(id, result, ct);
+    }
+
+    private async Task<IActionResult> ShowAsync(Guid id, FireResult result, CancellationToken ct)
+    {
+        if (result.Status == FireStatus.NotFound || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        foreach (var m in result.Errors)
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        Response.StatusCode = result.HttpStatus;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        var view = await service.ViewAsync(id, WorkflowActor.From(User), ct);
+        if (view is null)
+        {
+            return false;
+        }
+
+        View = view;
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Rectifications;
+
+/// <summary>上年及以前发现问题的整改情况 of one self-evaluation: the earlier findings and the unit's statement for each.</summary>
+internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock) : PageModel
+{
+    public SelfEvaluation SelfEvaluation { get; private set; } = null!;
+
+    public IReadOnlyList<FollowUpItem> Items { get; private set; } = [];
+
+    public bool Editable => SelfEvaluation.Status is "draft" or "returned" && User.IsInRole(Users.Roles.UnitFiller);
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(Guid id, Dictionary<Guid, string?> statements, CancellationToken ct)
+    {
+        var result = await FollowUp.SaveAsync(db, id, statements, WorkflowActor.From(User), clock.GetUtcNow(), ct);
+        if (result.Succeeded)
+        {
+            TempData["Flash"] = "整改情况说明已保存。";
+            return RedirectToPage(new { id });
+        }
+
+        if (result.Status == FireStatus.NotFound || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        foreach (var m in result.Errors)
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        Response.StatusCode = result.HttpStatus;
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        if (await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is not { } se)
+        {
+            return false;
+        }
+
+        SelfEvaluation = se;
+        Items = await FollowUp.ForAsync(db, se, ct);
+        return true;
+    }
+}

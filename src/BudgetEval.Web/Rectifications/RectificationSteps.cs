@@ -1,0 +1,204 @@
+using BudgetEval.Web.Findings;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Notifications;
+using BudgetEval.Web.Shared;
+using BudgetEval.Web.Workflows;
+using BudgetEval.Web.Workflows.Definitions;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.Rectifications;
+
+/// <summary>The rectification case of a finding (workflows/rectification.v1.yaml).</summary>
+internal static class RectificationCases
+{
+    public const string DefinitionId = "rectification";
+
+    public const string SubjectType = "Finding";
+
+    /// <summary>
+    /// Every finding that still needs rectifying starts its case, with the 整改通知 to the unit. Adds to the
+    /// DbContext only: the caller saves it with the finding (one transaction, so neither exists alone).
+    /// </summary>
+    public static async Task StartAsync(WorkflowEngine engine, Finding finding, WorkflowActor actor, CancellationToken ct)
+    {
+        if (finding.Status == FindingStatus.Rectified)
+        {
+            return;
+        }
+
+        await engine.StartAsync(DefinitionId, SubjectType, finding.Id, $"整改：{finding.Number} {finding.Title}", finding.OrganisationId, null, actor, ct,
+            [nameof(SendFindingNotice)], "整改通知");
+    }
+
+    /// <summary>Inside Fire the case lock already decided who may act, so the finding is read without the data scope.</summary>
+    public static async Task<Finding> LoadAsync(AppDbContext db, Guid id, CancellationToken ct) =>
+        db.Findings.Local.FirstOrDefault(f => f.Id == id)
+            ?? await db.Findings.IgnoreQueryFilters().SingleAsync(f => f.Id == id, ct);
+
+    public static Task<Finding> LoadAsync(FireContext context, CancellationToken ct) => LoadAsync(context.Db, context.Instance.SubjectId, ct);
+}
+
+/// <summary>The plan names measures, a responsible person and a planned date.</summary>
+internal sealed class RectificationPlanComplete : IGuard
+{
+    public string Name => nameof(RectificationPlanComplete);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(f.PlanMeasures))
+        {
+            errors.Add("请填写整改措施。");
+        }
+
+        if (string.IsNullOrWhiteSpace(f.PlanResponsible))
+        {
+            errors.Add("请填写整改责任人。");
+        }
+
+        if (f.PlanDate is null)
+        {
+            errors.Add("请填写计划完成日期。");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>A result is described and backed by at least one evidence file.</summary>
+internal sealed class RectificationResultComplete : IGuard
+{
+    public string Name => nameof(RectificationResultComplete);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(f.ResultText))
+        {
+            errors.Add("请填写整改结果。");
+        }
+
+        if (!await context.Db.FindingEvidence.IgnoreQueryFilters().AnyAsync(e => e.FindingId == f.Id, ct))
+        {
+            errors.Add("请上传整改佐证材料。");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>An extension asks for a date later than the current deadline.</summary>
+internal sealed class ExtensionRequested : IGuard
+{
+    public string Name => nameof(ExtensionRequested);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [$"请填写延期后的整改期限（须晚于现期限 {ChineseFormat.Date(f.Deadline)}）。"];
+    }
+}
+
+/// <summary>部分整改 needs the new deadline for what remains.</summary>
+internal sealed class NewDeadlineSet : IGuard
+{
+    public string Name => nameof(NewDeadlineSet);
+
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        return f.NextDeadline is { } d && d > context.Today ? [] : ["部分整改须填写剩余问题的新整改期限（须晚于今天）。"];
+    }
+}
+
+/// <summary>The requested date becomes the deadline; the unit's next task is due by it.</summary>
+internal sealed class ApplyExtension : IEffect
+{
+    public string Name => nameof(ApplyExtension);
+
+    public async Task ApplyAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        f.Deadline = f.RequestedDeadline ?? f.Deadline;
+        f.RequestedDeadline = null;
+        f.Extensions++;
+    }
+}
+
+/// <summary>A refused request leaves the deadline as it was; the request is cleared so a new one starts fresh.</summary>
+internal sealed class DropExtension : IEffect
+{
+    public string Name => nameof(DropExtension);
+
+    public async Task ApplyAsync(FireContext context, CancellationToken ct) =>
+        (await RectificationCases.LoadAsync(context, ct)).RequestedDeadline = null;
+}
+
+/// <summary>Keeps the bureau's verification on the finding (the 整改台账 shows it), and for 部分整改 moves the deadline.</summary>
+internal sealed class RecordVerification : IEffect
+{
+    public string Name => nameof(RecordVerification);
+
+    public async Task ApplyAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        f.Verification = context.Comment is null ? context.Action.Label : $"{context.Action.Label}：{context.Comment}";
+        if (context.Action.Id == "partial")
+        {
+            f.Deadline = f.NextDeadline!.Value;
+            f.Remaining = context.Comment;
+        }
+
+        f.NextDeadline = null;
+        if (context.To.Kind == StateKind.End)
+        {
+            f.ClosedOn = context.Today;
+            if (context.Action.Id == "verify")
+            {
+                f.RectifiedOn = context.Today;
+                f.Remaining = null;
+            }
+        }
+    }
+}
+
+/// <summary>The 整改通知 to the unit when the case starts (its own template, not a plain task message).</summary>
+internal sealed class SendFindingNotice(NotificationWriter writer, DueDates dueDates) : IEffect
+{
+    public string Name => nameof(SendFindingNotice);
+
+    public Task ApplyAsync(FireContext context, CancellationToken ct) =>
+        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct, NotificationEvent.FindingNotice);
+}
+
+/// <summary>The bureau's verification result to the unit (整改核验结果 template).</summary>
+internal sealed class NotifyRectificationVerified(NotificationWriter writer, DueDates dueDates) : IEffect
+{
+    public string Name => nameof(NotifyRectificationVerified);
+
+    public Task ApplyAsync(FireContext context, CancellationToken ct) =>
+        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct, NotificationEvent.RectificationVerified);
+}
+
+/// <summary>The finding's status follows its case; its deadline is what the unit's states are due by.</summary>
+internal sealed class FindingStatusMirror : IWorkflowSubject
+{
+    public string SubjectType => RectificationCases.SubjectType;
+
+    public async Task OnStateChangedAsync(AppDbContext db, WorkflowInstance instance, StateDefinition state, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(db, instance.SubjectId, ct);
+        f.Status = state.Id switch
+        {
+            "closed" => FindingStatus.Rectified,
+            "unrectifiable" => FindingStatus.Unrectifiable,
+            "planning" or "planning_extension" => FindingStatus.Open,
+            _ => f.Remaining is null ? FindingStatus.InProgress : FindingStatus.Partial,
+        };
+    }
+
+    public async Task<DateOnly?> DeadlineAsync(AppDbContext db, WorkflowInstance instance, CancellationToken ct) =>
+        (await RectificationCases.LoadAsync(db, instance.SubjectId, ct)).Deadline;
+}

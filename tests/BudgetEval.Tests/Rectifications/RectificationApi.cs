@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BudgetEval.Tests.Evaluations;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Tests.Workflows;
+
+namespace BudgetEval.Tests.Rectifications;
+
+/// <summary>Registers findings and drives their rectification cases through the JSON API, as a client would.</summary>
+internal sealed class RectificationApi(AppFixture app)
+{
+    public CaseApi Cases { get; } = new(app);
+
+    /// <summary>An 审计 finding of the centre, registered by <c>finance</c>; returns (finding id, case id).</summary>
+    public async Task<(Guid Id, Guid CaseId)> RegisterAsync(string title, DateOnly deadline)
+    {
+        var response = await (await Cases.As("finance")).PostAsJsonAsync("/api/findings", new
+        {
+            organisationId = await app.SocialGovernanceCentreAsync(),
+            fiscalYear = 2025,
+            category = "财务管理",
+            title,
+            detail = "区审计局审计发现。",
+            source = "Audit",
+            sourceDocument = "望审〔2026〕3号",
+            deadline = deadline.ToString("yyyy-MM-dd"),
+        });
+        await EvaluationApi.Ok(response);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var id = json.RootElement.GetProperty("id").GetGuid();
+        return (id, (await FindingAsync("finance", id)).GetProperty("case").GetProperty("id").GetGuid());
+    }
+
+    public async Task<JsonElement> FindingAsync(string user, Guid id) => await EvaluationApi.JsonAsync(await Cases.As(user), $"/api/findings/{id}");
+
+    public async Task PutOkAsync(string user, string url, object body)
+    {
+        var response = await (await Cases.As(user)).PutAsJsonAsync(url, body);
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"{user} PUT {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public async Task<HttpResponseMessage> UploadAsync(string user, Guid id, string fileName, byte[] content)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(file, "file", fileName);
+        return await (await Cases.As(user)).PostAsync($"/api/findings/{id}/evidence", form);
+    }
+
+    /// <summary>The unit plans and reports a result with one evidence file: the case waits for the bureau's verification.</summary>
+    public async Task PlanAndReportAsync(Guid id, Guid caseId)
+    {
+        await PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "完善制度，补记账务。", responsible = "张会计", plannedDate = "2026-04-15" });
+        await Cases.FireOkAsync("unit", caseId, "submitPlan");
+        await ReportAsync(id, caseId, "整改报告.pdf");
+    }
+
+    public async Task ReportAsync(Guid id, Guid caseId, string fileName)
+    {
+        await PutOkAsync("unit", $"/api/findings/{id}/result", new { result = "已补记账务并完善制度。" });
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync("unit", id, fileName, Pdf(fileName))).StatusCode);
+        await Cases.FireOkAsync("unit", caseId, "submitResult");
+    }
+
+    public static byte[] Pdf(string text) => System.Text.Encoding.UTF8.GetBytes($"%PDF-1.4\n% {text}\n%%EOF\n");
+
+    public static DateOnly Date(JsonElement e) => DateOnly.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,45 @@
+using BudgetEval.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace BudgetEval.Tests.Rectifications;
+
+public sealed class RectificationBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Given_an_open_demo_finding_When_unit_plans_uploads_evidence_and_reports_Then_finance_verifies_it_as_rectified()
+    {
+        var unit = await browser.SignInAsync("unit");
+        await unit.GotoAsync(browser.BaseUrl + "/findings?FiscalYear=2021&Status=Open");
+        await unit.Locator("tbody tr").First.GetByRole(AriaRole.Link).ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("finding-status")).ToHaveTextAsync("未整改");
+
+        await unit.Locator("#measures").FillAsync("建立问题整改台账，逐项落实。");
+        await unit.Locator("#responsible").FillAsync("王主任");
+        await unit.Locator("#plannedDate").FillAsync("2026-04-30");
+        await unit.GetByRole(AriaRole.Button, new() { Name = "保存整改方案" }).ClickAsync();
+        await Assertions.Expect(unit.Locator(".flash")).ToHaveTextAsync("整改方案已保存。");
+        await unit.GetByTestId("finding-case").ClickAsync();
+        await unit.GetByRole(AriaRole.Button, new() { Name = "报送整改方案", Exact = true }).ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("case-state")).ToHaveTextAsync("整改落实");
+
+        await unit.GetByTestId("case-finding").ClickAsync();
+        await unit.Locator("#result").FillAsync("台账已建立，问题已整改。");
+        await unit.GetByRole(AriaRole.Button, new() { Name = "保存整改结果" }).ClickAsync();
+        await unit.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "整改报告.pdf", MimeType = "application/pdf", Buffer = RectificationApi.Pdf("整改报告") });
+        await unit.GetByRole(AriaRole.Button, new() { Name = "上传", Exact = true }).ClickAsync();
+        await Assertions.Expect(unit.Locator(".flash")).ToContainTextAsync("整改报告.pdf");
+        await BrowserFixture.ScreenshotAsync(unit, "rectification-finding");
+        await unit.GetByTestId("finding-case").ClickAsync();
+        await unit.GetByRole(AriaRole.Button, new() { Name = "报送整改结果", Exact = true }).ClickAsync();
+        await Assertions.Expect(unit.GetByTestId("case-state")).ToHaveTextAsync("财政核验");
+        var caseUrl = unit.Url;
+
+        var finance = await browser.SignInAsync("finance");
+        await finance.GotoAsync(caseUrl);
+        await finance.Locator("form[data-action=verify] textarea").FillAsync("佐证材料齐全，整改到位。");
+        await finance.GetByRole(AriaRole.Button, new() { Name = "已整改", Exact = true }).ClickAsync();
+        await Assertions.Expect(finance.GetByTestId("case-state")).ToHaveTextAsync("已整改");
+        await finance.GetByTestId("case-finding").ClickAsync();
+        await Assertions.Expect(finance.GetByTestId("finding-status")).ToHaveTextAsync("已整改");
+    }
+}
