@@ -64,6 +64,7 @@ internal static class AuditActions
     public const string PasswordChanged = "user.password-change";
     public const string OrganisationCreated = "organisation.create";
     public const string OrganisationChanged = "organisation.update";
+    public const string CategoryChanged = "finding-category";
     public const string CaseTransition = "case.transition";
     public const string Export = "export";
 
@@ -81,6 +82,7 @@ internal static class AuditActions
         [PasswordChanged] = "本人修改密码",
         [OrganisationCreated] = "新增机构",
         [OrganisationChanged] = "修改机构",
+        [CategoryChanged] = "问题类别变更",
         [CaseTransition] = "事项流转",
         [Export] = "导出",
     };

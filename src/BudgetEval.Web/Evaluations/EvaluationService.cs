@@ -382,8 +382,10 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }, ct);
 
     /// <summary>The firm's list of 存在的问题 (numbered in order); unit comments and answers on kept numbers survive.</summary>
-    public Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+    public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct)
+    {
+        var categories = await Findings.FindingCategories.ActiveAsync(db, ct);
+        return await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             var errors = new List<string>();
             var old = e.Problems;
@@ -396,9 +398,9 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                     errors.Add($"问题{i + 1}须填写标题和具体情况。");
                 }
 
-                if (!Findings.FindingLabels.Categories.Contains(p.Category))
+                if (!categories.Contains(p.Category))
                 {
-                    errors.Add($"问题{i + 1}的类别应为{string.Join("、", Findings.FindingLabels.Categories)}之一。");
+                    errors.Add($"问题{i + 1}的类别应为{string.Join("、", categories)}之一。");
                 }
 
                 if (p.RectifiedBeforeReport && p.RectifiedOn is null)
@@ -418,6 +420,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.Problems = list;
             return errors;
         }, ct);
+    }
 
     /// <summary>The unit's remarks in the comment window: a general one and, per problem, a comment or a dispute.</summary>
     public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct) =>

@@ -103,9 +103,6 @@ internal sealed class Finding
 
 internal static class FindingLabels
 {
-    /// <summary>The default category list (问题类别); the issue asks for it to be editable, a later admin page will own it.</summary>
-    public static readonly IReadOnlyList<string> Categories = ["预算绩效管理", "财务管理", "资产管理", "业务管理", "项目管理", "整改落实", "其他"];
-
     /// <summary>Default rectification period after the evaluation is completed.</summary>
     public const int DefaultDeadlineDays = 60;
 

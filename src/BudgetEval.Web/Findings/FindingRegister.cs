@@ -60,7 +60,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             return (null, new Dictionary<string, string[]> { [string.Empty] = ["只有财政局绩效管理员可以登记问题。"] }, FireStatus.Forbidden);
         }
 
-        var errors = Validate(input);
+        var errors = Validate(input, await FindingCategories.ActiveAsync(db, ct));
         var source = FindingLabels.ParseSource(input.Source);
         if (source == FindingSource.ThirdParty)
         {
@@ -107,7 +107,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         return (finding, new Dictionary<string, string[]>(), FireStatus.Ok);
     }
 
-    public static Dictionary<string, string[]> Validate(FindingInput input)
+    public static Dictionary<string, string[]> Validate(FindingInput input, IReadOnlyList<string> categories)
     {
         var errors = new Dictionary<string, string[]>();
         void Require(string key, string label, bool ok)
@@ -124,9 +124,9 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         Require("detail", "问题描述及依据", !string.IsNullOrWhiteSpace(input.Detail));
         Require("source", "问题来源", FindingLabels.ParseSource(input.Source) is not null);
         Require("sourceDocument", "来源文号", !string.IsNullOrWhiteSpace(input.SourceDocument) || FindingLabels.ParseSource(input.Source) == FindingSource.SelfEvaluation);
-        if (string.IsNullOrWhiteSpace(input.Category) || !FindingLabels.Categories.Contains(input.Category.Trim()))
+        if (string.IsNullOrWhiteSpace(input.Category) || !categories.Contains(input.Category.Trim()))
         {
-            errors["category"] = [$"「问题类别」应为{string.Join("、", FindingLabels.Categories)}之一。"];
+            errors["category"] = [$"「问题类别」应为{string.Join("、", categories)}之一。"];
         }
 
         if (input.RectifiedBeforeReport && input.RectifiedOn is null)

@@ -30,6 +30,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Audit.AuditEntry> AuditEntries => Set<Audit.AuditEntry>();
 
+    public DbSet<Findings.FindingCategory> FindingCategories => Set<Findings.FindingCategory>();
+
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
 
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();

@@ -327,6 +327,84 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.ToTable("findings", "budgeteval");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Findings.FindingCategory", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("finding_categories", "budgeteval");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            IsActive = true,
+                            Name = "预算绩效管理",
+                            SortOrder = 10
+                        },
+                        new
+                        {
+                            Id = 2,
+                            IsActive = true,
+                            Name = "财务管理",
+                            SortOrder = 20
+                        },
+                        new
+                        {
+                            Id = 3,
+                            IsActive = true,
+                            Name = "资产管理",
+                            SortOrder = 30
+                        },
+                        new
+                        {
+                            Id = 4,
+                            IsActive = true,
+                            Name = "业务管理",
+                            SortOrder = 40
+                        },
+                        new
+                        {
+                            Id = 5,
+                            IsActive = true,
+                            Name = "项目管理",
+                            SortOrder = 50
+                        },
+                        new
+                        {
+                            Id = 6,
+                            IsActive = true,
+                            Name = "整改落实",
+                            SortOrder = 60
+                        },
+                        new
+                        {
+                            Id = 7,
+                            IsActive = true,
+                            Name = "其他",
+                            SortOrder = 70
+                        });
+                });
+
             modelBuilder.Entity("BudgetEval.Web.Infrastructure.Data.DataProtectionKeyRow", b =>
                 {
                     b.Property<int>("Id")
