@@ -43,6 +43,16 @@ public sealed class EvaluationBrowserTests(BrowserFixture browser) : IClassFixtu
         await evaluator.GetByRole(AriaRole.Button, new() { Name = "导入", Exact = true }).ClickAsync();
         await Assertions.Expect(evaluator.Locator("[data-testid=total]")).ToHaveTextAsync("89.80");
         await Assertions.Expect(evaluator.Locator("[data-testid=grade]")).ToHaveTextAsync("等级：良");
+
+        // Totals follow the typing before anything is saved: +0.2 on a row lifts 89.80 to 90.00, 优; then back.
+        var firstScore = evaluator.Locator("input.score").First;
+        var original = await firstScore.InputValueAsync();
+        var raised = (decimal.Parse(original, System.Globalization.CultureInfo.InvariantCulture) + 0.2m).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await firstScore.FillAsync(raised);
+        await Assertions.Expect(evaluator.Locator("[data-testid=total]")).ToHaveTextAsync("90.00");
+        await Assertions.Expect(evaluator.Locator("[data-testid=grade]")).ToHaveTextAsync("等级：优");
+        await firstScore.FillAsync(original);
+        await Assertions.Expect(evaluator.Locator("[data-testid=total]")).ToHaveTextAsync("89.80");
         foreach (var (key, _) in ReportSections.All)
         {
             await evaluator.Locator($"#s-{key}").FillAsync(SampleExternalEvaluation.Sections[key]!);

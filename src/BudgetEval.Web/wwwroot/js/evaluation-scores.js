@@ -1,0 +1,30 @@
+// Live subtotals, total and grade while the firm types scores. The page works without this file; the
+// server recomputes everything on save, so this only mirrors EvaluationScoreSheet for quick feedback.
+(function () {
+  'use strict';
+  var table = document.getElementById('evaluation-scores');
+  if (!table) { return; }
+  var d = table.dataset;
+  function num(v) { var n = parseFloat(String(v || '').trim()); return isNaN(n) ? 0 : n; }
+  function grade(total) {
+    return total >= num(d.gradeExcellent) ? '优' : total >= num(d.gradeGood) ? '良' : total >= num(d.gradePass) ? '中' : '差';
+  }
+  function recompute() {
+    var sums = {}, total = 0;
+    table.querySelectorAll('tr.score-row').forEach(function (row) {
+      var input = row.querySelector('input.score');
+      var score = input ? num(input.value) : 0;
+      sums[row.dataset.group] = (sums[row.dataset.group] || 0) + score;
+      total += score;
+    });
+    table.querySelectorAll('tr.subtotal').forEach(function (row) {
+      var cell = row.querySelector('[data-testid=subtotal]');
+      if (cell) { cell.textContent = (sums[row.dataset.group] || 0).toFixed(2); }
+    });
+    var totalCell = table.querySelector('[data-testid=total]');
+    if (totalCell) { totalCell.textContent = total.toFixed(2); }
+    var gradeCell = table.querySelector('[data-testid=grade]');
+    if (gradeCell) { gradeCell.textContent = '等级：' + grade(Math.round(total * 100) / 100); }
+  }
+  table.addEventListener('input', function (e) { if (e.target.classList.contains('score')) { recompute(); } });
+})();
