@@ -174,7 +174,7 @@ internal static class EvaluationEndpoints
             Groups = content ? sheet.Groups : [],
             Incomplete = content ? sheet.Incomplete : [],
             Rows = content ? e.Rows : [],
-            Findings = findings.Select(FindingEndpoints.Dto),
+            Findings = findings.Select(f => FindingEndpoints.Dto(f)),
         };
     }
 

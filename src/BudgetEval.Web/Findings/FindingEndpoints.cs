@@ -16,17 +16,22 @@ internal static class FindingEndpoints
         group.MapGet("/", async (string? unit, int? fiscalYear, string? status, string? source, AppDbContext db, CancellationToken ct) =>
         {
             var (query, errors) = Filter(db, unit, fiscalYear, status, source);
-            return errors.Count > 0
-                ? ApiProblems.Validation(errors)
-                : TypedResults.Ok((await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(2000).ToListAsync(ct)).Select(Dto));
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            var rows = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(2000).ToListAsync(ct);
+            var recurring = await RecurringFindings.AmongAsync(db, rows, ct);
+            return TypedResults.Ok(rows.Select(f => Dto(f, recurring.Contains(f.Id))));
         });
 
-        group.MapPost("/", async (FindingInput input, HttpContext http, FindingRegister register, CancellationToken ct) =>
+        group.MapPost("/", async (FindingInput input, HttpContext http, FindingRegister register, AppDbContext db, CancellationToken ct) =>
         {
             var (finding, errors, status) = await register.RegisterAsync(input, WorkflowActor.From(http.User), ct);
             return status switch
             {
-                FireStatus.Ok => TypedResults.Ok(Dto(finding!)),
+                FireStatus.Ok => TypedResults.Ok(Dto(finding!, (await RecurringFindings.AmongAsync(db, [finding!], ct)).Count > 0)),
                 FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
                 _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
             };
@@ -77,9 +82,10 @@ internal static class FindingEndpoints
         return (query, errors);
     }
 
-    public static object Dto(Finding f) => new
+    public static object Dto(Finding f, bool recurring = false) => new
     {
         f.Id,
+        Recurring = recurring,
         f.Number,
         f.OrganisationId,
         f.FiscalYear,

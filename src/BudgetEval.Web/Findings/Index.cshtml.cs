@@ -29,6 +29,9 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
     [BindProperty(SupportsGet = true)]
     public string? Source { get; set; }
 
+    /// <summary>The listed findings flagged 重复发生 (same unit and category the year before).</summary>
+    public IReadOnlySet<Guid> Recurring { get; private set; } = new HashSet<Guid>();
+
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnPostAsync(Guid? organisationId, int? year, string? category, string? title, string? detail, string? indicatorRow,
@@ -63,6 +66,7 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         var rows = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(1000).ToListAsync(ct);
         var names = await OrganisationNames.ForAsync(db, rows.Select(f => (Guid?)f.OrganisationId), ct);
         Items = rows.Select(f => (f, names[f.OrganisationId])).ToList();
+        Recurring = await RecurringFindings.AmongAsync(db, rows, ct);
         if (CanRegister)
         {
             Units = await db.Organisations.Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);

@@ -9,9 +9,12 @@ namespace BudgetEval.Web.Rectifications;
 /// One finding and its rectification: the unit fills the plan and the result and uploads evidence here,
 /// the bureau sets the new deadline of 部分整改; the actions are on the case page, like every case's.
 /// </summary>
-internal sealed class FindingModel(RectificationService service) : PageModel
+internal sealed class FindingModel(RectificationService service, Infrastructure.Data.AppDbContext db) : PageModel
 {
     public RectificationView View { get; private set; } = null!;
+
+    /// <summary>重复发生: the unit had a finding of the same category the year before.</summary>
+    public bool Recurring { get; private set; }
 
     public string? CaseState => View.Case?.Instance.State;
 
@@ -83,6 +86,7 @@ internal sealed class FindingModel(RectificationService service) : PageModel
         }
 
         View = view;
+        Recurring = (await Findings.RecurringFindings.AmongAsync(db, [view.Finding], ct)).Count > 0;
         return true;
     }
 }
