@@ -32,6 +32,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
 
+    /// <summary>The register's proposal for 问题整改情况, shown to those who see the scores.</summary>
+    public RectificationProposal? Proposal { get; private set; }
+
     public IReadOnlyList<Organisation> Firms { get; private set; } = [];
 
     public IReadOnlyList<ImportError> ImportErrors { get; private set; } = [];
@@ -173,6 +176,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         Sheet = EvaluationSubject.Sheet(e);
         SeesContent = EvaluationService.MaySeeReport(e, scope.Current);
         Findings = await db.Findings.AsNoTracking().Where(x => x.EvaluationId == e.Id).OrderBy(x => x.Number).ToListAsync(ct);
+        Proposal = SeesContent ? await RectificationProposal.ForAsync(db, e, ct) : null;
         if (IsBureauOfficer && e.Status == "commissioning")
         {
             Firms = await db.Organisations.Where(o => o.Kind == OrganisationKind.EvaluationFirm && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);

@@ -175,6 +175,9 @@ internal static class EvaluationEndpoints
             Incomplete = content ? sheet.Incomplete : [],
             Rows = content ? e.Rows : [],
             Findings = findings.Select(f => FindingEndpoints.Dto(f)),
+            RectificationProposal = content && await RectificationProposal.ForAsync(db, e, ct) is { } p
+                ? new { p.Indicator, p.Weight, p.Score, p.Total, p.Closed, Findings = p.Findings.Select(f => new { f.Id, f.Number, f.FiscalYear, f.Title, Status = f.Status.ToString() }) }
+                : null,
         };
     }
 
