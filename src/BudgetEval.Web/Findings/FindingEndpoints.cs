@@ -26,6 +26,14 @@ internal static class FindingEndpoints
             return TypedResults.Ok(rows.Select(f => Dto(f, recurring.Contains(f.Id))));
         });
 
+        group.MapGet("/export.xlsx", async (string? unit, int? fiscalYear, string? status, string? source, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (query, errors) = Filter(db, unit, fiscalYear, status, source);
+            return errors.Count > 0
+                ? ApiProblems.Validation(errors)
+                : TypedResults.File(await FindingLedger.BuildAsync(db, query, http, clock, ct), FormWorkbookContentType, "整改台账.xlsx");
+        });
+
         group.MapPost("/", async (FindingInput input, HttpContext http, FindingRegister register, AppDbContext db, CancellationToken ct) =>
         {
             var (finding, errors, status) = await register.RegisterAsync(input, WorkflowActor.From(http.User), ct);
@@ -37,6 +45,8 @@ internal static class FindingEndpoints
             };
         });
     }
+
+    private const string FormWorkbookContentType = SelfEvaluations.Export.FormWorkbook.ContentType;
 
     /// <summary>The register's filters, shared by the API and the page: unit by id or (part of) its name, year, status, source.</summary>
     public static (IQueryable<Finding> Query, Dictionary<string, string[]> Errors) Filter(AppDbContext db, string? unit, int? fiscalYear, string? status, string? source)

@@ -34,6 +34,20 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
+    /// <summary>整改台账 (.xlsx) of what the filters select, for the signed-in browser user.</summary>
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
+    {
+        var (query, errors) = FindingEndpoints.Filter(db, Unit, FiscalYear, Status, Source);
+        if (errors.Count > 0)
+        {
+            await LoadAsync(ct);
+            return Page();
+        }
+
+        var bytes = await FindingLedger.BuildAsync(db, query, HttpContext, HttpContext.RequestServices.GetRequiredService<TimeProvider>(), ct);
+        return File(bytes, SelfEvaluations.Export.FormWorkbook.ContentType, "整改台账.xlsx");
+    }
+
     public async Task<IActionResult> OnPostAsync(Guid? organisationId, int? year, string? category, string? title, string? detail, string? indicatorRow,
         string? recommendation, DateOnly? deadline, string? source, string? sourceDocument, DateOnly? sourceDate, bool rectified, DateOnly? rectifiedOn,
         string? rectifiedEvidence, CancellationToken ct)
