@@ -16,6 +16,9 @@ internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvir
 
     public ScoreSheet Sheet { get; private set; } = null!;
 
+    /// <summary>上年及以前发现问题的整改情况: the earlier findings and the unit's statement on each.</summary>
+    public IReadOnlyList<Rectifications.FollowUpItem> FollowUp { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (await SelfEvaluationForm.LoadAsync(db, id, ct) is not { } form)
@@ -24,6 +27,7 @@ internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvir
         }
 
         (Form, Sheet) = (form, form.Sheet());
+        FollowUp = await Rectifications.FollowUp.ForAsync(db, form.Record, ct);
         if (Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true)
         {
             // Reached through /self-evaluations/{id}/print.pdf (a route convention): same page, same scope check, as a PDF.
