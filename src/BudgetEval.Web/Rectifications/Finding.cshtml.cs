@@ -68,13 +68,7 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
             return NotFound();
         }
 
-        foreach (var m in result.Errors)
-        {
-            ModelState.AddModelError(string.Empty, m);
-        }
-
-        Response.StatusCode = result.HttpStatus;
-        return Page();
+        return this.Refused(result);
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

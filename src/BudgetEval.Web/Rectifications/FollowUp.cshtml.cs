@@ -32,13 +32,7 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock) : PageM
             return NotFound();
         }
 
-        foreach (var m in result.Errors)
-        {
-            ModelState.AddModelError(string.Empty, m);
-        }
-
-        Response.StatusCode = result.HttpStatus;
-        return Page();
+        return this.Refused(result);
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
