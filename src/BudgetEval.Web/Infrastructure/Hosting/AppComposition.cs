@@ -14,6 +14,7 @@ using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Plans;
 using BudgetEval.Web.Reminders;
+using BudgetEval.Web.ResultUse;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
@@ -103,6 +104,7 @@ internal static class AppComposition
             o.Conventions.AddPageRoute("/Plans/Edit", "plans/new"); // the same page creates and edits
             o.Conventions.AddPageRoute("/SelfEvaluations/Print", "self-evaluations/{id:guid}/print.pdf"); // the print view, rendered by Chromium
             o.Conventions.AddPageRoute("/Evaluations/Print", "evaluations/{id:guid}/print.pdf");
+            o.Conventions.AddPageRoute("/ResultUse/Print", "results/{year:int}/print.pdf");
             o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
         });
         services.AddOpenApi();
@@ -254,6 +256,7 @@ internal static class AppComposition
         app.MapFindingEndpoints();
         app.MapRectificationEndpoints();
         app.MapFollowUpEndpoints();
+        app.MapResultEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from
