@@ -232,6 +232,7 @@ internal static class AppComposition
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RequestLogScopeMiddleware>();
+        app.UseMiddleware<BearerStampMiddleware>();
         app.UseMiddleware<MustChangePasswordMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
