@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -5,9 +6,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace BudgetEval.Web.Reminders;
 
 /// <summary>The 催办 form on the case page posts here and returns to the case with the outcome.</summary>
-internal sealed class RemindModel(ManualReminders reminders) : PageModel
+internal sealed class RemindModel(ManualReminders reminders, Infrastructure.Data.AppDbContext db) : PageModel
 {
-    public IActionResult OnGet(Guid id) => Redirect($"/cases/{id}");
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
+        await db.WorkflowInstances.AnyAsync(i => i.Id == id, ct) ? Redirect($"/cases/{id}") : NotFound();
 
     public async Task<IActionResult> OnPostAsync(Guid id, Guid? workItemId, string? message, CancellationToken ct)
     {
