@@ -10,6 +10,7 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
+using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Plans;
@@ -106,6 +107,10 @@ internal static class AppComposition
             o.Conventions.AddPageRoute("/Evaluations/Print", "evaluations/{id:guid}/print.pdf");
             o.Conventions.AddPageRoute("/ResultUse/Print", "results/{year:int}/print.pdf");
             o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+        }).AddMvcOptions(o =>
+        {
+            o.Filters.Add<AccessDenied.RefusedActionFilter>();
+            o.Filters.Add<AccessDenied.NoHandlerFilter>();
         });
         services.AddOpenApi();
         services.AddProblemDetails();
@@ -184,9 +189,14 @@ internal static class AppComposition
             o.SlidingExpiration = true;
             o.LoginPath = "/login";
             o.LogoutPath = "/logout";
-            o.AccessDeniedPath = "/forbidden";
             o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                // A refused read looks like a missing page (nothing about what exists leaks); a refused
+                // action is a plain 403. The status-code page adds the Chinese body (docs/authorization.md).
+                ctx.Response.StatusCode = AccessDenied.StatusFor(ctx.Request.Method);
+                return Task.CompletedTask;
+            };
         });
 
         services.AddAuthorizationBuilder()
