@@ -95,5 +95,11 @@ if [ $status -ne 0 ] && [ "$failed" -eq 0 ]; then
   log "dotnet test exited with $status"
   failed=1
 fi
+# The reliability and corpus tests' own table (TestResults/reliability.md, copied into docs/reliability.md).
+if command -v python3 >/dev/null; then
+  report=$(python3 tests/reliability-report.py "$RESULTS" docs/reliability.md) && log "reliability report: $report"
+else
+  log "python3 not found: TestResults/reliability.md not written"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -32,6 +32,10 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
             IsBodyHtml = false,
         };
         mail.To.Add(new MailAddress(message.ToAddress, message.ToName ?? string.Empty, Encoding.UTF8));
+
+        // The outbox row's id as Message-ID: if a node dies between the server's answer and recording it,
+        // the resent copy has the same id, so mail servers and clients can drop it as a duplicate.
+        mail.Headers.Add("Message-ID", MessageIdOf(message));
         var html = AlternateView.CreateAlternateViewFromString(message.Html, Encoding.UTF8, MediaTypeNames.Text.Html);
         mail.AlternateViews.Add(html);
 
@@ -48,6 +52,8 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
             throw;
         }
     }
+
+    internal static string MessageIdOf(OutboxMessage message) => $"<{message.Id:N}@budgeteval>";
 
     private SmtpClient CreateClient()
     {

@@ -316,6 +316,10 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
         {
             errors["deadline"] = ["请填写截止日期。"];
         }
+        else if (Shared.DateRange.Problem("截止日期", input.Deadline) is { } outOfRange)
+        {
+            errors["deadline"] = [outOfRange];
+        }
 
         if (IndicatorTemplates.Find(input.TemplateId) is null)
         {

@@ -45,7 +45,7 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
-        var (result, added) = await service.AddEvidenceAsync(id, Path.GetFileName(file.FileName), buffer.ToArray(), WorkflowActor.From(User), ct);
+        var (result, added) = await service.AddEvidenceAsync(id, SelfEvaluations.Attachments.CleanName(file.FileName), buffer.ToArray(), WorkflowActor.From(User), ct);
         return await HandleAsync(id, Task.FromResult(result), $"已上传佐证材料：{added?.FileName}（第 {added?.Version} 版）。", ct);
     }
 

@@ -72,6 +72,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 return [$"延期后的期限须晚于现期限 {f.Deadline:yyyy-MM-dd}。"];
             }
 
+            if (Shared.DateRange.Problem("延期后的期限", d) is { } outOfRange)
+            {
+                return [outOfRange];
+            }
+
             f.RequestedDeadline = d;
             return [];
         }, ct);
@@ -80,6 +85,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<FireResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, ["verifying"], unitSide: false, f =>
         {
+            if (Shared.DateRange.Problem("新的整改期限", input.Deadline) is { } outOfRange)
+            {
+                return [outOfRange];
+            }
+
             f.NextDeadline = input.Deadline;
             return [];
         }, ct);
@@ -92,6 +102,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return (FireResult.Invalid([problem]), null);
         }
 
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         FindingEvidence? added = null;
         var result = await EditAsync(id, actor, UnitStates, unitSide: true, f =>
         {
@@ -104,7 +115,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 FileName = fileName,
                 ContentType = Attachments.ContentTypeOf(fileName),
                 Size = content.LongLength,
-                Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+                Sha256 = sha256,
                 Content = content,
                 UploadedAt = now,
                 UploadedBy = actor.UserId,
@@ -113,7 +124,16 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return [];
         }, ct, async () =>
         {
-            added!.Version = 1 + (await db.FindingEvidence.Where(e => e.FindingId == id && e.FileName == fileName).MaxAsync(e => (int?)e.Version, ct) ?? 0);
+            // A double click or a resent form answers with the version already stored instead of an identical next one.
+            var latest = await db.FindingEvidence.AsNoTracking().Where(e => e.FindingId == id && e.FileName == fileName)
+                .OrderByDescending(e => e.Version).FirstOrDefaultAsync(ct);
+            if (latest is not null && latest.Sha256 == sha256)
+            {
+                added = latest;
+                return;
+            }
+
+            added!.Version = 1 + (latest?.Version ?? 0);
             db.FindingEvidence.Add(added);
         });
         return (result, result.Succeeded ? added : null);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Security.Cryptography;
 using BudgetEval.Web.Workflows;
 
@@ -8,14 +9,29 @@ internal static class Attachments
 {
     public const long MaxBytes = 20 * 1024 * 1024;
 
+    public const int MaxNameLength = 200;
+
+    /// <summary>
+    /// The name to keep for an uploaded file: only its last segment whatever separator the client used
+    /// (a Windows browser may send <c>C:\dir\a.pdf</c>, a crafted request <c>../../a.pdf</c>), without control
+    /// characters. Chinese names are kept as they are.
+    /// </summary>
+    public static string CleanName(string? clientName)
+    {
+        var name = (clientName ?? string.Empty).Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return name is "." or ".." ? string.Empty : name;
+    }
+
     private static readonly Dictionary<string, (string ContentType, Func<byte[], bool> Looks)> Allowed = new()
     {
         [".pdf"] = ("application/pdf", b => Starts(b, "%PDF"u8)),
         [".png"] = ("image/png", b => Starts(b, [0x89, 0x50, 0x4E, 0x47])),
         [".jpg"] = ("image/jpeg", b => Starts(b, [0xFF, 0xD8, 0xFF])),
         [".jpeg"] = ("image/jpeg", b => Starts(b, [0xFF, 0xD8, 0xFF])),
-        [".docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b => Starts(b, "PK\u0003\u0004"u8)),
-        [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b => Starts(b, "PK\u0003\u0004"u8)),
+        [".docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b => IsOfficeZip(b, "word/")),
+        [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b => IsOfficeZip(b, "xl/")),
         [".doc"] = ("application/msword", b => Starts(b, [0xD0, 0xCF, 0x11, 0xE0])),
         [".xls"] = ("application/vnd.ms-excel", b => Starts(b, [0xD0, 0xCF, 0x11, 0xE0])),
         [".ofd"] = ("application/ofd", b => Starts(b, "PK\u0003\u0004"u8)),
@@ -35,9 +51,9 @@ internal static class Attachments
             return "附件不能超过 20 MB。";
         }
 
-        if (fileName.Length > 200)
+        if (fileName.Length > MaxNameLength)
         {
-            return "文件名过长。";
+            return $"文件名过长（不超过 {MaxNameLength} 个字符），请改短后上传。";
         }
 
         var ext = Path.GetExtension(fileName).ToLowerInvariant();
@@ -68,4 +84,25 @@ internal static class Attachments
     };
 
     private static bool Starts(byte[] content, ReadOnlySpan<byte> magic) => content.AsSpan().StartsWith(magic);
+
+    // A zip of anything starts with PK too: an Office file must be a readable zip with its content-type
+    // list and its own part folder, so a renamed archive is refused instead of served as a workbook.
+    private static bool IsOfficeZip(byte[] content, string partFolder)
+    {
+        if (!Starts(content, "PK\u0003\u0004"u8))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read);
+            return zip.GetEntry("[Content_Types].xml") is not null
+                && zip.Entries.Any(e => e.FullName.StartsWith(partFolder, StringComparison.Ordinal));
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
 }

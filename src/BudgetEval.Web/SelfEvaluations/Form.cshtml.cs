@@ -114,7 +114,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return await ShowAsync(id, FireStatus.Invalid, [], [new Import.ImportError(0, string.Empty, problem)], ct);
         }
 
-        var (saved, errors, count) = await files.ImportIndicatorsAsync(id, Path.GetFileName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
+        var (saved, errors, count) = await files.ImportIndicatorsAsync(id, Attachments.CleanName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
         if (saved is { Status: FireStatus.Ok })
         {
             TempData["Flash"] = $"已导入 {count} 行指标。";
@@ -131,7 +131,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return await ShowAsync(id, FireStatus.Invalid, [$"附件：{tooBig}"], [], ct);
         }
 
-        var (saved, added, problem) = await files.AddAttachmentAsync(id, Path.GetFileName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
+        var (saved, added, problem) = await files.AddAttachmentAsync(id, Attachments.CleanName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
         if (saved is { Status: FireStatus.Ok })
         {
             TempData["Flash"] = $"已上传附件：{added!.FileName}。";

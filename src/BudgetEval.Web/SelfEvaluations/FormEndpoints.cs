@@ -275,7 +275,7 @@ internal static class FormEndpoints
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
-        return ((Path.GetFileName(file.FileName), buffer.ToArray()), null);
+        return ((Attachments.CleanName(file.FileName), buffer.ToArray()), null);
     }
 
     /// <summary>A money field: a JSON number or a numeric string; anything else is an error naming the field.</summary>

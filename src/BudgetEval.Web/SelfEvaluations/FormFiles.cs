@@ -43,11 +43,19 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
         }
 
         SelfEvaluationAttachment? added = null;
-        var saved = await service.EditAsync(id, actor, null, (se, _) =>
+        var saved = await service.EditAsync(id, actor, null, async (se, c) =>
         {
             added = Attachments.Create(se, fileName, content, actor, clock.GetUtcNow());
+
+            // A double click or a resent form must not store the same file twice.
+            if (await db.SelfEvaluationAttachments.AnyAsync(a => a.SelfEvaluationId == se.Id && a.FileName == fileName && a.Sha256 == added.Sha256, c))
+            {
+                added = null;
+                return new Dictionary<string, string[]> { ["file"] = [$"附件「{fileName}」已上传过（内容相同），未重复保存。"] };
+            }
+
             db.SelfEvaluationAttachments.Add(added);
-            return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
+            return null;
         }, ct);
         return (saved, added, null);
     }

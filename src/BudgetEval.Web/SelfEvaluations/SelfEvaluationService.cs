@@ -170,6 +170,11 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             errors["deadline"] = ["请填写截止日期。"];
         }
 
+        if (Shared.DateRange.Problem("截止日期", input.Deadline) is { } outOfRange)
+        {
+            errors["deadline"] = [outOfRange];
+        }
+
         if (input.TotalBudget is < 0)
         {
             errors["totalBudget"] = ["全年预算数不能为负数。"];

@@ -5,7 +5,7 @@ namespace BudgetEval.Web.Shared;
 
 /// <summary>The one error page: unhandled exceptions (/error) and empty status codes (/error/404, /error/403).</summary>
 [IgnoreAntiforgeryToken]
-internal sealed class ErrorModel : PageModel
+internal sealed class ErrorModel(Microsoft.Extensions.Options.IOptions<Infrastructure.Hosting.AppOptions> app) : PageModel
 {
     public string Title { get; private set; } = "出错了";
 
@@ -13,9 +13,12 @@ internal sealed class ErrorModel : PageModel
 
     public string? RequestId { get; private set; }
 
-    public void OnGet(int? code) => Describe(code);
+    public void OnGet() => Describe(Code());
 
-    public void OnPost(int? code) => Describe(code);
+    // No parameters to bind: a re-executed POST (e.g. a refused 50 MB upload) must not read its form again.
+    public void OnPost() => Describe(Code());
+
+    private int? Code() => int.TryParse(RouteData.Values["code"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
 
     private void Describe(int? code)
     {
@@ -26,6 +29,8 @@ internal sealed class ErrorModel : PageModel
             403 => ("无权访问", "您的账户没有执行此操作的权限。"),
             400 => ("请求无效", "提交的请求无效，请返回后重试。"),
             405 => ("不支持的操作", "该页面不接受提交。"),
+            413 => ("内容过大", Infrastructure.Web.RequestProblemsMiddleware.TooLarge(app.Value)),
+            503 => ("暂时无法服务", Infrastructure.Web.RequestProblemsMiddleware.DatabaseUnavailable),
             null => (Title, Message),
             _ => (Title, Message),
         };

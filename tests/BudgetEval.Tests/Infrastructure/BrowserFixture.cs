@@ -52,6 +52,21 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A JSON API client of the same server, with a bearer token for <paramref name="userName"/>.</summary>
+    public async Task<HttpClient> ApiAsync(string userName)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await AppFixture.TokenAsync(client, userName));
+        return client;
+    }
+
+    /// <summary>Runs code against the fixture's database with no data scope (as the system).</summary>
+    internal async Task<T> DbAsync<T>(Func<BudgetEval.Web.Infrastructure.Data.AppDbContext, Task<T>> work)
+    {
+        using var scope = (_factory ?? throw new InvalidOperationException("fixture not started")).Services.CreateScope();
+        return await work(scope.ServiceProvider.GetRequiredService<BudgetEval.Web.Infrastructure.Data.AppDbContext>());
+    }
+
     public async Task<IPage> SignInAsync(string userName, string password = AppFixture.DemoPassword)
     {
         var page = await NewPageAsync();

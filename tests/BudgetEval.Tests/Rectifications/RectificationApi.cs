@@ -61,7 +61,8 @@ internal sealed class RectificationApi(AppFixture app)
     public async Task ReportAsync(Guid id, Guid caseId, string fileName)
     {
         await PutOkAsync("unit", $"/api/findings/{id}/result", new { result = "已补记账务并完善制度。" });
-        Assert.Equal(HttpStatusCode.Created, (await UploadAsync("unit", id, fileName, Pdf(fileName))).StatusCode);
+        // Each report carries a new file: an identical re-upload is answered with the stored version instead.
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync("unit", id, fileName, Pdf($"{fileName} {Guid.NewGuid():N}"))).StatusCode);
         await Cases.FireOkAsync("unit", caseId, "submitResult");
     }
 

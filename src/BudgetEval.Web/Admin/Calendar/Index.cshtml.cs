@@ -51,8 +51,19 @@ internal sealed class IndexModel(AppDbContext db, IWorkingCalendar calendar, Chi
                 return Page();
             }
 
-            using var reader = new StreamReader(file.OpenReadStream(), Encoding.UTF8);
-            text = await reader.ReadToEndAsync(ct);
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, ct);
+
+            // Read as UTF-8 before this change, a GBK file's names were saved garbled: decode it, or refuse it.
+            if (SelfEvaluations.Import.CsvText.Decode(buffer.ToArray(), gbk => gbk.Contains(',', StringComparison.Ordinal)) is not { } decoded)
+            {
+                Errors = ["文件编码无法识别：请保存为 UTF-8（或 GBK）编码的 CSV 后重新导入。"];
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                await LoadAsync(ct);
+                return Page();
+            }
+
+            text = decoded;
         }
         else
         {

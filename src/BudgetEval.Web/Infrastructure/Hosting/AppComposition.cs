@@ -62,7 +62,15 @@ internal static class AppComposition
         var maxBody = (config.GetSection(AppOptions.Section).Get<AppOptions>() ?? new AppOptions()).MaxRequestBodyMegabytes;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody * 1024L * 1024L);
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = maxBody * 1024L * 1024L);
-        services.AddSingleton(TimeProvider.System);
+        if (builder.Environment.IsEnvironment("Testing") && config["Testing:Now"] is { Length: > 0 } start)
+        {
+            services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(DateTimeOffset.Parse(start, CultureInfo.InvariantCulture)));
+        }
+        else
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+
         services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
 
         var connectionString = WithAutoPrepare(config.GetConnectionString("Default")
@@ -113,6 +121,8 @@ internal static class AppComposition
             o.Filters.Add<AccessDenied.NoHandlerFilter>();
         });
         services.AddOpenApi();
+        // Binding failures reach RequestProblemsMiddleware, which answers them in Chinese naming the field.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
         services.AddAntiforgery(o =>
@@ -239,6 +249,7 @@ internal static class AppComposition
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseStaticFiles();
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseMiddleware<RequestProblemsMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RequestLogScopeMiddleware>();

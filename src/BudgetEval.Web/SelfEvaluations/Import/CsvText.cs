@@ -5,6 +5,32 @@ namespace BudgetEval.Web.SelfEvaluations.Import;
 /// <summary>RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks.</summary>
 internal static class CsvText
 {
+    /// <summary>
+    /// Strict UTF-8 (BOM or not). A Chinese Excel often saves GBK; GB18030 is its superset and is accepted
+    /// when <paramref name="readsRight"/> agrees with the decoded text (e.g. the header matches). Null: neither.
+    /// </summary>
+    public static string? Decode(byte[] content, Func<string, bool> readsRight)
+    {
+        try
+        {
+            return new UTF8Encoding(false, true).GetString(content).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+        }
+
+        try
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            var gbk = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(content);
+            return readsRight(gbk) ? gbk : null;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
     public static List<string[]> Parse(string text)
     {
         var rows = new List<string[]>();

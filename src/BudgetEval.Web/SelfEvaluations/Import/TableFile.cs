@@ -54,32 +54,14 @@ internal static class TableFile
         return (rows.Skip(1).Select((cells, i) => (i + 2, cells)).ToList(), null);
     }
 
-    /// <summary>Strict UTF-8 (BOM or not). A Chinese Excel often saves GBK; GB18030 is its superset and is accepted when the header then reads right.</summary>
-    private static string? Decode(byte[] content, IReadOnlyList<string> header)
-    {
-        try
-        {
-            return new UTF8Encoding(false, true).GetString(content).TrimStart('\uFEFF');
-        }
-        catch (DecoderFallbackException)
-        {
-        }
-
-        try
-        {
-            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-            var gbk = Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetString(content);
-            return CsvText.Parse(gbk) is [var first, ..] && IsHeader(first, header) ? gbk : null;
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
+    private static string? Decode(byte[] content, IReadOnlyList<string> header) =>
+        CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && IsHeader(first, header));
 
     private static (List<(int Row, string[] Cells)> Rows, string? Error) ReadXlsx(byte[] content, IReadOnlyList<string> header, int maxRows)
     {
         List<(int Row, string[] Cells)> sheetRows;
+        var formulas = new List<(int Row, int Column, string Reference)>();
+        var merges = new List<string>();
         try
         {
             using var stream = new MemoryStream(content, writable: false);
@@ -98,6 +80,10 @@ internal static class TableFile
                     if (column < cells.Length)
                     {
                         cells[column] = CellText(cell, shared);
+                        if (cell.CellFormula is not null)
+                        {
+                            formulas.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), column, cell.CellReference?.Value ?? string.Empty));
+                        }
                     }
                 }
 
@@ -107,6 +93,8 @@ internal static class TableFile
                     break;
                 }
             }
+
+            merges.AddRange(part.Worksheet.Descendants<MergeCell>().Select(m => m.Reference?.Value ?? string.Empty).Where(r => r.Contains(':', StringComparison.Ordinal)));
         }
         catch (Exception e) when (e is InvalidDataException or OpenXmlPackageException or IOException or InvalidOperationException or FormatException)
         {
@@ -117,12 +105,58 @@ internal static class TableFile
         var headerAt = sheetRows.FindIndex(r => IsHeader(r.Cells, header));
         if (headerAt < 0)
         {
-            return Fail($"未找到表头行：{string.Join(',', header)}。");
+            // A header typed by hand often merges cells (两级表头); say which, since the row looks right on screen.
+            var nearHeader = sheetRows.FirstOrDefault(r => r.Cells.Count(c => header.Contains(c.Trim())) >= header.Count / 2);
+            var merged = merges.FirstOrDefault(m => nearHeader.Cells is not null && CellRow(m.Split(':')[0]) == nearHeader.Row);
+            return Fail(merged is not null
+                ? $"第{nearHeader.Row}行表头含合并单元格（{merged}），请取消合并，每列一个表头：{string.Join(',', header)}。"
+                : $"未找到表头行：{string.Join(',', header)}。");
         }
 
         var data = sheetRows.Skip(headerAt + 1).TakeWhile(r => r.Cells[0].Trim() is not ("总分" or "合计")).ToList();
+
+        // A formula's cached value may be stale or missing (files written by other tools): only typed values are imported.
+        var inTable = formulas.Where(f => data.Any(d => d.Row == f.Row)).ToList();
+        if (inTable.Count > 0)
+        {
+            var named = inTable.Take(5).Select(f => $"{f.Reference}（第{f.Row}行「{(f.Column < header.Count ? header[f.Column] : "?")}」）");
+            return Fail($"单元格 {string.Join("、", named)} 是公式，请复制后“选择性粘贴 → 数值”再导入。");
+        }
+
+        FillMergedDown(data, merges);
         return (data, null);
     }
+
+    /// <summary>Categories merged down a column (一级指标 over several rows) hold their text in the top cell only: repeat it.</summary>
+    private static void FillMergedDown(List<(int Row, string[] Cells)> data, List<string> merges)
+    {
+        foreach (var range in merges)
+        {
+            var ends = range.Split(':');
+            var (column, top, bottom) = (ColumnIndex(ends[0]), CellRow(ends[0]), CellRow(ends[1]));
+            if (column != ColumnIndex(ends[1]) || bottom <= top)
+            {
+                continue;
+            }
+
+            var first = data.FindIndex(d => d.Row == top);
+            if (first < 0 || column >= data[first].Cells.Length)
+            {
+                continue;
+            }
+
+            foreach (var (row, cells) in data.Where(d => d.Row > top && d.Row <= bottom))
+            {
+                if (cells[column].Length == 0)
+                {
+                    cells[column] = data[first].Cells[column];
+                }
+            }
+        }
+    }
+
+    private static int CellRow(string reference) =>
+        int.TryParse(reference.AsSpan(reference.TakeWhile(char.IsLetter).Count()), NumberStyles.None, CultureInfo.InvariantCulture, out var row) ? row : 0;
 
     private static bool IsHeader(string[] cells, IReadOnlyList<string> header) =>
         cells.Length >= header.Count && header.Select((h, i) => cells[i].Trim() == h).All(x => x);
