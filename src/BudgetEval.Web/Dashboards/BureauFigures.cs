@@ -68,22 +68,7 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
         var buckets = ProgressBuckets.Of(registry);
         var ends = ProgressBuckets.EndStates(registry, ProgressBuckets.DefinitionId);
         var now = clock.GetUtcNow();
-        var selfEvaluations = db.SelfEvaluations.AsNoTracking();
-        if (filter.Year is { } year)
-        {
-            selfEvaluations = selfEvaluations.Where(s => s.FiscalYear == year);
-        }
-
-        if (filter.UnitId is { } unit)
-        {
-            selfEvaluations = selfEvaluations.Where(s => s.OrganisationId == unit);
-        }
-        else if (filter.UnitText is not null)
-        {
-            var units = filter.NamedUnits(db);
-            selfEvaluations = selfEvaluations.Where(s => units.Contains(s.OrganisationId));
-        }
-
+        var selfEvaluations = filter.ByYearAndUnit(db, db.SelfEvaluations.AsNoTracking(), s => s.FiscalYear, s => s.OrganisationId);
         var rows = await (
                 from s in selfEvaluations
                 join i in db.WorkflowInstances on s.CaseId equals (Guid?)i.Id into cases
@@ -162,22 +147,7 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
 
     private async Task<Chart> EvaluationStatusAsync(DashboardFilter filter, CancellationToken ct)
     {
-        var evaluations = db.Evaluations.AsNoTracking();
-        if (filter.Year is { } year)
-        {
-            evaluations = evaluations.Where(e => e.FiscalYear == year);
-        }
-
-        if (filter.UnitId is { } unit)
-        {
-            evaluations = evaluations.Where(e => e.OrganisationId == unit);
-        }
-        else if (filter.UnitText is not null)
-        {
-            var units = filter.NamedUnits(db);
-            evaluations = evaluations.Where(e => units.Contains(e.OrganisationId));
-        }
-
+        var evaluations = filter.ByYearAndUnit(db, db.Evaluations.AsNoTracking(), e => e.FiscalYear, e => e.OrganisationId);
         var counts = await evaluations.GroupBy(e => e.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var states = registry.Latest("external-evaluation").States;
         return new Chart("evaluationStatus", "重点评价进展（按环节）", ChartKind.Bar, "环节",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -75,24 +76,33 @@ internal sealed record DashboardFilter(int? Year, Guid? UnitId, string? UnitText
     public IQueryable<Guid> NamedUnits(AppDbContext db) =>
         db.Organisations.Where(o => o.Name.Contains(UnitText!) || (o.ShortName != null && o.ShortName.Contains(UnitText!))).Select(o => o.Id);
 
-    public IQueryable<Finding> Findings(AppDbContext db)
+    /// <summary>The year and unit conditions on any set that has a fiscal year and an owning organisation.</summary>
+    public IQueryable<T> ByYearAndUnit<T>(AppDbContext db, IQueryable<T> query, Expression<Func<T, int>> year, Expression<Func<T, Guid>> organisation)
     {
-        var query = db.Findings.AsNoTracking();
+        if (Year is { } y)
+        {
+            query = query.Where(Expression.Lambda<Func<T, bool>>(Expression.Equal(year.Body, Parameter(y)), year.Parameters));
+        }
+
         if (UnitId is { } id)
         {
-            query = query.Where(f => f.OrganisationId == id);
+            query = query.Where(Expression.Lambda<Func<T, bool>>(Expression.Equal(organisation.Body, Parameter(id)), organisation.Parameters));
         }
         else if (UnitText is not null)
         {
-            var units = NamedUnits(db);
-            query = query.Where(f => units.Contains(f.OrganisationId));
+            var contains = Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [typeof(Guid)], NamedUnits(db).Expression, organisation.Body);
+            query = query.Where(Expression.Lambda<Func<T, bool>>(contains, organisation.Parameters));
         }
 
-        if (Year is { } year)
-        {
-            query = query.Where(f => f.FiscalYear == year);
-        }
+        return query;
+    }
 
+    /// <summary>A captured value, which EF sends as a SQL parameter (a constant would be inlined and cached per value).</summary>
+    private static Expression Parameter<TValue>(TValue value) => ((Expression<Func<TValue>>)(() => value)).Body;
+
+    public IQueryable<Finding> Findings(AppDbContext db)
+    {
+        var query = ByYearAndUnit(db, db.Findings.AsNoTracking(), f => f.FiscalYear, f => f.OrganisationId);
         if (Category is { } category)
         {
             query = query.Where(f => f.Category == category);

@@ -12,12 +12,14 @@ namespace BudgetEval.Web.Dashboards;
 /// </summary>
 internal static class SvgChart
 {
-    private const int Width = 760;
-    private const int LabelWidth = 200;
+    // Sized for two charts side by side in the 1200px layout, so the browser draws them at about 1:1.
+    private const int Width = 540;
+    private const int LabelWidth = 150;
     private const int RowHeight = 30;
     private const int BarHeight = 20;
     private const int LegendHeight = 26;
-    private const int ValueRoom = 70;
+    private const int ValueRoom = 56;
+    private const int StackedValueRoom = 110;
     private const string Font = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif";
 
     private static readonly string[] Palette = ["#1f4e8c", "#2e90fa", "#f79009", "#067647", "#b42318", "#7a5af8", "#98a2b3"];
@@ -30,7 +32,7 @@ internal static class SvgChart
         var legend = plotted.Count > 1;
         var top = legend ? LegendHeight + 6 : 6;
         var height = top + Math.Max(1, chart.Labels.Count) * RowHeight + 8;
-        var plotWidth = Width - LabelWidth - ValueRoom;
+        var plotWidth = Width - LabelWidth - (chart.Kind == ChartKind.StackedBar ? StackedValueRoom : ValueRoom);
         var totals = chart.Labels.Select((_, i) => chart.Kind == ChartKind.StackedBar ? plotted.Sum(s => s.Values[i] ?? 0) : plotted.Max(s => s.Values[i] ?? 0)).ToList();
         var max = totals.Count == 0 ? 0 : totals.Max();
         var sb = Open(chart, height);
@@ -47,9 +49,9 @@ internal static class SvgChart
         for (var i = 0; i < chart.Labels.Count; i++)
         {
             var y = top + (i * RowHeight);
-            Text(sb, LabelWidth - 8, y + 15, Short(chart.Labels[i], 14), "#1d2939", "end", chart.Labels[i]);
+            Text(sb, LabelWidth - 8, y + 15, Short(chart.Labels[i], 11), "#1d2939", "end", chart.Labels[i]);
             var x = (double)LabelWidth;
-            var overlay = chart.Series.Where(s => !s.Plot && s.Values[i] is > 0).Select(s => $"{s.Name} {Chart.Format(s.Values[i])}").ToList();
+            var overlay = chart.Series.Where(s => !s.Plot && s.Values[i] is > 0).Select(s => $"{s.Name}{Chart.Format(s.Values[i])}").ToList();
             for (var k = 0; k < plotted.Count; k++)
             {
                 var series = plotted[k];
