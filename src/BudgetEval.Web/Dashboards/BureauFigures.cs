@@ -28,10 +28,11 @@ internal sealed record BureauDashboard(IReadOnlyList<Chart> Charts, int Findings
 /// </summary>
 internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, TimeProvider clock, ChinaClock china)
 {
-    /// <summary>Units listed in the by-unit rate chart (lowest rate first); the export takes up to <see cref="ExportUnits"/>.</summary>
+    /// <summary>Units listed in the by-unit rate chart (lowest rate first); the export takes up to <see cref="ExportRows"/>.</summary>
     public const int ChartUnits = 20;
 
-    public const int ExportUnits = 50_000;
+    /// <summary>The export's bound for the by-unit rates and the overdue list (still a bounded read).</summary>
+    public const int ExportRows = 50_000;
 
     public static readonly string[] Grades = ["优", "良", "中", "差"];
 
@@ -39,7 +40,8 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
 
     public const string RateFormula = "整改率 = 已整改问题数 ÷（问题总数 − 无法整改问题数）× 100%";
 
-    public async Task<BureauDashboard> LoadAsync(DashboardFilter filter, int unitLimit, CancellationToken ct)
+    /// <summary>The page's figures, or for the export every unit's rate and every overdue finding (up to <see cref="ExportRows"/>).</summary>
+    public async Task<BureauDashboard> LoadAsync(DashboardFilter filter, bool forExport, CancellationToken ct)
     {
         var today = china.Today(clock);
         var charts = new List<Chart>
@@ -52,12 +54,12 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
         var findings = filter.Findings(db);
         var (funnel, counts) = await FindingCharts.FunnelAsync(findings, today, ct);
         charts.Add(funnel);
-        var (byUnit, units) = await RateByUnitAsync(findings, unitLimit, ct);
+        var (byUnit, units) = await RateByUnitAsync(findings, forExport ? ExportRows : ChartUnits, ct);
         charts.Add(byUnit);
         charts.Add(await RateByCategoryAsync(findings, ct));
 
         var recurring = await findings.CountAsync(f => db.Findings.Any(p => p.OrganisationId == f.OrganisationId && p.Category == f.Category && p.FiscalYear == f.FiscalYear - 1), ct);
-        return new(charts, counts.Total, recurring, Rate(counts.Rectified, counts.Total - counts.Cannot), units, await OverdueAsync(findings, filter.Page, today, ct));
+        return new(charts, counts.Total, recurring, Rate(counts.Rectified, counts.Total - counts.Cannot), units, await OverdueAsync(findings, forExport ? 1 : filter.Page, forExport ? ExportRows : DashboardFilter.PageSize, today, ct));
     }
 
     public static decimal? Rate(int rectified, int applicable) =>
@@ -142,7 +144,7 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
         var colors = new Dictionary<string, string> { ["优"] = "#067647", ["良"] = "#2e90fa", ["中"] = "#f79009", ["差"] = "#b42318", [Ungraded] = "#98a2b3" };
         var series = grades.Select(g => new ChartSeries(g, years.Select(y => (decimal?)rows.Where(r => r.Year == y && r.Grade == g).Sum(r => r.Count)).ToList(), Color: colors[g])).ToList();
         return new Chart(key, title, ChartKind.StackedBar, "年度", years.Select(y => y + "年度").ToList(), series,
-            key == "selfGrades" ? "未评分：早期手工登记、没有指标表的自评。" : null);
+            grades.Contains(Ungraded) ? "未评分：早期手工登记、没有指标表的自评。" : null);
     }
 
     private async Task<Chart> EvaluationStatusAsync(DashboardFilter filter, CancellationToken ct)
@@ -198,16 +200,16 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
         ]);
     }
 
-    private async Task<OverduePage> OverdueAsync(IQueryable<Finding> findings, int page, DateOnly today, CancellationToken ct)
+    private async Task<OverduePage> OverdueAsync(IQueryable<Finding> findings, int page, int pageSize, DateOnly today, CancellationToken ct)
     {
         var overdue = findings.Where(f => FindingCharts.OpenStatuses.Contains(f.Status) && f.Deadline < today);
         var total = await overdue.CountAsync(ct);
         var rows = await overdue.OrderBy(f => f.Deadline).ThenBy(f => f.Number)
-            .Skip((page - 1) * DashboardFilter.PageSize).Take(DashboardFilter.PageSize)
+            .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(f => new { f.Id, f.Number, f.Title, f.OrganisationId, f.Category, f.Source, f.Deadline, f.Status })
             .ToListAsync(ct);
         var names = await OrganisationNames.ForAsync(db, rows.Select(r => (Guid?)r.OrganisationId), ct);
-        return new OverduePage(total, page, DashboardFilter.PageSize, rows.Select(r => new OverdueFinding(r.Id, r.Number, r.Title,
+        return new OverduePage(total, page, pageSize, rows.Select(r => new OverdueFinding(r.Id, r.Number, r.Title,
             names.GetValueOrDefault(r.OrganisationId, "—"), r.Category, FindingLabels.Source(r.Source), r.Deadline, FindingLabels.Status(r.Status),
             today.DayNumber - r.Deadline.DayNumber)).ToList());
     }

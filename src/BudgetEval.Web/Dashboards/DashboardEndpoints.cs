@@ -27,7 +27,7 @@ internal static class DashboardEndpoints
         group.MapGet("/bureau", async (string? year, string? unit, string? category, string? source, string? p, BureauFigures figures, CancellationToken ct) =>
         {
             var (filter, errors) = DashboardFilter.Parse(year, unit, category, source, p);
-            return errors.Count > 0 ? ApiProblems.Validation(errors) : TypedResults.Ok(Dto(filter, await figures.LoadAsync(filter, BureauFigures.ChartUnits, ct)));
+            return errors.Count > 0 ? ApiProblems.Validation(errors) : TypedResults.Ok(Dto(filter, await figures.LoadAsync(filter, forExport: false, ct)));
         }).RequireAuthorization(bureau)
             .WithSummary("财政数据看板：自评进度、等级分布、重点评价进展、整改漏斗、整改率（按单位、类别）、重复发生数、逾期问题（分页）");
 
@@ -36,7 +36,7 @@ internal static class DashboardEndpoints
             var (filter, errors) = DashboardFilter.Parse(year, unit, category, source, p);
             return errors.Count > 0
                 ? ApiProblems.Validation(errors)
-                : TypedResults.File(await DashboardExport.BureauAsync(db, await figures.LoadAsync(filter, BureauFigures.ExportUnits, ct), filter, http, clock, ct), DashboardExport.ContentType, "数据看板.xlsx");
+                : TypedResults.File(await DashboardExport.BureauAsync(db, await figures.LoadAsync(filter, forExport: true, ct), filter, http, clock, ct), DashboardExport.ContentType, "数据看板.xlsx");
         }).RequireAuthorization(bureau).WithSummary("财政数据看板导出（.xlsx，每个图表一个工作表）");
 
         group.MapGet("/unit", async (string? year, string? category, string? source, UnitFigures figures, HttpContext http, CancellationToken ct) =>

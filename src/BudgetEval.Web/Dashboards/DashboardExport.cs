@@ -1,4 +1,5 @@
 using BudgetEval.Web.Audit;
+using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.SelfEvaluations.Export;
 using BudgetEval.Web.Shared;
@@ -26,7 +27,7 @@ internal static class DashboardExport
         ]), [24, 60]));
         var overdue = new List<IEnumerable<string?>> { new[] { "编号", "单位", "问题", "类别", "来源", "整改期限", "状态", "逾期天数" } };
         overdue.AddRange(d.Overdue.Items.Select(o => new[] { o.Number, o.Unit, o.Title, o.Category, o.Source, ChineseFormat.Date(o.Deadline), o.Status, o.DaysOverdue.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
-        sheets.Add(("逾期问题（本页）", overdue, [16, 28, 36, 12, 10, 16, 10, 10]));
+        sheets.Add(("逾期未完成的问题", overdue, [16, 28, 36, 12, 10, 16, 10, 10]));
         return await SaveAsync(db, http, clock, "数据看板（财政）", sheets, ct);
     }
 
@@ -39,7 +40,7 @@ internal static class DashboardExport
         var findings = new List<IEnumerable<string?>> { new[] { "编号", "问题", "类别", "来源", "整改期限", "状态", "是否逾期" } };
         findings.AddRange(d.Findings.Select(f => new[] { f.Number, f.Title, f.Category, f.Source, ChineseFormat.Date(f.Deadline), f.Status, f.Overdue ? "逾期" : null }));
         sheets.Add(("未完成整改的问题", findings, [16, 40, 12, 10, 16, 10, 10]));
-        sheets.Insert(0, ("概况", Summary(filter, []), [24, 60]));
+        sheets.Insert(0, ("概况", Summary(filter with { UnitText = http.User.OrganisationName() }, []), [24, 60]));
         return await SaveAsync(db, http, clock, "数据看板（单位）", sheets, ct);
     }
 

@@ -20,7 +20,7 @@ internal sealed class IndexModel(BureauFigures figures, AppDbContext db, TimePro
     {
         if (await ParseAsync(Unit, PageNumber, ct))
         {
-            Data = await figures.LoadAsync(Filter, BureauFigures.ChartUnits, ct);
+            Data = await figures.LoadAsync(Filter, forExport: false, ct);
         }
     }
 
@@ -31,7 +31,7 @@ internal sealed class IndexModel(BureauFigures figures, AppDbContext db, TimePro
             return Page();
         }
 
-        var data = await figures.LoadAsync(Filter, BureauFigures.ExportUnits, ct);
+        var data = await figures.LoadAsync(Filter, forExport: true, ct);
         return File(await DashboardExport.BureauAsync(Db, data, Filter, HttpContext, clock, ct), DashboardExport.ContentType, "数据看板.xlsx");
     }
 }

@@ -109,6 +109,11 @@ public sealed class UnitDashboardTests(SeededYear seeded) : IClassFixture<Seeded
         var charts = json.GetProperty("charts").EnumerateArray().ToList();
         Assert.Equal(charts.Count + 2, sheets.Count); // 概况, a sheet per chart, the overdue list
         Assert.Contains(sheets["概况"], r => r[0] == "年度" && r[1] == "2022");
+        Assert.Equal(json.GetProperty("overdue").GetProperty("total").GetInt32() + 1, sheets["逾期未完成的问题"].Count);
+        var overdue = (await EvaluationApi.JsonAsync(finance, "/api/dashboards/bureau")).GetProperty("overdue").GetProperty("total").GetInt32();
+        var everything = Sheets(await (await finance.GetAsync("/api/dashboards/bureau/export.xlsx")).Content.ReadAsByteArrayAsync());
+        Assert.True(overdue > 0);
+        Assert.Equal(overdue + 1, everything["逾期未完成的问题"].Count); // every overdue finding, not one page
         foreach (var chart in charts)
         {
             var parsed = ChartJson.Parse(chart);
