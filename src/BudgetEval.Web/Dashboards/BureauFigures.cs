@@ -38,6 +38,12 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
 
     public const string Ungraded = "未评分";
 
+    /// <summary>The end state of workflows/external-evaluation.v1.yaml with an accepted report (the other end, dropped, has none).</summary>
+    public const string CompletedEvaluation = "completed";
+
+    /// <summary>An evaluation's total in SQL: the sum of its scored rows (jsonb), as the score table adds them.</summary>
+    public const string EvaluationTotalSql = """(SELECT COALESCE(sum((r->>'score')::numeric), 0) FROM jsonb_array_elements(e."RowsJson") r)""";
+
     public const string RateFormula = "整改率 = 已整改问题数 ÷（问题总数 − 无法整改问题数）× 100%";
 
     /// <summary>The page's figures, or for the export every unit's rate and every overdue finding (up to <see cref="ExportRows"/>).</summary>
@@ -124,13 +130,13 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
         parameters.Add(new("excellent", grades.Excellent));
         parameters.Add(new("good", grades.Good));
         parameters.Add(new("pass", grades.Pass));
-        parameters.Add(new("done", ProgressBuckets.EndStates(registry, "external-evaluation").Where(s => s == "completed").ToArray()));
+        parameters.Add(new("done", CompletedEvaluation));
         var sql = $"""
             SELECT t."Year", CASE WHEN t.total >= @excellent THEN '优' WHEN t.total >= @good THEN '良' WHEN t.total >= @pass THEN '中' ELSE '差' END AS "Grade", count(*)::int AS "Count"
             FROM (SELECT e."FiscalYear" AS "Year",
-                         (SELECT COALESCE(sum((r->>'score')::numeric), 0) FROM jsonb_array_elements(e."RowsJson") r) AS total
+                         {EvaluationTotalSql} AS total
                   FROM {AppDbContext.Schema}.evaluations e
-                  WHERE e."Status" = ANY(@done){where}) t
+                  WHERE e."Status" = @done{where}) t
             GROUP BY 1, 2
             """;
         var rows = await db.Database.SqlQueryRaw<YearGradeCount>(sql, parameters.ToArray()).ToListAsync(ct);

@@ -60,12 +60,13 @@ internal sealed class UnitFigures(AppDbContext db, InboxQueries inbox, WorkflowR
             WHERE s."OrganisationId" = @own AND s."Status" = ANY(@accepted) AND s."Kind" = 'DepartmentWide' AND v."ContentJson"->>'totalScore' IS NOT NULL
             GROUP BY 1
             UNION ALL
-            SELECT e."FiscalYear", '重点评价', round(avg((SELECT COALESCE(sum((r->>'score')::numeric), 0) FROM jsonb_array_elements(e."RowsJson") r)), 2)
+            SELECT e."FiscalYear", '重点评价', round(avg({BureauFigures.EvaluationTotalSql}), 2)
             FROM {AppDbContext.Schema}.evaluations e
-            WHERE e."OrganisationId" = @own AND e."Status" = 'completed' AND e."Kind" = 'DepartmentWide'
+            WHERE e."OrganisationId" = @own AND e."Status" = @completed AND e."Kind" = 'DepartmentWide'
             GROUP BY 1
             """;
-        var rows = await db.Database.SqlQueryRaw<YearScore>(sql, new Npgsql.NpgsqlParameter("own", own), new Npgsql.NpgsqlParameter("accepted", accepted)).ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<YearScore>(sql, new Npgsql.NpgsqlParameter("own", own), new Npgsql.NpgsqlParameter("accepted", accepted),
+            new Npgsql.NpgsqlParameter("completed", BureauFigures.CompletedEvaluation)).ToListAsync(ct);
         var years = rows.Select(r => r.Year).Distinct().Order().ToList();
         return new Chart("scores", "历年得分（部门整体支出）", ChartKind.Line, "年度", years.Select(y => y + "年度").ToList(),
         [
