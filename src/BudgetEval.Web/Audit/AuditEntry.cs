@@ -67,6 +67,9 @@ internal static class AuditActions
     public const string CategoryChanged = "finding-category";
     public const string CaseTransition = "case.transition";
     public const string Export = "export";
+    public const string ResultsPublication = "results.publication";
+    public const string ResultsApproval = "results.approval";
+    public const string ResultsRules = "results.rules";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -85,6 +88,9 @@ internal static class AuditActions
         [CategoryChanged] = "问题类别变更",
         [CaseTransition] = "事项流转",
         [Export] = "导出",
+        [ResultsPublication] = "公开清单调整",
+        [ResultsApproval] = "评价结果审定",
+        [ResultsRules] = "结果应用规则修改",
     };
 
     public static string Label(string action) => Labels.GetValueOrDefault(action, action);

@@ -147,6 +147,11 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             return NotFound();
         }
 
+        if (result.Status == FireStatus.Forbidden)
+        {
+            return Forbid();
+        }
+
         if (result.Status == FireStatus.Ok)
         {
             TempData["Flash"] = done;

@@ -59,8 +59,9 @@ internal static class EvaluationEndpoints
             }));
         });
 
-        group.MapGet("/proposals", async (int fiscalYear, EvaluationService service, CancellationToken ct) =>
-            TypedResults.Ok(await service.ProposeAsync(fiscalYear, ct)));
+        // The bureau's working list: to anyone else it does not exist.
+        group.MapGet("/proposals", async (int fiscalYear, DataScopeAccessor scope, EvaluationService service, CancellationToken ct) =>
+            scope.Current.SeesAll ? TypedResults.Ok(await service.ProposeAsync(fiscalYear, ct)) : ApiProblems.NotFound());
 
         group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new { t.Key, t.Name, t.Groups, weightTotal = t.Rows.Sum(r => r.Weight) })));
 

@@ -339,6 +339,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             return (new ScoreImportResult([], []), EvaluationResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。"));
         }
 
+        if (!IsParty(current, actor, Party.Firm))
+        {
+            return (new ScoreImportResult([], []), EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。"));
+        }
+
         var template = EvaluationTemplates.Find(current.TemplateKey) ?? EvaluationTemplates.Default;
         var read = ScoreFile.Read(fileName, content, template.Groups, current.Rows);
         if (!read.Succeeded)
@@ -487,6 +492,13 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         Unit,
     }
 
+    private static bool IsParty(Evaluation e, WorkflowActor actor, Party party) => party switch
+    {
+        Party.Bureau => actor.OrganisationKind == OrganisationKind.FinanceBureau && actor.IsInRole(Roles.FinanceOfficer),
+        Party.Firm => actor.OrganisationKind == OrganisationKind.EvaluationFirm && actor.IsInRole(Roles.Evaluator) && actor.OrganisationId == e.FirmId,
+        _ => actor.OrganisationKind == OrganisationKind.BudgetUnit && actor.OrganisationId == e.OrganisationId && (actor.IsInRole(Roles.UnitFiller) || actor.IsInRole(Roles.UnitHead)),
+    };
+
     /// <summary>Loads (within the data scope), checks whose turn it is, applies the change and saves; a change returning errors saves nothing.</summary>
     private async Task<EvaluationResult> EditAsync(Guid id, WorkflowActor actor, Party party, string[] states, Func<Evaluation, List<string>> change, CancellationToken ct)
     {
@@ -497,13 +509,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             return EvaluationResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。");
         }
 
-        var allowed = party switch
-        {
-            Party.Bureau => actor.OrganisationKind == OrganisationKind.FinanceBureau && actor.IsInRole(Roles.FinanceOfficer),
-            Party.Firm => actor.OrganisationKind == OrganisationKind.EvaluationFirm && actor.IsInRole(Roles.Evaluator) && actor.OrganisationId == e.FirmId,
-            _ => actor.OrganisationKind == OrganisationKind.BudgetUnit && actor.OrganisationId == e.OrganisationId && (actor.IsInRole(Roles.UnitFiller) || actor.IsInRole(Roles.UnitHead)),
-        };
-        if (!allowed)
+        if (!IsParty(e, actor, party))
         {
             return EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。");
         }

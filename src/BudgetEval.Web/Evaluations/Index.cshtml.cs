@@ -58,7 +58,12 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
             targets.Add(new TargetInput(ManualUnit, ManualKind, ManualProject, ManualReason, null));
         }
 
-        var (created, errors, _) = await service.SelectAsync(FiscalYear, targets, WorkflowActor.From(User), ct);
+        var (created, errors, status) = await service.SelectAsync(FiscalYear, targets, WorkflowActor.From(User), ct);
+        if (status == FireStatus.Forbidden)
+        {
+            return Forbid();
+        }
+
         if (created.Count > 0)
         {
             TempData["Flash"] = $"已选定 {created.Count} 个评价对象，待财政局领导审批。";

@@ -54,6 +54,11 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
     {
         var (finding, errors, status) = await register.RegisterAsync(new FindingInput(organisationId, year, category, title, detail, indicatorRow, recommendation,
             deadline, source, sourceDocument, sourceDate, rectified, rectifiedOn, rectifiedEvidence), WorkflowActor.From(User), ct);
+        if (status == FireStatus.Forbidden)
+        {
+            return Forbid();
+        }
+
         if (status == FireStatus.Ok)
         {
             TempData["Flash"] = $"已登记问题 {finding!.Number}。";

@@ -5,6 +5,7 @@ using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,18 @@ namespace BudgetEval.Web.Plans;
 [Authorize(Roles = Roles.Bureau)]
 internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvider clock) : PageModel
 {
+    /// <summary>Only a 绩效管理员 changes plans: refused before the form is read (403, docs/authorization.md).</summary>
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        if (!HttpMethods.IsGet(Request.Method) && PlanService.Denied(WorkflowActor.From(User)) is not null)
+        {
+            context.Result = Forbid();
+            return;
+        }
+
+        await next();
+    }
+
     private static readonly Dictionary<string, string> Labels = new()
     {
         ["fiscalYear"] = "评价年度",

@@ -20,7 +20,7 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock) : PageM
 
     public async Task<IActionResult> OnPostAsync(Guid id, Dictionary<Guid, string?> statements, CancellationToken ct)
     {
-        var result = await FollowUp.SaveAsync(db, id, statements, WorkflowActor.From(User), clock.GetUtcNow(), ct);
+        var result = await FollowUp.SaveAsync(db, id, statements ?? [], WorkflowActor.From(User), clock.GetUtcNow(), ct);
         if (result.Succeeded)
         {
             TempData["Flash"] = "整改情况说明已保存。";

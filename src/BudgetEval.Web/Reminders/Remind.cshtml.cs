@@ -1,13 +1,17 @@
+using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Reminders;
 
 /// <summary>The 催办 form on the case page posts here and returns to the case with the outcome.</summary>
-internal sealed class RemindModel(ManualReminders reminders) : PageModel
+internal sealed class RemindModel(ManualReminders reminders, AppDbContext db) : PageModel
 {
-    public IActionResult OnGet(Guid id) => Redirect($"/cases/{id}");
+    // Nothing to show here; a visible case's page is where the form is, anything else looks missing.
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) =>
+        await db.WorkflowInstances.AnyAsync(i => i.Id == id, ct) ? Redirect($"/cases/{id}") : NotFound();
 
     public async Task<IActionResult> OnPostAsync(Guid id, Guid? workItemId, string? message, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +10,9 @@ namespace BudgetEval.Web.SelfEvaluations;
 /// <summary>The unit edits its self-evaluation while it is 草稿 or 退回修改; the row version guards against lost updates.</summary>
 internal sealed class EditModel(AppDbContext db, SelfEvaluationService service) : PageModel
 {
+    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
+        EditorsOnly.RefuseOthersAsync(this, context, next);
+
     public SelfEvaluation Record { get; private set; } = null!;
 
     [BindProperty]

@@ -4,6 +4,7 @@ using BudgetEval.Web.SelfEvaluations.Scoring;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,9 @@ namespace BudgetEval.Web.SelfEvaluations;
 /// <summary>The 自评表 and 自评报告 editor. Works as a plain form; wwwroot/js/self-evaluation-form.js adds rows and live totals.</summary>
 internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, FormFiles files, TimeProvider clock) : PageModel
 {
+    public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
+        EditorsOnly.RefuseOthersAsync(this, context, next);
+
     public IReadOnlyList<SelfEvaluationAttachment> AttachmentList { get; private set; } = [];
 
     /// <summary>Per row and column, from a refused import file.</summary>

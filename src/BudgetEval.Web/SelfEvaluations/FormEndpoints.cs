@@ -24,7 +24,7 @@ internal static class FormEndpoints
 
     public static void MapSelfEvaluationFormEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations");
+        var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations").OnlyEditorsChangeSelfEvaluations();
 
         group.MapGet("/template.xlsx", () => TypedResults.File(FormWorkbook.BlankTemplate(), FormWorkbook.ContentType, "绩效指标导入模板.xlsx"));
         group.MapGet("/template.csv", () => TypedResults.File(FormFiles.BlankCsv(), "text/csv; charset=utf-8", "绩效指标导入模板.csv"));

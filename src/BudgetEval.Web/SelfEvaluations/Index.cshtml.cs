@@ -36,6 +36,11 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var result = await service.CreateAsync(new SelfEvaluationInput(Title, FiscalYear, Deadline, Summary, TotalBudget), WorkflowActor.From(User), ct);
+        if (result.Status == FireStatus.Forbidden)
+        {
+            return Forbid();
+        }
+
         if (result.Status == FireStatus.Ok)
         {
             TempData["Flash"] = "自评已创建。";

@@ -25,7 +25,7 @@ internal static class SelfEvaluationEndpoints
 
     public static void MapSelfEvaluationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations");
+        var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations").OnlyEditorsChangeSelfEvaluations();
 
         // Scoped by the query filter: a unit sees its own, the bureau all. GET /{id} is in FormEndpoints.
         group.MapGet("/", async (int? fiscalYear, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>

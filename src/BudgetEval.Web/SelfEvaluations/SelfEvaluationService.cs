@@ -74,6 +74,19 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
     }
 
     /// <summary>
+    /// Whether the caller may change this self-evaluation at all (its unit's filler), asked before a request's
+    /// content is read: a caller who may not act is refused (403; 404 outside the scope) and learns nothing
+    /// from validation. Null when the caller may go on.
+    /// </summary>
+    public async Task<SelfEvaluationSaveResult?> RefusalAsync(Guid id, WorkflowActor actor, CancellationToken ct) =>
+        Refusal(await db.SelfEvaluations.Where(s => s.Id == id).Select(s => (Guid?)s.OrganisationId).SingleOrDefaultAsync(ct), actor);
+
+    private static SelfEvaluationSaveResult? Refusal(Guid? organisationId, WorkflowActor actor) =>
+        organisationId is null ? SelfEvaluationSaveResult.Fail(FireStatus.NotFound, string.Empty, "记录不存在或您无权查看。")
+        : !actor.IsInRole(Roles.UnitFiller) || actor.OrganisationId != organisationId ? SelfEvaluationSaveResult.Fail(FireStatus.Forbidden, string.Empty, "只有本单位的填报人可以修改自评。")
+        : null;
+
+    /// <summary>
     /// Every change of a self-evaluation's content goes through here: only the unit's filler, only while
     /// 草稿 or 退回修改, under the case lock that Fire takes (an edit and a submission never interleave),
     /// and against the row version the caller saw (null = the caller did not say; last write wins).
@@ -83,14 +96,9 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
         Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct)
     {
         var se = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (se is null)
+        if (se is null || Refusal(se.OrganisationId, actor) is not null)
         {
-            return SelfEvaluationSaveResult.Fail(FireStatus.NotFound, string.Empty, "记录不存在或您无权查看。");
-        }
-
-        if (!actor.IsInRole(Roles.UnitFiller) || actor.OrganisationId != se.OrganisationId)
-        {
-            return SelfEvaluationSaveResult.Fail(FireStatus.Forbidden, string.Empty, "只有本单位的填报人可以修改自评。");
+            return Refusal(se?.OrganisationId, actor)!;
         }
 
         var strategy = db.Database.CreateExecutionStrategy();

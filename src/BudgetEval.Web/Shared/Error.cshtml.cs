@@ -22,9 +22,10 @@ internal sealed class ErrorModel : PageModel
         RequestId = HttpContext.TraceIdentifier;
         (Title, Message) = code switch
         {
-            404 => ("页面不存在", "您访问的页面或记录不存在，或您无权查看。"),
+            404 => ("页面不存在或您无权访问", "您访问的页面或记录不存在，或您的账户无权查看。"),
             403 => ("无权访问", "您的账户没有执行此操作的权限。"),
             400 => ("请求无效", "提交的请求无效，请返回后重试。"),
+            405 => ("不支持的操作", "该页面不接受提交。"),
             null => (Title, Message),
             _ => (Title, Message),
         };

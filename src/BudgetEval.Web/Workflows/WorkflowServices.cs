@@ -65,6 +65,8 @@ internal static class WorkflowServices
         services.AddScoped<Rectifications.RectificationService>();
         services.AddScoped<Dashboards.BureauFigures>();
         services.AddScoped<Dashboards.UnitFigures>();
+        services.AddScoped<ResultUse.ResultsReport>();
+        services.AddScoped<ResultUse.ResultsService>();
         return services;
     }
 }

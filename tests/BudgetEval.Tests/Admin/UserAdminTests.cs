@@ -207,7 +207,7 @@ public class UserAdminTests(AppFixture app) : IClassFixture<AppFixture>
     [Theory]
     [InlineData("finance")]
     [InlineData("evaluator")]
-    public async Task Given_a_non_admin_When_opening_the_admin_pages_Then_they_are_sent_to_forbidden(string userName)
+    public async Task Given_a_non_admin_When_opening_the_admin_pages_Then_they_look_missing(string userName)
     {
         using var client = await app.SignInAsync(userName);
 
@@ -215,10 +215,7 @@ public class UserAdminTests(AppFixture app) : IClassFixture<AppFixture>
         {
             var response = await client.GetAsync(url);
 
-            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-            Assert.Contains("/forbidden", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
-            var forbidden = await client.GetAsync(response.Headers.Location);
-            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // a refused read looks like a missing page
         }
     }
 

@@ -135,8 +135,7 @@ public sealed class AuditLogTests(AppFixture app) : IClassFixture<AppFixture>
     {
         using var finance = await app.SignInAsync("finance");
         var response = await finance.GetAsync("/admin/audit");
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/forbidden", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // a refused read looks like a missing page
     }
 
     private Task<List<AuditEntry>> Entries(System.Linq.Expressions.Expression<Func<AuditEntry, bool>> filter) =>

@@ -88,6 +88,30 @@ public sealed class PasswordChangeTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.False(await app.DbAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.MustChangePassword).SingleAsync()));
     }
 
+    [Fact]
+    public async Task Given_an_api_token_When_the_user_changes_the_password_on_the_web_Then_the_old_token_stops_working_and_a_new_one_works()
+    {
+        await app.CreateUnitUserAsync("tokenholder");
+        using var script = await app.ApiAsync("tokenholder");
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/me")).StatusCode);
+        using var browser = await app.SignInAsync("tokenholder");
+        Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(browser, AppFixture.DemoPassword, NewPassword)).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2)); // past the security stamp validation interval
+        try
+        {
+            var stale = await script.GetAsync("/api/me");
+            Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+            Assert.Contains("请重新登录", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var renewed = await app.ApiAsync("tokenholder", NewPassword);
+            Assert.Equal(HttpStatusCode.OK, (await renewed.GetAsync("/api/me")).StatusCode);
+        }
+        finally
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(-2));
+        }
+    }
+
     private static async Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next, string? confirm = null)
     {
         var page = await client.GetStringAsync("/account/password");

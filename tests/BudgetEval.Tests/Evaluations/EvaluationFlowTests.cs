@@ -87,7 +87,7 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
 
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/evaluations/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/evaluations/{id}/report")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "某人", isLead = true, noConflict = true })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "某人", isLead = true, noConflict = true })).StatusCode);
         Assert.Equal(0, (await EvaluationApi.JsonAsync(other, "/api/evaluations?fiscalYear=2019")).GetArrayLength());
         var mine = await EvaluationApi.JsonAsync(await app.ApiAsync("evaluator"), "/api/evaluations?fiscalYear=2019");
         Assert.Equal(DemoSeeder.SocialGovernanceCentre, mine[0].GetProperty("unitName").GetString());

@@ -11,8 +11,7 @@ public sealed class EvaluationPageTests(AppFixture app) : IClassFixture<AppFixtu
 
     [Theory]
     [InlineData("finance")]
-    [InlineData("evaluator")]
-    [InlineData("unit")]
+    [InlineData("unit")] // not the firm: its access ended with acceptance (FirmAssignmentEndTests)
     public async Task Given_completed_demo_evaluation_When_party_opens_page_and_print_view_Then_total_89_80_good(string user)
     {
         var id = await DemoIdAsync();

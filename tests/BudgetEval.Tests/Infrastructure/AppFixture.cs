@@ -87,10 +87,10 @@ public sealed partial class AppFixture : IAsyncLifetime
         return json.RootElement.GetProperty("accessToken").GetString()!;
     }
 
-    public async Task<HttpClient> ApiAsync(string userName)
+    public async Task<HttpClient> ApiAsync(string userName, string password = DemoPassword)
     {
         var client = Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userName));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(userName, password));
         return client;
     }
 

@@ -26,7 +26,7 @@ public sealed class NotificationApiTests(AppFixture app) : IClassFixture<AppFixt
 
         using (var other = await app.ApiAsync("unit2"))
         {
-            Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/notifications/{id}/read", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync($"/api/notifications/{id}/read", null)).StatusCode);
             using var theirs = JsonDocument.Parse(await other.GetStringAsync("/api/notifications"));
             Assert.DoesNotContain(theirs.RootElement.GetProperty("items").EnumerateArray(), n => n.GetProperty("id").GetGuid() == id);
         }

@@ -91,7 +91,7 @@ public sealed class RectificationFlowTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
-    public async Task Given_a_centre_finding_When_unit2_asks_for_it_its_case_or_writes_to_it_Then_not_found()
+    public async Task Given_a_centre_finding_When_unit2_asks_for_it_its_case_or_writes_to_it_Then_reads_are_not_found_and_writes_refused()
     {
         var api = new RectificationApi(app);
         var (id, caseId) = await api.RegisterAsync("公务卡使用不规范", Deadline);
@@ -99,8 +99,9 @@ public sealed class RectificationFlowTests(AppFixture app) : IClassFixture<AppFi
 
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/findings/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/cases/{caseId}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await api.Cases.FireAsync("unit2", caseId, "submitPlan", expectedVersion: 1)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await api.UploadAsync("unit2", id, "x.pdf", RectificationApi.Pdf("x"))).StatusCode);
+        // Actions answer 403 whether the record is someone else's or missing (docs/authorization.md).
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Cases.FireAsync("unit2", caseId, "submitPlan", expectedVersion: 1)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.UploadAsync("unit2", id, "x.pdf", RectificationApi.Pdf("x"))).StatusCode);
     }
 
     [Fact]

@@ -154,7 +154,7 @@ public sealed class ReminderSweepTests(AppFixture app) : IClassFixture<AppFixtur
         var unit = await app.ApiAsync("unit");
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.PostAsJsonAsync($"/api/cases/{caseId}/remind", new { message = "x" })).StatusCode);
         var other = await app.ApiAsync("unit2");
-        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsJsonAsync($"/api/cases/{caseId}/remind", new { message = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsJsonAsync($"/api/cases/{caseId}/remind", new { message = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await finance.PostAsJsonAsync($"/api/cases/{caseId}/remind", new { message = " " })).StatusCode);
     }
 

@@ -56,7 +56,7 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
 
         Assert.Equal(HttpStatusCode.NotFound, (await unit2.GetAsync($"/api/self-evaluations/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await unit2.GetAsync($"/api/self-evaluations/{id}/export.xlsx")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await unit2.PutAsJsonAsync($"/api/self-evaluations/{id}/funds", new { budget = 1, executed = 1, upperTransfer = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit2.PutAsJsonAsync($"/api/self-evaluations/{id}/funds", new { budget = 1, executed = 1, upperTransfer = 0 })).StatusCode);
     }
 
     [Theory]

@@ -11,7 +11,7 @@ internal sealed class CaseApi(Func<string, Task<HttpClient>> login)
     private readonly Dictionary<string, HttpClient> _clients = [];
 
     public CaseApi(AppFixture app)
-        : this(app.ApiAsync)
+        : this(user => app.ApiAsync(user))
     {
     }
 

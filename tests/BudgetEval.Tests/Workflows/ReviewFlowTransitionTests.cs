@@ -63,8 +63,8 @@ public sealed class ReviewFlowTransitionTests(AppFixture app) : IClassFixture<Ap
                 continue;
             }
 
-            // Out-of-scope users do not even learn that the case exists.
-            var expected = outsider ? HttpStatusCode.NotFound
+            // Out-of-scope users do not even learn that the case exists: their action is refused like a missing case's.
+            var expected = outsider ? HttpStatusCode.Forbidden
                 : !Legal.ContainsKey((state, action)) ? HttpStatusCode.UnprocessableEntity
                 : HttpStatusCode.Forbidden;
             Assert.True(expected == response.StatusCode, $"{state}/{action}/{user}: expected {expected}, got {(int)response.StatusCode} {body}");
@@ -75,12 +75,12 @@ public sealed class ReviewFlowTransitionTests(AppFixture app) : IClassFixture<Ap
     }
 
     [Fact]
-    public async Task Given_unit_review_When_the_head_of_another_unit_approves_Then_404_and_nothing_changes()
+    public async Task Given_unit_review_When_the_head_of_another_unit_approves_Then_403_and_nothing_changes()
     {
         await EnsureSecondUnitHeadAsync();
         var caseId = await _api.CaseInStateAsync("unit_review");
         var response = await _api.FireAsync("unithead2", caseId, "approve", expectedVersion: await _api.VersionAsync(caseId));
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("unit_review", await _api.StateAsync(caseId));
     }
 

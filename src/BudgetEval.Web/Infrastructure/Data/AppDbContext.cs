@@ -88,10 +88,13 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         // The data scope, in one place: every organisation-owned set gets its filter here.
         builder.Entity<Organisation>().HasQueryFilter(o => ScopeSeesAll || o.Id == ScopeOrganisationId);
 
-        // Cases and their tasks: a unit sees its own; a firm sees what it is assigned to. Organisation ids
-        // of units and firms never coincide, so one comparison each is enough.
-        builder.Entity<WorkflowInstance>().HasQueryFilter(i => ScopeSeesAll || i.OrganisationId == ScopeOrganisationId || i.AssignedFirmId == ScopeOrganisationId);
-        builder.Entity<WorkItem>().HasQueryFilter(w => ScopeSeesAll || w.CaseOrganisationId == ScopeOrganisationId || w.CaseFirmId == ScopeOrganisationId);
+        // Cases and their tasks: a unit sees its own; a firm sees what it is assigned to, and only while the
+        // assignment lasts: the evaluation behind the case must still be open (see Evaluation below).
+        // Organisation ids of units and firms never coincide, so one comparison each is enough.
+        builder.Entity<WorkflowInstance>().HasQueryFilter(i => ScopeSeesAll || i.OrganisationId == ScopeOrganisationId
+            || (i.AssignedFirmId == ScopeOrganisationId && Set<Evaluations.Evaluation>().Any(e => e.CaseId == i.Id && e.CompletedOn == null)));
+        builder.Entity<WorkItem>().HasQueryFilter(w => ScopeSeesAll || w.CaseOrganisationId == ScopeOrganisationId
+            || (w.CaseFirmId == ScopeOrganisationId && Set<Evaluations.Evaluation>().Any(e => e.CaseId == w.InstanceId && e.CompletedOn == null)));
         builder.Entity<SelfEvaluation>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);
         builder.Entity<SelfEvaluationVersion>().HasQueryFilter(v => ScopeSeesAll || v.OrganisationId == ScopeOrganisationId);
         builder.Entity<SelfEvaluationIndicator>().HasQueryFilter(i => ScopeSeesAll || i.OrganisationId == ScopeOrganisationId);
@@ -101,9 +104,12 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         // unit sees only its own lines of the coverage list.
         builder.Entity<Plans.PlanTarget>().HasQueryFilter(t => ScopeSeesAll || t.OrganisationId == ScopeOrganisationId);
 
-        // An evaluation: its unit, and the firm only while the firm is the one commissioned (FirmId moves
-        // with a change of firm). The findings register belongs to the bureau and the responsible unit.
-        builder.Entity<Evaluations.Evaluation>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId || e.FirmId == ScopeOrganisationId);
+        // An evaluation: its unit, and the firm only while its assignment lasts: it is the one commissioned
+        // (FirmId moves with a change of firm) and the bureau has not yet accepted the final report
+        // (CompletedOn). After that the report belongs to the bureau and the unit; the firm keeps its own
+        // copy outside the system. The findings register belongs to the bureau and the responsible unit.
+        builder.Entity<Evaluations.Evaluation>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId
+            || (e.FirmId == ScopeOrganisationId && e.CompletedOn == null));
         builder.Entity<Findings.Finding>().HasQueryFilter(f => ScopeSeesAll || f.OrganisationId == ScopeOrganisationId);
         builder.Entity<Rectifications.FindingEvidence>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId);
         builder.Entity<Rectifications.FindingStatement>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);

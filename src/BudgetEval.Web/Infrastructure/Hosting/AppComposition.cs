@@ -11,10 +11,12 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Jobs;
 using BudgetEval.Web.Infrastructure.Logging;
 using BudgetEval.Web.Infrastructure.Security;
+using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Plans;
 using BudgetEval.Web.Reminders;
+using BudgetEval.Web.ResultUse;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
@@ -104,7 +106,12 @@ internal static class AppComposition
             o.Conventions.AddPageRoute("/Plans/Edit", "plans/new"); // the same page creates and edits
             o.Conventions.AddPageRoute("/SelfEvaluations/Print", "self-evaluations/{id:guid}/print.pdf"); // the print view, rendered by Chromium
             o.Conventions.AddPageRoute("/Evaluations/Print", "evaluations/{id:guid}/print.pdf");
+            o.Conventions.AddPageRoute("/ResultUse/Print", "results/{year:int}/print.pdf");
             o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+        }).AddMvcOptions(o =>
+        {
+            o.Filters.Add<AccessDenied.RefusedActionFilter>();
+            o.Filters.Add<AccessDenied.NoHandlerFilter>();
         });
         services.AddOpenApi();
         services.AddProblemDetails();
@@ -183,9 +190,14 @@ internal static class AppComposition
             o.SlidingExpiration = true;
             o.LoginPath = "/login";
             o.LogoutPath = "/logout";
-            o.AccessDeniedPath = "/forbidden";
             o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, StatusCodes.Status403Forbidden);
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                // A refused read looks like a missing page (nothing about what exists leaks); a refused
+                // action is a plain 403. The status-code page adds the Chinese body (docs/authorization.md).
+                ctx.Response.StatusCode = AccessDenied.StatusFor(ctx.Request.Method);
+                return Task.CompletedTask;
+            };
         });
 
         services.AddAuthorizationBuilder()
@@ -231,6 +243,7 @@ internal static class AppComposition
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RequestLogScopeMiddleware>();
+        app.UseMiddleware<BearerStampMiddleware>();
         app.UseMiddleware<MustChangePasswordMiddleware>();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -256,6 +269,7 @@ internal static class AppComposition
         app.MapRectificationEndpoints();
         app.MapFollowUpEndpoints();
         app.MapDashboardEndpoints();
+        app.MapResultEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from

@@ -18,7 +18,19 @@ internal static class ApiProblems
     public static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
 
-    public static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "未找到", "记录不存在或您无权查看。");
+    /// <summary>
+    /// "Not there or not yours". For a read that is 404; for an action (POST/PUT/PATCH/DELETE) it is 403,
+    /// so an action on another organisation's record and on a record that does not exist answer alike.
+    /// </summary>
+    public static IResult NotFound() => new ScopedNotFound();
+
+    private sealed class ScopedNotFound : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) =>
+            (AccessDenied.StatusFor(httpContext.Request.Method) == StatusCodes.Status404NotFound
+                ? Problem(StatusCodes.Status404NotFound, "未找到", "记录不存在或您无权查看。")
+                : Problem(StatusCodes.Status403Forbidden, "无权操作", "记录不存在或您无权操作。")).ExecuteAsync(httpContext);
+    }
 
     public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "数据冲突", detail);
 }

@@ -1,0 +1,144 @@
+using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Plans;
+using BudgetEval.Web.Workflows;
+
+namespace BudgetEval.Web.ResultUse;
+
+/// <summary>
+/// 结果应用 over the API, for the bureau only: a unit or firm asking gets 404 (the results are not theirs to
+/// know about), a bureau user without the right role for a change gets 403.
+/// </summary>
+internal static class ResultEndpoints
+{
+    public const int FirstYear = 2000;
+
+    public const int LastYear = 2100;
+
+    public static void MapResultEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/results").RequireAuthorization(ApiAuth.Policy).WithTags("Results");
+
+        group.MapGet("/{year:int}", async (int year, string? unit, string? kind, bool? publishedOnly, int? page, HttpContext http, ResultsReport report, CancellationToken ct) =>
+        {
+            if (Refused(http, year, kind) is { } refused)
+            {
+                return refused;
+            }
+
+            var number = Math.Max(1, page ?? 1);
+            var view = await report.ViewAsync(year, Filter(unit, kind, publishedOnly ?? false), (number - 1) * ResultsReport.PageSize, ResultsReport.PageSize, ct);
+            return TypedResults.Ok(Dto(view, number));
+        });
+
+        group.MapGet("/{year:int}/export.xlsx", async (int year, string? unit, string? kind, bool? publishedOnly, HttpContext http, ResultsReport report, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (Refused(http, year, kind) is { } refused)
+            {
+                return refused;
+            }
+
+            var publication = publishedOnly ?? false;
+            var view = await report.ViewAsync(year, Filter(unit, kind, publication), 0, null, ct);
+            return TypedResults.File(await ResultsExport.BuildAsync(db, view, publication, http, clock, ct), SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, publication));
+        });
+
+        group.MapPut("/{year:int}/publication/{subjectKind}/{subjectId:guid}", (int year, string subjectKind, Guid subjectId, HttpContext http, ResultsService service, CancellationToken ct) =>
+            MarkAsync(year, subjectKind, subjectId, true, http, service, ct));
+
+        group.MapDelete("/{year:int}/publication/{subjectKind}/{subjectId:guid}", (int year, string subjectKind, Guid subjectId, HttpContext http, ResultsService service, CancellationToken ct) =>
+            MarkAsync(year, subjectKind, subjectId, false, http, service, ct));
+
+        group.MapPost("/{year:int}/approval", async (int year, HttpContext http, ResultsService service, CancellationToken ct) =>
+            ActionRefused(http, year) ?? Answer(await service.ApproveAsync(year, WorkflowActor.From(http.User), ct)));
+
+        group.MapPost("/{year:int}/approval/reopen", async (int year, ReopenInput input, HttpContext http, ResultsService service, CancellationToken ct) =>
+            ActionRefused(http, year) ?? Answer(await service.ReopenAsync(year, input.Reason, WorkflowActor.From(http.User), ct)));
+
+        group.MapGet("/rules", async (HttpContext http, AppDbContext db, CancellationToken ct) =>
+            ResultsService.MayRead(WorkflowActor.From(http.User)) ? TypedResults.Ok(RulesDto(await ResultRules.LoadAsync(db, ct))) : ApiProblems.NotFound());
+
+        group.MapPut("/rules", async (BudgetNoteRulesInput input, HttpContext http, ResultsService service, CancellationToken ct) =>
+            ResultsService.MayRead(WorkflowActor.From(http.User))
+                ? Answer(await service.SaveRulesAsync(input, WorkflowActor.From(http.User), ct))
+                : Forbidden());
+    }
+
+    internal sealed record ReopenInput(string? Reason);
+
+    public static ResultFilter Filter(string? unit, string? kind, bool publishedOnly) =>
+        new(unit, Enum.TryParse<EvaluationKind>(kind, out var k) && Enum.IsDefined(k) ? k : null, publishedOnly);
+
+    /// <summary>Why a year cannot be shown, in Chinese; null when it can.</summary>
+    public static string? YearError(int year) => year is < FirstYear or > LastYear ? $"“年度”须在 {FirstYear} 到 {LastYear} 之间。" : null;
+
+    private static IResult? Refused(HttpContext http, int year, string? kind)
+    {
+        if (!ResultsService.MayRead(WorkflowActor.From(http.User)))
+        {
+            return ApiProblems.NotFound();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (YearError(year) is { } y)
+        {
+            errors["year"] = [y];
+        }
+
+        if (!string.IsNullOrEmpty(kind) && Filter(null, kind, false).Kind is null)
+        {
+            errors["kind"] = ["“评价对象类型”只能是 DepartmentWide（部门整体支出）或 Project（项目支出）。"];
+        }
+
+        return errors.Count > 0 ? ApiProblems.Validation(errors) : null;
+    }
+
+    private static IResult? ActionRefused(HttpContext http, int year) =>
+        !ResultsService.MayRead(WorkflowActor.From(http.User)) ? Forbidden()
+        : YearError(year) is { } y ? ApiProblems.Validation(new Dictionary<string, string[]> { ["year"] = [y] })
+        : null;
+
+    private static async Task<IResult> MarkAsync(int year, string subjectKind, Guid subjectId, bool publish, HttpContext http, ResultsService service, CancellationToken ct) =>
+        ActionRefused(http, year) ?? Answer(await service.MarkAsync(year, subjectKind, subjectId, publish, WorkflowActor.From(http.User), ct));
+
+    private static IResult Forbidden() => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", "只有财政局可以办理评价结果。");
+
+    private static IResult Answer(ResultsOutcome outcome) => outcome.Status switch
+    {
+        FireStatus.Ok => TypedResults.NoContent(),
+        FireStatus.NotFound => ApiProblems.Problem(StatusCodes.Status404NotFound, "未找到", outcome.Message),
+        FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", outcome.Message),
+        FireStatus.Conflict => ApiProblems.Conflict(outcome.Message),
+        _ => ApiProblems.Validation(new Dictionary<string, string[]>(outcome.Errors)),
+    };
+
+    private static object Dto(ResultsView view, int page) => new
+    {
+        year = view.Year,
+        approved = view.Approval is { } a ? new { a.ApprovedAt, a.ApprovedByName } : null,
+        total = view.Total,
+        page,
+        pageSize = ResultsReport.PageSize,
+        rows = view.Rows.Select(r => new
+        {
+            r.SubjectKind,
+            r.SubjectId,
+            r.OrganisationId,
+            r.UnitName,
+            kind = r.Kind.ToString(),
+            r.ProjectName,
+            selfEvaluation = r.SelfEvaluationId is { } s ? new { id = s, status = r.SelfStatusLabel, late = r.SelfLate, score = r.SelfScore, grade = r.SelfGrade } : null,
+            evaluation = r.EvaluationId is { } e ? new { id = e, status = r.EvaluationStatusLabel, r.ReportNumber, score = r.EvaluationScore, grade = r.EvaluationGrade } : null,
+            r.FinalGrade,
+            rectification = new { r.Rectification.Total, r.Rectification.Rectified, r.Rectification.Unrectifiable, r.Rectification.Open, r.Rectification.Overdue, r.Rectification.Rate },
+            r.BudgetNote,
+            r.Published,
+        }),
+    };
+
+    private static object RulesDto(BudgetNoteRules r) => new
+    {
+        r.Excellent, r.Good, r.Pass, r.Fail, r.NoGrade, r.LowRectificationBelowPercent, r.LowRectification, r.UpdatedAt, r.UpdatedByName, version = r.RowVersion,
+    };
+}

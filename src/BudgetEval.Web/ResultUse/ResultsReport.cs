@@ -1,0 +1,213 @@
+using System.Globalization;
+using BudgetEval.Web.Evaluations;
+using BudgetEval.Web.Findings;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Plans;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Web.ResultUse;
+
+/// <summary>A unit's findings in the follow-up window and its rectification rate (整改率).</summary>
+internal sealed record UnitRectification(int Total, int Rectified, int Unrectifiable, int Open, int Overdue)
+{
+    public static readonly UnitRectification None = new(0, 0, 0, 0, 0);
+
+    /// <summary>已整改 ÷ (问题总数 − 经认可的无法整改); null when nothing was to be rectified.</summary>
+    public decimal? Rate => Total - Unrectifiable is > 0 and var due ? Money.RoundRate((decimal)Rectified / due) : null;
+
+    public string RateText => Rate is { } r ? Money.Percent(r) : "—";
+}
+
+/// <summary>
+/// One line of the results (结果应用) for a fiscal year: a unit's 部门整体 or one project, with the accepted
+/// self-evaluation's score and grade, the completed external evaluation's, the unit's rectification record
+/// and the suggested budget note.
+/// </summary>
+internal sealed record ResultRow(
+    string SubjectKind,
+    Guid SubjectId,
+    Guid OrganisationId,
+    string UnitName,
+    EvaluationKind Kind,
+    string? ProjectName,
+    Guid? SelfEvaluationId,
+    string? SelfStatusLabel,
+    bool SelfLate,
+    decimal? SelfScore,
+    string? SelfGrade,
+    Guid? EvaluationId,
+    string? EvaluationStatusLabel,
+    string? ReportNumber,
+    decimal? EvaluationScore,
+    string? EvaluationGrade,
+    UnitRectification Rectification,
+    string BudgetNote,
+    bool Published)
+{
+    public const string SelfEvaluationSubject = "SelfEvaluation";
+
+    public const string EvaluationSubject = "Evaluation";
+
+    /// <summary>The grade the note is based on: the external evaluation's when there is one, else the accepted self-evaluation's.</summary>
+    public string? FinalGrade => EvaluationGrade ?? SelfGrade;
+
+    public string Subject => ProjectName is { Length: > 0 } p ? $"项目支出：{p}" : "部门整体支出";
+}
+
+/// <summary>The filters of the results page; all optional.</summary>
+internal sealed record ResultFilter(string? Unit = null, EvaluationKind? Kind = null, bool PublishedOnly = false);
+
+/// <summary>
+/// Builds the results of a year from the register. Scores are read, never recomputed: a self-evaluation's
+/// is the one frozen in the version the bureau accepted; an evaluation's comes from its scored table once
+/// completed. The rows are paged in SQL, so a province-sized year reads one page at a time.
+/// </summary>
+internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry registry, Shared.ChinaClock china, TimeProvider clock)
+{
+    /// <summary>Findings of the evaluated year and the two before it count towards the rate (the follow-up window).</summary>
+    public const int WindowYears = 3;
+
+    public const int PageSize = 50;
+
+    /// <summary>One joined line as SQL returns it; scores of evaluations are added afterwards from their tables.</summary>
+    internal sealed record Line(Guid? SelfId, Guid? EvaluationId, Guid OrganisationId, string UnitName, string Kind, string Project,
+        string? SelfStatus, bool SelfLate, decimal? SelfScore, string? SelfGrade, string? EvaluationStatus, string? ReportNumber, bool Published);
+
+    /// <summary>A page of the year's rows (take null: all of them, for the annex and the export) and how many there are.</summary>
+    public async Task<(IReadOnlyList<ResultRow> Rows, int Total)> BuildAsync(int year, ResultFilter filter, int skip, int? take, CancellationToken ct)
+    {
+        var query = Lines(year);
+        if (!string.IsNullOrWhiteSpace(filter.Unit))
+        {
+            var pattern = "%" + filter.Unit.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(l => EF.Functions.ILike(l.UnitName, pattern));
+        }
+
+        if (filter.Kind is { } kind)
+        {
+            var k = kind.ToString();
+            query = query.Where(l => l.Kind == k);
+        }
+
+        if (filter.PublishedOnly)
+        {
+            query = query.Where(l => l.Published);
+        }
+
+        var total = await query.CountAsync(ct);
+        var ordered = query.OrderBy(l => l.UnitName).ThenBy(l => l.Kind).ThenBy(l => l.Project).ThenBy(l => l.SelfId).Skip(skip);
+        var lines = await (take is { } t ? ordered.Take(t) : ordered).ToListAsync(ct);
+        return (await CompleteAsync(year, lines, ct), total);
+    }
+
+    /// <summary>
+    /// Self-evaluations and evaluations of the year, matched on unit, kind and project (an evaluation of a
+    /// target without a self-evaluation is a line of its own). Raw SQL because the accepted score sits in the
+    /// frozen version's JSON; EF composes the filters, order and paging around it.
+    /// </summary>
+    private IQueryable<Line> Lines(int year) => db.Database.SqlQuery<Line>($"""
+        WITH se AS (
+            SELECT s."Id", s."OrganisationId", s."Kind", coalesce(s."ProjectName", '') AS project, s."Status", s."IsLate",
+                   CASE WHEN s."Status" = 'accepted' THEN (v."ContentJson" ->> 'totalScore')::numeric END AS score,
+                   CASE WHEN s."Status" = 'accepted' THEN v."ContentJson" ->> 'grade' END AS grade
+            FROM budgeteval.self_evaluations s
+            LEFT JOIN budgeteval.self_evaluation_versions v ON v."SelfEvaluationId" = s."Id" AND v."VersionNo" = s."LastReviewedVersion"
+            WHERE s."FiscalYear" = {year}),
+        ev AS (
+            SELECT e."Id", e."OrganisationId", e."Kind", coalesce(e."ProjectName", '') AS project, e."Status", e."ReportNumber"
+            FROM budgeteval.evaluations e
+            WHERE e."FiscalYear" = {year} AND e."Status" <> 'dropped')
+        SELECT se."Id" AS "SelfId", ev."Id" AS "EvaluationId", o."Id" AS "OrganisationId", o."Name" AS "UnitName",
+               coalesce(se."Kind", ev."Kind") AS "Kind", coalesce(se.project, ev.project) AS "Project",
+               se."Status" AS "SelfStatus", coalesce(se."IsLate", false) AS "SelfLate", se.score AS "SelfScore", se.grade AS "SelfGrade",
+               ev."Status" AS "EvaluationStatus", ev."ReportNumber" AS "ReportNumber",
+               EXISTS (SELECT 1 FROM budgeteval.result_publications p
+                       WHERE p."SubjectKind" = CASE WHEN se."Id" IS NULL THEN 'Evaluation' ELSE 'SelfEvaluation' END
+                         AND p."SubjectId" = coalesce(se."Id", ev."Id")) AS "Published"
+        FROM se FULL OUTER JOIN ev ON ev."OrganisationId" = se."OrganisationId" AND ev."Kind" = se."Kind" AND ev.project = se.project
+        JOIN budgeteval.organisations o ON o."Id" = coalesce(se."OrganisationId", ev."OrganisationId")
+        """);
+
+    private async Task<IReadOnlyList<ResultRow>> CompleteAsync(int year, IReadOnlyList<Line> lines, CancellationToken ct)
+    {
+        var evaluationIds = lines.Where(l => l.EvaluationStatus == Completed && l.EvaluationId is not null).Select(l => l.EvaluationId!.Value).ToList();
+        var sheets = (await db.Evaluations.AsNoTracking().Where(e => evaluationIds.Contains(e.Id)).ToListAsync(ct))
+            .ToDictionary(e => e.Id, Evaluations.EvaluationSubject.Sheet);
+        var rectification = await RectificationAsync(year, lines.Select(l => l.OrganisationId).Distinct().ToList(), ct);
+        var rules = await ResultRules.LoadAsync(db, ct);
+        var selfStates = registry.Latest(SelfEvaluations.SelfEvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
+        var evaluationStates = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
+        string? Label(IReadOnlyDictionary<string, string> states, string? state) => state is null ? null : states.GetValueOrDefault(state, state);
+        return lines.Select(l =>
+        {
+            var sheet = l.EvaluationId is { } id ? sheets.GetValueOrDefault(id) : null;
+            var rect = rectification.GetValueOrDefault(l.OrganisationId, UnitRectification.None);
+            var grade = sheet?.Grade ?? l.SelfGrade;
+            return new ResultRow(
+                l.SelfId is null ? ResultRow.EvaluationSubject : ResultRow.SelfEvaluationSubject,
+                l.SelfId ?? l.EvaluationId!.Value, l.OrganisationId, l.UnitName, Enum.Parse<EvaluationKind>(l.Kind), l.Project is { Length: > 0 } p ? p : null,
+                l.SelfId, Label(selfStates, l.SelfStatus), l.SelfLate, l.SelfScore is { } s ? Money.Round(s) : null, l.SelfGrade,
+                l.EvaluationId, Label(evaluationStates, l.EvaluationStatus), l.ReportNumber, sheet?.Total, sheet?.Grade,
+                rect, rules.Suggest(grade, rect.Rate), l.Published);
+        }).ToList();
+    }
+
+    /// <summary>Per unit: its findings of the window, counted in the database, and how many are overdue today.</summary>
+    public async Task<IReadOnlyDictionary<Guid, UnitRectification>> RectificationAsync(int year, IReadOnlyList<Guid> organisations, CancellationToken ct)
+    {
+        var today = china.Today(clock);
+        var closed = new[] { FindingStatus.Rectified, FindingStatus.Unrectifiable };
+        var counts = await db.Findings.AsNoTracking()
+            .Where(f => organisations.Contains(f.OrganisationId) && f.FiscalYear > year - WindowYears && f.FiscalYear <= year)
+            .GroupBy(f => f.OrganisationId)
+            .Select(g => new
+            {
+                g.Key,
+                Total = g.Count(),
+                Rectified = g.Count(f => f.Status == FindingStatus.Rectified),
+                Unrectifiable = g.Count(f => f.Status == FindingStatus.Unrectifiable),
+                Overdue = g.Count(f => !closed.Contains(f.Status) && f.Deadline < today),
+            }).ToListAsync(ct);
+        return counts.ToDictionary(c => c.Key, c => new UnitRectification(c.Total, c.Rectified, c.Unrectifiable, c.Total - c.Rectified - c.Unrectifiable, c.Overdue));
+    }
+
+    public const string Completed = "completed";
+
+    /// <summary>
+    /// What the pages and the API show: the frozen rows of an approved year (filtered and paged in memory;
+    /// one year's snapshot), otherwise the live rows.
+    /// </summary>
+    public async Task<ResultsView> ViewAsync(int year, ResultFilter filter, int skip, int? take, CancellationToken ct)
+    {
+        var approval = await db.Set<ResultApproval>().AsNoTracking().SingleOrDefaultAsync(a => a.FiscalYear == year, ct);
+        if (approval is null)
+        {
+            var (rows, total) = await BuildAsync(year, filter, skip, take, ct);
+            return new(year, rows, total, null);
+        }
+
+        var unit = filter.Unit?.Trim();
+        var all = Frozen(approval)
+            .Where(r => string.IsNullOrEmpty(unit) || r.UnitName.Contains(unit, StringComparison.OrdinalIgnoreCase))
+            .Where(r => filter.Kind is null || r.Kind == filter.Kind)
+            .Where(r => !filter.PublishedOnly || r.Published)
+            .ToList();
+        return new(year, all.Skip(skip).Take(take ?? int.MaxValue).ToList(), all.Count, approval);
+    }
+
+    /// <summary>The years that have anything to show, newest first.</summary>
+    public async Task<IReadOnlyList<int>> YearsAsync(CancellationToken ct) =>
+        (await db.SelfEvaluations.Select(s => s.FiscalYear).Distinct().ToListAsync(ct))
+            .Union(await db.Evaluations.Select(e => e.FiscalYear).Distinct().ToListAsync(ct))
+            .OrderDescending().ToList();
+
+    public static IReadOnlyList<ResultRow> Frozen(ResultApproval approval) =>
+        System.Text.Json.JsonSerializer.Deserialize<List<ResultRow>>(approval.RowsJson, FrozenJson) ?? [];
+
+    public static string Freeze(IReadOnlyList<ResultRow> rows) => System.Text.Json.JsonSerializer.Serialize(rows, FrozenJson);
+
+    private static readonly System.Text.Json.JsonSerializerOptions FrozenJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+}
+
+/// <summary>A year's results as shown: rows (one page or all), how many match, and the approval if any.</summary>
+internal sealed record ResultsView(int Year, IReadOnlyList<ResultRow> Rows, int Total, ResultApproval? Approval);

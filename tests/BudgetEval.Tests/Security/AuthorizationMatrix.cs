@@ -1,0 +1,334 @@
+namespace BudgetEval.Tests.Security;
+
+/// <summary>
+/// The authorization matrix (docs/authorization.md): every page and API endpoint × every role × own/other
+/// → allowed or denied. One line per endpoint (a record-scoped endpoint may have a line per kind of
+/// record). <see cref="AuthorizationMatrixTests"/> fails when an endpoint has no line and walks every
+/// line against the running app.
+///
+/// Who may, as letters: A 系统管理员 Admin, F 绩效管理员 FinanceOfficer, L 财政局领导 FinanceLead,
+/// U 单位填报人 UnitFiller, H 单位负责人 UnitHead, E 评价人员 Evaluator; "*" everyone, anonymous included;
+/// "-" nobody. A suffix limits letters to scopes of the record: o own (the caller's unit; for the firm an
+/// evaluation assigned to it), x other (another unit's; another firm's evaluation), e ended (the firm's
+/// evaluation after the bureau accepted the report; for the unit its own finished evaluation).
+/// Anyone not listed is denied: a read answers 404, an action 403. Anonymous callers of anything but "*"
+/// lines go to /login (pages) or get 401 (API).
+/// </summary>
+internal static class Matrix
+{
+    private const string Everyone = "AFLUHE";
+    private const string Bureau = "AFL";
+
+    public static readonly IReadOnlyList<Row> Rows =
+    [
+        // Sign-in, home, account, errors, health.
+        new("GET /", Res.None, Everyone),
+        new("POST /", Res.None, Everyone, NoForm: true),
+        new("GET /login", Res.None, "*"),
+        new("POST /login", Res.None, "*"),
+        new("GET /logout", Res.None, Everyone),
+        new("POST /logout", Res.None, Everyone, Last: true),
+        new("GET /error/{code:int?}", Res.None, "*"),
+        new("POST /error/{code:int?}", Res.None, "*"),
+        new("GET /account/password", Res.None, Everyone),
+        new("POST /account/password", Res.None, Everyone),
+        new("GET /healthz", Res.None, "*"),
+        new("POST /healthz", Res.None, "*"),
+        new("GET /openapi/{documentName}.json", Res.None, "*"),
+        new("POST /api/auth/login", Res.None, "*", Body: """{"userName":"","password":""}"""),
+        new("GET /api/me", Res.None, Everyone),
+
+        // 待办 / 已办 and the case page.
+        new("GET /inbox", Res.None, Everyone),
+        new("POST /inbox", Res.None, Everyone, NoForm: true),
+        new("GET /inbox/done", Res.None, Everyone),
+        new("POST /inbox/done", Res.None, Everyone, NoForm: true),
+        new("GET /api/inbox", Res.None, Everyone),
+        new("GET /api/inbox/done", Res.None, Everyone),
+        new("GET /cases/{id:guid}", Res.SelfEvaluationCase, "AFL UH:o"),
+        new("GET /cases/{id:guid}", Res.EvaluationCase, "AFL UH:oe E:o"),
+        new("GET /cases/{id:guid}", Res.FindingCase, "AFL UH:o"),
+        new("POST /cases/{id:guid}", Res.SelfEvaluationCase, "U:o", Handler: "fire", Body: "action=submit&expectedVersion=$version"),
+        new("POST /cases/{id:guid}", Res.EvaluationCase, "E:o", Handler: "fire", Body: "action=submitDraft&expectedVersion=$version", Scopes: "ox"),
+        new("POST /cases/{id:guid}", Res.FindingCase, "U:o", Handler: "fire", Body: "action=submitPlan&expectedVersion=$version"),
+        new("GET /api/cases/{id:guid}", Res.SelfEvaluationCase, "AFL UH:o"),
+        new("GET /api/cases/{id:guid}", Res.EvaluationCase, "AFL UH:oe E:o"),
+        new("GET /api/cases/{id:guid}", Res.FindingCase, "AFL UH:o"),
+        new("POST /api/cases/{id:guid}/actions/{action}", Res.SelfEvaluationCase, "U:o", Action: "submit", Body: """{"expectedVersion":$version}"""),
+        new("POST /api/cases/{id:guid}/actions/{action}", Res.EvaluationCase, "E:o", Action: "submitDraft", Body: """{"expectedVersion":$version}""", Scopes: "ox"),
+        new("POST /api/cases/{id:guid}/actions/{action}", Res.FindingCase, "U:o", Action: "submitPlan", Body: """{"expectedVersion":$version}"""),
+        new("GET /cases/{id:guid}/remind", Res.SelfEvaluationCase, "AFL UH:o"),
+        new("POST /cases/{id:guid}/remind", Res.SelfEvaluationCase, Bureau, Body: "message=请尽快办理"),
+        new("POST /api/cases/{id:guid}/remind", Res.SelfEvaluationCase, Bureau, Body: """{"message":"请尽快办理"}"""),
+
+        // Notifications.
+        new("GET /notifications", Res.None, Everyone),
+        new("POST /notifications", Res.None, Everyone, Handler: "readAll"),
+        new("GET /notifications/settings", Res.None, Everyone),
+        new("POST /notifications/settings", Res.None, Everyone),
+        new("GET /api/notifications", Res.None, Everyone),
+        new("POST /api/notifications/{id:guid}/read", Res.Notification, "AFLUHE:o"),
+        new("POST /api/notifications/read-all", Res.None, Everyone),
+
+        // Organisations.
+        new("GET /organisations", Res.None, Bureau),
+        new("POST /organisations", Res.None, Bureau, NoForm: true),
+        new("GET /organisations/{id:guid}", Res.Organisation, "AFL UHE:o"),
+        new("POST /organisations/{id:guid}", Res.Organisation, Everyone, NoForm: true),
+        new("GET /api/organisations", Res.None, Everyone),
+        new("GET /api/organisations/{id:guid}", Res.Organisation, "AFL UHE:o"),
+
+        // Plans.
+        new("GET /plans", Res.None, Bureau),
+        new("POST /plans", Res.None, Bureau, NoForm: true),
+        new("GET /plans/new", Res.None, "F"),
+        new("POST /plans/new", Res.None, "F"),
+        new("GET /plans/{id:guid}", Res.Plan, Bureau),
+        new("POST /plans/{id:guid}", Res.Plan, "F", Handler: "publish"),
+        new("GET /api/plans", Res.None, Everyone),
+        new("GET /api/plans/templates", Res.None, Everyone),
+        new("GET /api/plans/{id:guid}", Res.Plan, Everyone),
+        new("POST /api/plans", Res.None, "F"),
+        new("POST /api/plans/{id:guid}/publish", Res.Plan, "F"),
+        new("POST /api/plans/{id:guid}/amendments", Res.Plan, "F"),
+
+        // Self-evaluations.
+        new("GET /self-evaluations", Res.None, Everyone),
+        new("POST /self-evaluations", Res.None, "U"),
+        new("GET /self-evaluations/{id:guid}/form", Res.SelfEvaluation, "AFL UH:o"),
+        new("POST /self-evaluations/{id:guid}/form", Res.SelfEvaluation, "U:o", Handler: "import"),
+        new("GET /self-evaluations/{id:guid}/edit", Res.SelfEvaluation, "AFL UH:o"),
+        new("POST /self-evaluations/{id:guid}/edit", Res.SelfEvaluation, "U:o"),
+        new("GET /self-evaluations/{id:guid}/print", Res.SelfEvaluation, "AFL UH:o"),
+        new("POST /self-evaluations/{id:guid}/print", Res.SelfEvaluation, Everyone, NoForm: true),
+        new("GET /self-evaluations/{id:guid}/print.pdf", Res.SelfEvaluation, "AFL UH:o"),
+        new("POST /self-evaluations/{id:guid}/print.pdf", Res.SelfEvaluation, Everyone, NoForm: true),
+        new("GET /self-evaluations/{id:guid}/follow-up", Res.SelfEvaluation, "AFL UH:o"),
+        new("POST /self-evaluations/{id:guid}/follow-up", Res.SelfEvaluation, "U:o"),
+        new("GET /api/self-evaluations", Res.None, Everyone),
+        new("POST /api/self-evaluations", Res.None, "U"),
+        new("GET /api/self-evaluations/template.xlsx", Res.None, Everyone),
+        new("GET /api/self-evaluations/template.csv", Res.None, Everyone),
+        new("GET /api/self-evaluations/{id:guid}", Res.SelfEvaluation, "AFL UH:o"),
+        new("PUT /api/self-evaluations/{id:guid}", Res.SelfEvaluation, "U:o"),
+        new("PUT /api/self-evaluations/{id:guid}/funds", Res.SelfEvaluation, "U:o", Body: """{"expectedVersion":-1}"""),
+        new("PUT /api/self-evaluations/{id:guid}/indicators", Res.SelfEvaluation, "U:o"),
+        new("PUT /api/self-evaluations/{id:guid}/text", Res.SelfEvaluation, "U:o"),
+        new("POST /api/self-evaluations/{id:guid}/indicators/import", Res.SelfEvaluation, "U:o", Body: "file"),
+        new("GET /api/self-evaluations/{id:guid}/export.xlsx", Res.SelfEvaluation, "AFL UH:o"),
+        new("POST /api/self-evaluations/{id:guid}/attachments", Res.SelfEvaluation, "U:o", Body: "file"),
+        new("GET /api/self-evaluations/{id:guid}/attachments/{attachmentId:guid}", Res.Attachment, "AFL UH:o"),
+        new("DELETE /api/self-evaluations/{id:guid}/attachments/{attachmentId:guid}", Res.Attachment, "U:o", Last: true),
+        new("GET /api/self-evaluations/{id:guid}/follow-up", Res.SelfEvaluation, "AFL UH:o"),
+        new("PUT /api/self-evaluations/{id:guid}/follow-up", Res.SelfEvaluation, "U:o", Body: """{"statements":{}}"""),
+
+        // External evaluations.
+        new("GET /evaluations", Res.None, Everyone),
+        new("POST /evaluations", Res.None, "F", Handler: "select"),
+        new("GET /evaluations/{id:guid}", Res.Evaluation, "AFL UH:oe E:o"),
+        new("POST /evaluations/{id:guid}", Res.Evaluation, "E:o", Handler: "scores"),
+        new("GET /evaluations/{id:guid}/print", Res.Evaluation, "AFL UH:e E:o"),
+        new("POST /evaluations/{id:guid}/print", Res.Evaluation, Everyone, NoForm: true),
+        new("GET /evaluations/{id:guid}/print.pdf", Res.Evaluation, "AFL UH:e E:o"),
+        new("POST /evaluations/{id:guid}/print.pdf", Res.Evaluation, Everyone, NoForm: true),
+        new("GET /api/evaluations", Res.None, Everyone),
+        new("GET /api/evaluations/proposals", Res.None, Bureau, Query: "?fiscalYear=2022"),
+        new("GET /api/evaluations/templates", Res.None, Everyone),
+        new("POST /api/evaluations", Res.None, "F"),
+        new("GET /api/evaluations/{id:guid}", Res.Evaluation, "AFL UH:oe E:o"),
+        new("POST /api/evaluations/{id:guid}/actions/{action}", Res.Evaluation, "E:o", Action: "submitDraft", Scopes: "ox"),
+        new("POST /api/evaluations/{id:guid}/commission", Res.Evaluation, "F"),
+        new("POST /api/evaluations/{id:guid}/team", Res.Evaluation, "E:o"),
+        new("PUT /api/evaluations/{id:guid}/scores", Res.Evaluation, "E:o"),
+        new("POST /api/evaluations/{id:guid}/scores/import", Res.Evaluation, "E:o", Body: "file"),
+        new("GET /api/evaluations/{id:guid}/scores/export.{format:regex(^(xlsx|csv)$)}", Res.Evaluation, "AFL UH:e E:o"),
+        new("PUT /api/evaluations/{id:guid}/report", Res.Evaluation, "E:o"),
+        new("PUT /api/evaluations/{id:guid}/problems", Res.Evaluation, "E:o"),
+        new("PUT /api/evaluations/{id:guid}/comments", Res.Evaluation, "UH:oe"),
+        new("PUT /api/evaluations/{id:guid}/answers", Res.Evaluation, "E:o"),
+        new("GET /api/evaluations/{id:guid}/report", Res.Evaluation, "AFL UH:e E:o"),
+
+        // Findings and rectification.
+        new("GET /findings", Res.None, Everyone),
+        new("POST /findings", Res.None, "F"),
+        new("GET /findings/{id:guid}", Res.Finding, "AFL UH:o"),
+        new("POST /findings/{id:guid}", Res.Finding, "U:o", Handler: "plan"),
+        new("GET /api/findings", Res.None, Everyone),
+        new("GET /api/findings/export.xlsx", Res.None, Everyone),
+        new("POST /api/findings", Res.None, "F"),
+        new("GET /api/findings/{id:guid}", Res.Finding, "AFL UH:o"),
+        new("PUT /api/findings/{id:guid}/plan", Res.Finding, "U:o"),
+        new("PUT /api/findings/{id:guid}/result", Res.Finding, "U:o"),
+        new("PUT /api/findings/{id:guid}/requested-deadline", Res.Finding, "U:o"),
+        new("PUT /api/findings/{id:guid}/next-deadline", Res.Finding, "F"),
+        new("POST /api/findings/{id:guid}/evidence", Res.Finding, "U:o", Body: "file"),
+        new("GET /api/findings/{id:guid}/evidence/{evidenceId:guid}", Res.Evidence, "AFL UH:o"),
+
+        // Dashboards.
+        new("GET /dashboards", Res.None, Bureau),
+        new("POST /dashboards", Res.None, Bureau, NoForm: true),
+        new("GET /dashboards/unit", Res.None, "UH"),
+        new("POST /dashboards/unit", Res.None, "UH", NoForm: true),
+        new("GET /api/dashboards/bureau", Res.None, Bureau),
+        new("GET /api/dashboards/bureau/export.xlsx", Res.None, Bureau),
+        new("GET /api/dashboards/unit", Res.None, "UH"),
+        new("GET /api/dashboards/unit/export.xlsx", Res.None, "UH"),
+
+        // Administration.
+        new("GET /admin/users", Res.None, "A"),
+        new("POST /admin/users", Res.None, "A", NoForm: true),
+        new("GET /admin/users/new", Res.None, "A"),
+        new("POST /admin/users/new", Res.None, "A"),
+        new("GET /admin/users/{id:guid}", Res.User, "A"),
+        new("POST /admin/users/{id:guid}", Res.User, "A"),
+        new("GET /admin/organisations", Res.None, "A"),
+        new("POST /admin/organisations", Res.None, "A", NoForm: true),
+        new("GET /admin/organisations/new", Res.None, "A"),
+        new("POST /admin/organisations/new", Res.None, "A"),
+        new("GET /admin/organisations/{id:guid}", Res.Organisation, "A"),
+        new("POST /admin/organisations/{id:guid}", Res.Organisation, "A"),
+        new("GET /admin/audit", Res.None, "A"),
+        new("POST /admin/audit", Res.None, "A", NoForm: true),
+        new("GET /admin/calendar", Res.None, "A"),
+        new("POST /admin/calendar", Res.None, "A", Handler: "import"),
+        new("GET /admin/finding-categories", Res.None, "A"),
+        new("POST /admin/finding-categories", Res.None, "A", Handler: "add"),
+        new("GET /admin/jobs", Res.None, "AF"),
+        new("POST /admin/jobs", Res.None, "A", Handler: "sweep"),
+    ];
+
+    public static readonly byte[] SmallPdf = "%PDF-1.4\n% matrix\n%%EOF\n"u8.ToArray();
+
+    public static string UserName(Who who) => who switch
+    {
+        Who.Admin => "admin",
+        Who.FinanceOfficer => "finance",
+        Who.FinanceLead => "financelead",
+        Who.UnitFiller => "unit",
+        Who.UnitHead => "unithead",
+        Who.Evaluator => "evaluator",
+        _ => throw new ArgumentOutOfRangeException(nameof(who)),
+    };
+}
+
+/// <summary>Who calls: the six roles (one demo user each) and nobody signed in.</summary>
+public enum Who
+{
+    Admin,
+    FinanceOfficer,
+    FinanceLead,
+    UnitFiller,
+    UnitHead,
+    Evaluator,
+    Anonymous,
+}
+
+/// <summary>Whose record the route points at, relative to the caller.</summary>
+public enum Scope
+{
+    /// <summary>Not a record of an organisation (lists, the plan, a user account).</summary>
+    Any,
+    Own,
+    Other,
+    Ended,
+}
+
+/// <summary>The kind of record a route's parameters name.</summary>
+public enum Res
+{
+    None,
+    Plan,
+    User,
+    Organisation,
+    Notification,
+    SelfEvaluation,
+    SelfEvaluationCase,
+    Attachment,
+    Evaluation,
+    EvaluationCase,
+    Finding,
+    FindingCase,
+    Evidence,
+}
+
+/// <summary>
+/// One line of the matrix. Body: for the API a JSON text (default <c>{}</c>) or <c>file</c> (a small PDF
+/// as multipart field <c>file</c>); for pages <c>k=v&amp;k=v</c> form fields (the antiforgery token is added).
+/// <c>$version</c> becomes the case's current version, so an allowed caller meets the business rules
+/// (422) rather than a stale-version 409. NoForm: a page without a form for the method; whoever the
+/// page's own rule admits gets 405 (own and other records alike: nothing is read or written).
+/// </summary>
+internal sealed record Row(
+    string Endpoint,
+    Res Res,
+    string Allowed,
+    string? Handler = null,
+    string? Body = null,
+    string? Action = null,
+    string? Query = null,
+    string? Scopes = null,
+    bool Last = false,
+    bool NoForm = false)
+{
+    public string Method => Endpoint[..Endpoint.IndexOf(' ', StringComparison.Ordinal)];
+
+    public string Route => Endpoint[(Endpoint.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+
+    public bool IsApi => Route.StartsWith("/api/", StringComparison.Ordinal);
+
+    public bool IsRead => Method is "GET" or "HEAD";
+
+    public bool IsPublic => Allowed == "*";
+
+    public IEnumerable<Scope> ScopesToWalk()
+    {
+        Scope[] all = Res switch
+        {
+            Res.None or Res.Plan or Res.User => [Scope.Any],
+            Res.Evaluation or Res.EvaluationCase => [Scope.Own, Scope.Other, Scope.Ended],
+            _ => [Scope.Own, Scope.Other],
+        };
+        return Scopes is null ? all : all.Where(s => s == Scope.Any || Scopes.Contains(Letter(s)));
+    }
+
+    public bool Allows(Who who, Scope scope)
+    {
+        if (Allowed == "*")
+        {
+            return true;
+        }
+
+        if (who == Who.Anonymous || Allowed == "-")
+        {
+            return false;
+        }
+
+        var letter = who switch
+        {
+            Who.Admin => 'A',
+            Who.FinanceOfficer => 'F',
+            Who.FinanceLead => 'L',
+            Who.UnitFiller => 'U',
+            Who.UnitHead => 'H',
+            _ => 'E',
+        };
+        foreach (var token in Allowed.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = token.Split(':');
+            if (parts[0].Contains(letter) && (parts.Length == 1 || scope == Scope.Any || parts[1].Contains(Letter(scope))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static char Letter(Scope scope) => scope switch
+    {
+        Scope.Own => 'o',
+        Scope.Other => 'x',
+        Scope.Ended => 'e',
+        _ => '-',
+    };
+}
