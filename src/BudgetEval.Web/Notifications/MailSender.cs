@@ -18,7 +18,8 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
 
     public void Dispose() => _client?.Dispose();
 
-    public async Task SendAsync(OutboxMessage message, CancellationToken ct)
+    /// <summary>Blocks until the server answers (see <see cref="OutboxDelivery"/> for why synchronously).</summary>
+    public void Send(OutboxMessage message)
     {
         using var mail = new MailMessage
         {
@@ -37,7 +38,7 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
         var client = _client ??= CreateClient();
         try
         {
-            await client.SendMailAsync(mail, ct);
+            client.Send(mail);
         }
         catch
         {

@@ -21,9 +21,21 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
 
     public async Task AddAsync(AppDbContext db, IReadOnlyCollection<NotificationRequest> requests, DateTimeOffset now, CancellationToken ct)
     {
+        var rows = await BuildAsync(db, requests, now, ct);
+        db.Notifications.AddRange(rows.Notifications);
+        db.Outbox.AddRange(rows.Outbox);
+    }
+
+    /// <summary>
+    /// The rows <see cref="AddAsync"/> would add, for callers that write many at once with
+    /// <see cref="NotificationRows.InsertAsync"/> instead of the change tracker (the reminder sweep).
+    /// </summary>
+    public async Task<NotificationRows> BuildAsync(AppDbContext db, IReadOnlyCollection<NotificationRequest> requests, DateTimeOffset now, CancellationToken ct)
+    {
+        var rows = new NotificationRows([], []);
         if (requests.Count == 0)
         {
-            return;
+            return rows;
         }
 
         var ids = requests.Select(r => r.RecipientUserId).Distinct().ToList();
@@ -52,7 +64,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
             var hasAddress = !string.IsNullOrWhiteSpace(person.Email);
             var immediate = hasAddress && wantsMail && (essential || mode == EmailMode.Immediate);
 
-            db.Notifications.Add(new Notification
+            rows.Notifications.Add(new Notification
             {
                 Id = Guid.CreateVersion7(now),
                 RecipientUserId = person.Id,
@@ -66,9 +78,11 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
 
             if (immediate)
             {
-                db.Outbox.Add(NewMessage(person.Id, person.Email!, person.DisplayName, request.Event.ToString(), message, now));
+                rows.Outbox.Add(NewMessage(person.Id, person.Email!, person.DisplayName, request.Event.ToString(), message, now));
             }
         }
+
+        return rows;
     }
 
     public static OutboxMessage NewMessage(Guid? userId, string address, string? name, string evt, RenderedMessage message, DateTimeOffset now) => new()

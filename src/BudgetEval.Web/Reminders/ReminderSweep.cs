@@ -21,7 +21,7 @@ internal sealed record SweepResult(int WorkItems, int Reminders, int Batches);
 /// Done items are never claimed (the query reads only open ones), so reminders stop with the task.
 /// </summary>
 internal sealed class ReminderSweep(
-    AppDbContext db,
+    IServiceScopeFactory scopes,
     WorkflowRegistry registry,
     ReminderSchedule schedule,
     NotificationWriter writer,
@@ -30,31 +30,44 @@ internal sealed class ReminderSweep(
 {
     public const int DefaultBatchSize = 500;
 
+    /// <summary>
+    /// Batches run on this many connections at once: SKIP LOCKED keeps them apart, and while one waits for
+    /// PostgreSQL (its commit's fsync) the other renders its mails.
+    /// </summary>
+    public const int Workers = 2;
+
     public async Task<SweepResult> RunAsync(CancellationToken ct, int batchSize = DefaultBatchSize)
     {
+        var results = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(batchSize, ct), ct)));
+        var total = new SweepResult(results.Sum(r => r.WorkItems), results.Sum(r => r.Reminders), results.Sum(r => r.Batches));
+        if (total.WorkItems > 0)
+        {
+            logger.LogInformation("Reminder sweep: {Items} work item(s), {Reminders} reminder(s) in {Batches} batch(es)", total.WorkItems, total.Reminders, total.Batches);
+        }
+
+        return total;
+    }
+
+    private async Task<SweepResult> WorkAsync(int batchSize, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         int items = 0, reminders = 0, batches = 0;
         while (true)
         {
-            var (claimed, given) = await BatchAsync(batchSize, ct);
+            var (claimed, given) = await BatchAsync(db, batchSize, ct);
             if (claimed == 0)
             {
-                break;
+                return new SweepResult(items, reminders, batches);
             }
 
             items += claimed;
             reminders += given;
             batches++;
         }
-
-        if (items > 0)
-        {
-            logger.LogInformation("Reminder sweep: {Items} work item(s), {Reminders} reminder(s) in {Batches} batch(es)", items, reminders, batches);
-        }
-
-        return new SweepResult(items, reminders, batches);
     }
 
-    private Task<(int Claimed, int Given)> BatchAsync(int batchSize, CancellationToken ct)
+    private Task<(int Claimed, int Given)> BatchAsync(AppDbContext db, int batchSize, CancellationToken ct)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         return strategy.ExecuteAsync(async () =>
@@ -67,7 +80,7 @@ internal sealed class ReminderSweep(
                 WHERE "Status" = 'Open' AND "NextReminderAt" <= {now}
                 ORDER BY "NextReminderAt" LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
-                """).IgnoreQueryFilters().ToListAsync(ct);
+                """).IgnoreQueryFilters().AsNoTracking().ToListAsync(ct);
             if (items.Count == 0)
             {
                 return (0, 0);
@@ -78,15 +91,16 @@ internal sealed class ReminderSweep(
                 .Select(i => new { i.Id, i.DefinitionId, i.DefinitionVersion }).ToDictionaryAsync(i => i.Id, ct);
 
             var today = schedule.Today(now);
+            var nextAt = new DateTime?[items.Count];
             var owed = new List<(WorkItem Item, ReminderStage Stage, DateOnly Day, DateOnly DueDay)>();
-            foreach (var item in items)
+            for (var index = 0; index < items.Count; index++)
             {
+                var item = items[index];
                 var d = definitions[item.InstanceId];
                 var def = registry.Get(d.DefinitionId, d.DefinitionVersion);
                 var policy = def.HasState(item.State) ? def.State(item.State).Reminders : null;
                 if (policy is null || item.DueAt is not { } dueAt || item.NextReminderAt is not { } slotAt)
                 {
-                    item.NextReminderAt = null;
                     continue;
                 }
 
@@ -103,7 +117,7 @@ internal sealed class ReminderSweep(
                 }
 
                 owed.AddRange(stages.Select(s => (item, s, slot, dueDay)));
-                item.NextReminderAt = next is { } nextDay ? schedule.At(nextDay) : null;
+                nextAt[index] = next is { } nextDay ? schedule.At(nextDay).UtcDateTime : null;
             }
 
             var recipients = await ReminderRecipients.LoadAsync(db, items, owed.Select(o => o.Stage.EscalateTo).OfType<string>(), ct);
@@ -116,7 +130,7 @@ internal sealed class ReminderSweep(
 
             candidates = candidates.DistinctBy(c => (c.Item.Id, c.Stage.Stage, c.Day, c.User)).ToList();
 
-            var inserted = await InsertLedgerAsync(tx, candidates.Select(c => (c.Item.Id, c.Stage.Stage, c.Day, c.User)).ToList(), now, ct);
+            var inserted = await InsertLedgerAsync(db, tx, candidates.Select(c => (c.Item.Id, c.Stage.Stage, c.Day, c.User)).ToList(), now, ct);
             var requests = candidates.Where(c => inserted.Contains((c.Item.Id, c.Stage.Stage, c.Day, c.User)))
                 .Select(c => new NotificationRequest(c.User, EventOf(c.Stage), new NotificationFacts(c.Item.Title)
                 {
@@ -127,8 +141,19 @@ internal sealed class ReminderSweep(
                     Assignee = c.Item.AssigneeRole is { } r ? Roles.Label(r) : "经办人",
                 }))
                 .ToList();
-            await writer.AddAsync(db, requests, now, ct);
-            await db.SaveChangesAsync(ct);
+
+            // The batch's writes go in one round trip of multi-row statements instead of ~1,500 tracked entities.
+            var rows = await writer.BuildAsync(db, requests, now, ct);
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction());
+            rows.AppendTo(batch);
+            var move = new NpgsqlBatchCommand("""
+                UPDATE budgeteval.work_items w SET "NextReminderAt" = x.n
+                FROM unnest($1, $2) AS x(i, n) WHERE w."Id" = x.i
+                """);
+            move.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = items.Select(i => i.Id).ToArray() });
+            move.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = nextAt });
+            batch.BatchCommands.Add(move);
+            await batch.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
             return (items.Count, requests.Count);
         });
@@ -142,7 +167,7 @@ internal sealed class ReminderSweep(
     };
 
     /// <summary>One statement for the batch; returns the keys that were new (the rest were given before).</summary>
-    private async Task<HashSet<(Guid, string, DateOnly, Guid)>> InsertLedgerAsync(IDbContextTransaction tx,
+    private static async Task<HashSet<(Guid, string, DateOnly, Guid)>> InsertLedgerAsync(AppDbContext db, IDbContextTransaction tx,
         IReadOnlyList<(Guid WorkItem, string Stage, DateOnly Day, Guid User)> rows, DateTimeOffset now, CancellationToken ct)
     {
         var result = new HashSet<(Guid, string, DateOnly, Guid)>();

@@ -57,15 +57,19 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
         return File(bytes, SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, Published));
     }
 
-    public async Task<IActionResult> OnPostMarkAsync(string subjectKind, Guid subjectId, bool publish, CancellationToken ct) =>
-        await AfterAsync(Year is { } y ? await service.MarkAsync(y, subjectKind, subjectId, publish, WorkflowActor.From(User), ct) : null,
+    // The role is checked before anything in the form is read: a caller who may not act gets 403, not a validation message.
+    public async Task<IActionResult> OnPostMarkAsync(string? subjectKind, Guid subjectId, bool publish, CancellationToken ct) =>
+        !CanEdit ? Forbid403()
+        : await AfterAsync(Year is { } y ? await service.MarkAsync(y, subjectKind ?? string.Empty, subjectId, publish, WorkflowActor.From(User), ct) : null,
             publish ? "已列入公开清单。" : "已移出公开清单。", ct);
 
     public async Task<IActionResult> OnPostApproveAsync(CancellationToken ct) =>
-        await AfterAsync(Year is { } y ? await service.ApproveAsync(y, WorkflowActor.From(User), ct) : null, $"{Year}年度评价结果已审定。", ct);
+        !CanApprove ? Forbid403() : await AfterAsync(Year is { } y ? await service.ApproveAsync(y, WorkflowActor.From(User), ct) : null, $"{Year}年度评价结果已审定。", ct);
 
     public async Task<IActionResult> OnPostReopenAsync(string? reason, CancellationToken ct) =>
-        await AfterAsync(Year is { } y ? await service.ReopenAsync(y, reason, WorkflowActor.From(User), ct) : null, $"已撤销{Year}年度结果的审定。", ct);
+        !CanApprove ? Forbid403() : await AfterAsync(Year is { } y ? await service.ReopenAsync(y, reason, WorkflowActor.From(User), ct) : null, $"已撤销{Year}年度结果的审定。", ct);
+
+    private StatusCodeResult Forbid403() => StatusCode(StatusCodes.Status403Forbidden);
 
     private ResultFilter Filter => ResultEndpoints.Filter(Unit, Kind, Published);
 

@@ -19,6 +19,11 @@ internal sealed class RulesModel(AppDbContext db, ResultsService service) : Page
 
     public async Task<IActionResult> OnPostAsync(string? excellent, string? good, string? pass, string? fail, string? noGrade, string? lowPercent, string? lowRectification, uint version, CancellationToken ct)
     {
+        if (!CanEdit)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
         decimal? threshold = decimal.TryParse(lowPercent, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : null;
         var outcome = await service.SaveRulesAsync(new BudgetNoteRulesInput(excellent, good, pass, fail, noGrade, threshold, lowRectification, version), WorkflowActor.From(User), ct);
         if (outcome.Status == FireStatus.Ok)

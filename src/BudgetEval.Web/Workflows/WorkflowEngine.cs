@@ -405,15 +405,15 @@ internal sealed class WorkflowEngine(
                     return FireResult.NotFound();
                 }
 
-                // Checked under the lock: a repeat (even a concurrent double click) sees the first one's answer.
-                if (idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } earlier)
-                {
-                    return earlier;
-                }
-
                 if (instance.Version != expectedVersion)
                 {
-                    return FireResult.Conflict();
+                    // Read under the lock: a repeat (even a concurrent double click) sees the first one's answer.
+                    // Stored answers are read only off the common path (here, and when the body refuses): a stored
+                    // answer's request moved the version on, and a reused key that still matches the version and
+                    // succeeds fails on the key's unique index at save, which answers with the stored one (below).
+                    return idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } earlier
+                        ? earlier
+                        : FireResult.Conflict();
                 }
 
                 var now = clock.GetUtcNow();
@@ -424,7 +424,7 @@ internal sealed class WorkflowEngine(
                 if (!result.Succeeded)
                 {
                     await tx.RollbackAsync(ct);
-                    return result;
+                    return idempotencyKey is not null && await StoredResponseAsync(actor, idempotencyKey, caseId, ct) is { } stored ? stored : result;
                 }
 
                 if (instance.HistorySeq > historyBefore)

@@ -193,6 +193,26 @@ internal static class Matrix
         new("POST /admin/calendar", Res.None, "A", Handler: "import"),
         new("GET /admin/finding-categories", Res.None, "A"),
         new("POST /admin/finding-categories", Res.None, "A", Handler: "add"),
+        // 结果应用: the bureau reads; the officer marks and sets the rules, the lead approves.
+        new("GET /results", Res.None, Bureau),
+        new("POST /results", Res.None, "F", Handler: "mark"),
+        new("GET /results/{year:int}/print", Res.ResultYear, Bureau),
+        new("POST /results/{year:int}/print", Res.ResultYear, Bureau, NoForm: true),
+        new("GET /results/{year:int}/print.pdf", Res.ResultYear, Bureau),
+        new("POST /results/{year:int}/print.pdf", Res.ResultYear, Bureau, NoForm: true),
+        new("GET /results/{year:int}/publication", Res.ResultYear, Bureau),
+        new("POST /results/{year:int}/publication", Res.ResultYear, Bureau, NoForm: true),
+        new("GET /results/rules", Res.None, Bureau),
+        new("POST /results/rules", Res.None, "F"),
+        new("GET /api/results/{year:int}", Res.ResultYear, Bureau),
+        new("GET /api/results/{year:int}/export.xlsx", Res.ResultYear, Bureau),
+        new("PUT /api/results/{year:int}/publication/{subjectKind}/{subjectId:guid}", Res.ResultYear, "F"),
+        new("DELETE /api/results/{year:int}/publication/{subjectKind}/{subjectId:guid}", Res.ResultYear, "F"),
+        new("POST /api/results/{year:int}/approval", Res.ResultYear, "L"),
+        new("POST /api/results/{year:int}/approval/reopen", Res.ResultYear, "L", Body: """{"reason":""}"""),
+        new("GET /api/results/rules", Res.None, Bureau),
+        new("PUT /api/results/rules", Res.None, "F"),
+
         new("GET /admin/jobs", Res.None, "AF"),
         new("POST /admin/jobs", Res.None, "A", Handler: "sweep"),
     ];
@@ -249,6 +269,9 @@ public enum Res
     Finding,
     FindingCase,
     Evidence,
+
+    /// <summary>A year of 结果应用 and one line of it (the finished 2021 evaluation); the bureau's, not an organisation's.</summary>
+    ResultYear,
 }
 
 /// <summary>
@@ -284,7 +307,7 @@ internal sealed record Row(
     {
         Scope[] all = Res switch
         {
-            Res.None or Res.Plan or Res.User => [Scope.Any],
+            Res.None or Res.Plan or Res.User or Res.ResultYear => [Scope.Any],
             Res.Evaluation or Res.EvaluationCase => [Scope.Own, Scope.Other, Scope.Ended],
             _ => [Scope.Own, Scope.Other],
         };

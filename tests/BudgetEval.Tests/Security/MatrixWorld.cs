@@ -66,6 +66,10 @@ internal sealed class MatrixWorld
         var plan = await app.DbAsync(db => db.Plans.Where(p => p.FiscalYear == 2022).Select(p => p.Id).FirstAsync());
         w.SetSingle(Res.Plan, plan);
         w.SetSingle(Res.User, await app.CreateUnitUserAsync("matrix.spare", education));
+        foreach (var who in Enum.GetValues<Who>())
+        {
+            w._values[(Res.ResultYear, Scope.Any, who)] = new() { ["year"] = "2021", ["subjectKind"] = "Evaluation", ["subjectId"] = endedEval.ToString() };
+        }
 
         // Organisations and notifications are "own" per caller: the caller's organisation, a notice of the caller.
         var unit2Notice = await AddNotificationAsync(app, "unit2");

@@ -72,4 +72,27 @@ public sealed class ConcurrencyAndIdempotencyTests(AppFixture app) : IClassFixtu
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(1, await app.DbAsync(db => db.WorkflowHistory.CountAsync(h => h.InstanceId == caseId && h.Action == "submit")));
     }
+
+    [Fact]
+    public async Task Given_a_used_key_When_it_comes_again_with_the_current_version_or_on_another_case_Then_no_second_effect()
+    {
+        // The engine reads stored answers only after a version mismatch; these repeats match the version,
+        // so the key's unique index is what must stop them.
+        var (_, caseId) = await _api.CreateAsync();
+        var first = await _api.FireAsync("unit", caseId, "submit", expectedVersion: await _api.VersionAsync(caseId), key: "reused-key");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        // Repeated with the version the case has now: submit is no longer allowed, yet the answer is the first one's.
+        var again = await _api.FireAsync("unit", caseId, "submit", expectedVersion: await _api.VersionAsync(caseId), key: "reused-key");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal("unit_review", await _api.StateAsync(caseId));
+
+        var (_, otherCase) = await _api.CreateAsync();
+        var elsewhere = await _api.FireAsync("unit", otherCase, "submit", expectedVersion: await _api.VersionAsync(otherCase), key: "reused-key");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, elsewhere.StatusCode);
+        Assert.Contains("该幂等键已用于其他事项。", await elsewhere.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("draft", await _api.StateAsync(otherCase));
+        Assert.Equal(1, await app.DbAsync(db => db.WorkflowHistory.CountAsync(h => (h.InstanceId == caseId || h.InstanceId == otherCase) && h.Action == "submit")));
+    }
 }

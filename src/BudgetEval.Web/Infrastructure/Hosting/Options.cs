@@ -84,8 +84,11 @@ internal sealed class EmailOptions
     /// <summary>First retry delay; each further one doubles, with up to 50% random jitter, capped at one hour.</summary>
     public int RetryBaseSeconds { get; set; } = 30;
 
-    /// <summary>Parallel SMTP connections per delivery run on one node.</summary>
-    public int DeliveryWorkers { get; set; } = 4;
+    /// <summary>
+    /// Parallel SMTP connections (each on its own thread) per delivery run on one node. Delivery is bound by
+    /// the wait per SMTP exchange, not by CPU, so more connections mean proportionally more mails per second.
+    /// </summary>
+    public int DeliveryWorkers { get; set; } = 16;
 
     /// <summary>SMTP connect/send timeout.</summary>
     public int TimeoutSeconds { get; set; } = 30;
