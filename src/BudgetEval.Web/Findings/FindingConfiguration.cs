@@ -28,6 +28,9 @@ internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         b.HasOne<Evaluations.Evaluation>().WithMany().HasForeignKey(f => f.EvaluationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(f => new { f.OrganisationId, f.FiscalYear });
 
+        // The dashboards' overdue list and count: open findings by deadline, oldest first.
+        b.HasIndex(f => f.Deadline).HasFilter("\"Status\" IN ('Open', 'InProgress', 'Partial')").HasDatabaseName("IX_findings_open_deadline");
+
         // One finding per problem of an evaluation: CreateFindings can never double them.
         b.HasIndex(f => new { f.EvaluationId, f.Title }).IsUnique().HasFilter("\"EvaluationId\" IS NOT NULL");
     }

@@ -17,6 +17,12 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
 
     public string Today { get; private set; } = string.Empty;
 
+    /// <summary>数据看板 for the roles that may open one (the bureau's or the unit's own).</summary>
+    public string? DashboardLink =>
+        User.IsInRole(Roles.Admin) || User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.FinanceLead) ? "/dashboards"
+        : User.IsInRole(Roles.UnitFiller) || User.IsInRole(Roles.UnitHead) ? "/dashboards/unit"
+        : null;
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         RoleLabels = string.Join("、", Roles.All.Where(User.IsInRole).Select(Roles.Label));

@@ -63,6 +63,8 @@ internal static class WorkflowServices
         services.AddScoped<Evaluations.EvaluationService>();
         services.AddScoped<Findings.FindingRegister>();
         services.AddScoped<Rectifications.RectificationService>();
+        services.AddScoped<Dashboards.BureauFigures>();
+        services.AddScoped<Dashboards.UnitFigures>();
         services.AddScoped<ResultUse.ResultsReport>();
         services.AddScoped<ResultUse.ResultsService>();
         return services;

@@ -164,6 +164,16 @@ internal static class Matrix
         new("POST /api/findings/{id:guid}/evidence", Res.Finding, "U:o", Body: "file"),
         new("GET /api/findings/{id:guid}/evidence/{evidenceId:guid}", Res.Evidence, "AFL UH:o"),
 
+        // Dashboards.
+        new("GET /dashboards", Res.None, Bureau),
+        new("POST /dashboards", Res.None, Bureau, NoForm: true),
+        new("GET /dashboards/unit", Res.None, "UH"),
+        new("POST /dashboards/unit", Res.None, "UH", NoForm: true),
+        new("GET /api/dashboards/bureau", Res.None, Bureau),
+        new("GET /api/dashboards/bureau/export.xlsx", Res.None, Bureau),
+        new("GET /api/dashboards/unit", Res.None, "UH"),
+        new("GET /api/dashboards/unit/export.xlsx", Res.None, "UH"),
+
         // Administration.
         new("GET /admin/users", Res.None, "A"),
         new("POST /admin/users", Res.None, "A", NoForm: true),

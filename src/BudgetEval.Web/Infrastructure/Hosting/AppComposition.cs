@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using BudgetEval.Web.Auth;
+using BudgetEval.Web.Dashboards;
 using BudgetEval.Web.Demo;
 using BudgetEval.Web.Evaluations;
 using BudgetEval.Web.Findings;
@@ -278,6 +279,7 @@ internal static class AppComposition
         app.MapFindingEndpoints();
         app.MapRectificationEndpoints();
         app.MapFollowUpEndpoints();
+        app.MapDashboardEndpoints();
         app.MapResultEndpoints();
     }
 

@@ -108,14 +108,21 @@ internal static class FormWorkbook
         Text(sum, "I", "等级：" + sheet.Grade, BoxedBold);
         merges.Add($"I{r}:J{r}");
 
-        return Write("自评表", rows, merges, [14, 14, 16, 24, 14, 14, 9, 9, 18, 18]);
+        return Write([("自评表", rows, merges, [14, 14, 16, 24, 14, 14, 9, 9, 18, 18])]);
     }
 
     /// <summary>
     /// A plain ruled table: the first row as the bold header, numbers (e.g. 分值, 得分) as number cells so
     /// Excel can sum them. Used for tables that are also imported back, such as the evaluation scores.
     /// </summary>
-    public static byte[] Table(string sheetName, IEnumerable<IEnumerable<string?>> table, double[] widths)
+    public static byte[] Table(string sheetName, IEnumerable<IEnumerable<string?>> table, double[] widths) =>
+        Write([(sheetName, TableRows(table), [], widths)]);
+
+    /// <summary>Several plain tables in one workbook, a sheet each (the dashboards' export: a sheet per chart).</summary>
+    public static byte[] Tables(IEnumerable<(string SheetName, IEnumerable<IEnumerable<string?>> Table, double[] Widths)> sheets) =>
+        Write(sheets.Select(s => (s.SheetName, TableRows(s.Table), new List<string>(), s.Widths)).ToList());
+
+    private static List<Row> TableRows(IEnumerable<IEnumerable<string?>> table)
     {
         var rows = new List<Row>();
         uint r = 0;
@@ -139,7 +146,7 @@ internal static class FormWorkbook
             }
         }
 
-        return Write(sheetName, rows, [], widths);
+        return rows;
     }
 
     /// <summary>The import header alone, for units that fill offline.</summary>
@@ -151,10 +158,10 @@ internal static class FormWorkbook
             Text(head, Col(i), IndicatorFile.Header[i], BoxedBold);
         }
 
-        return Write("绩效指标", [head], [], [14, 14, 16, 24, 14, 14, 9, 9, 18, 18]);
+        return Write([("绩效指标", [head], [], [14, 14, 16, 24, 14, 14, 9, 9, 18, 18])]);
     }
 
-    private static byte[] Write(string sheetName, List<Row> rows, List<string> merges, double[] widths)
+    private static byte[] Write(IReadOnlyList<(string SheetName, List<Row> Rows, List<string> Merges, double[] Widths)> sheets)
     {
         using var stream = new MemoryStream();
         using (var doc = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
@@ -162,20 +169,26 @@ internal static class FormWorkbook
             var wb = doc.AddWorkbookPart();
             wb.Workbook = new Workbook();
             wb.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
-            var ws = wb.AddNewPart<WorksheetPart>();
-            var columns = new Columns(widths.Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true }));
-            var worksheet = new Worksheet(columns, new SheetData(rows));
-            if (merges.Count > 0)
+            var list = wb.Workbook.AppendChild(new Sheets());
+            uint sheetId = 0;
+            foreach (var (sheetName, rows, merges, widths) in sheets)
             {
-                worksheet.Append(new MergeCells(merges.Select(m => new MergeCell { Reference = m })));
+                var ws = wb.AddNewPart<WorksheetPart>();
+                var columns = new Columns(widths.Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true }));
+                var worksheet = new Worksheet(columns, new SheetData(rows));
+                if (merges.Count > 0)
+                {
+                    worksheet.Append(new MergeCells(merges.Select(m => new MergeCell { Reference = m })));
+                }
+
+                // A4 landscape, one page wide, as the paper form is printed.
+                worksheet.Append(new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+                worksheet.Append(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+                worksheet.InsertAt(new SheetProperties(new PageSetupProperties { FitToPage = true }), 0);
+                ws.Worksheet = worksheet;
+                list.Append(new Sheet { Id = wb.GetIdOfPart(ws), SheetId = ++sheetId, Name = sheetName });
             }
 
-            // A4 landscape, one page wide, as the paper form is printed.
-            worksheet.Append(new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
-            worksheet.Append(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
-            worksheet.InsertAt(new SheetProperties(new PageSetupProperties { FitToPage = true }), 0);
-            ws.Worksheet = worksheet;
-            wb.Workbook.AppendChild(new Sheets(new Sheet { Id = wb.GetIdOfPart(ws), SheetId = 1, Name = sheetName }));
             wb.Workbook.Save();
         }
 

@@ -315,6 +315,10 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Deadline")
+                        .HasDatabaseName("IX_findings_open_deadline")
+                        .HasFilter("\"Status\" IN ('Open', 'InProgress', 'Partial')");
+
                     b.HasIndex("Number")
                         .IsUnique();
 
