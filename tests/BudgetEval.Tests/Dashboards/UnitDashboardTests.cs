@@ -56,6 +56,22 @@ public sealed class UnitDashboardTests(SeededYear seeded) : IClassFixture<Seeded
     }
 
     [Fact]
+    public async Task Given_an_open_finding_task_When_the_unit_opens_its_dashboard_Then_the_task_is_due_on_the_findings_deadline_not_the_day_after()
+    {
+        var centre = await App.SocialGovernanceCentreAsync();
+        var task = await seeded.SqlAsync("""
+            SELECT w."InstanceId", to_char(f."Deadline", 'YYYY"年"FMMM"月"FMDD"日"') FROM work_items w
+            JOIN workflow_instances i ON i."Id" = w."InstanceId" JOIN findings f ON f."Id" = i."SubjectId"
+            WHERE w."Status" = 'Open' AND f."OrganisationId" = @org AND w."AssigneeRole" = 'UnitFiller' ORDER BY w."DueAt" LIMIT 1
+            """, ("org", centre));
+        Assert.NotEmpty(task);
+        using var unit = await App.SignInAsync("unit");
+        var html = await unit.GetStringAsync("/dashboards/unit");
+        var row = System.Text.RegularExpressions.Regex.Match(html, $"<tr><td><a href=\"/cases/{task[0][0]}\">.*?</tr>").Value;
+        Assert.Contains($"<td>{task[0][1]}", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_another_unit_When_it_reads_its_dashboard_Then_it_sees_its_own_score_and_none_of_the_centres_findings()
     {
         using var unit2 = await App.ApiAsync("unit2");

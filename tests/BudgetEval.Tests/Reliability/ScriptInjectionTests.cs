@@ -54,7 +54,7 @@ public sealed class ScriptInjectionTests(AppFixture app) : IClassFixture<AppFixt
     [Fact]
     public async Task Given_html_and_script_in_every_text_field_When_pages_are_rendered_Then_it_is_escaped_everywhere()
     {
-        var pages = await ScriptPayloads.SeedAsync(app.ApiAsync, await app.SocialGovernanceCentreAsync());
+        var pages = await ScriptPayloads.SeedAsync(user => app.ApiAsync(user), await app.SocialGovernanceCentreAsync());
         var unit = await app.SignInAsync("unit");
         foreach (var url in pages)
         {
