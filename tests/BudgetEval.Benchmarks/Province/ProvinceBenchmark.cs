@@ -169,7 +169,8 @@ internal static partial class ProvinceBenchmark
     private static Process StartNode(string connectionString, string url)
     {
         var web = Paths.WebProjectDirectory();
-        var dll = Path.Combine(web, "bin", "Release", "net10.0", "BudgetEval.Web.dll");
+        // BENCH_WEB_DLL: a copy of the build, so that builds during a long run do not replace it.
+        var dll = Environment.GetEnvironmentVariable("BENCH_WEB_DLL") is { Length: > 0 } copy ? copy : Path.Combine(web, "bin", "Release", "net10.0", "BudgetEval.Web.dll");
         var psi = new ProcessStartInfo("dotnet", $"\"{dll}\"") { WorkingDirectory = web, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         psi.Environment["ASPNETCORE_URLS"] = url;

@@ -231,11 +231,11 @@ internal static class ProvinceGenerator
         FROM ev;
 
         CREATE TEMP TABLE fi AS
-        SELECT ev.*, j, pg_temp.gid('finding', ev.n * 100000 + ev.y * 10 + j) AS fid, pg_temp.gid('ficase', ev.n * 100000 + ev.y * 10 + j) AS fcase,
+        SELECT ev.*, j, pg_temp.gid('finding', ev.n::bigint * 100000 + ev.y * 10 + j) AS fid, pg_temp.gid('ficase', ev.n::bigint * 100000 + ev.y * 10 + j) AS fcase,
                (ARRAY['planning','planning_extension','implementing','implementing','implementing_extension','verifying','closed','unrectifiable'])[1 + (j + ev.n) % 8] AS state,
                (j + ev.n) % 8 = 3 AS partial,
-               c.today + 15 + pg_temp.rnd('fdeadline', ev.n * 100000 + ev.y * 10 + j) % 350 AS deadline,
-               c.categories[1 + pg_temp.rnd('cat', ev.n * 100000 + ev.y * 10 + j) % array_length(c.categories, 1)] AS category
+               c.today + 15 + pg_temp.rnd('fdeadline', ev.n::bigint * 100000 + ev.y * 10 + j) % 350 AS deadline,
+               c.categories[1 + pg_temp.rnd('cat', ev.n::bigint * 100000 + ev.y * 10 + j) % array_length(c.categories, 1)] AS category
         FROM ctx c, ev, generate_series(1, 8) AS j;
 
         INSERT INTO budgeteval.findings ("Id", "Number", "OrganisationId", "FiscalYear", "Category", "Title", "Detail", "Recommendation", "Deadline",
