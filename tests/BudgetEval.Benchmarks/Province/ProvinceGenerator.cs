@@ -83,7 +83,8 @@ internal static class ProvinceGenerator
         await StepAsync("external evaluations, findings, rectification cases", EvaluationsAndFindings);
         await StepAsync("open drafts up to the work-item target", OpenDrafts(o.OpenWorkItems));
         await StepAsync("history chains and work items", HistoryAndWorkItems);
-        await StepAsync("analyze", "ANALYZE;");
+        // VACUUM too, as autovacuum would soon after: the visibility map lets the inbox counts read the index alone.
+        await StepAsync("vacuum analyze", "VACUUM (ANALYZE);");
         return steps;
     }
 

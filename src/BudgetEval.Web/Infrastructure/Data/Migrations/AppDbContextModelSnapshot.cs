@@ -322,6 +322,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"EvaluationId\" IS NOT NULL");
 
+                    b.HasIndex("FiscalYear", "Number");
+
                     b.HasIndex("OrganisationId", "FiscalYear");
 
                     b.ToTable("findings", "budgeteval");
@@ -1024,6 +1026,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("PlanId");
 
+                    b.HasIndex("CreatedAt", "Id");
+
                     b.HasIndex("OrganisationId", "FiscalYear");
 
                     b.ToTable("self_evaluations", "budgeteval");
@@ -1463,6 +1467,11 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.HasIndex("Status", "AssigneeUserId");
 
                     b.HasIndex("Status", "AssigneeOrganisationId", "AssigneeRole");
+
+                    b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox")
+                        .HasFilter("\"Status\" = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox"), new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId" });
 
                     b.ToTable("work_items", "budgeteval");
                 });
