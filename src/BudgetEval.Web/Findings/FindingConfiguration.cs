@@ -27,7 +27,7 @@ internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         b.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(f => f.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Evaluations.Evaluation>().WithMany().HasForeignKey(f => f.EvaluationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(f => new { f.OrganisationId, f.FiscalYear });
-        b.HasIndex(f => new { f.FiscalYear, f.Number }); // the paged register, newest year first
+        b.HasIndex(f => new { f.FiscalYear, f.Number }).IsDescending(true, false); // the paged register, newest year first
 
         // One finding per problem of an evaluation: CreateFindings can never double them.
         b.HasIndex(f => new { f.EvaluationId, f.Title }).IsUnique().HasFilter("\"EvaluationId\" IS NOT NULL");

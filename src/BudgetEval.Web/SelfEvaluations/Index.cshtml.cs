@@ -63,7 +63,7 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var page = await db.SelfEvaluations.AsNoTracking().OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id).ToPageAsync(PageNumber, ct);
+        var page = await db.SelfEvaluations.AsNoTracking().OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToPageAsync(PageNumber, ct);
         (Items, Pager) = (page.Items, page);
         StateLabels = registry.Latest(SelfEvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
     }

@@ -322,7 +322,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"EvaluationId\" IS NOT NULL");
 
-                    b.HasIndex("FiscalYear", "Number");
+                    b.HasIndex("FiscalYear", "Number")
+                        .IsDescending(true, false);
 
                     b.HasIndex("OrganisationId", "FiscalYear");
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BudgetEval.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261122130237_ProvinceScale")]
+    [Migration("20261122132044_ProvinceScale")]
     partial class ProvinceScale
     {
         /// <inheritdoc />
@@ -325,7 +325,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"EvaluationId\" IS NOT NULL");
 
-                    b.HasIndex("FiscalYear", "Number");
+                    b.HasIndex("FiscalYear", "Number")
+                        .IsDescending(true, false);
 
                     b.HasIndex("OrganisationId", "FiscalYear");
 

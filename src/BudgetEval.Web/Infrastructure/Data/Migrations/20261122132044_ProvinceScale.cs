@@ -28,7 +28,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                 name: "IX_findings_FiscalYear_Number",
                 schema: "budgeteval",
                 table: "findings",
-                columns: new[] { "FiscalYear", "Number" });
+                columns: new[] { "FiscalYear", "Number" },
+                descending: new[] { true, false });
         }
 
         /// <inheritdoc />
