@@ -54,7 +54,10 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
             var units = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit, ct);
             var supervising = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit && db.Organisations.Any(c => c.ParentId == o.Id), ct);
             var firms = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.EvaluationFirm, ct);
-            var unitUsers = await db.Users.CountAsync(u => u.Organisation!.Kind == OrganisationKind.BudgetUnit, ct);
+            // All users less those of the few organisations that are not units: two index reads instead of
+            // joining 60,000 users with 30,000 units on every view (province scale).
+            var otherOrganisations = db.Organisations.Where(o => o.Kind != OrganisationKind.BudgetUnit).Select(o => o.Id);
+            var unitUsers = await db.Users.CountAsync(ct) - await db.Users.CountAsync(u => otherOrganisations.Contains(u.OrganisationId), ct);
             sections.Add(new HomeSection("全区概况",
             [
                 new("bureau-units", "预算单位", units, "/organisations?kind=BudgetUnit"),
