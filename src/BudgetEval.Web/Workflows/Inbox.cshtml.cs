@@ -68,8 +68,11 @@ internal sealed class InboxModel(InboxQueries queries, TimeProvider clock) : Pag
             filtered = filtered.Where(w => w.DueAt < Now);
         }
 
-        var page = await filtered.OrderBy(w => w.DueAt == null).ThenBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id).ToPageAsync(PageNumber, ct);
-        (Items, Pager) = (page.Items, page);
+        // The page's ids first (from the index alone), then those rows: sorting a province's worth of
+        // whole rows to show 50 of them read every one from the table. Ascending due dates put the
+        // undated last (PostgreSQL's default for NULL).
+        var page = await filtered.OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id).Select(w => w.Id).ToPageAsync(PageNumber, ct);
+        (Items, Pager) = (await queries.ItemsAsync(page.Items, ct), page);
         LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
     }
 }

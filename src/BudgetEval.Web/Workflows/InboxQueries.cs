@@ -44,6 +44,13 @@ internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, W
         return latest.ToDictionary(h => h.InstanceId);
     }
 
+    /// <summary>The given work items, in the order of the ids (a page chosen by id first).</summary>
+    public async Task<IReadOnlyList<WorkItem>> ItemsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var rows = await db.WorkItems.AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+    }
+
     public IQueryable<WorkItem> DoneBy(WorkflowActor actor) =>
         db.WorkItems.AsNoTracking().Where(w => w.CompletedBy == actor.UserId && w.Status == WorkItemStatus.Done);
 

@@ -1472,7 +1472,7 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox")
                         .HasFilter("\"Status\" = 'Open'");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox"), new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox"), new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId", "CreatedAt", "Id" });
 
                     b.ToTable("work_items", "budgeteval");
                 });

@@ -16,7 +16,7 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                 table: "work_items",
                 columns: new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" },
                 filter: "\"Status\" = 'Open'")
-                .Annotation("Npgsql:IndexInclude", new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId" });
+                .Annotation("Npgsql:IndexInclude", new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId", "CreatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_self_evaluations_CreatedAt_Id",

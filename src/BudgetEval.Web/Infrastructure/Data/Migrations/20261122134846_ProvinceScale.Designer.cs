@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BudgetEval.Web.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261122132044_ProvinceScale")]
+    [Migration("20261122134846_ProvinceScale")]
     partial class ProvinceScale
     {
         /// <inheritdoc />
@@ -1475,7 +1475,7 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox")
                         .HasFilter("\"Status\" = 'Open'");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox"), new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox"), new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId", "CreatedAt", "Id" });
 
                     b.ToTable("work_items", "budgeteval");
                 });
