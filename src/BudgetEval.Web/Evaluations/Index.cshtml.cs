@@ -1,3 +1,4 @@
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Users;
@@ -17,6 +18,12 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
     public sealed record Row(Evaluation Evaluation, string UnitName, string? FirmName);
 
     public IReadOnlyList<Row> Items { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
 
     public IReadOnlyList<Candidate> Candidates { get; private set; } = [];
 
@@ -97,7 +104,9 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var rows = await db.Evaluations.AsNoTracking().OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).Take(500).ToListAsync(ct);
+        var page = await db.Evaluations.AsNoTracking().OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).ToPageAsync(PageNumber, ct);
+        Pager = page;
+        var rows = page.Items;
         var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
         Items = rows.Select(e => new Row(e, names[e.OrganisationId], e.FirmId is { } f ? names[f] : null)).ToList();
         StateLabels = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);

@@ -27,6 +27,7 @@ internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         b.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(f => f.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Evaluations.Evaluation>().WithMany().HasForeignKey(f => f.EvaluationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(f => new { f.OrganisationId, f.FiscalYear });
+        b.HasIndex(f => new { f.FiscalYear, f.Number }).IsDescending(true, false); // the paged register, newest year first
 
         // The dashboards' overdue list and count: open findings by deadline, oldest first.
         b.HasIndex(f => f.Deadline).HasFilter("\"Status\" IN ('Open', 'InProgress', 'Partial')").HasDatabaseName("IX_findings_open_deadline");

@@ -1,3 +1,4 @@
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Users;
@@ -12,6 +13,12 @@ namespace BudgetEval.Web.Findings;
 internal sealed class IndexModel(AppDbContext db, FindingRegister register) : PageModel
 {
     public IReadOnlyList<(Finding Finding, string UnitName)> Items { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
 
     public IReadOnlyList<Organisation> Units { get; private set; } = [];
 
@@ -82,7 +89,9 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
             ModelState.AddModelError(string.Empty, m);
         }
 
-        var rows = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(1000).ToListAsync(ct);
+        var page = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).ToPageAsync(PageNumber, ct);
+        Pager = page;
+        var rows = page.Items;
         var names = await OrganisationNames.ForAsync(db, rows.Select(f => (Guid?)f.OrganisationId), ct);
         Items = rows.Select(f => (f, names[f.OrganisationId])).ToList();
         Recurring = await RecurringFindings.AmongAsync(db, rows, ct);

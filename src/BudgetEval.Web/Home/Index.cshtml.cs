@@ -31,11 +31,13 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
         var now = clock.GetUtcNow();
 
         // Everyone signed in has a 待办; the numbers come from the work items, like the inbox itself.
-        var mine = inbox.OpenFor(BudgetEval.Web.Workflows.WorkflowActor.From(User));
+        // Both numbers in one pass over my open items (the bureau's are a whole province's).
+        var mine = await inbox.OpenFor(BudgetEval.Web.Workflows.WorkflowActor.From(User)).GroupBy(w => 1)
+            .Select(g => new { Open = g.Count(), Overdue = g.Count(w => w.DueAt < now) }).FirstOrDefaultAsync(ct);
         sections.Add(new HomeSection("待办事项",
         [
-            new("inbox-open", "待办", await mine.CountAsync(ct), "/inbox"),
-            new("inbox-overdue", "已逾期", await mine.CountAsync(w => w.DueAt < now, ct), "/inbox?overdue=true"),
+            new("inbox-open", "待办", mine?.Open ?? 0, "/inbox"),
+            new("inbox-overdue", "已逾期", mine?.Overdue ?? 0, "/inbox?overdue=true"),
         ]));
 
         if (User.IsInRole(Roles.Admin))
@@ -58,7 +60,10 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
             var units = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit, ct);
             var supervising = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit && db.Organisations.Any(c => c.ParentId == o.Id), ct);
             var firms = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.EvaluationFirm, ct);
-            var unitUsers = await db.Users.CountAsync(u => u.Organisation!.Kind == OrganisationKind.BudgetUnit, ct);
+            // All users less those of the few organisations that are not units: two index reads instead of
+            // joining 60,000 users with 30,000 units on every view (province scale).
+            var otherOrganisations = db.Organisations.Where(o => o.Kind != OrganisationKind.BudgetUnit).Select(o => o.Id);
+            var unitUsers = await db.Users.CountAsync(ct) - await db.Users.CountAsync(u => otherOrganisations.Contains(u.OrganisationId), ct);
             sections.Add(new HomeSection("全区概况",
             [
                 new("bureau-units", "预算单位", units, "/organisations?kind=BudgetUnit"),

@@ -1,4 +1,5 @@
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +19,14 @@ internal sealed class IndexModel(AppDbContext db) : PageModel
 
     public IReadOnlyList<OrganisationRow> Rows { get; private set; } = [];
 
+    public int Total { get; private set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var query = db.Organisations.AsNoTracking();
@@ -32,9 +41,11 @@ internal sealed class IndexModel(AppDbContext db) : PageModel
             query = query.Where(o => o.Name.Contains(q) || (o.ShortName != null && o.ShortName.Contains(q)));
         }
 
-        Rows = await query.OrderBy(o => o.Kind).ThenBy(o => o.Name)
+        Total = await query.CountAsync(ct);
+        var page = await query.OrderBy(o => o.Kind).ThenBy(o => o.Name)
             .Select(o => new OrganisationRow(o.Id, o.Name, o.ShortName, o.Kind, o.Parent != null ? o.Parent.Name : null, o.IsActive, db.Users.Count(u => u.OrganisationId == o.Id)))
-            .ToListAsync(ct);
+            .ToPageAsync(PageNumber, ct);
+        (Rows, Pager) = (page.Items, page);
     }
 }
 

@@ -1,3 +1,4 @@
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
@@ -11,6 +12,12 @@ namespace BudgetEval.Web.SelfEvaluations;
 internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service, WorkflowRegistry registry) : PageModel
 {
     public IReadOnlyList<SelfEvaluation> Items { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
 
     public IReadOnlyDictionary<string, string> StateLabels { get; private set; } = new Dictionary<string, string>();
 
@@ -61,7 +68,8 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Items = await db.SelfEvaluations.AsNoTracking().OrderByDescending(s => s.CreatedAt).Take(200).ToListAsync(ct);
+        var page = await db.SelfEvaluations.AsNoTracking().OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToPageAsync(PageNumber, ct);
+        (Items, Pager) = (page.Items, page);
         StateLabels = registry.Latest(SelfEvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
     }
 }

@@ -1,3 +1,5 @@
+using BudgetEval.Web.Shared;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,12 +10,19 @@ internal sealed class DoneModel(InboxQueries queries) : PageModel
 {
     public IReadOnlyList<WorkItem> Items { get; private set; } = [];
 
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
+
     public int Total { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var done = queries.DoneBy(WorkflowActor.From(User));
         Total = await done.CountAsync(ct);
-        Items = await done.OrderByDescending(w => w.CompletedAt).Take(200).ToListAsync(ct);
+        var page = await done.OrderByDescending(w => w.CompletedAt).ThenBy(w => w.Id).ToPageAsync(PageNumber, ct);
+        (Items, Pager) = (page.Items, page);
     }
 }

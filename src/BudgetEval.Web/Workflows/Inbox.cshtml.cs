@@ -1,3 +1,4 @@
+using BudgetEval.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,12 @@ internal sealed class InboxModel(InboxQueries queries, TimeProvider clock) : Pag
 
     public IReadOnlyList<WorkItem> Items { get; private set; } = [];
 
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
+
     public IReadOnlyDictionary<Guid, WorkflowHistoryEntry> LatestComments { get; private set; } = new Dictionary<Guid, WorkflowHistoryEntry>();
 
     public int Total { get; private set; }
@@ -35,11 +42,14 @@ internal sealed class InboxModel(InboxQueries queries, TimeProvider clock) : Pag
         Now = clock.GetUtcNow();
         var soon = Now.AddDays(3);
         var mine = queries.OpenFor(WorkflowActor.From(User));
-        var byState = await mine.GroupBy(w => new { w.State, w.StateLabel }).Select(g => new { g.Key.State, g.Key.StateLabel, Count = g.Count() }).ToListAsync(ct);
+        // One pass over my open items for all the counts: the bureau's 待办 holds a whole province's.
+        var byState = await mine.GroupBy(w => new { w.State, w.StateLabel })
+            .Select(g => new { g.Key.State, g.Key.StateLabel, Count = g.Count(), Overdue = g.Count(w => w.DueAt < Now), Soon = g.Count(w => w.DueAt >= Now && w.DueAt < soon) })
+            .ToListAsync(ct);
         ByState = byState.Select(s => (s.State, s.StateLabel, s.Count)).OrderBy(s => s.StateLabel, StringComparer.Ordinal).ToList();
         Total = byState.Sum(s => s.Count);
-        OverdueCount = await mine.CountAsync(w => w.DueAt < Now, ct);
-        DueSoon = await mine.CountAsync(w => w.DueAt >= Now && w.DueAt < soon, ct);
+        OverdueCount = byState.Sum(s => s.Overdue);
+        DueSoon = byState.Sum(s => s.Soon);
 
         var filtered = mine;
         if (!string.IsNullOrEmpty(State))
@@ -58,7 +68,11 @@ internal sealed class InboxModel(InboxQueries queries, TimeProvider clock) : Pag
             filtered = filtered.Where(w => w.DueAt < Now);
         }
 
-        Items = await filtered.OrderBy(w => w.DueAt == null).ThenBy(w => w.DueAt).ThenBy(w => w.CreatedAt).Take(200).ToListAsync(ct);
+        // The page's ids first (from the index alone), then those rows: sorting a province's worth of
+        // whole rows to show 50 of them read every one from the table. Ascending due dates put the
+        // undated last (PostgreSQL's default for NULL).
+        var page = await filtered.OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id).Select(w => w.Id).ToPageAsync(PageNumber, ct);
+        (Items, Pager) = (await queries.ItemsAsync(page.Items, ct), page);
         LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
     }
 }

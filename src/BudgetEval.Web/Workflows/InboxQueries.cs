@@ -20,10 +20,13 @@ internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, W
     {
         var roles = actor.Roles.ToList();
         var org = actor.OrganisationId;
-        return db.WorkItems.AsNoTracking().Where(w => w.Status == WorkItemStatus.Open
-            && (w.AssigneeUserId == actor.UserId
-                || (w.AssigneeUserId == null && w.AssigneeOrganisationId == org && roles.Contains(w.AssigneeRole!)
-                    && (w.ClaimedBy == null || w.ClaimedBy == actor.UserId))));
+        // Two disjoint halves joined with UNION ALL rather than one OR: each half is then read from its
+        // own index alone (the role half from IX_work_items_open_inbox), which at province scale is the
+        // difference between reading 100,000 heap rows per page view and reading none.
+        var personal = db.WorkItems.AsNoTracking().Where(w => w.Status == WorkItemStatus.Open && w.AssigneeUserId == actor.UserId);
+        var byRole = db.WorkItems.AsNoTracking().Where(w => w.Status == WorkItemStatus.Open && w.AssigneeUserId == null
+            && w.AssigneeOrganisationId == org && roles.Contains(w.AssigneeRole!) && (w.ClaimedBy == null || w.ClaimedBy == actor.UserId));
+        return personal.Concat(byRole);
     }
 
     /// <summary>
@@ -39,6 +42,13 @@ internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, W
             .Select(g => g.OrderByDescending(h => h.Seq).First())
             .ToListAsync(ct);
         return latest.ToDictionary(h => h.InstanceId);
+    }
+
+    /// <summary>The given work items, in the order of the ids (a page chosen by id first).</summary>
+    public async Task<IReadOnlyList<WorkItem>> ItemsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var rows = await db.WorkItems.AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
     }
 
     public IQueryable<WorkItem> DoneBy(WorkflowActor actor) =>

@@ -1,4 +1,5 @@
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -21,6 +22,14 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
     public IReadOnlyList<OrganisationOption> OrganisationOptions { get; private set; } = [];
 
     public IReadOnlyList<AdminUserRow> Rows { get; private set; } = [];
+
+    public int Total { get; private set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -46,7 +55,8 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
             query = query.Where(u => u.LockoutEnd != null && u.LockoutEnd > now);
         }
 
-        var rows = await query
+        Total = await query.CountAsync(ct);
+        var page = await query
             .OrderBy(u => u.Organisation!.Kind).ThenBy(u => u.Organisation!.Name).ThenBy(u => u.UserName)
             .Select(u => new
             {
@@ -58,8 +68,9 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
                 u.IsLeadEvaluator,
                 Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
             })
-            .ToListAsync(ct);
-        Rows = rows.Select(u => new AdminUserRow(
+            .ToPageAsync(PageNumber, ct);
+        Pager = page;
+        Rows = page.Items.Select(u => new AdminUserRow(
             u.Id,
             u.DisplayName,
             u.UserName ?? string.Empty,

@@ -260,6 +260,10 @@ internal static class AppComposition
         app.UseAntiforgery();
 
         app.MapHealthChecks("/healthz").AllowAnonymous();
+
+        // Liveness without touching the database: the benchmarks' reference for what the web stack
+        // alone can serve (issue 9), and a probe that does not fail when only PostgreSQL is down.
+        app.MapGet("/healthz/live", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         if (!node.Web)
         {
             return; // a jobs-only node answers health checks and nothing else

@@ -326,6 +326,9 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .IsUnique()
                         .HasFilter("\"EvaluationId\" IS NOT NULL");
 
+                    b.HasIndex("FiscalYear", "Number")
+                        .IsDescending(true, false);
+
                     b.HasIndex("OrganisationId", "FiscalYear");
 
                     b.ToTable("findings", "budgeteval");
@@ -1157,6 +1160,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("PlanId");
 
+                    b.HasIndex("CreatedAt", "Id");
+
                     b.HasIndex("OrganisationId", "FiscalYear");
 
                     b.ToTable("self_evaluations", "budgeteval");
@@ -1596,6 +1601,11 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.HasIndex("Status", "AssigneeUserId");
 
                     b.HasIndex("Status", "AssigneeOrganisationId", "AssigneeRole");
+
+                    b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox")
+                        .HasFilter("\"Status\" = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox"), new[] { "State", "StateLabel", "AssigneeUserId", "ClaimedBy", "CaseOrganisationId", "CaseFirmId", "CreatedAt", "Id" });
 
                     b.ToTable("work_items", "budgeteval");
                 });
