@@ -34,6 +34,7 @@ internal static class Matrix
         new("POST /account/password", Res.None, Everyone),
         new("GET /healthz", Res.None, "*"),
         new("POST /healthz", Res.None, "*"),
+        new("GET /healthz/live", Res.None, "*"),
         new("GET /openapi/{documentName}.json", Res.None, "*"),
         new("POST /api/auth/login", Res.None, "*", Body: """{"userName":"","password":""}"""),
         new("GET /api/me", Res.None, Everyone),
