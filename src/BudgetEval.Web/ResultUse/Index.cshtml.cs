@@ -87,18 +87,7 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
             return RedirectToPage(new { year, unit = Unit, kind = Kind, published = Published, p = PageNumber });
         }
 
-        foreach (var message in outcome.Errors.SelectMany(e => e.Value))
-        {
-            ModelState.AddModelError(string.Empty, message);
-        }
-
-        Response.StatusCode = outcome.Status switch
-        {
-            FireStatus.Forbidden => StatusCodes.Status403Forbidden,
-            FireStatus.Conflict => StatusCodes.Status409Conflict,
-            FireStatus.NotFound => StatusCodes.Status404NotFound,
-            _ => StatusCodes.Status400BadRequest,
-        };
+        outcome.ShowOn(this);
         return await ReloadAsync(ct);
     }
 

@@ -15,6 +15,23 @@ internal sealed record ResultsOutcome(FireStatus Status, IReadOnlyDictionary<str
     public static ResultsOutcome Fail(FireStatus status, string field, string message) => new(status, new Dictionary<string, string[]> { [field] = [message] });
 
     public string Message => string.Join(" ", Errors.SelectMany(e => e.Value));
+
+    /// <summary>Shows a refusal on the page that asked: the messages as form errors and the matching status code.</summary>
+    public void ShowOn(Microsoft.AspNetCore.Mvc.RazorPages.PageModel page)
+    {
+        foreach (var message in Errors.SelectMany(e => e.Value))
+        {
+            page.ModelState.AddModelError(string.Empty, message);
+        }
+
+        page.Response.StatusCode = Status switch
+        {
+            FireStatus.Forbidden => StatusCodes.Status403Forbidden,
+            FireStatus.Conflict => StatusCodes.Status409Conflict,
+            FireStatus.NotFound => StatusCodes.Status404NotFound,
+            _ => StatusCodes.Status400BadRequest,
+        };
+    }
 }
 
 /// <summary>The editable note rules: stored row or the defaults.</summary>

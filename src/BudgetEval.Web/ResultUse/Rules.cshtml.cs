@@ -32,17 +32,7 @@ internal sealed class RulesModel(AppDbContext db, ResultsService service) : Page
             return RedirectToPage();
         }
 
-        foreach (var message in outcome.Errors.SelectMany(e => e.Value))
-        {
-            ModelState.AddModelError(string.Empty, message);
-        }
-
-        Response.StatusCode = outcome.Status switch
-        {
-            FireStatus.Forbidden => StatusCodes.Status403Forbidden,
-            FireStatus.Conflict => StatusCodes.Status409Conflict,
-            _ => StatusCodes.Status400BadRequest,
-        };
+        outcome.ShowOn(this);
 
         // Show what was typed, with the version it was based on, so nothing is lost on an error.
         var stored = await ResultRules.LoadAsync(db, ct);
