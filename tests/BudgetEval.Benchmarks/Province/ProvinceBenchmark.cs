@@ -29,7 +29,8 @@ internal static partial class ProvinceBenchmark
     [
         ("待办 inbox, 绩效管理员 (whole province)", "/inbox", "finance"),
         ("待办 inbox, 单位填报人", "/inbox", "p1"),
-        ("home page with counts (stands in for the bureau dashboard)", "/", "finance"),
+        ("bureau dashboard (数据看板), whole province", "/dashboards", "finance"),
+        ("home page with counts", "/", "finance"),
     ];
 
     public static async Task RunAsync(string[] args)
