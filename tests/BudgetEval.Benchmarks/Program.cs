@@ -147,7 +147,7 @@ internal static class FireBenchmark
         var perWorker = Math.Max(300, seconds * 250);
         Console.WriteLine($"creating {Workers * perWorker} cases ...");
         var batches = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => CreateCasesAsync(perWorker))));
-        await WorkerAsync(await CreateCasesAsync(100), DateTime.UtcNow.AddSeconds(2)); // warm-up (JIT, pools, prepared statements)
+        await WorkerAsync(await CreateCasesAsync(1000), DateTime.UtcNow.AddSeconds(2)); // warm-up (JIT, pools, prepared statements); enough cases for an idle machine
 
         Console.WriteLine("measuring ...");
         var appCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
