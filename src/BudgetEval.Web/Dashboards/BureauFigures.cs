@@ -18,6 +18,9 @@ internal sealed record OverduePage(int Total, int Page, int PageSize, IReadOnlyL
 
 internal sealed record BureauDashboard(IReadOnlyList<Chart> Charts, int FindingsTotal, int RecurringFindings, decimal? RectificationRate, int UnitsWithFindings, OverduePage Overdue)
 {
+    /// <summary>When the figures were computed (they may be reused for <see cref="DashboardOptions.CacheSeconds"/>).</summary>
+    public DateTimeOffset ComputedAt { get; init; }
+
     public Chart this[string key] => Charts.Single(c => c.Key == key);
 }
 
@@ -26,7 +29,7 @@ internal sealed record BureauDashboard(IReadOnlyList<Chart> Charts, int Findings
 /// queries, none loading case rows), and every list is bounded, so the page costs the same for 12 units or
 /// 30,000. The bureau sees every organisation, so the query filters never hide a row here.
 /// </summary>
-internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, TimeProvider clock, ChinaClock china)
+internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, TimeProvider clock, ChinaClock china, FigureCache<DashboardFilter, BureauDashboard> cache)
 {
     /// <summary>Units listed in the by-unit rate chart (lowest rate first); the export takes up to <see cref="ExportRows"/>.</summary>
     public const int ChartUnits = 20;
@@ -48,6 +51,17 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
 
     /// <summary>The page's figures, or for the export every unit's rate and every overdue finding (up to <see cref="ExportRows"/>).</summary>
     public async Task<BureauDashboard> LoadAsync(DashboardFilter filter, bool forExport, CancellationToken ct)
+    {
+        if (forExport)
+        {
+            return await ComputeAsync(filter, forExport, ct) with { ComputedAt = clock.GetUtcNow() }; // a file someone keeps: always fresh
+        }
+
+        var (figures, at) = await cache.GetAsync(filter, c => ComputeAsync(filter, false, c));
+        return figures with { ComputedAt = at };
+    }
+
+    private async Task<BureauDashboard> ComputeAsync(DashboardFilter filter, bool forExport, CancellationToken ct)
     {
         var today = china.Today(clock);
         var charts = new List<Chart>

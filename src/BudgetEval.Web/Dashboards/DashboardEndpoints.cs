@@ -90,6 +90,7 @@ internal static class DashboardEndpoints
     private static object Dto(DashboardFilter f, BureauDashboard d) => new
     {
         Filters = new { f.Year, Unit = f.UnitId?.ToString() ?? f.UnitText, f.Category, Source = f.Source?.ToString() },
+        d.ComputedAt,
         d.FindingsTotal,
         d.RectificationRate,
         RateFormula = BureauFigures.RateFormula,

@@ -64,6 +64,7 @@ internal static class WorkflowServices
         services.AddScoped<Findings.FindingRegister>();
         services.AddScoped<Rectifications.RectificationService>();
         services.AddScoped<Dashboards.BureauFigures>();
+        services.AddSingleton<Dashboards.FigureCache<Dashboards.DashboardFilter, Dashboards.BureauDashboard>>();
         services.AddScoped<Dashboards.UnitFigures>();
         services.AddScoped<ResultUse.ResultsReport>();
         services.AddScoped<ResultUse.ResultsService>();

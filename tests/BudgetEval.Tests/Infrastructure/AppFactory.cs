@@ -18,6 +18,7 @@ internal sealed class AppFactory(string connectionString, IDictionary<string, st
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Node:Jobs", "false");
+        builder.UseSetting("Dashboards:CacheSeconds", "0"); // tests compare figures with the database right after changing it
         builder.UseSetting("Email:Mode", "Pickup");
         builder.UseSetting("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), "budgeteval-test-mail"));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

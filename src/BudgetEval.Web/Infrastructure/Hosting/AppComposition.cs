@@ -60,6 +60,7 @@ internal static class AppComposition
         services.Configure<ProxyOptions>(config.GetSection(ProxyOptions.Section));
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
         services.Configure<PdfOptions>(config.GetSection(PdfOptions.Section));
+        services.Configure<Dashboards.DashboardOptions>(config.GetSection(Dashboards.DashboardOptions.Section));
         var maxBody = (config.GetSection(AppOptions.Section).Get<AppOptions>() ?? new AppOptions()).MaxRequestBodyMegabytes;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody * 1024L * 1024L);
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = maxBody * 1024L * 1024L);
