@@ -40,9 +40,14 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
+    /// <summary>A fresh key per rendered form: a double click or a re-sent form creates one self-evaluation, not two.</summary>
+    [BindProperty]
+    public string IdempotencyKey { get; set; } = Guid.NewGuid().ToString("N");
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var result = await service.CreateAsync(new SelfEvaluationInput(Title, FiscalYear, Deadline, Summary, TotalBudget), WorkflowActor.From(User), ct);
+        var formKey = IdempotencyKey is { Length: > 0 and <= 100 } k ? k : null;
+        var result = await service.CreateAsync(new SelfEvaluationInput(Title, FiscalYear, Deadline, Summary, TotalBudget), WorkflowActor.From(User), ct, formKey);
         if (result.Status == FireStatus.Forbidden)
         {
             return Forbid();

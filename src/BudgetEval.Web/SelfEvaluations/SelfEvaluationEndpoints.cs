@@ -44,7 +44,12 @@ internal static class SelfEvaluationEndpoints
         });
 
         group.MapPost("/", async (SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
-            ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct), created: true));
+        {
+            var key = http.Request.Headers["Idempotency-Key"].ToString();
+            return key.Length > 200
+                ? ApiProblems.Validation(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Idempotency-Key 不能超过 200 个字符。"] })
+                : ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct, key), created: true);
+        });
 
         group.MapPut("/{id:guid}", async (Guid id, SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {

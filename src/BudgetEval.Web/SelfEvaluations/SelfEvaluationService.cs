@@ -23,8 +23,19 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
     /// <summary>States in which the unit may still change the content.</summary>
     public static readonly IReadOnlySet<string> EditableStates = new HashSet<string> { "draft", "returned" };
 
-    public async Task<SelfEvaluationSaveResult> CreateAsync(SelfEvaluationInput input, WorkflowActor actor, CancellationToken ct)
+    /// <summary>
+    /// Creates a self-evaluation and its case. With an idempotency key (the API's Idempotency-Key header, the
+    /// page's hidden field) a repeated request answers with the record the first one created: the key is
+    /// stored in the same transaction, and its unique index decides a race between two copies.
+    /// </summary>
+    public async Task<SelfEvaluationSaveResult> CreateAsync(SelfEvaluationInput input, WorkflowActor actor, CancellationToken ct, string? idempotencyKey = null)
     {
+        var key = string.IsNullOrEmpty(idempotencyKey) ? null : CreateKeyPrefix + idempotencyKey;
+        if (key is not null && await CreatedEarlierAsync(actor, key, ct) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (!actor.IsInRole(Roles.UnitFiller) || actor.OrganisationKind != OrganisationKind.BudgetUnit || actor.OrganisationId is not { } org)
         {
             return SelfEvaluationSaveResult.Fail(FireStatus.Forbidden, string.Empty, "只有预算单位的填报人可以新建自评。");
@@ -53,8 +64,44 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
         var instance = await engine.StartAsync(WorkflowId, SelfEvaluationSubject.Type, se.Id, se.Title, org, se.Deadline, actor, ct);
         se.CaseId = instance.Id;
         se.Status = instance.State;
-        await db.SaveChangesAsync(ct);
+        if (key is not null)
+        {
+            db.IdempotencyKeys.Add(new IdempotencyKey
+            {
+                Key = key, UserId = actor.UserId, InstanceId = instance.Id, StatusCode = StatusCodes.Status201Created,
+                ResponseJson = System.Text.Json.JsonSerializer.Serialize(new { selfEvaluationId = se.Id }), CreatedAt = now,
+            });
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (key is not null && e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // The same request, sent twice at once: the other copy committed first; answer with its record.
+            db.ChangeTracker.Clear();
+            return await CreatedEarlierAsync(actor, key, ct) ?? throw new InvalidOperationException("idempotency key vanished", e);
+        }
+
         return SelfEvaluationSaveResult.Ok(se);
+    }
+
+    // Keys of case actions and of creations share one table; the prefix keeps a reused key from meaning both.
+    private const string CreateKeyPrefix = "create-self-evaluation:";
+
+    private async Task<SelfEvaluationSaveResult?> CreatedEarlierAsync(WorkflowActor actor, string key, CancellationToken ct)
+    {
+        var stored = await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == actor.UserId && k.Key == key).Select(k => k.InstanceId).ToListAsync(ct);
+        if (stored.Count == 0)
+        {
+            return null;
+        }
+
+        var caseId = (Guid?)stored[0];
+        return await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(x => x.CaseId == caseId, ct) is { } earlier
+            ? SelfEvaluationSaveResult.Ok(earlier)
+            : SelfEvaluationSaveResult.Fail(FireStatus.NotFound, string.Empty, "记录不存在或您无权查看。");
     }
 
     public async Task<SelfEvaluationSaveResult> UpdateAsync(Guid id, SelfEvaluationInput input, uint expectedVersion, WorkflowActor actor, CancellationToken ct)
