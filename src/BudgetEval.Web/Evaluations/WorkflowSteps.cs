@@ -137,10 +137,11 @@ internal sealed class NotifyFirm(NotificationWriter writer, DueDates dueDates) :
 {
     public string Name => nameof(NotifyFirm);
 
+    // At an end the firm's access ends too (docs/authorization.md), so its notice carries no link it could not open.
     public Task ApplyAsync(FireContext context, CancellationToken ct) =>
         FireNotifications.NotifyAsync(context, writer, dueDates,
             FireNotifications.WithRole(context, Users.Roles.Evaluator).Where(u => u.OrganisationId == context.Instance.AssignedFirmId
-                && u.Organisation!.Kind == OrganisationKind.EvaluationFirm), ct);
+                && u.Organisation!.Kind == OrganisationKind.EvaluationFirm), ct, linkToCase: context.To.Kind != StateKind.End);
 }
 
 /// <summary>On acceptance each problem of the report becomes a finding of the unit, due 60 days after completion.</summary>

@@ -16,14 +16,14 @@ internal static class FireNotifications
 {
     /// <remarks><paramref name="evt"/> picks a template of its own (e.g. 整改通知); by default it follows from the action.</remarks>
     public static async Task NotifyAsync(FireContext context, NotificationWriter writer, DueDates dueDates, IQueryable<AppUser> recipients, CancellationToken ct,
-        NotificationEvent? evt = null)
+        NotificationEvent? evt = null, bool linkToCase = true)
     {
         // The engine sets the new task's due date after the effects run; compute the same value for the text.
         var due = context.To.Kind == StateKind.Task ? dueDates.DueAt(context.To.Due, await context.Engine.DeadlineForAsync(context.Instance, context.To, ct), context.Now) : null;
         var ids = await recipients.Where(u => u.Id != context.Actor.UserId).Select(u => u.Id).ToListAsync(ct);
         var facts = new NotificationFacts(context.Instance.Title)
         {
-            CaseId = context.Instance.Id,
+            CaseId = linkToCase ? context.Instance.Id : null,
             StateLabel = context.To.Label,
             ActionLabel = context.Action.Label,
             ActorName = context.Actor.DisplayName,

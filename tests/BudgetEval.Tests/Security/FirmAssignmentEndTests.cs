@@ -28,10 +28,17 @@ public sealed class FirmAssignmentEndTests(AppFixture app) : IClassFixture<AppFi
         Assert.Contains(caseId, await IdsAsync(evaluator, "/api/inbox/done", "caseId"));
 
         await EvaluationApi.Ok(await evaluator.PostAsync($"/api/evaluations/{id}/actions/submitFinal", JsonContent()));
+        var evaluatorId = await app.DbAsync(db => db.Users.Where(u => u.UserName == "evaluator").Select(u => u.Id).SingleAsync());
+        var earlier = await app.DbAsync(db => db.Notifications.Where(n => n.RecipientUserId == evaluatorId).Select(n => n.Id).ToListAsync());
         using (var finance = await app.ApiAsync("finance"))
         {
             await EvaluationApi.Ok(await finance.PostAsync($"/api/evaluations/{id}/actions/accept", JsonContent()));
         }
+
+        // The firm is told of the acceptance, without a link to a case it can no longer open.
+        var told = await app.DbAsync(db => db.Notifications.Where(n => n.RecipientUserId == evaluatorId && !earlier.Contains(n.Id)).ToListAsync());
+        Assert.NotEmpty(told);
+        Assert.All(told, n => Assert.Null(n.Link));
 
         // Ended: gone from lists, and every read answers 404, every action 403.
         Assert.DoesNotContain(id, await IdsAsync(evaluator, "/api/evaluations", "id"));
