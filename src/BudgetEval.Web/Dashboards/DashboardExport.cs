@@ -35,7 +35,7 @@ internal static class DashboardExport
     {
         var sheets = d.Charts.Select(Sheet).ToList();
         var tasks = new List<IEnumerable<string?>> { new[] { "事项", "环节", "期限", "是否逾期" } };
-        tasks.AddRange(d.Tasks.Select(t => new[] { t.Title, t.Step, t.DueAt is { } due ? ChineseFormat.Date(DateOnly.FromDateTime(http.RequestServices.GetRequiredService<ChinaClock>().ToLocal(due.AddSeconds(-1)).DateTime)) : null, t.Overdue ? "逾期" : null }));
+        tasks.AddRange(d.Tasks.Select(t => new[] { t.Title, t.Step, t.DueAt is { } due ? ChineseFormat.Date(http.RequestServices.GetRequiredService<Workflows.DueDates>().DueDay(due)) : null, t.Overdue ? "逾期" : null }));
         sheets.Add(("待办事项", tasks, [40, 20, 20, 10]));
         var findings = new List<IEnumerable<string?>> { new[] { "编号", "问题", "类别", "来源", "整改期限", "状态", "是否逾期" } };
         findings.AddRange(d.Findings.Select(f => new[] { f.Number, f.Title, f.Category, f.Source, ChineseFormat.Date(f.Deadline), f.Status, f.Overdue ? "逾期" : null }));

@@ -110,7 +110,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (fiscalYear is not (>= 2000 and <= 2100))
+        if (!Shared.DateRange.IsYear(fiscalYear))
         {
             errors["fiscalYear"] = ["请填写年度。"];
         }

@@ -119,7 +119,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         }
 
         Require("organisationId", "责任单位", input.OrganisationId is not null);
-        Require("fiscalYear", "年度", input.FiscalYear is >= 2000 and <= 2100);
+        Require("fiscalYear", "年度", Shared.DateRange.IsYear(input.FiscalYear));
         Require("title", "问题", !string.IsNullOrWhiteSpace(input.Title));
         Require("detail", "问题描述及依据", !string.IsNullOrWhiteSpace(input.Detail));
         Require("source", "问题来源", FindingLabels.ParseSource(input.Source) is not null);

@@ -131,11 +131,5 @@ internal static class PlanEndpoints
         };
     }
 
-    private static IResult Failure(PlanResult result) => result.Status switch
-    {
-        FireStatus.NotFound => ApiProblems.NotFound(),
-        FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", string.Join(" ", result.Errors.SelectMany(e => e.Value))),
-        FireStatus.Conflict => ApiProblems.Conflict(string.Join(" ", result.Errors.SelectMany(e => e.Value))),
-        _ => ApiProblems.Validation(new Dictionary<string, string[]>(result.Errors)),
-    };
+    private static IResult Failure(PlanResult result) => ApiProblems.For(result.Status, result.Errors);
 }

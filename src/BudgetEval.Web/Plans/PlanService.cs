@@ -297,7 +297,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, TimePr
     private async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (input.FiscalYear is not (>= 2000 and <= 2100))
+        if (!Shared.DateRange.IsYear(input.FiscalYear))
         {
             errors["fiscalYear"] = ["请填写有效的评价年度。"];
         }

@@ -12,10 +12,6 @@ namespace BudgetEval.Web.ResultUse;
 /// </summary>
 internal static class ResultEndpoints
 {
-    public const int FirstYear = 2000;
-
-    public const int LastYear = 2100;
-
     public static void MapResultEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/results").RequireAuthorization(ApiAuth.Policy).WithTags("Results");
@@ -71,7 +67,8 @@ internal static class ResultEndpoints
         new(unit, Enum.TryParse<EvaluationKind>(kind, out var k) && Enum.IsDefined(k) ? k : null, publishedOnly);
 
     /// <summary>Why a year cannot be shown, in Chinese; null when it can.</summary>
-    public static string? YearError(int year) => year is < FirstYear or > LastYear ? $"“年度”须在 {FirstYear} 到 {LastYear} 之间。" : null;
+    public static string? YearError(int year) =>
+        Shared.DateRange.IsYear(year) ? null : $"“年度”须在 {Shared.DateRange.Min.Year} 到 {Shared.DateRange.Max.Year} 之间。";
 
     private static IResult? Refused(HttpContext http, int year, string? kind)
     {
@@ -107,10 +104,8 @@ internal static class ResultEndpoints
     private static IResult Answer(ResultsOutcome outcome) => outcome.Status switch
     {
         FireStatus.Ok => TypedResults.NoContent(),
-        FireStatus.NotFound => ApiProblems.Problem(StatusCodes.Status404NotFound, "未找到", outcome.Message),
-        FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", outcome.Message),
-        FireStatus.Conflict => ApiProblems.Conflict(outcome.Message),
-        _ => ApiProblems.Validation(new Dictionary<string, string[]>(outcome.Errors)),
+        FireStatus.NotFound => ApiProblems.Problem(StatusCodes.Status404NotFound, "未找到", outcome.Message), // names what is missing in the year
+        _ => ApiProblems.For(outcome.Status, outcome.Errors),
     };
 
     private static object Dto(ResultsView view, int page) => new

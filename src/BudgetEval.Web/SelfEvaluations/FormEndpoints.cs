@@ -230,13 +230,7 @@ internal static class FormEndpoints
     public static string StatusLabel(WorkflowRegistry registry, string status) =>
         registry.Latest(SelfEvaluationService.WorkflowId).States.FirstOrDefault(s => s.Id == status)?.Label ?? status;
 
-    public static IResult Failure(SelfEvaluationSaveResult result) => result.Status switch
-    {
-        FireStatus.NotFound => ApiProblems.NotFound(),
-        FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", string.Join(" ", result.Errors.SelectMany(e => e.Value))),
-        FireStatus.Conflict => ApiProblems.Conflict(string.Join(" ", result.Errors.SelectMany(e => e.Value))),
-        _ => ApiProblems.Validation(new Dictionary<string, string[]>(result.Errors)),
-    };
+    public static IResult Failure(SelfEvaluationSaveResult result) => ApiProblems.For(result.Status, result.Errors);
 
     private static async Task<IResult> SaveAsync(SelfEvaluationService service, Guid id, HttpContext http, uint? expectedVersion,
         Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct)

@@ -68,10 +68,7 @@ internal static class SelfEvaluationEndpoints
     {
         FireStatus.Ok when created => TypedResults.Created($"/api/self-evaluations/{result.Record!.Id}", ToDto(result.Record)),
         FireStatus.Ok => TypedResults.Ok(ToDto(result.Record!)),
-        FireStatus.NotFound => ApiProblems.NotFound(),
-        FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", string.Join(" ", result.Errors.SelectMany(e => e.Value))),
-        FireStatus.Conflict => ApiProblems.Conflict(string.Join(" ", result.Errors.SelectMany(e => e.Value))),
-        _ => ApiProblems.Validation(new Dictionary<string, string[]>(result.Errors)),
+        _ => ApiProblems.For(result.Status, result.Errors),
     };
 
     public static SelfEvaluationDto ToDto(SelfEvaluation s) => new(s.Id, s.OrganisationId, s.FiscalYear, s.Title, s.Deadline, s.Summary, s.TotalBudget,

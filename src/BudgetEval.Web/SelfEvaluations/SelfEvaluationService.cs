@@ -92,13 +92,12 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
 
     private async Task<SelfEvaluationSaveResult?> CreatedEarlierAsync(WorkflowActor actor, string key, CancellationToken ct)
     {
-        var stored = await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == actor.UserId && k.Key == key).Select(k => k.InstanceId).ToListAsync(ct);
-        if (stored.Count == 0)
+        var caseId = await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == actor.UserId && k.Key == key).Select(k => (Guid?)k.InstanceId).SingleOrDefaultAsync(ct);
+        if (caseId is null)
         {
             return null;
         }
 
-        var caseId = (Guid?)stored[0];
         return await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(x => x.CaseId == caseId, ct) is { } earlier
             ? SelfEvaluationSaveResult.Ok(earlier)
             : SelfEvaluationSaveResult.Fail(FireStatus.NotFound, string.Empty, "记录不存在或您无权查看。");

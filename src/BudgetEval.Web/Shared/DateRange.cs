@@ -9,6 +9,9 @@ internal static class DateRange
     public static readonly DateOnly Min = new(2000, 1, 1);
     public static readonly DateOnly Max = new(2100, 12, 31);
 
+    /// <summary>A fiscal year the product accepts (the years of <see cref="Min"/> to <see cref="Max"/>).</summary>
+    public static bool IsYear(int? year) => year is { } y && y >= Min.Year && y <= Max.Year;
+
     public static string? Problem(string label, DateOnly? date) =>
         date is { } d && (d < Min || d > Max) ? $"「{label}」{d:yyyy-MM-dd} 超出范围（2000-01-01 至 2100-12-31）。" : null;
 }

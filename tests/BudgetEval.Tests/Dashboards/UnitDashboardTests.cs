@@ -1,8 +1,6 @@
 using System.Net;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace BudgetEval.Tests.Dashboards;
 
@@ -120,13 +118,13 @@ public sealed class UnitDashboardTests(SeededYear seeded) : IClassFixture<Seeded
         var json = await EvaluationApi.JsonAsync(finance, "/api/dashboards/bureau?year=2022");
         var response = await finance.GetAsync("/api/dashboards/bureau/export.xlsx?year=2022");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sheets = Sheets(await response.Content.ReadAsByteArrayAsync());
+        var sheets = XlsxText.Sheets(await response.Content.ReadAsByteArrayAsync());
         var charts = json.GetProperty("charts").EnumerateArray().ToList();
         Assert.Equal(charts.Count + 2, sheets.Count); // 概况, a sheet per chart, the overdue list
         Assert.Contains(sheets["概况"], r => r[0] == "年度" && r[1] == "2022");
         Assert.Equal(json.GetProperty("overdue").GetProperty("total").GetInt32() + 1, sheets["逾期未完成的问题"].Count);
         var overdue = (await EvaluationApi.JsonAsync(finance, "/api/dashboards/bureau")).GetProperty("overdue").GetProperty("total").GetInt32();
-        var everything = Sheets(await (await finance.GetAsync("/api/dashboards/bureau/export.xlsx")).Content.ReadAsByteArrayAsync());
+        var everything = XlsxText.Sheets(await (await finance.GetAsync("/api/dashboards/bureau/export.xlsx")).Content.ReadAsByteArrayAsync());
         Assert.True(overdue > 0);
         Assert.Equal(overdue + 1, everything["逾期未完成的问题"].Count); // every overdue finding, not one page
         foreach (var chart in charts)
@@ -148,27 +146,15 @@ public sealed class UnitDashboardTests(SeededYear seeded) : IClassFixture<Seeded
         using var page = await App.SignInAsync("finance");
         var fromPage = await page.GetAsync("/dashboards?handler=Export&year=2021&source=ThirdParty");
         Assert.Equal(HttpStatusCode.OK, fromPage.StatusCode);
-        var funnel = Sheets(await fromPage.Content.ReadAsByteArrayAsync())["问题整改漏斗"];
+        var funnel = XlsxText.Sheets(await fromPage.Content.ReadAsByteArrayAsync())["问题整改漏斗"];
         var count = await seeded.SqlAsync("""SELECT count(*)::int FROM findings WHERE "FiscalYear" = 2021 AND "Source" = 'ThirdParty'""");
         Assert.Equal(((int)count[0][0]!).ToString(System.Globalization.CultureInfo.InvariantCulture), funnel[1][1]);
 
         using var unit = await App.SignInAsync("unit");
-        var unitExport = Sheets(await (await unit.GetAsync("/dashboards/unit?handler=Export")).Content.ReadAsByteArrayAsync());
+        var unitExport = XlsxText.Sheets(await (await unit.GetAsync("/dashboards/unit?handler=Export")).Content.ReadAsByteArrayAsync());
         Assert.True(unitExport["未完成整改的问题"].Count > 1);
         Assert.Contains("历年得分（部门整体支出）", unitExport.Keys);
     }
 
     private static string Normalise(string cell) => decimal.TryParse(cell, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : cell;
-
-    private static Dictionary<string, List<List<string>>> Sheets(byte[] xlsx)
-    {
-        using var stream = new MemoryStream(xlsx);
-        using var doc = SpreadsheetDocument.Open(stream, false);
-        var wb = doc.WorkbookPart!;
-        return wb.Workbook.Descendants<Sheet>().ToDictionary(
-            s => s.Name!.Value!,
-            s => ((WorksheetPart)wb.GetPartById(s.Id!)).Worksheet.Descendants<Row>()
-                .Select(r => r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? string.Empty).ToList())
-                .ToList());
-    }
 }

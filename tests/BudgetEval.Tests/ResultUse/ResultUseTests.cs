@@ -6,8 +6,6 @@ using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Tests.Rectifications;
 using BudgetEval.Tests.SelfEvaluations;
 using BudgetEval.Web.Findings;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.ResultUse;
@@ -174,7 +172,7 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
         var page = await finance.GetAsync("/results?year=2022");
         var html = await page.Content.ReadAsStringAsync();
         var export = await finance.GetAsync("/results?handler=Export&year=2022");
-        var rows = Rows(await export.Content.ReadAsByteArrayAsync());
+        var rows = XlsxText.FirstSheet(await export.Content.ReadAsByteArrayAsync());
         var count = await app.DbAsync(db => db.SelfEvaluations.CountAsync(s => s.FiscalYear == 2022));
         var print = await finance.GetAsync("/results/2022/print");
         var printHtml = await print.Content.ReadAsStringAsync();
@@ -209,13 +207,4 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
     private static JsonElement Row(JsonElement results, Guid selfEvaluationId) =>
         results.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("selfEvaluation").ValueKind == JsonValueKind.Object
             && r.GetProperty("selfEvaluation").GetProperty("id").GetGuid() == selfEvaluationId);
-
-    private static List<List<string>> Rows(byte[] xlsx)
-    {
-        using var stream = new MemoryStream(xlsx);
-        using var doc = SpreadsheetDocument.Open(stream, false);
-        return doc.WorkbookPart!.WorksheetParts.First().Worksheet.Descendants<Row>()
-            .Select(r => r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? string.Empty).ToList())
-            .ToList();
-    }
 }

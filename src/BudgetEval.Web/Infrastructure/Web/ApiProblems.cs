@@ -33,4 +33,13 @@ internal static class ApiProblems
     }
 
     public static IResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "数据冲突", detail);
+
+    /// <summary>A refused operation whose errors are keyed by field: 404, 403, 409, or 400 naming the fields.</summary>
+    public static IResult For(Workflows.FireStatus status, IReadOnlyDictionary<string, string[]> errors) => status switch
+    {
+        Workflows.FireStatus.NotFound => NotFound(),
+        Workflows.FireStatus.Forbidden => Problem(StatusCodes.Status403Forbidden, "无权操作", string.Join(" ", errors.SelectMany(e => e.Value))),
+        Workflows.FireStatus.Conflict => Conflict(string.Join(" ", errors.SelectMany(e => e.Value))),
+        _ => Validation(new Dictionary<string, string[]>(errors)),
+    };
 }
