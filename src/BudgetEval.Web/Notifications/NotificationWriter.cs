@@ -1,5 +1,6 @@
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Hosting;
+using BudgetEval.Web.Users;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -32,14 +33,31 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
     /// </summary>
     public async Task<NotificationRows> BuildAsync(AppDbContext db, IReadOnlyCollection<NotificationRequest> requests, DateTimeOffset now, CancellationToken ct)
     {
-        var rows = new NotificationRows([], []);
         if (requests.Count == 0)
         {
-            return rows;
+            return new NotificationRows([], []);
         }
 
         var ids = requests.Select(r => r.RecipientUserId).Distinct().ToList();
-        var people = await db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => ids.Contains(u.Id))
+        return Build(requests, await PeopleAsync(db, db.Users.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)), ct), now);
+    }
+
+    /// <summary>
+    /// One notification of <paramref name="evt"/> for each of <paramref name="recipients"/>: who they are and
+    /// how they want mail is read in the same query that finds them (a workflow effect's hot path).
+    /// </summary>
+    public async Task AddToAsync(AppDbContext db, IQueryable<AppUser> recipients, NotificationEvent evt, NotificationFacts facts, DateTimeOffset now, CancellationToken ct)
+    {
+        var people = await PeopleAsync(db, recipients, ct);
+        var rows = Build(people.Keys.Select(id => new NotificationRequest(id, evt, facts)).ToList(), people, now);
+        db.Notifications.AddRange(rows.Notifications);
+        db.Outbox.AddRange(rows.Outbox);
+    }
+
+    private sealed record Person(Guid Id, string DisplayName, string? Email, EmailMode? EmailMode, bool? NonEssentialEmail);
+
+    private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, CancellationToken ct) =>
+        (await users.AsNoTracking()
             .Select(u => new
             {
                 u.Id,
@@ -47,8 +65,12 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
                 u.Email,
                 Preference = db.NotificationPreferences.Where(p => p.UserId == u.Id).Select(p => new { p.EmailMode, p.NonEssentialEmail }).FirstOrDefault(),
             })
-            .ToDictionaryAsync(u => u.Id, ct);
+            .ToListAsync(ct))
+        .ToDictionary(u => u.Id, u => new Person(u.Id, u.DisplayName, u.Email, u.Preference?.EmailMode, u.Preference?.NonEssentialEmail));
 
+    private NotificationRows Build(IReadOnlyCollection<NotificationRequest> requests, Dictionary<Guid, Person> people, DateTimeOffset now)
+    {
+        var rows = new NotificationRows([], []);
         foreach (var request in requests)
         {
             if (!people.TryGetValue(request.RecipientUserId, out var person))
@@ -59,8 +81,8 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
             var link = request.Facts.CaseId is { } caseId ? $"/cases/{caseId}" : null;
             var message = MailTemplates.Render(request.Event, request.Facts, person.DisplayName, link is null ? null : _baseUrl + link);
             var essential = MailTemplates.IsEssential(request.Event);
-            var mode = person.Preference?.EmailMode ?? EmailMode.Immediate;
-            var wantsMail = essential || (person.Preference?.NonEssentialEmail ?? true);
+            var mode = person.EmailMode ?? EmailMode.Immediate;
+            var wantsMail = essential || (person.NonEssentialEmail ?? true);
             var hasAddress = !string.IsNullOrWhiteSpace(person.Email);
             var immediate = hasAddress && wantsMail && (essential || mode == EmailMode.Immediate);
 

@@ -20,7 +20,6 @@ internal static class FireNotifications
     {
         // The engine sets the new task's due date after the effects run; compute the same value for the text.
         var due = context.To.Kind == StateKind.Task ? dueDates.DueAt(context.To.Due, await context.Engine.DeadlineForAsync(context.Instance, context.To, ct), context.Now) : null;
-        var ids = await recipients.Where(u => u.Id != context.Actor.UserId).Select(u => u.Id).ToListAsync(ct);
         var facts = new NotificationFacts(context.Instance.Title)
         {
             CaseId = linkToCase ? context.Instance.Id : null,
@@ -30,7 +29,7 @@ internal static class FireNotifications
             Comment = context.Comment,
             Due = due is { } d ? ChineseFormat.Date(dueDates.DueDay(d)) : null,
         };
-        await writer.AddAsync(context.Db, ids.Select(id => new NotificationRequest(id, evt ?? EventOf(context), facts)).ToList(), context.Now, ct);
+        await writer.AddToAsync(context.Db, recipients.Where(u => u.Id != context.Actor.UserId), evt ?? EventOf(context), facts, context.Now, ct);
     }
 
     /// <summary>A return asks for rework; reaching an end state is a decision; anything else hands over a task.</summary>

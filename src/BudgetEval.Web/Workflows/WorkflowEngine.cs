@@ -106,7 +106,7 @@ internal sealed class WorkflowEngine(
 
     public Task<FireResult> FireAsync(Guid caseId, string actionId, WorkflowActor actor, string? comment, int expectedVersion,
         string? idempotencyKey, CancellationToken ct) =>
-        RunLockedAsync(caseId, expectedVersion, actor, idempotencyKey, async (instance, def, now) =>
+        RunLockedAsync(caseId, expectedVersion, actor, idempotencyKey, async (instance, openItem, def, now) =>
         {
             var from = def.State(instance.State);
             var action = from.Action(actionId);
@@ -115,7 +115,6 @@ internal sealed class WorkflowEngine(
                 return FireResult.Invalid([$"当前状态「{from.Label}」下不能执行此操作。"]);
             }
 
-            var openItem = await OpenItemAsync(instance.Id, ct);
             if (Denied(instance, action, openItem, actor) is { } denied)
             {
                 return FireResult.Forbidden(denied);
@@ -240,7 +239,7 @@ internal sealed class WorkflowEngine(
 
     /// <summary>An administrator moves a case to any state, with a reason (调整状态). Guards and effects do not run.</summary>
     public Task<FireResult> AlterAsync(Guid caseId, string toState, string? reason, WorkflowActor actor, int expectedVersion, CancellationToken ct) =>
-        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, def, now) =>
+        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, item, def, now) =>
         {
             if (!actor.IsInRole(Roles.Admin))
             {
@@ -258,7 +257,6 @@ internal sealed class WorkflowEngine(
             }
 
             var from = instance.State;
-            var item = await OpenItemAsync(instance.Id, ct);
             if (item is not null)
             {
                 item.Status = WorkItemStatus.Cancelled;
@@ -365,9 +363,9 @@ internal sealed class WorkflowEngine(
 
     private Task<FireResult> OnWorkItemAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion,
         Func<WorkflowInstance, WorkflowDefinition, WorkItem, DateTimeOffset, Task<FireResult>> body, CancellationToken ct) =>
-        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, def, now) =>
+        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, _, def, now) =>
         {
-            var item = await db.WorkItems.SingleOrDefaultAsync(w => w.Id == workItemId && w.InstanceId == caseId && w.Status == WorkItemStatus.Open, ct);
+            var item = await db.WorkItems.IgnoreQueryFilters().SingleOrDefaultAsync(w => w.Id == workItemId && w.InstanceId == caseId && w.Status == WorkItemStatus.Open, ct);
             if (item is null)
             {
                 return FireResult.Conflict();
@@ -380,7 +378,7 @@ internal sealed class WorkflowEngine(
         }, ct);
 
     private async Task<FireResult> RunLockedAsync(Guid caseId, int expectedVersion, WorkflowActor actor, string? idempotencyKey,
-        Func<WorkflowInstance, WorkflowDefinition, DateTimeOffset, Task<FireResult>> body, CancellationToken ct)
+        Func<WorkflowInstance, WorkItem?, WorkflowDefinition, DateTimeOffset, Task<FireResult>> body, CancellationToken ct)
     {
         // The retrying strategy (EnableRetryOnFailure) requires user transactions to run inside it, as one retriable unit.
         var strategy = db.Database.CreateExecutionStrategy();
@@ -396,14 +394,21 @@ internal sealed class WorkflowEngine(
 
                 // The row lock serialises concurrent operations on one case: the second waits here, then
                 // sees the first one's version and answers 409 (or the first one's stored response).
-                // Lock and load are one statement; the data-scope filter still applies around it.
+                // Lock and load are one statement. The data scope is checked in code, not by the query
+                // filter: the filter's OR of parameters makes PostgreSQL plan the statement afresh on
+                // every call, the most expensive part of it. (Loading the open work item in the same
+                // statement was tried: EF writes it as a window over every open item, not a lateral join.)
                 var instance = await db.WorkflowInstances
                     .FromSql($"SELECT *, xmin FROM budgeteval.workflow_instances WHERE \"Id\" = {caseId} FOR UPDATE")
-                    .SingleOrDefaultAsync(ct);
-                if (instance is null)
+                    .IgnoreQueryFilters().SingleOrDefaultAsync(ct);
+                if (instance is null || !await VisibleAsync(instance, ct))
                 {
                     return FireResult.NotFound();
                 }
+
+                // Work items follow their case's visibility, checked just above.
+                var openItem = await db.WorkItems.IgnoreQueryFilters().Where(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open)
+                    .OrderBy(w => w.CreatedAt).FirstOrDefaultAsync(ct);
 
                 if (instance.Version != expectedVersion)
                 {
@@ -420,7 +425,7 @@ internal sealed class WorkflowEngine(
                 var def = registry.Get(instance.DefinitionId, instance.DefinitionVersion);
                 var fromState = instance.State;
                 var historyBefore = instance.HistorySeq;
-                var result = await body(instance, def, now);
+                var result = await body(instance, openItem, def, now);
                 if (!result.Succeeded)
                 {
                     await tx.RollbackAsync(ct);
@@ -482,8 +487,21 @@ internal sealed class WorkflowEngine(
             : JsonSerializer.Deserialize<FireResult>(row.ResponseJson, Json);
     }
 
-    private Task<WorkItem?> OpenItemAsync(Guid instanceId, CancellationToken ct) =>
-        db.WorkItems.Where(w => w.InstanceId == instanceId && w.Status == WorkItemStatus.Open).OrderBy(w => w.CreatedAt).FirstOrDefaultAsync(ct);
+    /// <summary>
+    /// The case filter of AppDbContext, for the one case already loaded: a firm sees a case only while
+    /// the evaluation behind it is open.
+    /// </summary>
+    private async Task<bool> VisibleAsync(WorkflowInstance instance, CancellationToken ct)
+    {
+        var scope = db.CurrentScope;
+        if (scope.CanSee(instance.OrganisationId))
+        {
+            return true;
+        }
+
+        return instance.AssignedFirmId is { } firm && scope.CanSee(firm)
+            && await db.Evaluations.IgnoreQueryFilters().AnyAsync(e => e.CaseId == instance.Id && e.CompletedOn == null, ct);
+    }
 
     private async Task MoveAsync(WorkflowInstance instance, StateDefinition to, DateTimeOffset now, CancellationToken ct)
     {

@@ -16,12 +16,26 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 {
     public const string Schema = "budgeteval";
 
-    private readonly DataScopeAccessor? _scope;
-
-    public AppDbContext(DbContextOptions<AppDbContext> options, DataScopeAccessor? scope = null)
+    // Contexts are pooled (ADR 0012): the scope is not a constructor argument but is set on every rent by
+    // the request's DI scope (AppComposition) and cleared when the context goes back to the pool, so a
+    // context never carries one caller's scope to the next; one without a scope sees nothing.
+    public AppDbContext(DbContextOptions<AppDbContext> options)
         : base(options)
     {
-        _scope = scope;
+    }
+
+    internal DataScopeAccessor? ScopeAccessor { get; set; }
+
+    public override void Dispose()
+    {
+        ScopeAccessor = null;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        ScopeAccessor = null;
+        return base.DisposeAsync();
     }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -73,7 +87,7 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
     public DbSet<Rectifications.FindingStatement> FindingStatements => Set<Rectifications.FindingStatement>();
 
     // Read by the query filters; EF evaluates these per context instance, i.e. per request.
-    internal DataScope CurrentScope => _scope?.Current ?? DataScope.System;
+    internal DataScope CurrentScope => ScopeAccessor?.Current ?? DataScope.Nobody;
 
     internal bool ScopeSeesAll => CurrentScope.SeesAll;
 

@@ -75,11 +75,13 @@ internal static class AppComposition
 
         services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
 
-        var connectionString = WithAutoPrepare(config.GetConnectionString("Default")
+        var connectionString = WithConnectionTuning(config.GetConnectionString("Default")
             ?? throw new InvalidOperationException("ConnectionStrings:Default is not set (see appsettings.sample.json)."));
         services.AddHttpContextAccessor();
         services.AddScoped<DataScopeAccessor>();
-        services.AddDbContext<AppDbContext>(o => o
+        // Pooled contexts (ADR 0012): a context is reset and reused instead of built for every request and
+        // every transition. Each DI scope rents one and gives it that scope's data scope.
+        services.AddPooledDbContextFactory<AppDbContext>(o => o
             .UseNpgsql(connectionString, npgsql =>
             {
                 npgsql.MigrationsHistoryTable("__ef_migrations_history", AppDbContext.Schema);
@@ -88,6 +90,12 @@ internal static class AppComposition
             // Users are filtered through their organisation on purpose (Identity must find them at login,
             // before any scope exists), so EF's "required end is filtered" warning is expected here.
             .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
+        services.AddScoped(sp =>
+        {
+            var db = sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+            db.ScopeAccessor = sp.GetRequiredService<DataScopeAccessor>();
+            return db;
+        });
         // Definitions load before migrations: a broken workflow file stops start-up before anything else happens.
         services.AddWorkflows(config);
         services.AddRemindersAndNotifications();
@@ -139,15 +147,24 @@ internal static class AppComposition
     /// <summary>
     /// The same few statements run on every transition; letting Npgsql prepare them saves the server a
     /// parse and plan each time. A connection string that sets Max Auto Prepare itself (e.g. 0 behind a
-    /// transaction-pooling PgBouncer) is left alone.
+    /// transaction-pooling PgBouncer) is left alone. Nor is a pooled connection reset when it goes back to
+    /// the pool: the reset is seven statements (advisory unlock, RESET ALL, DISCARD ...) on every request,
+    /// as many as a transition's own, and the application keeps no session state (its settings are
+    /// SET LOCAL, its one advisory lock is released on its own connection; ADR 0012). A connection string
+    /// that sets No Reset On Close itself is left alone too.
     /// </summary>
-    internal static string WithAutoPrepare(string connectionString)
+    internal static string WithConnectionTuning(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
