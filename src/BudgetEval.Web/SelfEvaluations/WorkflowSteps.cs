@@ -12,9 +12,12 @@ internal static class SelfEvaluationSubject
     public const string Type = "SelfEvaluation";
 
     // Found without the data scope: the engine has already checked the actor may act on the case.
+    // Compiled once: it runs in every transition of the review flow.
+    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<SelfEvaluation>> Load = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid id, CancellationToken ct) => db.SelfEvaluations.IgnoreQueryFilters().Single(s => s.Id == id));
+
     public static async Task<SelfEvaluation> LoadAsync(AppDbContext db, Guid id, CancellationToken ct) =>
-        db.SelfEvaluations.Local.FirstOrDefault(s => s.Id == id)
-            ?? await db.SelfEvaluations.IgnoreQueryFilters().SingleAsync(s => s.Id == id, ct);
+        db.SelfEvaluations.Local.FirstOrDefault(s => s.Id == id) ?? await Load(db, id, ct);
 
     /// <summary>The indicator rows and the scores of a plan's self-evaluation, read inside Fire (no data scope).</summary>
     public static async Task<(List<Scoring.IndicatorLine> Lines, Scoring.ScoreSheet Sheet)> SheetAsync(AppDbContext db, SelfEvaluation se, bool submitting, CancellationToken ct)

@@ -407,8 +407,7 @@ internal sealed class WorkflowEngine(
                 }
 
                 // Work items follow their case's visibility, checked just above.
-                var openItem = await db.WorkItems.IgnoreQueryFilters().Where(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open)
-                    .OrderBy(w => w.CreatedAt).FirstOrDefaultAsync(ct);
+                var openItem = await OpenItem(db, caseId, ct);
 
                 if (instance.Version != expectedVersion)
                 {
@@ -472,6 +471,12 @@ internal sealed class WorkflowEngine(
                 : FireResult.Conflict();
         }
     }
+
+    // Compiled once, as it runs in every transition: EF otherwise re-walks and hashes the expression on each
+    // call. (The case lock cannot be: EF does not compile FromSql.)
+    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<WorkItem?>> OpenItem = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid caseId, CancellationToken ct) => db.WorkItems.IgnoreQueryFilters()
+            .Where(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open).OrderBy(w => w.CreatedAt).FirstOrDefault());
 
     private async Task<FireResult?> StoredResponseAsync(WorkflowActor actor, string key, Guid caseId, CancellationToken ct)
     {
