@@ -145,7 +145,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     private async Task<FireResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide,
         Func<Finding, IReadOnlyList<string>> change, CancellationToken ct, Func<Task>? more = null)
     {
-        var finding = await db.Findings.SingleOrDefaultAsync(f => f.Id == id, ct);
+        var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
             : await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.SubjectId == id && i.DefinitionId == RectificationCases.DefinitionId, ct);
         if (finding is null || instance is null)
@@ -161,24 +161,37 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return FireResult.Forbidden(unitSide ? "只有责任单位的填报人可以填写整改情况。" : "只有财政局绩效管理员可以核验整改。");
         }
 
-        if (!states.Contains(instance.State))
+        // Under the case lock, as Fire and the self-evaluation edits: a change never interleaves with a
+        // transition, and two copies of one upload (a double click) run one after the other, so the second
+        // finds the first's file instead of racing it for the same version number.
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
         {
-            return FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]);
-        }
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var locked = await db.WorkflowInstances.FromSql($"SELECT *, xmin FROM budgeteval.workflow_instances WHERE \"Id\" = {instance.Id} FOR UPDATE")
+                .IgnoreQueryFilters().AsNoTracking().SingleAsync(ct);
+            if (!states.Contains(locked.State))
+            {
+                return FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]);
+            }
 
-        var errors = change(finding);
-        if (errors.Count > 0)
-        {
-            return FireResult.Invalid(errors);
-        }
+            var tracked = await db.Findings.SingleAsync(f => f.Id == id, ct);
+            var errors = change(tracked);
+            if (errors.Count > 0)
+            {
+                return FireResult.Invalid(errors);
+            }
 
-        if (more is not null)
-        {
-            await more();
-        }
+            if (more is not null)
+            {
+                await more();
+            }
 
-        await db.SaveChangesAsync(ct);
-        return new FireResult(FireStatus.Ok, instance.State, null, instance.Version, []);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new FireResult(FireStatus.Ok, locked.State, null, locked.Version, []);
+        });
     }
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

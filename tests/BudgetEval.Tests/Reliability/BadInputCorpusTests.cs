@@ -214,6 +214,20 @@ public sealed class BadInputCorpusTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task Given_the_same_evidence_posted_sixteen_times_at_once_When_all_arrive_Then_one_file_is_stored_and_every_answer_names_it()
+    {
+        var unit = await app.ApiAsync("unit");
+        var pdf = Corpus.File("sample.pdf");
+        var (finding, _) = await new RectificationApi(app).RegisterAsync("并发提交" + Guid.NewGuid().ToString("N")[..6], new DateOnly(2026, 6, 30));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => unit.PostAsync($"/api/findings/{finding}/evidence", Corpus.Multipart("整改报告.pdf", pdf))));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Created, a.StatusCode));
+        Assert.Single(answers.Select(a => a.Headers.Location).Distinct());
+        Assert.Equal(1, await app.DbAsync(db => db.FindingEvidence.CountAsync(e => e.FindingId == finding)));
+    }
+
+    [Fact]
     public async Task Given_a_gbk_calendar_csv_When_imported_Then_its_chinese_names_are_saved_decoded()
     {
         var admin = await app.SignInAsync("admin");
