@@ -55,10 +55,10 @@ public sealed partial class BureauCountsTests : IAsyncLifetime
         var refreshed = _app.Clock.GetUtcNow();
         var fresh = await SqlCountsAsync(bureau, "FinanceOfficer");
         Assert.Equal(9, fresh.Open);
-        inbox = await EventuallyAsync(() => finance.GetStringAsync("/inbox"), page => InboxCounts(page) == fresh);
+        inbox = await Eventually.ReadAsync(() => finance.GetStringAsync("/inbox"), page => InboxCounts(page) == fresh);
         Assert.Equal(fresh, InboxCounts(inbox));
         Assert.Equal(Beijing(refreshed), CountedAt(inbox));
-        home = await EventuallyAsync(() => finance.GetStringAsync("/"), page => Tile(page, "bureau-units") == 12);
+        home = await Eventually.ReadAsync(() => finance.GetStringAsync("/"), page => Tile(page, "bureau-units") == 12);
         Assert.Equal(await UnitsAsync(), Tile(home, "bureau-units"));
         Assert.Equal(fresh.Open, Tile(home, "inbox-open"));
 
@@ -158,21 +158,6 @@ public sealed partial class BureauCountsTests : IAsyncLifetime
             VALUES (gen_random_uuid(), '测试新增单位', '测试单位', 'BudgetUnit', true, now())
             """, conn);
         await cmd.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string> EventuallyAsync(Func<Task<string>> read, Func<string, bool> done)
-    {
-        var until = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var page = await read();
-            if (done(page) || DateTime.UtcNow > until)
-            {
-                return page;
-            }
-
-            await Task.Delay(50);
-        }
     }
 
     [GeneratedRegex("data-testid=\"counted-at\"[^>]*>统计于 (\\d{2}:\\d{2}:\\d{2})<")]

@@ -66,10 +66,10 @@ public sealed class FigureReaderTests
         // 31 s old: every viewer gets the old value without waiting for the (blocked) refresh, and only one refresh runs.
         var views = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => reader.GetAsync("k", Age, Slow)));
         Assert.All(views, v => Assert.Equal((1, start), v));
-        Assert.Equal(2, await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref computed)), c => c >= 2));
+        Assert.Equal(2, await Eventually.ReadAsync(() => Task.FromResult(Volatile.Read(ref computed)), c => c >= 2));
 
         gate.SetResult();
-        var fresh = await EventuallyAsync(() => reader.GetAsync("k", Age, Slow), v => v.Value == 2);
+        var fresh = await Eventually.ReadAsync(() => reader.GetAsync("k", Age, Slow), v => v.Value == 2);
         Assert.Equal((2, refreshedAt), fresh);
         Assert.Equal(2, Volatile.Read(ref computed));
     }
@@ -86,9 +86,9 @@ public sealed class FigureReaderTests
         clock.Advance(TimeSpan.FromMinutes(1));
         var failures = 0;
         Assert.Equal((5, start), await reader.GetAsync("x", Age, (_, _) => { Interlocked.Increment(ref failures); throw new InvalidOperationException("db down"); }));
-        await EventuallyAsync(() => Task.FromResult(Volatile.Read(ref failures)), f => f == 1);
+        await Eventually.ReadAsync(() => Task.FromResult(Volatile.Read(ref failures)), f => f == 1);
         // The failed refresh left the old value, and the next view starts another refresh, which succeeds.
-        var after = await EventuallyAsync(() => reader.GetAsync("x", Age, (_, _) => Task.FromResult(6)), v => v.Value == 6);
+        var after = await Eventually.ReadAsync(() => reader.GetAsync("x", Age, (_, _) => Task.FromResult(6)), v => v.Value == 6);
         Assert.Equal((6, clock.GetUtcNow()), after);
     }
 
@@ -116,18 +116,4 @@ public sealed class FigureReaderTests
 
     private sealed class ScopeMarker;
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > until)
-            {
-                return value;
-            }
-
-            await Task.Delay(20);
-        }
-    }
 }
