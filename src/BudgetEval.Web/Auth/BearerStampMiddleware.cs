@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace BudgetEval.Web.Auth;
 
@@ -10,11 +8,8 @@ namespace BudgetEval.Web.Auth;
 /// does the same for API calls: a password change, a reset or a lock renews the stamp, and tokens issued
 /// before it stop working within the same interval as other browser sessions (no waiting for expiry).
 /// </summary>
-internal sealed class BearerStampMiddleware(RequestDelegate next, IOptions<SecurityStampValidatorOptions> options, TimeProvider clock)
+internal sealed class BearerStampMiddleware(RequestDelegate next, StampConfirmations confirmations)
 {
-    // (user, stamp in the token) → when the database last confirmed it; per node, bounded by the interval.
-    private readonly ConcurrentDictionary<(Guid User, string Stamp), DateTimeOffset> _confirmed = new();
-
     public async Task InvokeAsync(HttpContext context, SignInManager<AppUser> signIn)
     {
         if (context.User.Identity?.IsAuthenticated == true
@@ -34,34 +29,24 @@ internal sealed class BearerStampMiddleware(RequestDelegate next, IOptions<Secur
 
     private async Task<bool> ValidAsync(HttpContext context, SignInManager<AppUser> signIn)
     {
-        var stamp = context.User.FindFirst(signIn.Options.ClaimsIdentity.SecurityStampClaimType)?.Value ?? string.Empty;
+        var stamp = StampConfirmations.Stamp(context.User, signIn.Options);
         if (context.User.UserId() is not { } user)
         {
             return false;
         }
 
-        var now = clock.GetUtcNow();
-        var interval = options.Value.ValidationInterval;
-        if (_confirmed.TryGetValue((user, stamp), out var at) && now - at < interval && now >= at)
+        if (confirmations.IsFresh(user, stamp))
         {
             return true;
         }
 
         if (await signIn.ValidateSecurityStampAsync(context.User) is null)
         {
-            _confirmed.TryRemove((user, stamp), out _);
+            confirmations.Forget(user, stamp);
             return false;
         }
 
-        if (_confirmed.Count > 10_000)
-        {
-            foreach (var old in _confirmed.Where(e => now - e.Value >= interval).Select(e => e.Key).ToList())
-            {
-                _confirmed.TryRemove(old, out _);
-            }
-        }
-
-        _confirmed[(user, stamp)] = now;
+        confirmations.Confirm(user, stamp);
         return true;
     }
 }

@@ -29,7 +29,8 @@ internal sealed record BureauDashboard(IReadOnlyList<Chart> Charts, int Findings
 /// queries, none loading case rows), and every list is bounded, so the page costs the same for 12 units or
 /// 30,000. The bureau sees every organisation, so the query filters never hide a row here.
 /// </summary>
-internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, TimeProvider clock, ChinaClock china, FigureCache<DashboardFilter, BureauDashboard> cache)
+internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, TimeProvider clock, ChinaClock china,
+    FigureReader<DashboardFilter, BureauDashboard> reader, Microsoft.Extensions.Options.IOptions<DashboardOptions> options)
 {
     /// <summary>Units listed in the by-unit rate chart (lowest rate first); the export takes up to <see cref="ExportRows"/>.</summary>
     public const int ChartUnits = 20;
@@ -57,7 +58,9 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
             return await ComputeAsync(filter, forExport, ct) with { ComputedAt = clock.GetUtcNow() }; // a file someone keeps: always fresh
         }
 
-        var (figures, at) = await cache.GetAsync(filter, c => ComputeAsync(filter, false, c));
+        // The last figures at once; older than the setting, they are recounted in the background (FigureReader).
+        var (figures, at) = await reader.GetAsync(filter, TimeSpan.FromSeconds(options.Value.CacheSeconds),
+            (services, c) => services.GetRequiredService<BureauFigures>().ComputeAsync(filter, false, c));
         return figures with { ComputedAt = at };
     }
 

@@ -3,19 +3,29 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
+using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BudgetEval.Web.Home;
 
-/// <summary>One home page, whose sections depend on the roles of the user; every number is a live count.</summary>
-internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock china, BudgetEval.Web.Workflows.InboxQueries inbox) : PageModel
+/// <summary>
+/// One home page, whose sections depend on the roles of the user. A unit's or firm's numbers are live counts;
+/// the bureau's 待办 and 全区概况 cover a whole province and come from <see cref="FigureReader{TKey,TValue}"/>
+/// (the page says when they were counted).
+/// </summary>
+internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock china, InboxCounter inbox,
+    FigureReader<string, BureauOverview> overview, IOptions<FigureOptions> figureOptions) : PageModel
 {
     public IReadOnlyList<HomeSection> Sections { get; private set; } = [];
 
     public string RoleLabels { get; private set; } = string.Empty;
 
     public string Today { get; private set; } = string.Empty;
+
+    /// <summary>When the oldest of the reused (bureau-wide) numbers on the page was counted; null when all are live.</summary>
+    public DateTimeOffset? CountedAt { get; private set; }
 
     /// <summary>数据看板 for the roles that may open one (the bureau's or the unit's own).</summary>
     public string? DashboardLink =>
@@ -30,14 +40,13 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
         var sections = new List<HomeSection>();
         var now = clock.GetUtcNow();
 
-        // Everyone signed in has a 待办; the numbers come from the work items, like the inbox itself.
-        // Both numbers in one pass over my open items (the bureau's are a whole province's).
-        var mine = await inbox.OpenFor(BudgetEval.Web.Workflows.WorkflowActor.From(User)).GroupBy(w => 1)
-            .Select(g => new { Open = g.Count(), Overdue = g.Count(w => w.DueAt < now) }).FirstOrDefaultAsync(ct);
+        // Everyone signed in has a 待办; the numbers are the inbox's own.
+        var mine = await inbox.ForAsync(User, ct);
+        CountedAt = mine.At;
         sections.Add(new HomeSection("待办事项",
         [
-            new("inbox-open", "待办", mine?.Open ?? 0, "/inbox"),
-            new("inbox-overdue", "已逾期", mine?.Overdue ?? 0, "/inbox?overdue=true"),
+            new("inbox-open", "待办", mine.Value.Total, "/inbox"),
+            new("inbox-overdue", "已逾期", mine.Value.Overdue, "/inbox?overdue=true"),
         ]));
 
         if (User.IsInRole(Roles.Admin))
@@ -57,19 +66,19 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
 
         if (User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.FinanceLead))
         {
-            var units = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit, ct);
-            var supervising = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit && db.Organisations.Any(c => c.ParentId == o.Id), ct);
-            var firms = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.EvaluationFirm, ct);
-            // All users less those of the few organisations that are not units: two index reads instead of
-            // joining 60,000 users with 30,000 units on every view (province scale).
-            var otherOrganisations = db.Organisations.Where(o => o.Kind != OrganisationKind.BudgetUnit).Select(o => o.Id);
-            var unitUsers = await db.Users.CountAsync(ct) - await db.Users.CountAsync(u => otherOrganisations.Contains(u.OrganisationId), ct);
+            var maxAge = TimeSpan.FromSeconds(figureOptions.Value.RefreshSeconds);
+            var (o, at) = await overview.GetAsync(string.Empty, maxAge, (services, c) => BureauOverview.CountAsync(services.GetRequiredService<AppDbContext>(), c));
+            if (maxAge > TimeSpan.Zero && (CountedAt is null || at < CountedAt))
+            {
+                CountedAt = at;
+            }
+
             sections.Add(new HomeSection("全区概况",
             [
-                new("bureau-units", "预算单位", units, "/organisations?kind=BudgetUnit"),
-                new("bureau-supervising", "主管部门", supervising, "/organisations?kind=BudgetUnit"),
-                new("bureau-firms", "第三方机构", firms, "/organisations?kind=EvaluationFirm"),
-                new("bureau-unit-users", "单位用户", unitUsers, "/organisations"),
+                new("bureau-units", "预算单位", o.Units, "/organisations?kind=BudgetUnit"),
+                new("bureau-supervising", "主管部门", o.Supervising, "/organisations?kind=BudgetUnit"),
+                new("bureau-firms", "第三方机构", o.Firms, "/organisations?kind=EvaluationFirm"),
+                new("bureau-unit-users", "单位用户", o.UnitUsers, "/organisations"),
             ]));
         }
 
@@ -87,6 +96,22 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
         }
 
         Sections = sections;
+    }
+}
+
+/// <summary>全区概况 of the bureau's home page: the whole province's units, 主管部门, firms and unit users.</summary>
+internal sealed record BureauOverview(int Units, int Supervising, int Firms, int UnitUsers)
+{
+    public static async Task<BureauOverview> CountAsync(AppDbContext db, CancellationToken ct)
+    {
+        var units = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit, ct);
+        var supervising = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.BudgetUnit && db.Organisations.Any(c => c.ParentId == o.Id), ct);
+        var firms = await db.Organisations.CountAsync(o => o.IsActive && o.Kind == OrganisationKind.EvaluationFirm, ct);
+        // All users less those of the few organisations that are not units: two index reads instead of
+        // joining 60,000 users with 30,000 units (province scale).
+        var otherOrganisations = db.Organisations.Where(o => o.Kind != OrganisationKind.BudgetUnit).Select(o => o.Id);
+        var unitUsers = await db.Users.CountAsync(ct) - await db.Users.CountAsync(u => otherOrganisations.Contains(u.OrganisationId), ct);
+        return new(units, supervising, firms, unitUsers);
     }
 }
 

@@ -9,6 +9,9 @@ internal static class ChineseFormat
 
     public static string DateTime(DateTimeOffset local) => $"{local.Year}年{local.Month}月{local.Day}日 {local:HH:mm}";
 
+    /// <summary>15:42:10: when a figure was counted (the day is today's or, rarely, the day before).</summary>
+    public static string Time(DateTimeOffset local) => local.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
     /// <summary>万元, two decimals, half away from zero.</summary>
     public static string Money(decimal amount) =>
         Math.Round(amount, 2, MidpointRounding.AwayFromZero).ToString("#,##0.00", CultureInfo.InvariantCulture);

@@ -56,6 +56,7 @@ internal static class WorkflowServices
         services.AddHostedService<WorkflowRegistryStartup>();
         services.AddScoped<WorkflowEngine>();
         services.AddScoped<InboxQueries>();
+        services.AddScoped<InboxCounter>();
         services.AddScoped<SelfEvaluationService>();
         services.AddScoped<FormFiles>();
         services.AddSingleton<PdfRenderer>();
@@ -64,7 +65,7 @@ internal static class WorkflowServices
         services.AddScoped<Findings.FindingRegister>();
         services.AddScoped<Rectifications.RectificationService>();
         services.AddScoped<Dashboards.BureauFigures>();
-        services.AddSingleton<Dashboards.FigureCache<Dashboards.DashboardFilter, Dashboards.BureauDashboard>>();
+        services.AddSingleton(typeof(Shared.FigureReader<,>)); // bureau-wide counts, refreshed in the background
         services.AddScoped<Dashboards.UnitFigures>();
         services.AddScoped<ResultUse.ResultsReport>();
         services.AddScoped<ResultUse.ResultsService>();

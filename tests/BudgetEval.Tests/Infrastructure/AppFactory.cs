@@ -19,6 +19,7 @@ internal sealed class AppFactory(string connectionString, IDictionary<string, st
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Node:Jobs", "false");
         builder.UseSetting("Dashboards:CacheSeconds", "0"); // tests compare figures with the database right after changing it
+        builder.UseSetting("Figures:RefreshSeconds", "0"); // likewise the bureau's 待办 and home counts
         builder.UseSetting("Email:Mode", "Pickup");
         builder.UseSetting("Email:PickupDirectory", Path.Combine(Path.GetTempPath(), "budgeteval-test-mail"));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

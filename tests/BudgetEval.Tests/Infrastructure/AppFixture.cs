@@ -19,6 +19,9 @@ public sealed partial class AppFixture : IAsyncLifetime
 
     internal TestClock Clock { get; } = new(AppFactory.DefaultNow);
 
+    /// <summary>Settings over the test defaults of <see cref="AppFactory"/>, for a fixture made by hand.</summary>
+    internal IDictionary<string, string?>? Settings { get; init; }
+
     internal TestDatabase Database => _database ?? throw new InvalidOperationException("fixture not started");
 
     internal AppFactory Factory => _factory ?? throw new InvalidOperationException("fixture not started");
@@ -26,7 +29,7 @@ public sealed partial class AppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _factory = new AppFactory(_database.ConnectionString, clock: Clock);
+        _factory = new AppFactory(_database.ConnectionString, Settings, Clock);
         _ = _factory.Server; // starts the host: migrations and demo seed run here
     }
 

@@ -61,6 +61,7 @@ internal static class AppComposition
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
         services.Configure<PdfOptions>(config.GetSection(PdfOptions.Section));
         services.Configure<Dashboards.DashboardOptions>(config.GetSection(Dashboards.DashboardOptions.Section));
+        services.Configure<BudgetEval.Web.Shared.FigureOptions>(config.GetSection(BudgetEval.Web.Shared.FigureOptions.Section));
         var maxBody = (config.GetSection(AppOptions.Section).Get<AppOptions>() ?? new AppOptions()).MaxRequestBodyMegabytes;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody * 1024L * 1024L);
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = maxBody * 1024L * 1024L);
@@ -207,6 +208,9 @@ internal static class AppComposition
 
         // A password change or a lock renews the security stamp; other sessions notice within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Each node remembers which (user, stamp) it found current within that minute, for cookies and tokens alike.
+        services.AddSingleton<StampConfirmations>();
+        services.AddScoped<ISecurityStampValidator, ConfirmedStampValidator>();
 
         services.ConfigureApplicationCookie(o =>
         {
