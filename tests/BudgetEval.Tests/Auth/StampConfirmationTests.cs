@@ -24,7 +24,7 @@ public sealed class StampConfirmationTests : IAsyncLifetime
     public async Task Given_an_old_cookie_kept_by_the_client_When_it_is_sent_again_Then_it_is_checked_once_per_interval_and_ends_when_the_stamp_changes()
     {
         using var client = _app.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        var cookie = await SignInAsync(client, "unit");
+        var cookie = await AppFixture.AuthCookieAsync(client, "unit");
 
         _app.Clock.Advance(TimeSpan.FromSeconds(61));
         var first = await GetAsync(client, "/inbox", cookie);
@@ -48,34 +48,12 @@ public sealed class StampConfirmationTests : IAsyncLifetime
         Assert.Equal("/login", ended.Headers.Location!.AbsolutePath);
     }
 
-    private static async Task<string> SignInAsync(HttpClient client, string userName)
-    {
-        using var form = await client.GetAsync("/login");
-        var antiforgery = Cookies(form);
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/login")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["UserName"] = userName,
-                ["Password"] = AppFixture.DemoPassword,
-                ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(await form.Content.ReadAsStringAsync()),
-            }),
-        };
-        post.Headers.Add("Cookie", antiforgery);
-        using var answer = await client.SendAsync(post);
-        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
-        return Cookies(answer);
-    }
-
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string cookie)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("Cookie", cookie);
         return await client.SendAsync(request);
     }
-
-    private static string Cookies(HttpResponseMessage response) =>
-        string.Join("; ", response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Select(v => v.Split(';')[0]) : []);
 
     private static bool RenewsAuthCookie(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var values) && values.Any(v => v.StartsWith("be.auth=", StringComparison.Ordinal));

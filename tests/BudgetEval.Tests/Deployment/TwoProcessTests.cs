@@ -36,7 +36,7 @@ public sealed class TwoProcessTests
         using (var a = nodeA.Client())
         using (var b = nodeB.Client())
         {
-            a.DefaultRequestHeaders.Add("Cookie", await CookieFromLoginAsync(a, "finance"));
+            a.DefaultRequestHeaders.Add("Cookie", await AppFixture.AuthCookieAsync(a, "finance"));
             using var onB = new HttpRequestMessage(HttpMethod.Get, "/");
             onB.Headers.Add("Cookie", a.DefaultRequestHeaders.GetValues("Cookie").Single());
             var home = await b.SendAsync(onB);
@@ -75,25 +75,6 @@ public sealed class TwoProcessTests
 
         Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM budgeteval.job_runs WHERE \"Job\" = 'reminder-sweep'") >= 1, "the sweep did not run within 75 s");
         Assert.Equal(0L, await database.ScalarAsync<long>($"SELECT count(*) FROM budgeteval.job_runs WHERE \"Node\" <> '{jobsNode}'"));
-    }
-
-    private static async Task<string> CookieFromLoginAsync(HttpClient client, string user)
-    {
-        var page = await client.GetAsync("/login");
-        var antiforgery = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("be.af=", StringComparison.Ordinal));
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/login")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["UserName"] = user,
-                ["Password"] = AppFixture.DemoPassword,
-                ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(await page.Content.ReadAsStringAsync()),
-            }),
-        };
-        post.Headers.Add("Cookie", antiforgery);
-        var login = await client.SendAsync(post);
-        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        return login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("be.auth=", StringComparison.Ordinal));
     }
 
     /// <summary>A client on <paramref name="node"/> carrying a token issued by <paramref name="issuer"/>.</summary>

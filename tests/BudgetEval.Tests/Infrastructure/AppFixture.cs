@@ -104,6 +104,29 @@ public sealed partial class AppFixture : IAsyncLifetime
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
+    /// <summary>
+    /// Signs in through the login form without a cookie container and returns the auth cookie
+    /// ("be.auth=..."), for tests that send it by hand (to another node, or unchanged after it was renewed).
+    /// </summary>
+    internal static async Task<string> AuthCookieAsync(HttpClient client, string userName)
+    {
+        using var page = await client.GetAsync("/login");
+        var antiforgery = page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("be.af=", StringComparison.Ordinal));
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["UserName"] = userName,
+                ["Password"] = DemoPassword,
+                ["__RequestVerificationToken"] = AntiforgeryToken(await page.Content.ReadAsStringAsync()),
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgery);
+        using var login = await client.SendAsync(post);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, login.StatusCode);
+        return login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("be.auth=", StringComparison.Ordinal));
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryPattern();
 }
