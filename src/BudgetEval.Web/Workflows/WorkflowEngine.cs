@@ -394,20 +394,14 @@ internal sealed class WorkflowEngine(
 
                 // The row lock serialises concurrent operations on one case: the second waits here, then
                 // sees the first one's version and answers 409 (or the first one's stored response).
-                // Lock and load are one statement. The data scope is checked in code, not by the query
-                // filter: the filter's OR of parameters makes PostgreSQL plan the statement afresh on
-                // every call, the most expensive part of it. (Loading the open work item in the same
-                // statement was tried: EF writes it as a window over every open item, not a lateral join.)
-                var instance = await db.WorkflowInstances
-                    .FromSql($"SELECT *, xmin FROM budgeteval.workflow_instances WHERE \"Id\" = {caseId} FOR UPDATE")
-                    .IgnoreQueryFilters().SingleOrDefaultAsync(ct);
+                // Lock and load in one round trip, with the open work item (CaseLock). The data scope is
+                // checked in code, not by the query filter: the filter's OR of parameters made PostgreSQL
+                // plan these statements afresh on every call, the most expensive part of them.
+                var (instance, openItem) = await CaseLock.LockAsync(db, tx, caseId, ct);
                 if (instance is null || !await VisibleAsync(instance, ct))
                 {
                     return FireResult.NotFound();
                 }
-
-                // Work items follow their case's visibility, checked just above.
-                var openItem = await OpenItem(db, caseId, ct);
 
                 if (instance.Version != expectedVersion)
                 {
@@ -471,12 +465,6 @@ internal sealed class WorkflowEngine(
                 : FireResult.Conflict();
         }
     }
-
-    // Compiled once, as it runs in every transition: EF otherwise re-walks and hashes the expression on each
-    // call. (The case lock cannot be: EF does not compile FromSql.)
-    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<WorkItem?>> OpenItem = EF.CompileAsyncQuery(
-        (AppDbContext db, Guid caseId, CancellationToken ct) => db.WorkItems.IgnoreQueryFilters()
-            .Where(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open).OrderBy(w => w.CreatedAt).FirstOrDefault());
 
     private async Task<FireResult?> StoredResponseAsync(WorkflowActor actor, string key, Guid caseId, CancellationToken ct)
     {
