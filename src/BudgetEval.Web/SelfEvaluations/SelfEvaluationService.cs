@@ -153,15 +153,18 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-            // Same lock as Fire: an edit and a submission of one case never interleave.
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.workflow_instances WHERE \"Id\" = {se.CaseId} FOR UPDATE", ct);
-            var state = await db.WorkflowInstances.Where(i => i.Id == se.CaseId).Select(i => i.State).SingleAsync(ct);
+            // Same lock as Fire: an edit and a submission of one case never interleave. Lock and state are
+            // one statement, and this and the next read skip the data-scope filter (the record was found
+            // through it above): with the filter PostgreSQL plans each statement afresh on every save.
+            var state = await db.Database
+                .SqlQuery<string>($"SELECT \"State\" AS \"Value\" FROM budgeteval.workflow_instances WHERE \"Id\" = {se.CaseId} FOR UPDATE")
+                .SingleAsync(ct);
             if (!EditableStates.Contains(state))
             {
                 return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, "自评已提交，当前状态下不能修改。");
             }
 
-            var tracked = await db.SelfEvaluations.SingleAsync(s => s.Id == id, ct);
+            var tracked = await db.SelfEvaluations.IgnoreQueryFilters().SingleAsync(s => s.Id == id, ct);
             if (expectedVersion is { } expected && tracked.RowVersion != expected)
             {
                 return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, StaleMessage);
