@@ -60,7 +60,8 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
 
         // The last figures at once; older than the setting, they are recounted in the background (FigureReader).
         var (figures, at) = await reader.GetAsync(filter, TimeSpan.FromSeconds(options.Value.CacheSeconds),
-            (services, c) => services.GetRequiredService<BureauFigures>().ComputeAsync(filter, false, c));
+            (services, c) => SingleWorker.RunAsync(services.GetRequiredService<AppDbContext>(),
+                t => services.GetRequiredService<BureauFigures>().ComputeAsync(filter, false, t), c));
         return figures with { ComputedAt = at };
     }
 

@@ -67,7 +67,8 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
         if (User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.FinanceLead))
         {
             var maxAge = TimeSpan.FromSeconds(figureOptions.Value.RefreshSeconds);
-            var (o, at) = await overview.GetAsync(string.Empty, maxAge, (services, c) => BureauOverview.CountAsync(services.GetRequiredService<AppDbContext>(), c));
+            var (o, at) = await overview.GetAsync(string.Empty, maxAge, (services, c) => SingleWorker.RunAsync(services.GetRequiredService<AppDbContext>(),
+                t => BureauOverview.CountAsync(services.GetRequiredService<AppDbContext>(), t), c));
             if (maxAge > TimeSpan.Zero && (CountedAt is null || at < CountedAt))
             {
                 CountedAt = at;

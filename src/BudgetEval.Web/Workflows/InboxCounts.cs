@@ -28,7 +28,8 @@ internal sealed class InboxCounter(InboxQueries queries, TimeProvider clock, Fig
         // Everything the count depends on is in the key: the personal half and claims are the user's own.
         var key = $"{actor.UserId:N}|{actor.OrganisationId:N}|{string.Join(',', actor.Roles.Order(StringComparer.Ordinal))}";
         var (counts, at) = await reader.GetAsync(key, maxAge,
-            (services, c) => CountAsync(services.GetRequiredService<InboxQueries>(), actor, services.GetRequiredService<TimeProvider>().GetUtcNow(), c));
+            (services, c) => SingleWorker.RunAsync(services.GetRequiredService<Infrastructure.Data.AppDbContext>(),
+                t => CountAsync(services.GetRequiredService<InboxQueries>(), actor, services.GetRequiredService<TimeProvider>().GetUtcNow(), t), c));
         return new(counts, at);
     }
 
