@@ -169,8 +169,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var locked = await db.WorkflowInstances.FromSql($"SELECT *, xmin FROM budgeteval.workflow_instances WHERE \"Id\" = {instance.Id} FOR UPDATE")
-                .IgnoreQueryFilters().AsNoTracking().SingleAsync(ct);
+            var locked = (await CaseLock.StateAsync(db, instance.Id, ct))!;
             if (!states.Contains(locked.State))
             {
                 return FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]);

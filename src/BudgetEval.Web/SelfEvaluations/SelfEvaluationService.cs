@@ -156,9 +156,7 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             // Same lock as Fire: an edit and a submission of one case never interleave. Lock and state are
             // one statement, and this and the next read skip the data-scope filter (the record was found
             // through it above): with the filter PostgreSQL plans each statement afresh on every save.
-            var state = await db.Database
-                .SqlQuery<string>($"SELECT \"State\" AS \"Value\" FROM budgeteval.workflow_instances WHERE \"Id\" = {se.CaseId} FOR UPDATE")
-                .SingleAsync(ct);
+            var state = (await CaseLock.StateAsync(db, se.CaseId!.Value, ct))!.State;
             if (!EditableStates.Contains(state))
             {
                 return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, "自评已提交，当前状态下不能修改。");

@@ -64,6 +64,14 @@ internal static class CaseLock
         return (instance, item);
     }
 
+    /// <summary>
+    /// The same lock for code that changes a case's subject outside Fire (the self-evaluation's edits, the
+    /// rectification's evidence and statements): the state and version under the lock, or null if no such case.
+    /// </summary>
+    public static Task<LockedCase?> StateAsync(AppDbContext db, Guid caseId, CancellationToken ct) =>
+        db.Database.SqlQuery<LockedCase>($"SELECT \"State\", \"Version\" FROM budgeteval.workflow_instances WHERE \"Id\" = {caseId} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+
     private static WorkflowInstance ReadInstance(DbDataReader r) => new()
     {
         Id = r.GetGuid(0),
@@ -105,4 +113,12 @@ internal static class CaseLock
         ClaimedAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(14),
     };
+}
+
+/// <summary>A case's state and version, read under its row lock.</summary>
+internal sealed class LockedCase
+{
+    public required string State { get; init; }
+
+    public int Version { get; init; }
 }
