@@ -51,7 +51,22 @@ internal sealed class DataScopeAccessor(IHttpContextAccessor http)
 {
     private DataScope? _override;
 
-    public DataScope Current => _override ?? (http.HttpContext is { } ctx ? DataScope.For(ctx.User) : DataScope.System);
+    // The query filters read the scope several times per query; the claims are parsed once per principal.
+    private Parsed? _last; // one reference, so a read never pairs one principal with another's scope
+
+    public DataScope Current => _override ?? (http.HttpContext is { } ctx ? For(ctx.User) : DataScope.System);
+
+    private DataScope For(ClaimsPrincipal user)
+    {
+        if (_last is { } last && ReferenceEquals(last.User, user))
+        {
+            return last.Scope;
+        }
+
+        var scope = DataScope.For(user);
+        _last = new Parsed(user, scope);
+        return scope;
+    }
 
     /// <summary>For code that acts on behalf of the system inside a request (e.g. login bookkeeping).</summary>
     public IDisposable RunAsSystem()
@@ -60,6 +75,8 @@ internal sealed class DataScopeAccessor(IHttpContextAccessor http)
         _override = DataScope.System;
         return new Restore(() => _override = previous);
     }
+
+    private sealed record Parsed(ClaimsPrincipal User, DataScope Scope);
 
     private sealed class Restore(Action action) : IDisposable
     {

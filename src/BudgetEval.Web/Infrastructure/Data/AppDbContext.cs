@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Calendar;
 using BudgetEval.Web.Infrastructure.Jobs;
@@ -86,12 +87,13 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Rectifications.FindingStatement> FindingStatements => Set<Rectifications.FindingStatement>();
 
-    // Read by the query filters; EF evaluates these per context instance, i.e. per request.
     internal DataScope CurrentScope => ScopeAccessor?.Current ?? DataScope.Nobody;
 
-    internal bool ScopeSeesAll => CurrentScope.SeesAll;
-
-    internal Guid ScopeOrganisationId => CurrentScope.Kind == DataScopeKind.Nothing ? Guid.Empty : CurrentScope.OrganisationId ?? Guid.Empty;
+    /// <summary>
+    /// Read by the query filters, per query: the caller's organisation when it is a unit or a firm. For anyone
+    /// else it is an id no row has, so the filters that remain for them (ScopedQueryCompiler) match nothing.
+    /// </summary>
+    internal Guid FilterOwn => CurrentScope.Kind is DataScopeKind.Unit or DataScopeKind.Firm ? CurrentScope.OrganisationId ?? Guid.Empty : Guid.Empty;
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -99,33 +101,47 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         builder.HasDefaultSchema(Schema);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 
-        // The data scope, in one place: every organisation-owned set gets its filter here.
-        builder.Entity<Organisation>().HasQueryFilter(o => ScopeSeesAll || o.Id == ScopeOrganisationId);
+        // The data scope, in one place: every organisation-owned set gets its two filters here (ADR 0014).
+        // A unit's queries keep the Unit filter, a firm's the Firm filter, the bureau's neither
+        // (ScopedQueryCompiler), so each kind of caller gets SQL that PostgreSQL can plan once.
+        OwnedBy<Organisation>(builder, o => o.Id);
 
         // Cases and their tasks: a unit sees its own; a firm sees what it is assigned to, and only while the
         // assignment lasts: the evaluation behind the case must still be open (see Evaluation below).
         // Organisation ids of units and firms never coincide, so one comparison each is enough.
-        builder.Entity<WorkflowInstance>().HasQueryFilter(i => ScopeSeesAll || i.OrganisationId == ScopeOrganisationId
-            || (i.AssignedFirmId == ScopeOrganisationId && Set<Evaluations.Evaluation>().Any(e => e.CaseId == i.Id && e.CompletedOn == null)));
-        builder.Entity<WorkItem>().HasQueryFilter(w => ScopeSeesAll || w.CaseOrganisationId == ScopeOrganisationId
-            || (w.CaseFirmId == ScopeOrganisationId && Set<Evaluations.Evaluation>().Any(e => e.CaseId == w.InstanceId && e.CompletedOn == null)));
-        builder.Entity<SelfEvaluation>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);
-        builder.Entity<SelfEvaluationVersion>().HasQueryFilter(v => ScopeSeesAll || v.OrganisationId == ScopeOrganisationId);
-        builder.Entity<SelfEvaluationIndicator>().HasQueryFilter(i => ScopeSeesAll || i.OrganisationId == ScopeOrganisationId);
-        builder.Entity<SelfEvaluationAttachment>().HasQueryFilter(a => ScopeSeesAll || a.OrganisationId == ScopeOrganisationId);
+        OwnedBy<WorkflowInstance>(builder, i => i.OrganisationId, i => i.OrganisationId == FilterOwn
+            || (i.AssignedFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == i.Id && e.CompletedOn == null)));
+        OwnedBy<WorkItem>(builder, w => w.CaseOrganisationId, w => w.CaseOrganisationId == FilterOwn
+            || (w.CaseFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == w.InstanceId && e.CompletedOn == null)));
+        OwnedBy<SelfEvaluation>(builder, s => s.OrganisationId);
+        OwnedBy<SelfEvaluationVersion>(builder, v => v.OrganisationId);
+        OwnedBy<SelfEvaluationIndicator>(builder, i => i.OrganisationId);
+        OwnedBy<SelfEvaluationAttachment>(builder, a => a.OrganisationId);
 
         // Plans are the bureau's published notice and are not filtered (every unit reads its rules), but a
         // unit sees only its own lines of the coverage list.
-        builder.Entity<Plans.PlanTarget>().HasQueryFilter(t => ScopeSeesAll || t.OrganisationId == ScopeOrganisationId);
+        OwnedBy<Plans.PlanTarget>(builder, t => t.OrganisationId);
 
         // An evaluation: its unit, and the firm only while its assignment lasts: it is the one commissioned
         // (FirmId moves with a change of firm) and the bureau has not yet accepted the final report
         // (CompletedOn). After that the report belongs to the bureau and the unit; the firm keeps its own
         // copy outside the system. The findings register belongs to the bureau and the responsible unit.
-        builder.Entity<Evaluations.Evaluation>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId
-            || (e.FirmId == ScopeOrganisationId && e.CompletedOn == null));
-        builder.Entity<Findings.Finding>().HasQueryFilter(f => ScopeSeesAll || f.OrganisationId == ScopeOrganisationId);
-        builder.Entity<Rectifications.FindingEvidence>().HasQueryFilter(e => ScopeSeesAll || e.OrganisationId == ScopeOrganisationId);
-        builder.Entity<Rectifications.FindingStatement>().HasQueryFilter(s => ScopeSeesAll || s.OrganisationId == ScopeOrganisationId);
+        OwnedBy<Evaluations.Evaluation>(builder, e => e.OrganisationId, e => e.OrganisationId == FilterOwn
+            || (e.FirmId == FilterOwn && e.CompletedOn == null));
+        OwnedBy<Findings.Finding>(builder, f => f.OrganisationId);
+        OwnedBy<Rectifications.FindingEvidence>(builder, e => e.OrganisationId);
+        OwnedBy<Rectifications.FindingStatement>(builder, s => s.OrganisationId);
+    }
+
+    /// <summary>
+    /// Both scope filters of an entity: a unit (and a firm, unless <paramref name="firm"/> says more) sees the rows
+    /// of its own organisation.
+    /// </summary>
+    private void OwnedBy<T>(ModelBuilder builder, Expression<Func<T, Guid>> organisation, Expression<Func<T, bool>>? firm = null)
+        where T : class
+    {
+        var own = Expression.Lambda<Func<T, bool>>(
+            Expression.Equal(organisation.Body, Expression.Property(Expression.Constant(this), nameof(FilterOwn))), organisation.Parameters);
+        builder.Entity<T>().HasQueryFilter(ScopeFilters.Unit, own).HasQueryFilter(ScopeFilters.Firm, firm ?? own);
     }
 }

@@ -82,6 +82,7 @@ internal static class AppComposition
         services.AddScoped<DataScopeAccessor>();
         // Pooled contexts (ADR 0012): a context is reset and reused instead of built for every request and
         // every transition. Each DI scope rents one and gives it that scope's data scope.
+#pragma warning disable EF1001 // IQueryCompiler is internal to EF; ScopedQueryCompiler says why it is replaced.
         services.AddPooledDbContextFactory<AppDbContext>(o => o
             .UseNpgsql(connectionString, npgsql =>
             {
@@ -90,7 +91,10 @@ internal static class AppComposition
             })
             // Users are filtered through their organisation on purpose (Identity must find them at login,
             // before any scope exists), so EF's "required end is filtered" warning is expected here.
-            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning)));
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning))
+            // Each kind of caller gets its own SQL for a query (ADR 0014).
+            .ReplaceService<Microsoft.EntityFrameworkCore.Query.Internal.IQueryCompiler, ScopedQueryCompiler>());
+#pragma warning restore EF1001
         services.AddScoped(sp =>
         {
             var db = sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
@@ -159,7 +163,7 @@ internal static class AppComposition
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
-            builder.MaxAutoPrepare = 64;
+            builder.MaxAutoPrepare = 128; // a statement can have one text per kind of caller (ADR 0014)
             builder.AutoPrepareMinUsages = 2;
         }
 
