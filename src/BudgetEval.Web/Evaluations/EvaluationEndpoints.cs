@@ -6,6 +6,7 @@ using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.SelfEvaluations.Import;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,18 +31,24 @@ internal static class EvaluationEndpoints
     {
         var group = app.MapGroup("/api/evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("Evaluations");
 
-        group.MapGet("/", async (int? fiscalYear, AppDbContext db, CancellationToken ct) =>
+        group.MapGet("/", async (int? fiscalYear, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
+            var (page, pageErrors) = ApiPage.From(http.Request);
+            if (pageErrors.Count > 0)
+            {
+                return ApiProblems.Validation(pageErrors);
+            }
+
             var query = db.Evaluations.AsNoTracking();
             if (fiscalYear is { } year)
             {
                 query = query.Where(e => e.FiscalYear == year);
             }
 
-            var rows = await query.OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).Take(1000).ToListAsync(ct);
+            var rows = await page.ReadAsync(query.OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).ThenBy(e => e.Id), http, ct);
 
             var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
-            return TypedResults.Ok(rows.Select(e => new
+            return Results.Ok(rows.Select(e => new
             {
                 e.Id,
                 e.FiscalYear,

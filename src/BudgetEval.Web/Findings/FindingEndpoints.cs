@@ -1,6 +1,7 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,15 +14,21 @@ internal static class FindingEndpoints
     {
         var group = app.MapGroup("/api/findings").RequireAuthorization(ApiAuth.Policy).WithTags("Findings");
 
-        group.MapGet("/", async (string? unit, int? fiscalYear, string? status, string? source, AppDbContext db, CancellationToken ct) =>
+        group.MapGet("/", async (string? unit, int? fiscalYear, string? status, string? source, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
             var (query, errors) = Filter(db, unit, fiscalYear, status, source);
+            var (page, pageErrors) = ApiPage.From(http.Request);
+            foreach (var (field, messages) in pageErrors)
+            {
+                errors[field] = messages;
+            }
+
             if (errors.Count > 0)
             {
                 return ApiProblems.Validation(errors);
             }
 
-            var rows = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).Take(2000).ToListAsync(ct);
+            var rows = await page.ReadAsync(query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).ThenBy(f => f.Id), http, ct);
             var recurring = await RecurringFindings.AmongAsync(db, rows, ct);
             return TypedResults.Ok(rows.Select(f => Dto(f, recurring.Contains(f.Id))));
         });

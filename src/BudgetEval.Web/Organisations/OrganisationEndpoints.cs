@@ -1,6 +1,7 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Organisations;
@@ -14,9 +15,14 @@ internal static class OrganisationEndpoints
         var group = app.MapGroup("/api/organisations").RequireAuthorization(ApiAuth.Policy).WithTags("Organisations");
 
         // Lists what the caller's data scope lets them see: everything for the bureau, their own otherwise.
-        group.MapGet("/", async (AppDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await db.Organisations.AsNoTracking().Include(o => o.Parent)
-                .OrderBy(o => o.Kind).ThenBy(o => o.Name).ToListAsync(ct)).Select(ToDto).ToList()));
+        group.MapGet("/", async (HttpContext http, AppDbContext db, CancellationToken ct) =>
+        {
+            var (page, errors) = ApiPage.From(http.Request);
+            return errors.Count > 0
+                ? ApiProblems.Validation(errors)
+                : Results.Ok((await page.ReadAsync(db.Organisations.AsNoTracking().Include(o => o.Parent)
+                    .OrderBy(o => o.Kind).ThenBy(o => o.Name).ThenBy(o => o.Id), http, ct)).Select(ToDto).ToList());
+        }).Produces<List<OrganisationDto>>();
 
         group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, CancellationToken ct) =>
         {

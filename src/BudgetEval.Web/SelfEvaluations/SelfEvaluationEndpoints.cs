@@ -1,6 +1,7 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,20 +29,26 @@ internal static class SelfEvaluationEndpoints
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations").OnlyEditorsChangeSelfEvaluations();
 
         // Scoped by the query filter: a unit sees its own, the bureau all. GET /{id} is in FormEndpoints.
-        group.MapGet("/", async (int? fiscalYear, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
+        group.MapGet("/", async (int? fiscalYear, HttpContext http, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
         {
+            var (page, pageErrors) = ApiPage.From(http.Request);
+            if (pageErrors.Count > 0)
+            {
+                return ApiProblems.Validation(pageErrors);
+            }
+
             var query = db.SelfEvaluations.AsNoTracking();
             if (fiscalYear is { } year)
             {
                 query = query.Where(s => s.FiscalYear == year);
             }
 
-            var rows = await query.OrderByDescending(s => s.CreatedAt).Take(1000).ToListAsync(ct);
+            var rows = await page.ReadAsync(query.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id), http, ct);
 
             var names = await Organisations.OrganisationNames.ForAsync(db, rows.Select(r => (Guid?)r.OrganisationId), ct);
-            return TypedResults.Ok(rows.Select(r => new SelfEvaluationListItem(ToDto(r), names[r.OrganisationId], r.Kind.ToString(), Plans.EvaluationKinds.Label(r.Kind),
+            return Results.Ok(rows.Select(r => new SelfEvaluationListItem(ToDto(r), names[r.OrganisationId], r.Kind.ToString(), Plans.EvaluationKinds.Label(r.Kind),
                 r.ProjectName, r.PlanId, FormEndpoints.StatusLabel(registry, r.Status))).ToList());
-        });
+        }).Produces<List<SelfEvaluationListItem>>();
 
         group.MapPost("/", async (SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {

@@ -59,11 +59,72 @@ internal static class Paging
     public const string Parameter = "p";
 
     /// <summary>The current URL with another page number, keeping the filters.</summary>
-    public static string Link(HttpRequest request, int page)
+    public static string Link(HttpRequest request, int page, string parameter = Parameter)
     {
-        var query = request.Query.Where(q => !string.Equals(q.Key, Parameter, StringComparison.OrdinalIgnoreCase))
+        var query = request.Query.Where(q => !string.Equals(q.Key, parameter, StringComparison.OrdinalIgnoreCase))
             .SelectMany(q => q.Value.Select(v => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(v ?? string.Empty)}"))
-            .Append($"{Parameter}={page.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            .Append($"{parameter}={page.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         return request.Path + "?" + string.Join("&", query);
+    }
+}
+
+/// <summary>
+/// Pages of the API's lists: <c>?page=</c> (1–1000) and <c>?pageSize=</c> (1–1000, default 100). The body stays
+/// what it was (the list); the headers say where it is: <c>X-Page</c>, <c>X-Page-Size</c>,
+/// <c>X-Has-Next</c>, and a <c>Link: &lt;…&gt;; rel="next"</c> while more follows. A list used to stop silently
+/// at its first 500–2,000 rows.
+/// </summary>
+internal readonly record struct ApiPage(int Page, int Size)
+{
+    public const int DefaultSize = 100;
+
+    public const int MaxSize = 1000;
+
+    /// <summary>The page asked for, or the Chinese error naming the parameter that is wrong.</summary>
+    public static (ApiPage Page, Dictionary<string, string[]> Errors) From(HttpRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var page = Read(request, "page", 1, Paging.MaxPage, errors);
+        var size = Read(request, "pageSize", DefaultSize, MaxSize, errors);
+        return (new ApiPage(page, size), errors);
+    }
+
+    private static int Read(HttpRequest request, string name, int fallback, int max, Dictionary<string, string[]> errors)
+    {
+        var text = request.Query[name].ToString();
+        if (text.Length == 0)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+        {
+            return value;
+        }
+
+        errors[name] = [$"{name} 须为 1 到 {max} 之间的整数（收到“{text}”）。"];
+        return fallback;
+    }
+
+    /// <summary>This page of an ordered query (the order must be total, e.g. end with the id); sets the headers.</summary>
+    public async Task<List<T>> ReadAsync<T>(IQueryable<T> ordered, HttpContext http, CancellationToken ct)
+    {
+        var rows = await ordered.Skip((Page - 1) * Size).Take(Size + 1).ToListAsync(ct);
+        var hasNext = rows.Count > Size;
+        if (hasNext)
+        {
+            rows.RemoveAt(Size);
+        }
+
+        var headers = http.Response.Headers;
+        headers["X-Page"] = Page.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-Page-Size"] = Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["X-Has-Next"] = hasNext ? "true" : "false";
+        if (hasNext)
+        {
+            headers.Link = $"<{http.Request.PathBase}{Paging.Link(http.Request, Page + 1, "page")}>; rel=\"next\"";
+        }
+
+        return rows;
     }
 }

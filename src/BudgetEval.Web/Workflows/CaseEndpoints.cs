@@ -1,5 +1,6 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Workflows;
@@ -59,16 +60,29 @@ internal static class CaseEndpoints
             return ToResult(result);
         });
 
+        // count is the number on this page; X-Has-Next / Link say whether more follow (ApiPage).
         api.MapGet("/inbox", async (HttpContext http, InboxQueries queries, CancellationToken ct) =>
         {
-            var items = await queries.OpenFor(WorkflowActor.From(http.User)).OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).Take(500).ToListAsync(ct);
-            return TypedResults.Ok(new { count = items.Count, items = items.Select(ToDto).ToList() });
+            var (page, errors) = ApiPage.From(http.Request);
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            var items = await page.ReadAsync(queries.OpenFor(WorkflowActor.From(http.User)).OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id), http, ct);
+            return Results.Ok(new { count = items.Count, items = items.Select(ToDto).ToList() });
         });
 
         api.MapGet("/inbox/done", async (HttpContext http, InboxQueries queries, CancellationToken ct) =>
         {
-            var items = await queries.DoneBy(WorkflowActor.From(http.User)).OrderByDescending(w => w.CompletedAt).Take(500).ToListAsync(ct);
-            return TypedResults.Ok(new { count = items.Count, items = items.Select(ToDto).ToList() });
+            var (page, errors) = ApiPage.From(http.Request);
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            var items = await page.ReadAsync(queries.DoneBy(WorkflowActor.From(http.User)).OrderByDescending(w => w.CompletedAt).ThenBy(w => w.Id), http, ct);
+            return Results.Ok(new { count = items.Count, items = items.Select(ToDto).ToList() });
         });
     }
 
