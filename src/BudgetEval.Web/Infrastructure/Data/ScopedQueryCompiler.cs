@@ -109,8 +109,11 @@ internal sealed class ScopedQueryCompiler : QueryCompiler
             : query;
     }
 
-    private static Type? ElementType(Type type) =>
-        (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IQueryable<>) ? type : type.GetInterfaces()
-            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IQueryable<>)))?.GetGenericArguments()[0];
+    // Per query, so looked up once per type (GetInterfaces allocates).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type?> ElementTypes = new();
+
+    private static Type? ElementType(Type type) => ElementTypes.GetOrAdd(type, static t =>
+        (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IQueryable<>) ? t : t.GetInterfaces()
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IQueryable<>)))?.GetGenericArguments()[0]);
 }
 #pragma warning restore EF1001
