@@ -154,15 +154,14 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             await using var tx = await db.Database.BeginTransactionAsync(ct);
 
             // Same lock as Fire: an edit and a submission of one case never interleave. Lock and state are
-            // one statement, and this and the next read skip the data-scope filter (the record was found
-            // through it above): with the filter PostgreSQL plans each statement afresh on every save.
+            // one statement.
             var state = (await CaseLock.StateAsync(db, se.CaseId!.Value, ct))!.State;
             if (!EditableStates.Contains(state))
             {
                 return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, "自评已提交，当前状态下不能修改。");
             }
 
-            var tracked = await db.SelfEvaluations.IgnoreQueryFilters().SingleAsync(s => s.Id == id, ct);
+            var tracked = await db.SelfEvaluations.SingleAsync(s => s.Id == id, ct);
             if (expectedVersion is { } expected && tracked.RowVersion != expected)
             {
                 return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, string.Empty, StaleMessage);

@@ -365,7 +365,7 @@ internal sealed class WorkflowEngine(
         Func<WorkflowInstance, WorkflowDefinition, WorkItem, DateTimeOffset, Task<FireResult>> body, CancellationToken ct) =>
         RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, _, def, now) =>
         {
-            var item = await db.WorkItems.IgnoreQueryFilters().SingleOrDefaultAsync(w => w.Id == workItemId && w.InstanceId == caseId && w.Status == WorkItemStatus.Open, ct);
+            var item = await db.WorkItems.SingleOrDefaultAsync(w => w.Id == workItemId && w.InstanceId == caseId && w.Status == WorkItemStatus.Open, ct);
             if (item is null)
             {
                 return FireResult.Conflict();
@@ -394,9 +394,8 @@ internal sealed class WorkflowEngine(
 
                 // The row lock serialises concurrent operations on one case: the second waits here, then
                 // sees the first one's version and answers 409 (or the first one's stored response).
-                // Lock and load in one round trip, with the open work item (CaseLock). The data scope is
-                // checked in code, not by the query filter: the filter's OR of parameters made PostgreSQL
-                // plan these statements afresh on every call, the most expensive part of them.
+                // Lock and load in one round trip, with the open work item (CaseLock). Its statements are
+                // plain SQL, which EF's query filter does not reach, so the data scope is checked in code.
                 var (instance, openItem) = await CaseLock.LockAsync(db, tx, caseId, ct);
                 if (instance is null || !await VisibleAsync(instance, ct))
                 {
