@@ -27,6 +27,22 @@ internal sealed class IndexModel(AppDbContext db) : PageModel
     public IPage Pager { get; private set; } = Paged<object>.Empty;
 
 
+    /// <summary>
+    /// Suggestions for the organisation search fields (_OrganisationPicker): at most ten active organisations
+    /// of the kind asked for, as JSON. The bureau's forms use it with their sign-in cookie; the API is token-only.
+    /// </summary>
+    public async Task<IActionResult> OnGetSuggestAsync(CancellationToken ct)
+    {
+        var query = db.Organisations.Where(o => o.IsActive);
+        if (Kind is { } kind)
+        {
+            query = query.Where(o => o.Kind == kind);
+        }
+
+        var found = await OrganisationPicker.SuggestAsync(query, Q, ct);
+        return new JsonResult(found.Select(o => new { o.Id, o.Name }));
+    }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         var query = db.Organisations.AsNoTracking();
