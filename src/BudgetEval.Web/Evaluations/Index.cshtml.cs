@@ -27,7 +27,8 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
 
     public IReadOnlyList<Candidate> Candidates { get; private set; } = [];
 
-    public IReadOnlyList<Organisation> Units { get; private set; } = [];
+    /// <summary>The units offered for 另行添加: a list in a district, a search field in a province.</summary>
+    public OrganisationChoices Units { get; private set; } = new([]);
 
     public IReadOnlyDictionary<string, string> StateLabels { get; private set; } = new Dictionary<string, string>();
 
@@ -42,8 +43,9 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
     [BindProperty]
     public List<string> Picked { get; set; } = [];
 
+    /// <summary>An id from the drop-down, or a typed name, short name or credit code from the search field.</summary>
     [BindProperty]
-    public Guid? ManualUnit { get; set; }
+    public string? ManualUnit { get; set; }
 
     [BindProperty]
     public string? ManualKind { get; set; }
@@ -60,9 +62,17 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
     {
         var targets = Picked.Select(p => p.Split('|', 4)).Where(p => p.Length == 4 && Guid.TryParse(p[0], out _))
             .Select(p => new TargetInput(Guid.Parse(p[0]), p[1], p[2].Length == 0 ? null : p[2], p[3], null)).ToList();
-        if (ManualUnit is not null)
+        var manual = await OrganisationPicker.ResolveAsync(OrganisationPicker.ActiveUnits(db.Organisations), ManualUnit, ct);
+        if (manual.Error is { } unitError)
         {
-            targets.Add(new TargetInput(ManualUnit, ManualKind, ManualProject, ManualReason, null));
+            ModelState.AddModelError(string.Empty, $"另行添加「预算单位」：{unitError}");
+            await LoadAsync(ct);
+            return Page();
+        }
+
+        if (manual.Id is not null)
+        {
+            targets.Add(new TargetInput(manual.Id, ManualKind, ManualProject, ManualReason, null));
         }
 
         var (created, errors, status) = await service.SelectAsync(FiscalYear, targets, WorkflowActor.From(User), ct);
@@ -113,7 +123,7 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
         if (CanSelect)
         {
             Candidates = await service.ProposeAsync(FiscalYear, ct);
-            Units = await db.Organisations.Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);
+            Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);
         }
     }
 }

@@ -20,7 +20,11 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
     public IPage Pager { get; private set; } = Paged<object>.Empty;
 
 
-    public IReadOnlyList<Organisation> Units { get; private set; } = [];
+    /// <summary>The 责任单位 offered when registering: a list in a district, a search field in a province.</summary>
+    public OrganisationChoices Units { get; private set; } = new([]);
+
+    /// <summary>What was posted as 责任单位 (an id or typed text), shown again when the form has errors.</summary>
+    public string? PostedUnit { get; private set; }
 
     public bool CanRegister => User.IsInRole(Roles.FinanceOfficer);
 
@@ -55,11 +59,20 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         return File(bytes, SelfEvaluations.Export.FormWorkbook.ContentType, "整改台账.xlsx");
     }
 
-    public async Task<IActionResult> OnPostAsync(Guid? organisationId, int? year, string? category, string? title, string? detail, string? indicatorRow,
+    public async Task<IActionResult> OnPostAsync(string? organisationId, int? year, string? category, string? title, string? detail, string? indicatorRow,
         string? recommendation, DateOnly? deadline, string? source, string? sourceDocument, DateOnly? sourceDate, bool rectified, DateOnly? rectifiedOn,
         string? rectifiedEvidence, CancellationToken ct)
     {
-        var (finding, errors, status) = await register.RegisterAsync(new FindingInput(organisationId, year, category, title, detail, indicatorRow, recommendation,
+        PostedUnit = organisationId;
+        var unit = await OrganisationPicker.ResolveAsync(OrganisationPicker.ActiveUnits(db.Organisations), organisationId, ct);
+        if (unit.Error is { } unitError)
+        {
+            ModelState.AddModelError(string.Empty, $"责任单位：{unitError}");
+            await LoadAsync(ct);
+            return Page();
+        }
+
+        var (finding, errors, status) = await register.RegisterAsync(new FindingInput(unit.Id, year, category, title, detail, indicatorRow, recommendation,
             deadline, source, sourceDocument, sourceDate, rectified, rectifiedOn, rectifiedEvidence), WorkflowActor.From(User), ct);
         if (status == FireStatus.Forbidden)
         {
@@ -97,7 +110,7 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         Recurring = await RecurringFindings.AmongAsync(db, rows, ct);
         if (CanRegister)
         {
-            Units = await db.Organisations.Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);
+            Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);
         }
     }
 }

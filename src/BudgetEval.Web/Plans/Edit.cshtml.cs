@@ -48,8 +48,10 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
 
     public bool CanEdit => MayManage && Plan is not { Status: PlanStatus.Published };
 
-    public IReadOnlyList<(Guid Id, string Name)> Units { get; private set; } = [];
+    /// <summary>The units a plan may cover: checkboxes and drop-downs in a district, search fields in a province.</summary>
+    public OrganisationChoices Units { get; private set; } = new([]);
 
+    /// <summary>Names of the plan's units (and of those posted), for its lists and search fields.</summary>
     public IReadOnlyDictionary<Guid, string> UnitNames { get; private set; } = new Dictionary<Guid, string>();
 
     public List<string> Errors { get; } = [];
@@ -73,12 +75,14 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         }
 
         Input = Plan is null ? PlanForm.Defaults(clock.GetUtcNow().Year - 1) : PlanForm.From(Plan);
+        Input.FillUnitList(UnitNames);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(Guid? id, CancellationToken ct)
     {
-        var input = Input.ToInput(Errors);
+        var units = await OrganisationPicker.ResolveAllAsync(OrganisationPicker.ActiveUnits(db.Organisations), Input.UnitTexts(), ct);
+        var input = Input.ToInput(Errors, units);
         var result = Errors.Count > 0 ? null
             : id is { } planId ? await service.UpdateAsync(planId, input, Input.ExpectedVersion, WorkflowActor.From(User), ct)
             : await service.CreateAsync(input, WorkflowActor.From(User), ct);
@@ -105,7 +109,8 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
 
     public async Task<IActionResult> OnPostAmendAsync(Guid id, CancellationToken ct)
     {
-        var (target, deadline) = Amend.ToInput(Errors);
+        var unit = await OrganisationPicker.ResolveAsync(OrganisationPicker.ActiveUnits(db.Organisations), Amend.OrganisationId, ct);
+        var (target, deadline) = Amend.ToInput(Errors, unit);
         var result = Errors.Count > 0 ? null : await service.AmendAsync(id, target, deadline, Amend.Reason, WorkflowActor.From(User), ct);
         if (result?.Status == FireStatus.Ok)
         {
@@ -137,6 +142,7 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         if (!keepInput && Plan is not null)
         {
             Input = PlanForm.From(Plan);
+            Input.FillUnitList(UnitNames);
         }
 
         Response.StatusCode = result?.Status == FireStatus.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
@@ -146,23 +152,21 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     private async Task<bool> LoadAsync(Guid? id, CancellationToken ct)
     {
         MayManage = PlanService.Denied(WorkflowActor.From(User)) is null;
-        Units = (await db.Organisations.AsNoTracking().Where(o => o.Kind == OrganisationKind.BudgetUnit && o.IsActive).OrderBy(o => o.Name)
-            .Select(o => new { o.Id, o.Name }).ToListAsync(ct)).Select(o => (o.Id, o.Name)).ToList();
-        if (id is not { } planId)
+        Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);
+        if (id is { } planId)
         {
-            UnitNames = Units.ToDictionary(u => u.Id, u => u.Name);
-            return true;
+            Plan = await PlanEndpoints.LoadAsync(db, planId, ct);
+            if (Plan is null)
+            {
+                return false;
+            }
         }
 
-        Plan = await PlanEndpoints.LoadAsync(db, planId, ct);
-        if (Plan is null)
-        {
-            return false;
-        }
-
-        var ids = Plan.Targets.Select(t => t.OrganisationId).ToList();
-        UnitNames = await db.Organisations.AsNoTracking().IgnoreQueryFilters().Where(o => ids.Contains(o.Id) || o.Kind == OrganisationKind.BudgetUnit)
-            .ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        // Only the units this page names: the plan's, and ids posted back from its drop-downs.
+        var named = (Plan?.Targets.Select(t => (Guid?)t.OrganisationId) ?? [])
+            .Concat(Input.Units.Select(u => (Guid?)u))
+            .Concat(Input.Projects.Select(p => Guid.TryParse(p.OrganisationId, out var g) ? g : (Guid?)null));
+        UnitNames = await OrganisationNames.ForAsync(db, named, ct);
         return true;
     }
 }
@@ -194,8 +198,14 @@ internal sealed class PlanForm
 
     public string? Pass { get; set; }
 
-    /// <summary>Units covered with a 部门整体支出 self-evaluation.</summary>
+    /// <summary>Units covered with a 部门整体支出 self-evaluation, as ticked on the checkboxes of a district.</summary>
     public List<Guid> Units { get; set; } = [];
+
+    /// <summary>
+    /// The same for a province, where there are too many units for checkboxes: one unit per line (name,
+    /// short name or 统一社会信用代码). Null when the page showed checkboxes.
+    /// </summary>
+    public string? UnitList { get; set; }
 
     public List<ProjectRow> Projects { get; set; } = [];
 
@@ -218,7 +228,7 @@ internal sealed class PlanForm
         form.TemplateId = plan.TemplateId;
         form.Units = plan.Targets.Where(t => t.Kind == EvaluationKind.DepartmentWide).Select(t => t.OrganisationId).ToList();
         form.Projects = plan.Targets.Where(t => t.Kind == EvaluationKind.Project)
-            .Select(t => new ProjectRow { OrganisationId = t.OrganisationId, Name = t.ProjectName, Budget = Text(t.ProjectBudget) }).ToList();
+            .Select(t => new ProjectRow { OrganisationId = t.OrganisationId.ToString(), Name = t.ProjectName, Budget = Text(t.ProjectBudget) }).ToList();
         form.ExpectedVersion = plan.RowVersion;
         return form;
     }
@@ -235,7 +245,16 @@ internal sealed class PlanForm
         Pass = Text(rules.Grades.Pass),
     };
 
-    public PlanInput ToInput(List<string> errors)
+    /// <summary>Puts the covered units' names into <see cref="UnitList"/>, for the search form of a province.</summary>
+    public void FillUnitList(IReadOnlyDictionary<Guid, string> names) =>
+        UnitList = string.Join("\n", Units.Select(u => names.GetValueOrDefault(u, u.ToString())).Order(StringComparer.Ordinal));
+
+    private string[] UnitLines() => (UnitList ?? "").Split('\n', StringSplitOptions.TrimEntries);
+
+    /// <summary>Every unit the form names as text, to be resolved in one go before <see cref="ToInput"/>.</summary>
+    public IEnumerable<string?> UnitTexts() => UnitLines().Concat(Projects.Select(p => p.OrganisationId));
+
+    public PlanInput ToInput(List<string> errors, IReadOnlyDictionary<string, PickedOrganisation> units)
     {
         var year = Whole(FiscalYear, "评价年度", errors);
         DateOnly? deadline = null;
@@ -282,23 +301,45 @@ internal sealed class PlanForm
                 Number(Pass, "“中”分数线", errors, required: true) ?? 0m),
         };
 
-        var targets = Units.Distinct().Select(u => new PlanTargetInput(u, EvaluationKind.DepartmentWide, null, null)).ToList();
+        var covered = new List<Guid>(Units);
+        var lines = UnitLines();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (units.GetValueOrDefault(lines[i]) is { } picked)
+            {
+                if (picked.Error is { } error)
+                {
+                    errors.Add($"覆盖单位第{i + 1}行：{error}");
+                }
+                else
+                {
+                    covered.Add(picked.Id!.Value);
+                }
+            }
+        }
+
+        var targets = covered.Distinct().Select(u => new PlanTargetInput(u, EvaluationKind.DepartmentWide, null, null)).ToList();
         for (var i = 0; i < Projects.Count; i++)
         {
             var row = Projects[i];
-            if (row.OrganisationId is null && string.IsNullOrWhiteSpace(row.Name) && string.IsNullOrWhiteSpace(row.Budget))
+            if (string.IsNullOrWhiteSpace(row.OrganisationId) && string.IsNullOrWhiteSpace(row.Name) && string.IsNullOrWhiteSpace(row.Budget))
             {
                 continue;
             }
 
             var budget = Number(row.Budget, $"项目支出第{i + 1}行「项目预算（万元）」", errors, required: false);
-            if (row.OrganisationId is not { } org)
+            var unit = units.GetValueOrDefault(row.OrganisationId?.Trim() ?? "");
+            if (unit is null)
             {
                 errors.Add($"项目支出第{i + 1}行「单位」：请选择单位。");
             }
+            else if (unit.Error is { } error)
+            {
+                errors.Add($"项目支出第{i + 1}行「单位」：{error}");
+            }
             else
             {
-                targets.Add(new PlanTargetInput(org, EvaluationKind.Project, row.Name, budget));
+                targets.Add(new PlanTargetInput(unit.Id!.Value, EvaluationKind.Project, row.Name, budget));
             }
         }
 
@@ -350,7 +391,8 @@ internal sealed class BandRow
 
 internal sealed class ProjectRow
 {
-    public Guid? OrganisationId { get; set; }
+    /// <summary>The unit's id from a drop-down, or its name typed into the search field of a province.</summary>
+    public string? OrganisationId { get; set; }
 
     public string? Name { get; set; }
 
@@ -360,7 +402,8 @@ internal sealed class ProjectRow
 /// <summary>An amendment after publishing: a unit to add and/or a new deadline, with the reason.</summary>
 internal sealed class AmendForm
 {
-    public Guid? OrganisationId { get; set; }
+    /// <summary>An id from the drop-down, or a typed name, short name or credit code.</summary>
+    public string? OrganisationId { get; set; }
 
     public string? Kind { get; set; }
 
@@ -372,7 +415,7 @@ internal sealed class AmendForm
 
     public string? Reason { get; set; }
 
-    public (PlanTargetInput? Target, DateOnly? Deadline) ToInput(List<string> errors)
+    public (PlanTargetInput? Target, DateOnly? Deadline) ToInput(List<string> errors, PickedOrganisation unit)
     {
         DateOnly? deadline = null;
         if (!string.IsNullOrWhiteSpace(Deadline))
@@ -388,7 +431,11 @@ internal sealed class AmendForm
         }
 
         PlanTargetInput? target = null;
-        if (OrganisationId is { } org)
+        if (unit.Error is { } error)
+        {
+            errors.Add($"增加单位：{error}");
+        }
+        else if (unit.Id is { } org)
         {
             var kind = EvaluationKinds.Parse(Kind) ?? EvaluationKind.DepartmentWide;
             var budget = PlanForm.Number(ProjectBudget, "增加单位「项目预算（万元）」", errors, required: false);

@@ -15,9 +15,14 @@
             var last = rows[rows.length - 1];
             var copy = last.cloneNode(true);
             var index = rows.length;
+            // A unit search field's suggestion list stays with the first row; copies point at it.
+            copy.querySelectorAll('datalist').forEach(function (list) { list.remove(); });
             copy.querySelectorAll('input, select').forEach(function (field) {
                 // Binding reads Input.X[n]; the copy takes the next index.
                 field.name = field.name.replace(/\[\d+\]/, '[' + index + ']');
+                if (field.id) {
+                    field.id = field.id.replace(/\d+$/, String(index));
+                }
                 if (field.tagName === 'SELECT') {
                     field.selectedIndex = 0;
                 } else {
