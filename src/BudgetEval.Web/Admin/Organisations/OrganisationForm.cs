@@ -16,7 +16,8 @@ internal sealed class OrganisationInput
 
     public OrganisationKind? Kind { get; set; }
 
-    public Guid? ParentId { get; set; }
+    /// <summary>主管部门: an id from the drop-down, or a typed name, short name or 统一社会信用代码 from the search field.</summary>
+    public string? ParentId { get; set; }
 
     public string? CreditCode { get; set; }
 
@@ -34,7 +35,7 @@ internal sealed class OrganisationInput
         Name = org.Name,
         ShortName = org.ShortName,
         Kind = org.Kind,
-        ParentId = org.ParentId,
+        ParentId = org.ParentId?.ToString(),
         CreditCode = org.CreditCode,
         ContactPerson = org.ContactPerson,
         ContactPhone = org.ContactPhone,
@@ -42,8 +43,6 @@ internal sealed class OrganisationInput
         RowVersion = org.RowVersion,
     };
 }
-
-internal sealed record ParentOption(Guid Id, string Name);
 
 /// <summary>The create and edit pages share the form, its options and its validation.</summary>
 internal abstract partial class OrganisationFormPage(AppDbContext db) : PageModel
@@ -68,8 +67,17 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
 
     public List<string> Errors { get; } = [];
 
-    /// <summary>Budget units that may supervise this one: not itself and not one of its descendants.</summary>
-    public IReadOnlyList<ParentOption> ParentOptions { get; private set; } = [];
+    /// <summary>
+    /// Budget units that may supervise this one: a list (without itself and its descendants) while there
+    /// are few, a search field once there are many (the choice is then checked when the form is saved).
+    /// </summary>
+    public OrganisationChoices ParentChoices { get; private set; } = new([]);
+
+    /// <summary>What the 主管部门 field holds: the chosen id, else the text as posted.</summary>
+    public string? ParentValue { get; private set; }
+
+    /// <summary>What the 主管部门 search field shows: the unit's name when the field holds an id.</summary>
+    public string? ParentText { get; private set; }
 
     /// <summary>The organisation being edited; null on the create page.</summary>
     public Guid? EditingId { get; protected set; }
@@ -79,17 +87,39 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
 
     protected AppDbContext Db => db;
 
+    /// <summary>The 主管部门 the posted text resolved to (set by <see cref="ValidateAsync"/>, used by <see cref="Apply"/>).</summary>
+    private Guid? _resolvedParentId;
+
+    /// <summary>Who may be a 主管部门: any budget unit, deactivated ones included.</summary>
+    private IQueryable<Organisation> ParentCandidates =>
+        db.Organisations.IgnoreQueryFilters().Where(o => o.Kind == OrganisationKind.BudgetUnit);
+
+    /// <summary>Fills the 主管部门 picker: at most <see cref="OrganisationPicker.ListLimit"/> options, never the whole table.</summary>
     protected async Task LoadOptionsAsync(CancellationToken ct)
     {
-        var all = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
-            .Select(o => new { o.Id, o.Name, o.Kind, o.ParentId })
-            .ToListAsync(ct);
-        var parents = all.ToDictionary(o => o.Id, o => o.ParentId);
-        ParentOptions = all
-            .Where(o => o.Kind == OrganisationKind.BudgetUnit && (EditingId is not { } self || !IsSelfOrDescendant(o.Id, self, parents)))
-            .OrderBy(o => o.Name, StringComparer.Ordinal)
-            .Select(o => new ParentOption(o.Id, o.Name))
-            .ToList();
+        ParentChoices = await OrganisationPicker.ChoicesAsync(ParentCandidates, ct);
+        if (!ParentChoices.IsSearch && EditingId is { } self)
+        {
+            // Every budget unit is listed, so its descendants (budget units too) are few: leave them out.
+            var excluded = await SelfAndDescendantsAsync(self, ct);
+            ParentChoices = new OrganisationChoices(ParentChoices.Items.Where(o => !excluded.Contains(o.Id)).ToList());
+        }
+
+        var posted = AdminForms.Clean(Input.ParentId);
+        ParentText = null;
+        if (Guid.TryParse(posted, out var id))
+        {
+            ParentValue = id.ToString();
+            if (ParentChoices.IsSearch)
+            {
+                ParentText = await ParentCandidates.AsNoTracking().Where(o => o.Id == id).Select(o => o.Name).SingleOrDefaultAsync(ct);
+            }
+        }
+        else
+        {
+            // A drop-down selects what a typed text resolved to; a search field keeps the text as typed.
+            ParentValue = ParentChoices.IsSearch ? posted : _resolvedParentId?.ToString() ?? posted;
+        }
     }
 
     /// <summary>Checks the posted form against the database; fills <see cref="Errors"/>, saves nothing.</summary>
@@ -144,28 +174,36 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
             }
         }
 
-        if (Input.ParentId is { } parentId)
+        if (AdminForms.Clean(Input.ParentId) is { } parentText)
         {
+            var isId = Guid.TryParse(parentText, out var postedId);
             if (kind != OrganisationKind.BudgetUnit)
             {
                 Errors.Add(AdminForms.Field("主管部门", "只有预算单位可以设置主管部门。"));
             }
-            else if (existing is not null && parentId == existing.Id)
+            else if (existing is not null && isId && postedId == existing.Id)
             {
                 Errors.Add(AdminForms.Field("主管部门", "不能选择机构自身。"));
             }
             else
             {
-                var all = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
-                    .Select(o => new { o.Id, o.Kind, o.ParentId }).ToListAsync(ct);
-                var parent = all.SingleOrDefault(o => o.Id == parentId);
-                if (parent is null || parent.Kind != OrganisationKind.BudgetUnit)
+                var picked = await OrganisationPicker.ResolveAsync(ParentCandidates, parentText, ct);
+                if (picked.Error is { } pickError)
                 {
-                    Errors.Add(AdminForms.Field("主管部门", "请选择一个预算单位。"));
+                    // An id that names no budget unit keeps its old message; a typed text gets the picker's.
+                    Errors.Add(AdminForms.Field("主管部门", isId ? "请选择一个预算单位。" : pickError));
                 }
-                else if (existing is not null && IsSelfOrDescendant(parentId, existing.Id, all.ToDictionary(o => o.Id, o => o.ParentId)))
+                else if (picked.Id is { } parentId)
                 {
-                    Errors.Add(AdminForms.Field("主管部门", "不能选择本机构的下属单位（会形成循环）。"));
+                    _resolvedParentId = parentId;
+                    if (existing is not null && parentId == existing.Id)
+                    {
+                        Errors.Add(AdminForms.Field("主管部门", "不能选择机构自身。"));
+                    }
+                    else if (existing is not null && await IsSelfOrDescendantAsync(parentId, existing.Id, ct))
+                    {
+                        Errors.Add(AdminForms.Field("主管部门", "不能选择本机构的下属单位（会形成循环）。"));
+                    }
                 }
             }
         }
@@ -177,28 +215,53 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
         org.Name = AdminForms.Clean(Input.Name)!;
         org.ShortName = AdminForms.Clean(Input.ShortName);
         org.Kind = Input.Kind!.Value;
-        org.ParentId = org.Kind == OrganisationKind.BudgetUnit ? Input.ParentId : null;
+        org.ParentId = org.Kind == OrganisationKind.BudgetUnit ? _resolvedParentId : null;
         org.CreditCode = AdminForms.Clean(Input.CreditCode);
         org.ContactPerson = AdminForms.Clean(Input.ContactPerson);
         org.ContactPhone = AdminForms.Clean(Input.ContactPhone);
         org.IsActive = Input.IsActive;
     }
 
-    /// <summary>True when walking up from <paramref name="candidate"/> reaches <paramref name="self"/>.</summary>
-    private static bool IsSelfOrDescendant(Guid candidate, Guid self, IReadOnlyDictionary<Guid, Guid?> parents)
+    /// <summary>
+    /// True when walking up from <paramref name="candidate"/> (it, its 主管部门, that one's, …) reaches
+    /// <paramref name="self"/>: one row per level, so bounded by the depth of the hierarchy, not its size.
+    /// </summary>
+    private async Task<bool> IsSelfOrDescendantAsync(Guid candidate, Guid self, CancellationToken ct)
     {
+        var seen = new HashSet<Guid>();
         Guid? current = candidate;
-        for (var steps = 0; current is { } id && steps <= parents.Count; steps++)
+        while (current is { } id && seen.Add(id)) // a cycle already stored ends the walk instead of looping
         {
             if (id == self)
             {
                 return true;
             }
 
-            current = parents.GetValueOrDefault(id);
+            current = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
+                .Where(o => o.Id == id).Select(o => o.ParentId).SingleOrDefaultAsync(ct);
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// <paramref name="self"/> and everything under it, one query per level. Only used while every budget
+    /// unit is listed (at most <see cref="OrganisationPicker.ListLimit"/>), so the answer is small.
+    /// </summary>
+    private async Task<HashSet<Guid>> SelfAndDescendantsAsync(Guid self, CancellationToken ct)
+    {
+        var found = new HashSet<Guid> { self };
+        List<Guid> level = [self];
+        while (level.Count > 0)
+        {
+            var parents = level;
+            var children = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
+                .Where(o => o.ParentId != null && parents.Contains(o.ParentId.Value))
+                .Select(o => o.Id).ToListAsync(ct);
+            level = children.Where(found.Add).ToList();
+        }
+
+        return found;
     }
 
     private void CheckLength(string label, string? value, int max)

@@ -269,7 +269,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
             {
                 DisplayName = u.DisplayName,
                 Email = u.Email,
-                OrganisationId = u.OrganisationId,
+                OrganisationId = u.OrganisationId.ToString(),
                 Roles = user.Roles,
                 IsLeadEvaluator = u.IsLeadEvaluator,
                 ConcurrencyStamp = u.ConcurrencyStamp,

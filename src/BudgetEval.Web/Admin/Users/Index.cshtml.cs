@@ -1,4 +1,5 @@
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Mvc;
@@ -7,11 +8,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Admin.Users;
 
-/// <summary>All users, filterable by organisation (?org=), text (?q=) and lock state (?locked=true).</summary>
+/// <summary>
+/// All users, filterable by organisation (?org=, an id or a typed name, short name or 统一社会信用代码),
+/// text (?q=) and lock state (?locked=true).
+/// </summary>
 internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageModel
 {
+    /// <summary>An id (the drop-down, links from other pages) or what was typed into the search field.</summary>
     [BindProperty(SupportsGet = true)]
-    public Guid? Org { get; set; }
+    public string? Org { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
@@ -19,7 +24,16 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
     [BindProperty(SupportsGet = true)]
     public bool Locked { get; set; }
 
-    public IReadOnlyList<OrganisationOption> OrganisationOptions { get; private set; } = [];
+    /// <summary>The 单位 filter: a list while there are few organisations, a search field once there are many.</summary>
+    public OrganisationChoices OrganisationChoices { get; private set; } = new([]);
+
+    /// <summary>What the 单位 filter holds: the id it resolved to, else the text as given.</summary>
+    public string? OrgValue { get; private set; }
+
+    /// <summary>What the 单位 search field shows: the organisation's name when the filter is an id.</summary>
+    public string? OrgText { get; private set; }
+
+    public List<string> Errors { get; } = [];
 
     public IReadOnlyList<AdminUserRow> Rows { get; private set; } = [];
 
@@ -34,15 +48,25 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
     public async Task OnGetAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        OrganisationOptions = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
-            .OrderBy(o => o.Kind).ThenBy(o => o.Name)
-            .Select(o => new OrganisationOption(o.Id, o.Name, o.Kind, o.IsActive))
-            .ToListAsync(ct);
+        var organisations = db.Organisations.IgnoreQueryFilters();
+        OrganisationChoices = await OrganisationPicker.ChoicesAsync(organisations, ct);
+        var picked = await OrganisationPicker.ResolveAsync(organisations, Org, ct);
+        OrgValue = picked.Id?.ToString() ?? AdminForms.Clean(Org);
+        if (picked.Error is { } orgError)
+        {
+            // A filter that names no organisation (or several) lists nobody rather than everybody.
+            Errors.Add(AdminForms.Field("单位", orgError));
+            return;
+        }
 
         var query = db.Users.AsNoTracking();
-        if (Org is { } orgId)
+        if (picked.Id is { } orgId)
         {
             query = query.Where(u => u.OrganisationId == orgId);
+            if (OrganisationChoices.IsSearch)
+            {
+                OrgText = await organisations.AsNoTracking().Where(o => o.Id == orgId).Select(o => o.Name).SingleOrDefaultAsync(ct);
+            }
         }
 
         if (AdminForms.Clean(Q) is { } q)

@@ -12,7 +12,7 @@ internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, T
 
     public async Task OnGetAsync(Guid? org, CancellationToken ct)
     {
-        Input = new UserInput { OrganisationId = org };
+        Input = new UserInput { OrganisationId = org?.ToString() };
         await LoadOptionsAsync(ct);
     }
 

@@ -20,7 +20,8 @@ internal sealed class UserInput
 
     public string? Email { get; set; }
 
-    public Guid? OrganisationId { get; set; }
+    /// <summary>An id from the drop-down, or a typed name, short name or 统一社会信用代码 from the search field.</summary>
+    public string? OrganisationId { get; set; }
 
     public List<string> Roles { get; set; } = [];
 
@@ -32,8 +33,6 @@ internal sealed class UserInput
     /// <summary>Identity's stamp the form was rendered from (optimistic concurrency).</summary>
     public string? ConcurrencyStamp { get; set; }
 }
-
-internal sealed record OrganisationOption(Guid Id, string Name, OrganisationKind Kind, bool IsActive);
 
 /// <summary>The create and edit pages share the form, its options and its validation.</summary>
 internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accounts) : PageModel
@@ -57,7 +56,14 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
 
     public List<string> Errors { get; } = [];
 
-    public IReadOnlyList<OrganisationOption> OrganisationOptions { get; private set; } = [];
+    /// <summary>The organisations offered: a list while there are few, a search field once there are many.</summary>
+    public OrganisationChoices OrganisationChoices { get; private set; } = new([]);
+
+    /// <summary>What the 所属单位 field holds: the chosen id, else the text as posted.</summary>
+    public string? OrganisationValue { get; private set; }
+
+    /// <summary>What the 所属单位 search field shows: the organisation's name when the field holds an id.</summary>
+    public string? OrganisationText { get; private set; }
 
     /// <summary>The create page asks for a user name and an initial password; the edit page does not.</summary>
     public abstract bool IsNew { get; }
@@ -66,12 +72,31 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
 
     protected UserManager<AppUser> Accounts => accounts;
 
+    /// <summary>The organisation the posted text resolved to (set by <see cref="ValidateAsync"/>).</summary>
+    private Guid? _resolvedOrganisationId;
+
+    /// <summary>Any organisation, deactivated ones included (a user may stay in one; the form says which).</summary>
+    private IQueryable<Organisation> Candidates => db.Organisations.IgnoreQueryFilters();
+
+    /// <summary>Fills the 所属单位 picker: at most <see cref="OrganisationPicker.ListLimit"/> options, never the whole table.</summary>
     protected async Task LoadOptionsAsync(CancellationToken ct)
     {
-        OrganisationOptions = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
-            .OrderBy(o => o.Kind).ThenBy(o => o.Name)
-            .Select(o => new OrganisationOption(o.Id, o.Name, o.Kind, o.IsActive))
-            .ToListAsync(ct);
+        OrganisationChoices = await OrganisationPicker.ChoicesAsync(Candidates, ct);
+        var posted = AdminForms.Clean(Input.OrganisationId);
+        OrganisationText = null;
+        if (Guid.TryParse(posted, out var id))
+        {
+            OrganisationValue = id.ToString();
+            if (OrganisationChoices.IsSearch)
+            {
+                OrganisationText = await Candidates.AsNoTracking().Where(o => o.Id == id).Select(o => o.Name).SingleOrDefaultAsync(ct);
+            }
+        }
+        else
+        {
+            // A drop-down selects what a typed text resolved to; a search field keeps the text as typed.
+            OrganisationValue = OrganisationChoices.IsSearch ? posted : _resolvedOrganisationId?.ToString() ?? posted;
+        }
     }
 
     /// <summary>
@@ -112,9 +137,16 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
         }
 
         Organisation? org = null;
-        if (Input.OrganisationId is { } orgId)
+        var picked = await OrganisationPicker.ResolveAsync(Candidates, Input.OrganisationId, ct);
+        if (picked.Error is { } pickError)
         {
-            org = await db.Organisations.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
+            // An id that names nothing keeps its old message; a typed text gets the picker's (which names the matches).
+            Errors.Add(AdminForms.Field("所属单位", Guid.TryParse(AdminForms.Clean(Input.OrganisationId), out _) ? "所选单位不存在。" : pickError));
+        }
+        else if (picked.Id is { } orgId)
+        {
+            _resolvedOrganisationId = orgId;
+            org = await Candidates.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orgId, ct);
             if (org is null)
             {
                 Errors.Add(AdminForms.Field("所属单位", "所选单位不存在。"));
@@ -124,7 +156,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
                 Errors.Add(AdminForms.Field("所属单位", $"“{org.Name}”已停用，不能添加用户。"));
             }
         }
-        else if (!ModelState.TryGetValue("Input.OrganisationId", out var entry) || entry.Errors.Count == 0)
+        else
         {
             Errors.Add(AdminForms.Field("所属单位", "必选。"));
         }
