@@ -67,8 +67,22 @@ internal static class EvaluationEndpoints
         });
 
         // The bureau's working list: to anyone else it does not exist.
-        group.MapGet("/proposals", async (int fiscalYear, DataScopeAccessor scope, EvaluationService service, CancellationToken ct) =>
-            scope.Current.SeesAll ? TypedResults.Ok(await service.ProposeAsync(fiscalYear, ct)) : ApiProblems.NotFound());
+        group.MapGet("/proposals", async (int fiscalYear, HttpContext http, DataScopeAccessor scope, EvaluationService service, CancellationToken ct) =>
+        {
+            if (!scope.Current.SeesAll)
+            {
+                return ApiProblems.NotFound();
+            }
+
+            var (page, errors) = ApiPage.From(http.Request);
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            var proposals = await service.ProposeAsync(fiscalYear, ct);
+            return TypedResults.Ok((await page.ReadAsync(proposals.Query, http, ct)).Select(proposals.Candidate).ToList());
+        });
 
         group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new { t.Key, t.Name, t.Groups, weightTotal = t.Rows.Sum(r => r.Weight) })));
 

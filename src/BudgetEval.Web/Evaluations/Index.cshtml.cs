@@ -27,6 +27,12 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
 
     public IReadOnlyList<Candidate> Candidates { get; private set; } = [];
 
+    /// <summary>Page of the proposals (a province's year proposes thousands); "cp" because "p" pages the evaluations.</summary>
+    [BindProperty(SupportsGet = true, Name = "cp")]
+    public int? CandidatePage { get; set; }
+
+    public IPage CandidatePager { get; private set; } = Paged<object>.Empty;
+
     /// <summary>The units offered for 另行添加: a list in a district, a search field in a province.</summary>
     public OrganisationChoices Units { get; private set; } = new([]);
 
@@ -122,7 +128,10 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
         StateLabels = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
         if (CanSelect)
         {
-            Candidates = await service.ProposeAsync(FiscalYear, ct);
+            var proposals = await service.ProposeAsync(FiscalYear, ct);
+            var candidates = await proposals.Query.ToPageAsync(CandidatePage, ct);
+            Candidates = candidates.Items.Select(proposals.Candidate).ToList();
+            CandidatePager = candidates with { Parameter = "cp" };
             Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);
         }
     }

@@ -49,6 +49,13 @@ internal sealed class SelfEvaluation
 
     public string? ProjectName { get; set; }
 
+    /// <summary>
+    /// 等级 of the latest submitted version, as frozen with it (the plan's own boundaries); null before the
+    /// first submission and for records without an indicator table. Kept here so lists can filter on it
+    /// without reading every version's content.
+    /// </summary>
+    public string? SubmittedGrade { get; set; }
+
     /// <summary>全年预算数 A, 万元.</summary>
     public decimal? FundsBudget { get; set; }
 

@@ -12,6 +12,7 @@ internal sealed class SelfEvaluationConfiguration : IEntityTypeConfiguration<Sel
         b.Property(s => s.Summary).HasMaxLength(20000);
         b.Property(s => s.TotalBudget).HasPrecision(18, 2);
         b.Property(s => s.Status).HasMaxLength(100);
+        b.Property(s => s.SubmittedGrade).HasMaxLength(2);
         b.Property(s => s.RowVersion).IsRowVersion();
         b.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(s => new { s.OrganisationId, s.FiscalYear });

@@ -97,13 +97,15 @@ internal sealed class SnapshotVersion : IEffect
         var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
         se.CurrentVersion++;
         se.UpdatedAt = context.Now;
+        var content = await SelfEvaluationContent.FromAsync(context.Db, se, ct);
+        se.SubmittedGrade = content.Grade;
         var version = new SelfEvaluationVersion
         {
             Id = Guid.CreateVersion7(context.Now),
             SelfEvaluationId = se.Id,
             OrganisationId = se.OrganisationId,
             VersionNo = se.CurrentVersion,
-            ContentJson = JsonSerializer.Serialize(await SelfEvaluationContent.FromAsync(context.Db, se, ct), SelfEvaluationContent.Json),
+            ContentJson = JsonSerializer.Serialize(content, SelfEvaluationContent.Json),
             SubmittedAt = context.Now,
             SubmittedBy = context.Actor.UserId,
             SubmittedByName = context.Actor.DisplayName,

@@ -17,6 +17,9 @@ internal sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, 
     public bool HasPrevious => Page > 1;
 
     public int FirstRow => ((Page - 1) * PageSize) + 1;
+
+    /// <summary>The query parameter that carries the page number (another one when a page shows two lists).</summary>
+    public string Parameter { get; init; } = Paging.Parameter;
 }
 
 /// <summary>What the pager (Shared/_Pager.cshtml) needs of any page.</summary>
@@ -31,6 +34,8 @@ internal interface IPage
     int FirstRow { get; }
 
     int Count { get; }
+
+    string Parameter { get; }
 }
 
 internal static class Paging

@@ -1140,6 +1140,10 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("SubmittedGrade")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
                     b.Property<string>("Summary")
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
