@@ -1,6 +1,7 @@
 using System.Globalization;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
@@ -55,6 +56,23 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     public IReadOnlyDictionary<Guid, string> UnitNames { get; private set; } = new Dictionary<Guid, string>();
 
     public List<string> Errors { get; } = [];
+
+    /// <summary>One row of a published plan's 自评事项.</summary>
+    public sealed record TargetRow(string UnitName, EvaluationKind Kind, string? ProjectName, Guid? SelfEvaluationId);
+
+    /// <summary>A published plan's targets by kind; its list is read a page at a time (a province's plan has 120,000).</summary>
+    public IReadOnlyDictionary<EvaluationKind, int> TargetCounts { get; private set; } = new Dictionary<EvaluationKind, int>();
+
+    public IReadOnlyList<TargetRow> Targets { get; private set; } = [];
+
+    public IPage TargetPager { get; private set; } = Paged<object>.Empty;
+
+    [BindProperty(SupportsGet = true, Name = "tp")]
+    public int? TargetPage { get; set; }
+
+    /// <summary>Filters the 自评事项 by (part of) the unit's name.</summary>
+    [BindProperty(SupportsGet = true, Name = "tq")]
+    public string? TargetQuery { get; set; }
 
     [BindProperty]
     public PlanForm Input { get; set; } = new();
@@ -155,10 +173,19 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);
         if (id is { } planId)
         {
-            Plan = await PlanEndpoints.LoadAsync(db, planId, ct);
-            if (Plan is null)
+            var status = await db.Plans.Where(p => p.Id == planId).Select(p => (PlanStatus?)p.Status).SingleOrDefaultAsync(ct);
+            if (status is null)
             {
                 return false;
+            }
+
+            // A draft is edited whole; a published plan's targets are counted and listed a page at a time.
+            Plan = status == PlanStatus.Published
+                ? await db.Plans.AsNoTracking().Include(p => p.Amendments).SingleAsync(p => p.Id == planId, ct)
+                : await PlanEndpoints.LoadAsync(db, planId, ct);
+            if (status == PlanStatus.Published)
+            {
+                await LoadTargetsAsync(planId, ct);
             }
         }
 
@@ -168,6 +195,24 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
             .Concat(Input.Projects.Select(p => Guid.TryParse(p.OrganisationId, out var g) ? g : (Guid?)null));
         UnitNames = await OrganisationNames.ForAsync(db, named, ct);
         return true;
+    }
+
+    private async Task LoadTargetsAsync(Guid planId, CancellationToken ct)
+    {
+        TargetCounts = await db.PlanTargets.Where(t => t.PlanId == planId).GroupBy(t => t.Kind).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var rows = db.PlanTargets.AsNoTracking().Where(t => t.PlanId == planId)
+            .Join(db.Organisations, t => t.OrganisationId, o => o.Id, (t, o) => new { t.Id, Unit = o.Name, t.Kind, t.ProjectName, t.SelfEvaluationId });
+        if (!string.IsNullOrWhiteSpace(TargetQuery))
+        {
+            var q = TargetQuery.Trim();
+            rows = rows.Where(r => r.Unit.Contains(q));
+        }
+
+        var page = await rows.OrderBy(r => r.Unit).ThenBy(r => r.Kind).ThenBy(r => r.ProjectName).ThenBy(r => r.Id)
+            .Select(r => new TargetRow(r.Unit, r.Kind, r.ProjectName, r.SelfEvaluationId)).ToPageAsync(TargetPage, ct);
+        Targets = page.Items;
+        TargetPager = page with { Parameter = "tp" };
     }
 }
 

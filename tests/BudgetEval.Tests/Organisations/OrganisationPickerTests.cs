@@ -157,6 +157,38 @@ public sealed partial class OrganisationPickerTests(AppFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task Given_a_published_plan_over_the_province_When_opened_Then_targets_are_counted_and_listed_a_page_at_a_time()
+    {
+        await EnsureProvinceAsync();
+        using var finance = await app.SignInAsync("finance");
+        var lines = string.Join("\n", Enumerable.Range(1, Extra).Where(i => i != 9).Select(UnitName)); // 0009 is inactive
+        var created = await PostAsync(finance, "/plans/new", "/plans/new", new()
+        {
+            ["Input.FiscalYear"] = "2030", ["Input.Title"] = "全省2030年度绩效自评", ["Input.NoticeNumber"] = "湘财绩〔2031〕1号", ["Input.Deadline"] = "2031-03-31",
+            ["Input.TemplateId"] = "national2020", ["Input.FundsWeight"] = "10", ["Input.FundsRule"] = "Linear", ["Input.IndicatorTotal"] = "90",
+            ["Input.Excellent"] = "90", ["Input.Good"] = "80", ["Input.Pass"] = "60", ["Input.UnitList"] = lines,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var id = PlanUrl().Match(created.Headers.Location!.ToString()).Groups[1].Value;
+        var published = await PostAsync(finance, $"/plans/{id}", $"/plans/{id}?handler=publish", []);
+        Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
+
+        var page = WebUtility.HtmlDecode(await finance.GetStringAsync($"/plans/{id}"));
+        Assert.Contains($"部门整体支出绩效自评 {Extra - 1} 个单位；项目支出绩效自评 0 个项目", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"Input.UnitList\"", page, StringComparison.Ordinal);
+        Assert.Equal(50, page.Split("/form\">自评表</a>").Length - 1);
+        Assert.Contains($"{UnitName(1)} · 部门整体支出", page, StringComparison.Ordinal);
+        Assert.Contains($"/plans/{id}?tp=2\" rel=\"next\"", page, StringComparison.Ordinal);
+
+        var last = WebUtility.HtmlDecode(await finance.GetStringAsync($"/plans/{id}?tp=5"));
+        Assert.Equal(Extra - 1 - 200, last.Split("/form\">自评表</a>").Length - 1);
+        Assert.Contains($"{UnitName(Extra)} · 部门整体支出", last, StringComparison.Ordinal);
+
+        var filtered = WebUtility.HtmlDecode(await finance.GetStringAsync($"/plans/{id}?tq=" + Uri.EscapeDataString("省测试单位012")));
+        Assert.Equal(10, filtered.Split("/form\">自评表</a>").Length - 1);
+    }
+
+    [Fact]
     public async Task Given_the_selection_form_When_the_added_unit_names_none_Then_the_error_names_the_field_and_nothing_is_selected()
     {
         await EnsureProvinceAsync();
