@@ -16,6 +16,7 @@ internal sealed class SelfEvaluationConfiguration : IEntityTypeConfiguration<Sel
         b.Property(s => s.RowVersion).IsRowVersion();
         b.HasOne<Organisations.Organisation>().WithMany().HasForeignKey(s => s.OrganisationId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(s => new { s.OrganisationId, s.FiscalYear });
+        b.HasIndex(s => s.FiscalYear); // a year's proposals (推荐评价对象): 120,000 of a province's 1,200,000
         b.HasIndex(s => new { s.CreatedAt, s.Id }); // the paged list, newest first, for the bureau (a province: 1,000,000)
         b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
         b.Property(s => s.ProjectName).HasMaxLength(300);

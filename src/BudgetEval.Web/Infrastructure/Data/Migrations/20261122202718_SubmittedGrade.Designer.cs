@@ -1169,6 +1169,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("CreatedAt", "Id");
 
+                    b.HasIndex("FiscalYear");
+
                     b.HasIndex("OrganisationId", "FiscalYear");
 
                     b.ToTable("self_evaluations", "budgeteval");

@@ -25,11 +25,22 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                 FROM budgeteval.self_evaluation_versions v
                 WHERE v."SelfEvaluationId" = s."Id" AND v."VersionNo" = s."CurrentVersion" AND v."ContentJson"->>'grade' IS NOT NULL;
                 """);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_self_evaluations_FiscalYear",
+                schema: "budgeteval",
+                table: "self_evaluations",
+                column: "FiscalYear");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_self_evaluations_FiscalYear",
+                schema: "budgeteval",
+                table: "self_evaluations");
+
             migrationBuilder.DropColumn(
                 name: "SubmittedGrade",
                 schema: "budgeteval",

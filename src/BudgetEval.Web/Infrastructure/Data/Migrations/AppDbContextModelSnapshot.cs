@@ -1166,6 +1166,8 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("CreatedAt", "Id");
 
+                    b.HasIndex("FiscalYear");
+
                     b.HasIndex("OrganisationId", "FiscalYear");
 
                     b.ToTable("self_evaluations", "budgeteval");
