@@ -1,5 +1,7 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Notifications;
@@ -18,13 +20,19 @@ internal static class NotificationEndpoints
         // Newest first, at most 100; ?unread=true for unread only. Only ever the caller's own.
         api.MapGet("/", async (bool? unread, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
+            // Paged like the other lists (it used to stop silently at the newest 50).
+            var (page, errors) = ApiPage.From(http.Request);
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
             var me = http.User.UserId();
             var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientUserId == me);
             var count = await mine.CountAsync(n => n.ReadAt == null, ct);
-            var items = await (unread == true ? mine.Where(n => n.ReadAt == null) : mine)
-                .OrderByDescending(n => n.CreatedAt).Take(IndexModel.PageSize)
-                .Select(n => new NotificationDto(n.Id, n.Event, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt))
-                .ToListAsync(ct);
+            var items = await page.ReadAsync((unread == true ? mine.Where(n => n.ReadAt == null) : mine)
+                .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+                .Select(n => new NotificationDto(n.Id, n.Event, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt)), http, ct);
             return TypedResults.Ok(new NotificationList(count, items));
         });
 

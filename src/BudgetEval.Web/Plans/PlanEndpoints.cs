@@ -1,6 +1,7 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,8 +25,12 @@ internal static class PlanEndpoints
 
         group.MapGet("/templates", () => TypedResults.Ok(IndicatorTemplates.All));
 
-        group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, CancellationToken ct) =>
-            await LoadAsync(db, id, ct) is { } plan ? TypedResults.Ok(await DtoAsync(db, plan, ct)) : ApiProblems.NotFound());
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, AppDbContext db, CancellationToken ct) =>
+        {
+            var (page, errors) = ApiPage.From(http.Request);
+            return errors.Count > 0 ? ApiProblems.Validation(errors)
+                : await DtoAsync(db, id, page, http, ct) is { } dto ? TypedResults.Ok(dto) : ApiProblems.NotFound();
+        });
 
         group.MapPost("/", async (PlanRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
         {
@@ -43,14 +48,14 @@ internal static class PlanEndpoints
             var result = await service.CreateAsync(new PlanInput(request.FiscalYear, request.Title, request.NoticeNumber, request.Deadline, request.Scoring,
                 request.TemplateId, targets), WorkflowActor.From(http.User), ct);
             return result.Status == FireStatus.Ok
-                ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, (await LoadAsync(db, result.Plan.Id, ct))!, ct))
+                ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, result.Plan.Id, http, ct))
                 : Failure(result);
         });
 
         group.MapPost("/{id:guid}/publish", async (Guid id, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
         {
             var result = await service.PublishAsync(id, WorkflowActor.From(http.User), ct);
-            return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, (await LoadAsync(db, id, ct))!, ct)) : Failure(result);
+            return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, id, http, ct)) : Failure(result);
         });
 
         group.MapPost("/{id:guid}/amendments", async (Guid id, AmendRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
@@ -68,7 +73,7 @@ internal static class PlanEndpoints
             }
 
             var result = await service.AmendAsync(id, add, request.Deadline, request.Reason, WorkflowActor.From(http.User), ct);
-            return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, (await LoadAsync(db, id, ct))!, ct)) : Failure(result);
+            return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, id, http, ct)) : Failure(result);
         });
     }
 
@@ -101,9 +106,25 @@ internal static class PlanEndpoints
         return (targets, errors);
     }
 
-    private static async Task<object> DtoAsync(AppDbContext db, Plan plan, CancellationToken ct)
+    /// <summary>After a change: the plan with the first page of its targets.</summary>
+    private static async Task<object> DtoAsync(AppDbContext db, Guid id, HttpContext http, CancellationToken ct) =>
+        (await DtoAsync(db, id, new ApiPage(1, ApiPage.DefaultSize), http, ct))!;
+
+    /// <summary>
+    /// The plan, <c>targetCount</c>, and one page of its targets (<c>?page=</c>, <c>?pageSize=</c>, the list
+    /// headers of <see cref="ApiPage"/>): a province's plan has 120,000.
+    /// </summary>
+    private static async Task<object?> DtoAsync(AppDbContext db, Guid id, ApiPage page, HttpContext http, CancellationToken ct)
     {
-        var names = await Organisations.OrganisationNames.ForAsync(db, plan.Targets.Select(t => (Guid?)t.OrganisationId), ct);
+        var plan = await db.Plans.AsNoTracking().Include(p => p.Amendments).SingleOrDefaultAsync(p => p.Id == id, ct);
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var targets = await page.ReadAsync(db.PlanTargets.AsNoTracking().Where(t => t.PlanId == id)
+            .Join(db.Organisations, t => t.OrganisationId, o => o.Id, (t, o) => new { t.Id, t.OrganisationId, unitName = o.Name, t.Kind, t.ProjectName, t.ProjectBudget, t.SelfEvaluationId })
+            .OrderBy(t => t.unitName).ThenBy(t => t.Kind).ThenBy(t => t.ProjectName).ThenBy(t => t.Id), http, ct);
         return new
         {
             plan.Id,
@@ -116,11 +137,12 @@ internal static class PlanEndpoints
             scoring = plan.Rules,
             plan.TemplateId,
             template = plan.Template,
-            targets = plan.Targets.OrderBy(t => names.GetValueOrDefault(t.OrganisationId)).ThenBy(t => t.Kind).Select(t => new
+            targetCount = await db.PlanTargets.CountAsync(t => t.PlanId == id, ct),
+            targets = targets.Select(t => new
             {
                 t.Id,
                 t.OrganisationId,
-                unitName = names.GetValueOrDefault(t.OrganisationId),
+                t.unitName,
                 kind = t.Kind.ToString(),
                 kindLabel = EvaluationKinds.Label(t.Kind),
                 t.ProjectName,

@@ -63,8 +63,45 @@ public sealed class ApiPagingTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(whole.Take(2), InboxIds(await first.Content.ReadAsStringAsync()).Concat(InboxIds(await second.Content.ReadAsStringAsync())));
     }
 
+    [Fact]
+    public async Task Given_notifications_and_a_plans_targets_When_read_in_pages_Then_the_pages_add_up_to_the_whole_list()
+    {
+        using var finance = await app.ApiAsync("finance");
+        async Task<List<string>> WalkAsync(string url, Func<JsonElement, JsonElement> list)
+        {
+            var ids = new List<string>();
+            for (var page = 1; ; page++)
+            {
+                using var response = await finance.GetAsync($"{url}{(url.Contains('?', StringComparison.Ordinal) ? '&' : '?')}pageSize=1&page={page}");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                ids.AddRange(list(doc.RootElement).EnumerateArray().Select(e => e.GetProperty("id").ToString()));
+                if (response.Headers.GetValues("X-Has-Next").Single() == "false")
+                {
+                    return ids;
+                }
+            }
+        }
+
+        using (var whole = JsonDocument.Parse(await finance.GetStringAsync("/api/notifications?pageSize=1000")))
+        {
+            var all = whole.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").ToString()).ToList();
+            Assert.True(all.Count > 1, "the demo's finance officer has notifications");
+            Assert.Equal(all, await WalkAsync("/api/notifications", r => r.GetProperty("items")));
+        }
+
+        using var plans = JsonDocument.Parse(await finance.GetStringAsync("/api/plans"));
+        var planId = plans.RootElement.EnumerateArray().First().GetProperty("id").ToString();
+        using var plan = JsonDocument.Parse(await finance.GetStringAsync($"/api/plans/{planId}?pageSize=1000"));
+        var targets = plan.RootElement.GetProperty("targets").EnumerateArray().Select(e => e.GetProperty("id").ToString()).ToList();
+        Assert.True(targets.Count > 1, "the demo plan covers several units");
+        Assert.Equal(targets.Count, plan.RootElement.GetProperty("targetCount").GetInt32());
+        Assert.Equal(targets, await WalkAsync($"/api/plans/{planId}", r => r.GetProperty("targets")));
+    }
+
     [Theory]
     [InlineData("/api/organisations?page=0", "page")]
+    [InlineData("/api/notifications?pageSize=0", "pageSize")]
     [InlineData("/api/self-evaluations?pageSize=abc", "pageSize")]
     [InlineData("/api/findings?pageSize=1001", "pageSize")]
     [InlineData("/api/inbox?page=1001", "page")]
