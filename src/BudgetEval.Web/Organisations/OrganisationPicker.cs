@@ -117,6 +117,24 @@ internal static class OrganisationPicker
         return answers;
     }
 
+    /// <summary>
+    /// What a picker shows for what its form holds: an id selects itself in a drop-down and is shown by name
+    /// in a search field; typed text stays as typed in a search field, and a drop-down selects what it
+    /// resolved to (<paramref name="resolved"/>).
+    /// </summary>
+    public static async Task<(string? Value, string? Text)> ShownAsync(IQueryable<Organisation> candidates, OrganisationChoices choices, string? posted,
+        Guid? resolved, CancellationToken ct)
+    {
+        posted = string.IsNullOrWhiteSpace(posted) ? null : posted.Trim();
+        if (!Guid.TryParse(posted, out var id))
+        {
+            return (choices.IsSearch ? posted : resolved?.ToString() ?? posted, null);
+        }
+
+        var name = choices.IsSearch ? await candidates.AsNoTracking().Where(o => o.Id == id).Select(o => o.Name).SingleOrDefaultAsync(ct) : null;
+        return (id.ToString(), name);
+    }
+
     private static async Task<PickedOrganisation> ByPartAsync(IQueryable<Organisation> candidates, string text, CancellationToken ct)
     {
         var matches = await candidates.AsNoTracking()

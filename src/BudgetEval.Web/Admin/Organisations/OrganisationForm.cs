@@ -105,21 +105,7 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
             ParentChoices = new OrganisationChoices(ParentChoices.Items.Where(o => !excluded.Contains(o.Id)).ToList());
         }
 
-        var posted = AdminForms.Clean(Input.ParentId);
-        ParentText = null;
-        if (Guid.TryParse(posted, out var id))
-        {
-            ParentValue = id.ToString();
-            if (ParentChoices.IsSearch)
-            {
-                ParentText = await ParentCandidates.AsNoTracking().Where(o => o.Id == id).Select(o => o.Name).SingleOrDefaultAsync(ct);
-            }
-        }
-        else
-        {
-            // A drop-down selects what a typed text resolved to; a search field keeps the text as typed.
-            ParentValue = ParentChoices.IsSearch ? posted : _resolvedParentId?.ToString() ?? posted;
-        }
+        (ParentValue, ParentText) = await OrganisationPicker.ShownAsync(ParentCandidates, ParentChoices, Input.ParentId, _resolvedParentId, ct);
     }
 
     /// <summary>Checks the posted form against the database; fills <see cref="Errors"/>, saves nothing.</summary>

@@ -51,7 +51,8 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         var organisations = db.Organisations.IgnoreQueryFilters();
         OrganisationChoices = await OrganisationPicker.ChoicesAsync(organisations, ct);
         var picked = await OrganisationPicker.ResolveAsync(organisations, Org, ct);
-        OrgValue = picked.Id?.ToString() ?? AdminForms.Clean(Org);
+        (OrgValue, OrgText) = picked.Id is null ? (AdminForms.Clean(Org), null)
+            : await OrganisationPicker.ShownAsync(organisations, OrganisationChoices, picked.Id.ToString(), picked.Id, ct);
         if (picked.Error is { } orgError)
         {
             // A filter that names no organisation (or several) lists nobody rather than everybody.
@@ -63,10 +64,6 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         if (picked.Id is { } orgId)
         {
             query = query.Where(u => u.OrganisationId == orgId);
-            if (OrganisationChoices.IsSearch)
-            {
-                OrgText = await organisations.AsNoTracking().Where(o => o.Id == orgId).Select(o => o.Name).SingleOrDefaultAsync(ct);
-            }
         }
 
         if (AdminForms.Clean(Q) is { } q)

@@ -82,21 +82,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
     protected async Task LoadOptionsAsync(CancellationToken ct)
     {
         OrganisationChoices = await OrganisationPicker.ChoicesAsync(Candidates, ct);
-        var posted = AdminForms.Clean(Input.OrganisationId);
-        OrganisationText = null;
-        if (Guid.TryParse(posted, out var id))
-        {
-            OrganisationValue = id.ToString();
-            if (OrganisationChoices.IsSearch)
-            {
-                OrganisationText = await Candidates.AsNoTracking().Where(o => o.Id == id).Select(o => o.Name).SingleOrDefaultAsync(ct);
-            }
-        }
-        else
-        {
-            // A drop-down selects what a typed text resolved to; a search field keeps the text as typed.
-            OrganisationValue = OrganisationChoices.IsSearch ? posted : _resolvedOrganisationId?.ToString() ?? posted;
-        }
+        (OrganisationValue, OrganisationText) = await OrganisationPicker.ShownAsync(Candidates, OrganisationChoices, Input.OrganisationId, _resolvedOrganisationId, ct);
     }
 
     /// <summary>
