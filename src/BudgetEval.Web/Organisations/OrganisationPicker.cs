@@ -34,6 +34,9 @@ internal static class OrganisationPicker
     /// <summary>Above this many candidates a form shows a search field instead of a list.</summary>
     public const int ListLimit = 200;
 
+    /// <summary>Set in HttpContext.Items by a search field, so the layout includes organisation-search.js.</summary>
+    public const string ScriptItem = "organisation-search";
+
     /// <summary>How many names an error or a suggestion list shows.</summary>
     public const int ShownMatches = 10;
 

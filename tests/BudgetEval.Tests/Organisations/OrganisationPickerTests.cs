@@ -69,6 +69,7 @@ public sealed partial class OrganisationPickerTests(AppFixture app) : IClassFixt
             Assert.Matches($"<input type=\"text\" id=\"{field}\"[^>]*data-suggest=\"/organisations\\?handler=suggest&amp;kind=BudgetUnit\"", html);
             Assert.DoesNotContain(UnitName(Extra), html, StringComparison.Ordinal); // no unit is listed
             Assert.DoesNotContain($"<select id=\"{field}\"", html, StringComparison.Ordinal);
+            Assert.Contains("/js/organisation-search.js", html, StringComparison.Ordinal); // only pages with a search field load it
         }
 
         var plan = await finance.GetStringAsync("/plans/new");
