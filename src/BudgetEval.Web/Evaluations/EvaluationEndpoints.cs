@@ -80,8 +80,7 @@ internal static class EvaluationEndpoints
                 return ApiProblems.Validation(errors);
             }
 
-            var proposals = await service.ProposeAsync(fiscalYear, ct);
-            return TypedResults.Ok((await page.ReadAsync(proposals.Query, http, ct)).Select(proposals.Candidate).ToList());
+            return TypedResults.Ok((await page.ReadAsync(await service.ProposeAsync(fiscalYear, ct), http, ct)).Select(r => r.ToCandidate()).ToList());
         });
 
         group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new { t.Key, t.Name, t.Groups, weightTotal = t.Rows.Sum(r => r.Weight) })));

@@ -11,38 +11,37 @@ internal sealed record TargetInput(Guid? OrganisationId, string? Kind, string? P
 
 internal sealed record Candidate(Guid OrganisationId, string UnitName, EvaluationKind Kind, string? ProjectName, decimal? Budget, string Reason);
 
-/// <summary>A self-evaluation proposed for external evaluation, as read; <see cref="Proposals.Candidate"/> says why.</summary>
-internal sealed record ProposalRow(Guid Id, Guid OrganisationId, string UnitName, EvaluationKind Kind, string? ProjectName, decimal? Budget,
-    decimal? FundsExecuted, decimal? FundsUpperTransfer, string Status, string? Grade);
-
-/// <summary>The year's proposals as an ordered query (budget, largest first), to be read a page at a time.</summary>
-internal sealed record Proposals(IQueryable<ProposalRow> Query, IReadOnlySet<Guid> Largest)
+/// <summary>
+/// A self-evaluation proposed for external evaluation, with which rules proposed it (decided in SQL by
+/// <see cref="EvaluationService.ProposeAsync"/>); <see cref="ToCandidate"/> says so in Chinese.
+/// </summary>
+internal sealed record ProposalRow(Guid OrganisationId, string UnitName, EvaluationKind Kind, string? ProjectName, decimal? Budget,
+    bool Largest, decimal? LowRate, string? PoorGrade, bool Returned)
 {
-    public Candidate Candidate(ProposalRow r)
+    public Candidate ToCandidate()
     {
         var reasons = new List<string>();
-        if (Largest.Contains(r.Id))
+        if (Largest)
         {
-            reasons.Add($"预算规模较大（{r.Budget:0.00}万元）");
+            reasons.Add($"预算规模较大（{Budget:0.00}万元）");
         }
 
-        if (r.Budget is > 0m && r.FundsExecuted is { } ex && Money.RoundRate((ex - (r.FundsUpperTransfer ?? 0m)) / r.Budget.Value) is var rate
-            && rate < EvaluationService.LowExecutionRate)
+        if (LowRate is { } rate)
         {
             reasons.Add($"预算执行率偏低（{Money.Percent(rate)}）");
         }
 
-        if (r.Status is "accepted" or "bureau_review" && r.Grade is "中" or "差")
+        if (PoorGrade is { } grade)
         {
-            reasons.Add($"自评等级为{r.Grade}");
+            reasons.Add($"自评等级为{grade}");
         }
 
-        if (r.Status == "returned")
+        if (Returned)
         {
             reasons.Add("自评被退回修改");
         }
 
-        return new Candidate(r.OrganisationId, r.UnitName, r.Kind, r.ProjectName, r.Budget, string.Join("；", reasons));
+        return new Candidate(OrganisationId, UnitName, Kind, ProjectName, Budget, string.Join("；", reasons));
     }
 }
 
@@ -74,7 +73,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     public const string WorkflowId = "external-evaluation";
 
     /// <summary>Below this execution rate a self-evaluated unit is proposed for external evaluation.</summary>
-    internal const decimal LowExecutionRate = 0.8m;
+    private const decimal LowExecutionRate = 0.8m;
 
     /// <summary>
     /// Candidates from the fiscal year's self-evaluations: the three largest budgets, execution below 80%,
@@ -82,22 +81,34 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// for the year are left out. Chosen in SQL and read a page at a time: a province's year has 120,000
     /// self-evaluations, and computing each one's score on every visit took 13 s.
     /// </summary>
-    public async Task<Proposals> ProposeAsync(int fiscalYear, CancellationToken ct)
+    public async Task<IQueryable<ProposalRow>> ProposeAsync(int fiscalYear, CancellationToken ct)
     {
         var year = db.SelfEvaluations.AsNoTracking().Where(s => s.FiscalYear == fiscalYear);
-        var largest = (await year.Where(s => (s.FundsBudget ?? s.TotalBudget) != null)
-            .OrderByDescending(s => s.FundsBudget ?? s.TotalBudget).ThenBy(s => s.Id).Select(s => s.Id).Take(3).ToListAsync(ct)).ToHashSet();
-        var query = year
-            .Where(s => largest.Contains(s.Id)
-                || s.Status == "returned"
-                || ((s.Status == "accepted" || s.Status == "bureau_review") && (s.SubmittedGrade == "中" || s.SubmittedGrade == "差"))
-                || ((s.FundsBudget ?? s.TotalBudget) > 0m && s.FundsExecuted != null
-                    && Math.Round((s.FundsExecuted.Value - (s.FundsUpperTransfer ?? 0m)) / (s.FundsBudget ?? s.TotalBudget)!.Value, 4) < LowExecutionRate))
-            .Where(s => !db.Evaluations.Any(e => e.FiscalYear == fiscalYear && e.OrganisationId == s.OrganisationId && e.ProjectName == s.ProjectName))
-            .OrderBy(s => (s.FundsBudget ?? s.TotalBudget) == null).ThenByDescending(s => s.FundsBudget ?? s.TotalBudget).ThenBy(s => s.Id)
-            .Select(s => new ProposalRow(s.Id, s.OrganisationId, db.Organisations.Where(o => o.Id == s.OrganisationId).Select(o => o.Name).First(),
-                s.Kind, s.ProjectName, s.FundsBudget ?? s.TotalBudget, s.FundsExecuted, s.FundsUpperTransfer, s.Status, s.SubmittedGrade));
-        return new Proposals(query, largest);
+        var largest = await year.Where(s => (s.FundsBudget ?? s.TotalBudget) != null)
+            .OrderByDescending(s => s.FundsBudget ?? s.TotalBudget).ThenBy(s => s.Id).Select(s => s.Id).Take(3).ToListAsync(ct);
+
+        // Each rule once, in SQL: the rate rounded as Money.RoundRate (PostgreSQL's round is half away from zero).
+        return year
+            .Select(s => new
+            {
+                s.Id,
+                s.OrganisationId,
+                s.Kind,
+                s.ProjectName,
+                Budget = s.FundsBudget ?? s.TotalBudget,
+                Largest = largest.Contains(s.Id),
+                Rate = (s.FundsBudget ?? s.TotalBudget) > 0m && s.FundsExecuted != null
+                    ? Math.Round((s.FundsExecuted.Value - (s.FundsUpperTransfer ?? 0m)) / (s.FundsBudget ?? s.TotalBudget)!.Value, 4)
+                    : (decimal?)null,
+                PoorGrade = (s.Status == "accepted" || s.Status == "bureau_review") && (s.SubmittedGrade == "中" || s.SubmittedGrade == "差")
+                    ? s.SubmittedGrade : null,
+                Returned = s.Status == "returned",
+            })
+            .Where(r => r.Largest || r.Rate < LowExecutionRate || r.PoorGrade != null || r.Returned)
+            .Where(r => !db.Evaluations.Any(e => e.FiscalYear == fiscalYear && e.OrganisationId == r.OrganisationId && e.ProjectName == r.ProjectName))
+            .OrderBy(r => r.Budget == null).ThenByDescending(r => r.Budget).ThenBy(r => r.Id)
+            .Select(r => new ProposalRow(r.OrganisationId, db.Organisations.Where(o => o.Id == r.OrganisationId).Select(o => o.Name).First(),
+                r.Kind, r.ProjectName, r.Budget, r.Largest, r.Rate < LowExecutionRate ? r.Rate : null, r.PoorGrade, r.Returned));
     }
 
     /// <summary>The finance officer's selection list: one evaluation (and case, waiting for the lead's approval) per target.</summary>

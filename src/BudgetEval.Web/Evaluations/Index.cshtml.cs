@@ -128,9 +128,8 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
         StateLabels = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
         if (CanSelect)
         {
-            var proposals = await service.ProposeAsync(FiscalYear, ct);
-            var candidates = await proposals.Query.ToPageAsync(CandidatePage, ct);
-            Candidates = candidates.Items.Select(proposals.Candidate).ToList();
+            var candidates = await (await service.ProposeAsync(FiscalYear, ct)).ToPageAsync(CandidatePage, ct);
+            Candidates = candidates.Items.Select(r => r.ToCandidate()).ToList();
             CandidatePager = candidates with { Parameter = "cp" };
             Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);
         }

@@ -17,10 +17,9 @@ internal static class NotificationEndpoints
     {
         var api = app.MapGroup("/api/notifications").RequireAuthorization(ApiAuth.Policy).WithTags("Notifications");
 
-        // Newest first, at most 100; ?unread=true for unread only. Only ever the caller's own.
+        // Newest first, a page at a time; ?unread=true for unread only. Only ever the caller's own.
         api.MapGet("/", async (bool? unread, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
-            // Paged like the other lists (it used to stop silently at the newest 50).
             var (page, errors) = ApiPage.From(http.Request);
             if (errors.Count > 0)
             {

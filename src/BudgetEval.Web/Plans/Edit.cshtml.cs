@@ -57,13 +57,10 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
 
     public List<string> Errors { get; } = [];
 
-    /// <summary>One row of a published plan's 自评事项.</summary>
-    public sealed record TargetRow(string UnitName, EvaluationKind Kind, string? ProjectName, Guid? SelfEvaluationId);
-
     /// <summary>A published plan's targets by kind; its list is read a page at a time (a province's plan has 120,000).</summary>
     public IReadOnlyDictionary<EvaluationKind, int> TargetCounts { get; private set; } = new Dictionary<EvaluationKind, int>();
 
-    public IReadOnlyList<TargetRow> Targets { get; private set; } = [];
+    public IReadOnlyList<PlanTargetRow> Targets { get; private set; } = [];
 
     public IPage TargetPager { get; private set; } = Paged<object>.Empty;
 
@@ -201,16 +198,7 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     {
         TargetCounts = await db.PlanTargets.Where(t => t.PlanId == planId).GroupBy(t => t.Kind).Select(g => new { g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var rows = db.PlanTargets.AsNoTracking().Where(t => t.PlanId == planId)
-            .Join(db.Organisations, t => t.OrganisationId, o => o.Id, (t, o) => new { t.Id, Unit = o.Name, t.Kind, t.ProjectName, t.SelfEvaluationId });
-        if (!string.IsNullOrWhiteSpace(TargetQuery))
-        {
-            var q = TargetQuery.Trim();
-            rows = rows.Where(r => r.Unit.Contains(q));
-        }
-
-        var page = await rows.OrderBy(r => r.Unit).ThenBy(r => r.Kind).ThenBy(r => r.ProjectName).ThenBy(r => r.Id)
-            .Select(r => new TargetRow(r.Unit, r.Kind, r.ProjectName, r.SelfEvaluationId)).ToPageAsync(TargetPage, ct);
+        var page = await PlanEndpoints.TargetRows(db, planId, TargetQuery).ToPageAsync(TargetPage, ct);
         Targets = page.Items;
         TargetPager = page with { Parameter = "tp" };
     }

@@ -77,6 +77,26 @@ internal static class PlanEndpoints
         });
     }
 
+    /// <summary>
+    /// A plan's targets with their units' names, in the order its lists show them (unit, kind, project, id),
+    /// optionally only units whose name contains <paramref name="unit"/>; read a page at a time by the plan's
+    /// page and by <c>GET /api/plans/{id}</c> (a province's plan has 120,000).
+    /// </summary>
+    public static IQueryable<PlanTargetRow> TargetRows(AppDbContext db, Guid planId, string? unit = null)
+    {
+        var rows = db.PlanTargets.AsNoTracking().Where(t => t.PlanId == planId)
+            .Join(db.Organisations, t => t.OrganisationId, o => o.Id, (t, o) => new { Target = t, UnitName = o.Name });
+        if (!string.IsNullOrWhiteSpace(unit))
+        {
+            var part = unit.Trim();
+            rows = rows.Where(r => r.UnitName.Contains(part));
+        }
+
+        return rows.OrderBy(r => r.UnitName).ThenBy(r => r.Target.Kind).ThenBy(r => r.Target.ProjectName).ThenBy(r => r.Target.Id)
+            .Select(r => new PlanTargetRow(r.Target.Id, r.Target.OrganisationId, r.UnitName, r.Target.Kind, r.Target.ProjectName,
+                r.Target.ProjectBudget, r.Target.SelfEvaluationId));
+    }
+
     public static Task<Plan?> LoadAsync(AppDbContext db, Guid id, CancellationToken ct) =>
         db.Plans.AsNoTracking().Include(p => p.Targets).Include(p => p.Amendments).AsSplitQuery().SingleOrDefaultAsync(p => p.Id == id, ct);
 
@@ -122,9 +142,7 @@ internal static class PlanEndpoints
             return null;
         }
 
-        var targets = await page.ReadAsync(db.PlanTargets.AsNoTracking().Where(t => t.PlanId == id)
-            .Join(db.Organisations, t => t.OrganisationId, o => o.Id, (t, o) => new { t.Id, t.OrganisationId, unitName = o.Name, t.Kind, t.ProjectName, t.ProjectBudget, t.SelfEvaluationId })
-            .OrderBy(t => t.unitName).ThenBy(t => t.Kind).ThenBy(t => t.ProjectName).ThenBy(t => t.Id), http, ct);
+        var targets = await page.ReadAsync(TargetRows(db, id), http, ct);
         return new
         {
             plan.Id,
@@ -142,7 +160,7 @@ internal static class PlanEndpoints
             {
                 t.Id,
                 t.OrganisationId,
-                t.unitName,
+                t.UnitName,
                 kind = t.Kind.ToString(),
                 kindLabel = EvaluationKinds.Label(t.Kind),
                 t.ProjectName,
@@ -155,3 +173,7 @@ internal static class PlanEndpoints
 
     private static IResult Failure(PlanResult result) => ApiProblems.For(result.Status, result.Errors);
 }
+
+/// <summary>One target of a plan with its unit's name, as the plan's lists show it.</summary>
+internal sealed record PlanTargetRow(Guid Id, Guid OrganisationId, string UnitName, EvaluationKind Kind, string? ProjectName, decimal? ProjectBudget,
+    Guid? SelfEvaluationId);

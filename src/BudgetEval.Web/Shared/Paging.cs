@@ -112,24 +112,18 @@ internal readonly record struct ApiPage(int Page, int Size)
     }
 
     /// <summary>This page of an ordered query (the order must be total, e.g. end with the id); sets the headers.</summary>
-    public async Task<List<T>> ReadAsync<T>(IQueryable<T> ordered, HttpContext http, CancellationToken ct)
+    public async Task<IReadOnlyList<T>> ReadAsync<T>(IQueryable<T> ordered, HttpContext http, CancellationToken ct)
     {
-        var rows = await ordered.Skip((Page - 1) * Size).Take(Size + 1).ToListAsync(ct);
-        var hasNext = rows.Count > Size;
-        if (hasNext)
-        {
-            rows.RemoveAt(Size);
-        }
-
+        var page = await ordered.ToPageAsync(Page, ct, Size);
         var headers = http.Response.Headers;
         headers["X-Page"] = Page.ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers["X-Page-Size"] = Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["X-Has-Next"] = hasNext ? "true" : "false";
-        if (hasNext)
+        headers["X-Has-Next"] = page.HasNext ? "true" : "false";
+        if (page.HasNext)
         {
             headers.Link = $"<{http.Request.PathBase}{Paging.Link(http.Request, Page + 1, "page")}>; rel=\"next\"";
         }
 
-        return rows;
+        return page.Items;
     }
 }
