@@ -100,14 +100,21 @@ internal static class PlanEndpoints
     public static Task<Plan?> LoadAsync(AppDbContext db, Guid id, CancellationToken ct) =>
         db.Plans.AsNoTracking().Include(p => p.Targets).Include(p => p.Amendments).AsSplitQuery().SingleOrDefaultAsync(p => p.Id == id, ct);
 
-    /// <summary>Organisations may be named by id or by full name (what a finance officer has at hand).</summary>
+    /// <summary>
+    /// Organisations may be named by id or by full name (what a finance officer has at hand). The names are
+    /// looked up in one query (names are unique): a province's plan names tens of thousands.
+    /// </summary>
     private static async Task<(List<PlanTargetInput> Targets, List<string> Errors)> TargetsAsync(AppDbContext db, IReadOnlyList<TargetRequest> requests, CancellationToken ct)
     {
+        var names = requests.Where(t => t.OrganisationId is null && t.OrganisationName is not null).Select(t => t.OrganisationName!).Distinct().ToList();
+        var ids = names.Count == 0
+            ? []
+            : await db.Organisations.Where(o => names.Contains(o.Name)).ToDictionaryAsync(o => o.Name, o => o.Id, StringComparer.Ordinal, ct);
         var targets = new List<PlanTargetInput>();
         var errors = new List<string>();
         foreach (var t in requests)
         {
-            var orgId = t.OrganisationId ?? await db.Organisations.Where(o => o.Name == t.OrganisationName).Select(o => (Guid?)o.Id).SingleOrDefaultAsync(ct);
+            var orgId = t.OrganisationId ?? (t.OrganisationName is { } name && ids.TryGetValue(name, out var found) ? found : null);
             var kind = EvaluationKinds.Parse(t.Kind);
             if (orgId is null)
             {

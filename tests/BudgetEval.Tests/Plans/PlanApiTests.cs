@@ -67,6 +67,45 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_targets_named_by_id_and_by_name_with_two_unknown_When_created_Then_400_naming_each_and_no_plan()
+    {
+        var finance = await app.ApiAsync("finance");
+        var education = await app.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.EducationBureau).Select(o => o.Id).SingleAsync());
+        var plansBefore = await app.DbAsync(db => db.Plans.CountAsync());
+        var request = new
+        {
+            fiscalYear = 2024,
+            title = "2024年度绩效自评工作",
+            noticeNumber = "望财绩〔2025〕9号",
+            deadline = "2025-03-31",
+            targets = new object[]
+            {
+                new { organisationId = education, kind = "部门整体支出" },
+                new { organisationName = DemoSeeder.SocialGovernanceCentre, kind = "部门整体支出" },
+                new { organisationName = "不存在的单位甲", kind = "部门整体支出" },
+                new { organisationName = DemoSeeder.SocialGovernanceCentre, kind = "项目支出", projectName = "社会治理系统运行维护", projectBudget = 282m },
+                new { organisationName = "不存在的单位乙", kind = "项目支出", projectName = "某项目", projectBudget = 1m },
+            },
+        };
+
+        var response = await finance.PostAsJsonAsync("/api/plans", request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var targets = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("targets")
+            .EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal(["找不到单位「不存在的单位甲」。", "找不到单位「不存在的单位乙」。"], targets);
+        Assert.Equal(plansBefore, await app.DbAsync(db => db.Plans.CountAsync()));
+
+        var valid = await finance.PostAsJsonAsync("/api/plans", new { request.fiscalYear, request.title, request.noticeNumber, request.deadline, targets = request.targets.Where((_, i) => i is not (2 or 4)).ToArray() });
+        Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
+        var units = JsonDocument.Parse(await valid.Content.ReadAsStringAsync()).RootElement.GetProperty("targets").EnumerateArray()
+            .Select(t => t.GetProperty("unitName").GetString()).ToList();
+        Assert.Equal(3, units.Count);
+        Assert.Contains(DemoSeeder.EducationBureau, units);
+        Assert.Equal(2, units.Count(u => u == DemoSeeder.SocialGovernanceCentre));
+    }
+
+    [Fact]
     public async Task Given_unit_user_When_creating_a_plan_Then_403()
     {
         var unit = await app.ApiAsync("unit");
