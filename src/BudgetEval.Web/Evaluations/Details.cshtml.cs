@@ -35,7 +35,11 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <summary>The register's proposal for 问题整改情况, shown to those who see the scores.</summary>
     public RectificationProposal? Proposal { get; private set; }
 
-    public IReadOnlyList<Organisation> Firms { get; private set; } = [];
+    /// <summary>The active evaluation firms: a drop-down while few, a search field once a province has many.</summary>
+    public OrganisationChoices Firms { get; private set; } = new([]);
+
+    /// <summary>What the commission form posted for the firm, kept when the form comes back with an error.</summary>
+    public string? PostedFirm { get; private set; }
 
     public IReadOnlyList<ImportError> ImportErrors { get; private set; } = [];
 
@@ -55,8 +59,16 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             ? File(file.Content, file.ContentType, file.Name)
             : NotFound();
 
-    public Task<IActionResult> OnPostCommissionAsync(Guid id, Guid? firmId, DateOnly? reportDueDate, string? templateKey, CancellationToken ct) =>
-        Run(id, service.CommissionAsync(id, new CommissionInput(firmId, reportDueDate, templateKey), WorkflowActor.From(User), ct), "已委托评价机构。", ct);
+    public async Task<IActionResult> OnPostCommissionAsync(Guid id, string? firmId, DateOnly? reportDueDate, string? templateKey, CancellationToken ct)
+    {
+        PostedFirm = firmId;
+        var firm = await OrganisationPicker.ResolveAsync(ActiveFirms(), firmId, ct);
+        return firm.Error is { } error
+            ? await Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, [$"评价机构：{error}"])), string.Empty, ct)
+            : await Run(id, service.CommissionAsync(id, new CommissionInput(firm.Id, reportDueDate, templateKey), WorkflowActor.From(User), ct), "已委托评价机构。", ct);
+    }
+
+    private IQueryable<Organisation> ActiveFirms() => db.Organisations.Where(o => o.Kind == OrganisationKind.EvaluationFirm && o.IsActive);
 
     public Task<IActionResult> OnPostMemberAsync(Guid id, string? name, bool isLead, string? title, bool noConflict, string? declaration, CancellationToken ct) =>
         Run(id, service.AddMemberAsync(id, new MemberInput(name, isLead, title, noConflict, declaration), WorkflowActor.From(User), ct), "已加入评价组。", ct);
@@ -184,7 +196,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         Proposal = SeesContent ? await RectificationProposal.ForAsync(db, e, ct) : null;
         if (IsBureauOfficer && e.Status == "commissioning")
         {
-            Firms = await db.Organisations.Where(o => o.Kind == OrganisationKind.EvaluationFirm && o.IsActive).OrderBy(o => o.Name).ToListAsync(ct);
+            Firms = await OrganisationPicker.ChoicesAsync(ActiveFirms(), ct);
         }
 
         return true;

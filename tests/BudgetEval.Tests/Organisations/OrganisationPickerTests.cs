@@ -212,6 +212,43 @@ public sealed partial class OrganisationPickerTests(AppFixture app) : IClassFixt
         Assert.Equal(1, await app.DbAsync(db => db.Evaluations.CountAsync(e => e.OrganisationId == unitId && e.FiscalYear == 2025)));
     }
 
+    [Fact]
+    public async Task Given_a_province_of_firms_When_commissioning_Then_the_firm_is_typed_and_a_name_that_is_not_one_firm_is_refused_with_nothing_changed()
+    {
+        await app.DbAsync(async db =>
+        {
+            for (var i = 1; i <= Extra; i++)
+            {
+                db.Organisations.Add(new Organisation
+                {
+                    Id = Guid.NewGuid(), Name = $"省测试评价机构{i:D4}", Kind = OrganisationKind.EvaluationFirm, CreatedAt = DateTimeOffset.UtcNow,
+                });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        var id = await new Evaluations.EvaluationApi(app).SelectAndApproveAsync(2023);
+        using var finance = await app.SignInAsync("finance");
+        var form = await finance.GetStringAsync($"/evaluations/{id}");
+        Assert.Matches("<input type=\"text\" id=\"firmId\" name=\"firmId\"[^>]*data-suggest=\"/organisations\\?handler=suggest&amp;kind=EvaluationFirm\"", form);
+        Assert.DoesNotContain("省测试评价机构0001</option>", form, StringComparison.Ordinal);
+        Dictionary<string, string> Commission(string firm) => new() { ["firmId"] = firm, ["reportDueDate"] = "2027-06-30", ["templateKey"] = Web.Evaluations.EvaluationTemplates.DefaultKey };
+
+        var refused = await PostAsync(finance, $"/evaluations/{id}", $"/evaluations/{id}?handler=Commission", Commission("省测试评价机构00"));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("评价机构：「省测试评价机构00」对应多个单位", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"省测试评价机构00\"", page, StringComparison.Ordinal);
+        var unit = await PostAsync(finance, $"/evaluations/{id}", $"/evaluations/{id}?handler=Commission", Commission(UnitName(5)));
+        Assert.Contains($"评价机构：找不到「{UnitName(5)}」", WebUtility.HtmlDecode(await unit.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal((null, "commissioning"), await app.DbAsync(db => db.Evaluations.Where(e => e.Id == id).Select(e => new ValueTuple<Guid?, string>(e.FirmId, e.Status)).SingleAsync()));
+
+        var commissioned = await PostAsync(finance, $"/evaluations/{id}", $"/evaluations/{id}?handler=Commission", Commission("省测试评价机构0123"));
+        Assert.Equal(HttpStatusCode.Redirect, commissioned.StatusCode);
+        var firmId = await IdOfAsync("省测试评价机构0123");
+        Assert.Equal(firmId, await app.DbAsync(db => db.Evaluations.Where(e => e.Id == id).Select(e => e.FirmId).SingleAsync()));
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string formUrl, string action, Dictionary<string, string> fields)
     {
         var page = await client.GetStringAsync(formUrl);
