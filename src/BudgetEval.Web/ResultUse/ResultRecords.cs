@@ -93,14 +93,34 @@ internal sealed class ResultApproval
 
     public required string ApprovedByName { get; set; }
 
-    /// <summary>The result rows at approval, as JSON.</summary>
-    public required string RowsJson { get; set; }
-
     public uint RowVersion { get; set; }
 }
 
+/// <summary>
+/// One result line as the approval froze it, in the order the results showed it (<see cref="Seq"/>). A row per
+/// line rather than one JSON document per year: a province's year has 120,000 lines, and the approved year
+/// is read a page at a time like the live one.
+/// </summary>
+internal sealed class ResultApprovalRow
+{
+    public int FiscalYear { get; set; }
+
+    public int Seq { get; set; }
+
+    /// <summary>The filters of the results page, as columns.</summary>
+    public required string UnitName { get; set; }
+
+    public required string Kind { get; set; }
+
+    public bool Published { get; set; }
+
+    /// <summary>The whole <see cref="ResultRow"/>, as JSON.</summary>
+    public required string RowJson { get; set; }
+}
+
 internal sealed class ResultRecordsConfiguration :
-    IEntityTypeConfiguration<BudgetNoteRules>, IEntityTypeConfiguration<ResultPublication>, IEntityTypeConfiguration<ResultApproval>
+    IEntityTypeConfiguration<BudgetNoteRules>, IEntityTypeConfiguration<ResultPublication>, IEntityTypeConfiguration<ResultApproval>,
+    IEntityTypeConfiguration<ResultApprovalRow>
 {
     public void Configure(EntityTypeBuilder<BudgetNoteRules> b)
     {
@@ -131,7 +151,18 @@ internal sealed class ResultRecordsConfiguration :
         b.HasKey(a => a.FiscalYear);
         b.Property(a => a.FiscalYear).ValueGeneratedNever();
         b.Property(a => a.ApprovedByName).HasMaxLength(100);
-        b.Property(a => a.RowsJson).HasColumnType("jsonb");
         b.Property(a => a.RowVersion).IsRowVersion();
+    }
+
+    public void Configure(EntityTypeBuilder<ResultApprovalRow> b)
+    {
+        b.ToTable("result_approval_rows");
+        b.HasKey(r => new { r.FiscalYear, r.Seq });
+        b.Property(r => r.Seq).ValueGeneratedNever();
+        b.Property(r => r.UnitName).HasMaxLength(200);
+        b.Property(r => r.Kind).HasMaxLength(20);
+        b.Property(r => r.RowJson).HasColumnType("jsonb");
+        // Withdrawing the approval (deleting it) takes its rows with it, in the database.
+        b.HasOne<ResultApproval>().WithMany().HasForeignKey(r => r.FiscalYear).OnDelete(DeleteBehavior.Cascade);
     }
 }

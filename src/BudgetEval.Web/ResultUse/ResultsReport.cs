@@ -55,7 +55,14 @@ internal sealed record ResultRow(
 }
 
 /// <summary>The filters of the results page; all optional.</summary>
-internal sealed record ResultFilter(string? Unit = null, EvaluationKind? Kind = null, bool PublishedOnly = false);
+internal sealed record ResultFilter(string? Unit = null, EvaluationKind? Kind = null, bool PublishedOnly = false)
+{
+    /// <summary>The unit filter trimmed; null when blank.</summary>
+    public string? UnitText => string.IsNullOrWhiteSpace(Unit) ? null : Unit.Trim();
+
+    /// <summary>The kind as the database stores it.</summary>
+    public string? KindName => Kind?.ToString();
+}
 
 /// <summary>
 /// Builds the results of a year from the register. Scores are read, never recomputed: a self-evaluation's
@@ -83,16 +90,15 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     public async Task<(IReadOnlyList<ResultRow> Rows, int Total)> BuildAsync(int year, ResultFilter filter, int skip, int? take, CancellationToken ct)
     {
         var query = Lines(year);
-        if (!string.IsNullOrWhiteSpace(filter.Unit))
+        if (filter.UnitText is { } unit)
         {
-            var pattern = "%" + filter.Unit.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            var pattern = UnitPattern(unit);
             query = query.Where(l => EF.Functions.ILike(l.UnitName, pattern));
         }
 
-        if (filter.Kind is { } kind)
+        if (filter.KindName is { } kind)
         {
-            var k = kind.ToString();
-            query = query.Where(l => l.Kind == k);
+            query = query.Where(l => l.Kind == kind);
         }
 
         if (filter.PublishedOnly)
@@ -101,9 +107,53 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
         }
 
         var total = await query.CountAsync(ct);
-        var ordered = query.OrderBy(l => l.UnitName).ThenBy(l => l.Kind).ThenBy(l => l.Project).ThenBy(l => l.SelfId).Skip(skip);
-        var lines = await (take is { } t ? ordered.Take(t) : ordered).ToListAsync(ct);
+        var lines = await Slice(Ordered(query), skip, take).ToListAsync(ct);
         return (await CompleteAsync(year, lines, ct), total);
+    }
+
+    private static IQueryable<T> Slice<T>(IQueryable<T> ordered, int skip, int? take) =>
+        take is { } t ? ordered.Skip(skip).Take(t) : ordered.Skip(skip);
+
+    private static IQueryable<Line> Ordered(IQueryable<Line> lines) =>
+        lines.OrderBy(l => l.UnitName).ThenBy(l => l.Kind).ThenBy(l => l.Project).ThenBy(l => l.SelfId);
+
+    /// <summary>"Contains", as an ILIKE pattern with the wildcards of the text escaped.</summary>
+    private static string UnitPattern(string unit) =>
+        "%" + unit.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    /// <summary>Lines completed this many at a time when a year is frozen, so a province's year is never all in memory.</summary>
+    internal const int FreezeChunk = 5000;
+
+    /// <summary>
+    /// Freezes the year's rows as they stand now into <see cref="ResultApprovalRow"/>, in the order the page shows
+    /// them, with COPY on the context's connection: the caller's transaction (which holds the approval) covers
+    /// them. Returns how many lines were frozen.
+    /// </summary>
+    public async Task<int> FreezeAsync(int year, CancellationToken ct)
+    {
+        var lines = await Ordered(Lines(year)).ToListAsync(ct);
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        var seq = 0;
+        foreach (var chunk in lines.Chunk(FreezeChunk))
+        {
+            var rows = await CompleteAsync(year, chunk, ct);
+            await using var copy = await connection.BeginBinaryImportAsync(
+                """COPY budgeteval.result_approval_rows ("FiscalYear", "Seq", "UnitName", "Kind", "Published", "RowJson") FROM STDIN (FORMAT BINARY)""", ct);
+            foreach (var row in rows)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(year, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(++seq, NpgsqlTypes.NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(row.UnitName, NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(row.Kind.ToString(), NpgsqlTypes.NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(row.Published, NpgsqlTypes.NpgsqlDbType.Boolean, ct);
+                await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(row, FrozenJson), NpgsqlTypes.NpgsqlDbType.Jsonb, ct);
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        return seq;
     }
 
     /// <summary>
@@ -197,13 +247,26 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
             return new(year, rows, total, null);
         }
 
-        var unit = filter.Unit?.Trim();
-        var all = Frozen(approval)
-            .Where(r => string.IsNullOrEmpty(unit) || r.UnitName.Contains(unit, StringComparison.OrdinalIgnoreCase))
-            .Where(r => filter.Kind is null || r.Kind == filter.Kind)
-            .Where(r => !filter.PublishedOnly || r.Published)
-            .ToList();
-        return new(year, all.Skip(skip).Take(take ?? int.MaxValue).ToList(), all.Count, approval);
+        var frozen = db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year);
+        if (filter.UnitText is { } unit)
+        {
+            var pattern = UnitPattern(unit);
+            frozen = frozen.Where(r => EF.Functions.ILike(r.UnitName, pattern));
+        }
+
+        if (filter.KindName is { } kind)
+        {
+            frozen = frozen.Where(r => r.Kind == kind);
+        }
+
+        if (filter.PublishedOnly)
+        {
+            frozen = frozen.Where(r => r.Published);
+        }
+
+        var count = await frozen.CountAsync(ct);
+        var json = await Slice(frozen.OrderBy(r => r.Seq), skip, take).Select(r => r.RowJson).ToListAsync(ct);
+        return new(year, json.Select(j => System.Text.Json.JsonSerializer.Deserialize<ResultRow>(j, FrozenJson)!).ToList(), count, approval);
     }
 
     /// <summary>The years that have anything to show, newest first.</summary>
@@ -211,11 +274,6 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
         (await db.SelfEvaluations.Select(s => s.FiscalYear).Distinct().ToListAsync(ct))
             .Union(await db.Evaluations.Select(e => e.FiscalYear).Distinct().ToListAsync(ct))
             .OrderDescending().ToList();
-
-    public static IReadOnlyList<ResultRow> Frozen(ResultApproval approval) =>
-        System.Text.Json.JsonSerializer.Deserialize<List<ResultRow>>(approval.RowsJson, FrozenJson) ?? [];
-
-    public static string Freeze(IReadOnlyList<ResultRow> rows) => System.Text.Json.JsonSerializer.Serialize(rows, FrozenJson);
 
     private static readonly System.Text.Json.JsonSerializerOptions FrozenJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 }

@@ -137,29 +137,33 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
             return ResultsOutcome.Fail(FireStatus.Conflict, string.Empty, $"{year}年度结果已经审定。");
         }
 
-        var (rows, total) = await report.BuildAsync(year, new ResultFilter(), 0, null, ct);
-        if (total == 0)
-        {
-            return ResultsOutcome.Fail(FireStatus.Invalid, "year", $"{year}年度还没有自评或评价结果，无法审定。");
-        }
-
+        // The approval first (its key refuses a second one at the same moment), then its rows, in one transaction.
         var now = clock.GetUtcNow();
-        db.Set<ResultApproval>().Add(new ResultApproval
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            FiscalYear = year, ApprovedAt = now, ApprovedBy = actor.UserId, ApprovedByName = actor.DisplayName,
-            RowsJson = ResultsReport.Freeze(rows),
-        });
-        AuditTrail.Add(db, http.HttpContext, now, AuditActions.ResultsApproval, $"{year}年度评价结果", $"审定（{total} 项）", actor.UserId, actor.DisplayName);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            return ResultsOutcome.Fail(FireStatus.Conflict, string.Empty, $"{year}年度结果已被他人同时审定，请刷新后查看。");
-        }
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Set<ResultApproval>().Add(new ResultApproval { FiscalYear = year, ApprovedAt = now, ApprovedBy = actor.UserId, ApprovedByName = actor.DisplayName });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                return ResultsOutcome.Fail(FireStatus.Conflict, string.Empty, $"{year}年度结果已被他人同时审定，请刷新后查看。");
+            }
 
-        return ResultsOutcome.Ok;
+            var total = await report.FreezeAsync(year, ct);
+            if (total == 0)
+            {
+                return ResultsOutcome.Fail(FireStatus.Invalid, "year", $"{year}年度还没有自评或评价结果，无法审定。"); // rolled back with the transaction
+            }
+
+            AuditTrail.Add(db, http.HttpContext, now, AuditActions.ResultsApproval, $"{year}年度评价结果", $"审定（{total} 项）", actor.UserId, actor.DisplayName);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return ResultsOutcome.Ok;
+        });
     }
 
     /// <summary>The lead withdraws the approval, with a reason; the rows are live again and the list can change.</summary>

@@ -162,7 +162,39 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
             live.GetProperty("rows")[0].GetProperty("rectification").GetProperty("rectified").GetInt32());
         Assert.Equal(HttpStatusCode.NoContent, (await finance.DeleteAsync(mark)).StatusCode);
         Assert.Equal(0, await app.DbAsync(db => db.Set<BudgetEval.Web.ResultUse.ResultPublication>().CountAsync()));
-        Assert.Equal(4, await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "results.publication" || a.Action == "results.approval")));
+        Assert.Equal(4, await app.DbAsync(db => db.AuditEntries.CountAsync(a => (a.Action == "results.publication" || a.Action == "results.approval") && a.Target!.StartsWith("2021年度"))));
+    }
+
+    [Fact]
+    public async Task Given_a_year_of_more_lines_than_a_freezing_chunk_When_approved_Then_every_page_and_filter_reads_as_before_from_a_row_per_line()
+    {
+        // 2019: the centre's 部门整体 in the demo has no 2019, so the year is these projects alone.
+        var lines = BudgetEval.Web.ResultUse.ResultsReport.FreezeChunk + 101;
+        await app.DbAsync(db => db.Database.ExecuteSqlAsync($"""
+            INSERT INTO budgeteval.self_evaluations ("Id", "OrganisationId", "FiscalYear", "Title", "Deadline", "Status", "IsLate", "CurrentVersion", "CreatedAt", "UpdatedAt", "FundsRowsJson", "Kind", "ProjectName")
+            SELECT gen_random_uuid(), o."Id", 2019, '2019年度项目支出绩效自评', DATE '2020-03-31', 'draft', i % 7 = 0, 1, now(), now(), '[]', 'Project', '测试项目' || lpad(i::text, 5, '0')
+            FROM budgeteval.organisations o, generate_series(1, {lines}) i WHERE o."Name" = {Centre}
+            """));
+        using var finance = await app.ApiAsync("finance");
+        using var lead = await app.ApiAsync("financelead");
+        var lastPage = (lines + 49) / 50;
+        var queries = new[] { "page=1", "page=57", $"page={lastPage}", "unit=服务中心&kind=Project&page=3", "kind=DepartmentWide", "publishedOnly=true" };
+        async Task<List<string>> ReadAsync() => [.. await Task.WhenAll(queries.Select(async q =>
+        {
+            var view = await EvaluationApi.JsonAsync(finance, $"/api/results/2019?{q}");
+            return $"{view.GetProperty("total").GetInt32()} {view.GetProperty("rows")}";
+        }))];
+        var live = await ReadAsync();
+        Assert.StartsWith($"{lines} ", live[0], StringComparison.Ordinal);
+        Assert.Contains("测试项目05101", live[2], StringComparison.Ordinal); // the last line is on the last page
+
+        Assert.Equal(HttpStatusCode.NoContent, (await lead.PostAsync("/api/results/2019/approval", null)).StatusCode);
+
+        Assert.Equal(lines, await app.DbAsync(db => db.Set<BudgetEval.Web.ResultUse.ResultApprovalRow>().CountAsync(r => r.FiscalYear == 2019)));
+        Assert.Equal(live, await ReadAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await lead.PostAsJsonAsync("/api/results/2019/approval/reopen", new { reason = "测试撤销。" })).StatusCode);
+        Assert.Equal(0, await app.DbAsync(db => db.Set<BudgetEval.Web.ResultUse.ResultApprovalRow>().CountAsync(r => r.FiscalYear == 2019)));
+        Assert.Equal(live, await ReadAsync());
     }
 
     [Fact]

@@ -1013,13 +1013,39 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
-                    b.Property<string>("RowsJson")
-                        .IsRequired()
-                        .HasColumnType("jsonb");
-
                     b.HasKey("FiscalYear");
 
                     b.ToTable("result_approvals", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.ResultUse.ResultApprovalRow", b =>
+                {
+                    b.Property<int>("FiscalYear")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Seq")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("Published")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RowJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("FiscalYear", "Seq");
+
+                    b.ToTable("result_approval_rows", "budgeteval");
                 });
 
             modelBuilder.Entity("BudgetEval.Web.ResultUse.ResultPublication", b =>
@@ -1162,11 +1188,11 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FiscalYear");
+
                     b.HasIndex("PlanId");
 
                     b.HasIndex("CreatedAt", "Id");
-
-                    b.HasIndex("FiscalYear");
 
                     b.HasIndex("OrganisationId", "FiscalYear");
 
@@ -1949,6 +1975,15 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.HasOne("BudgetEval.Web.SelfEvaluations.SelfEvaluation", null)
                         .WithMany()
                         .HasForeignKey("SelfEvaluationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.ResultUse.ResultApprovalRow", b =>
+                {
+                    b.HasOne("BudgetEval.Web.ResultUse.ResultApproval", null)
+                        .WithMany()
+                        .HasForeignKey("FiscalYear")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
