@@ -112,7 +112,14 @@ internal static class AppComposition
         AddIdentity(services);
 
         // Keys in PostgreSQL: cookies and tokens survive restarts and are valid on every node.
-        services.AddDataProtection().SetApplicationName("BudgetEval");
+        var dataProtection = services.AddDataProtection().SetApplicationName("BudgetEval");
+        if (DataProtectionCertificate.Load(config) is { } certificate)
+        {
+            // New keys are written encrypted with the certificate, so a database dump or backup alone cannot
+            // forge sign-ins; keys written before stay readable. Every node needs the same certificate.
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
+
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DataProtectionKeyStore(sp.GetRequiredService<IServiceScopeFactory>())));
 
