@@ -269,9 +269,20 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
         return new(year, json.Select(j => System.Text.Json.JsonSerializer.Deserialize<ResultRow>(j, FrozenJson)!).ToList(), count, approval);
     }
 
-    /// <summary>The years that have anything to show, newest first.</summary>
+    /// <summary>
+    /// The years that have anything to show, newest first. The self-evaluations' years are read by hopping from
+    /// one year to the next in the FiscalYear index: DISTINCT read the whole index (1.2 million entries and
+    /// 70 ms on a province's three years) on every view of the page. Bureau pages only, so no data scope applies.
+    /// </summary>
     public async Task<IReadOnlyList<int>> YearsAsync(CancellationToken ct) =>
-        (await db.SelfEvaluations.Select(s => s.FiscalYear).Distinct().ToListAsync(ct))
+        (await db.Database.SqlQuery<int>($"""
+            WITH RECURSIVE y("Value") AS (
+                SELECT min("FiscalYear") FROM budgeteval.self_evaluations
+                UNION ALL
+                SELECT (SELECT min(s."FiscalYear") FROM budgeteval.self_evaluations s WHERE s."FiscalYear" > y."Value")
+                FROM y WHERE y."Value" IS NOT NULL)
+            SELECT "Value" FROM y WHERE "Value" IS NOT NULL
+            """).ToListAsync(ct))
             .Union(await db.Evaluations.Select(e => e.FiscalYear).Distinct().ToListAsync(ct))
             .OrderDescending().ToList();
 

@@ -175,6 +175,17 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
             SELECT gen_random_uuid(), o."Id", 2019, '2019年度项目支出绩效自评', DATE '2020-03-31', 'draft', i % 7 = 0, 1, now(), now(), '[]', 'Project', '测试项目' || lpad(i::text, 5, '0')
             FROM budgeteval.organisations o, generate_series(1, {lines}) i WHERE o."Name" = {Centre}
             """));
+        using (var browser = await app.SignInAsync("finance"))
+        {
+            // The year list: self-evaluation years (read by hopping through the index) and evaluation years, newest first.
+            var years = System.Text.RegularExpressions.Regex.Matches(await browser.GetStringAsync("/results"), "<option value=\"(\\d{4})\"")
+                .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var expected = await app.DbAsync(async db => (await db.SelfEvaluations.Select(x => x.FiscalYear).Distinct().ToListAsync())
+                .Union(await db.Evaluations.Select(x => x.FiscalYear).Distinct().ToListAsync()).OrderDescending().ToList());
+            Assert.Equal(expected, years);
+            Assert.Contains(2019, years);
+        }
+
         using var finance = await app.ApiAsync("finance");
         using var lead = await app.ApiAsync("financelead");
         var lastPage = (lines + 49) / 50;
