@@ -26,14 +26,13 @@ internal static class FindingLedger
         var names = await OrganisationNames.ForAsync(db, rows.Select(f => (Guid?)f.OrganisationId), ct);
         var recurring = await RecurringFindings.AmongAsync(db, rows, ct);
         string? Date(DateOnly? d) => d is { } x ? ChineseFormat.Date(x) : null;
-        var table = new List<IEnumerable<string?>> { Header };
-        table.AddRange(rows.Select(f => new[]
+        var table = rows.Select(f => new[]
         {
             f.Number, names[f.OrganisationId], f.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture),
             FindingLabels.Source(f.Source), f.SourceDocument, f.Category, f.Title, f.Detail, f.Recommendation,
             Date(f.Deadline), FindingLabels.Status(f.Status), f.PlanMeasures, f.PlanResponsible, Date(f.PlanDate),
             f.ResultText ?? f.RectifiedEvidence, f.Verification, Date(f.ClosedOn ?? f.RectifiedOn), recurring.Contains(f.Id) ? "是" : null,
-        }));
+        }).Prepend<IEnumerable<string?>>(Header);
         AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, "整改台账", $"{rows.Count} 条");
         await db.SaveChangesAsync(ct);
         return FormWorkbook.Table("整改台账", table, [16, 24, 7, 10, 18, 12, 24, 36, 28, 14, 10, 30, 10, 14, 30, 24, 14, 8]);

@@ -18,14 +18,14 @@ internal static class ResultsExport
     {
         string? Number(decimal? value) => value?.ToString("0.00", CultureInfo.InvariantCulture);
         string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
-        var table = new List<IEnumerable<string?>> { Header };
-        table.AddRange(view.Rows.Select(r => new[]
+        // Lazily: the workbook writes the lines one at a time (a province's year is 120,000).
+        var table = view.Rows.Select(r => new[]
         {
             r.UnitName, r.Subject, r.SelfStatusLabel, Number(r.SelfScore), r.SelfGrade, r.EvaluationStatusLabel, r.ReportNumber,
             Number(r.EvaluationScore), r.EvaluationGrade, r.FinalGrade, Count(r.Rectification.Total), Count(r.Rectification.Rectified),
             Count(r.Rectification.Unrectifiable), Count(r.Rectification.Open), Count(r.Rectification.Overdue), r.Rectification.Rate is null ? null : r.Rectification.RateText,
             r.BudgetNote, r.Published ? "是" : null,
-        }));
+        }).Prepend<IEnumerable<string?>>(Header);
         var what = publication ? $"{view.Year}年度结果公开清单" : $"{view.Year}年度评价结果";
         AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, what, $"{view.Rows.Count} 项");
         await db.SaveChangesAsync(ct);
