@@ -131,6 +131,38 @@ public sealed class AuditLogTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_more_entries_than_a_page_When_browsed_and_exported_Then_pages_of_50_newest_first_and_the_csv_has_every_line_and_its_count()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await app.DbAsync(async db =>
+        {
+            for (var i = 1; i <= 120; i++)
+            {
+                AuditTrail.Add(db, null, now.AddMinutes(-i), AuditActions.Export, $"paging-{i:D3}", "分页测试", actorName: "分页测试员");
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        using var admin = await app.SignInAsync("admin");
+        static List<string> Targets(string page) => [.. System.Text.RegularExpressions.Regex.Matches(page, "paging-(\\d{3})").Select(m => m.Groups[1].Value)];
+
+        var first = Targets(await admin.GetStringAsync("/admin/audit?user=分页测试员"));
+        var third = Targets(await admin.GetStringAsync("/admin/audit?user=分页测试员&p=3"));
+        var newestFirst = (await app.DbAsync(db => db.AuditEntries.Where(a => a.ActorName == "分页测试员").OrderByDescending(a => a.Id).Select(a => a.Target!).ToListAsync()))
+            .Select(t => t["paging-".Length..]).ToList();
+        Assert.Equal(newestFirst.Take(50), first);
+        Assert.Equal(newestFirst.Skip(100), third);
+
+        var response = await admin.GetAsync("/admin/audit?handler=Export&user=分页测试员");
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.StartsWith("审计日志-", response.Content.Headers.ContentDisposition.FileNameStar, StringComparison.Ordinal);
+        var lines = System.Text.Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync())[3..]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(121, lines.Length); // the header and 120 entries, oldest first
+        Assert.Contains($"paging-{newestFirst[^1]}", lines[1], StringComparison.Ordinal);
+        Assert.Single(await Entries(a => a.Action == AuditActions.Export && a.Target == "审计日志" && a.Detail == "120 条"));
+    }
+
+    [Fact]
     public async Task Given_a_non_admin_When_opening_the_audit_log_Then_it_is_refused()
     {
         using var finance = await app.SignInAsync("finance");

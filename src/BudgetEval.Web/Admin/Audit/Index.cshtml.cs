@@ -26,30 +26,53 @@ internal sealed class IndexModel(AppDbContext db, ChinaClock china, TimeProvider
 
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) =>
-        Entries = await Filtered().OrderByDescending(a => a.Id).Take(500).ToListAsync(ct);
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int? PageNumber { get; set; }
+
+    public IPage Pager { get; private set; } = Paged<object>.Empty;
+
+    /// <summary>Newest first, 50 a page: a province's log grows by millions of lines a year.</summary>
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var page = await Filtered().OrderByDescending(a => a.Id).ToPageAsync(PageNumber, ct);
+        (Entries, Pager) = (page.Items, page);
+    }
 
     /// <summary>The log is read-only here: any form post is refused, whatever handler it names.</summary>
     public IActionResult OnPost() => StatusCode(StatusCodes.Status405MethodNotAllowed);
 
-    /// <summary>CSV for Excel (UTF-8 with BOM), every matching entry; the export is itself audited.</summary>
+    /// <summary>
+    /// CSV for Excel (UTF-8 with BOM), every matching entry, written to the response as it is read: a year of a
+    /// province's log does not fit in memory. The export is audited (with its count) before the first line goes
+    /// out; the lines are those up to the newest entry at that moment, so the count is exact.
+    /// </summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
-        var rows = await Filtered().OrderBy(a => a.Id).ToListAsync(ct);
-        var csv = new StringBuilder("时间,用户,操作,对象,说明,IP\n");
-        foreach (var a in rows)
+        var matching = Filtered();
+        var last = await matching.MaxAsync(a => (long?)a.Id, ct) ?? 0;
+        var rows = matching.Where(a => a.Id <= last);
+        var count = await rows.CountAsync(ct);
+        AuditTrail.Add(db, HttpContext, clock.GetUtcNow(), AuditActions.Export, "审计日志", $"{count} 条");
+        await db.SaveChangesAsync(ct);
+
+        Response.ContentType = "text/csv; charset=utf-8";
+        Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
         {
-            csv.AppendJoin(',', new[]
+            FileNameStar = $"审计日志-{china.Today(clock):yyyyMMdd}.csv",
+        }.ToString();
+        await Response.Body.WriteAsync(Encoding.UTF8.GetPreamble(), ct);
+        await using var csv = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 64 * 1024);
+        await csv.WriteAsync("时间,用户,操作,对象,说明,IP\n");
+        await foreach (var a in rows.OrderBy(a => a.Id).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            await csv.WriteAsync(string.Join(',', new[]
             {
                 china.ToLocal(a.At).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
                 a.ActorName, AuditActions.Label(a.Action), a.Target, a.Detail, a.IpAddress,
-            }.Select(Csv)).Append('\n');
+            }.Select(Csv)) + "\n");
         }
 
-        AuditTrail.Add(db, HttpContext, clock.GetUtcNow(), AuditActions.Export, "审计日志", $"{rows.Count} 条");
-        await db.SaveChangesAsync(ct);
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
-        return File(bytes, "text/csv; charset=utf-8", $"审计日志-{china.Today(clock):yyyyMMdd}.csv");
+        return new EmptyResult();
     }
 
     private IQueryable<AuditEntry> Filtered()
