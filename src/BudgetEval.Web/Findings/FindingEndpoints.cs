@@ -36,9 +36,14 @@ internal static class FindingEndpoints
         group.MapGet("/export.xlsx", async (string? unit, int? fiscalYear, string? status, string? source, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
             var (query, errors) = Filter(db, unit, fiscalYear, status, source);
-            return errors.Count > 0
-                ? ApiProblems.Validation(errors)
-                : TypedResults.File(await FindingLedger.BuildAsync(db, query, http, clock, ct), FormWorkbookContentType, "整改台账.xlsx");
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            return await FindingLedger.BuildAsync(db, query, http, clock, ct) is { } bytes
+                ? TypedResults.File(bytes, FormWorkbookContentType, "整改台账.xlsx")
+                : ApiProblems.Problem(StatusCodes.Status400BadRequest, "导出范围过大", FindingLedger.TooMany);
         });
 
         group.MapPost("/", async (FindingInput input, HttpContext http, FindingRegister register, AppDbContext db, CancellationToken ct) =>

@@ -20,9 +20,20 @@ internal static class FindingLedger
         "整改措施", "责任人", "计划完成日期", "整改结果", "财政核验", "完成日期", "重复发生",
     ];
 
-    public static async Task<byte[]> BuildAsync(AppDbContext db, IQueryable<Finding> query, HttpContext http, TimeProvider clock, CancellationToken ct)
+    /// <summary>The most a ledger holds; a wider selection is refused with a message rather than cut short silently.</summary>
+    public const int MaxRows = 50_000;
+
+    public static readonly string TooMany = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"符合条件的问题超过 {MaxRows:N0} 条，请按年度、单位、状态或来源筛选后分批导出。");
+
+    /// <summary>The workbook, or null when the filters select more than <see cref="MaxRows"/> (see <see cref="TooMany"/>).</summary>
+    public static async Task<byte[]?> BuildAsync(AppDbContext db, IQueryable<Finding> query, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
-        var rows = await query.OrderBy(f => f.FiscalYear).ThenBy(f => f.Number).Take(50_000).ToListAsync(ct);
+        var rows = await query.OrderBy(f => f.FiscalYear).ThenBy(f => f.Number).Take(MaxRows + 1).ToListAsync(ct);
+        if (rows.Count > MaxRows)
+        {
+            return null;
+        }
+
         var names = await OrganisationNames.ForAsync(db, rows.Select(f => (Guid?)f.OrganisationId), ct);
         var recurring = await RecurringFindings.AmongAsync(db, rows, ct);
         string? Date(DateOnly? d) => d is { } x ? ChineseFormat.Date(x) : null;

@@ -55,7 +55,13 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
             return Page();
         }
 
-        var bytes = await FindingLedger.BuildAsync(db, query, HttpContext, HttpContext.RequestServices.GetRequiredService<TimeProvider>(), ct);
+        if (await FindingLedger.BuildAsync(db, query, HttpContext, HttpContext.RequestServices.GetRequiredService<TimeProvider>(), ct) is not { } bytes)
+        {
+            ModelState.AddModelError(string.Empty, FindingLedger.TooMany);
+            await LoadAsync(ct);
+            return Page();
+        }
+
         return File(bytes, SelfEvaluations.Export.FormWorkbook.ContentType, "整改台账.xlsx");
     }
 

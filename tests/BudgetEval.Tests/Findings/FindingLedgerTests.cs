@@ -1,5 +1,7 @@
 using System.Net;
 using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Findings;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.Findings;
 
@@ -26,5 +28,33 @@ public sealed class FindingLedgerTests(AppFixture app) : IClassFixture<AppFixtur
 
         using var other = await app.SignInAsync("unit2");
         Assert.Single(XlsxText.FirstSheet(await (await other.GetAsync("/findings?handler=Export&fiscalYear=2021")).Content.ReadAsByteArrayAsync())); // the header only
+    }
+
+    [Fact]
+    public async Task Given_more_findings_than_a_ledger_holds_When_exported_unfiltered_Then_refused_with_a_message_and_a_filtered_export_works()
+    {
+        await app.DbAsync(db => db.Database.ExecuteSqlAsync($"""
+            INSERT INTO budgeteval.findings ("Id", "Number", "OrganisationId", "FiscalYear", "Category", "Title", "Detail", "Deadline", "Source", "Status",
+                                             "RectifiedBeforeReport", "CreatedBy", "CreatedAt", "Extensions")
+            SELECT gen_random_uuid(), 'T2018-' || lpad(i::text, 6, '0'), o."Id", 2018, '财务管理', '测试问题' || i, '批量导出测试。', DATE '2019-06-30', 'Audit', 'Open',
+                   false, o."Id", now(), 0
+            FROM budgeteval.organisations o, generate_series(1, {FindingLedger.MaxRows}) i WHERE o."Name" = '长沙市望城区社会治理服务中心'
+            """));
+        var auditsBefore = await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Target == "整改台账"));
+
+        using var finance = await app.ApiAsync("finance");
+        var refused = await finance.GetAsync("/api/findings/export.xlsx");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("超过 50,000 条", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var browser = await app.SignInAsync("finance");
+        var page = await browser.GetAsync("/findings?handler=Export");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.StartsWith("text/html", page.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+        Assert.Contains(FindingLedger.TooMany, WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(auditsBefore, await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Target == "整改台账"))); // nothing exported, nothing logged
+
+        var year = await finance.GetAsync("/api/findings/export.xlsx?fiscalYear=2018"); // exactly the most a ledger holds
+        Assert.Equal(HttpStatusCode.OK, year.StatusCode);
+        Assert.Equal("PK", System.Text.Encoding.ASCII.GetString((await year.Content.ReadAsByteArrayAsync())[..2]));
     }
 }
