@@ -9,6 +9,9 @@ namespace BudgetEval.Web.ResultUse;
 [Authorize(Roles = Roles.Bureau)]
 internal sealed class PrintModel(ResultsReport report, SelfEvaluations.PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock) : PageModel
 {
+    /// <summary>The most lines printed to PDF on the server (about 100 pages); a district's year has a few hundred.</summary>
+    public const int PdfMaxLines = 5000;
+
     public string? InlineStyles { get; private set; }
 
     public ResultsView View { get; private set; } = null!;
@@ -22,9 +25,21 @@ internal sealed class PrintModel(ResultsReport report, SelfEvaluations.PdfRender
             return NotFound();
         }
 
+        var asPdf = Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true;
+        if (asPdf && (await report.ViewAsync(year, new ResultFilter(), 0, 0, ct)).Total is var total and > PdfMaxLines)
+        {
+            // Chromium would work for minutes on thousands of pages and then time out; say so at once.
+            return new ContentResult
+            {
+                StatusCode = StatusCodes.Status422UnprocessableEntity,
+                ContentType = "text/plain; charset=utf-8",
+                Content = $"{year}年度结果共 {total} 项，超过 {PdfMaxLines} 项的汇总表不生成 PDF。请打开“打印结果汇总表”用浏览器打印，或在结果应用页面导出 Excel。",
+            };
+        }
+
         View = await report.ViewAsync(year, new ResultFilter(), 0, null, ct);
         PrintedAt = clock.GetUtcNow();
-        if (Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true)
+        if (asPdf)
         {
             InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
             return new SelfEvaluations.PdfPageResult(pdf, $"{year}年度预算绩效评价结果汇总表.pdf");

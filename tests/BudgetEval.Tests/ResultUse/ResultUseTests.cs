@@ -199,6 +199,14 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.StartsWith($"{lines} ", live[0], StringComparison.Ordinal);
         Assert.Contains("测试项目05101", live[2], StringComparison.Ordinal); // the last line is on the last page
 
+        using (var browser = await app.SignInAsync("finance"))
+        {
+            Assert.True(lines > BudgetEval.Web.ResultUse.PrintModel.PdfMaxLines);
+            var pdf = await browser.GetAsync("/results/2019/print.pdf");
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, pdf.StatusCode);
+            Assert.Contains($"2019年度结果共 {lines} 项，超过 5000 项的汇总表不生成 PDF", await pdf.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.NoContent, (await lead.PostAsync("/api/results/2019/approval", null)).StatusCode);
 
         Assert.Equal(lines, await app.DbAsync(db => db.Set<BudgetEval.Web.ResultUse.ResultApprovalRow>().CountAsync(r => r.FiscalYear == 2019)));
