@@ -1,0 +1,50 @@
+#!/bin/bash
+# Times requests against a generated province and prints the node's memory after each: for the heavy
+# one-off actions (approving a year's results, exports, the PDF annex) that the load measures do not cover.
+# Usage: PROVINCE="Host=…;Database=…;Username=postgres" \
+#          tests/BudgetEval.Benchmarks/timed-requests.sh BudgetEval.Web.dll CONTENT_ROOT REQUEST…
+# A REQUEST is a path (GET as 绩效管理员), L:path (GET as 财政局领导), or POST:path / LPOST:path (a form post
+# with the antiforgery token of that path's page, e.g. "LPOST:/results?handler=Approve&Year=2024"; form fields
+# follow a "|", e.g. "LPOST:/results?handler=Reopen&Year=2024|reason=重新汇总").
+# Prints "request status seconds bytes RSS peak".
+set -uo pipefail
+DLL=$1; WD=$2; shift 2
+: "${PROVINCE:?set PROVINCE to the connection string of the province}"
+PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+URL=http://127.0.0.1:$PORT
+cd "$WD"
+ASPNETCORE_ENVIRONMENT=Testing ASPNETCORE_URLS=$URL ConnectionStrings__Default="$PROVINCE" \
+  Node__Jobs=false Node__Migrate=${MIGRATE:-false} Logging__LogLevel__Default=Warning dotnet "$DLL" > /tmp/timed-requests-node.log 2>&1 &
+NODE=$!
+JARS=$(mktemp -d)
+trap 'kill $NODE 2>/dev/null || true; rm -rf "$JARS"' EXIT
+for _ in $(seq 1 600); do curl -sf "$URL/healthz/live" >/dev/null && break; sleep 0.5; done
+token() { # jar path
+  curl -s -c "$1" -b "$1" "$URL$2" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'
+}
+signin() { # jar user
+  curl -s -o /dev/null -c "$1" -b "$1" -X POST "$URL/login" --data-urlencode "UserName=$2" --data-urlencode 'Password=Demo@2026!' \
+    --data-urlencode "__RequestVerificationToken=$(token "$1" /login)"
+}
+memory() { awk '/VmRSS/{r=$2} /VmHWM/{h=$2} END{printf "RSS %d MB peak %d MB", r/1024, h/1024}' "/proc/$NODE/status"; }
+signin "$JARS/finance" finance
+signin "$JARS/lead" financelead
+echo "start $(memory)"
+for spec in "$@"; do
+  jar=$JARS/finance; method=GET; path=$spec
+  case $spec in
+    L:*) jar=$JARS/lead; path=${spec#L:};;
+    POST:*) method=POST; path=${spec#POST:};;
+    LPOST:*) jar=$JARS/lead; method=POST; path=${spec#LPOST:};;
+  esac
+  fields=()
+  case $path in *"|"*) fields=(--data-urlencode "${path#*|}"); path=${path%%|*};; esac
+  if [ "$method" = POST ]; then
+    form=${path%%\?handler=*}?${path#*\?handler=*&}
+    tok=$(token "$jar" "$form")
+    timing=$(curl -s -o /dev/null -w "%{http_code} %{time_total} %{size_download}" -b "$jar" -c "$jar" -X POST "$URL$path" --data-urlencode "__RequestVerificationToken=$tok" "${fields[@]}")
+  else
+    timing=$(curl -s -o /dev/null -w "%{http_code} %{time_total} %{size_download}" -b "$jar" "$URL$path")
+  fi
+  echo "$spec $timing $(memory)"
+done
