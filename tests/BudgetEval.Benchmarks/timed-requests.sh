@@ -10,25 +10,13 @@
 set -uo pipefail
 DLL=$1; WD=$2; shift 2
 : "${PROVINCE:?set PROVINCE to the connection string of the province}"
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-URL=http://127.0.0.1:$PORT
-cd "$WD"
-ASPNETCORE_ENVIRONMENT=Testing ASPNETCORE_URLS=$URL ConnectionStrings__Default="$PROVINCE" \
-  Node__Jobs=false Node__Migrate=${MIGRATE:-false} Logging__LogLevel__Default=Warning dotnet "$DLL" > /tmp/timed-requests-node.log 2>&1 &
-NODE=$!
+. "$(dirname "$0")/province-node.sh"
+start_node "$DLL" "$WD" /tmp/timed-requests-node.log
 JARS=$(mktemp -d)
 trap 'kill $NODE 2>/dev/null || true; rm -rf "$JARS"' EXIT
-for _ in $(seq 1 600); do curl -sf "$URL/healthz/live" >/dev/null && break; sleep 0.5; done
-token() { # jar path
-  curl -s -c "$1" -b "$1" "$URL$2" | grep -o 'name="__RequestVerificationToken" type="hidden" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'
-}
-signin() { # jar user
-  curl -s -o /dev/null -c "$1" -b "$1" -X POST "$URL/login" --data-urlencode "UserName=$2" --data-urlencode 'Password=Demo@2026!' \
-    --data-urlencode "__RequestVerificationToken=$(token "$1" /login)"
-}
 memory() { awk '/VmRSS/{r=$2} /VmHWM/{h=$2} END{printf "RSS %d MB peak %d MB", r/1024, h/1024}' "/proc/$NODE/status"; }
-signin "$JARS/finance" finance
-signin "$JARS/lead" financelead
+signin "$JARS/finance" finance 'Demo@2026!'
+signin "$JARS/lead" financelead 'Demo@2026!'
 echo "start $(memory)"
 for spec in "$@"; do
   jar=$JARS/finance; method=GET; path=$spec
@@ -41,7 +29,7 @@ for spec in "$@"; do
   case $path in *"|"*) fields=(--data-urlencode "${path#*|}"); path=${path%%|*};; esac
   if [ "$method" = POST ]; then
     form=${path%%\?handler=*}?${path#*\?handler=*&}
-    tok=$(token "$jar" "$form")
+    tok=$(form_token "$jar" "$form")
     timing=$(curl -s -o /dev/null -w "%{http_code} %{time_total} %{size_download}" -b "$jar" -c "$jar" -X POST "$URL$path" --data-urlencode "__RequestVerificationToken=$tok" "${fields[@]}")
   else
     timing=$(curl -s -o /dev/null -w "%{http_code} %{time_total} %{size_download}" -b "$jar" "$URL$path")

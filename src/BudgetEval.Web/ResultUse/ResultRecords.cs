@@ -101,7 +101,7 @@ internal sealed class ResultApproval
 /// line rather than one JSON document per year: a province's year has 120,000 lines, and the approved year
 /// is read a page at a time like the live one.
 /// </summary>
-internal sealed class ResultApprovalRow
+internal sealed class ResultApprovalRow : IResultLine
 {
     public int FiscalYear { get; set; }
 

@@ -54,6 +54,16 @@ internal sealed record ResultRow(
     public string Subject => ProjectName is { Length: > 0 } p ? $"项目支出：{p}" : "部门整体支出";
 }
 
+/// <summary>What the results page filters on, in a live line and in a frozen one.</summary>
+internal interface IResultLine
+{
+    string UnitName { get; }
+
+    string Kind { get; }
+
+    bool Published { get; }
+}
+
 /// <summary>The filters of the results page; all optional.</summary>
 internal sealed record ResultFilter(string? Unit = null, EvaluationKind? Kind = null, bool PublishedOnly = false)
 {
@@ -81,7 +91,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     /// version's JSON, an evaluation's table): read for every line of a province's year, they made each page take a second.
     /// </summary>
     internal sealed record Line(Guid? SelfId, Guid? EvaluationId, Guid OrganisationId, string UnitName, string Kind, string Project,
-        string? SelfStatus, bool SelfLate, string? EvaluationStatus, string? ReportNumber, bool Published);
+        string? SelfStatus, bool SelfLate, string? EvaluationStatus, string? ReportNumber, bool Published) : IResultLine;
 
     /// <summary>The score and grade frozen in the version the bureau accepted.</summary>
     internal sealed record FrozenScore(Guid Id, decimal? Score, string? Grade);
@@ -89,23 +99,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     /// <summary>A page of the year's rows (take null: all of them, for the annex and the export) and how many there are.</summary>
     public async Task<(IReadOnlyList<ResultRow> Rows, int Total)> BuildAsync(int year, ResultFilter filter, int skip, int? take, CancellationToken ct)
     {
-        var query = Lines(year);
-        if (filter.UnitText is { } unit)
-        {
-            var pattern = UnitPattern(unit);
-            query = query.Where(l => EF.Functions.ILike(l.UnitName, pattern));
-        }
-
-        if (filter.KindName is { } kind)
-        {
-            query = query.Where(l => l.Kind == kind);
-        }
-
-        if (filter.PublishedOnly)
-        {
-            query = query.Where(l => l.Published);
-        }
-
+        var query = Filtered(Lines(year), filter);
         var total = await query.CountAsync(ct);
         var lines = await Slice(Ordered(query), skip, take).ToListAsync(ct);
         return (await CompleteAsync(year, lines, ct), total);
@@ -116,6 +110,24 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
 
     private static IQueryable<Line> Ordered(IQueryable<Line> lines) =>
         lines.OrderBy(l => l.UnitName).ThenBy(l => l.Kind).ThenBy(l => l.Project).ThenBy(l => l.SelfId);
+
+    /// <summary>The page's filters, the same for the live lines and an approved year's frozen ones.</summary>
+    private static IQueryable<T> Filtered<T>(IQueryable<T> lines, ResultFilter filter)
+        where T : IResultLine
+    {
+        if (filter.UnitText is { } unit)
+        {
+            var pattern = UnitPattern(unit);
+            lines = lines.Where(l => EF.Functions.ILike(l.UnitName, pattern));
+        }
+
+        if (filter.KindName is { } kind)
+        {
+            lines = lines.Where(l => l.Kind == kind);
+        }
+
+        return filter.PublishedOnly ? lines.Where(l => l.Published) : lines;
+    }
 
     /// <summary>"Contains", as an ILIKE pattern with the wildcards of the text escaped.</summary>
     private static string UnitPattern(string unit) =>
@@ -247,23 +259,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
             return new(year, rows, total, null);
         }
 
-        var frozen = db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year);
-        if (filter.UnitText is { } unit)
-        {
-            var pattern = UnitPattern(unit);
-            frozen = frozen.Where(r => EF.Functions.ILike(r.UnitName, pattern));
-        }
-
-        if (filter.KindName is { } kind)
-        {
-            frozen = frozen.Where(r => r.Kind == kind);
-        }
-
-        if (filter.PublishedOnly)
-        {
-            frozen = frozen.Where(r => r.Published);
-        }
-
+        var frozen = Filtered(db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year), filter);
         var count = await frozen.CountAsync(ct);
         var json = await Slice(frozen.OrderBy(r => r.Seq), skip, take).Select(r => r.RowJson).ToListAsync(ct);
         return new(year, json.Select(j => System.Text.Json.JsonSerializer.Deserialize<ResultRow>(j, FrozenJson)!).ToList(), count, approval);

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using BudgetEval.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BudgetEval.Tests.Foundation;
 
@@ -36,18 +34,7 @@ public sealed class DataProtectionCertificateTests : IDisposable
         _ = nodeA.Server;
         _ = nodeB.Server;
 
-        var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false };
-        using var onA = nodeA.CreateClient(options);
-        var login = await AppFixture.PostLoginFormAsync(onA, "finance", AppFixture.DemoPassword);
-        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        var cookie = string.Join("; ", login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
-
-        using var onB = nodeB.CreateClient(options);
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("Cookie", cookie);
-        var home = await onB.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
-        Assert.Contains("李敏", await home.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await MultiNodeTests.AssertSignInOnOneWorksOnTheOtherAsync(nodeA, nodeB);
 
         var xml = await database.ScalarAsync<string>("SELECT string_agg(\"Xml\", '') FROM budgeteval.data_protection_keys");
         Assert.Contains("<encryptedSecret", xml, StringComparison.Ordinal);
