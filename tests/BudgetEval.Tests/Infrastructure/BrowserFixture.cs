@@ -74,7 +74,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByLabel("用户名").FillAsync(userName);
         await page.GetByLabel("密码").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        try
+        {
+            // Generous: on the 2-core CI machine a browser test shares the cores with another test class
+            // (the authorization matrix walk among them); this waits for the sign-in, it measures nothing.
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the browser stood: still on the login page with a message, or on a page that never finished loading.
+            var text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no body)", TaskScheduler.Default);
+            throw new TimeoutException($"sign-in of {userName} did not finish: at {page.Url}, showing: {text[..Math.Min(300, text.Length)]}", e);
+        }
+
         return page;
     }
 
