@@ -62,7 +62,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     public async Task<IActionResult> OnPostCommissionAsync(Guid id, string? firmId, DateOnly? reportDueDate, string? templateKey, CancellationToken ct)
     {
         PostedFirm = firmId;
-        var firm = await OrganisationPicker.ResolveAsync(ActiveFirms(), firmId, ct);
+        var firm = await OrganisationPicker.ResolveAsync(ActiveFirms(), firmId, ct, OrganisationPicker.Noun(OrganisationKind.EvaluationFirm));
         return firm.Error is { } error
             ? await Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, [$"评价机构：{error}"])), string.Empty, ct)
             : await Run(id, service.CommissionAsync(id, new CommissionInput(firm.Id, reportDueDate, templateKey), WorkflowActor.From(User), ct), "已委托评价机构。", ct);

@@ -72,9 +72,9 @@ internal static class OrganisationPicker
     /// short name or credit code equals the text, or else exactly one whose name or short name contains it.
     /// Blank is <see cref="PickedOrganisation.None"/>; anything else that does not name one candidate is an error.
     /// </summary>
-    public static async Task<PickedOrganisation> ResolveAsync(IQueryable<Organisation> candidates, string? text, CancellationToken ct)
+    public static async Task<PickedOrganisation> ResolveAsync(IQueryable<Organisation> candidates, string? text, CancellationToken ct, string noun = "单位")
     {
-        var all = await ResolveAllAsync(candidates, [text], ct);
+        var all = await ResolveAllAsync(candidates, [text], ct, noun);
         return all.Count == 0 ? PickedOrganisation.None : all.Values.Single();
     }
 
@@ -83,7 +83,7 @@ internal static class OrganisationPicker
     /// exactly; blank texts are left out of the answer.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, PickedOrganisation>> ResolveAllAsync(
-        IQueryable<Organisation> candidates, IEnumerable<string?> texts, CancellationToken ct)
+        IQueryable<Organisation> candidates, IEnumerable<string?> texts, CancellationToken ct, string noun = "单位")
     {
         var wanted = texts.Select(t => t?.Trim()).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var answers = new Dictionary<string, PickedOrganisation>(StringComparer.Ordinal);
@@ -103,7 +103,7 @@ internal static class OrganisationPicker
         {
             if (Guid.TryParse(text, out var id))
             {
-                answers[text] = exact.Any(o => o.Id == id) ? new PickedOrganisation(id, null) : new PickedOrganisation(null, "所选单位不存在或不可选。");
+                answers[text] = exact.Any(o => o.Id == id) ? new PickedOrganisation(id, null) : new PickedOrganisation(null, $"所选{noun}不存在或不可选。");
                 continue;
             }
 
@@ -112,8 +112,8 @@ internal static class OrganisationPicker
             answers[text] = named.Count switch
             {
                 1 => new PickedOrganisation(named[0].Id, null),
-                > 1 => new PickedOrganisation(null, $"「{text}」对应 {named.Count} 个单位（{Names(named)}），请改填统一社会信用代码。"),
-                _ => await ByPartAsync(candidates, text, ct),
+                > 1 => new PickedOrganisation(null, $"「{text}」对应 {named.Count} 个{noun}（{Names(named)}），请改填统一社会信用代码。"),
+                _ => await ByPartAsync(candidates, text, noun, ct),
             };
         }
 
@@ -138,7 +138,7 @@ internal static class OrganisationPicker
         return (id.ToString(), name);
     }
 
-    private static async Task<PickedOrganisation> ByPartAsync(IQueryable<Organisation> candidates, string text, CancellationToken ct)
+    private static async Task<PickedOrganisation> ByPartAsync(IQueryable<Organisation> candidates, string text, string noun, CancellationToken ct)
     {
         var matches = await candidates.AsNoTracking()
             .Where(o => o.Name.Contains(text) || (o.ShortName != null && o.ShortName.Contains(text)))
@@ -147,12 +147,15 @@ internal static class OrganisationPicker
             .Take(ShownMatches + 1).ToListAsync(ct);
         return matches.Count switch
         {
-            0 => new PickedOrganisation(null, $"找不到「{text}」，请填写单位全称、简称或统一社会信用代码。"),
+            0 => new PickedOrganisation(null, $"找不到「{text}」，请填写{noun}全称、简称或统一社会信用代码。"),
             1 => new PickedOrganisation(matches[0].Id, null),
             _ => new PickedOrganisation(null, string.Create(CultureInfo.InvariantCulture,
-                $"「{text}」对应多个单位（{Names(matches.Take(ShownMatches).Select(m => (m.Id, m.Name)).ToList())}{(matches.Count > ShownMatches ? " 等" : "")}），请填写全称。")),
+                $"「{text}」对应多个{noun}（{Names(matches.Take(ShownMatches).Select(m => (m.Id, m.Name)).ToList())}{(matches.Count > ShownMatches ? " 等" : "")}），请填写全称。")),
         };
     }
+
+    /// <summary>What the messages call a candidate: 机构 for evaluation firms, 单位 otherwise.</summary>
+    public static string Noun(OrganisationKind? kind) => kind == OrganisationKind.EvaluationFirm ? "机构" : "单位";
 
     private static string Names(IReadOnlyList<(Guid Id, string Name)> matches) => string.Join("、", matches.Select(m => m.Name));
 }
