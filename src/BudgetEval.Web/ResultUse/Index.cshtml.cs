@@ -52,8 +52,7 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
             return await ReloadAsync(ct);
         }
 
-        var view = await report.ViewAsync(year, Filter, 0, null, ct);
-        var bytes = await ResultsExport.BuildAsync(db, view, Published, HttpContext, clock, ct);
+        var bytes = await ResultsExport.BuildAsync(report, db, year, Filter, Published, HttpContext, clock, ct);
         return File(bytes, SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, Published));
     }
 

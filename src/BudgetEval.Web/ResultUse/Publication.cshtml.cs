@@ -30,7 +30,7 @@ internal sealed class PublicationModel(ResultsReport report, AppDbContext db, Ti
             return NotFound();
         }
 
-        var view = await report.ViewAsync(year, new ResultFilter(PublishedOnly: true), 0, null, ct);
-        return File(await ResultsExport.BuildAsync(db, view, true, HttpContext, clock, ct), SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, true));
+        return File(await ResultsExport.BuildAsync(report, db, year, new ResultFilter(PublishedOnly: true), true, HttpContext, clock, ct),
+            SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, true));
     }
 }

@@ -36,8 +36,8 @@ internal static class ResultEndpoints
             }
 
             var publication = publishedOnly ?? false;
-            var view = await report.ViewAsync(year, Filter(unit, kind, publication), 0, null, ct);
-            return TypedResults.File(await ResultsExport.BuildAsync(db, view, publication, http, clock, ct), SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, publication));
+            return TypedResults.File(await ResultsExport.BuildAsync(report, db, year, Filter(unit, kind, publication), publication, http, clock, ct),
+                SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, publication));
         });
 
         group.MapPut("/{year:int}/publication/{subjectKind}/{subjectId:guid}", (int year, string subjectKind, Guid subjectId, HttpContext http, ResultsService service, CancellationToken ct) =>

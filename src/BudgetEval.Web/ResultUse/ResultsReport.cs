@@ -143,12 +143,10 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     /// </summary>
     public async Task<int> FreezeAsync(int year, CancellationToken ct)
     {
-        var lines = await Ordered(Lines(year)).ToListAsync(ct);
         var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         var seq = 0;
-        foreach (var chunk in lines.Chunk(FreezeChunk))
+        await foreach (var rows in LiveChunksAsync(year, new ResultFilter(), ct))
         {
-            var rows = await CompleteAsync(year, chunk, ct);
             await using var copy = await connection.BeginBinaryImportAsync(
                 """COPY budgeteval.result_approval_rows ("FiscalYear", "Seq", "UnitName", "Kind", "Published", "RowJson") FROM STDIN (FORMAT BINARY)""", ct);
             foreach (var row in rows)
@@ -167,6 +165,45 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
 
         return seq;
     }
+
+    /// <summary>
+    /// Every row of the year the filter selects, in the page's order, read a chunk at a time: what the export
+    /// writes (a province's year is 120,000 lines, and held whole it took most of a gigabyte). An approved
+    /// year's frozen rows are streamed as they are read.
+    /// </summary>
+    public async IAsyncEnumerable<ResultRow> AllAsync(int year, ResultFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (await db.Set<ResultApproval>().AsNoTracking().AnyAsync(a => a.FiscalYear == year, ct))
+        {
+            var frozen = Filtered(db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year), filter);
+            await foreach (var json in frozen.OrderBy(r => r.Seq).Select(r => r.RowJson).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                yield return Thaw(json);
+            }
+
+            yield break;
+        }
+
+        await foreach (var rows in LiveChunksAsync(year, filter, ct))
+        {
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>The live rows the filter selects, in order, completed <see cref="FreezeChunk"/> at a time.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<ResultRow>> LiveChunksAsync(int year, ResultFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var lines = await Ordered(Filtered(Lines(year), filter)).ToListAsync(ct);
+        foreach (var chunk in lines.Chunk(FreezeChunk))
+        {
+            yield return await CompleteAsync(year, chunk, ct);
+        }
+    }
+
+    private static ResultRow Thaw(string json) => System.Text.Json.JsonSerializer.Deserialize<ResultRow>(json, FrozenJson)!;
 
     /// <summary>
     /// Self-evaluations and evaluations of the year, matched on unit, kind and project (an evaluation of a
@@ -262,7 +299,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
         var frozen = Filtered(db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year), filter);
         var count = await frozen.CountAsync(ct);
         var json = await Slice(frozen.OrderBy(r => r.Seq), skip, take).Select(r => r.RowJson).ToListAsync(ct);
-        return new(year, json.Select(j => System.Text.Json.JsonSerializer.Deserialize<ResultRow>(j, FrozenJson)!).ToList(), count, approval);
+        return new(year, json.Select(Thaw).ToList(), count, approval);
     }
 
     /// <summary>

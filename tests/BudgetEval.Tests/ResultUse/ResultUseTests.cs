@@ -197,6 +197,11 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
         }))];
         var live = await ReadAsync();
         Assert.StartsWith($"{lines} ", live[0], StringComparison.Ordinal);
+        async Task<List<List<string>>> ExportAsync() =>
+            XlsxText.FirstSheet(await finance.GetByteArrayAsync("/api/results/2019/export.xlsx?kind=Project"));
+        var liveExport = await ExportAsync(); // completed in two chunks
+        Assert.Equal(lines + 1, liveExport.Count);
+        Assert.Equal("项目支出：测试项目05101", liveExport[^1][1]);
         Assert.Contains("测试项目05101", live[2], StringComparison.Ordinal); // the last line is on the last page
 
         using (var browser = await app.SignInAsync("finance"))
@@ -211,6 +216,7 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
 
         Assert.Equal(lines, await app.DbAsync(db => db.Set<BudgetEval.Web.ResultUse.ResultApprovalRow>().CountAsync(r => r.FiscalYear == 2019)));
         Assert.Equal(live, await ReadAsync());
+        Assert.Equal(liveExport, await ExportAsync()); // streamed from the frozen rows
         Assert.Equal(HttpStatusCode.NoContent, (await lead.PostAsJsonAsync("/api/results/2019/approval/reopen", new { reason = "测试撤销。" })).StatusCode);
         Assert.Equal(0, await app.DbAsync(db => db.Set<BudgetEval.Web.ResultUse.ResultApprovalRow>().CountAsync(r => r.FiscalYear == 2019)));
         Assert.Equal(live, await ReadAsync());

@@ -122,30 +122,54 @@ internal static class FormWorkbook
     public static byte[] Tables(IEnumerable<(string SheetName, IEnumerable<IEnumerable<string?>> Table, double[] Widths)> sheets) =>
         Write(sheets.Select(s => (s.SheetName, TableRows(s.Table), new List<string>(), s.Widths)).ToList());
 
-    /// <summary>The rows of a plain table, made one at a time as the sheet is written (a province's year is 120,000).</summary>
+    /// <summary>
+    /// <see cref="Table"/> for rows that arrive from the database as they are read (a province's year of results):
+    /// each is written as it comes, so the table is never held in memory.
+    /// </summary>
+    public static async Task<byte[]> TableAsync(string sheetName, IAsyncEnumerable<IEnumerable<string?>> table, double[] widths)
+    {
+        async ValueTask Rows(OpenXmlWriter writer)
+        {
+            uint r = 0;
+            await foreach (var cells in table)
+            {
+                writer.WriteElement(TableRow(++r, cells));
+            }
+        }
+
+        return await WriteAsync([(sheetName, Rows, [], widths)]);
+    }
+
+    /// <summary>The rows of a plain table, made one at a time as the sheet is written.</summary>
     private static IEnumerable<Row> TableRows(IEnumerable<IEnumerable<string?>> table)
     {
         uint r = 0;
         foreach (var cells in table)
         {
-            var row = new Row { RowIndex = ++r };
-            var i = 0;
-            foreach (var cell in cells)
-            {
-                if (r > 1 && decimal.TryParse(cell, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var d))
-                {
-                    Number(row, Col(i), d);
-                }
-                else
-                {
-                    Text(row, Col(i), cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
-                }
+            yield return TableRow(++r, cells);
+        }
+    }
 
-                i++;
+    /// <summary>Row <paramref name="r"/> of a plain table: the first is the bold header, numbers become number cells.</summary>
+    private static Row TableRow(uint r, IEnumerable<string?> cells)
+    {
+        var row = new Row { RowIndex = r };
+        var i = 0;
+        foreach (var cell in cells)
+        {
+            if (r > 1 && decimal.TryParse(cell, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var d))
+            {
+                Number(row, Col(i), d);
+            }
+            else
+            {
+                Text(row, Col(i), cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
             }
 
-            yield return row;
+            i++;
         }
+
+        return row;
     }
 
     /// <summary>The import header alone, for units that fill offline.</summary>
@@ -169,6 +193,21 @@ internal static class FormWorkbook
     /// </summary>
     private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths)> sheets)
     {
+        // Rows already in hand: every await below completes at once (a MemoryStream), so this runs synchronously.
+        var writing = WriteAsync(sheets.Select(sheet => (sheet.SheetName, (Func<OpenXmlWriter, ValueTask>)(writer =>
+        {
+            foreach (var row in sheet.Rows)
+            {
+                writer.WriteElement(row);
+            }
+
+            return ValueTask.CompletedTask;
+        }), sheet.Merges, sheet.Widths)).ToList());
+        return writing.IsCompletedSuccessfully ? writing.Result : writing.GetAwaiter().GetResult();
+    }
+
+    private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths)> sheets)
+    {
         using var stream = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -178,7 +217,7 @@ internal static class FormWorkbook
             RawPart(zip, "xl/_rels/workbook.xml.rels", $"""<Relationships xmlns="{RelationshipsNs}">{string.Concat(numbers.Select(n => $"""<Relationship Id="rId{n}" Type="{OfficeRelNs}/worksheet" Target="worksheets/sheet{n}.xml"/>"""))}<Relationship Id="rIdStyles" Type="{OfficeRelNs}/styles" Target="styles.xml"/></Relationships>""");
             ElementPart(zip, "xl/workbook.xml", new Workbook(new Sheets(sheets.Select((sheet, i) => new Sheet { Id = $"rId{i + 1}", SheetId = (uint)(i + 1), Name = sheet.SheetName }))));
             ElementPart(zip, "xl/styles.xml", Styles());
-            foreach (var (n, (_, rows, merges, widths)) in numbers.Zip(sheets))
+            foreach (var (n, (_, writeRows, merges, widths)) in numbers.Zip(sheets))
             {
                 using var part = zip.CreateEntry($"xl/worksheets/sheet{n}.xml").Open();
                 using var writer = OpenXmlWriter.Create(part);
@@ -187,11 +226,7 @@ internal static class FormWorkbook
                 writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
                 writer.WriteElement(new Columns(widths.Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true })));
                 writer.WriteStartElement(new SheetData());
-                foreach (var row in rows)
-                {
-                    writer.WriteElement(row);
-                }
-
+                await writeRows(writer);
                 writer.WriteEndElement();
                 if (merges.Count > 0)
                 {
