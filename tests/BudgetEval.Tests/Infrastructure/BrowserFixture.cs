@@ -76,9 +76,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         try
         {
-            // Generous: on the 2-core CI machine a browser test shares the cores with another test class
-            // (the authorization matrix walk among them); this waits for the sign-in, it measures nothing.
-            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { Timeout = 90_000 });
+            // Waits for the signed-in page's own content (the 退出登录 button exists only there), not for a load
+            // event: under load (two test classes on two cores) Playwright now and then missed the load event of
+            // the page after the login's redirect and waited out its timeout on a page that had fully arrived
+            // (seen with WaitForURL, whatever its WaitUntil). Generous, as it measures nothing.
+            await page.GetByRole(AriaRole.Button, new() { Name = "退出登录" }).WaitForAsync(new() { Timeout = 90_000 });
         }
         catch (TimeoutException e)
         {
