@@ -17,8 +17,8 @@ public sealed class LoginBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await page.GetByLabel("密码").FillAsync(AppFixture.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
 
-        await page.WaitForURLAsync(browser.BaseUrl + "/");
-        Assert.Equal("李敏，您好", await page.Locator("h1").InnerTextAsync());
+        await Assertions.Expect(page).ToHaveURLAsync(browser.BaseUrl + "/"); // polls the URL; no load event (see BrowserFixture.SignInAsync)
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("李敏，您好");
         Assert.Equal("11", await page.Locator("[data-count=bureau-units] .value").InnerTextAsync());
         Assert.Equal("2", await page.Locator("[data-count=bureau-firms] .value").InnerTextAsync());
         var shot = await BrowserFixture.ScreenshotAsync(page, "home-finance");

@@ -20,7 +20,7 @@ public sealed class ReviewFlowBrowserTests(BrowserFixture browser) : IClassFixtu
         await unit.GetByLabel("全年预算数（万元）").FillAsync("1412.74");
         await unit.GetByLabel("自评概述").FillAsync("全年预算执行情况良好。");
         await unit.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
-        await unit.WaitForURLAsync(url => url.Contains("/cases/", StringComparison.Ordinal));
+        await Assertions.Expect(unit).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/cases/"));
         var caseUrl = unit.Url;
         await Fire(unit, "submit");
         await Expect(unit, "单位审核");
@@ -46,7 +46,7 @@ public sealed class ReviewFlowBrowserTests(BrowserFixture browser) : IClassFixtu
         await unit.GetByRole(AriaRole.Link, new() { Name = "修改自评内容" }).ClickAsync();
         await unit.GetByLabel("自评概述").FillAsync("全年预算执行率69.34%，偏低原因：社会治理系统运行维护项目采购延期。");
         await unit.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
-        await unit.WaitForURLAsync(caseUrl);
+        await Assertions.Expect(unit).ToHaveURLAsync(caseUrl);
         await Fire(unit, "resubmit");
         await Expect(unit, "单位审核");
 
@@ -65,10 +65,13 @@ public sealed class ReviewFlowBrowserTests(BrowserFixture browser) : IClassFixtu
         await BrowserFixture.ScreenshotAsync(finance, "case-accepted");
     }
 
+    // Waits for the action's POST to be answered (the transition is committed by then), not for a load event,
+    // which Playwright now and then missed under load (see BrowserFixture.SignInAsync).
     private static async Task Fire(IPage page, string action)
     {
+        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST");
         await page.Locator($"form[data-action={action}] button[type=submit]").ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await answered;
     }
 
     private static Task Expect(IPage page, string stateLabel) =>
@@ -78,6 +81,6 @@ public sealed class ReviewFlowBrowserTests(BrowserFixture browser) : IClassFixtu
     {
         await page.GotoAsync(browser.BaseUrl + "/inbox");
         await page.Locator("[data-testid=inbox] tr", new() { HasText = "浏览器测试" }).GetByRole(AriaRole.Link).ClickAsync();
-        await page.WaitForURLAsync(caseUrl);
+        await Assertions.Expect(page).ToHaveURLAsync(caseUrl);
     }
 }

@@ -102,8 +102,9 @@ public sealed class EvaluationBrowserTests(BrowserFixture browser) : IClassFixtu
     private static async Task FireAsync(IPage page, string action, string expectedState)
     {
         await page.GetByTestId("case-link").ClickAsync();
+        var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST"); // not a load event (see BrowserFixture.SignInAsync)
         await page.Locator($"form[data-action={action}] button[type=submit]").ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await answered;
         await Assertions.Expect(page.Locator("[data-testid=case-state]")).ToHaveTextAsync(expectedState);
     }
 }

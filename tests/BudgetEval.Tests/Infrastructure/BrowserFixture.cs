@@ -37,6 +37,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ?? throw new InvalidOperationException("Kestrel did not report its address");
         BaseUrl = addresses.Addresses.First().TrimEnd('/');
 
+        // Expectations poll the page; on the 2-core CI machine, shared with another test class, 5 s is tight.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
