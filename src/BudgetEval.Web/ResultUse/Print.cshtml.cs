@@ -26,7 +26,7 @@ internal sealed class PrintModel(ResultsReport report, SelfEvaluations.PdfRender
         }
 
         var asPdf = Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true;
-        if (asPdf && (await report.ViewAsync(year, new ResultFilter(), 0, 0, ct)).Total is var total and > PdfMaxLines)
+        if (asPdf && await report.CountAsync(year, new ResultFilter(), ct) is var total and > PdfMaxLines)
         {
             // Chromium would work for minutes on thousands of pages and then time out; say so at once.
             return new ContentResult

@@ -21,7 +21,7 @@ internal static class ResultsExport
     public static async Task<byte[]> BuildAsync(ResultsReport report, AppDbContext db, int year, ResultFilter filter, bool publication,
         HttpContext http, TimeProvider clock, CancellationToken ct)
     {
-        var total = (await report.ViewAsync(year, filter, 0, 0, ct)).Total;
+        var total = await report.CountAsync(year, filter, ct);
         var what = publication ? $"{year}年度结果公开清单" : $"{year}年度评价结果";
         AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, what, $"{total} 项");
         await db.SaveChangesAsync(ct);

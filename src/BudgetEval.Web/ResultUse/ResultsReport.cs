@@ -173,10 +173,9 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     /// </summary>
     public async IAsyncEnumerable<ResultRow> AllAsync(int year, ResultFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        if (await db.Set<ResultApproval>().AsNoTracking().AnyAsync(a => a.FiscalYear == year, ct))
+        if (await IsApprovedAsync(year, ct))
         {
-            var frozen = Filtered(db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year), filter);
-            await foreach (var json in frozen.OrderBy(r => r.Seq).Select(r => r.RowJson).AsAsyncEnumerable().WithCancellation(ct))
+            await foreach (var json in FrozenRows(year, filter).OrderBy(r => r.Seq).Select(r => r.RowJson).AsAsyncEnumerable().WithCancellation(ct))
             {
                 yield return Thaw(json);
             }
@@ -202,6 +201,15 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
             yield return await CompleteAsync(year, chunk, ct);
         }
     }
+
+    /// <summary>How many lines the filter selects (frozen ones once the year is approved), without reading them.</summary>
+    public async Task<int> CountAsync(int year, ResultFilter filter, CancellationToken ct) =>
+        await IsApprovedAsync(year, ct) ? await FrozenRows(year, filter).CountAsync(ct) : await Filtered(Lines(year), filter).CountAsync(ct);
+
+    private Task<bool> IsApprovedAsync(int year, CancellationToken ct) => db.Set<ResultApproval>().AsNoTracking().AnyAsync(a => a.FiscalYear == year, ct);
+
+    private IQueryable<ResultApprovalRow> FrozenRows(int year, ResultFilter filter) =>
+        Filtered(db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year), filter);
 
     private static ResultRow Thaw(string json) => System.Text.Json.JsonSerializer.Deserialize<ResultRow>(json, FrozenJson)!;
 
@@ -296,7 +304,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
             return new(year, rows, total, null);
         }
 
-        var frozen = Filtered(db.Set<ResultApprovalRow>().AsNoTracking().Where(r => r.FiscalYear == year), filter);
+        var frozen = FrozenRows(year, filter);
         var count = await frozen.CountAsync(ct);
         var json = await Slice(frozen.OrderBy(r => r.Seq), skip, take).Select(r => r.RowJson).ToListAsync(ct);
         return new(year, json.Select(Thaw).ToList(), count, approval);

@@ -194,7 +194,7 @@ internal static class FormWorkbook
     private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths)> sheets)
     {
         // Rows already in hand: every await below completes at once (a MemoryStream), so this runs synchronously.
-        var writing = WriteAsync(sheets.Select(sheet => (sheet.SheetName, (Func<OpenXmlWriter, ValueTask>)(writer =>
+        return WriteAsync(sheets.Select(sheet => (sheet.SheetName, (Func<OpenXmlWriter, ValueTask>)(writer =>
         {
             foreach (var row in sheet.Rows)
             {
@@ -202,8 +202,7 @@ internal static class FormWorkbook
             }
 
             return ValueTask.CompletedTask;
-        }), sheet.Merges, sheet.Widths)).ToList());
-        return writing.IsCompletedSuccessfully ? writing.Result : writing.GetAwaiter().GetResult();
+        }), sheet.Merges, sheet.Widths)).ToList()).GetAwaiter().GetResult();
     }
 
     private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths)> sheets)
