@@ -30,6 +30,7 @@ internal sealed class ErrorModel(Microsoft.Extensions.Options.IOptions<Infrastru
             400 => ("请求无效", "提交的请求无效，请返回后重试。"),
             405 => ("不支持的操作", "该页面不接受提交。"),
             413 => ("内容过大", Infrastructure.Web.RequestProblemsMiddleware.TooLarge(app.Value)),
+            503 when HttpContext.Items.ContainsKey(Infrastructure.Web.AdmissionMiddleware.Busy) => ("服务器繁忙", Infrastructure.Web.AdmissionMiddleware.Busy),
             503 => ("暂时无法服务", Infrastructure.Web.RequestProblemsMiddleware.DatabaseUnavailable),
             null => (Title, Message),
             _ => (Title, Message),

@@ -58,6 +58,7 @@ internal static class AppComposition
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
         services.Configure<EmailOptions>(config.GetSection(EmailOptions.Section));
         services.Configure<ProxyOptions>(config.GetSection(ProxyOptions.Section));
+        services.Configure<AdmissionOptions>(config.GetSection(AdmissionOptions.Section));
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
         services.Configure<PdfOptions>(config.GetSection(PdfOptions.Section));
         services.Configure<Dashboards.DashboardOptions>(config.GetSection(Dashboards.DashboardOptions.Section));
@@ -284,6 +285,7 @@ internal static class AppComposition
         app.UseStaticFiles();
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseMiddleware<RequestProblemsMiddleware>();
+        app.UseMiddleware<AdmissionMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<RequestLogScopeMiddleware>();

@@ -29,6 +29,23 @@ internal sealed class AppOptions
     public int MaxRequestBodyMegabytes { get; set; } = 30;
 }
 
+/// <summary>How many requests one node serves at once; the rest wait their turn (docs/decisions/0017-request-admission.md).</summary>
+internal sealed class AdmissionOptions
+{
+    public const string Section = "Admission";
+
+    /// <summary>Requests served at once; 0 = four per processor, a negative value = no limit.</summary>
+    public int MaxConcurrentRequests { get; set; }
+
+    /// <summary>Requests that may wait beyond those served; one more is answered 503 at once.</summary>
+    public int QueueLimit { get; set; } = 10_000;
+
+    /// <summary>How long a request may wait for its turn before it is answered 503.</summary>
+    public int QueueTimeoutSeconds { get; set; } = 30;
+
+    public int EffectiveMaxConcurrentRequests => MaxConcurrentRequests == 0 ? 4 * Environment.ProcessorCount : MaxConcurrentRequests;
+}
+
 /// <summary>Running behind a reverse proxy (nginx) that terminates TLS.</summary>
 internal sealed class ProxyOptions
 {
