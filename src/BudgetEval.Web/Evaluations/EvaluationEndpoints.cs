@@ -33,10 +33,9 @@ internal static class EvaluationEndpoints
 
         group.MapGet("/", async (int? fiscalYear, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
-            var (page, pageErrors) = ApiPage.From(http.Request);
-            if (pageErrors.Count > 0)
+            if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
-                return ApiProblems.Validation(pageErrors);
+                return problem;
             }
 
             var query = db.Evaluations.AsNoTracking();
@@ -74,10 +73,9 @@ internal static class EvaluationEndpoints
                 return ApiProblems.NotFound();
             }
 
-            var (page, errors) = ApiPage.From(http.Request);
-            if (errors.Count > 0)
+            if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
-                return ApiProblems.Validation(errors);
+                return problem;
             }
 
             return TypedResults.Ok((await page.ReadAsync(await service.ProposeAsync(fiscalYear, ct), http, ct)).Select(r => r.ToCandidate()).ToList());

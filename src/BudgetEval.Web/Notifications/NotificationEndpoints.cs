@@ -20,10 +20,9 @@ internal static class NotificationEndpoints
         // Newest first, a page at a time; ?unread=true for unread only. Only ever the caller's own.
         api.MapGet("/", async (bool? unread, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
-            var (page, errors) = ApiPage.From(http.Request);
-            if (errors.Count > 0)
+            if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
-                return ApiProblems.Validation(errors);
+                return problem;
             }
 
             var me = http.User.UserId();

@@ -17,9 +17,8 @@ internal static class OrganisationEndpoints
         // Lists what the caller's data scope lets them see: everything for the bureau, their own otherwise.
         group.MapGet("/", async (HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
-            var (page, errors) = ApiPage.From(http.Request);
-            return errors.Count > 0
-                ? ApiProblems.Validation(errors)
+            return !ApiPage.TryFrom(http.Request, out var page, out var problem)
+                ? problem
                 : Results.Ok((await page.ReadAsync(db.Organisations.AsNoTracking().Include(o => o.Parent)
                     .OrderBy(o => o.Kind).ThenBy(o => o.Name).ThenBy(o => o.Id), http, ct)).Select(ToDto).ToList());
         }).Produces<List<OrganisationDto>>();

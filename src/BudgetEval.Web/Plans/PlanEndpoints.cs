@@ -27,8 +27,7 @@ internal static class PlanEndpoints
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {
-            var (page, errors) = ApiPage.From(http.Request);
-            return errors.Count > 0 ? ApiProblems.Validation(errors)
+            return !ApiPage.TryFrom(http.Request, out var page, out var problem) ? problem
                 : await DtoAsync(db, id, page, http, ct) is { } dto ? TypedResults.Ok(dto) : ApiProblems.NotFound();
         });
 

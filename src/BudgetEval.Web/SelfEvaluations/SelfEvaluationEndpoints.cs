@@ -31,10 +31,9 @@ internal static class SelfEvaluationEndpoints
         // Scoped by the query filter: a unit sees its own, the bureau all. GET /{id} is in FormEndpoints.
         group.MapGet("/", async (int? fiscalYear, HttpContext http, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
         {
-            var (page, pageErrors) = ApiPage.From(http.Request);
-            if (pageErrors.Count > 0)
+            if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
-                return ApiProblems.Validation(pageErrors);
+                return problem;
             }
 
             var query = db.SelfEvaluations.AsNoTracking();

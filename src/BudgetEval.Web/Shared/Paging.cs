@@ -94,6 +94,14 @@ internal readonly record struct ApiPage(int Page, int Size)
         return (new ApiPage(page, size), errors);
     }
 
+    /// <summary>The page asked for; false with the Chinese validation problem to answer when a parameter is wrong.</summary>
+    public static bool TryFrom(HttpRequest request, out ApiPage page, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out IResult? problem)
+    {
+        (page, var errors) = From(request);
+        problem = errors.Count > 0 ? Infrastructure.Web.ApiProblems.Validation(errors) : null;
+        return problem is null;
+    }
+
     private static int Read(HttpRequest request, string name, int fallback, int max, Dictionary<string, string[]> errors)
     {
         var text = request.Query[name].ToString();

@@ -63,10 +63,9 @@ internal static class CaseEndpoints
         // count is the number on this page; X-Has-Next / Link say whether more follow (ApiPage).
         api.MapGet("/inbox", async (HttpContext http, InboxQueries queries, CancellationToken ct) =>
         {
-            var (page, errors) = ApiPage.From(http.Request);
-            if (errors.Count > 0)
+            if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
-                return ApiProblems.Validation(errors);
+                return problem;
             }
 
             var items = await page.ReadAsync(queries.OpenFor(WorkflowActor.From(http.User)).OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id), http, ct);
@@ -75,10 +74,9 @@ internal static class CaseEndpoints
 
         api.MapGet("/inbox/done", async (HttpContext http, InboxQueries queries, CancellationToken ct) =>
         {
-            var (page, errors) = ApiPage.From(http.Request);
-            if (errors.Count > 0)
+            if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
-                return ApiProblems.Validation(errors);
+                return problem;
             }
 
             var items = await page.ReadAsync(queries.DoneBy(WorkflowActor.From(http.User)).OrderByDescending(w => w.CompletedAt).ThenBy(w => w.Id), http, ct);

@@ -105,6 +105,10 @@ public sealed class ApiPagingTests(AppFixture app) : IClassFixture<AppFixture>
     [InlineData("/api/self-evaluations?pageSize=abc", "pageSize")]
     [InlineData("/api/findings?pageSize=1001", "pageSize")]
     [InlineData("/api/inbox?page=1001", "page")]
+    [InlineData("/api/inbox/done?pageSize=-1", "pageSize")]
+    [InlineData("/api/evaluations?page=x", "page")]
+    [InlineData("/api/evaluations/proposals?fiscalYear=2025&pageSize=0", "pageSize")]
+    [InlineData("/api/plans/00000000-0000-0000-0000-000000000001?page=0", "page")] // checked before the plan is looked up
     public async Task Given_a_page_out_of_range_When_asked_Then_400_names_the_parameter_in_Chinese(string url, string field)
     {
         using var finance = await app.ApiAsync("finance");
