@@ -44,6 +44,7 @@ public sealed class AdmissionTests
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("服务器繁忙，请稍后重试", html, StringComparison.Ordinal);
         Assert.DoesNotContain("数据库暂时不可用", html, StringComparison.Ordinal);
+        Assert.True(page.Headers.RetryAfter is not null, "the busy page without Retry-After");
 
         // A request that arrives now waits; once the holder finishes within its wait, it is served.
         var waiting = client.GetAsync("/login");
