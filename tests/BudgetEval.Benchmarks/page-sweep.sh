@@ -5,11 +5,8 @@
 #          tests/BudgetEval.Benchmarks/page-sweep.sh BudgetEval.Web.dll CONTENT_ROOT PATH… (A:PATH signs in as admin)
 set -uo pipefail
 DLL=$1; WD=$2; shift 2
-: "${PROVINCE:?set PROVINCE to the connection string of the province}"
 . "$(dirname "$0")/province-node.sh"
 start_node "$DLL" "$WD" /tmp/page-sweep-node.log
-JARS=$(mktemp -d)
-trap 'kill $NODE 2>/dev/null || true; rm -rf "$JARS"' EXIT
 signin "$JARS/finance" finance 'Demo@2026!'
 signin "$JARS/admin" admin 'Demo@2026!'
 for spec in "$@"; do

@@ -9,11 +9,8 @@
 # Prints "request status seconds bytes RSS peak".
 set -uo pipefail
 DLL=$1; WD=$2; shift 2
-: "${PROVINCE:?set PROVINCE to the connection string of the province}"
 . "$(dirname "$0")/province-node.sh"
 start_node "$DLL" "$WD" /tmp/timed-requests-node.log
-JARS=$(mktemp -d)
-trap 'kill $NODE 2>/dev/null || true; rm -rf "$JARS"' EXIT
 memory() { awk '/VmRSS/{r=$2} /VmHWM/{h=$2} END{printf "RSS %d MB peak %d MB", r/1024, h/1024}' "/proc/$NODE/status"; }
 signin "$JARS/finance" finance 'Demo@2026!'
 signin "$JARS/lead" financelead 'Demo@2026!'

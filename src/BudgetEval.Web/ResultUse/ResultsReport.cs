@@ -96,7 +96,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     /// <summary>The score and grade frozen in the version the bureau accepted.</summary>
     internal sealed record FrozenScore(Guid Id, decimal? Score, string? Grade);
 
-    /// <summary>A page of the year's rows (take null: all of them, for the annex and the export) and how many there are.</summary>
+    /// <summary>A page of the year's rows (take null: all of them, for the printed annex; the export streams them with AllAsync) and how many there are.</summary>
     public async Task<(IReadOnlyList<ResultRow> Rows, int Total)> BuildAsync(int year, ResultFilter filter, int skip, int? take, CancellationToken ct)
     {
         var query = Filtered(Lines(year), filter);

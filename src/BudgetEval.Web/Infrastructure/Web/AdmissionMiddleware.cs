@@ -60,12 +60,8 @@ internal sealed class AdmissionMiddleware : IDisposable
         logger.LogWarning("Request {Method} {Path} refused as busy: {Queued} waiting, the queue full or the wait over {Timeout}",
             context.Request.Method, context.Request.Path, limiter.GetStatistics()?.CurrentQueuedCount, queueTimeout);
         context.Items[Busy] = true; // the error page says "busy", not "database unavailable"
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "5";
-        if (context.Request.Path.StartsWithSegments("/api"))
-        {
-            await TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "服务器繁忙", detail: Busy).ExecuteAsync(context);
-        }
+        await RequestProblemsMiddleware.RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "服务器繁忙", Busy);
     }
 
     // Null when the wait was given up (timeout or the client went away); a lease not acquired when the queue is full.

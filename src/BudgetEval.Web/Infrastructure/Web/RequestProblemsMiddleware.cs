@@ -84,16 +84,21 @@ internal sealed class RequestProblemsMiddleware(RequestDelegate next, IOptions<A
     internal static string TooLarge(AppOptions options) =>
         $"提交的内容超过 {options.MaxRequestBodyMegabytes} MB 上限，未保存任何内容。请压缩或拆分文件后重试。";
 
-    private static async Task AnswerAsync(HttpContext context, int status, string title, string detail)
+    private static Task AnswerAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.Clear();
+        return RefuseAsync(context, status, title, detail);
+    }
+
+    /// <summary>A Chinese refusal of a response not yet started: problem JSON on the API; for pages an empty body,
+    /// which the status-code page turns into the Chinese /error/{status} page.</summary>
+    internal static async Task RefuseAsync(HttpContext context, int status, string title, string detail)
+    {
         context.Response.StatusCode = status;
         if (context.Request.Path.StartsWithSegments("/api"))
         {
             await TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
         }
-
-        // Pages: an empty body, which the status-code page turns into the Chinese /error/{status} page.
     }
 
     private static string Unreadable(Exception e)
