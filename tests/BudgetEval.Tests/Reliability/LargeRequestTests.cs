@@ -39,6 +39,8 @@ public sealed class LargeRequestTests
         var viaApi = await api.PostAsync($"/api/self-evaluations/{id}/attachments", Corpus.Multipart("大文件.pdf", big));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, viaApi.StatusCode);
         Assert.Contains("超过 30 MB 上限", await Corpus.ReadableAsync(viaApi), StringComparison.Ordinal);
+        Assert.Equal("nosniff", viaApi.Headers.GetValues("X-Content-Type-Options").Single()); // a refusal keeps the security headers
+        Assert.True(viaApi.Headers.Contains("Content-Security-Policy"), "the 413 without Content-Security-Policy");
 
         var viaPage = await browser.PostAsync($"/self-evaluations/{id}/form?handler=import", Corpus.Multipart("大文件.xlsx", big, token));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, viaPage.StatusCode);

@@ -23,7 +23,7 @@ public sealed class ReliabilityFaultTests
         var unit = await ApiAsync(node, "unit");
         var head = await ApiAsync(node, "unithead");
 
-        var answers = new System.Collections.Concurrent.ConcurrentBag<(int Status, string Body)>();
+        var answers = new System.Collections.Concurrent.ConcurrentBag<(int Status, string Body, bool RetryAfter)>();
         using var stop = new CancellationTokenSource();
         async Task ActAsync(HttpClient client, HttpClient approver)
         {
@@ -32,7 +32,7 @@ public sealed class ReliabilityFaultTests
                 try
                 {
                     var created = await client.PostAsJsonAsync("/api/self-evaluations", new { title = "重启测试", fiscalYear = 2025, deadline = "2026-12-31", summary = "概述", totalBudget = 10m });
-                    answers.Add(((int)created.StatusCode, await created.Content.ReadAsStringAsync()));
+                    answers.Add(((int)created.StatusCode, await created.Content.ReadAsStringAsync(), created.Headers.RetryAfter is not null));
                     if (created.StatusCode != HttpStatusCode.Created)
                     {
                         await Task.Delay(200);
@@ -46,12 +46,12 @@ public sealed class ReliabilityFaultTests
                         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{caseId}/actions/{action}") { Content = JsonContent.Create(new { expectedVersion = version }) };
                         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
                         var fired = await who.SendAsync(request);
-                        answers.Add(((int)fired.StatusCode, await fired.Content.ReadAsStringAsync()));
+                        answers.Add(((int)fired.StatusCode, await fired.Content.ReadAsStringAsync(), fired.Headers.RetryAfter is not null));
                     }
                 }
                 catch (HttpRequestException e)
                 {
-                    answers.Add((0, e.Message)); // the connection itself failed: the process must still be up (checked below)
+                    answers.Add((0, e.Message, false)); // the connection itself failed: the process must still be up (checked below)
                 }
             }
         }
@@ -69,6 +69,7 @@ public sealed class ReliabilityFaultTests
         var unexpected = answers.Where(a => a.Status is not (200 or 201 or 409 or 422) && !(a.Status == 503 && a.Body.Contains("数据库暂时不可用", StringComparison.Ordinal))).ToList();
         Assert.True(unexpected.Count == 0, "unexpected answers: " + string.Join(" | ", unexpected.Take(5).Select(a => $"{a.Status} {a.Body[..Math.Min(200, a.Body.Length)]}")));
         Assert.Contains(answers, a => a.Status == 503);
+        Assert.All(answers.Where(a => a.Status == 503), a => Assert.True(a.RetryAfter, "a 503 without Retry-After"));
         Assert.Contains(answers, a => a.Status == 201);
 
         // Recovered without a restart: health and a new request succeed.

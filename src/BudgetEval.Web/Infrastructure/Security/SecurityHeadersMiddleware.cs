@@ -5,12 +5,17 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "same-origin";
-        headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy =
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+        // Set as the response starts: a refusal further in clears the response (headers included) before answering.
+        context.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpResponse)state).Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "same-origin";
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy =
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+            return Task.CompletedTask;
+        }, context.Response);
         return next(context);
     }
 }

@@ -35,8 +35,7 @@ internal sealed class RequestProblemsMiddleware(RequestDelegate next, IOptions<A
         catch (Exception e) when (IsDatabaseUnavailable(e) && !context.Response.HasStarted)
         {
             logger.LogWarning(e, "Database unavailable while serving {Path}", context.Request.Path);
-            context.Response.Headers.RetryAfter = "5";
-            await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, "数据库暂时不可用", DatabaseUnavailable);
+            await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, "数据库暂时不可用", DatabaseUnavailable, retryAfter: "5");
         }
     }
 
@@ -84,9 +83,15 @@ internal sealed class RequestProblemsMiddleware(RequestDelegate next, IOptions<A
     internal static string TooLarge(AppOptions options) =>
         $"提交的内容超过 {options.MaxRequestBodyMegabytes} MB 上限，未保存任何内容。请压缩或拆分文件后重试。";
 
-    private static Task AnswerAsync(HttpContext context, int status, string title, string detail)
+    // The endpoint may have set a status or headers before it failed: cleared (headers included, so Retry-After after it).
+    private static Task AnswerAsync(HttpContext context, int status, string title, string detail, string? retryAfter = null)
     {
         context.Response.Clear();
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
         return RefuseAsync(context, status, title, detail);
     }
 
