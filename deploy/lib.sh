@@ -39,8 +39,18 @@ as_pg() {
 # First free TCP port on 127.0.0.1 at or above $1.
 free_port() {
   local port=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || port_taken "$port"; do port=$((port + 1)); done
   echo "$port"
+}
+
+# port_taken PORT: some socket holds PORT as its local port. Nothing may listen there, yet a client
+# connection can hold it (the chosen ports lie in Linux's ephemeral range), and binding then fails.
+port_taken() {
+  local hex tables=()
+  hex=$(printf ':%04X' "$1")
+  for t in /proc/net/tcp /proc/net/tcp6; do [ -r "$t" ] && tables+=("$t"); done
+  [ ${#tables[@]} -gt 0 ] || return 1
+  awk -v h="$hex" 'FNR > 1 && substr($2, length($2) - 4) == h { found = 1 } END { exit !found }' "${tables[@]}"
 }
 
 # pg_init DIR: a new cluster in DIR (trust auth on loopback only, UTF-8).
