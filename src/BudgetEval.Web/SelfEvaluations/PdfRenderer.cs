@@ -116,7 +116,11 @@ internal sealed class PdfPageResult(PdfRenderer renderer, string fileName) : Pag
         {
             response.ContentType = "application/pdf";
             response.ContentLength = pdf.Length;
-            response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = fileName, Inline = true }.ToString();
+            // RFC 6266 (an ASCII fallback and filename*=UTF-8''…): System.Net.Mime's MIME-encoded form folds a
+            // long Chinese name with CR LF, which Kestrel refuses to send.
+            var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("inline");
+            disposition.SetHttpFileName(fileName);
+            response.Headers.ContentDisposition = disposition.ToString();
             await response.Body.WriteAsync(pdf, context.HttpContext.RequestAborted);
             return;
         }

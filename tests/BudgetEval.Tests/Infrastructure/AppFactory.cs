@@ -27,6 +27,7 @@ internal sealed class AppFactory(string connectionString, IDictionary<string, st
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureServices(s => s.AddTransient<IStartupFilter, KestrelHeaderRules>());
         if (clock is not null)
         {
             builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton(clock)));
