@@ -59,6 +59,9 @@ internal sealed class SelfEvaluation
     /// <summary>全年预算数 A, 万元.</summary>
     public decimal? FundsBudget { get; set; }
 
+    /// <summary>The 全年预算数 a list shows: the form's A for a plan's record, the hand-made record's own figure otherwise.</summary>
+    public decimal? Budget => PlanId is null ? TotalBudget : FundsBudget;
+
     /// <summary>全年执行数 B, 万元.</summary>
     public decimal? FundsExecuted { get; set; }
 

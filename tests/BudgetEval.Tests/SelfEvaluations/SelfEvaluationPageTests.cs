@@ -31,6 +31,19 @@ public sealed class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task Given_plan_records_When_the_list_is_opened_Then_each_shows_its_forms_budget()
+    {
+        using var unit = await app.SignInAsync("unit");
+        var html = await unit.GetStringAsync("/self-evaluations");
+        var id = await CentreDraftAsync();
+        var centre = await app.DbAsync(db => db.SelfEvaluations.SingleAsync(s => s.Id == id));
+
+        Assert.NotNull(centre.FundsBudget);
+        Assert.Null(centre.TotalBudget); // a plan's record keeps its 全年预算数 in the form (A)
+        Assert.Contains($"<td>{BudgetEval.Web.Shared.ChineseFormat.Money(centre.FundsBudget.Value)}</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_csv_with_a_bad_cell_When_imported_through_the_page_Then_row_and_column_shown_and_nothing_saved()
     {
         var unit = await app.SignInAsync("unit");
