@@ -18,6 +18,7 @@ internal enum NotificationEvent
     RectificationVerified,
     ManualReminder,
     Digest,
+    DeadlineChanged,
 }
 
 /// <summary>The facts a template may use; all optional except the case title.</summary>
@@ -71,6 +72,7 @@ internal static class MailTemplates
             NotificationEvent.FindingNotice => ($"整改通知：{f.CaseTitle}", $"根据绩效评价结果，「{f.CaseTitle}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
             NotificationEvent.RectificationVerified => ($"整改核验结果：{f.CaseTitle}", $"财政局已核验「{f.CaseTitle}」的整改情况：{f.ActionLabel}。"),
             NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
+            NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),
             NotificationEvent.Digest => ($"每日通知汇总：{f.CaseTitle}", $"以下是您 {f.CaseTitle} 的通知汇总。"),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, null),
         };

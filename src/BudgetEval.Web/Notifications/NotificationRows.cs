@@ -1,3 +1,6 @@
+using BudgetEval.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -5,7 +8,7 @@ namespace BudgetEval.Web.Notifications;
 
 /// <summary>
 /// Notifications and outbox rows built by <see cref="NotificationWriter.BuildAsync"/>. For large batches
-/// (the reminder sweep) they are inserted with one multi-row statement per table, appended to the caller's
+/// (the reminder sweep, a plan's deadline moving) they are inserted with one multi-row statement per table, appended to the caller's
 /// <see cref="NpgsqlBatch"/>, so they commit in the caller's transaction like rows saved through EF would.
 /// </summary>
 internal sealed record NotificationRows(List<Notification> Notifications, List<OutboxMessage> Outbox)
@@ -49,6 +52,17 @@ internal sealed record NotificationRows(List<Notification> Notifications, List<O
                 Array(NpgsqlDbType.Text, o.Select(x => x.Status.ToString())),
                 Array(NpgsqlDbType.TimestampTz, o.Select(x => x.NextAttemptAt.UtcDateTime)),
                 Array(NpgsqlDbType.TimestampTz, o.Select(x => x.CreatedAt.UtcDateTime))));
+        }
+    }
+
+    /// <summary>Writes the rows in one round trip, in the transaction the context's connection is in.</summary>
+    public async Task InsertAsync(AppDbContext db, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        AppendTo(batch);
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(ct);
         }
     }
 

@@ -271,15 +271,18 @@ internal sealed class WorkflowEngine(
         }, ct);
 
     /// <summary>
-    /// A plan's deadline moved (计划变更): the cases about these subjects take the new plan deadline, and
+    /// A plan's deadline moved (计划变更): the open cases about these subjects take the new plan deadline, and
     /// their open tasks that are due by the plan deadline get the new due date and reminder schedule, so
-    /// nobody is reminded or escalated against the old date. Adds to the DbContext only; the caller saves
-    /// it within the transaction that records the amendment.
+    /// nobody is reminded or escalated against the old date. A finished case keeps the deadline it was decided
+    /// under. Adds to the DbContext only; the caller saves it within the transaction that records the amendment.
     /// </summary>
-    public async Task RescheduleForPlanDeadlineAsync(IReadOnlyCollection<Guid> subjectIds, DateOnly deadline, CancellationToken ct)
+    /// <returns>The cases that moved.</returns>
+    public async Task<IReadOnlyList<WorkflowInstance>> RescheduleForPlanDeadlineAsync(IReadOnlyCollection<Guid> subjectIds, DateOnly deadline, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var instances = await db.WorkflowInstances.IgnoreQueryFilters().Where(i => subjectIds.Contains(i.SubjectId)).ToListAsync(ct);
+        var instances = (await db.WorkflowInstances.IgnoreQueryFilters().Where(i => subjectIds.Contains(i.SubjectId)).ToListAsync(ct))
+            .Where(i => registry.Get(i.DefinitionId, i.DefinitionVersion).State(i.State).Kind != StateKind.End)
+            .ToList();
         var instanceIds = instances.Select(i => i.Id).ToList();
         var open = await db.WorkItems.IgnoreQueryFilters()
             .Where(w => instanceIds.Contains(w.InstanceId) && w.Status == WorkItemStatus.Open).ToListAsync(ct);
@@ -300,6 +303,8 @@ internal sealed class WorkflowEngine(
                 instance.DueAt = item.DueAt;
             }
         }
+
+        return instances;
     }
 
     /// <summary>The date a state's due rule counts to: the subject's own deadline for <c>subjectDeadline</c>, else the plan's.</summary>
