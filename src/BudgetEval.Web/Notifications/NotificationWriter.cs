@@ -39,24 +39,30 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
         }
 
         var ids = requests.Select(r => r.RecipientUserId).Distinct().ToList();
-        return Build(requests, await PeopleAsync(db, db.Users.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)), ct), now);
+        return Build(requests, await PeopleAsync(db, db.Users.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)), null, ct), now);
     }
 
     /// <summary>
     /// One notification of <paramref name="evt"/> for each of <paramref name="recipients"/>: who they are and
     /// how they want mail is read in the same query that finds them (a workflow effect's hot path).
     /// </summary>
-    public async Task AddToAsync(AppDbContext db, IQueryable<AppUser> recipients, NotificationEvent evt, NotificationFacts facts, DateTimeOffset now, CancellationToken ct)
+    /// <remarks>
+    /// With <paramref name="split"/>, only the recipients holding its role get <paramref name="evt"/> and the
+    /// others its event instead (those asked to act, and those only told), still in one query.
+    /// </remarks>
+    public async Task AddToAsync(AppDbContext db, IQueryable<AppUser> recipients, NotificationEvent evt, NotificationFacts facts, DateTimeOffset now, CancellationToken ct,
+        (string Role, NotificationEvent Others)? split = null)
     {
-        var people = await PeopleAsync(db, recipients, ct);
-        var rows = Build(people.Keys.Select(id => new NotificationRequest(id, evt, facts)).ToList(), people, now);
+        var people = await PeopleAsync(db, recipients, split?.Role, ct);
+        var requests = people.Values.Select(p => new NotificationRequest(p.Id, split is { } s && !p.HasRole ? s.Others : evt, facts)).ToList();
+        var rows = Build(requests, people, now);
         db.Notifications.AddRange(rows.Notifications);
         db.Outbox.AddRange(rows.Outbox);
     }
 
-    private sealed record Person(Guid Id, string DisplayName, string? Email, EmailMode? EmailMode, bool? NonEssentialEmail);
+    private sealed record Person(Guid Id, string DisplayName, string? Email, EmailMode? EmailMode, bool? NonEssentialEmail, bool HasRole);
 
-    private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, CancellationToken ct) =>
+    private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, string? role, CancellationToken ct) =>
         (await users.AsNoTracking()
             .Select(u => new
             {
@@ -64,9 +70,10 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
                 u.DisplayName,
                 u.Email,
                 Preference = db.NotificationPreferences.Where(p => p.UserId == u.Id).Select(p => new { p.EmailMode, p.NonEssentialEmail }).FirstOrDefault(),
+                HasRole = role != null && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)),
             })
             .ToListAsync(ct))
-        .ToDictionary(u => u.Id, u => new Person(u.Id, u.DisplayName, u.Email, u.Preference?.EmailMode, u.Preference?.NonEssentialEmail));
+        .ToDictionary(u => u.Id, u => new Person(u.Id, u.DisplayName, u.Email, u.Preference?.EmailMode, u.Preference?.NonEssentialEmail, u.HasRole));
 
     private NotificationRows Build(IReadOnlyCollection<NotificationRequest> requests, Dictionary<Guid, Person> people, DateTimeOffset now)
     {

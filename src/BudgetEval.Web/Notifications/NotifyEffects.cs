@@ -16,7 +16,7 @@ internal static class FireNotifications
 {
     /// <remarks><paramref name="evt"/> picks a template of its own (e.g. 整改通知); by default it follows from the action.</remarks>
     public static async Task NotifyAsync(FireContext context, NotificationWriter writer, DueDates dueDates, IQueryable<AppUser> recipients, CancellationToken ct,
-        NotificationEvent? evt = null, bool linkToCase = true)
+        NotificationEvent? evt = null, bool linkToCase = true, (string Role, NotificationEvent Others)? split = null)
     {
         // The engine sets the new task's due date after the effects run; compute the same value for the text.
         var due = context.To.Kind == StateKind.Task ? dueDates.DueAt(context.To.Due, await context.Engine.DeadlineForAsync(context.Instance, context.To, ct), context.Now) : null;
@@ -29,7 +29,7 @@ internal static class FireNotifications
             Comment = context.Comment,
             Due = due is { } d ? ChineseFormat.Date(dueDates.DueDay(d)) : null,
         };
-        await writer.AddToAsync(context.Db, recipients.Where(u => u.Id != context.Actor.UserId), evt ?? EventOf(context), facts, context.Now, ct);
+        await writer.AddToAsync(context.Db, recipients.Where(u => u.Id != context.Actor.UserId), evt ?? EventOf(context), facts, context.Now, ct, split);
     }
 
     /// <summary>A return asks for rework; reaching an end state is a decision; anything else hands over a task.</summary>
@@ -38,22 +38,27 @@ internal static class FireNotifications
         : context.To.Kind == StateKind.End ? NotificationEvent.Decision
         : NotificationEvent.TaskAssigned;
 
-    /// <summary>Users with a role, looked up as the system (a unit's request must still reach the bureau).</summary>
     /// <summary>The case's unit (its fillers and head), looked up as the system.</summary>
     public static IQueryable<AppUser> OfUnit(FireContext context) =>
         context.Db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == context.Instance.OrganisationId);
 
+    /// <summary>Users with a role, looked up as the system (a unit's request must still reach the bureau).</summary>
     public static IQueryable<AppUser> WithRole(FireContext context, string role) =>
         context.Db.Users.IgnoreQueryFilters().Where(u => context.Db.UserRoles.Any(ur => ur.UserId == u.Id && context.Db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)));
 }
 
-/// <summary>Tells the case's unit (its fillers and head) what happened.</summary>
+/// <summary>
+/// Tells the case's unit (its fillers and head) what happened. When the next task is the unit's, only those
+/// with its role are asked to act (待办, 退回修改); the others are told the outcome (办理结果), so a unit head
+/// is not asked to resubmit what only a filler can.
+/// </summary>
 internal sealed class NotifyUnit(NotificationWriter writer, DueDates dueDates) : IEffect
 {
     public string Name => nameof(NotifyUnit);
 
     public Task ApplyAsync(FireContext context, CancellationToken ct) =>
-        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct);
+        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct,
+            split: context.To is { Kind: StateKind.Task, Actor: { Scope: ActorScope.Unit, Role: var role } } ? (role, NotificationEvent.Decision) : null);
 }
 
 /// <summary>Tells the bureau's performance officers that something awaits them.</summary>

@@ -40,6 +40,28 @@ public sealed partial class InAppNotificationTests(AppFixture app) : IClassFixtu
         Assert.Null(Bell(await head.GetStringAsync("/")));
     }
 
+    [Fact]
+    public async Task Given_the_bureau_returns_a_case_When_the_unit_is_told_Then_the_filler_is_asked_to_resubmit_and_the_head_only_hears_the_outcome()
+    {
+        app.Clock.Set(AppFactory.DefaultNow);
+        var api = new CaseApi(app);
+        var (_, caseId) = await api.CreateAsync();
+        await api.FireOkAsync("unit", caseId, "submit");
+        await api.FireOkAsync("unithead", caseId, "approve");
+        await api.FireOkAsync("finance", caseId, "return", "请补充资金明细。");
+
+        var told = await app.DbAsync(db => db.Notifications.Where(n => n.Link == $"/cases/{caseId}")
+            .Join(db.Users, n => n.RecipientUserId, u => u.Id, (n, u) => new { u.UserName, n.Event, n.Title, n.Body }).ToListAsync());
+        var filler = Assert.Single(told, n => n.UserName == "unit" && n.Event == nameof(NotificationEvent.Returned));
+        Assert.Contains("请根据意见修改后重新提交", filler.Body, StringComparison.Ordinal);
+        var head = told.Where(n => n.UserName == "unithead").ToList();
+        Assert.DoesNotContain(head, n => n.Event == nameof(NotificationEvent.Returned));
+        var outcome = Assert.Single(head, n => n.Event == nameof(NotificationEvent.Decision));
+        Assert.Equal("【预算绩效】办理结果：2025年度部门整体支出绩效自评（退回修改）", outcome.Title);
+        Assert.Contains("请补充资金明细。", outcome.Body, StringComparison.Ordinal);
+        Assert.Single(head, n => n.Event == nameof(NotificationEvent.TaskAssigned)); // the submission still asked the head to review
+    }
+
     private static async Task ReadAllAsync(HttpClient client)
     {
         var page = await client.GetStringAsync("/notifications");
