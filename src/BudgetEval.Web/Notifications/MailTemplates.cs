@@ -69,7 +69,7 @@ internal static class MailTemplates
             NotificationEvent.Escalation => ($"督办：{f.CaseTitle} 已逾期{f.OverdueWorkingDays}个工作日", $"「{f.CaseTitle}」（{f.StateLabel}）由{f.Assignee}办理，期限为{f.Due}，已逾期{f.OverdueWorkingDays}个工作日，请督促办理。"),
             NotificationEvent.Decision => ($"办理结果：{f.CaseTitle}（{f.ActionLabel}）", $"{f.ActorName}对「{f.CaseTitle}」作出了「{f.ActionLabel}」，当前状态：{f.StateLabel}。"),
             NotificationEvent.EvaluationAssigned => ($"评价任务：{f.CaseTitle}", $"贵机构已受托承担「{f.CaseTitle}」的绩效评价工作{DueSuffix(f)}，请确定主评人及评价人员。"),
-            NotificationEvent.FindingNotice => ($"整改通知：{f.CaseTitle}", $"根据绩效评价结果，「{f.CaseTitle}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
+            NotificationEvent.FindingNotice => ($"整改通知：{Finding(f)}", $"根据绩效评价结果，「{Finding(f)}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
             NotificationEvent.RectificationVerified => ($"整改核验结果：{f.CaseTitle}", $"财政局已核验「{f.CaseTitle}」的整改情况：{f.ActionLabel}。"),
             NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
             NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),
@@ -98,6 +98,10 @@ internal static class MailTemplates
         var lines = items.Select(i => (i.Title, i.Body, i.Link is null ? null : baseUrl + i.Link)).ToList();
         return new RenderedMessage(subject, lead, Html(recipientName, lead, [], null, lines), Text(recipientName, lead, [], null, lines));
     }
+
+    /// <summary>The finding a rectification case is about: its title without the case's own 「整改：」, which the notice already says.</summary>
+    private static string Finding(NotificationFacts f) =>
+        f.CaseTitle.StartsWith(Rectifications.RectificationCases.TitlePrefix, StringComparison.Ordinal) ? f.CaseTitle[Rectifications.RectificationCases.TitlePrefix.Length..] : f.CaseTitle;
 
     private static string DueClause(NotificationFacts f) => f.Due is null ? string.Empty : $"于{f.Due}前";
 

@@ -15,6 +15,9 @@ internal static class RectificationCases
 
     public const string SubjectType = "Finding";
 
+    /// <summary>Starts every rectification case's title, before the finding's number and title.</summary>
+    public const string TitlePrefix = "整改：";
+
     /// <summary>
     /// Every finding that still needs rectifying starts its case, with the 整改通知 to the unit. Adds to the
     /// DbContext only: the caller saves it with the finding (one transaction, so neither exists alone).
@@ -26,7 +29,7 @@ internal static class RectificationCases
             return;
         }
 
-        await engine.StartAsync(DefinitionId, SubjectType, finding.Id, $"整改：{finding.Number} {finding.Title}", finding.OrganisationId, null, actor, ct,
+        await engine.StartAsync(DefinitionId, SubjectType, finding.Id, $"{TitlePrefix}{finding.Number} {finding.Title}", finding.OrganisationId, null, actor, ct,
             [nameof(SendFindingNotice)], "整改通知");
     }
 
