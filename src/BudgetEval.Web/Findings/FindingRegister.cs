@@ -77,12 +77,27 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             return (null, errors, FireStatus.Invalid);
         }
 
+        // The number is taken under a lock held to the commit (NextSeqAsync), so the save has its own transaction.
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var finding = await AddRegisteredAsync(input, source!.Value, actor, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return (finding, (IReadOnlyDictionary<string, string[]>)new Dictionary<string, string[]>(), FireStatus.Ok);
+        });
+    }
+
+    private async Task<Finding> AddRegisteredAsync(FindingInput input, FindingSource source, WorkflowActor actor, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         var year = input.FiscalYear!.Value;
         var finding = new Finding
         {
             Id = Guid.CreateVersion7(now),
-            Number = NumberOf(year, source!.Value, await NextSeqAsync(db, year, source.Value, ct)),
+            Number = NumberOf(year, source, await NextSeqAsync(db, year, source, ct)),
             OrganisationId = input.OrganisationId!.Value,
             FiscalYear = year,
             Category = input.Category!.Trim(),
@@ -91,7 +106,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             IndicatorRow = Clean(input.IndicatorRow),
             Recommendation = Clean(input.Recommendation),
             Deadline = input.Deadline ?? dueDates.Today(now).AddDays(FindingLabels.DefaultDeadlineDays),
-            Source = source.Value,
+            Source = source,
             SourceDocument = Clean(input.SourceDocument),
             SourceDate = input.SourceDate,
             Status = input.RectifiedBeforeReport ? FindingStatus.Rectified : FindingStatus.Open,
@@ -103,8 +118,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         };
         db.Findings.Add(finding);
         await Rectifications.RectificationCases.StartAsync(engine, finding, actor, ct);
-        await db.SaveChangesAsync(ct);
-        return (finding, new Dictionary<string, string[]>(), FireStatus.Ok);
+        return finding;
     }
 
     public static Dictionary<string, string[]> Validate(FindingInput input, IReadOnlyList<string> categories)
@@ -137,8 +151,17 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         return errors;
     }
 
-    private static async Task<int> NextSeqAsync(AppDbContext db, int year, FindingSource source, CancellationToken ct) =>
-        await db.Findings.IgnoreQueryFilters().CountAsync(f => f.FiscalYear == year && f.Source == source, ct) + 1;
+    /// <summary>
+    /// The next number of a year and source. Two registrations at once would count the same number and one
+    /// would fail on the unique index; a PostgreSQL lock on the year and source, held until the caller's
+    /// transaction ends, queues them (on any node).
+    /// </summary>
+    private static async Task<int> NextSeqAsync(AppDbContext db, int year, FindingSource source, CancellationToken ct)
+    {
+        var key = $"finding-number:{year}:{source}";
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({key}))", ct);
+        return await db.Findings.IgnoreQueryFilters().CountAsync(f => f.FiscalYear == year && f.Source == source, ct) + 1;
+    }
 
     private static string NumberOf(int year, FindingSource source, int seq) => $"{year}-{FindingLabels.Source(source)}-{seq:000}";
 

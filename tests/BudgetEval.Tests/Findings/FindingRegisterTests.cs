@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Web.Demo;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.Findings;
 
@@ -76,5 +77,33 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, unitTries.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await finance.GetAsync("/api/findings?source=nope")).StatusCode);
+
+        // The unit's 整改通知 names the finding once (the case's own title starts with 整改： already).
+        var number = found[0].GetProperty("number").GetString();
+        var notices = await app.DbAsync(db => db.Notifications.Where(n => n.Event == "FindingNotice" && n.Title.Contains("部分软件未作为无形资产入账"))
+            .Join(db.Users, n => n.RecipientUserId, u => u.Id, (n, u) => new { u.UserName, n.Title }).ToListAsync());
+        Assert.Equal($"【预算绩效】整改通知：{number} 部分软件未作为无形资产入账", Assert.Single(notices, n => n.UserName == "unit").Title);
+    }
+
+    [Fact]
+    public async Task Given_six_registrations_at_once_When_they_number_their_findings_Then_all_are_saved_with_consecutive_numbers()
+    {
+        var finance = await app.ApiAsync("finance");
+        var centre = await app.SocialGovernanceCentreAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => finance.PostAsJsonAsync("/api/findings", new
+        {
+            organisationId = centre,
+            fiscalYear = 2018,
+            category = "财务管理",
+            title = $"并发登记的审计问题{i}",
+            detail = "同时登记。",
+            source = "Audit",
+            sourceDocument = $"望审〔2019〕{i}号",
+        })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var numbers = await app.DbAsync(db => db.Findings.Where(f => f.FiscalYear == 2018 && f.Source == BudgetEval.Web.Findings.FindingSource.Audit)
+            .OrderBy(f => f.Number).Select(f => f.Number).ToListAsync());
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"2018-审计-{i:000}"), numbers);
     }
 }
