@@ -36,6 +36,10 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
     public Task<IActionResult> OnPostNextDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
         HandleAsync(id, service.SaveNextDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct), "新的整改期限已保存，请在事项页「部分整改」并写明未整改内容。", ct);
 
+    /// <summary>A 佐证材料 file for the signed-in browser (the API's download takes a bearer token only).</summary>
+    public async Task<IActionResult> OnGetEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct) =>
+        await service.FindEvidenceAsync(id, evidenceId, ct) is { } e ? File(e.Content, e.ContentType, e.FileName) : NotFound();
+
     public async Task<IActionResult> OnPostEvidenceAsync(Guid id, IFormFile? file, CancellationToken ct)
     {
         if (file is null || file.Length == 0 || file.Length > SelfEvaluations.Attachments.MaxBytes)

@@ -34,7 +34,13 @@ public sealed class RectificationBrowserTests(BrowserFixture browser) : IClassFi
         await Assertions.Expect(unit.GetByTestId("case-state")).ToHaveTextAsync("财政核验");
         var caseUrl = unit.Url;
 
+        // The bureau opens the evidence from the finding page before it decides.
         var finance = await browser.SignInAsync("finance");
+        await finance.GotoAsync(caseUrl);
+        await finance.GetByTestId("case-finding").ClickAsync();
+        var download = await finance.RunAndWaitForDownloadAsync(() => finance.GetByTestId("evidence").GetByRole(AriaRole.Link, new() { Name = "整改报告.pdf" }).ClickAsync());
+        Assert.Equal("整改报告.pdf", download.SuggestedFilename);
+        Assert.Equal(RectificationApi.Pdf("整改报告"), await File.ReadAllBytesAsync(await download.PathAsync()));
         await finance.GotoAsync(caseUrl);
         await finance.Locator("form[data-action=verify] textarea").FillAsync("佐证材料齐全，整改到位。");
         await finance.GetByRole(AriaRole.Button, new() { Name = "已整改", Exact = true }).ClickAsync();
