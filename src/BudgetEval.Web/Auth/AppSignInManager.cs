@@ -52,6 +52,13 @@ internal sealed class AppSignInManager(
         return result;
     }
 
+    /// <summary>
+    /// The periodic check of a signed-in cookie or bearer token: the stamp must still match, and the user must
+    /// still be allowed to sign in, so a deactivated organisation's users are cut off at the next check.
+    /// </summary>
+    public override async Task<bool> ValidateSecurityStampAsync(AppUser? user, string? securityStamp) =>
+        await base.ValidateSecurityStampAsync(user, securityStamp) && await CanSignInAsync(user!);
+
     public override async Task<bool> CanSignInAsync(AppUser user)
     {
         if (!await base.CanSignInAsync(user))

@@ -108,6 +108,37 @@ public class OrganisationAdminTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_signed_in_users_of_an_organisation_When_the_admin_deactivates_it_Then_their_cookies_and_tokens_stop_working()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var id = await admin.CreateOrganisationAsync("长沙市望城区停用测试单位");
+        await admin.CreateUserAsync("retiring", id, Roles.UnitFiller);
+        using var browser = await app.SignInAsync("retiring", AdminForms.StrongPassword);
+        using var api = app.Anonymous();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await app.TokenAsync("retiring", AdminForms.StrongPassword));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/inbox")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/inbox")).StatusCode);
+
+        var page = $"/admin/organisations/{id}";
+        var form = AdminForms.Organisation("长沙市望城区停用测试单位", rowVersion: uint.Parse(AdminForms.HiddenValue(await admin.GetStringAsync(page), "Input.RowVersion"), System.Globalization.CultureInfo.InvariantCulture));
+        form["Input.IsActive"] = "false";
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync(page, form)).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2)); // past the security stamp validation interval
+        try
+        {
+            var home = await browser.GetAsync("/inbox");
+            Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+            Assert.StartsWith("/login", home.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/inbox")).StatusCode);
+        }
+        finally
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(-2));
+        }
+    }
+
+    [Fact]
     public async Task Given_a_stale_row_version_When_editing_an_organisation_Then_the_conflict_is_shown_and_the_other_edit_is_kept()
     {
         using var admin = await app.SignInAsync("admin");
