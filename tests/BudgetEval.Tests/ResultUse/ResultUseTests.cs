@@ -238,6 +238,11 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains(Centre, html, StringComparison.Ordinal);
         Assert.Contains("结果应用建议", html, StringComparison.Ordinal);
+        // Each line's self-evaluation status leads to its 自评表.
+        var links = System.Text.RegularExpressions.Regex.Matches(html, "href=\"(/self-evaluations/[^\"]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Equal(count, links.Count);
+        Assert.All(links, l => Assert.EndsWith("/form", l, StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.OK, (await finance.GetAsync(links[0])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("单位", rows[0][0]);
         Assert.Equal(count + 1, rows.Count);
