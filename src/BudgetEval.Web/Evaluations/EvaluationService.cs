@@ -133,6 +133,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
         var unitIds = targets.Select(t => t.OrganisationId).OfType<Guid>().Distinct().ToList();
         var units = await db.Organisations.Where(o => unitIds.Contains(o.Id) && o.Kind == OrganisationKind.BudgetUnit && o.IsActive).ToDictionaryAsync(o => o.Id, ct);
+
+        // A unit's spending of a year is evaluated once: again only after the earlier selection was 不予评价.
+        var taken = (await db.Evaluations.Where(e => e.FiscalYear == fiscalYear && unitIds.Contains(e.OrganisationId) && e.Status != "dropped")
+                .Select(e => new { e.OrganisationId, e.Kind, e.ProjectName, e.Title }).ToListAsync(ct))
+            .ToDictionary(e => (e.OrganisationId, e.Kind, e.ProjectName), e => e.Title);
+        var chosen = new HashSet<(Guid, EvaluationKind, string?)>();
         for (var i = 0; i < targets.Count; i++)
         {
             var t = targets[i];
@@ -155,6 +161,19 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             if (string.IsNullOrWhiteSpace(t.Reason))
             {
                 problems.Add("请填写选定理由。");
+            }
+
+            if (problems.Count == 0)
+            {
+                var key = (t.OrganisationId!.Value, kind!.Value, kind == EvaluationKind.Project ? t.ProjectName!.Trim() : null);
+                if (taken.TryGetValue(key, out var earlier))
+                {
+                    problems.Add($"「{earlier}」已选定，不能重复选定。");
+                }
+                else if (!chosen.Add(key))
+                {
+                    problems.Add("与前面的评价对象重复。");
+                }
             }
 
             if (problems.Count > 0)

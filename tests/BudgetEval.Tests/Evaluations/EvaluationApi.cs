@@ -11,14 +11,15 @@ namespace BudgetEval.Tests.Evaluations;
 /// <summary>Drives an external evaluation of the centre through the API, step by step, as each party would.</summary>
 internal sealed class EvaluationApi(AppFixture app)
 {
-    public async Task<Guid> SelectAndApproveAsync(int fiscalYear)
+    /// <remarks>A unit's year is evaluated once per kind (and project): tests that need several of one year name a project.</remarks>
+    public async Task<Guid> SelectAndApproveAsync(int fiscalYear, string? project = null)
     {
         var finance = await app.ApiAsync("finance");
         var centre = await app.SocialGovernanceCentreAsync();
         var response = await finance.PostAsJsonAsync("/api/evaluations", new
         {
             fiscalYear,
-            targets = new[] { new { organisationId = centre, kind = "DepartmentWide", reason = "预算规模大", budget = 902.42m } },
+            targets = new[] { new { organisationId = centre, kind = project is null ? "DepartmentWide" : "Project", projectName = project, reason = "预算规模大", budget = 902.42m } },
         });
         await Ok(response);
         var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
@@ -26,9 +27,9 @@ internal sealed class EvaluationApi(AppFixture app)
         return id;
     }
 
-    public async Task<Guid> CommissionedAsync(int fiscalYear)
+    public async Task<Guid> CommissionedAsync(int fiscalYear, string? project = null)
     {
-        var id = await SelectAndApproveAsync(fiscalYear);
+        var id = await SelectAndApproveAsync(fiscalYear, project);
         var firm = await app.OrganisationIdAsync(DemoSeeder.XinCaiYuan);
         await Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/commission", new
         {

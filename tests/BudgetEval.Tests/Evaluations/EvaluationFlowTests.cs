@@ -26,6 +26,36 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task Given_a_selected_unit_When_selected_again_for_the_same_year_Then_refused_until_the_first_is_dropped()
+    {
+        var finance = await app.ApiAsync("finance");
+        var centre = await app.SocialGovernanceCentreAsync();
+        Task<HttpResponseMessage> SelectAsync(int year, params object[] targets) => finance.PostAsJsonAsync("/api/evaluations", new { fiscalYear = year, targets });
+        object Whole(string reason) => new { organisationId = centre, kind = "DepartmentWide", reason };
+        Task<int> CountAsync(int year) => app.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Evaluations, e => e.FiscalYear == year));
+
+        var first = await SelectAsync(2011, Whole("预算规模大"));
+        await EvaluationApi.Ok(first);
+        var again = await SelectAsync(2011, Whole("再次选定"));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("2011年度长沙市望城区社会治理服务中心部门整体支出绩效评价」已选定，不能重复选定", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var twice = await SelectAsync(2010, Whole("一"), Whole("二"));
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Contains("与前面的评价对象重复", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(2011));
+        Assert.Equal(0, await CountAsync(2010));
+
+        // A project of the same unit and year is another evaluation.
+        await EvaluationApi.Ok(await SelectAsync(2011, new { organisationId = centre, kind = "Project", projectName = "网格化服务管理", reason = "预算规模大" }));
+
+        // Once the lead drops the first (不予评价), the unit's year may be selected again.
+        var id = System.Text.Json.JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
+        await EvaluationApi.Ok(await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/reject", new { comment = "本年度不评价。" }));
+        await EvaluationApi.Ok(await SelectAsync(2011, Whole("重新选定")));
+        Assert.Equal(3, await CountAsync(2011));
+    }
+
+    [Fact]
     public async Task Given_invalid_file_When_imported_Then_400_with_cell_errors_and_table_unchanged()
     {
         var id = await _api.CommissionedAsync(2016);

@@ -98,7 +98,7 @@ public sealed class BadInputCorpusTests(AppFixture app) : IClassFixture<AppFixtu
 
             case "评分表导入 API":
             {
-                var evaluation = await new EvaluationApi(app).CommissionedAsync(2023);
+                var evaluation = await new EvaluationApi(app).CommissionedAsync(2023, project: file); // one evaluation per file
                 var evaluator = await app.ApiAsync("evaluator");
                 await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{evaluation}/team", new { name = "江惠平", isLead = true, noConflict = true }));
                 return () => evaluator.PostAsync($"/api/evaluations/{evaluation}/scores/import", Corpus.Multipart(file, Corpus.File(file)));
