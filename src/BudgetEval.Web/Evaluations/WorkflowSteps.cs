@@ -141,7 +141,9 @@ internal sealed class NotifyFirm(NotificationWriter writer, DueDates dueDates) :
     public Task ApplyAsync(FireContext context, CancellationToken ct) =>
         FireNotifications.NotifyAsync(context, writer, dueDates,
             FireNotifications.WithRole(context, Users.Roles.Evaluator).Where(u => u.OrganisationId == context.Instance.AssignedFirmId
-                && u.Organisation!.Kind == OrganisationKind.EvaluationFirm), ct, linkToCase: context.To.Kind != StateKind.End);
+                && u.Organisation!.Kind == OrganisationKind.EvaluationFirm), ct,
+            evt: context.Action.Then.Contains(nameof(AssignFirm)) ? NotificationEvent.EvaluationAssigned : null,
+            linkToCase: context.To.Kind != StateKind.End);
 }
 
 /// <summary>On acceptance each problem of the report becomes a finding of the unit, due 60 days after completion.</summary>

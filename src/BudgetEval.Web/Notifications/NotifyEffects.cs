@@ -45,6 +45,10 @@ internal static class FireNotifications
     /// <summary>Users with a role, looked up as the system (a unit's request must still reach the bureau).</summary>
     public static IQueryable<AppUser> WithRole(FireContext context, string role) =>
         context.Db.Users.IgnoreQueryFilters().Where(u => context.Db.UserRoles.Any(ur => ur.UserId == u.Id && context.Db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)));
+
+    /// <summary>The bureau's users with a role.</summary>
+    public static IQueryable<AppUser> OfBureau(FireContext context, string role) =>
+        WithRole(context, role).Where(u => u.Organisation!.Kind == OrganisationKind.FinanceBureau);
 }
 
 /// <summary>
@@ -61,12 +65,17 @@ internal sealed class NotifyUnit(NotificationWriter writer, DueDates dueDates) :
             split: context.To is { Kind: StateKind.Task, Actor: { Scope: ActorScope.Unit, Role: var role } } ? (role, NotificationEvent.Decision) : null);
 }
 
-/// <summary>Tells the bureau's performance officers that something awaits them.</summary>
+/// <summary>
+/// Tells the bureau. When the next task is the bureau's, those with its role are asked to act (e.g. the
+/// 财政局领导 to approve a selection); otherwise the performance officers are told the outcome (办理结果), so
+/// nobody gets a 待办 mail for a task that waits in someone else's inbox.
+/// </summary>
 internal sealed class NotifyBureau(NotificationWriter writer, DueDates dueDates) : IEffect
 {
     public string Name => nameof(NotifyBureau);
 
     public Task ApplyAsync(FireContext context, CancellationToken ct) =>
-        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.WithRole(context, Roles.FinanceOfficer)
-            .Where(u => u.Organisation!.Kind == OrganisationKind.FinanceBureau), ct);
+        context.To is { Kind: StateKind.Task, Actor: { Scope: ActorScope.Bureau, Role: var role } }
+            ? FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfBureau(context, role), ct)
+            : FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfBureau(context, Roles.FinanceOfficer), ct, NotificationEvent.Decision);
 }

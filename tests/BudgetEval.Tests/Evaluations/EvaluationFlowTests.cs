@@ -4,6 +4,7 @@ using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Web.Demo;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BudgetEval.Tests.Evaluations;
@@ -32,7 +33,7 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
         var centre = await app.SocialGovernanceCentreAsync();
         Task<HttpResponseMessage> SelectAsync(int year, params object[] targets) => finance.PostAsJsonAsync("/api/evaluations", new { fiscalYear = year, targets });
         object Whole(string reason) => new { organisationId = centre, kind = "DepartmentWide", reason };
-        Task<int> CountAsync(int year) => app.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Evaluations, e => e.FiscalYear == year));
+        Task<int> CountAsync(int year) => app.DbAsync(db => db.Evaluations.CountAsync(e => e.FiscalYear == year));
 
         var first = await SelectAsync(2011, Whole("预算规模大"));
         await EvaluationApi.Ok(first);
@@ -53,6 +54,20 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
         await EvaluationApi.Ok(await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/reject", new { comment = "本年度不评价。" }));
         await EvaluationApi.Ok(await SelectAsync(2011, Whole("重新选定")));
         Assert.Equal(3, await CountAsync(2011));
+    }
+
+    [Fact]
+    public async Task Given_a_commissioned_evaluation_When_its_people_are_told_Then_the_lead_was_asked_to_approve_and_the_firm_got_its_评价任务()
+    {
+        var id = await _api.CommissionedAsync(2008);
+        var caseId = (await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), $"/api/evaluations/{id}")).GetProperty("caseId").GetGuid();
+
+        var told = await app.DbAsync(db => db.Notifications.Where(n => n.Link == $"/cases/{caseId}")
+            .Join(db.Users, n => n.RecipientUserId, u => u.Id, (n, u) => new { u.UserName, n.Event, n.Title, n.Body }).ToListAsync());
+        Assert.Contains(told, n => n.UserName == "financelead" && n.Event == "TaskAssigned" && n.Title.EndsWith("（待审批）", StringComparison.Ordinal));
+        var task = Assert.Single(told, n => n.UserName == "evaluator");
+        Assert.Equal("EvaluationAssigned", task.Event);
+        Assert.Contains("请确定主评人及评价人员", task.Body, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,8 @@ using System.Text.Json;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
 
+using Microsoft.EntityFrameworkCore;
+
 namespace BudgetEval.Tests.Rectifications;
 
 /// <summary>The rectification case of a finding: plan, result with evidence, the bureau's verification, extensions, scope.</summary>
@@ -39,6 +41,13 @@ public sealed class RectificationFlowTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal([2, 1], r.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
         Assert.Equal(["start", "submitPlan", "submitResult", "partial", "submitResult", "verify"],
             closed.GetProperty("case").GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()));
+
+        // The bureau is asked to act only when the task is its own (财政核验); of the plan it hears the outcome.
+        var told = await app.DbAsync(db => db.Notifications.Where(n => n.Link == $"/cases/{caseId}" && db.Users.Any(u => u.Id == n.RecipientUserId && u.UserName == "finance"))
+            .OrderBy(n => n.CreatedAt).Select(n => new { n.Event, n.Title }).ToListAsync());
+        Assert.Contains(told, n => n.Event == "Decision" && n.Title.EndsWith("（报送整改方案）", StringComparison.Ordinal));
+        Assert.Equal(2, told.Count(n => n.Event == "TaskAssigned" && n.Title.EndsWith("（财政核验）", StringComparison.Ordinal)));
+        Assert.DoesNotContain(told, n => n.Event == "TaskAssigned" && n.Title.Contains("整改落实", StringComparison.Ordinal));
     }
 
     [Fact]
