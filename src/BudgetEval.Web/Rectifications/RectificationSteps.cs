@@ -100,7 +100,7 @@ internal sealed class ExtensionRequested : IGuard
     public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
-        return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [$"请填写延期后的整改期限（须晚于现期限 {ChineseFormat.Date(f.Deadline)}）。"];
+        return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [$"请先在问题页面的「申请延期至」中填写并保存延期后的整改期限（须晚于现期限 {ChineseFormat.Date(f.Deadline)}），再申请延期。"];
     }
 }
 
@@ -112,7 +112,7 @@ internal sealed class NewDeadlineSet : IGuard
     public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
-        return f.NextDeadline is { } d && d > context.Today ? [] : ["部分整改须填写剩余问题的新整改期限（须晚于今天）。"];
+        return f.NextDeadline is { } d && d > context.Today ? [] : ["部分整改须先在问题页面的「部分整改的新整改期限」中填写并保存剩余问题的新期限（须晚于今天）。"];
     }
 }
 

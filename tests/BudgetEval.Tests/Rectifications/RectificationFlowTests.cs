@@ -28,6 +28,7 @@ public sealed class RectificationFlowTests(AppFixture app) : IClassFixture<AppFi
         await api.Cases.FireOkAsync("finance", caseId, "verify", "已全部清理。");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooEarly.StatusCode);
+        Assert.Contains("先在问题页面的「部分整改的新整改期限」中填写并保存", await tooEarly.Content.ReadAsStringAsync(), StringComparison.Ordinal); // where the date goes
         Assert.Equal("Partial", partly.GetProperty("rectification").GetProperty("status").GetString());
         Assert.Equal(new DateOnly(2026, 6, 30), RectificationApi.Date(partly.GetProperty("rectification").GetProperty("deadline")));
         Assert.Equal("尚有两笔往来款未清理。", partly.GetProperty("rectification").GetProperty("remaining").GetString());
