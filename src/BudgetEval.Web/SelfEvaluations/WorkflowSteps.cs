@@ -115,24 +115,28 @@ internal sealed class SnapshotVersion : IEffect
     }
 }
 
-/// <summary>Late submissions are accepted, never refused: they are only marked 逾期.</summary>
+/// <summary>
+/// Late submissions are accepted, never refused: they are only marked 逾期. The record's mark follows its latest
+/// submission (a resubmission within a deadline moved later clears it); each frozen version keeps its own.
+/// </summary>
 internal sealed class MarkLateIfPastDeadline : IEffect
 {
     public string Name => nameof(MarkLateIfPastDeadline);
 
     public async Task ApplyAsync(FireContext context, CancellationToken ct)
     {
-        if (context.Instance.PlanDeadline is not { } deadline || context.Today <= deadline)
+        var late = context.Instance.PlanDeadline is { } deadline && context.Today > deadline;
+        if (late == context.Instance.IsLate && !late)
         {
-            return;
+            return; // on time, as before: nothing to write
         }
 
-        context.Instance.IsLate = true;
+        context.Instance.IsLate = late;
         var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
-        se.IsLate = true;
+        se.IsLate = late;
         if (context.Item<SelfEvaluationVersion>(SnapshotVersion.ItemKey) is { } version)
         {
-            version.IsLate = true;
+            version.IsLate = late;
         }
     }
 }

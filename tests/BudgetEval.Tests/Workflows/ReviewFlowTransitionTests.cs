@@ -156,6 +156,21 @@ public sealed class ReviewFlowTransitionTests(AppFixture app) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task Given_a_late_submission_returned_When_resubmitted_on_time_Then_the_record_is_no_longer_late_and_each_version_keeps_its_mark()
+    {
+        var (id, caseId) = await _api.CreateAsync(deadline: new DateOnly(2026, 2, 27));
+        await _api.FireOkAsync("unit", caseId, "submit"); // 2026-03-02: late
+        await _api.FireOkAsync("unithead", caseId, "return", "请补充说明。");
+        // The deadline moves past today, as a 计划变更 moves an open case's.
+        await app.DbAsync(db => db.WorkflowInstances.Where(i => i.Id == caseId).ExecuteUpdateAsync(u => u.SetProperty(i => i.PlanDeadline, new DateOnly(2026, 3, 31))));
+        await _api.FireOkAsync("unit", caseId, "submit");
+
+        Assert.False((await _api.CaseAsync("unit", caseId)).GetProperty("isLate").GetBoolean());
+        Assert.False(await app.DbAsync(db => db.SelfEvaluations.Where(s => s.Id == id).Select(s => s.IsLate).SingleAsync()));
+        Assert.Equal([true, false], await app.DbAsync(db => db.SelfEvaluationVersions.Where(v => v.SelfEvaluationId == id).OrderBy(v => v.VersionNo).Select(v => v.IsLate).ToListAsync()));
+    }
+
+    [Fact]
     public async Task Given_a_submitted_self_evaluation_When_the_unit_edits_it_Then_409_but_in_draft_it_saves()
     {
         var (id, caseId) = await _api.CreateAsync();
