@@ -171,7 +171,8 @@ internal sealed class SelfEvaluationStatusMirror : IWorkflowSubject
 internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateOnly Deadline, string? Summary, decimal? TotalBudget,
     decimal? FundsBudget = null, decimal? FundsExecuted = null, decimal? FundsUpperTransfer = null, decimal? TotalScore = null, string? Grade = null,
     string? GoalsPlanned = null, string? GoalsAchieved = null, IReadOnlyList<Scoring.IndicatorLine>? Indicators = null,
-    IReadOnlyDictionary<string, string?>? Report = null)
+    IReadOnlyDictionary<string, string?>? Report = null, IReadOnlyList<FundsSubRow>? FundsRows = null,
+    IReadOnlyDictionary<string, string>? FollowUp = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -200,8 +201,16 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
             GoalsAchieved = se.GoalsAchieved,
             Indicators = lines,
             Report = SelfEvaluationReport.Sections.ToDictionary(x => x.Label, x => se.Report.Get(x.Key)),
+            FundsRows = se.FundsRows,
+            FollowUp = await FollowUpStatementsAsync(db, se.Id, ct),
         };
     }
+
+    /// <summary>The unit's 整改情况说明, by the finding they are about ("number title").</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> FollowUpStatementsAsync(AppDbContext db, Guid selfEvaluationId, CancellationToken ct) =>
+        await db.FindingStatements.IgnoreQueryFilters().Where(s => s.SelfEvaluationId == selfEvaluationId)
+            .Join(db.Findings.IgnoreQueryFilters(), s => s.FindingId, f => f.Id, (s, f) => new { Finding = f.Number + " " + f.Title, s.Statement })
+            .ToDictionaryAsync(x => x.Finding, x => x.Statement, ct);
 
     public static SelfEvaluationContent? Parse(string json) => JsonSerializer.Deserialize<SelfEvaluationContent>(json, Json);
 
@@ -243,6 +252,27 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         foreach (var (_, label) in SelfEvaluationReport.Sections)
         {
             Compare($"自评报告·{label}", old?.Report?.GetValueOrDefault(label), now.Report?.GetValueOrDefault(label));
+        }
+
+        // Versions frozen before these were kept have none: nothing to compare with, rather than "all new".
+        if (old is null || old.FundsRows is not null)
+        {
+            var (oldRows, newRows) = (old?.FundsRows ?? [], now.FundsRows ?? []);
+            for (var i = 0; i < Math.Max(oldRows.Count, newRows.Count); i++)
+            {
+                static string? Row(FundsSubRow? r) => r is null ? null
+                    : $"{r.Name}：预算 {Amount(r.Budget)}，执行 {Amount(r.Executed)}" + (r.UpperTransfer is { } c ? $"，上级转移支付 {Amount(c)}" : string.Empty);
+                Compare($"资金明细第{i + 1}行", Row(i < oldRows.Count ? oldRows[i] : null), Row(i < newRows.Count ? newRows[i] : null));
+            }
+        }
+
+        if (old is null || old.FollowUp is not null)
+        {
+            var (oldStatements, newStatements) = (old?.FollowUp ?? new Dictionary<string, string>(), now.FollowUp ?? new Dictionary<string, string>());
+            foreach (var finding in oldStatements.Keys.Union(newStatements.Keys).Order(StringComparer.Ordinal))
+            {
+                Compare($"整改情况说明·{finding}", oldStatements.GetValueOrDefault(finding), newStatements.GetValueOrDefault(finding));
+            }
         }
 
         return rows;
