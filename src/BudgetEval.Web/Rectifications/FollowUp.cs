@@ -140,10 +140,10 @@ internal sealed class FollowUpStated : IGuard
 {
     public string Name => nameof(FollowUpStated);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
-    {
-        var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
-        return (await FollowUp.ForAsync(context.Db, se, ct)).Where(i => i.NeedsStatement && i.Statement is null)
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
+        await ErrorsAsync(context.Db, await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct), ct);
+
+    public static async Task<IReadOnlyList<string>> ErrorsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct) =>
+        (await FollowUp.ForAsync(db, se, ct)).Where(i => i.NeedsStatement && i.Statement is null)
             .Select(i => $"请填写问题「{i.Finding.Number} {i.Finding.Title}」的整改情况说明（上年及以前发现问题的整改情况）。").ToList();
-    }
 }

@@ -170,7 +170,8 @@ internal static class FormEndpoints
     {
         var se = form.Record;
         var sheet = form.Sheet();
-        var submission = form.Sheet(submitting: true);
+        // Every check 提交 runs (the form's, the goals, the 整改情况说明), so an empty list means it will pass.
+        var submissionErrors = (await SelfEvaluationIsComplete.ErrorsAsync(db, se, ct)).Concat(await Rectifications.FollowUpStated.ErrorsAsync(db, se, ct)).ToList();
         var attachments = await db.SelfEvaluationAttachments.AsNoTracking().Where(a => a.SelfEvaluationId == se.Id)
             .OrderBy(a => a.UploadedAt).Select(a => new { a.Id, a.FileName, a.ContentType, a.Size, a.UploadedAt, a.UploadedByName }).ToListAsync(ct);
         return new
@@ -219,7 +220,7 @@ internal static class FormEndpoints
             totalScore = sheet.TotalScore,
             grade = sheet.Grade,
             warnings = sheet.Checks.Select(c => c.Message).ToList(),
-            submissionErrors = submission.Errors.ToList(),
+            submissionErrors,
             indicators = form.Rows.Select((row, i) => new IndicatorDto(row.SortOrder, row.Level1, row.Level2, row.Level3, row.Content, row.Target, row.Actual,
                 row.Weight, row.Score, row.Reason, row.Measure, sheet.Readings[i].Label, sheet.Readings[i].Note)),
             report = SelfEvaluationReport.Sections.ToDictionary(s => s.Key, s => se.Report.Get(s.Key)),

@@ -34,12 +34,15 @@ internal sealed class SelfEvaluationIsComplete : IGuard
 {
     public string Name => nameof(SelfEvaluationIsComplete);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
+        await ErrorsAsync(context.Db, await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct), ct);
+
+    /// <summary>The reasons a submission would be refused; also what the API shows before one (submissionErrors).</summary>
+    public static async Task<IReadOnlyList<string>> ErrorsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
     {
-        var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
         if (se.PlanId is not null)
         {
-            return await FormErrorsAsync(context, se, ct);
+            return await FormErrorsAsync(db, se, ct);
         }
 
         var errors = new List<string>();
@@ -66,9 +69,9 @@ internal sealed class SelfEvaluationIsComplete : IGuard
     }
 
     /// <summary>A plan's form: funds filled, at least one indicator, the checks at submission strength, the report's main sections.</summary>
-    private static async Task<IReadOnlyList<string>> FormErrorsAsync(FireContext context, SelfEvaluation se, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>> FormErrorsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
     {
-        var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(context.Db, se, submitting: true, ct);
+        var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(db, se, submitting: true, ct);
         var errors = new List<string>();
         if (lines.Count == 0)
         {

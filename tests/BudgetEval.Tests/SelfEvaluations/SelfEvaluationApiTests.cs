@@ -31,6 +31,24 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task Given_a_draft_missing_its_整改情况说明_When_read_Then_submissionErrors_lists_what_提交_then_refuses()
+    {
+        var unit = await app.ApiAsync("unit");
+        var project = JsonDocument.Parse(await unit.GetStringAsync("/api/self-evaluations?fiscalYear=2022")).RootElement.EnumerateArray()
+            .Single(i => i.GetProperty("kind").GetString() == "Project");
+        var (id, caseId) = (project.GetProperty("id").GetGuid(), project.GetProperty("caseId").GetGuid());
+
+        var errors = (await DetailAsync(unit, id)).GetProperty("submissionErrors").EnumerateArray().Select(e => e.GetString()!).ToList();
+        var version = JsonDocument.Parse(await unit.GetStringAsync($"/api/cases/{caseId}")).RootElement.GetProperty("version").GetInt32();
+        var submit = await unit.PostAsJsonAsync($"/api/cases/{caseId}/actions/submit", new { expectedVersion = version });
+        var refusal = await submit.Content.ReadAsStringAsync();
+
+        Assert.Contains(errors, e => e.Contains("整改情况说明", StringComparison.Ordinal)); // the 2021 findings still open
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, submit.StatusCode);
+        Assert.All(errors, e => Assert.Contains(e, refusal, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Given_list_When_filtered_by_fiscal_year_Then_unit_sees_only_its_own_with_required_fields()
     {
         var unit = await app.ApiAsync("unit");
