@@ -32,5 +32,10 @@ public sealed class FundsRowsBrowserTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByLabel("项目支出全年预算数")).ToHaveValueAsync(projectBudget);
         await Assertions.Expect(page.GetByLabel("基本支出-人员经费全年执行数")).ToHaveValueAsync("301.50");
         await BrowserFixture.ScreenshotAsync(page, "self-evaluation-funds-rows");
+
+        // The print view (打印预览) has the sub-rows under the total, each with its own rate.
+        await page.GotoAsync(formUrl.Replace("/form", "/print", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("tr.funds-row", new() { HasText = "其中：基本支出-人员经费" })).ToContainTextAsync("95.79%");
+        await Assertions.Expect(page.Locator("tr.funds-row", new() { HasText = "其中：项目支出" })).ToContainTextAsync(projectBudget);
     }
 }
