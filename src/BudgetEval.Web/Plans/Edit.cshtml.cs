@@ -43,6 +43,9 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         ["targets"] = "覆盖单位",
     };
 
+    /// <summary>What the form itself reads and reports (a number, a date); the service's message for these would repeat it.</summary>
+    private static readonly HashSet<string> ParsedByTheForm = ["fiscalYear", "deadline", "scoring"];
+
     public Plan? Plan { get; private set; }
 
     public bool MayManage { get; private set; }
@@ -98,6 +101,12 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     {
         var units = await OrganisationPicker.ResolveAllAsync(OrganisationPicker.ActiveUnits(db.Organisations), Input.UnitTexts(), ct);
         var input = Input.ToInput(Errors, units);
+        if (Errors.Count > 0)
+        {
+            // The fields that did read are checked too, so one post names every problem (not the rest on the next).
+            AddErrors((await service.ValidateAsync(input, ct)).Where(e => !ParsedByTheForm.Contains(e.Key)));
+        }
+
         var result = Errors.Count > 0 ? null
             : id is { } planId ? await service.UpdateAsync(planId, input, Input.ExpectedVersion, WorkflowActor.From(User), ct)
             : await service.CreateAsync(input, WorkflowActor.From(User), ct);
@@ -149,10 +158,7 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
             return NotFound();
         }
 
-        foreach (var (key, messages) in result?.Errors ?? new Dictionary<string, string[]>())
-        {
-            Errors.AddRange(messages.Select(m => Labels.TryGetValue(key, out var label) ? $"{label}：{m}" : m));
-        }
+        AddErrors(result?.Errors ?? new Dictionary<string, string[]>());
 
         if (!keepInput && Plan is not null)
         {
@@ -162,6 +168,14 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
 
         Response.StatusCode = result?.Status == FireStatus.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
         return Page();
+    }
+
+    private void AddErrors(IEnumerable<KeyValuePair<string, string[]>> errors)
+    {
+        foreach (var (key, messages) in errors)
+        {
+            Errors.AddRange(messages.Select(m => Labels.TryGetValue(key, out var label) ? $"{label}：{m}" : m));
+        }
     }
 
     private async Task<bool> LoadAsync(Guid? id, CancellationToken ct)

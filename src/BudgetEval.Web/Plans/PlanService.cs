@@ -321,7 +321,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             ? null
             : PlanResult.Fail(FireStatus.Forbidden, "只有财政局绩效管理员可以管理评价工作计划。");
 
-    private async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, CancellationToken ct)
+    /// <summary>Every problem of a plan's input, by field; nothing is read or written beyond the units it names.</summary>
+    public async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Shared.DateRange.IsYear(input.FiscalYear))

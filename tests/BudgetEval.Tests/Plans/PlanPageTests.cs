@@ -114,6 +114,7 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
         var fields = await PlanFormAsync("望财绩〔2026〕13号", fundsWeight: "十");
         fields["Input.Bands[1].Points"] = "abc";
         fields["Input.Deadline"] = "";
+        fields["Input.Title"] = "";
 
         var response = await PostAsync(finance, "/plans/new", "/plans/new", fields);
 
@@ -122,6 +123,8 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
         Assert.Contains("资金分值：「十」不是数字。", html);
         Assert.Contains("分档第2行「得分」：「abc」不是数字。", html);
         Assert.Contains("截止日期：请填写截止日期。", html);
+        Assert.Contains("计划名称：请填写计划名称（不超过 300 字）。", html); // in the same answer, not after the numbers are fixed
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "截止日期："));
         Assert.Equal(before, await app.DbAsync(db => db.Plans.CountAsync()));
     }
 
