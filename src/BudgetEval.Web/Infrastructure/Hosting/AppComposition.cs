@@ -142,6 +142,7 @@ internal static class AppComposition
         {
             o.Filters.Add<AccessDenied.RefusedActionFilter>();
             o.Filters.Add<AccessDenied.NoHandlerFilter>();
+            Web.ChineseBindingMessages.Apply(o.ModelBindingMessageProvider);
         });
         services.AddOpenApi();
         // Binding failures reach RequestProblemsMiddleware, which answers them in Chinese naming the field.

@@ -1,0 +1,23 @@
+using System.Net;
+using BudgetEval.Tests.Infrastructure;
+
+namespace BudgetEval.Tests.Reliability;
+
+/// <summary>A page whose query string was typed wrong answers in Chinese, naming the field (MVC's own messages are English).</summary>
+public sealed class BindingMessageTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Theory]
+    [InlineData("/findings?FiscalYear=abc", "「年度」的值「abc」无效。")]
+    [InlineData("/evaluations?FiscalYear=abc", "「年度」的值「abc」无效。")]
+    [InlineData("/results?year=abc", "「年度」的值「abc」无效。")]
+    [InlineData("/findings?p=abc", "「页码」的值「abc」无效。")]
+    public async Task Given_a_value_that_does_not_bind_When_the_page_is_opened_Then_the_message_is_chinese_and_names_the_field(string url, string message)
+    {
+        using var finance = await app.SignInAsync("finance");
+        var response = await finance.GetAsync(url);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not valid", html, StringComparison.Ordinal);
+    }
+}
