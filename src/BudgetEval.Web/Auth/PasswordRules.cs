@@ -51,7 +51,7 @@ internal sealed class ChineseIdentityErrorDescriber : IdentityErrorDescriber
 
     public override IdentityError InvalidEmail(string? email) => new() { Code = nameof(InvalidEmail), Description = $"电子邮箱“{email}”格式不正确。" };
 
-    // Identity's own length check runs beside ours; give it the same Chinese words.
+    // Identity's own length check is off (RequiredLength 0), but keep its words Chinese should it be turned on.
     public override IdentityError PasswordTooShort(int length) => new() { Code = nameof(PasswordTooShort), Description = $"密码至少需要 {length} 个字符。" };
 
     public override IdentityError PasswordMismatch() => new() { Code = nameof(PasswordMismatch), Description = "密码不正确。" };
