@@ -61,6 +61,10 @@ public sealed partial class CasePageTests(AppFixture app) : IClassFixture<AppFix
 
         var page = await (await app.SignInAsync("finance")).GetStringAsync($"/cases/{caseId}");
         Assert.Contains("版本差异（第 1 版 → 第 2 版）", page, StringComparison.Ordinal);
+        // The three numbers are told apart: the flow's definition, the case's revision, the content's version.
+        Assert.Contains("自评审核（流程定义 v1）", page, StringComparison.Ordinal);
+        Assert.Matches("修订号 \\d+", page);
+        Assert.Contains("<th>已提交版本</th><td>第 2 版</td>", page, StringComparison.Ordinal);
         Assert.Contains("1,412.74", page, StringComparison.Ordinal);
         Assert.Contains("1,500.00", page, StringComparison.Ordinal);
     }
