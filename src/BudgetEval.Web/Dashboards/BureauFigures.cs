@@ -198,7 +198,7 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
         var names = await OrganisationNames.ForAsync(db, rows.Select(r => (Guid?)r.Id), ct);
         return (new Chart("rateByUnit", "整改率（按单位，由低到高）", ChartKind.Bar, "单位", rows.Select(r => names.GetValueOrDefault(r.Id, "—")).ToList(),
             [
-                new("整改率（%）", rows.Select(r => Rate(r.Rectified, r.Total - r.Cannot)).ToList()),
+                new("整改率（%）", rows.Select(r => Rate(r.Rectified, r.Total - r.Cannot)).ToList(), NumberFormat: ChartSeries.Rate),
                 new("问题总数", rows.Select(r => (decimal?)r.Total).ToList(), Plot: false),
                 new("已整改", rows.Select(r => (decimal?)r.Rectified).ToList(), Plot: false),
                 new("无法整改", rows.Select(r => (decimal?)r.Cannot).ToList(), Plot: false),
@@ -217,7 +217,7 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
         }).OrderBy(x => x.Category).Take(200).ToListAsync(ct);
         return new Chart("rateByCategory", "整改率（按问题类别）", ChartKind.Bar, "问题类别", rows.Select(r => r.Category).ToList(),
         [
-            new("整改率（%）", rows.Select(r => Rate(r.Rectified, r.Total - r.Cannot)).ToList()),
+            new("整改率（%）", rows.Select(r => Rate(r.Rectified, r.Total - r.Cannot)).ToList(), NumberFormat: ChartSeries.Rate),
             new("问题总数", rows.Select(r => (decimal?)r.Total).ToList(), Plot: false),
             new("已整改", rows.Select(r => (decimal?)r.Rectified).ToList(), Plot: false),
             new("无法整改", rows.Select(r => (decimal?)r.Cannot).ToList(), Plot: false),

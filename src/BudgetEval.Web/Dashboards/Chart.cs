@@ -21,7 +21,16 @@ internal enum ChartKind
 /// One series of a chart. <paramref name="Plot"/> false keeps the column in the table, the export and the
 /// API but out of the drawing (e.g. 逾期 cuts across the progress buckets and would be counted twice if stacked).
 /// </summary>
-internal sealed record ChartSeries(string Name, IReadOnlyList<decimal?> Values, bool Plot = true, string? Color = null);
+/// <paramref name="NumberFormat"/> fixes the decimals where they mean something (整改率 one, scores two); by default
+/// a value shows as few as it needs.
+internal sealed record ChartSeries(string Name, IReadOnlyList<decimal?> Values, bool Plot = true, string? Color = null, string? NumberFormat = null)
+{
+    public const string Rate = "0.0";
+
+    public const string Score = "0.00";
+
+    public string? Show(decimal? value) => NumberFormat is null ? Chart.Format(value) : value?.ToString(NumberFormat, CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// The numbers behind one chart. The SVG, the HTML table beside it, the sheet of the .xlsx export and the
@@ -36,7 +45,7 @@ internal sealed record Chart(string Key, string Title, ChartKind Kind, string La
         for (var i = 0; i < Labels.Count; i++)
         {
             var index = i;
-            rows.Add(new[] { Labels[i] }.Concat(Series.Select(s => Format(s.Values[index]))).ToList());
+            rows.Add(new[] { Labels[i] }.Concat(Series.Select(s => s.Show(s.Values[index]))).ToList());
         }
 
         return rows;

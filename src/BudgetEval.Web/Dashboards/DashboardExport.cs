@@ -20,7 +20,7 @@ internal static class DashboardExport
         sheets.Insert(0, ("概况", Summary(filter,
         [
             ("问题总数", d.FindingsTotal.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("整改率（%）", Chart.Format(d.RectificationRate) ?? "—"),
+            ("整改率（%）", d.RectificationRate?.ToString(ChartSeries.Rate, System.Globalization.CultureInfo.InvariantCulture) ?? "—"),
             ("整改率口径", BureauFigures.RateFormula),
             ("重复发生问题数", d.RecurringFindings.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("逾期未完成问题数", d.Overdue.Total.ToString(System.Globalization.CultureInfo.InvariantCulture)),

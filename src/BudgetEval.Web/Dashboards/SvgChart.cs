@@ -51,7 +51,7 @@ internal static class SvgChart
             var y = top + (i * RowHeight);
             Text(sb, LabelWidth - 8, y + 15, Short(chart.Labels[i], 11), "#1d2939", "end", chart.Labels[i]);
             var x = (double)LabelWidth;
-            var overlay = chart.Series.Where(s => !s.Plot && s.Values[i] is > 0).Select(s => $"{s.Name}{Chart.Format(s.Values[i])}").ToList();
+            var overlay = chart.Series.Where(s => !s.Plot && s.Values[i] is > 0).Select(s => $"{s.Name}{s.Show(s.Values[i])}").ToList();
             for (var k = 0; k < plotted.Count; k++)
             {
                 var series = plotted[k];
@@ -59,25 +59,25 @@ internal static class SvgChart
                 var w = max == 0 ? 0 : (double)(value / max) * plotWidth;
                 var start = chart.Kind == ChartKind.Funnel ? LabelWidth + ((plotWidth - w) / 2) : x;
                 var color = series.Color ?? Palette[k % Palette.Length];
-                sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(start)}\" y=\"{y + 3}\" width=\"{N(w)}\" height=\"{BarHeight}\" fill=\"{color}\" data-label=\"{E(chart.Labels[i])}\" data-series=\"{E(series.Name)}\" data-value=\"{Chart.Format(value)}\">");
-                sb.Append(CultureInfo.InvariantCulture, $"<title>{E(chart.Labels[i])} · {E(series.Name)}：{Chart.Format(value)}</title></rect>");
+                sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(start)}\" y=\"{y + 3}\" width=\"{N(w)}\" height=\"{BarHeight}\" fill=\"{color}\" data-label=\"{E(chart.Labels[i])}\" data-series=\"{E(series.Name)}\" data-value=\"{series.Show(value)}\">");
+                sb.Append(CultureInfo.InvariantCulture, $"<title>{E(chart.Labels[i])} · {E(series.Name)}：{series.Show(value)}</title></rect>");
                 if (chart.Kind == ChartKind.StackedBar)
                 {
                     // A segment too narrow for its number keeps it in the tooltip and the table.
                     if (value > 0 && w >= 22)
                     {
-                        Text(sb, start + (w / 2), y + 17, Chart.Format(value)!, "#ffffff", "middle");
+                        Text(sb, start + (w / 2), y + 17, series.Show(value)!, "#ffffff", "middle");
                     }
 
                     x += w;
                 }
                 else if (chart.Kind == ChartKind.Funnel)
                 {
-                    Text(sb, LabelWidth + (plotWidth / 2.0), y + 17, Chart.Format(value)!, w >= 30 ? "#ffffff" : "#1d2939", "middle");
+                    Text(sb, LabelWidth + (plotWidth / 2.0), y + 17, series.Show(value)!, w >= 30 ? "#ffffff" : "#1d2939", "middle");
                 }
                 else
                 {
-                    Text(sb, start + w + 4, y + 17, Chart.Format(value) + (series.Name.Contains('%') ? "%" : string.Empty), "#1d2939", "start");
+                    Text(sb, start + w + 4, y + 17, series.Show(value) + (series.Name.Contains('%') ? "%" : string.Empty), "#1d2939", "start");
                 }
             }
 
@@ -139,9 +139,9 @@ internal static class SvgChart
                     continue;
                 }
 
-                sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"point\" cx=\"{N(X(i))}\" cy=\"{N(Y(v))}\" r=\"4\" fill=\"{color}\" data-label=\"{E(chart.Labels[i])}\" data-series=\"{E(series.Name)}\" data-value=\"{Chart.Format(v)}\">");
-                sb.Append(CultureInfo.InvariantCulture, $"<title>{E(chart.Labels[i])} · {E(series.Name)}：{Chart.Format(v)}</title></circle>");
-                Text(sb, X(i), Y(v) - (k % 2 == 0 ? 8 : -16), Chart.Format(v)!, color, "middle");
+                sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"point\" cx=\"{N(X(i))}\" cy=\"{N(Y(v))}\" r=\"4\" fill=\"{color}\" data-label=\"{E(chart.Labels[i])}\" data-series=\"{E(series.Name)}\" data-value=\"{series.Show(v)}\">");
+                sb.Append(CultureInfo.InvariantCulture, $"<title>{E(chart.Labels[i])} · {E(series.Name)}：{series.Show(v)}</title></circle>");
+                Text(sb, X(i), Y(v) - (k % 2 == 0 ? 8 : -16), series.Show(v)!, color, "middle");
             }
         }
 

@@ -15,7 +15,8 @@ internal sealed record UnitRectification(int Total, int Rectified, int Unrectifi
     /// <summary>已整改 ÷ (问题总数 − 经认可的无法整改); null when nothing was to be rectified.</summary>
     public decimal? Rate => Total - Unrectifiable is > 0 and var due ? Money.RoundRate((decimal)Rectified / due) : null;
 
-    public string RateText => Rate is { } r ? Money.Percent(r) : "—";
+    /// <summary>One decimal, as the dashboard shows the same figure (22.2%).</summary>
+    public string RateText => Rate is { } r ? Math.Round(r * 100m, 1, MidpointRounding.AwayFromZero).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "—";
 }
 
 /// <summary>

@@ -47,7 +47,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser) : IClassFixtur
         var page = await browser.SignInAsync("unit");
         await page.GetByTestId("home-dashboard").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "本单位数据看板" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("svg[data-chart=scores] circle.point[data-series=重点评价得分][data-label='2021年度']")).ToHaveAttributeAsync("data-value", "89.8");
+        await Assertions.Expect(page.Locator("svg[data-chart=scores] circle.point[data-series=重点评价得分][data-label='2021年度']")).ToHaveAttributeAsync("data-value", "89.80");
         await Assertions.Expect(page.Locator("svg[data-chart=funnel] rect.bar[data-label=未完成整改]")).ToHaveAttributeAsync("data-value", "7");
         await Assertions.Expect(page.GetByTestId("unit-findings").Locator("tbody tr")).ToHaveCountAsync(7);
         await BrowserFixture.ScreenshotAsync(page, "dashboard-unit");

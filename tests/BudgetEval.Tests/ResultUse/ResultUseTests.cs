@@ -34,6 +34,12 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
         var rate = Math.Round((decimal)rectified / (total - unrectifiable), 4, MidpointRounding.AwayFromZero);
         Assert.Equal(rate, rect.GetProperty("rate").GetDecimal());
         Assert.True(rate < 0.8m, "the sample's findings are mostly open");
+        using (var page = await app.SignInAsync("finance")) // shown with one decimal, as the dashboard shows the same figure
+        {
+            var percent = Math.Round(rate * 100m, 1, MidpointRounding.AwayFromZero).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains($"<td class=\"num\" data-testid=\"rate\">{percent}%</td>", await page.GetStringAsync("/results?year=2021"), StringComparison.Ordinal);
+        }
+
         var rules = await EvaluationApi.JsonAsync(finance, "/api/results/rules");
         Assert.Equal($"{rules.GetProperty("good").GetString()}；{rules.GetProperty("lowRectification").GetString()}", row.GetProperty("budgetNote").GetString());
     }
