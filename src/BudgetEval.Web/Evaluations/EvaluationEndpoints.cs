@@ -101,8 +101,8 @@ internal static class EvaluationEndpoints
 
         group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
         {
-            var result = await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct);
-            return result.Succeeded ? TypedResults.Ok(result) : FireProblem(result.Status, result.Errors);
+            // Answered as /api/cases/{id}/actions/{action} answers: {state, stateLabel, version} or a problem.
+            return Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct));
         });
 
         group.MapPost("/{id:guid}/commission", async (Guid id, CommissionInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>

@@ -71,6 +71,28 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task Given_a_selection_When_the_lead_approves_over_the_api_Then_the_answer_has_the_cases_shape()
+    {
+        var finance = await app.ApiAsync("finance");
+        var selected = await finance.PostAsJsonAsync("/api/evaluations", new
+        {
+            fiscalYear = 2007,
+            targets = new[] { new { organisationId = await app.SocialGovernanceCentreAsync(), kind = "DepartmentWide", reason = "预算规模大" } },
+        });
+        await EvaluationApi.Ok(selected);
+        var id = System.Text.Json.JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
+
+        var approved = await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { });
+        var json = System.Text.Json.JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        Assert.Equal("commissioning", json.GetProperty("state").GetString());
+        Assert.Equal("委托评价机构", json.GetProperty("stateLabel").GetString());
+        Assert.True(json.GetProperty("version").GetInt32() > 1);
+        Assert.False(json.TryGetProperty("httpStatus", out _)); // not the engine's internal result
+    }
+
+    [Fact]
     public async Task Given_invalid_file_When_imported_Then_400_with_cell_errors_and_table_unchanged()
     {
         var id = await _api.CommissionedAsync(2016);
