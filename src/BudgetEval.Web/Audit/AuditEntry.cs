@@ -110,7 +110,7 @@ internal static class AuditTrail
         {
             At = at,
             ActorId = actorId ?? user?.UserId(),
-            ActorName = Truncate(actorName ?? user?.Identity?.Name, 256),
+            ActorName = Truncate(actorName ?? (user?.Identity?.Name is { } login ? ActorName(user.DisplayName(), login) : null), 256),
             OrganisationId = organisationId ?? user?.OrganisationId(),
             Action = action,
             Target = Truncate(target, 300),
@@ -118,6 +118,15 @@ internal static class AuditTrail
             IpAddress = http?.Connection.RemoteIpAddress?.ToString(),
         });
     }
+
+    /// <summary>
+    /// How every entry names its actor, 李敏（finance）: the person as colleagues know them and the login, so a
+    /// search by either finds logins, exports and transitions alike.
+    /// </summary>
+    public static string ActorName(string? displayName, string? userName) =>
+        string.IsNullOrEmpty(userName) ? displayName ?? string.Empty
+        : string.IsNullOrEmpty(displayName) || displayName == userName ? userName
+        : $"{displayName}（{userName}）";
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }

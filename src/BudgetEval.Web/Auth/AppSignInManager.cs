@@ -35,12 +35,13 @@ internal sealed class AppSignInManager(
         var action = result.Succeeded ? AuditActions.LoginSucceeded
             : result.IsLockedOut || result.IsNotAllowed ? AuditActions.LoginRefused
             : AuditActions.LoginFailed;
+        var actorName = AuditTrail.ActorName(user?.DisplayName, userName);
         AuditTrail.Add(db, Context, now, action, userName, user is null && !result.Succeeded ? "用户名不存在" : null,
-            actorId: user?.Id, actorName: userName, organisationId: user?.OrganisationId);
+            actorId: user?.Id, actorName: actorName, organisationId: user?.OrganisationId);
         if (!wasLocked && result.IsLockedOut && user is not null)
         {
             AuditTrail.Add(db, Context, now, AuditActions.LockedOut, userName, "连续输错密码，锁定 15 分钟",
-                actorId: user.Id, actorName: userName, organisationId: user.OrganisationId);
+                actorId: user.Id, actorName: actorName, organisationId: user.OrganisationId);
         }
 
         if (result.Succeeded && user is not null)

@@ -110,7 +110,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         }
 
         var unitName = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
-        AuditTrail.Add(db, http.HttpContext, now, AuditActions.ResultsPublication, $"{year}年度结果 {unitName}", publish ? "列入公开清单" : "移出公开清单", actor.UserId, actor.DisplayName);
+        AuditTrail.Add(db, http.HttpContext, now, AuditActions.ResultsPublication, $"{year}年度结果 {unitName}", publish ? "列入公开清单" : "移出公开清单", actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -159,7 +159,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
                 return ResultsOutcome.Fail(FireStatus.Invalid, "year", $"{year}年度还没有自评或评价结果，无法审定。"); // rolled back with the transaction
             }
 
-            AuditTrail.Add(db, http.HttpContext, now, AuditActions.ResultsApproval, $"{year}年度评价结果", $"审定（{total} 项）", actor.UserId, actor.DisplayName);
+            AuditTrail.Add(db, http.HttpContext, now, AuditActions.ResultsApproval, $"{year}年度评价结果", $"审定（{total} 项）", actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return ResultsOutcome.Ok;
@@ -191,7 +191,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         }
 
         db.Set<ResultApproval>().Remove(approval);
-        AuditTrail.Add(db, http.HttpContext, clock.GetUtcNow(), AuditActions.ResultsApproval, $"{year}年度评价结果", "撤销审定：" + reason.Trim(), actor.UserId, actor.DisplayName);
+        AuditTrail.Add(db, http.HttpContext, clock.GetUtcNow(), AuditActions.ResultsApproval, $"{year}年度评价结果", "撤销审定：" + reason.Trim(), actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -260,7 +260,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         row.LowRectificationBelowPercent = Math.Round(input.LowRectificationBelowPercent!.Value, 2, MidpointRounding.AwayFromZero);
         row.UpdatedAt = clock.GetUtcNow();
         row.UpdatedByName = actor.DisplayName;
-        AuditTrail.Add(db, http.HttpContext, row.UpdatedAt.Value, AuditActions.ResultsRules, "结果应用规则", null, actor.UserId, actor.DisplayName);
+        AuditTrail.Add(db, http.HttpContext, row.UpdatedAt.Value, AuditActions.ResultsRules, "结果应用规则", null, actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -10,6 +10,9 @@ namespace BudgetEval.Web.Workflows;
 /// <summary>Who is firing: taken from the signed-in user's claims.</summary>
 internal sealed record WorkflowActor(Guid UserId, string DisplayName, Guid? OrganisationId, OrganisationKind? OrganisationKind, IReadOnlySet<string> Roles)
 {
+    /// <summary>The login, for the audit log (李敏（finance）); absent for actors made in code (the demo seed, jobs).</summary>
+    public string? UserName { get; init; }
+
     public bool IsInRole(string role) => Roles.Contains(role);
 
     public static WorkflowActor From(ClaimsPrincipal user) => new(
@@ -17,7 +20,10 @@ internal sealed record WorkflowActor(Guid UserId, string DisplayName, Guid? Orga
         user.DisplayName(),
         user.OrganisationId(),
         user.OrganisationKind(),
-        Users.Roles.All.Where(user.IsInRole).ToHashSet());
+        Users.Roles.All.Where(user.IsInRole).ToHashSet())
+    {
+        UserName = user.Identity?.Name,
+    };
 }
 
 /// <summary>Everything a guard or an effect may look at during one Fire, inside its transaction.</summary>

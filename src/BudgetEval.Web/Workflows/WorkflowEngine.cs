@@ -56,6 +56,7 @@ internal sealed class WorkflowEngine(
     IEnumerable<IWorkflowSubject> subjects,
     DueDates dueDates,
     BureauLookup bureau,
+    IHttpContextAccessor http,
     TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -432,9 +433,10 @@ internal sealed class WorkflowEngine(
                 if (instance.HistorySeq > historyBefore)
                 {
                     var entry = db.WorkflowHistory.Local.Single(h => h.InstanceId == instance.Id && h.Seq == instance.HistorySeq);
-                    AuditTrail.Add(db, null, now, AuditActions.CaseTransition, instance.Id.ToString(),
+                    // With the request's address when there is one (a job's transition has none).
+                    AuditTrail.Add(db, http.HttpContext, now, AuditActions.CaseTransition, instance.Id.ToString(),
                         $"{def.Title}「{instance.Title}」：{entry.ActionLabel}（{def.State(fromState).Label} → {def.State(instance.State).Label}）",
-                        actorId: actor.UserId, actorName: actor.DisplayName, organisationId: actor.OrganisationId);
+                        actorId: actor.UserId, actorName: AuditTrail.ActorName(actor.DisplayName, actor.UserName), organisationId: actor.OrganisationId);
                 }
 
                 if (idempotencyKey is not null)

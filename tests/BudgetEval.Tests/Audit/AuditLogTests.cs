@@ -26,7 +26,8 @@ public sealed class AuditLogTests(AppFixture app) : IClassFixture<AppFixture>
         var entries = await Entries(a => a.Target == "financelead" || a.Target == "nosuchuser");
         Assert.Contains(entries, a => a.Action == AuditActions.LoginFailed && a.Target == "financelead" && a.ActorId != null);
         Assert.Contains(entries, a => a.Action == AuditActions.LoginFailed && a.Target == "nosuchuser" && a.ActorId == null && a.Detail == "用户名不存在");
-        Assert.Contains(entries, a => a.Action == AuditActions.LoginSucceeded && a.Target == "financelead");
+        Assert.Contains(entries, a => a.Action == AuditActions.LoginSucceeded && a.Target == "financelead" && a.ActorName == "王建国（financelead）");
+        Assert.Contains(entries, a => a.Action == AuditActions.LoginFailed && a.ActorName == "nosuchuser"); // only the name typed is known
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class AuditLogTests(AppFixture app) : IClassFixture<AppFixture>
         var entry = Assert.Single(await Entries(a => a.Action == AuditActions.CaseTransition && a.Target == caseId.ToString()));
         Assert.Contains("审计测试自评", entry.Detail, StringComparison.Ordinal);
         Assert.Contains("草稿 → 单位审核", entry.Detail, StringComparison.Ordinal);
-        Assert.Equal("张晓燕", entry.ActorName);
+        Assert.Equal("张晓燕（unit）", entry.ActorName); // as logins and exports name their actor: person and login
     }
 
     [Fact]
