@@ -120,6 +120,26 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             return ([], new Dictionary<string, string[]> { [string.Empty] = ["只有财政局绩效管理员可以选定评价对象。"] }, FireStatus.Forbidden);
         }
 
+        // Two selections of one year at once would both find the unit free: they take turns (any node).
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Database.LockForTransactionAsync($"evaluation-selection:{fiscalYear}", ct);
+            var result = await SelectLockedAsync(fiscalYear, targets, actor, ct);
+            if (result.Status == FireStatus.Ok)
+            {
+                await tx.CommitAsync(ct);
+            }
+
+            return result;
+        });
+    }
+
+    private async Task<(IReadOnlyList<Evaluation> Created, IReadOnlyDictionary<string, string[]> Errors, FireStatus Status)> SelectLockedAsync(
+        int? fiscalYear, IReadOnlyList<TargetInput> targets, WorkflowActor actor, CancellationToken ct)
+    {
         var errors = new Dictionary<string, string[]>();
         if (!Shared.DateRange.IsYear(fiscalYear))
         {
@@ -137,7 +157,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         // A unit's spending of a year is evaluated once: again only after the earlier selection was 不予评价.
         var taken = (await db.Evaluations.Where(e => e.FiscalYear == fiscalYear && unitIds.Contains(e.OrganisationId) && e.Status != "dropped")
                 .Select(e => new { e.OrganisationId, e.Kind, e.ProjectName, e.Title }).ToListAsync(ct))
-            .ToDictionary(e => (e.OrganisationId, e.Kind, e.ProjectName), e => e.Title);
+            .GroupBy(e => (e.OrganisationId, e.Kind, e.ProjectName)) // duplicates from before this rule must not break it
+            .ToDictionary(g => g.Key, g => g.First().Title);
         var chosen = new HashSet<(Guid, EvaluationKind, string?)>();
         for (var i = 0; i < targets.Count; i++)
         {
@@ -248,6 +269,10 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             if (input.ReportDueDate is not { } due || due <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
             {
                 errors.Add("报告提交期限须晚于今天。");
+            }
+            else if (Shared.DateRange.Problem("报告提交期限", due) is { } outOfRange)
+            {
+                errors.Add(outOfRange);
             }
 
             if (template is null)

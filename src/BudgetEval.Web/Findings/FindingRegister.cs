@@ -148,6 +148,15 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             errors["rectifiedOn"] = ["已整改的问题须填写整改日期。"];
         }
 
+        // A typo such as 9999 or 0202 is refused by name, not saved (it would read as decades overdue).
+        foreach (var (key, label, date) in new[] { ("deadline", "整改期限", input.Deadline), ("sourceDate", "来源日期", input.SourceDate), ("rectifiedOn", "整改日期", input.RectifiedOn) })
+        {
+            if (Shared.DateRange.Problem(label, date) is { } outOfRange)
+            {
+                errors[key] = [outOfRange];
+            }
+        }
+
         return errors;
     }
 
@@ -158,8 +167,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
     /// </summary>
     private static async Task<int> NextSeqAsync(AppDbContext db, int year, FindingSource source, CancellationToken ct)
     {
-        var key = $"finding-number:{year}:{source}";
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({key}))", ct);
+        await db.Database.LockForTransactionAsync($"finding-number:{year}:{source}", ct);
         return await db.Findings.IgnoreQueryFilters().CountAsync(f => f.FiscalYear == year && f.Source == source, ct) + 1;
     }
 

@@ -16,14 +16,21 @@ internal static class ResultEndpoints
     {
         var group = app.MapGroup("/api/results").RequireAuthorization(ApiAuth.Policy).WithTags("Results");
 
-        group.MapGet("/{year:int}", async (int year, string? unit, string? kind, bool? publishedOnly, int? page, HttpContext http, ResultsReport report, CancellationToken ct) =>
+        group.MapGet("/{year:int}", async (int year, string? unit, string? kind, bool? publishedOnly, HttpContext http, ResultsReport report, CancellationToken ct) =>
         {
             if (Refused(http, year, kind) is { } refused)
             {
                 return refused;
             }
 
-            var number = Math.Max(1, page ?? 1);
+            // ?page= as on the other lists (1–1000, named when wrong); the page size here is the report's own.
+            var (asked, errors) = Shared.ApiPage.From(http.Request);
+            if (errors.TryGetValue("page", out var pageError))
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["page"] = pageError });
+            }
+
+            var number = asked.Page;
             var view = await report.ViewAsync(year, Filter(unit, kind, publishedOnly ?? false), (number - 1) * ResultsReport.PageSize, ResultsReport.PageSize, ct);
             return TypedResults.Ok(Dto(view, number));
         });
