@@ -39,16 +39,27 @@ internal static class FormEndpoints
             var executed = Amount(body, "executed", errors);
             var upper = Amount(body, "upperTransfer", errors);
             List<FundsSubRow>? rows = null;
-            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("rows", out var rowsJson) && rowsJson.ValueKind == JsonValueKind.Array)
+            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("rows", out var rowsJson) && rowsJson.ValueKind != JsonValueKind.Null)
             {
                 try
                 {
-                    rows = rowsJson.Deserialize<List<FundsSubRow>>(Plan.Json);
+                    rows = rowsJson.ValueKind == JsonValueKind.Array ? rowsJson.Deserialize<List<FundsSubRow>>(Plan.Json) : throw new JsonException();
                 }
                 catch (JsonException)
                 {
-                    errors["rows"] = ["「资金明细」格式不正确。"];
+                    errors["rows"] = ["「资金明细」格式不正确（应为数组）。"];
                 }
+            }
+
+            if (rows is not null && RowProblem(rows) is { } rowProblem)
+            {
+                errors["rows"] = [rowProblem];
+            }
+
+            if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("expectedVersion", out var versionJson)
+                && versionJson.ValueKind != JsonValueKind.Null && ExpectedVersion(body) is null)
+            {
+                errors["expectedVersion"] = ["「expectedVersion」应为记录的版本号（非负整数）。"]; // not skipped: it guards against overwriting
             }
 
             if (errors.Count == 0)
@@ -57,11 +68,6 @@ internal static class FormEndpoints
                 {
                     errors[k] = v;
                 }
-            }
-
-            if (rows?.Any(r => string.IsNullOrWhiteSpace(r.Name) || r.Budget is < 0 || r.Executed is < 0 || r.UpperTransfer is < 0) == true)
-            {
-                errors["rows"] = ["资金明细须有名称，金额不能为负数。"];
             }
 
             if (errors.Count > 0)
@@ -292,6 +298,33 @@ internal static class FormEndpoints
         }
 
         errors[key] = [$"「{SelfEvaluationForm.FundsFieldLabels[key]}」不是数字。"];
+        return null;
+    }
+
+    /// <summary>The first problem of the 资金明细 rows: a missing row or name, or an amount the main fields would refuse.</summary>
+    private static string? RowProblem(List<FundsSubRow> rows)
+    {
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i] is not { } r)
+            {
+                return $"「rows」的第 {i + 1} 项为空。";
+            }
+
+            if (string.IsNullOrWhiteSpace(r.Name))
+            {
+                return $"资金明细第{i + 1}行须有名称。";
+            }
+
+            foreach (var (label, amount) in new[] { ("全年预算数", r.Budget), ("全年执行数", r.Executed), ("上级财政转移支付", r.UpperTransfer) })
+            {
+                if (amount is { } a && (a < 0 || a > SelfEvaluationForm.MaxAmount || a != Math.Round(a, 2)))
+                {
+                    return $"资金明细「{r.Name}」的「{label}」须为 0 至 {SelfEvaluationForm.MaxAmount:0} 之间、最多两位小数的金额（万元）。";
+                }
+            }
+        }
+
         return null;
     }
 

@@ -286,6 +286,7 @@ internal static class AppComposition
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseStaticFiles();
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), b => b.UseStatusCodePages(RequestProblemsMiddleware.ApiStatusAsync));
         app.UseMiddleware<RequestProblemsMiddleware>();
         app.UseMiddleware<AdmissionMiddleware>();
         app.UseRouting();
@@ -308,20 +309,23 @@ internal static class AppComposition
 
         app.MapOpenApi().AllowAnonymous();
         app.MapRazorPages();
-        app.MapAuthEndpoints();
-        app.MapOrganisationEndpoints();
-        app.MapCaseEndpoints();
-        app.MapSelfEvaluationEndpoints();
-        app.MapReminderEndpoints();
-        app.MapNotificationEndpoints();
-        app.MapSelfEvaluationFormEndpoints();
-        app.MapPlanEndpoints();
-        app.MapEvaluationEndpoints();
-        app.MapFindingEndpoints();
-        app.MapRectificationEndpoints();
-        app.MapFollowUpEndpoints();
-        app.MapDashboardEndpoints();
-        app.MapResultEndpoints();
+
+        // Every API endpoint, with the checks all of them share.
+        var api = app.MapGroup(string.Empty).AddEndpointFilterFactory(Web.NoNullItems.Create);
+        api.MapAuthEndpoints();
+        api.MapOrganisationEndpoints();
+        api.MapCaseEndpoints();
+        api.MapSelfEvaluationEndpoints();
+        api.MapReminderEndpoints();
+        api.MapNotificationEndpoints();
+        api.MapSelfEvaluationFormEndpoints();
+        api.MapPlanEndpoints();
+        api.MapEvaluationEndpoints();
+        api.MapFindingEndpoints();
+        api.MapRectificationEndpoints();
+        api.MapFollowUpEndpoints();
+        api.MapDashboardEndpoints();
+        api.MapResultEndpoints();
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from

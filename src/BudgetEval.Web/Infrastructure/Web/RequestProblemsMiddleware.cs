@@ -10,7 +10,7 @@ namespace BudgetEval.Web.Infrastructure.Web;
 /// does not bind (wrong type, impossible date) names the field on the API, and while PostgreSQL is
 /// unreachable (restart, failover) after EF's retries the answer is 503 "try again" instead of a crash page.
 /// </summary>
-internal sealed class RequestProblemsMiddleware(RequestDelegate next, IOptions<AppOptions> options, ILogger<RequestProblemsMiddleware> logger)
+internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IOptions<AppOptions> options, ILogger<RequestProblemsMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -37,6 +37,34 @@ internal sealed class RequestProblemsMiddleware(RequestDelegate next, IOptions<A
             logger.LogWarning(e, "Database unavailable while serving {Path}", context.Request.Path);
             await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, "数据库暂时不可用", DatabaseUnavailable, retryAfter: "5");
         }
+        catch (Exception e) when (context.Request.Path.StartsWithSegments("/api") && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A bug: the API still answers problem JSON in Chinese (the page's error handler would re-run the
+            // request as GET /error, an HTML page, or a 405 for a PUT).
+            logger.LogError(e, "Unhandled exception serving {Method} {Path}", context.Request.Method, context.Request.Path);
+            await AnswerAsync(context, StatusCodes.Status500InternalServerError, "服务器内部错误", ServerError);
+        }
+    }
+
+    internal const string ServerError = "处理请求时出错，操作没有完成。请稍后重试；如一再出现，请联系系统管理员。";
+
+    /// <summary>
+    /// The API's answers that carry no body of their own (401 from the bearer check, 404 for an unknown path,
+    /// 405, 415) get a Chinese problem document too; pages have their /error/{status} page for this.
+    /// </summary>
+    internal static Task ApiStatusAsync(Microsoft.AspNetCore.Diagnostics.StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        var (title, detail) = context.Response.StatusCode switch
+        {
+            StatusCodes.Status401Unauthorized => ("未登录", "请先登录：在请求头中提供 Authorization: Bearer 令牌（POST /api/auth/login 获取）。"),
+            StatusCodes.Status403Forbidden => ("无权操作", "您无权访问该接口。"),
+            StatusCodes.Status404NotFound => ("未找到", "接口或记录不存在。"),
+            StatusCodes.Status405MethodNotAllowed => ("请求方法不允许", $"该接口不支持 {context.Request.Method} 请求。"),
+            StatusCodes.Status415UnsupportedMediaType => ("内容类型不支持", "请以 application/json 提交（文件上传用 multipart/form-data）。"),
+            _ => ("请求失败", "请求未能完成。"),
+        };
+        return TypedResults.Problem(statusCode: context.Response.StatusCode, title: title, detail: detail).ExecuteAsync(context);
     }
 
     internal const string DatabaseUnavailable = "数据库暂时不可用，请稍后重试。重试前请刷新页面，确认刚才的操作是否已经完成。";
@@ -108,6 +136,20 @@ internal sealed class RequestProblemsMiddleware(RequestDelegate next, IOptions<A
 
     private static string Unreadable(Exception e)
     {
+        // A query or route value that does not bind: ASP.NET names the parameter in English; say it in Chinese.
+        if (Find(e)?.Message is { } message)
+        {
+            if (QueryValue().Match(message) is { Success: true } m)
+            {
+                return $"参数「{m.Groups[1].Value}」的值「{m.Groups[2].Value}」无效，未执行任何操作。";
+            }
+
+            if (MissingValue().Match(message) is { Success: true } missing)
+            {
+                return $"缺少参数「{missing.Groups[1].Value}」，未执行任何操作。";
+            }
+        }
+
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
             if (inner is JsonException { Path: { Length: > 2 } path } json)
@@ -122,6 +164,12 @@ internal sealed class RequestProblemsMiddleware(RequestDelegate next, IOptions<A
 
         return "请求内容不是有效的 JSON，或字段类型不对，未保存任何内容。";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?:[^"]* )?([^" ]+)" from "(.*)"\.$""")]
+    private static partial System.Text.RegularExpressions.Regex QueryValue();
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Required parameter "(?:[^"]* )?([^" ]+)" was not provided""")]
+    private static partial System.Text.RegularExpressions.Regex MissingValue();
 
     private static BadHttpRequestException? Find(Exception e)
     {
