@@ -28,6 +28,9 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
 
     public bool CanRegister => User.IsInRole(Roles.FinanceOfficer);
 
+    /// <summary>What was typed into the register form, shown again when it is refused (nothing typed is lost).</summary>
+    public string Posted(string field) => Request.HasFormContentType ? Request.Form[field].ToString() : string.Empty;
+
     [BindProperty(SupportsGet = true)]
     public string? Unit { get; set; }
 
@@ -69,6 +72,8 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         string? recommendation, DateOnly? deadline, string? source, string? sourceDocument, DateOnly? sourceDate, bool rectified, DateOnly? rectifiedOn,
         string? rectifiedEvidence, CancellationToken ct)
     {
+        // The register form's 来源 field is also called "source": the list keeps the filter from the address.
+        Source = Request.Query["Source"].FirstOrDefault();
         PostedUnit = organisationId;
         var unit = await OrganisationPicker.ResolveAsync(OrganisationPicker.ActiveUnits(db.Organisations), organisationId, ct);
         if (unit.Error is { } unitError)

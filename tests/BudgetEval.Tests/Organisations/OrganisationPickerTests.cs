@@ -108,11 +108,16 @@ public sealed partial class OrganisationPickerTests(AppFixture app) : IClassFixt
         };
 
         var before = await app.DbAsync(db => db.Findings.CountAsync());
-        var refused = await PostAsync(finance, "/findings", "/findings", Form("省测试单位01"));
+        var refused = await PostAsync(finance, "/findings?FiscalYear=2021", "/findings?FiscalYear=2021", Form("省测试单位01"));
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         var page = await refused.Content.ReadAsStringAsync();
         Assert.Contains("责任单位：「省测试单位01」对应多个单位", WebUtility.HtmlDecode(page), StringComparison.Ordinal);
-        Assert.Contains("value=\"省测试单位01\"", page, StringComparison.Ordinal); // what was typed is kept
+        Assert.Contains("value=\"省测试单位01\"", page, StringComparison.Ordinal); // what was typed is kept, every field
+        Assert.Contains("value=\"湘审〔2025〕8号\"", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"往来款长期挂账\"", page, StringComparison.Ordinal);
+        Assert.Contains(">审计发现。</textarea>", page, StringComparison.Ordinal);
+        // The form's 来源 (Audit) is not taken for the list's 来源 filter: the 2021 ledger still lists its 第三方评价 findings.
+        Assert.Contains("2021-第三方评价-001", page, StringComparison.Ordinal);
         Assert.Equal(before, await app.DbAsync(db => db.Findings.CountAsync()));
 
         var registered = await PostAsync(finance, "/findings", "/findings", Form(UnitName(42)));
