@@ -92,6 +92,26 @@ internal static class Money
 
     public static decimal? Round(decimal? amount) => amount is { } a ? Round(a) : null;
 
+    /// <summary>
+    /// An amount as people type it: also with thousands separators (1,412.74, as the product displays it) and
+    /// in full-width digits from a Chinese input method (１４１２．７４).
+    /// </summary>
+    public static bool TryParse(string? text, out decimal amount)
+    {
+        var plain = new System.Text.StringBuilder();
+        foreach (var c in text ?? string.Empty)
+        {
+            var ch = c is >= '０' and <= '９' ? (char)('0' + (c - '０')) : c switch { '．' => '.', '－' => '-', '＋' => '+', _ => c };
+            if (ch is not (',' or '，' or ' ' or '\u3000'))
+            {
+                plain.Append(ch);
+            }
+        }
+
+        return decimal.TryParse(plain.ToString(), System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign,
+            System.Globalization.CultureInfo.InvariantCulture, out amount);
+    }
+
     /// <summary>A rate as a fraction with four decimals, i.e. a percentage with two (0.6934 = 69.34%).</summary>
     public static decimal RoundRate(decimal rate) => Math.Round(rate, 4, MidpointRounding.AwayFromZero);
 

@@ -226,7 +226,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
                     return null;
                 }
 
-                if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d))
+                if (Plans.Money.TryParse(text, out var d) && d >= 0)
                 {
                     return Plans.Money.Round(d);
                 }
@@ -256,7 +256,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return null;
         }
 
-        if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d))
+        if (Plans.Money.TryParse(text, out var d))
         {
             return d;
         }
@@ -339,7 +339,7 @@ internal sealed class RowInput
                 return null;
             }
 
-            if (decimal.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d))
+            if (Plans.Money.TryParse(text, out var d))
             {
                 return d;
             }

@@ -292,7 +292,7 @@ internal static class FormEndpoints
             return d;
         }
 
-        if (v.ValueKind == JsonValueKind.String && decimal.TryParse(v.GetString(), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s))
+        if (v.ValueKind == JsonValueKind.String && Money.TryParse(v.GetString(), out var s))
         {
             return s;
         }

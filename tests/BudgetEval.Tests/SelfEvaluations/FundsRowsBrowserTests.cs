@@ -33,6 +33,13 @@ public sealed class FundsRowsBrowserTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByLabel("基本支出-人员经费全年执行数")).ToHaveValueAsync("301.50");
         await BrowserFixture.ScreenshotAsync(page, "self-evaluation-funds-rows");
 
+        // An amount typed as the page displays it (1,412.74) is read as the same number, live and on save.
+        await page.GotoAsync(formUrl);
+        await page.Locator("#funds-budget").FillAsync("1,412.74");
+        await Assertions.Expect(page.Locator("#total-score")).ToHaveTextAsync("96.93");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".flash")).ToHaveTextAsync("自评表已保存。");
+
         // The print view (打印预览) has the sub-rows under the total, each with its own rate.
         await page.GotoAsync(formUrl.Replace("/form", "/print", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("tr.funds-row", new() { HasText = "其中：基本支出-人员经费" })).ToContainTextAsync("95.79%");

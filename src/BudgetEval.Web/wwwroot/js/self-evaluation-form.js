@@ -6,7 +6,13 @@
   if (!form) { return; }
   var d = form.dataset;
   var bands = JSON.parse(d.bands || '[]');
-  function num(v) { var n = parseFloat(String(v || '').trim()); return isNaN(n) ? null : n; }
+  // As the server reads amounts: thousands separators (1,412.74, as the page shows them) and full-width digits.
+  function num(v) {
+    var t = String(v || '').replace(/[０-９]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); })
+      .replace(/．/g, '.').replace(/－/g, '-').replace(/[,，\s\u3000]/g, '');
+    var n = parseFloat(t);
+    return isNaN(n) ? null : n;
+  }
   function round(x, places) { var f = Math.pow(10, places); return Math.sign(x) * Math.round(Math.abs(x) * f + 1e-9) / f; }
   function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
 
@@ -72,4 +78,6 @@
     });
   }
   form.addEventListener('input', recompute);
+  // After a refused save the fields show what was typed, not what is stored: the figures follow the fields.
+  recompute();
 })();
