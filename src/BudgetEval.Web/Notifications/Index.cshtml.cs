@@ -40,6 +40,15 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         var link = await db.Notifications.Where(n => n.Id == id && n.RecipientUserId == Me).Select(n => n.Link).SingleOrDefaultAsync(ct);
         await db.Notifications.Where(n => n.Id == id && n.RecipientUserId == Me && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, clock.GetUtcNow()), ct);
+
+        // A notice outlives the reader's access (a firm's, once its report is accepted): say so instead of a 404 page.
+        if (link is not null && link.StartsWith("/cases/", StringComparison.Ordinal) && Guid.TryParse(link["/cases/".Length..], out var caseId)
+            && !await db.WorkflowInstances.AnyAsync(i => i.Id == caseId, ct))
+        {
+            TempData["Flash"] = "该事项已不在您的查看范围内（例如评价报告已验收、委托已结束），无法打开。";
+            return RedirectToPage();
+        }
+
         return link is not null && link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) ? LocalRedirect(link) : RedirectToPage();
     }
 

@@ -62,6 +62,24 @@ public sealed partial class InAppNotificationTests(AppFixture app) : IClassFixtu
         Assert.Single(head, n => n.Event == nameof(NotificationEvent.TaskAssigned)); // the submission still asked the head to review
     }
 
+    [Fact]
+    public async Task Given_a_firm_whose_report_was_accepted_When_it_opens_an_old_notice_Then_it_is_told_why_instead_of_a_404()
+    {
+        var evaluator = await app.SignInAsync("evaluator");
+        var notice = await app.DbAsync(db => db.Notifications
+            .Where(n => n.Link != null && db.Users.Any(u => u.Id == n.RecipientUserId && u.UserName == "evaluator"))
+            .Select(n => new { n.Id, n.Link }).FirstAsync());
+        var (id, link) = (notice.Id, notice.Link!);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await evaluator.GetAsync(link)).StatusCode); // the demo's 2021 report is accepted
+
+        var page = await evaluator.GetStringAsync("/notifications");
+        var open = await evaluator.PostAsync($"/notifications?handler=Open&id={id}", Form(page));
+
+        Assert.Equal(HttpStatusCode.Redirect, open.StatusCode);
+        Assert.Equal("/notifications", open.Headers.Location?.ToString());
+        Assert.Contains("该事项已不在您的查看范围内", await evaluator.GetStringAsync("/notifications"), StringComparison.Ordinal);
+    }
+
     private static async Task ReadAllAsync(HttpClient client)
     {
         var page = await client.GetStringAsync("/notifications");
