@@ -78,7 +78,10 @@ internal static class EvaluationEndpoints
                 return problem;
             }
 
-            return TypedResults.Ok((await page.ReadAsync(await service.ProposeAsync(fiscalYear, ct), http, ct)).Select(r => r.ToCandidate()).ToList());
+            // kind as everywhere else in the API ("DepartmentWide" / "Project"), not the enum's number.
+            return TypedResults.Ok((await page.ReadAsync(await service.ProposeAsync(fiscalYear, ct), http, ct)).Select(r => r.ToCandidate())
+                .Select(c => new { c.OrganisationId, c.UnitName, kind = c.Kind.ToString(), kindLabel = Plans.EvaluationKinds.Label(c.Kind), c.ProjectName, c.Budget, c.Reason })
+                .ToList());
         });
 
         group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new { t.Key, t.Name, t.Groups, weightTotal = t.Rows.Sum(r => r.Weight) })));
@@ -101,8 +104,16 @@ internal static class EvaluationEndpoints
 
         group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
         {
-            // Answered as /api/cases/{id}/actions/{action} answers: {state, stateLabel, version} or a problem.
-            return Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct));
+            // Answered as /api/cases/{id}/actions/{action} answers: {state, stateLabel, version} or a problem, and
+            // the same Idempotency-Key again answers the first request's answer without acting twice.
+            var key = http.Request.Headers["Idempotency-Key"].ToString();
+            if (key.Length > 200)
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Idempotency-Key 不能超过 200 个字符。"] });
+            }
+
+            return Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct,
+                key.Length == 0 ? null : key));
         });
 
         group.MapPost("/{id:guid}/commission", async (Guid id, CommissionInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>

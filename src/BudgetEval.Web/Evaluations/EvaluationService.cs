@@ -241,7 +241,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     }
 
     /// <summary>Fires an action of the evaluation's case; without an expected version the current one is used (the pages send theirs).</summary>
-    public async Task<FireResult> FireAsync(Guid id, string action, WorkflowActor actor, string? comment, int? expectedVersion, CancellationToken ct)
+    public async Task<FireResult> FireAsync(Guid id, string action, WorkflowActor actor, string? comment, int? expectedVersion, CancellationToken ct,
+        string? idempotencyKey = null)
     {
         var caseId = await db.Evaluations.Where(e => e.Id == id).Select(e => e.CaseId).SingleOrDefaultAsync(ct);
         if (caseId is not { } c)
@@ -250,7 +251,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }
 
         var version = expectedVersion ?? await db.WorkflowInstances.Where(i => i.Id == c).Select(i => i.Version).SingleAsync(ct);
-        return await engine.FireAsync(c, action, actor, comment, version, null, ct);
+        return await engine.FireAsync(c, action, actor, comment, version, idempotencyKey, ct);
     }
 
     /// <summary>The bureau names the firm, the report due date and the template, then hands the case to the firm.</summary>

@@ -82,8 +82,20 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
         await EvaluationApi.Ok(selected);
         var id = System.Text.Json.JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
 
-        var approved = await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { });
-        var json = System.Text.Json.JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement;
+        var lead = await app.ApiAsync("financelead");
+        async Task<HttpResponseMessage> ApproveAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/evaluations/{id}/actions/approve") { Content = JsonContent.Create(new { }) };
+            request.Headers.Add("Idempotency-Key", $"approve-{id}");
+            return await lead.SendAsync(request);
+        }
+
+        var approved = await ApproveAsync();
+        var body = await approved.Content.ReadAsStringAsync();
+        var json = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        var again = await ApproveAsync(); // a double click: the first answer again, nothing done twice
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(body, await again.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Equal("commissioning", json.GetProperty("state").GetString());

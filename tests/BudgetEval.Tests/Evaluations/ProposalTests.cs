@@ -92,6 +92,8 @@ public sealed class ProposalTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.DoesNotContain("单位审核中等级为差", byProject.Keys);
         Assert.DoesNotContain("良好", byProject.Keys);
 
+        Assert.All(proposals, p => Assert.Contains(p.GetProperty("kind").GetString(), new[] { "DepartmentWide", "Project" })); // as elsewhere in the API
+
         // Largest budget first.
         var budgets = proposals.Select(p => p.GetProperty("budget").GetDecimal()).ToList();
         Assert.Equal(budgets.OrderDescending(), budgets);
