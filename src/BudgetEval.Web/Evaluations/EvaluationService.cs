@@ -436,6 +436,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 }
             }
 
+            if (Shared.DateRange.Problem("报告日期", input.ReportDate) is { } outOfRange)
+            {
+                return [outOfRange];
+            }
+
             e.Report = report;
             e.ReportNumber = Clean(input.ReportNumber) ?? e.ReportNumber;
             e.ReportDate = input.ReportDate ?? e.ReportDate;

@@ -133,10 +133,26 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         }
 
         Require("organisationId", "责任单位", input.OrganisationId is not null);
-        Require("fiscalYear", "年度", Shared.DateRange.IsYear(input.FiscalYear));
+        if (input.FiscalYear is null)
+        {
+            Require("fiscalYear", "年度", false);
+        }
+        else if (!Shared.DateRange.IsYear(input.FiscalYear))
+        {
+            errors["fiscalYear"] = [$"「年度」应为 {Shared.DateRange.Min.Year} 至 {Shared.DateRange.Max.Year} 之间的年份。"];
+        }
+
         Require("title", "问题", !string.IsNullOrWhiteSpace(input.Title));
         Require("detail", "问题描述及依据", !string.IsNullOrWhiteSpace(input.Detail));
-        Require("source", "问题来源", FindingLabels.ParseSource(input.Source) is not null);
+        if (string.IsNullOrWhiteSpace(input.Source))
+        {
+            Require("source", "问题来源", false);
+        }
+        else if (FindingLabels.ParseSource(input.Source) is null)
+        {
+            errors["source"] = ["「问题来源」应为 Audit（审计）、Inspection（巡察）或 SelfEvaluation（自评）。"];
+        }
+
         Require("sourceDocument", "来源文号", !string.IsNullOrWhiteSpace(input.SourceDocument) || FindingLabels.ParseSource(input.Source) == FindingSource.SelfEvaluation);
         if (string.IsNullOrWhiteSpace(input.Category) || !categories.Contains(input.Category.Trim()))
         {

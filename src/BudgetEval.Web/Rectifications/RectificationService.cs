@@ -25,7 +25,7 @@ internal sealed record RectificationView(Finding Finding, CaseView? Case, IReadO
 /// the bureau's new deadline for 部分整改. Each may only be written by whoever holds the case in the state
 /// it belongs to; the state changes themselves go through <see cref="WorkflowEngine.FireAsync"/>.
 /// </summary>
-internal sealed class RectificationService(AppDbContext db, TimeProvider clock, InboxQueries queries)
+internal sealed class RectificationService(AppDbContext db, TimeProvider clock, DueDates dueDates, InboxQueries queries)
 {
     private static readonly string[] UnitStates = ["planning", "implementing"];
 
@@ -50,6 +50,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<FireResult> SavePlanAsync(Guid id, PlanInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, ["planning"], unitSide: true, f =>
         {
+            if (Shared.DateRange.Problem("计划完成日期", input.PlannedDate) is { } outOfRange)
+            {
+                return [outOfRange];
+            }
+
             f.PlanMeasures = Clean(input.Measures);
             f.PlanResponsible = Clean(input.Responsible);
             f.PlanDate = input.PlannedDate;
@@ -88,6 +93,12 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             if (Shared.DateRange.Problem("新的整改期限", input.Deadline) is { } outOfRange)
             {
                 return [outOfRange];
+            }
+
+            // Checked here too, not only when 部分整改 is fired: a date in the past is no deadline for what remains.
+            if (input.Deadline is { } d && d <= dueDates.Today(clock.GetUtcNow()))
+            {
+                return ["新的整改期限须晚于今天。"];
             }
 
             f.NextDeadline = input.Deadline;

@@ -78,4 +78,37 @@ public sealed class ApiRangeTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
         Assert.Equal(1, await app.DbAsync(db => db.Evaluations.CountAsync(e => e.FiscalYear == 2005)));
     }
+
+    [Fact]
+    public async Task Given_a_plan_date_in_9999_or_a_budget_with_three_decimals_When_saved_Then_refused_by_name()
+    {
+        var (id, _) = await new Rectifications.RectificationApi(app).RegisterAsync("计划日期越界", new DateOnly(2026, 6, 30));
+        var unit = await app.ApiAsync("unit");
+
+        var plan = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "措施", responsible = "王主任", plannedDate = "9999-12-31" });
+        var created = await unit.PostAsJsonAsync("/api/self-evaluations", new { title = "三位小数", fiscalYear = 2025, deadline = "2026-12-31", summary = "概述", totalBudget = 1.999m });
+
+        Assert.False(plan.IsSuccessStatusCode);
+        Assert.Contains("「计划完成日期」9999-12-31 超出范围", await plan.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        Assert.Contains("全年预算数最多保留两位小数", await created.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(await app.DbAsync(db => db.SelfEvaluations.AnyAsync(s => s.Title == "三位小数")));
+    }
+
+    [Theory]
+    [InlineData("fiscalYear", 1999, "Audit", "「年度」应为 2000 至 2100 之间的年份")]
+    [InlineData("source", 2022, "Bogus", "「问题来源」应为 Audit（审计）")]
+    public async Task Given_a_finding_with_a_filled_but_wrong_value_When_registered_Then_the_message_says_what_is_wrong_not_that_it_is_missing(string field, int year, string source, string message)
+    {
+        var response = await (await app.ApiAsync("finance")).PostAsJsonAsync("/api/findings", new
+        {
+            organisationId = await app.SocialGovernanceCentreAsync(), fiscalYear = year, category = "财务管理", title = "t", detail = "d", source, sourceDocument = "望审〔2023〕1号",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains(message, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("请填写", text, StringComparison.Ordinal);
+        Assert.Contains($"\"{field}\"", text, StringComparison.Ordinal);
+    }
 }
