@@ -207,7 +207,10 @@ internal sealed class DemoSeeder(
     {
         var user = await db.Users.Include(u => u.Organisation).SingleAsync(u => u.UserName == userName, ct);
         var login = Logins.Single(l => l.UserName == userName);
-        return new Workflows.WorkflowActor(user.Id, user.DisplayName, user.OrganisationId, user.Organisation!.Kind, new HashSet<string> { login.Role });
+        return new Workflows.WorkflowActor(user.Id, user.DisplayName, user.OrganisationId, user.Organisation!.Kind, new HashSet<string> { login.Role })
+        {
+            UserName = userName, // the audit log names the seed's actors as it names everyone: 李敏（finance）
+        };
     }
 
     private static void Demand(Workflows.FireResult result, string step)
