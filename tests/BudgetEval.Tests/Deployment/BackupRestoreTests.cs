@@ -61,6 +61,57 @@ public sealed class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixtur
         }
     }
 
+    [Fact]
+    public async Task Given_an_other_table_in_the_target_When_restoring_Then_refused_before_anything_is_added()
+    {
+        var dump = Path.Combine(Path.GetTempPath(), $"budgeteval-{Guid.NewGuid():N}.dump");
+        await using var target = await TestDatabase.CreateAsync();
+        try
+        {
+            await target.ScalarAsync<int>("CREATE TABLE public.precious (v int); INSERT INTO public.precious VALUES (42); SELECT 1");
+            await RunAsync("deploy/backup.sh", Conninfo(app.Database.ConnectionString), dump);
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync("deploy/restore.sh", Conninfo(target.ConnectionString), dump));
+
+            Assert.Contains("the target database is not empty", error.Message, StringComparison.Ordinal);
+            Assert.Equal(42, await target.ScalarAsync<int>("SELECT v FROM public.precious"));
+            Assert.Equal(0L, await target.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = 'budgeteval'"));
+        }
+        finally
+        {
+            File.Delete(dump);
+        }
+    }
+
+    [Fact]
+    public async Task Given_the_apps_own_login_as_RESTORE_ROLE_When_a_superuser_restores_Then_that_login_can_read_everything()
+    {
+        var role = "app_" + Guid.NewGuid().ToString("N")[..12];
+        var dump = Path.Combine(Path.GetTempPath(), $"budgeteval-{Guid.NewGuid():N}.dump");
+        await using (var target = await TestDatabase.CreateAsync())
+        {
+            try
+            {
+                await target.ScalarAsync<int>($"CREATE ROLE {role} LOGIN; ALTER DATABASE \"{target.Name}\" OWNER TO {role}; SELECT 1");
+                await RunAsync("deploy/backup.sh", Conninfo(app.Database.ConnectionString), dump);
+                await RunAsync("deploy/restore.sh", [Conninfo(target.ConnectionString), dump], ("RESTORE_ROLE", role));
+
+                // The app connects as its own login, not as the superuser that restored.
+                var asApp = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Username = role, Pooling = false }.ConnectionString;
+                Assert.Equal(await CountsAsync(app.Database.ConnectionString), await CountsAsync(asApp));
+            }
+            finally
+            {
+                File.Delete(dump);
+            }
+        }
+
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TestDatabase.ServerConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await conn.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP ROLE {role}", conn);
+        await drop.ExecuteNonQueryAsync();
+    }
+
     private static string Conninfo(string npgsql)
     {
         var b = new NpgsqlConnectionStringBuilder(npgsql);
@@ -82,7 +133,9 @@ public sealed class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixtur
         return counts;
     }
 
-    private static async Task RunAsync(string script, params string[] args)
+    private static Task RunAsync(string script, params string[] args) => RunAsync(script, args, []);
+
+    private static async Task RunAsync(string script, string[] args, params (string Name, string Value)[] environment)
     {
         var psi = new ProcessStartInfo("bash", [RepositoryFiles.PathOf(script), .. args])
         {
@@ -90,6 +143,11 @@ public sealed class BackupRestoreTests(AppFixture app) : IClassFixture<AppFixtur
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         using var p = Process.Start(psi)!;
         var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
