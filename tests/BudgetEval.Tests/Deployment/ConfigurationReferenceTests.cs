@@ -75,6 +75,17 @@ public sealed class ConfigurationReferenceTests
         Assert.Contains($"client_max_body_size {appDefault}m;", conf, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Given_nginx_Then_it_waits_longer_than_the_app_takes_to_answer_a_pdf_after_waiting_its_turn()
+    {
+        var conf = File.ReadAllText(RepositoryFiles.PathOf("deploy/nginx/budgeteval.conf"));
+        var timeouts = System.Text.RegularExpressions.Regex.Matches(conf, @"proxy_read_timeout (\d+)s;").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var slowest = new BudgetEval.Web.Infrastructure.Hosting.PdfOptions().TimeoutSeconds + new BudgetEval.Web.Infrastructure.Hosting.AdmissionOptions().QueueTimeoutSeconds;
+
+        Assert.NotEmpty(timeouts);
+        Assert.All(timeouts, t => Assert.True(t > slowest, $"nginx gives up after {t} s; a PDF may take {slowest} s with its wait"));
+    }
+
     /// <summary>Section:Property for every options class (a class with a const Section), plus the connection string.</summary>
     private static HashSet<string> KnownSettings()
     {
