@@ -44,6 +44,19 @@ public sealed class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task Given_a_plan_record_When_its_case_page_is_opened_Then_it_links_to_the_整改情况说明_that_提交_may_ask_for()
+    {
+        using var unit = await app.SignInAsync("unit");
+        var id = await CentreDraftAsync();
+        var caseId = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.Id == id).Select(s => s.CaseId!.Value).SingleAsync());
+
+        var page = await unit.GetStringAsync($"/cases/{caseId}");
+
+        Assert.Contains($"href=\"/self-evaluations/{id}/follow-up\"", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await unit.GetAsync($"/self-evaluations/{id}/follow-up")).StatusCode);
+    }
+
+    [Fact]
     public async Task Given_csv_with_a_bad_cell_When_imported_through_the_page_Then_row_and_column_shown_and_nothing_saved()
     {
         var unit = await app.SignInAsync("unit");
