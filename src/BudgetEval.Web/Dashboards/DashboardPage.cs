@@ -8,6 +8,8 @@ namespace BudgetEval.Web.Dashboards;
 /// <summary>What both dashboard pages share: the GET filters, the category list for the filter form, and Chinese errors for bad values.</summary>
 internal abstract class DashboardPage(AppDbContext db) : PageModel
 {
+    public static string UnknownUnit(string text) => $"「单位」：没有名称或简称含“{text}”的单位。";
+
     [BindProperty(SupportsGet = true)]
     public string? Year { get; set; }
 
@@ -32,6 +34,13 @@ internal abstract class DashboardPage(AppDbContext db) : PageModel
         foreach (var message in errors.SelectMany(e => e.Value))
         {
             ModelState.AddModelError(string.Empty, message);
+        }
+
+        // A unit name that matches no unit would show a dashboard of zeros, as if the unit had nothing.
+        if (errors.Count == 0 && filter.UnitText is { } text && !await filter.NamedUnits(db).AnyAsync(ct))
+        {
+            ModelState.AddModelError(string.Empty, UnknownUnit(text));
+            return false;
         }
 
         return errors.Count == 0;

@@ -113,6 +113,13 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
             ModelState.AddModelError(string.Empty, m);
         }
 
+        // An empty ledger for a unit name that matches no unit would read as "this unit has no findings".
+        if (Unit is { Length: > 0 } text && !Guid.TryParse(text, out _)
+            && !await db.Organisations.AnyAsync(o => o.Name.Contains(text) || (o.ShortName != null && o.ShortName.Contains(text)), ct))
+        {
+            ModelState.AddModelError(string.Empty, Dashboards.DashboardPage.UnknownUnit(text));
+        }
+
         var page = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).ToPageAsync(PageNumber, ct);
         Pager = page;
         var rows = page.Items;

@@ -20,4 +20,15 @@ public sealed class BindingMessageTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Contains(message, html, StringComparison.Ordinal);
         Assert.DoesNotContain("is not valid", html, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/dashboards?unit=并不存在的单位")]
+    [InlineData("/findings?Unit=并不存在的单位")]
+    public async Task Given_a_unit_name_that_matches_no_unit_When_filtering_Then_the_page_says_so_instead_of_showing_nothing(string url)
+    {
+        using var finance = await app.SignInAsync("finance");
+        var html = WebUtility.HtmlDecode(await (await finance.GetAsync(url)).Content.ReadAsStringAsync());
+
+        Assert.Contains("「单位」：没有名称或简称含“并不存在的单位”的单位。", html, StringComparison.Ordinal);
+    }
 }
