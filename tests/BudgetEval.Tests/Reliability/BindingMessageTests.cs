@@ -30,5 +30,9 @@ public sealed class BindingMessageTests(AppFixture app) : IClassFixture<AppFixtu
         var html = WebUtility.HtmlDecode(await (await finance.GetAsync(url)).Content.ReadAsStringAsync());
 
         Assert.Contains("「单位」：没有名称或简称含“并不存在的单位”的单位。", html, StringComparison.Ordinal);
+        if (url.StartsWith("/findings", StringComparison.Ordinal))
+        {
+            Assert.Contains("暂无符合条件的问题。", html, StringComparison.Ordinal); // an empty list says it is empty
+        }
     }
 }

@@ -33,6 +33,14 @@ public sealed class FundsRowsBrowserTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByLabel("基本支出-人员经费全年执行数")).ToHaveValueAsync("301.50");
         await BrowserFixture.ScreenshotAsync(page, "self-evaluation-funds-rows");
 
+        // A score above its row's weight is marked while typing, before any 保存.
+        var firstScore = page.Locator("#indicator-table .indicator-row .score").First;
+        var kept = await firstScore.InputValueAsync();
+        await firstScore.FillAsync("999");
+        await Assertions.Expect(firstScore).ToHaveAttributeAsync("aria-invalid", "true");
+        await firstScore.FillAsync(kept);
+        await Assertions.Expect(firstScore).ToHaveAttributeAsync("aria-invalid", "false");
+
         // An amount typed as the page displays it (1,412.74) is read as the same number, live and on save.
         await page.GotoAsync(formUrl);
         await page.Locator("#funds-budget").FillAsync("1,412.74");

@@ -33,8 +33,15 @@
     }
     var weights = 0, scores = 0;
     form.querySelectorAll('.indicator-row').forEach(function (row) {
-      weights += num(row.querySelector('.weight').value) || 0;
-      scores += num(row.querySelector('.score').value) || 0;
+      var w = num(row.querySelector('.weight').value), sc = num(row.querySelector('.score').value);
+      weights += w || 0;
+      scores += sc || 0;
+      // As the server's check says on save (得分 above 分值): marked while typing, not only after 保存.
+      var over = w !== null && sc !== null && sc > w;
+      var field = row.querySelector('.score');
+      field.classList.toggle('invalid', over);
+      field.title = over ? '得分不能超过分值（' + w + '）' : '';
+      field.setAttribute('aria-invalid', over ? 'true' : 'false');
     });
     var total = round(fundsScore + round(scores, 2), 2);
     var grade = total >= num(d.gradeExcellent) ? '优' : total >= num(d.gradeGood) ? '良' : total >= num(d.gradePass) ? '中' : '差';
