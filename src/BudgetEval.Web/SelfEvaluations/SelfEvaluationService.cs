@@ -230,10 +230,6 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
         {
             errors["totalBudget"] = ["全年预算数过大。"];
         }
-        else if (input.TotalBudget is { } b && b != Math.Round(b, 2))
-        {
-            errors["totalBudget"] = ["全年预算数最多保留两位小数（万元）。"]; // as the 自评表's amounts: not rounded behind the user's back
-        }
 
         return errors;
     }
