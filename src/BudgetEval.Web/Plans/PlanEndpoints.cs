@@ -72,7 +72,9 @@ internal static class PlanEndpoints
             }
 
             var result = await service.AmendAsync(id, add, request.Deadline, request.Reason, WorkflowActor.From(http.User), ct);
-            return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, id, http, ct)) : Failure(result);
+            // The service names the plan's own field (targets); this request calls it addTarget.
+            return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, id, http, ct))
+                : Failure(result with { Errors = result.Errors.ToDictionary(e => e.Key == "targets" ? "addTarget" : e.Key, e => e.Value) });
         });
     }
 

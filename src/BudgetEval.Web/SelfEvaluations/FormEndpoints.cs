@@ -111,6 +111,15 @@ internal static class FormEndpoints
                 return ApiProblems.Validation(new Dictionary<string, string[]> { ["text"] = ["每一段文字不超过 20000 字。"] });
             }
 
+            // A section the report does not have would be dropped without a word; name it instead.
+            if (request.Report?.Keys.FirstOrDefault(k => SelfEvaluationReport.Sections.All(x => x.Key != k)) is { } unknown)
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]>
+                {
+                    ["report"] = [$"自评报告没有「{unknown}」一节；可填写：{string.Join("、", SelfEvaluationReport.Sections.Select(x => $"{x.Key}（{x.Label}）"))}。"],
+                });
+            }
+
             return await SaveAsync(service, id, http, request.ExpectedVersion, (se, _) =>
             {
                 se.GoalsPlanned = Clean(request.GoalsPlanned) ?? se.GoalsPlanned;

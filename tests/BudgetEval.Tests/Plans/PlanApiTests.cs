@@ -170,6 +170,11 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
         var deadlines = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.PlanId == id).Select(s => s.Deadline).ToListAsync());
         Assert.Equal(4, deadlines.Count);
         Assert.All(deadlines, d => Assert.Equal(new DateOnly(2025, 4, 30), d));
+
+        // Adding the same unit again is refused, the error keyed by the request's own field.
+        var again = await finance.PostAsJsonAsync($"/api/plans/{id}/amendments", new { addTarget = new { organisationName = "长沙市望城区民政局", kind = "部门整体支出" } });
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.True(JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("addTarget", out _));
     }
 
     [Fact]

@@ -49,6 +49,16 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task Given_a_report_section_the_report_does_not_have_When_saved_Then_400_names_it_instead_of_dropping_it()
+    {
+        var unit = await app.ApiAsync("unit");
+        var response = await unit.PutAsJsonAsync($"/api/self-evaluations/{await CentreIdAsync(unit)}/text", new { report = new Dictionary<string, string> { ["nosuch"] = "内容" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("自评报告没有「nosuch」一节", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_list_When_filtered_by_fiscal_year_Then_unit_sees_only_its_own_with_required_fields()
     {
         var unit = await app.ApiAsync("unit");
