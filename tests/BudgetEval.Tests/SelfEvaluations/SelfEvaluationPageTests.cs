@@ -57,6 +57,20 @@ public sealed class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task Given_an_untouched_draft_When_its_case_page_is_opened_Then_it_says_not_filled_rather_than_a_grade()
+    {
+        using var unit2 = await app.SignInAsync("unit2");
+        var education = await app.OrganisationIdAsync(DemoSeeder.EducationBureau);
+        var caseId = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.OrganisationId == education && s.PlanId != null && s.Kind == EvaluationKind.DepartmentWide)
+            .Select(s => s.CaseId!.Value).FirstAsync());
+
+        var page = await unit2.GetStringAsync($"/cases/{caseId}");
+
+        Assert.Contains("<th>总分 / 等级</th><td> <span class=\"muted\">尚未填写</span>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.00</strong> 差", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_csv_with_a_bad_cell_When_imported_through_the_page_Then_row_and_column_shown_and_nothing_saved()
     {
         var unit = await app.SignInAsync("unit");
