@@ -21,6 +21,13 @@ public sealed class HostTests(AppFixture app) : IClassFixture<AppFixture>
         var json = await client.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/auth/login", json, StringComparison.Ordinal);
         Assert.Contains("/api/organisations/{id}", json, StringComparison.Ordinal);
+
+        // How to authenticate is part of the document: a bearer scheme, required by default.
+        var document = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        Assert.True(document.GetProperty("security")[0].TryGetProperty("Bearer", out _));
     }
 
     [Fact]
