@@ -40,7 +40,7 @@ internal sealed class IndexModel(AppDbContext db) : PageModel
         }
 
         var found = await OrganisationPicker.SuggestAsync(query, Q, ct);
-        return new JsonResult(found.Select(o => new { o.Id, o.Name }));
+        return new JsonResult(found.Select(o => new { o.Id, o.Name, o.Label }));
     }
 
     public async Task OnGetAsync(CancellationToken ct)

@@ -7,6 +7,15 @@ namespace BudgetEval.Web.Organisations;
 internal sealed record OrganisationChoice(Guid Id, string Name, OrganisationKind Kind, bool IsActive);
 
 /// <summary>
+/// One suggestion for a search field. The browser shows a suggestion only if what was typed appears in its
+/// value or label, so the label carries the short name and the credit code too (one may type either).
+/// </summary>
+internal sealed record OrganisationSuggestion(Guid Id, string Name, string? ShortName, string? CreditCode)
+{
+    public string Label => string.Join(" · ", new[] { Name, ShortName, CreditCode }.Where(x => !string.IsNullOrEmpty(x)));
+}
+
+/// <summary>
 /// What a form offers for picking an organisation: the whole list while it is short, otherwise nothing
 /// (<see cref="IsSearch"/>), and the form shows a search field instead. A district's hundred units stay
 /// a drop-down; a province's 30,000 are never loaded into one page.
@@ -52,7 +61,7 @@ internal static class OrganisationPicker
     }
 
     /// <summary>Suggestions for a search field: names or short names containing the text, codes starting with it.</summary>
-    public static async Task<IReadOnlyList<OrganisationChoice>> SuggestAsync(IQueryable<Organisation> candidates, string? text, CancellationToken ct)
+    public static async Task<IReadOnlyList<OrganisationSuggestion>> SuggestAsync(IQueryable<Organisation> candidates, string? text, CancellationToken ct)
     {
         var q = text?.Trim();
         if (string.IsNullOrEmpty(q))
@@ -63,7 +72,7 @@ internal static class OrganisationPicker
         return await candidates.AsNoTracking()
             .Where(o => o.Name.Contains(q) || (o.ShortName != null && o.ShortName.Contains(q)) || (o.CreditCode != null && o.CreditCode.StartsWith(q)))
             .OrderBy(o => o.Name.Length).ThenBy(o => o.Name).ThenBy(o => o.Id)
-            .Select(o => new OrganisationChoice(o.Id, o.Name, o.Kind, o.IsActive))
+            .Select(o => new OrganisationSuggestion(o.Id, o.Name, o.ShortName, o.CreditCode))
             .Take(ShownMatches).ToListAsync(ct);
     }
 

@@ -90,7 +90,9 @@ public sealed partial class OrganisationPickerTests(AppFixture app) : IClassFixt
         Assert.DoesNotContain(UnitName(9), names); // inactive
 
         using var byCode = JsonDocument.Parse(await finance.GetStringAsync("/organisations?handler=suggest&kind=BudgetUnit&q=12430100T0123"));
-        Assert.Equal(UnitName(123), byCode.RootElement.EnumerateArray().Single().GetProperty("name").GetString());
+        var found = byCode.RootElement.EnumerateArray().Single();
+        Assert.Equal(UnitName(123), found.GetProperty("name").GetString());
+        Assert.Contains("12430100T0123", found.GetProperty("label").GetString(), StringComparison.Ordinal); // so the browser keeps it for what was typed
 
         using var unit = await app.SignInAsync("unit");
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync("/organisations?handler=suggest&q=" + Uri.EscapeDataString("省测试"))).StatusCode);

@@ -24,6 +24,7 @@
                 list.replaceChildren.apply(list, found.map(function (o) {
                     var option = document.createElement('option');
                     option.value = o.name;
+                    option.label = o.label; // with short name and credit code: the browser hides options that do not contain what was typed
                     return option;
                 }));
             })
