@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Linq.Expressions;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Dashboards;
@@ -74,7 +75,7 @@ internal sealed record DashboardFilter(int? Year, Guid? UnitId, string? UnitText
 
     /// <summary>Organisations whose full or short name contains the unit text, as a subquery (never loaded).</summary>
     public IQueryable<Guid> NamedUnits(AppDbContext db) =>
-        db.Organisations.Where(o => o.Name.Contains(UnitText!) || (o.ShortName != null && o.ShortName.Contains(UnitText!))).Select(o => o.Id);
+        db.Organisations.NamedLike(UnitText!).Select(o => o.Id);
 
     /// <summary>The year and unit conditions on any set that has a fiscal year and an owning organisation.</summary>
     public IQueryable<T> ByYearAndUnit<T>(AppDbContext db, IQueryable<T> query, Expression<Func<T, int>> year, Expression<Func<T, Guid>> organisation)

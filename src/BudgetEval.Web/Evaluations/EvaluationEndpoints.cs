@@ -106,14 +106,9 @@ internal static class EvaluationEndpoints
         {
             // Answered as /api/cases/{id}/actions/{action} answers: {state, stateLabel, version} or a problem, and
             // the same Idempotency-Key again answers the first request's answer without acting twice.
-            var key = http.Request.Headers["Idempotency-Key"].ToString();
-            if (key.Length > 200)
-            {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Idempotency-Key 不能超过 200 个字符。"] });
-            }
-
-            return Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct,
-                key.Length == 0 ? null : key));
+            return IdempotencyKeys.TryRead(http.Request, out var key, out var problem)
+                ? Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct, key))
+                : problem;
         });
 
         group.MapPost("/{id:guid}/commission", async (Guid id, CommissionInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -67,9 +68,10 @@ internal static class FindingEndpoints
         var query = db.Findings.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(unit))
         {
+            var named = db.Organisations.NamedLike(unit).Select(o => o.Id); // composed as a subquery, never loaded
             query = Guid.TryParse(unit, out var unitId)
                 ? query.Where(f => f.OrganisationId == unitId)
-                : query.Where(f => db.Organisations.Any(o => o.Id == f.OrganisationId && (o.Name.Contains(unit) || (o.ShortName != null && o.ShortName.Contains(unit)))));
+                : query.Where(f => named.Contains(f.OrganisationId));
         }
 
         if (fiscalYear is { } year)

@@ -115,7 +115,7 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
 
         // An empty ledger for a unit name that matches no unit would read as "this unit has no findings".
         if (Unit is { Length: > 0 } text && !Guid.TryParse(text, out _)
-            && !await db.Organisations.AnyAsync(o => o.Name.Contains(text) || (o.ShortName != null && o.ShortName.Contains(text)), ct))
+            && !await db.Organisations.NamedLike(text).AnyAsync(ct))
         {
             ModelState.AddModelError(string.Empty, Dashboards.DashboardPage.UnknownUnit(text));
         }

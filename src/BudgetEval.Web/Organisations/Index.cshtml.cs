@@ -54,7 +54,7 @@ internal sealed class IndexModel(AppDbContext db) : PageModel
         if (!string.IsNullOrWhiteSpace(Q))
         {
             var q = Q.Trim();
-            query = query.Where(o => o.Name.Contains(q) || (o.ShortName != null && o.ShortName.Contains(q)));
+            query = query.NamedLike(q);
         }
 
         Total = await query.CountAsync(ct);

@@ -5,6 +5,10 @@ namespace BudgetEval.Web.Organisations;
 
 internal static class OrganisationNames
 {
+    /// <summary>The organisations whose full or short name contains the text: what a typed unit filter means.</summary>
+    public static IQueryable<Organisation> NamedLike(this IQueryable<Organisation> organisations, string text) =>
+        organisations.Where(o => o.Name.Contains(text) || (o.ShortName != null && o.ShortName.Contains(text)));
+
     /// <summary>
     /// Names of organisations a caller may see named on a record (a firm sees the unit it evaluates).
     /// A query of its own: IgnoreQueryFilters inside the records' query would lift the data scope from all of it.

@@ -149,8 +149,7 @@ internal static class OrganisationPicker
 
     private static async Task<PickedOrganisation> ByPartAsync(IQueryable<Organisation> candidates, string text, string noun, CancellationToken ct)
     {
-        var matches = await candidates.AsNoTracking()
-            .Where(o => o.Name.Contains(text) || (o.ShortName != null && o.ShortName.Contains(text)))
+        var matches = await candidates.AsNoTracking().NamedLike(text)
             .OrderBy(o => o.Name).ThenBy(o => o.Id)
             .Select(o => new { o.Id, o.Name })
             .Take(ShownMatches + 1).ToListAsync(ct);

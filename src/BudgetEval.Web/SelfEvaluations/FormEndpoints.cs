@@ -317,7 +317,7 @@ internal static class FormEndpoints
         {
             if (rows[i] is not { } r)
             {
-                return $"「rows」的第 {i + 1} 项为空。";
+                return NoNullItems.Message("rows", i + 1);
             }
 
             if (string.IsNullOrWhiteSpace(r.Name))

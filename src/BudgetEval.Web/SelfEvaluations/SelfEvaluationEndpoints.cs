@@ -51,10 +51,9 @@ internal static class SelfEvaluationEndpoints
 
         group.MapPost("/", async (SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {
-            var key = http.Request.Headers["Idempotency-Key"].ToString();
-            return key.Length > 200
-                ? ApiProblems.Validation(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Idempotency-Key 不能超过 200 个字符。"] })
-                : ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct, key), created: true);
+            return IdempotencyKeys.TryRead(http.Request, out var key, out var problem)
+                ? ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct, key), created: true)
+                : problem;
         });
 
         group.MapPut("/{id:guid}", async (Guid id, SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>

@@ -129,7 +129,7 @@ internal sealed class MarkLateIfPastDeadline : IEffect
     public async Task ApplyAsync(FireContext context, CancellationToken ct)
     {
         var late = context.Instance.PlanDeadline is { } deadline && context.Today > deadline;
-        if (late == context.Instance.IsLate && !late)
+        if (!late && !context.Instance.IsLate)
         {
             return; // on time, as before: nothing to write
         }

@@ -50,13 +50,12 @@ internal static class CaseEndpoints
                 return ApiProblems.Validation(new Dictionary<string, string[]> { ["expectedVersion"] = ["请提供 expectedVersion（事项当前版本号）。"] });
             }
 
-            var key = http.Request.Headers["Idempotency-Key"].ToString();
-            if (key.Length > 200)
+            if (!IdempotencyKeys.TryRead(http.Request, out var key, out var problem))
             {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Idempotency-Key 不能超过 200 个字符。"] });
+                return problem;
             }
 
-            var result = await engine.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, expected, key.Length == 0 ? null : key, ct);
+            var result = await engine.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, expected, key, ct);
             return ToResult(result);
         });
 

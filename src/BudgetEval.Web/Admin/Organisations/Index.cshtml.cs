@@ -36,7 +36,7 @@ internal sealed class IndexModel(AppDbContext db) : PageModel
 
         if (AdminForms.Clean(Q) is { } q)
         {
-            query = query.Where(o => o.Name.Contains(q) || (o.ShortName != null && o.ShortName.Contains(q)));
+            query = query.NamedLike(q);
         }
 
         Total = await query.CountAsync(ct);

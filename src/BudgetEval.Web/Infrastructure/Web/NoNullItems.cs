@@ -47,6 +47,9 @@ internal static class NoNullItems
         && !services.IsService(p.ParameterType)
         && p.GetCustomAttributes().All(a => a is not (FromServicesAttribute or FromQueryAttribute or FromRouteAttribute or FromHeaderAttribute or FromFormAttribute or AsParametersAttribute));
 
+    /// <summary>The refusal of a null item, also for the endpoints that read their JSON by hand (the funds PUT).</summary>
+    public static string Message(string field, int position) => $"「{field}」的第 {position} 项为空。";
+
     private static (string Field, string Message)? Problem(object body, PropertyInfo[] lists)
     {
         foreach (var property in lists)
@@ -60,7 +63,7 @@ internal static class NoNullItems
                     if (item is null)
                     {
                         var field = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-                        return (field, $"「{field}」的第 {i} 项为空。");
+                        return (field, Message(field, i));
                     }
                 }
             }
