@@ -222,6 +222,37 @@ internal static class FireBenchmark
         var bench = Pgbench($"-c {Workers} -j 2 -T {seconds} -b tpcb-like");
         var tps = double.Parse(Regex.Match(bench, @"tps = ([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
 
+        // The ceiling: one completion's statements (fire-statements.sql) run by pgbench alone, on this run's cases.
+        // No engine on this machine, however lean, can complete transitions faster than PostgreSQL alone can
+        // take their statements, since both share the same cores.
+        await using (var conn = new NpgsqlConnection(connectionString))
+        {
+            await conn.OpenAsync();
+            await using var ids = new NpgsqlCommand("""
+                DROP TABLE IF EXISTS fire_ceiling_ids;
+                CREATE TABLE fire_ceiling_ids AS
+                SELECT row_number() OVER () AS n, i."Id" AS iid, w."Id" AS wid, s."Id" AS sid, i."OrganisationId" AS oid,
+                       (SELECT u."Id" FROM budgeteval.users u WHERE u."OrganisationId" = i."OrganisationId" LIMIT 1) AS uid
+                FROM budgeteval.workflow_instances i
+                JOIN budgeteval.self_evaluations s ON s."CaseId" = i."Id"
+                JOIN LATERAL (SELECT w."Id" FROM budgeteval.work_items w WHERE w."InstanceId" = i."Id" ORDER BY w."CreatedAt" DESC LIMIT 1) w ON true;
+                ALTER TABLE fire_ceiling_ids ADD PRIMARY KEY (n);
+                SELECT count(*) FROM fire_ceiling_ids;
+                """, conn);
+            var cases = (long)(await ids.ExecuteScalarAsync())!;
+            var script = Path.Combine(AppContext.BaseDirectory, "fire-statements.sql");
+            var ceilingRun = Pgbench($"-n -M prepared -c {Workers} -j 2 -T {seconds} -D cases={cases} -f {script}");
+            var ceilingMatch = Regex.Match(ceilingRun, @"tps = ([\d.]+)");
+            if (!ceilingMatch.Success)
+            {
+                throw new InvalidOperationException("pgbench on fire-statements.sql failed: " + ceilingRun);
+            }
+
+            var ceiling = double.Parse(ceilingMatch.Groups[1].Value, CultureInfo.InvariantCulture);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ceiling: one completion's statements by pgbench alone ({Workers} clients, no app): {ceiling:F0} tps = {ceiling / tps:P0} of tpcb-like; the engine reaches {fireRate / ceiling:P0} of it"));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fire completions/s ({Workers} workers, {seconds}s): {fireRate:F0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pgbench tpcb-like tps ({Workers} clients): {tps:F0}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio: {fireRate / tps:P0}"));

@@ -48,6 +48,9 @@ internal static partial class ProvinceBenchmark
         var tps = Number(fire, @"pgbench tpcb-like tps[^:]*: ([\d,.]+)");
         measures.Add(new("task completions/s through the engine, 8 workers, fsync on", fireRate, "1/s", tps, "pgbench tpcb-like tps",
             "≥ 1,000/s and ≥ 40 % of pgbench", fireRate >= 1000 && fireRate >= 0.4 * tps));
+        var ceiling = Number(fire, @"ceiling: [^:]*: ([\d,.]+) tps");
+        measures.Add(new("one completion's statements by pgbench alone (no app): the engine's ceiling", ceiling, "tps", tps, "pgbench tpcb-like tps",
+            "— (no engine on this machine can pass it)", null));
         // CPU per completion does not depend on what else the shared machine is doing; the rates do.
         var appCpu = Number(fire, @"CPU per completion: app ([\d.]+) ms");
         var pgCpu = Number(fire, @"CPU per completion: app [\d.]+ ms, PostgreSQL ([\d.]+) ms");
