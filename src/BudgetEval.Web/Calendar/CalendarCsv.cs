@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BudgetEval.Web.Shared;
 
 namespace BudgetEval.Web.Calendar;
 
@@ -74,7 +75,7 @@ internal static class CalendarCsv
                 problems.Add($"{date:yyyy-MM-dd} 是工作日，无须登记为调休上班");
             }
 
-            var name = fields[2].Trim();
+            var name = CsvCells.Restore(fields[2].Trim());
             if (name.Length == 0)
             {
                 problems.Add("名称不能为空");
@@ -104,10 +105,13 @@ internal static class CalendarCsv
         _ => null,
     };
 
-    private static string Quote(string value) =>
-        value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal)
+    private static string Quote(string value)
+    {
+        value = CsvCells.Defuse(value);
+        return value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal)
             ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
             : value;
+    }
 
     // Names may be quoted (they may contain commas); nothing else in this format needs it.
     private static List<string> SplitFields(string line)

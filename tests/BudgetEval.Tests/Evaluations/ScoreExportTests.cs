@@ -49,4 +49,33 @@ public sealed class ScoreExportTests(AppFixture app) : IClassFixture<AppFixture>
         using var other = await app.SignInAsync("unit2");
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/evaluations/{id}?handler=Export&format=xlsx")).StatusCode);
     }
+
+    [Fact]
+    public async Task Given_a_note_that_looks_like_a_formula_When_the_table_is_exported_as_csv_Then_excel_sees_text_and_the_import_reads_the_note_back()
+    {
+        var api = new EvaluationApi(app);
+        var source = await api.CommissionedAsync(2024, "公式导出测试");
+        var target = await api.CommissionedAsync(2024, "公式导入测试");
+        var evaluator = await app.ApiAsync("evaluator");
+        foreach (var id in new[] { source, target })
+        {
+            await EvaluationApi.Ok(await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(evaluator, $"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
+        }
+
+        const string Formula = "=HYPERLINK(\"http://x\",\"点击\")";
+        var csv = System.Text.Encoding.UTF8.GetString(BudgetEval.Web.Demo.SampleExternalEvaluation.IndicatorsCsv()).Split('\n');
+        var first = csv[1].Split(',');
+        first[5] = "\"" + Formula.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        csv[1] = string.Join(',', first);
+        await EvaluationApi.Ok(await EvaluationApi.ImportAsync(evaluator, source, System.Text.Encoding.UTF8.GetBytes(string.Join('\n', csv))));
+
+        var exported = await (await evaluator.GetAsync($"/api/evaluations/{source}/scores/export.csv")).Content.ReadAsStringAsync();
+        var line = exported.Split("\r\n")[1];
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"点击\"\")\",", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(",\"=HYPERLINK", exported, StringComparison.Ordinal);
+
+        await EvaluationApi.Ok(await EvaluationApi.ImportAsync(evaluator, target, System.Text.Encoding.UTF8.GetBytes(exported)));
+        var rows = (await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{target}")).GetProperty("rows");
+        Assert.Equal(Formula, rows[0].GetProperty("note").GetString());
+    }
 }

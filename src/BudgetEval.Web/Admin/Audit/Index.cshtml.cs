@@ -111,14 +111,6 @@ internal sealed class IndexModel(AppDbContext db, ChinaClock china, TimeProvider
     }
 
     // Quote every field; a leading = + - @ is defused so Excel does not run it as a formula.
-    private static string Csv(string? value)
-    {
-        var v = value ?? string.Empty;
-        if (v.Length > 0 && "=+-@".Contains(v[0], StringComparison.Ordinal))
-        {
-            v = "'" + v;
-        }
-
-        return "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
+    private static string Csv(string? value) =>
+        "\"" + CsvCells.Defuse(value ?? string.Empty).Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

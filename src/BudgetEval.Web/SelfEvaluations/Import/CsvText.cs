@@ -1,4 +1,5 @@
 using System.Text;
+using BudgetEval.Web.Shared;
 
 namespace BudgetEval.Web.SelfEvaluations.Import;
 
@@ -88,7 +89,8 @@ internal static class CsvText
             rows.Add([.. fields]);
         }
 
-        return rows;
+        // What Write defused (an apostrophe before a formula character) reads back as it was written.
+        return rows.Select(r => Array.ConvertAll(r, CsvCells.Restore)).ToList();
     }
 
     public static string Write(IEnumerable<IEnumerable<string?>> rows)
@@ -104,7 +106,7 @@ internal static class CsvText
 
     private static string Quote(string? value)
     {
-        value ??= string.Empty;
+        value = CsvCells.Defuse(value ?? string.Empty);
         return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 }
