@@ -119,6 +119,13 @@ internal static class AuditTrail
         });
     }
 
+    /// <summary>An export or download of a document (Excel, CSV, PDF): its own line, saved before the file goes out.</summary>
+    public static Task ExportedAsync(AppDbContext db, HttpContext http, TimeProvider clock, string target, string detail, CancellationToken ct)
+    {
+        Add(db, http, clock.GetUtcNow(), AuditActions.Export, target, detail);
+        return db.SaveChangesAsync(ct);
+    }
+
     /// <summary>
     /// How every entry names its actor, 李敏（finance）: the person as colleagues know them and the login, so a
     /// search by either finds logins, exports and transitions alike.

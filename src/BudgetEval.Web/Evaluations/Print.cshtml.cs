@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.Evaluations;
 
 /// <summary>The report in the official look (A4), with the indicator table as its annex; same visibility as the report itself.</summary>
-internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope, SelfEvaluations.PdfRenderer pdf, IWebHostEnvironment env) : PageModel
+internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope, SelfEvaluations.PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock) : PageModel
 {
     /// <summary>The print stylesheet inlined when rendering for Chromium, which reads a temporary file.</summary>
     public string? InlineStyles { get; private set; }
@@ -36,6 +37,7 @@ internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope, SelfE
         {
             // /evaluations/{id}/print.pdf: the same page and visibility check, printed by headless Chromium.
             InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
+            await AuditTrail.ExportedAsync(db, HttpContext, clock, e.Title, "评价报告（PDF）", ct);
             return new SelfEvaluations.PdfPageResult(pdf, $"{e.Title}.pdf");
         }
 

@@ -22,8 +22,7 @@ internal static class ScoreExport
             return null;
         }
 
-        AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, e.Title, $"评价指标评分表（{format.ToUpperInvariant()}）");
-        await db.SaveChangesAsync(ct);
+        await AuditTrail.ExportedAsync(db, http, clock, e.Title, $"评价指标评分表（{format.ToUpperInvariant()}）", ct);
         var table = ScoreFile.Table(e.Rows);
         return format == "xlsx"
             ? new ExportedFile(FormWorkbook.Table("评分表", table, [10, 14, 22, 8, 8, 40, 30, 40]), FormWorkbook.ContentType, $"{e.Title}-评分表.xlsx")

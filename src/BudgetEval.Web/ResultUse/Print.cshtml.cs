@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ namespace BudgetEval.Web.ResultUse;
 
 /// <summary>The results as the annex of the bureau's report to the district government (A4, landscape); also as PDF.</summary>
 [Authorize(Roles = Roles.Bureau)]
-internal sealed class PrintModel(ResultsReport report, SelfEvaluations.PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock) : PageModel
+internal sealed class PrintModel(ResultsReport report, Infrastructure.Data.AppDbContext db, SelfEvaluations.PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock) : PageModel
 {
     /// <summary>The most lines printed to PDF on the server (about 100 pages); a district's year has a few hundred.</summary>
     public const int PdfMaxLines = 5000;
@@ -42,6 +43,7 @@ internal sealed class PrintModel(ResultsReport report, SelfEvaluations.PdfRender
         if (asPdf)
         {
             InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
+            await AuditTrail.ExportedAsync(db, HttpContext, clock, $"{year}年度结果汇总表", "结果汇总表（PDF）", ct);
             return new SelfEvaluations.PdfPageResult(pdf, $"{year}年度预算绩效评价结果汇总表.pdf");
         }
 

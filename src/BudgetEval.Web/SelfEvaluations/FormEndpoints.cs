@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
@@ -147,10 +148,16 @@ internal static class FormEndpoints
                 : Failure(saved);
         }).DisableAntiforgery();
 
-        group.MapGet("/{id:guid}/export.xlsx", async (Guid id, AppDbContext db, CancellationToken ct) =>
-            await SelfEvaluationForm.LoadAsync(db, id, ct) is { } form
-                ? TypedResults.File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx")
-                : ApiProblems.NotFound());
+        group.MapGet("/{id:guid}/export.xlsx", async Task<IResult> (Guid id, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await SelfEvaluationForm.LoadAsync(db, id, ct) is not { } form)
+            {
+                return ApiProblems.NotFound();
+            }
+
+            await AuditTrail.ExportedAsync(db, http, clock, form.Record.Title, "自评表（Excel）", ct);
+            return TypedResults.File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
+        });
 
         group.MapPost("/{id:guid}/attachments", async (Guid id, HttpRequest request, HttpContext http, FormFiles files, CancellationToken ct) =>
         {

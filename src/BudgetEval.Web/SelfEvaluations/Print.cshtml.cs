@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.SelfEvaluations.Export;
 using BudgetEval.Web.SelfEvaluations.Scoring;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>The print view (A4, official table look), its PDF and, for the signed-in browser user, the Excel export and blank template.</summary>
-internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvironment env) : PageModel
+internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock) : PageModel
 {
     /// <summary>The print stylesheet, set when rendering for Chromium: a temporary file cannot load /css/print.css.</summary>
     public string? InlineStyles { get; private set; }
@@ -32,14 +33,21 @@ internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvir
         {
             // Reached through /self-evaluations/{id}/print.pdf (a route convention): same page, same scope check, as a PDF.
             InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
+            await AuditTrail.ExportedAsync(db, HttpContext, clock, form.Record.Title, "自评表（PDF）", ct);
             return new PdfPageResult(pdf, $"{form.Record.Title}.pdf");
         }
 
         return Page();
     }
 
-    public async Task<IActionResult> OnGetXlsxAsync(Guid id, CancellationToken ct) =>
-        await SelfEvaluationForm.LoadAsync(db, id, ct) is { } form
-            ? File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx")
-            : NotFound();
+    public async Task<IActionResult> OnGetXlsxAsync(Guid id, CancellationToken ct)
+    {
+        if (await SelfEvaluationForm.LoadAsync(db, id, ct) is not { } form)
+        {
+            return NotFound();
+        }
+
+        await AuditTrail.ExportedAsync(db, HttpContext, clock, form.Record.Title, "自评表（Excel）", ct);
+        return File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
+    }
 }

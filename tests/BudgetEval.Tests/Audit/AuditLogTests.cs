@@ -171,8 +171,30 @@ public sealed class AuditLogTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // a refused read looks like a missing page
     }
 
+    [Fact]
+    public async Task Given_a_self_evaluation_When_its_table_is_exported_from_the_api_and_the_page_Then_each_export_is_logged()
+    {
+        using var unit = await app.ApiAsync("unit");
+        var created = await unit.PostAsJsonAsync("/api/self-evaluations", new { title = "导出审计测试", fiscalYear = 2025, deadline = "2026-12-31", summary = "概述", totalBudget = 10m });
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<Created>())!.Id;
+
+        Assert.Equal(HttpStatusCode.OK, (await unit.GetAsync($"/api/self-evaluations/{id}/export.xlsx")).StatusCode);
+        using var browser = await app.SignInAsync("unit");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/self-evaluations/{id}/print?handler=xlsx")).StatusCode);
+        using var other = await app.ApiAsync("unit2");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/self-evaluations/{id}/export.xlsx")).StatusCode);
+
+        var entries = await Entries(a => a.Action == AuditActions.Export && a.Target == "导出审计测试");
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, a => Assert.Equal("自评表（Excel）", a.Detail));
+        Assert.All(entries, a => Assert.Equal("张晓燕（unit）", a.ActorName));
+    }
+
     private Task<List<AuditEntry>> Entries(System.Linq.Expressions.Expression<Func<AuditEntry, bool>> filter) =>
         app.DbAsync(db => db.AuditEntries.AsNoTracking().Where(filter).ToListAsync());
 
     private sealed record CaseRef(Guid CaseId);
+
+    private sealed record Created(Guid Id);
 }

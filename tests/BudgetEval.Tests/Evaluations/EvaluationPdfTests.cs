@@ -1,5 +1,6 @@
 using System.Net;
 using BudgetEval.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.Evaluations;
 
@@ -25,5 +26,11 @@ public sealed class EvaluationPdfTests(AppFixture app) : IClassFixture<AppFixtur
 
         using var other = await app.SignInAsync("unit2");
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/evaluations/{id}/print.pdf")).StatusCode);
+
+        // The download is an export like any other: one audit line, by the unit; the refused one leaves none.
+        var title = evaluation.GetProperty("title").GetString();
+        var audited = await app.DbAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(a => a.Action == BudgetEval.Web.Audit.AuditActions.Export && a.Target == title && a.Detail == "评价报告（PDF）").ToListAsync());
+        Assert.Equal("张晓燕（unit）", Assert.Single(audited).ActorName);
     }
 }
