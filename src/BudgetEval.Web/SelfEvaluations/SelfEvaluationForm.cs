@@ -10,7 +10,8 @@ internal sealed record LoadedForm(SelfEvaluation Record, Plan? Plan, string Unit
 {
     public FundsFigures Funds => new(Record.FundsBudget, Record.FundsExecuted, Record.FundsUpperTransfer);
 
-    public ScoreSheet Sheet(bool submitting = false) => ScoreSheet.Compute(Funds, Rows.Select(r => r.ToLine()).ToList(), Rules, submitting);
+    public ScoreSheet Sheet(bool submitting = false) => ScoreSheet.Compute(Funds, Rows.Select(r => r.ToLine()).ToList(), Rules, submitting,
+        Record.FundsRows.Select(r => (r.Name, new FundsFigures(r.Budget, r.Executed, r.UpperTransfer))).ToList());
 }
 
 /// <summary>The rules of the 自评表 that do not depend on HTTP: loading, field validation, replacing rows.</summary>

@@ -129,6 +129,7 @@ public sealed class ScoreSheetTests
 
         Assert.Contains(drafting.Warnings, w => w.Contains("须填写未完成原因和改进措施", StringComparison.Ordinal));
         Assert.Contains(submitting.Errors, e => e.Contains("须填写未完成原因和改进措施", StringComparison.Ordinal));
+        Assert.Contains(submitting.Errors, e => e.StartsWith("第1行指标「测试指标」", StringComparison.Ordinal)); // 目标内容, not the shared 三级指标
         Assert.Contains(submitting.Warnings, w => w.Contains("未达成目标却得满分", StringComparison.Ordinal));
     }
 
@@ -137,6 +138,19 @@ public sealed class ScoreSheetTests
     {
         var lines = new[] { Line("≥95%", "90%", 90m, 80m) with { Reason = "新系统上线初期", Measure = "加强培训" } };
         Assert.Empty(ScoreSheet.Compute(SampleForm.Funds, lines, ScoringRules.Default, true).Errors);
+    }
+
+    [Fact]
+    public void Given_a_funds_row_executed_above_its_budget_When_computed_Then_the_row_is_warned_by_name_and_its_rate_is_flagged()
+    {
+        var basic = new FundsFigures(314.74m, 320.50m, 0m);
+        var sheet = ScoreSheet.Compute(SampleForm.Funds, SampleForm.Indicators(), ScoringRules.Default, true, [("基本支出", basic), ("项目支出", new FundsFigures(400m, 300m, 0m))]);
+
+        Assert.Equal("101.83%（超过100%）", basic.RateText);
+        Assert.Equal("75.00%", new FundsFigures(400m, 300m, 0m).RateText);
+        var warning = Assert.Single(sheet.Warnings, w => w.StartsWith("资金明细", StringComparison.Ordinal));
+        Assert.Equal("资金明细「基本支出」执行率 101.83% 超过 100%，请核实执行数。", warning);
+        Assert.DoesNotContain(sheet.Errors, e => e.Contains("资金明细", StringComparison.Ordinal)); // a warning, not a refusal
     }
 
     private static IndicatorLine Line(string target, string actual, decimal weight, decimal score) =>

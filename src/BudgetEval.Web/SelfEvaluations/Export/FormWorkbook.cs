@@ -47,13 +47,12 @@ internal static class FormWorkbook
         foreach (var sub in se.FundsRows)
         {
             var row = Next();
-            var rate = new Scoring.FundsFigures(sub.Budget, sub.Executed, sub.UpperTransfer).ExecutionRate;
             Text(row, "B", sub.Name, Boxed);
             Number(row, "C", sub.Budget);
             Number(row, "D", sub.Executed);
             Number(row, "E", sub.UpperTransfer);
             Text(row, "F", "--", Boxed);
-            Text(row, "G", rate is { } x ? Money.Percent(x) : string.Empty, Boxed);
+            Text(row, "G", new Scoring.FundsFigures(sub.Budget, sub.Executed, sub.UpperTransfer).RateText, Boxed);
             Text(row, "H", "--", Boxed);
         }
 
@@ -63,7 +62,7 @@ internal static class FormWorkbook
         Number(total, "D", se.FundsExecuted);
         Number(total, "E", se.FundsUpperTransfer);
         Number(total, "F", form.Rules.FundsWeight);
-        Text(total, "G", sheet.ExecutionRate is { } er ? Money.Percent(er) : string.Empty, Boxed);
+        Text(total, "G", form.Funds.RateText, Boxed);
         Number(total, "H", sheet.FundsScore);
 
         var goalsHead = Next();

@@ -22,6 +22,9 @@ internal sealed record FundsFigures(decimal? Budget, decimal? Executed, decimal?
     public decimal? ExecutionRate => Budget is > 0 && Executed is { } b
         ? Money.RoundRate((b - (UpperTransfer ?? 0m)) / Budget.Value)
         : null;
+
+    /// <summary>The rate as every view shows it, flagged above 100% (empty while it cannot be computed).</summary>
+    public string RateText => ExecutionRate is { } r ? Money.Percent(r) + (r > 1m ? "（超过100%）" : string.Empty) : string.Empty;
 }
 
 internal enum CheckSeverity
@@ -51,12 +54,22 @@ internal sealed record ScoreSheet(
     public IEnumerable<string> Errors => Checks.Where(c => c.Severity == CheckSeverity.Error).Select(c => c.Message);
 
     /// <param name="submitting">At submission some drafting warnings become errors (weights total, missing reasons).</param>
-    public static ScoreSheet Compute(FundsFigures funds, IReadOnlyList<IndicatorLine> lines, ScoringRules rules, bool submitting)
+    /// <param name="fundsRows">资金明细 (e.g. 基本支出, 项目支出): only checked, their total is in <paramref name="funds"/>.</param>
+    public static ScoreSheet Compute(FundsFigures funds, IReadOnlyList<IndicatorLine> lines, ScoringRules rules, bool submitting,
+        IReadOnlyList<(string Name, FundsFigures Figures)>? fundsRows = null)
     {
         var checks = new List<CheckMessage>();
         void Add(bool error, string message) => checks.Add(new(error ? CheckSeverity.Error : CheckSeverity.Warning, message));
 
         CheckFunds(funds, submitting, Add);
+        foreach (var (rowName, figures) in fundsRows ?? [])
+        {
+            if (figures.ExecutionRate is > 1m)
+            {
+                Add(false, $"资金明细「{rowName}」执行率 {Money.Percent(figures.ExecutionRate.Value)} 超过 100%，请核实执行数。");
+            }
+        }
+
         var rate = funds.ExecutionRate;
         var fundsScore = rate is { } r ? rules.FundsScore(r) : 0m;
 
@@ -64,7 +77,8 @@ internal sealed record ScoreSheet(
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var name = $"第{i + 1}行指标「{line.Level3 ?? line.Content ?? line.Level2 ?? line.Level1}」";
+            // 目标内容 names the row: in the official table 三级指标 is often a project shared by many rows.
+            var name = $"第{i + 1}行指标「{line.Content ?? line.Level3 ?? line.Level2 ?? line.Level1}」";
             var reading = TargetReader.Read(line.Target, line.Actual);
             readings.Add(reading);
             if (line.Weight is < 0 || line.Score is < 0)
