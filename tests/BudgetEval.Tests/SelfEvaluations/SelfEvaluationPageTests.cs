@@ -156,6 +156,9 @@ public sealed class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppF
         Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal("%PDF", Encoding.ASCII.GetString(bytes, 0, 4));
+        var pages = System.Text.RegularExpressions.Regex.Count(Encoding.Latin1.GetString(bytes), @"/Type\s*/Page[^s]");
+        // The 32 rows and the report: 4 pages with the form's column widths (10 when the columns were squeezed to one character).
+        Assert.True(pages is > 0 and <= 5, $"{pages} pages");
         // No render leaves its temporary folder behind. Other classes' PDF tests may be rendering at this moment
         // (xUnit runs classes in parallel): theirs go when they finish, so read until the folders are gone.
         Assert.Empty(await Eventually.ReadAsync(() => Task.FromResult(Directory.GetDirectories(Path.GetTempPath(), "budgeteval-pdf-*")), dirs => dirs.Length == 0));
