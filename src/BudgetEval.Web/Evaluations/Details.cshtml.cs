@@ -49,6 +49,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     public bool IsUnit => User.OrganisationKind() == OrganisationKind.BudgetUnit;
 
+    /// <summary>Findings are the bureau's and the unit's records; a firm sees them only as this page lists them.</summary>
+    public bool MayOpenFindings => User.OrganisationKind() != OrganisationKind.EvaluationFirm;
+
     public bool FirmMayEdit => IsFirm && Evaluation.Status is "drafting" or "final_report";
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();

@@ -37,6 +37,11 @@ public sealed class RectificationProposalTests(AppFixture app) : IClassFixture<A
         using var evaluator = await app.SignInAsync("evaluator");
         var page = await evaluator.GetStringAsync($"/evaluations/{id}");
         Assert.Contains("「问题整改情况」系统建议得分：0 分", page, StringComparison.Ordinal);
+        // The firm reads the findings as text: their pages are the unit's and the bureau's (404 to a firm).
+        Assert.Contains("2021-第三方评价-001", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("href=\"/findings/", page, StringComparison.Ordinal);
+        using var bureau = await app.SignInAsync("finance");
+        Assert.Contains("href=\"/findings/", await bureau.GetStringAsync($"/evaluations/{id}"), StringComparison.Ordinal);
     }
 
     // Only the proposal's arithmetic is under test here, so the findings' states are set directly.
