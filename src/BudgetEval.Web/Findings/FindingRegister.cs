@@ -60,7 +60,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             return (null, new Dictionary<string, string[]> { [string.Empty] = ["只有财政局绩效管理员可以登记问题。"] }, FireStatus.Forbidden);
         }
 
-        var errors = Validate(input, await FindingCategories.ActiveAsync(db, ct));
+        var errors = Validate(input, await FindingCategories.ActiveAsync(db, ct), dueDates.Today(clock.GetUtcNow()));
         var source = FindingLabels.ParseSource(input.Source);
         if (source == FindingSource.ThirdParty)
         {
@@ -121,7 +121,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         return finding;
     }
 
-    public static Dictionary<string, string[]> Validate(FindingInput input, IReadOnlyList<string> categories)
+    public static Dictionary<string, string[]> Validate(FindingInput input, IReadOnlyList<string> categories, DateOnly today)
     {
         var errors = new Dictionary<string, string[]>();
         void Require(string key, string label, bool ok)
@@ -171,6 +171,28 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             {
                 errors[key] = [outOfRange];
             }
+        }
+
+        // A finding is about what has happened: a future year or source date is a typo.
+        if (!errors.ContainsKey("fiscalYear") && input.FiscalYear > today.Year)
+        {
+            errors["fiscalYear"] = [$"「年度」不能晚于本年度（{today.Year}）。"];
+        }
+
+        if (!errors.ContainsKey("sourceDate") && input.SourceDate > today)
+        {
+            errors["sourceDate"] = ["「来源日期」不能晚于今天。"];
+        }
+
+        if (!errors.ContainsKey("rectifiedOn") && input.RectifiedOn > today)
+        {
+            errors["rectifiedOn"] = ["「整改日期」不能晚于今天。"];
+        }
+
+        // A past deadline is allowed: an audit's finding entered late keeps the deadline the audit set.
+        if (!errors.ContainsKey("deadline") && !errors.ContainsKey("sourceDate") && input.Deadline < input.SourceDate)
+        {
+            errors["deadline"] = ["「整改期限」不能早于「来源日期」。"];
         }
 
         return errors;

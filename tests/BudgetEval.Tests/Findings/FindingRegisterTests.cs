@@ -106,4 +106,31 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
             .OrderBy(f => f.Number).Select(f => f.Number).ToListAsync());
         Assert.Equal(Enumerable.Range(1, 6).Select(i => $"2018-审计-{i:000}"), numbers);
     }
+
+    [Fact]
+    public async Task Given_impossible_dates_When_a_finding_is_registered_Then_each_is_refused_by_name_and_nothing_is_saved()
+    {
+        var finance = await app.ApiAsync("finance");
+        var centre = await app.SocialGovernanceCentreAsync();
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().AddHours(8).DateTime); // the fixture's clock, in Beijing
+        string Day(int days) => today.AddDays(days).ToString("yyyy-MM-dd");
+        object Input(int year, string sourceDate, string deadline) => new
+        {
+            organisationId = centre, fiscalYear = year, category = "财务管理", title = "日期有误的审计问题", detail = "d",
+            source = "Audit", sourceDocument = "望审〔2026〕12号", sourceDate, deadline,
+        };
+
+        var deadlineFirst = await finance.PostAsJsonAsync("/api/findings", Input(today.Year - 1, Day(-20), Day(-2000)));
+        var futureYear = await finance.PostAsJsonAsync("/api/findings", Input(today.Year + 9, Day(-20), Day(90)));
+        var futureSource = await finance.PostAsJsonAsync("/api/findings", Input(today.Year - 1, Day(30), Day(90)));
+
+        Assert.Contains("「整改期限」不能早于「来源日期」", await deadlineFirst.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains($"「年度」不能晚于本年度（{today.Year}）", await futureYear.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("「来源日期」不能晚于今天", await futureSource.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.All(new[] { deadlineFirst, futureYear, futureSource }, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Equal(0, await app.DbAsync(db => db.Findings.IgnoreQueryFilters().CountAsync(f => f.Title == "日期有误的审计问题")));
+
+        // An audit finding entered late keeps the deadline the audit set, even when it has passed.
+        await EvaluationApi.Ok(await finance.PostAsJsonAsync("/api/findings", Input(today.Year - 1, Day(-200), Day(-10))));
+    }
 }
