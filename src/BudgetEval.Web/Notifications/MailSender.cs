@@ -19,26 +19,12 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
     public void Dispose() => _client?.Dispose();
 
     /// <summary>Blocks until the server answers (see <see cref="OutboxDelivery"/> for why synchronously).</summary>
+    /// <exception cref="UnsendableMessageException">The row cannot become a mail at all (retrying will not help).</exception>
     public void Send(OutboxMessage message)
     {
-        using var mail = new MailMessage
-        {
-            From = new MailAddress(options.FromAddress, options.FromName, Encoding.UTF8),
-            Subject = message.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-            BodyEncoding = Encoding.UTF8,
-            Body = message.Text,
-            IsBodyHtml = false,
-        };
-        mail.To.Add(new MailAddress(message.ToAddress, message.ToName ?? string.Empty, Encoding.UTF8));
-
-        // The outbox row's id as Message-ID: if a node dies between the server's answer and recording it,
-        // the resent copy has the same id, so mail servers and clients can drop it as a duplicate.
-        mail.Headers.Add("Message-ID", MessageIdOf(message));
-        var html = AlternateView.CreateAlternateViewFromString(message.Html, Encoding.UTF8, MediaTypeNames.Text.Html);
-        mail.AlternateViews.Add(html);
-
+        // Built outside Build: a wrong Email:FromAddress is the configuration's fault, not the message's.
+        var from = new MailAddress(options.FromAddress, options.FromName, Encoding.UTF8);
+        using var mail = Build(message, from);
         var client = _client ??= CreateClient();
         try
         {
@@ -52,6 +38,51 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
             throw;
         }
     }
+
+    private static MailMessage Build(OutboxMessage message, MailAddress from)
+    {
+        try
+        {
+            return Compose(message, from);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new UnsendableMessageException(e.Message, e);
+        }
+    }
+
+    private static MailMessage Compose(OutboxMessage message, MailAddress from)
+    {
+        var mail = new MailMessage
+        {
+            From = from,
+            // A header is one line: a title typed with a line break (or any control character) would make the
+            // subject invalid, and the mail could never be built.
+            Subject = OneLine(message.Subject),
+            SubjectEncoding = Encoding.UTF8,
+            HeadersEncoding = Encoding.UTF8,
+            BodyEncoding = Encoding.UTF8,
+            Body = message.Text,
+            IsBodyHtml = false,
+        };
+        mail.To.Add(new MailAddress(message.ToAddress, OneLine(message.ToName ?? string.Empty), Encoding.UTF8));
+
+        // The outbox row's id as Message-ID: if a node dies between the server's answer and recording it,
+        // the resent copy has the same id, so mail servers and clients can drop it as a duplicate.
+        mail.Headers.Add("Message-ID", MessageIdOf(message));
+        var html = AlternateView.CreateAlternateViewFromString(message.Html, Encoding.UTF8, MediaTypeNames.Text.Html);
+        mail.AlternateViews.Add(html);
+        return mail;
+    }
+
+    internal static string OneLine(string text) =>
+        string.Create(text.Length, text, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        });
 
     internal static string MessageIdOf(OutboxMessage message) => $"<{message.Id:N}@budgeteval>";
 
@@ -79,3 +110,6 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
         return client;
     }
 }
+
+/// <summary>An outbox row that cannot be made into a mail (e.g. an invalid address): it fails at once instead of being retried.</summary>
+internal sealed class UnsendableMessageException(string message, Exception inner) : Exception(message, inner);

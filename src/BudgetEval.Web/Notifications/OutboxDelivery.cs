@@ -93,6 +93,13 @@ internal sealed class OutboxDelivery(IServiceScopeFactory scopes, IOptions<Email
             message.SentAt = clock.GetUtcNow();
             message.LastError = null;
         }
+        catch (UnsendableMessageException e)
+        {
+            // Nothing about the server will change this row: fail it now, so it neither blocks a worker nor hides others.
+            message.LastError = Describe(e);
+            message.Status = OutboxStatus.Failed;
+            logger.LogWarning("Outbox message {Id} to {To} cannot be sent: {Error}", message.Id, message.ToAddress, message.LastError);
+        }
         catch (Exception e) when (e is System.Net.Mail.SmtpException or IOException or InvalidOperationException or System.Net.Sockets.SocketException or FormatException)
         {
             message.LastError = Describe(e);

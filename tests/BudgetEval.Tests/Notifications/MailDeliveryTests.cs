@@ -117,6 +117,32 @@ public sealed class MailDeliveryTests(AppFixture app) : IClassFixture<AppFixture
         Assert.Single(Mine(await MailDev.EmailsAsync(), [marker]));
     }
 
+    [Fact]
+    public async Task Given_a_subject_with_a_line_break_and_an_invalid_address_When_delivered_Then_the_first_goes_as_one_line_the_second_fails_at_once_and_others_still_go()
+    {
+        await MailDev.ClearAsync();
+        app.Clock.Set(AppFactory.DefaultNow);
+        await DeliverAsync(Smtp(MailDev.Smtp.Port)); // nothing else pending
+        var markers = await QueueManualRemindersAsync(3);
+        var ids = await app.DbAsync(db => db.Outbox.Where(m => m.Status == OutboxStatus.Pending).OrderBy(m => m.CreatedAt).Select(m => m.Id).ToListAsync());
+        Assert.Equal(3, ids.Count);
+        // What a unit can type into a title through the API, and an address no SMTP server takes.
+        await app.DbAsync(db => db.Outbox.Where(m => m.Id == ids[0]).ExecuteUpdateAsync(u => u.SetProperty(m => m.Subject, "【预算绩效】毒邮件测试\r\nX: y")));
+        await app.DbAsync(db => db.Outbox.Where(m => m.Id == ids[1]).ExecuteUpdateAsync(u => u.SetProperty(m => m.ToAddress, "not an address")));
+
+        var options = Smtp(MailDev.Smtp.Port);
+        options.DeliveryWorkers = 1;
+        var result = await DeliverAsync(options);
+
+        Assert.Equal(new DeliveryResult(2, 0, 1), result);
+        var broken = await app.DbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.Id == ids[1]));
+        Assert.Equal((OutboxStatus.Failed, 1), (broken.Status, broken.Attempts)); // not retried: it can never be sent
+        Assert.False(string.IsNullOrEmpty(broken.LastError));
+        var received = Mine(await MailDev.EmailsAsync(), markers);
+        Assert.Equal(2, received.Count);
+        Assert.Contains(received, m => m.Subject == "【预算绩效】毒邮件测试  X: y");
+    }
+
     private static EmailOptions Smtp(int port) => new()
     {
         Mode = "Smtp",
