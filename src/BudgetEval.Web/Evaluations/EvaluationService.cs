@@ -441,6 +441,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 return [outOfRange];
             }
 
+            if (Clean(input.ReportNumber)?.Length > 100)
+            {
+                return ["「报告文号」不能超过 100 字。"];
+            }
+
             e.Report = report;
             e.ReportNumber = Clean(input.ReportNumber) ?? e.ReportNumber;
             e.ReportDate = input.ReportDate ?? e.ReportDate;
@@ -472,6 +477,16 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 if (p.RectifiedBeforeReport && p.RectifiedOn is null)
                 {
                     errors.Add($"问题{i + 1}已整改，须填写整改日期。");
+                }
+
+                // Each problem becomes a finding at acceptance: its columns' limits are checked here, where the firm
+                // can still correct the text, not at the bureau's 验收通过.
+                foreach (var (label, text, max) in new[] { ("标题", p.Title, 300), ("具体情况", p.Detail, 20000), ("对应指标", p.IndicatorRow, 200), ("整改建议", p.Recommendation, 20000) })
+                {
+                    if (text?.Length > max)
+                    {
+                        errors.Add($"问题{i + 1}的「{label}」不能超过 {max} 字。");
+                    }
                 }
 
                 var kept = old.FirstOrDefault(o => o.No == i + 1);

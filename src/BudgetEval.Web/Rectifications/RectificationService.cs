@@ -55,6 +55,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 return [outOfRange];
             }
 
+            if (TooLong(("整改措施", input.Measures, 20000), ("责任人", input.Responsible, 100)) is { } tooLong)
+            {
+                return [tooLong];
+            }
+
             f.PlanMeasures = Clean(input.Measures);
             f.PlanResponsible = Clean(input.Responsible);
             f.PlanDate = input.PlannedDate;
@@ -64,9 +69,17 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<FireResult> SaveResultAsync(Guid id, ResultInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, ["implementing"], unitSide: true, f =>
         {
+            if (TooLong(("整改情况", input.Result, 20000)) is { } tooLong)
+            {
+                return [tooLong];
+            }
+
             f.ResultText = Clean(input.Result);
             return [];
         }, ct);
+
+    private static string? TooLong(params (string Label, string? Text, int Max)[] fields) =>
+        fields.FirstOrDefault(f => Clean(f.Text)?.Length > f.Max) is { Label: { } label } field ? $"「{label}」不能超过 {field.Max} 字。" : null;
 
     /// <summary>The date an extension asks for; the reason is the comment of 申请延期.</summary>
     public Task<FireResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>

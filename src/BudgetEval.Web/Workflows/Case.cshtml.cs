@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.Workflows;
 
 /// <summary>One case: diagram, history, open tasks, and the buttons this user may press. Every POST goes through the engine.</summary>
-internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowEngine engine) : PageModel
+internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowEngine engine, TimeProvider clock) : PageModel
 {
     public CaseView View { get; private set; } = null!;
 
@@ -90,8 +90,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         if (view.OpenItems.Count > 0 && view.OpenItems[0] is { AssigneeRole: { } role, AssigneeOrganisationId: { } org })
         {
             // Who a task can be delegated or reassigned to: people of that organisation with that role.
-            Colleagues = (await db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == org
-                    && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)))
+            Colleagues = (await TaskAssignees.Of(db, org, role, clock.GetUtcNow())
                 .OrderBy(u => u.UserName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
                 .Select(u => (u.Id, u.DisplayName)).ToList();
         }

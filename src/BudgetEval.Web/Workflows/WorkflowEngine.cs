@@ -129,6 +129,11 @@ internal sealed class WorkflowEngine(
                 errors.Add($"「{action.Label}」须填写意见。");
             }
 
+            if (CommentTooLong(comment) is { } tooLong)
+            {
+                errors.Add(tooLong);
+            }
+
             foreach (var name in action.Requires)
             {
                 errors.AddRange(await Guard(name).CheckAsync(context, ct));
@@ -201,6 +206,11 @@ internal sealed class WorkflowEngine(
                 return FireResult.Forbidden("只有该待办的经办人可以委托。");
             }
 
+            if (CommentTooLong(comment) is { } tooLong)
+            {
+                return FireResult.Invalid([tooLong]);
+            }
+
             var target = await EligibleUserAsync(item, toUserId, ct);
             if (target is null)
             {
@@ -222,6 +232,11 @@ internal sealed class WorkflowEngine(
             if (actor.OrganisationKind != OrganisationKind.FinanceBureau || !(actor.IsInRole(Roles.FinanceOfficer) || actor.IsInRole(Roles.Admin)))
             {
                 return FireResult.Forbidden("只有财政局绩效管理员或系统管理员可以改派。");
+            }
+
+            if (CommentTooLong(comment) is { } tooLong)
+            {
+                return FireResult.Invalid([tooLong]);
             }
 
             var target = await EligibleUserAsync(item, toUserId, ct);
@@ -250,6 +265,11 @@ internal sealed class WorkflowEngine(
             if (string.IsNullOrWhiteSpace(reason))
             {
                 return FireResult.Invalid(["调整状态须填写原因。"]);
+            }
+
+            if (CommentTooLong(reason.Trim()) is { } tooLong)
+            {
+                return FireResult.Invalid([tooLong]);
             }
 
             if (!def.HasState(toState))
@@ -555,18 +575,10 @@ internal sealed class WorkflowEngine(
 
     private Task<Guid?> BureauIdAsync(CancellationToken ct) => bureau.IdAsync(db, ct);
 
-    private async Task<AppUser?> EligibleUserAsync(WorkItem item, Guid userId, CancellationToken ct)
-    {
-        // Users are looked up as the system: a unit may delegate within itself, the bureau may reassign to a unit user.
-        var user = await db.Users.IgnoreQueryFilters().SingleOrDefaultAsync(u => u.Id == userId && u.OrganisationId == item.AssigneeOrganisationId, ct);
-        if (user is null || item.AssigneeRole is null)
-        {
-            return null;
-        }
-
-        var hasRole = await db.UserRoles.AnyAsync(ur => ur.UserId == userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == item.AssigneeRole), ct);
-        return hasRole ? user : null;
-    }
+    private async Task<AppUser?> EligibleUserAsync(WorkItem item, Guid userId, CancellationToken ct) =>
+        item is { AssigneeOrganisationId: { } org, AssigneeRole: { } role }
+            ? await TaskAssignees.Of(db, org, role, clock.GetUtcNow()).SingleOrDefaultAsync(u => u.Id == userId, ct)
+            : null;
 
     private void AppendHistory(WorkflowInstance instance, WorkflowActor actor, DateTimeOffset now,
         string action, string label, string? from, string to, string? comment)
@@ -594,6 +606,12 @@ internal sealed class WorkflowEngine(
 
     private static FireResult Ok(WorkflowInstance instance, WorkflowDefinition def) =>
         new(FireStatus.Ok, instance.State, def.State(instance.State).Label, instance.Version, []);
+
+    /// <summary>Comments go into the history, the pages and the mails of everyone involved: a few pages at most.</summary>
+    public const int MaxCommentLength = 2000;
+
+    private static string? CommentTooLong(string? comment) =>
+        comment?.Trim().Length > MaxCommentLength ? $"意见不能超过 {MaxCommentLength} 字（现 {comment.Trim().Length} 字）。" : null;
 
     private static string Join(string a, string? b) => string.IsNullOrWhiteSpace(b) ? a : $"{a}：{b.Trim()}";
 

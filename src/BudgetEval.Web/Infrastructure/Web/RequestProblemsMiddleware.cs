@@ -37,6 +37,18 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
             logger.LogWarning(e, "Database unavailable while serving {Path}", context.Request.Path);
             await AnswerAsync(context, StatusCodes.Status503ServiceUnavailable, "数据库暂时不可用", DatabaseUnavailable, retryAfter: "5");
         }
+        catch (Exception e) when (RefusedByDatabase(e) && !context.Response.HasStarted)
+        {
+            // The last line of defence behind the fields' own checks: a text longer than its column, or a NUL
+            // PostgreSQL cannot store. The transaction rolled back, so nothing was saved.
+            logger.LogWarning(e, "Value refused by the database serving {Method} {Path}", context.Request.Method, context.Request.Path);
+            await AnswerAsync(context, StatusCodes.Status400BadRequest, "内容无法保存", ValueRefused);
+        }
+        catch (InvalidDataException e) when (context.Request.HasFormContentType && !context.Response.HasStarted)
+        {
+            logger.LogWarning(e, "Unreadable form serving {Method} {Path}", context.Request.Method, context.Request.Path);
+            await AnswerAsync(context, StatusCodes.Status400BadRequest, "请求无法读取", "上传的表单格式不正确（例如文件名中的引号不成对），未保存任何内容。请修改文件名后重试。");
+        }
         catch (Exception e) when (context.Request.Path.StartsWithSegments("/api") && !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             // A bug: the API still answers problem JSON in Chinese (the page's error handler would re-run the
@@ -65,6 +77,22 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
             _ => ("请求失败", "请求未能完成。"),
         };
         return TypedResults.Problem(statusCode: context.Response.StatusCode, title: title, detail: detail).ExecuteAsync(context);
+    }
+
+    internal const string ValueRefused = "有文字超过了允许的长度，或含有不能保存的字符（如不可见的控制字符），未保存任何内容。请检查后重试。";
+
+    // 22001: value too long for its column; 22021 / 22P05: a character PostgreSQL cannot store (NUL).
+    private static bool RefusedByDatabase(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Npgsql.PostgresException { SqlState: "22001" or "22021" or "22P05" })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     internal const string DatabaseUnavailable = "数据库暂时不可用，请稍后重试。重试前请刷新页面，确认刚才的操作是否已经完成。";
