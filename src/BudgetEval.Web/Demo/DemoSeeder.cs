@@ -191,7 +191,7 @@ internal sealed class DemoSeeder(
         Demand(await evaluations.FireAsync(id, "approve", lead, null, null, ct), "approve");
         Demand(await evaluations.CommissionAsync(id, new Evaluations.CommissionInput(firmId, today.AddDays(60), Evaluations.EvaluationTemplates.DefaultKey), finance, ct), "commission");
         Demand(await evaluations.AddMemberAsync(id, new Evaluations.MemberInput(SampleExternalEvaluation.LeadEvaluator, true, "主评人", true, null), evaluator, ct), "team");
-        Demand((await evaluations.ImportScoresAsync(id, "sample.csv", SampleExternalEvaluation.IndicatorsCsv(), evaluator, ct)).Saved, "scores");
+        Demand((await evaluations.ImportScoresAsync(id, "sample.csv", SampleExternalEvaluation.ScoreTableCsv(), evaluator, ct)).Saved, "scores");
         Demand(await evaluations.SaveReportAsync(id, new Evaluations.ReportInput(new(SampleExternalEvaluation.Sections), null, null), evaluator, ct), "report");
         Demand(await evaluations.SaveProblemsAsync(id, SampleExternalEvaluation.Problems, evaluator, ct), "problems");
         Demand(await evaluations.FireAsync(id, "submitDraft", evaluator, null, null, ct), "submitDraft");

@@ -39,5 +39,13 @@ internal static class SampleExternalEvaluation
             RectifiedBeforeReport: true, RectifiedOn: new DateOnly(2022, 7, 15), RectifiedEvidence: "出具报告时软件已作为无形资产入账。", PriorSourceKind: "巡察", PriorSourceDocument: "望治党组〔2020〕9号"),
     ];
 
+    /// <summary>The six-column transcription (shared/samples/structured): scores and 评分说明 only.</summary>
     public static byte[] IndicatorsCsv() => DemoResources.Read("wangcheng-2021-external-evaluation-indicators.csv");
+
+    /// <summary>
+    /// The same rows with the report annex's own 评分要点 and 评分标准 as the last two columns. The demo seeds
+    /// from this one: without them the import falls back to the generic template's wording, which contradicts
+    /// the report on several rows (政府采购执行率, 聘用人员控制率, 满意度 …).
+    /// </summary>
+    public static byte[] ScoreTableCsv() => DemoResources.Read("wangcheng-2021-external-evaluation-score-table.csv");
 }

@@ -4,7 +4,8 @@ namespace BudgetEval.Web.Demo;
 
 /// <summary>
 /// The 2022 部门整体支出自评表 of 长沙市望城区社会治理服务中心 (a real document, see shared/samples):
-/// the demo draft is prefilled from it, and the tests check the product reproduces its totals.
+/// the demo draft is prefilled from it, and the tests check the product reproduces its totals. The texts are
+/// the table's word for word and in full; only the text rendering's spaces and stray half-width marks are tidied.
 /// </summary>
 internal static class SampleSelfEvaluation
 {
@@ -14,9 +15,9 @@ internal static class SampleSelfEvaluation
 
     public const string GoalsPlanned = "2022年以“热线+网格、吹哨+报到”工作为中心工作重点，突出12345政务热线和网格化治理的协同联动，在减少12345投诉量和提高问题解决率上下功夫，推动“热线+网格、吹哨+报到”工作落地落实见成效。";
 
-    public const string GoalsAchieved = "2022年部门整体支出绩效目标涉及资金总额1412.74万元，其中基本支出314.74万元，项目支出1098万元。截至12月31日，全区共受理工单68249件，办结66564件（其他工单在限期办理中），群众满意度98.39%，及时联系率99.67%，问题解决率82.78%。全年绩效目标基本完成。";
+    public const string GoalsAchieved = "2022年部门整体支出绩效目标涉及资金总额1412.74万元，其中基本支出314.74万元，项目支出1098万元。公共专项一个，为“热线+网格、吹哨+报到”项目。预算金额400万元。截至12月31日，全区共受理工单68249件，办结66564件（其他工单在限期办理中），群众满意度98.39%，及时联系率99.67%，问题解决率82.78%。每季度对街镇三、四级网格工作进行考核，当前已完成四个季度考核，并严格按照考核办法将季度考核奖励资金拨付到各街镇，下发至各村（社区）二级网格，进一步激发基层网格员工作活力。全年绩效目标基本完成。";
 
-    public const string Functions = "一、负责全区社会治理网格化体系建设、运行、管理工作。二、负责全区各类社会治理信息的收集、跟踪、反馈、调度等工作。三、负责全区社会治理问题及热线的受理、分派、反馈工作。四、负责组织区、街镇、村(社区)三级信息过滤、调度、处置平台的建设、维护、管理和应用工作。";
+    public const string Functions = "一、负责全区社会治理网格化体系建设、运行、管理工作。二、负责全区市场、农业、交通、文化、生态环境、城市管理等执法领域以及应急、综治维稳等方面各类社会治理信息的收集、跟踪、反馈、调度等工作。三、负责全区社会治理问题及热线的受理、分派、反馈工作。四、负责组织区、街镇、村（社区）三级信息过滤、调度、处置平台的建设、维护、管理和应用工作，建立健全与应急、城管及其他执法机构的信息共享机制。";
 
     public static byte[] IndicatorsCsv() => DemoResources.Read("wangcheng-2022-dept-self-evaluation.csv");
 }

@@ -28,6 +28,26 @@ public sealed class EvaluationPageTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task Given_completed_demo_evaluation_When_read_Then_rows_carry_the_reports_points_and_standards_and_the_total_is_unchanged()
+    {
+        var id = await DemoIdAsync();
+        var detail = await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), $"/api/evaluations/{id}");
+        var expected = BudgetEval.Web.Evaluations.ScoreFile.Read("sample.csv", BudgetEval.Web.Demo.SampleExternalEvaluation.ScoreTableCsv(),
+            BudgetEval.Web.Evaluations.EvaluationTemplates.Default.Groups, []).Rows;
+
+        var rows = detail.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(expected.Select(r => (r.Level3, r.Points, r.Standard)),
+            rows.Select(r => (r.GetProperty("level3").GetString()!, r.GetProperty("points").GetString(), r.GetProperty("standard").GetString())));
+        Assert.Equal([7m, 22.8m, 39m, 21m], detail.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("score").GetDecimal()));
+        Assert.Equal(89.80m, detail.GetProperty("totalScore").GetDecimal());
+
+        // The page shows the report's rule, not the generic template's.
+        var page = await (await app.SignInAsync("finance")).GetStringAsync($"/evaluations/{id}");
+        Assert.Contains("政府采购执行率100%计1分，每超过（降低）1%扣0.1分，扣完为止。", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("≥90%得满分", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_demo_When_finance_opens_lists_Then_evaluations_and_findings_register_show_sample()
     {
         var finance = await app.SignInAsync("finance");

@@ -31,6 +31,24 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task Given_demo_draft_When_read_through_api_Then_goals_and_basics_are_the_sample_tables_texts_in_full()
+    {
+        var unit = await app.ApiAsync("unit");
+        var json = await DetailAsync(unit, await CentreIdAsync(unit));
+        var achieved = json.GetProperty("goals").GetProperty("achieved").GetString();
+        var basics = json.GetProperty("report").GetProperty("basics").GetString();
+
+        Assert.Equal(SampleSelfEvaluation.GoalsPlanned, json.GetProperty("goals").GetProperty("planned").GetString());
+        Assert.Equal(SampleSelfEvaluation.GoalsAchieved, achieved);
+        Assert.Equal(SampleSelfEvaluation.Functions, basics);
+        // The sentences an earlier, shortened prefill had dropped (shared/samples/wangcheng-2022-dept-self-evaluation-table.txt).
+        Assert.Contains("公共专项一个，为“热线+网格、吹哨+报到”项目。预算金额400万元。", achieved, StringComparison.Ordinal);
+        Assert.Contains("每季度对街镇三、四级网格工作进行考核，当前已完成四个季度考核，", achieved, StringComparison.Ordinal);
+        Assert.Contains("市场、农业、交通、文化、生态环境、城市管理等执法领域以及应急、综治维稳等方面", basics, StringComparison.Ordinal);
+        Assert.EndsWith("，建立健全与应急、城管及其他执法机构的信息共享机制。", basics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_a_draft_missing_its_整改情况说明_When_read_Then_submissionErrors_lists_what_提交_then_refuses()
     {
         var unit = await app.ApiAsync("unit");
