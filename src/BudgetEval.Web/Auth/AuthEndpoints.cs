@@ -55,8 +55,7 @@ internal static class AuthEndpoints
             var check = await signIn.CheckPasswordSignInAsync(pending, request.Password!, lockoutOnFailure: true);
             return check.Succeeded
                 ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "须先修改密码", "您的密码已由系统管理员重置，请先登录网页修改密码后再使用接口。")
-                : ApiProblems.Problem(check.IsLockedOut ? StatusCodes.Status423Locked : StatusCodes.Status401Unauthorized, "登录失败",
-                    await LoginMessages.ForFailureAsync(check, userName, request.Password!, signIn.UserManager, clock));
+                : await FailureAsync(check, userName, request.Password!, signIn.UserManager, clock);
         }
 
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
@@ -66,8 +65,14 @@ internal static class AuthEndpoints
             return Results.Empty; // the bearer handler has written the token response
         }
 
-        var message = await LoginMessages.ForFailureAsync(result, request.UserName!.Trim(), request.Password!, signIn.UserManager, clock);
-        return result.IsLockedOut
+        return await FailureAsync(result, userName, request.Password!, signIn.UserManager, clock);
+    }
+
+    // 423 only when the message may say the account is locked; otherwise the plain 401 of a wrong password.
+    private static async Task<IResult> FailureAsync(SignInResult result, string userName, string password, UserManager<AppUser> users, TimeProvider clock)
+    {
+        var message = await LoginMessages.ForFailureAsync(result, userName, password, users, clock);
+        return result.IsLockedOut && message != LoginMessages.Failed
             ? ApiProblems.Problem(StatusCodes.Status423Locked, "账户已锁定", message)
             : ApiProblems.Problem(StatusCodes.Status401Unauthorized, "登录失败", message);
     }
@@ -85,8 +90,12 @@ internal static class LoginMessages
     {
         if (result.IsLockedOut)
         {
+            // An administrator's lock is said only to someone who knows the password: otherwise the message
+            // would tell a stranger that the account exists (the 15-minute lock comes from trying it anyway).
             var user = await users.FindByNameAsync(userName);
-            return LockoutKinds.IsAdministrativeLock(user?.LockoutEnd, clock) ? LockedByAdmin : LockedOut;
+            return !LockoutKinds.IsAdministrativeLock(user?.LockoutEnd, clock) ? LockedOut
+                : await users.CheckPasswordAsync(user!, password) ? LockedByAdmin
+                : Failed;
         }
 
         // Identity refuses a deactivated unit before it checks the password; say why only to someone

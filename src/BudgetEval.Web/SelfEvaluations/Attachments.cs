@@ -34,7 +34,8 @@ internal static class Attachments
         [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b => IsOfficeZip(b, "xl/")),
         [".doc"] = ("application/msword", b => Starts(b, [0xD0, 0xCF, 0x11, 0xE0])),
         [".xls"] = ("application/vnd.ms-excel", b => Starts(b, [0xD0, 0xCF, 0x11, 0xE0])),
-        [".ofd"] = ("application/ofd", b => Starts(b, "PK\u0003\u0004"u8)),
+        // GB/T 33190: a zip whose root holds OFD.xml, the document's entry point.
+        [".ofd"] = ("application/ofd", b => IsZip(b, zip => zip.GetEntry("OFD.xml") is not null)),
     };
 
     public static string AllowedText => "PDF、图片（PNG/JPG）、Word、Excel、OFD";
@@ -87,7 +88,11 @@ internal static class Attachments
 
     // A zip of anything starts with PK too: an Office file must be a readable zip with its content-type
     // list and its own part folder, so a renamed archive is refused instead of served as a workbook.
-    private static bool IsOfficeZip(byte[] content, string partFolder)
+    private static bool IsOfficeZip(byte[] content, string partFolder) =>
+        IsZip(content, zip => zip.GetEntry("[Content_Types].xml") is not null
+            && zip.Entries.Any(e => e.FullName.StartsWith(partFolder, StringComparison.Ordinal)));
+
+    private static bool IsZip(byte[] content, Func<ZipArchive, bool> holds)
     {
         if (!Starts(content, "PK\u0003\u0004"u8))
         {
@@ -97,8 +102,7 @@ internal static class Attachments
         try
         {
             using var zip = new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read);
-            return zip.GetEntry("[Content_Types].xml") is not null
-                && zip.Entries.Any(e => e.FullName.StartsWith(partFolder, StringComparison.Ordinal));
+            return holds(zip);
         }
         catch (InvalidDataException)
         {
