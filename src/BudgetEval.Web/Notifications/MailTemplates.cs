@@ -39,6 +39,9 @@ internal sealed record NotificationFacts(string CaseTitle)
 
     public int? OverdueWorkingDays { get; init; }
 
+    /// <summary>A reminder sent on the due day itself (今日到期, not 将于…到期).</summary>
+    public bool DueToday { get; init; }
+
     /// <summary>For escalations: whose task is late (a role or a person).</summary>
     public string? Assignee { get; init; }
 }
@@ -64,13 +67,14 @@ internal static class MailTemplates
             NotificationEvent.PlanPublished => ($"评价工作计划已发布：{f.CaseTitle}", $"财政局已发布评价工作计划「{f.CaseTitle}」，请按要求{DueClause(f)}完成绩效自评。"),
             NotificationEvent.TaskAssigned => ($"待办：{f.CaseTitle}（{f.StateLabel}）", $"您有一项待办「{f.CaseTitle}」，当前环节：{f.StateLabel}{DueSuffix(f)}。"),
             NotificationEvent.Returned => ($"退回修改：{f.CaseTitle}", $"「{f.CaseTitle}」已被{f.ActorName}退回，请根据意见修改后重新提交{DueSuffix(f)}。"),
+            NotificationEvent.Reminder when f.DueToday => ($"催办提醒：{f.CaseTitle} 今日到期", $"您的待办「{f.CaseTitle}」（{f.StateLabel}）今日（{f.Due}）到期，请及时办理。"),
             NotificationEvent.Reminder => ($"催办提醒：{f.CaseTitle} 将于{f.Due}到期", $"您的待办「{f.CaseTitle}」（{f.StateLabel}）将于{f.Due}到期，请及时办理。"),
             NotificationEvent.Overdue => ($"逾期提醒：{f.CaseTitle} 已逾期{f.OverdueWorkingDays}个工作日", $"您的待办「{f.CaseTitle}」（{f.StateLabel}）办理期限为{f.Due}，已逾期{f.OverdueWorkingDays}个工作日，请尽快办理。"),
             NotificationEvent.Escalation => ($"督办：{f.CaseTitle} 已逾期{f.OverdueWorkingDays}个工作日", $"「{f.CaseTitle}」（{f.StateLabel}）由{f.Assignee}办理，期限为{f.Due}，已逾期{f.OverdueWorkingDays}个工作日，请督促办理。"),
             NotificationEvent.Decision => ($"办理结果：{f.CaseTitle}（{f.ActionLabel}）", $"{f.ActorName}对「{f.CaseTitle}」作出了「{f.ActionLabel}」，当前状态：{f.StateLabel}。"),
             NotificationEvent.EvaluationAssigned => ($"评价任务：{f.CaseTitle}", $"贵机构已受托承担「{f.CaseTitle}」的绩效评价工作{DueSuffix(f)}，请确定主评人及评价人员。"),
             NotificationEvent.FindingNotice => ($"整改通知：{Finding(f)}", $"根据绩效评价结果，「{Finding(f)}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
-            NotificationEvent.RectificationVerified => ($"整改核验结果：{f.CaseTitle}", $"财政局已核验「{f.CaseTitle}」的整改情况：{f.ActionLabel}。"),
+            NotificationEvent.RectificationVerified => ($"整改核验结果：{Finding(f)}", $"财政局已核验「{Finding(f)}」的整改情况：{f.ActionLabel}。"),
             NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
             NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),
             NotificationEvent.Digest => ($"每日通知汇总：{f.CaseTitle}", $"以下是您 {f.CaseTitle} 的通知汇总。"),

@@ -13,7 +13,9 @@ internal enum ReminderKind
 }
 
 /// <summary>One reminder a work item is owed on a day. Stage is the ledger's key part.</summary>
-internal sealed record ReminderStage(string Stage, ReminderKind Kind, int OverdueWorkingDays, string? EscalateTo);
+/// <param name="LedgerDay">The day the reminder ledger records it under, when not the day it is sent: an escalation is
+/// owed once, on its threshold day, however late it is sent.</param>
+internal sealed record ReminderStage(string Stage, ReminderKind Kind, int OverdueWorkingDays, string? EscalateTo, DateOnly? LedgerDay = null);
 
 /// <summary>
 /// A state's reminder policy as days on the working-day calendar (Asia/Shanghai):
@@ -64,8 +66,10 @@ internal sealed class ReminderSchedule(IWorkingCalendar calendar, ChinaClock chi
                 stages.Add(new ReminderStage(OverdueStage, ReminderKind.Overdue, overdue, null));
             }
 
-            stages.AddRange(policy.Escalate.Where(e => e.AfterWorkingDays == overdue)
-                .Select(e => new ReminderStage($"escalate-{e.To}", ReminderKind.Escalation, overdue, e.To)));
+            // ≥, not ==: a task that was never swept on its threshold day (its deadline moved into the past, or it
+            // started overdue) still escalates. Recorded under the threshold day, so it goes out once.
+            stages.AddRange(policy.Escalate.Where(e => overdue >= e.AfterWorkingDays)
+                .Select(e => new ReminderStage($"escalate-{e.To}", ReminderKind.Escalation, overdue, e.To, OverdueWorkingDay(dueDay, e.AfterWorkingDays))));
         }
 
         return stages;
@@ -120,7 +124,14 @@ internal sealed class ReminderSchedule(IWorkingCalendar calendar, ChinaClock chi
 
         // Today still counts if its 09:00 has not passed yet.
         var day = At(today) > now && StagesOn(policy, dueDay, today).Count > 0 ? today : NextDayAfter(policy, dueDay, today);
-        return day is { } d ? At(d) : null;
+        if (day is null && today > dueDay && policy.Escalate.Count > 0)
+        {
+            // Already past every escalation threshold when the task starts: its escalations go out on the next
+            // working day instead of never.
+            day = Enumerable.Range(1, 400).Select(n => today.AddDays(n)).FirstOrDefault(calendar.IsWorkingDay);
+        }
+
+        return day is { } d && d != default ? At(d) : null;
     }
 
     /// <summary>The working day <paramref name="n"/> working days before <paramref name="dueDay"/>.</summary>
@@ -130,6 +141,22 @@ internal sealed class ReminderSchedule(IWorkingCalendar calendar, ChinaClock chi
         while (n > 0)
         {
             d = d.AddDays(-1);
+            if (calendar.IsWorkingDay(d))
+            {
+                n--;
+            }
+        }
+
+        return d;
+    }
+
+    /// <summary>The date of the <paramref name="n"/>-th working day after <paramref name="dueDay"/>.</summary>
+    public DateOnly OverdueWorkingDay(DateOnly dueDay, int n)
+    {
+        var d = dueDay;
+        while (n > 0)
+        {
+            d = d.AddDays(1);
             if (calendar.IsWorkingDay(d))
             {
                 n--;

@@ -116,7 +116,7 @@ internal sealed class ReminderSweep(
                     stages = stages.Where(s => s.Kind == ReminderKind.Escalation).ToList();
                 }
 
-                owed.AddRange(stages.Select(s => (item, s, slot, dueDay)));
+                owed.AddRange(stages.Select(s => (item, s, s.LedgerDay ?? slot, dueDay)));
                 nextAt[index] = next is { } nextDay ? schedule.At(nextDay).UtcDateTime : null;
             }
 
@@ -138,6 +138,7 @@ internal sealed class ReminderSweep(
                     StateLabel = c.Item.StateLabel,
                     Due = ChineseFormat.Date(c.DueDay),
                     OverdueWorkingDays = c.Stage.OverdueWorkingDays,
+                    DueToday = c.Stage.Kind == ReminderKind.DueDay,
                     Assignee = c.Item.AssigneeRole is { } r ? Roles.Label(r) : "经办人",
                 }))
                 .ToList();

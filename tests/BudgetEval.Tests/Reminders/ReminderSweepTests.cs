@@ -73,6 +73,33 @@ public sealed class ReminderSweepTests(AppFixture app) : IClassFixture<AppFixtur
     }
 
     [Fact]
+    public async Task Given_a_task_that_starts_far_past_its_deadline_When_the_sweep_runs_on_later_days_Then_each_escalation_goes_out_once_with_the_true_count()
+    {
+        // Due Thursday 2026-01-15; created on 2026-03-02, about 30 working days late: the thresholds (3 and 5) were
+        // never swept, as with the demo's 2022 drafts or a deadline moved into the past.
+        app.Clock.Set(AppFactory.DefaultNow);
+        var (_, caseId) = await new CaseApi(app).CreateAsync(deadline: new DateOnly(2026, 1, 15));
+        var item = await app.OpenItemAsync(caseId);
+        var link = $"/cases/{caseId}";
+
+        foreach (var day in new[] { 3, 4, 5, 6 })
+        {
+            app.Clock.Set(Beijing(2026, 3, day));
+            await SweepAsync(app.Factory.Services);
+            Assert.Equal(1, await EscalationsAsync("unithead", link));
+            Assert.Equal(1, await EscalationsAsync("finance", link));
+        }
+
+        var ledger = await app.LedgerAsync(item.Id);
+        // Recorded under the threshold days (3rd and 5th working day after the 15th), however late they went out.
+        Assert.Equal(["01-20 escalate-UnitHead"], ledger.Where(l => l.User == "unithead").Select(l => $"{l.Day:MM-dd} {l.Stage}"));
+        Assert.Equal(["01-22 escalate-FinanceOfficer"], ledger.Where(l => l.User == "finance").Select(l => $"{l.Day:MM-dd} {l.Stage}"));
+        var subject = await app.DbAsync(db => db.Outbox.Where(m => m.Event == nameof(NotificationEvent.Escalation) && m.Html.Contains(link) && m.ToAddress == "finance@demo.budgeteval.local")
+            .Select(m => m.Subject).SingleAsync());
+        Assert.Matches("已逾期(2[5-9]|3[0-9])个工作日$", subject); // the count on the day it was sent, not the threshold's 5
+    }
+
+    [Fact]
     public async Task Given_due_reminders_When_the_sweep_runs_twice_and_on_two_instances_at_once_Then_each_reminder_is_given_once()
     {
         app.Clock.Set(AppFactory.DefaultNow);
