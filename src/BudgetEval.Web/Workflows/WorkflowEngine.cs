@@ -57,6 +57,7 @@ internal sealed class WorkflowEngine(
     DueDates dueDates,
     BureauLookup bureau,
     IHttpContextAccessor http,
+    Notifications.NotificationWriter notices,
     TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -222,6 +223,7 @@ internal sealed class WorkflowEngine(
             item.ClaimedAt = null;
             AppendHistory(instance, actor, now, "delegate", "委托", instance.State, instance.State,
                 Join($"委托给 {target.DisplayName}", comment));
+            await TellNewAssigneeAsync(instance, item, target, actor, comment, now, ct);
             return Ok(instance, def);
         }, ct);
 
@@ -250,6 +252,7 @@ internal sealed class WorkflowEngine(
             item.ClaimedAt = null;
             AppendHistory(instance, actor, now, "reassign", "改派", instance.State, instance.State,
                 Join($"改派给 {target.DisplayName}", comment));
+            await TellNewAssigneeAsync(instance, item, target, actor, comment, now, ct);
             return Ok(instance, def);
         }, ct);
 
@@ -603,6 +606,17 @@ internal sealed class WorkflowEngine(
         instance.HistoryHash = entry.Hash;
         db.WorkflowHistory.Add(entry);
     }
+
+    /// <summary>A task handed to someone (委托, 改派) is their 待办 now: they are told, in the same transaction.</summary>
+    private Task TellNewAssigneeAsync(WorkflowInstance instance, WorkItem item, AppUser target, WorkflowActor actor, string? comment, DateTimeOffset now, CancellationToken ct) =>
+        notices.AddAsync(db, [new Notifications.NotificationRequest(target.Id, Notifications.NotificationEvent.TaskAssigned, new Notifications.NotificationFacts(instance.Title)
+        {
+            CaseId = instance.Id,
+            StateLabel = item.StateLabel,
+            ActorName = actor.DisplayName,
+            Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(),
+            Due = item.DueAt is { } due ? Shared.ChineseFormat.Date(dueDates.DueDay(due)) : null,
+        })], now, ct);
 
     private static FireResult Ok(WorkflowInstance instance, WorkflowDefinition def) =>
         new(FireStatus.Ok, instance.State, def.State(instance.State).Label, instance.Version, []);

@@ -127,6 +127,17 @@ public sealed class HostileTextTests(AppFixture app) : IClassFixture<AppFixture>
         }
 
         Assert.Null(await app.DbAsync(db => db.WorkItems.IgnoreQueryFilters().Where(w => w.Id == item.Id).Select(w => w.AssigneeUserId).SingleAsync()));
+
+        // To a colleague who can sign in it works, and it is their 待办 now: they are told, in the app and by mail.
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var handed = await scope.ServiceProvider.GetRequiredService<WorkflowEngine>().DelegateAsync(caseId, item.Id, open, actor, await cases.VersionAsync(caseId), "请代为填报", default);
+            Assert.Equal(FireStatus.Ok, handed.Status);
+        }
+
+        var notice = await app.DbAsync(db => db.Notifications.SingleAsync(n => n.RecipientUserId == open && n.Event == "TaskAssigned"));
+        Assert.Contains("请代为填报", notice.Body, StringComparison.Ordinal);
+        Assert.Equal(1, await app.DbAsync(db => db.Outbox.CountAsync(m => m.RecipientUserId == open && m.Event == "TaskAssigned")));
     }
 
     [Fact]
