@@ -21,6 +21,10 @@ public sealed class CalendarAdminTests(AppFixture app) : IClassFixture<AppFixtur
         Assert.Contains("2026-10-01,holiday,国庆节", csv, StringComparison.Ordinal);
         Assert.Contains("2026-10-10,workday,国庆节调休上班", csv, StringComparison.Ordinal);
 
+        // A year outside the calendar's range (a hand-typed ?year=0) shows this year instead of an error page.
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/calendar?year=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/calendar?handler=Export&year=10000")).StatusCode);
+
         var calendar = app.Factory.Services.GetRequiredService<IWorkingCalendar>();
         Assert.False(calendar.IsWorkingDay(new DateOnly(2026, 10, 1)));
         Assert.True(calendar.IsWorkingDay(new DateOnly(2026, 10, 10)));

@@ -17,7 +17,8 @@ internal sealed class IndexModel(AppDbContext db, IWorkingCalendar calendar, Chi
     [BindProperty(SupportsGet = true)]
     public int? Year { get; set; }
 
-    public int ShownYear => Year ?? china.Today(clock).Year;
+    /// <summary>The year asked for, or this year for none or one outside the calendar's range (?year=0 has no dates).</summary>
+    public int ShownYear => Year is { } y && Shared.DateRange.IsYear(y) ? y : china.Today(clock).Year;
 
     public IReadOnlyList<CalendarDay> Days { get; private set; } = [];
 
