@@ -96,7 +96,11 @@ internal sealed class Finding
     /// <summary>The bureau's last verification: the action's label and its comment.</summary>
     public string? Verification { get; set; }
 
+    /// <summary>Set when the bureau closes the case; a finding fixed before the report is closed by its 整改日期 instead.</summary>
     public DateOnly? ClosedOn { get; set; }
+
+    /// <summary>When the finding was finished, whichever way (not mapped: read-only).</summary>
+    public DateOnly? FinishedOn => ClosedOn ?? (RectifiedBeforeReport ? RectifiedOn : null);
 
     public int Extensions { get; set; }
 }

@@ -130,6 +130,6 @@ internal static class FindingEndpoints
         f.RectifiedOn,
         f.RectifiedEvidence,
         FollowUp = FindingLabels.FollowedUp(f.Status),
-        f.ClosedOn,
+        ClosedOn = f.FinishedOn, // as the ledger's 完成日期: a finding fixed before the report was closed then
     };
 }

@@ -42,7 +42,7 @@ internal static class FindingLedger
             f.Number, names[f.OrganisationId], f.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture),
             FindingLabels.Source(f.Source), f.SourceDocument, f.Category, f.Title, f.Detail, f.Recommendation,
             Date(f.Deadline), FindingLabels.Status(f.Status), f.PlanMeasures, f.PlanResponsible, Date(f.PlanDate),
-            f.ResultText ?? f.RectifiedEvidence, f.Verification, Date(f.ClosedOn ?? f.RectifiedOn), recurring.Contains(f.Id) ? "是" : null,
+            f.ResultText ?? f.RectifiedEvidence, f.Verification, Date(f.FinishedOn ?? f.RectifiedOn), recurring.Contains(f.Id) ? "是" : null,
         }).Prepend<IEnumerable<string?>>(Header);
         AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, "整改台账", $"{rows.Count} 条");
         await db.SaveChangesAsync(ct);

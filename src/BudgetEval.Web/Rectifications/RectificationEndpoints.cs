@@ -106,7 +106,7 @@ internal static class RectificationEndpoints
                 f.NextDeadline,
                 f.Remaining,
                 f.Verification,
-                f.ClosedOn,
+                ClosedOn = f.FinishedOn,
                 f.Extensions,
                 Evidence = view.Evidence,
             },
