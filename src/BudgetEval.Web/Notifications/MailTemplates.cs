@@ -39,6 +39,12 @@ internal sealed record NotificationFacts(string CaseTitle)
 
     public int? OverdueWorkingDays { get; init; }
 
+    /// <summary>The due day was already past when the notice was written (a finding registered late).</summary>
+    public bool DuePassed { get; init; }
+
+    /// <summary>What a 整改通知 rests on, e.g. 根据审计发现（望审〔2026〕12号）.</summary>
+    public string? Basis { get; init; }
+
     /// <summary>A reminder sent on the due day itself (今日到期, not 将于…到期).</summary>
     public bool DueToday { get; init; }
 
@@ -73,7 +79,9 @@ internal static class MailTemplates
             NotificationEvent.Escalation => ($"督办：{f.CaseTitle} 已逾期{f.OverdueWorkingDays}个工作日", $"「{f.CaseTitle}」（{f.StateLabel}）由{f.Assignee}办理，期限为{f.Due}，已逾期{f.OverdueWorkingDays}个工作日，请督促办理。"),
             NotificationEvent.Decision => ($"办理结果：{f.CaseTitle}（{f.ActionLabel}）", $"{f.ActorName}对「{f.CaseTitle}」作出了「{f.ActionLabel}」，当前状态：{f.StateLabel}。"),
             NotificationEvent.EvaluationAssigned => ($"评价任务：{f.CaseTitle}", $"贵机构已受托承担「{f.CaseTitle}」的绩效评价工作{DueSuffix(f)}，请确定主评人及评价人员。"),
-            NotificationEvent.FindingNotice => ($"整改通知：{Finding(f)}", $"根据绩效评价结果，「{Finding(f)}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
+            NotificationEvent.FindingNotice => ($"整改通知：{Finding(f)}", f.DuePassed
+                ? $"{f.Basis ?? "根据绩效评价结果"}，「{Finding(f)}」存在问题需要整改。制定整改方案的期限（{f.Due}）已过，请尽快制定整改方案并报送整改情况。"
+                : $"{f.Basis ?? "根据绩效评价结果"}，「{Finding(f)}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
             NotificationEvent.RectificationVerified => ($"整改核验结果：{Finding(f)}", $"财政局已核验「{Finding(f)}」的整改情况：{f.ActionLabel}。"),
             NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
             NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),

@@ -16,7 +16,7 @@ internal static class FireNotifications
 {
     /// <remarks><paramref name="evt"/> picks a template of its own (e.g. 整改通知); by default it follows from the action.</remarks>
     public static async Task NotifyAsync(FireContext context, NotificationWriter writer, DueDates dueDates, IQueryable<AppUser> recipients, CancellationToken ct,
-        NotificationEvent? evt = null, bool linkToCase = true, (string Role, NotificationEvent Others)? split = null)
+        NotificationEvent? evt = null, bool linkToCase = true, (string Role, NotificationEvent Others)? split = null, string? basis = null)
     {
         // The engine sets the new task's due date after the effects run; compute the same value for the text.
         var due = context.To.Kind == StateKind.Task ? dueDates.DueAt(context.To.Due, await context.Engine.DeadlineForAsync(context.Instance, context.To, ct), context.Now) : null;
@@ -28,6 +28,8 @@ internal static class FireNotifications
             ActorName = context.Actor.DisplayName,
             Comment = context.Comment,
             Due = due is { } d ? ChineseFormat.Date(dueDates.DueDay(d)) : null,
+            DuePassed = due is { } past && dueDates.DueDay(past) < context.Today,
+            Basis = basis,
         };
         await writer.AddToAsync(context.Db, recipients.Where(u => u.Id != context.Actor.UserId), evt ?? EventOf(context), facts, context.Now, ct, split);
     }

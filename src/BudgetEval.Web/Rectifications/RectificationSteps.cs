@@ -172,8 +172,27 @@ internal sealed class SendFindingNotice(NotificationWriter writer, DueDates dueD
 {
     public string Name => nameof(SendFindingNotice);
 
-    public Task ApplyAsync(FireContext context, CancellationToken ct) =>
-        FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct, NotificationEvent.FindingNotice);
+    public async Task ApplyAsync(FireContext context, CancellationToken ct)
+    {
+        var id = context.Instance.SubjectId;
+        var finding = context.Db.Findings.Local.FirstOrDefault(f => f.Id == id)
+            ?? await context.Db.Findings.IgnoreQueryFilters().FirstOrDefaultAsync(f => f.Id == id, ct);
+        await FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct, NotificationEvent.FindingNotice,
+            basis: finding is null ? null : Basis(finding));
+    }
+
+    /// <summary>The notice names where the finding comes from: an audit's finding is not a 绩效评价结果.</summary>
+    private static string Basis(Finding finding)
+    {
+        var document = string.IsNullOrWhiteSpace(finding.SourceDocument) ? string.Empty : $"（{finding.SourceDocument}）";
+        return finding.Source switch
+        {
+            FindingSource.Audit => $"根据审计发现{document}",
+            FindingSource.Inspection => $"根据巡察反馈{document}",
+            FindingSource.SelfEvaluation => $"根据绩效自评发现{document}",
+            _ => $"根据绩效评价结果{document}",
+        };
+    }
 }
 
 /// <summary>The bureau's verification result to the unit (整改核验结果 template).</summary>

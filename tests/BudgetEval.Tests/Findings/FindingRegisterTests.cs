@@ -27,6 +27,10 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
         });
         Assert.Equal(["三级网格队伍建设管理不严谨", "重点问题未及时整改到位"],
             findings.EnumerateArray().Where(f => f.GetProperty("rectifiedBeforeReport").GetBoolean()).Select(f => f.GetProperty("title").GetString()));
+        // Fixed before the report: finished on their 整改日期 (the ledger's 完成日期); the open ones are not finished.
+        Assert.All(findings.EnumerateArray(), f => Assert.Equal(
+            f.GetProperty("rectifiedBeforeReport").GetBoolean() ? f.GetProperty("rectifiedOn").GetString() : null,
+            f.GetProperty("closedOn").GetString()));
         var detail = await EvaluationApi.JsonAsync(finance, $"/api/evaluations/{id}");
         Assert.Equal("completed", detail.GetProperty("status").GetString());
         Assert.Equal(9, detail.GetProperty("findings").GetArrayLength());
@@ -83,6 +87,9 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
         var notices = await app.DbAsync(db => db.Notifications.Where(n => n.Event == "FindingNotice" && n.Title.Contains("部分软件未作为无形资产入账"))
             .Join(db.Users, n => n.RecipientUserId, u => u.Id, (n, u) => new { u.UserName, n.Title }).ToListAsync());
         Assert.Equal($"【预算绩效】整改通知：{number} 部分软件未作为无形资产入账", Assert.Single(notices, n => n.UserName == "unit").Title);
+        // It rests on the inspection, not on a 绩效评价结果.
+        var body = await app.DbAsync(db => db.Notifications.Where(n => n.Event == "FindingNotice" && n.Title.Contains("部分软件未作为无形资产入账")).Select(n => n.Body).FirstAsync());
+        Assert.StartsWith("根据巡察反馈（望治党组〔2020〕9号），", body, StringComparison.Ordinal);
     }
 
     [Fact]
