@@ -95,7 +95,7 @@ internal static class MailTemplates
             details.Add(("事项", f.CaseTitle));
             Add(details, "环节", f.StateLabel);
             Add(details, "办理期限", f.Due);
-            Add(details, e == NotificationEvent.ManualReminder ? "催办说明" : "意见", f.Comment);
+            Add(details, e switch { NotificationEvent.ManualReminder => "催办说明", NotificationEvent.DeadlineChanged => "调整原因", _ => "意见" }, f.Comment);
         }
 
         return new RenderedMessage(Prefix + subject, lead + (f.Comment is { } c ? $"（{c}）" : string.Empty),

@@ -29,6 +29,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
     public WorkflowActor Actor => WorkflowActor.From(User);
 
+    /// <summary>For the 逾期 marks, as 待办 shows them: an open task past its due instant.</summary>
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     /// <summary>New on every render: a double-clicked button sends the same key twice and acts once.</summary>
     public string IdempotencyKey { get; } = Guid.NewGuid().ToString("N");
 

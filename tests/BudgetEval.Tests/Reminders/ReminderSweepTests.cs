@@ -97,6 +97,12 @@ public sealed class ReminderSweepTests(AppFixture app) : IClassFixture<AppFixtur
         var subject = await app.DbAsync(db => db.Outbox.Where(m => m.Event == nameof(NotificationEvent.Escalation) && m.Html.Contains(link) && m.ToAddress == "finance@demo.budgeteval.local")
             .Select(m => m.Subject).SingleAsync());
         Assert.Matches("已逾期(2[5-9]|3[0-9])个工作日$", subject); // the count on the day it was sent, not the threshold's 5
+
+        // The case page marks the open task overdue, as 待办 does; a case due later is not marked.
+        using var browser = await app.SignInAsync("unit");
+        Assert.Contains("data-testid=\"case-overdue\"", await browser.GetStringAsync(link), StringComparison.Ordinal);
+        var (_, onTime) = await new CaseApi(app).CreateAsync(deadline: new DateOnly(2026, 12, 31));
+        Assert.DoesNotContain("data-testid=\"case-overdue\"", await browser.GetStringAsync($"/cases/{onTime}"), StringComparison.Ordinal);
     }
 
     [Fact]
