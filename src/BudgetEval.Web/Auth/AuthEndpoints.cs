@@ -8,6 +8,8 @@ internal static class AuthEndpoints
 {
     internal sealed record LoginRequest(string? UserName, string? Password);
 
+    internal sealed record RefreshRequest(string? RefreshToken);
+
     internal sealed record MeResponse(Guid Id, string UserName, string DisplayName, Guid? OrganisationId, string OrganisationName, string? OrganisationKind, IReadOnlyList<string> Roles);
 
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
@@ -15,6 +17,10 @@ internal static class AuthEndpoints
         // Anonymous: exchanges a user name and password for a bearer token (the handler writes
         // {"tokenType","accessToken","expiresIn","refreshToken"}).
         app.MapPost("/api/auth/login", LoginAsync).AllowAnonymous().WithTags("Auth").DisableAntiforgery();
+
+        // Anonymous: a refresh token from the login answer buys a new access token while the account may still
+        // sign in and its security stamp is unchanged (a password change or an administrator's lock ends it).
+        app.MapPost("/api/auth/refresh", RefreshAsync).AllowAnonymous().WithTags("Auth").DisableAntiforgery();
 
         app.MapGet("/api/me", (HttpContext http) =>
         {
@@ -28,6 +34,26 @@ internal static class AuthEndpoints
                 user.OrganisationKind()?.ToString(),
                 Roles.All.Where(user.IsInRole).ToList()));
         }).RequireAuthorization(ApiAuth.Policy).WithTags("Auth");
+    }
+
+    private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<AppUser> signIn,
+        Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions> bearer, TimeProvider clock)
+    {
+        if (string.IsNullOrWhiteSpace(request.RefreshToken))
+        {
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["refreshToken"] = ["请填写 refreshToken（登录时返回）。"] });
+        }
+
+        var ticket = bearer.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(request.RefreshToken);
+        if (ticket?.Properties.ExpiresUtc is not { } expires || clock.GetUtcNow() >= expires
+            || await signIn.ValidateSecurityStampAsync(ticket.Principal) is not { } user)
+        {
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效", "refreshToken 无效或已过期，请重新登录。");
+        }
+
+        signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
+        await signIn.SignInAsync(user, isPersistent: false);
+        return Results.Empty; // the bearer handler has written the new token response
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<AppUser> signIn, TimeProvider clock)

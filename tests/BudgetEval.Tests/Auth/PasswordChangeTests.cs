@@ -38,6 +38,30 @@ public sealed class PasswordChangeTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task Given_the_login_answers_refresh_token_When_used_Then_it_buys_a_working_token_until_the_password_changes()
+    {
+        await app.CreateUnitUserAsync("refresher");
+        using var client = app.Anonymous();
+        var login = await (await client.PostAsJsonAsync("/api/auth/login", new { userName = "refresher", password = AppFixture.DemoPassword })).Content.ReadFromJsonAsync<Tokens>();
+
+        var refreshed = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = login!.RefreshToken });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var tokens = await refreshed.Content.ReadFromJsonAsync<Tokens>();
+        using var call = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        call.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens!.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(call)).StatusCode);
+
+        using var web = await app.SignInAsync("refresher");
+        await ChangeAsync(web, AppFixture.DemoPassword, NewPassword);
+        var after = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.RefreshToken });
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Contains("请重新登录", await after.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = "nonsense" })).StatusCode);
+    }
+
+    private sealed record Tokens(string AccessToken, string RefreshToken);
+
+    [Fact]
     public async Task Given_a_wrong_current_password_or_a_mismatch_When_changing_Then_each_field_is_named_and_nothing_changes()
     {
         await app.CreateUnitUserAsync("typo");

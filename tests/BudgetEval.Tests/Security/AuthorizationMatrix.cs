@@ -37,6 +37,7 @@ internal static class Matrix
         new("GET /healthz/live", Res.None, "*"),
         new("GET /openapi/{documentName}.json", Res.None, "*"),
         new("POST /api/auth/login", Res.None, "*", Body: """{"userName":"","password":""}"""),
+        new("POST /api/auth/refresh", Res.None, "*", Body: """{"refreshToken":""}"""),
         new("GET /api/me", Res.None, Everyone),
 
         // 待办 / 已办 and the case page.

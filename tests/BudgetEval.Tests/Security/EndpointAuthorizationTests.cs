@@ -17,6 +17,7 @@ public sealed class EndpointAuthorizationTests(AppFixture app) : IClassFixture<A
     private static readonly HashSet<string> Public =
     [
         "POST /api/auth/login",
+        "POST /api/auth/refresh",
         "GET /healthz",
         "POST /healthz", // health checks answer any method
         "GET /healthz/live", // liveness without the database (benchmark reference)
