@@ -175,7 +175,7 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
     decimal? FundsBudget = null, decimal? FundsExecuted = null, decimal? FundsUpperTransfer = null, decimal? TotalScore = null, string? Grade = null,
     string? GoalsPlanned = null, string? GoalsAchieved = null, IReadOnlyList<Scoring.IndicatorLine>? Indicators = null,
     IReadOnlyDictionary<string, string?>? Report = null, IReadOnlyList<FundsSubRow>? FundsRows = null,
-    IReadOnlyDictionary<string, string>? FollowUp = null)
+    IReadOnlyDictionary<string, string>? FollowUp = null, IReadOnlyList<Rectifications.FollowUpLine>? FollowUpItems = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -187,13 +187,20 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
     /// <summary>Everything the unit filled, with the computed total, so a version can be reviewed and compared on its own.</summary>
     public static async Task<SelfEvaluationContent> FromAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
     {
+        // Every self-evaluation follows up the earlier findings: the list as submitted (which findings, their
+        // status then, the statements) is what the print view, the follow-up page and the API show afterwards.
+        var followUp = From(se) with
+        {
+            FollowUp = await FollowUpStatementsAsync(db, se.Id, ct),
+            FollowUpItems = (await Rectifications.FollowUp.ForAsync(db, se, ct)).Select(i => i.Line).ToList(),
+        };
         if (se.PlanId is null)
         {
-            return From(se);
+            return followUp;
         }
 
         var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(db, se, submitting: false, ct);
-        return From(se) with
+        return followUp with
         {
             FundsBudget = se.FundsBudget,
             FundsExecuted = se.FundsExecuted,
@@ -205,7 +212,6 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
             Indicators = lines,
             Report = SelfEvaluationReport.Sections.ToDictionary(x => x.Label, x => se.Report.Get(x.Key)),
             FundsRows = se.FundsRows,
-            FollowUp = await FollowUpStatementsAsync(db, se.Id, ct),
         };
     }
 
