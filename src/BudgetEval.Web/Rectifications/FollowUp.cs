@@ -59,6 +59,9 @@ internal sealed record FollowUpItem(FollowUpLine Line, Finding? Current)
     public bool StatusChanged => Current is not null && Current.Status != Line.Status;
 
     public bool DeadlineChanged => Current is not null && Current.Deadline != Line.Deadline;
+
+    /// <summary>逾期 now, whatever the line says: it is about today's status and deadline.</summary>
+    public bool Overdue(DateOnly today) => Current is not null && FindingOverdue.IsOverdue(Current.Status, Current.Deadline, today);
 }
 
 /// <summary>

@@ -20,6 +20,8 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
     public IReadOnlyList<FollowUpItem> Items => List.Items;
 
+    public DateOnly Today { get; private set; }
+
     public ChinaClock China => china;
 
     public bool Editable => FollowUp.IsWithUnit(SelfEvaluation) && User.IsInRole(Users.Roles.UnitFiller);
@@ -52,6 +54,7 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
         SelfEvaluation = se;
         List = await FollowUp.ShownAsync(db, se, china, ct);
+        Today = china.Today(clock);
         return true;
     }
 }

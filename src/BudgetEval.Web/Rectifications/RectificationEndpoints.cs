@@ -62,8 +62,8 @@ internal static class RectificationEndpoints
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("Rectifications");
 
         // Once the self-evaluation has left the unit, the rows are those of the latest submitted version (submittedVersion);
-        // currentStatus is the finding's today.
-        group.MapGet("/{id:guid}/follow-up", async (Guid id, AppDbContext db, ChinaClock china, CancellationToken ct) =>
+        // currentStatus and overdue are about the finding today.
+        group.MapGet("/{id:guid}/follow-up", async (Guid id, AppDbContext db, TimeProvider clock, ChinaClock china, CancellationToken ct) =>
         {
             if (await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is not { } se)
             {
@@ -71,6 +71,7 @@ internal static class RectificationEndpoints
             }
 
             var list = await FollowUp.ShownAsync(db, se, china, ct);
+            var today = china.Today(clock);
             return TypedResults.Ok(list.Items.Select(i => new
             {
                 i.Line.FindingId,
@@ -87,6 +88,7 @@ internal static class RectificationEndpoints
                 CurrentStatus = i.Current?.Status.ToString(),
                 CurrentStatusLabel = i.Current is { } c ? FindingLabels.Status(c.Status) : null,
                 CurrentDeadline = i.Current?.Deadline,
+                Overdue = i.Overdue(today),
             }).ToList());
         });
 

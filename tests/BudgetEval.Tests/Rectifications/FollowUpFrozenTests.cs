@@ -106,6 +106,33 @@ public sealed partial class FollowUpFrozenTests(AppFixture app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Given_earlier_findings_past_and_before_their_deadline_When_the_follow_up_is_read_Then_the_overdue_one_is_marked_as_on_the_unit_dashboard()
+    {
+        var api = new RectificationApi(app);
+        var (id, _) = await api.Cases.CreateAsync(); // 2025: follows up the centre's findings of 2022–2024
+        var overdue = await RegisterAsync(api, 2024, "公务卡结算不规范", new DateOnly(2026, 1, 31)); // today is 2026-03-02 in the tests
+        var notYet = await RegisterAsync(api, 2024, "差旅费报销超标准", new DateOnly(2026, 11, 20));
+
+        using var unit = await app.SignInAsync("unit");
+        var page = await unit.GetStringAsync($"/self-evaluations/{id}/follow-up");
+        var items = (await EvaluationApi.JsonAsync(await api.Cases.As("unit"), $"/api/self-evaluations/{id}/follow-up")).EnumerateArray().ToList();
+        var dashboard = Regex.Match(await unit.GetStringAsync("/dashboards/unit"), "data-testid=\"unit-findings\".*?</section>", RegexOptions.Singleline).Value;
+
+        const string Mark = "<span class=\"badge late\">逾期</span>";
+        Assert.Contains(Mark, Row(page, overdue), StringComparison.Ordinal);
+        Assert.DoesNotContain(Mark, Row(page, notYet), StringComparison.Ordinal);
+        Assert.True(items.Single(i => i.GetProperty("findingId").GetGuid() == overdue).GetProperty("overdue").GetBoolean());
+        Assert.False(items.Single(i => i.GetProperty("findingId").GetGuid() == notYet).GetProperty("overdue").GetBoolean());
+
+        // One rule with the dashboards: every row the unit's dashboard lists carries the same mark here.
+        foreach (var item in items)
+        {
+            var row = Regex.Match(dashboard, $"<tr><td>{Regex.Escape(item.GetProperty("number").GetString()!)}</td>.*?</tr>", RegexOptions.Singleline).Value;
+            Assert.Equal(row.Contains(Mark, StringComparison.Ordinal), Row(page, item.GetProperty("findingId").GetGuid()).Contains(Mark, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Given_a_version_frozen_before_the_list_was_kept_When_a_stated_finding_is_rectified_and_another_registered_Then_the_list_is_rebuilt_from_the_statements_with_todays_status_labelled()
     {
         var api = new RectificationApi(app);
