@@ -217,12 +217,21 @@ internal static class FollowUp
 /// <summary>Submission waits until every open earlier finding has the unit's statement.</summary>
 internal sealed class FollowUpStated : IGuard
 {
+    /// <summary>The list the guard checked, handed to the snapshot of the same Fire (read once per submission).</summary>
+    public const string ItemKey = "followUp";
+
     public string Name => nameof(FollowUpStated);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
-        await ErrorsAsync(context.Db, await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct), ct);
+    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var items = await FollowUp.ForAsync(context.Db, await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct), ct);
+        context.SetItem(ItemKey, items);
+        return Errors(items);
+    }
 
-    public static async Task<IReadOnlyList<string>> ErrorsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct) =>
-        (await FollowUp.ForAsync(db, se, ct)).Where(i => i.NeedsStatement && i.Line.Statement is null)
+    public static async Task<IReadOnlyList<string>> ErrorsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct) => Errors(await FollowUp.ForAsync(db, se, ct));
+
+    private static List<string> Errors(IReadOnlyList<FollowUpItem> items) =>
+        items.Where(i => i.NeedsStatement && i.Line.Statement is null)
             .Select(i => $"请填写问题「{i.Line.Number} {i.Line.Title}」的整改情况说明（上年及以前发现问题的整改情况）。").ToList();
 }

@@ -100,7 +100,7 @@ internal sealed class SnapshotVersion : IEffect
         var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
         se.CurrentVersion++;
         se.UpdatedAt = context.Now;
-        var content = await SelfEvaluationContent.FromAsync(context.Db, se, ct);
+        var content = await SelfEvaluationContent.FromAsync(context.Db, se, context.Item<IReadOnlyList<Rectifications.FollowUpItem>>(Rectifications.FollowUpStated.ItemKey), ct);
         se.SubmittedGrade = content.Grade;
         var version = new SelfEvaluationVersion
         {
@@ -184,23 +184,26 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
 
     public static SelfEvaluationContent From(SelfEvaluation se) => new(se.Title, se.FiscalYear, se.Deadline, se.Summary, se.TotalBudget);
 
-    /// <summary>Everything the unit filled, with the computed total, so a version can be reviewed and compared on its own.</summary>
-    public static async Task<SelfEvaluationContent> FromAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
+    /// <summary>
+    /// Everything the unit filled, with the computed total, so a version can be reviewed and compared on its own.
+    /// <paramref name="followUp"/>: the live follow-up list if already read in this Fire (by <c>FollowUpStated</c>).
+    /// </summary>
+    public static async Task<SelfEvaluationContent> FromAsync(AppDbContext db, SelfEvaluation se, IReadOnlyList<Rectifications.FollowUpItem>? followUp, CancellationToken ct)
     {
         // Every self-evaluation follows up the earlier findings: the list as submitted (which findings, their
         // status then, the statements) is what the print view, the follow-up page and the API show afterwards.
-        var followUp = From(se) with
+        var common = From(se) with
         {
             FollowUp = await FollowUpStatementsAsync(db, se.Id, ct),
-            FollowUpItems = (await Rectifications.FollowUp.ForAsync(db, se, ct)).Select(i => i.Line).ToList(),
+            FollowUpItems = (followUp ?? await Rectifications.FollowUp.ForAsync(db, se, ct)).Select(i => i.Line).ToList(),
         };
         if (se.PlanId is null)
         {
-            return followUp;
+            return common;
         }
 
         var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(db, se, submitting: false, ct);
-        return followUp with
+        return common with
         {
             FundsBudget = se.FundsBudget,
             FundsExecuted = se.FundsExecuted,
