@@ -226,7 +226,7 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
 
     private async Task<OverduePage> OverdueAsync(IQueryable<Finding> findings, int page, int pageSize, DateOnly today, CancellationToken ct)
     {
-        var overdue = findings.Where(f => FindingCharts.OpenStatuses.Contains(f.Status) && f.Deadline < today);
+        var overdue = findings.Where(Rectifications.FindingOverdue.On(today));
         var total = await overdue.CountAsync(ct);
         var rows = await overdue.OrderBy(f => f.Deadline).ThenBy(f => f.Number)
             .Skip((page - 1) * pageSize).Take(pageSize)

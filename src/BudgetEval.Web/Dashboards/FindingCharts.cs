@@ -1,4 +1,5 @@
 using BudgetEval.Web.Findings;
+using BudgetEval.Web.Rectifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Dashboards;
@@ -15,10 +16,7 @@ internal static class FindingCharts
     public const string Closed = "已整改";
     public const string Cannot = "无法整改";
 
-    /// <summary>Not closed: waiting for the plan, being carried out or verified, or partly done.</summary>
-    public static readonly FindingStatus[] OpenStatuses = [FindingStatus.Open, FindingStatus.InProgress, FindingStatus.Partial];
-
-    /// <summary>One GROUP BY over status and "deadline passed"; 逾期 = not closed and the (possibly extended) deadline is before today.</summary>
+    /// <summary>One GROUP BY over status and "deadline passed"; 逾期 is <see cref="FindingOverdue"/>'s rule over those two.</summary>
     public static async Task<(Chart Chart, FindingCounts Counts)> FunnelAsync(IQueryable<Finding> findings, DateOnly today, CancellationToken ct)
     {
         var rows = await findings.GroupBy(f => new { f.Status, Late = f.Deadline < today })
@@ -27,8 +25,8 @@ internal static class FindingCharts
         int Sum(Func<FindingStatus, bool> status, bool lateOnly = false) => rows.Where(r => status(r.Status) && (!lateOnly || r.Late)).Sum(r => r.Count);
         var counts = new FindingCounts(
             rows.Sum(r => r.Count),
-            Sum(OpenStatuses.Contains),
-            Sum(OpenStatuses.Contains, lateOnly: true),
+            Sum(FindingOverdue.IsOpen),
+            Sum(FindingOverdue.IsOpen, lateOnly: true),
             Sum(s => s == FindingStatus.Partial),
             Sum(s => s == FindingStatus.Rectified),
             Sum(s => s == FindingStatus.Unrectifiable));

@@ -1,5 +1,6 @@
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Rectifications;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -36,11 +37,11 @@ internal sealed class UnitFigures(AppDbContext db, InboxQueries inbox, WorkflowR
 
         var mine = filter with { UnitId = own, UnitText = null };
         var findings = mine.Findings(db);
-        var open = findings.Where(f => FindingCharts.OpenStatuses.Contains(f.Status));
+        var open = findings.Where(f => FindingOverdue.OpenStatuses.Contains(f.Status));
         var findingTotal = await open.CountAsync(ct);
         var findingRows = (await open.OrderBy(f => f.Deadline).ThenBy(f => f.Number).Take(ListSize)
                 .Select(f => new { f.Id, f.Number, f.Title, f.Category, f.Source, f.Deadline, f.Status }).ToListAsync(ct))
-            .Select(f => new UnitFinding(f.Id, f.Number, f.Title, f.Category, FindingLabels.Source(f.Source), f.Deadline, FindingLabels.Status(f.Status), f.Deadline < today))
+            .Select(f => new UnitFinding(f.Id, f.Number, f.Title, f.Category, FindingLabels.Source(f.Source), f.Deadline, FindingLabels.Status(f.Status), FindingOverdue.IsOverdue(f.Status, f.Deadline, today)))
             .ToList();
         var (funnel, _) = await FindingCharts.FunnelAsync(findings, today, ct);
         return new(new[] { await ScoresAsync(own, ct), funnel }, taskTotal, taskRows, findingTotal, findingRows);

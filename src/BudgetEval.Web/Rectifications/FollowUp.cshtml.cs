@@ -1,5 +1,6 @@
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,14 +8,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Rectifications;
 
-/// <summary>上年及以前发现问题的整改情况 of one self-evaluation: the earlier findings and the unit's statement for each.</summary>
-internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock) : PageModel
+/// <summary>
+/// 上年及以前发现问题的整改情况 of one self-evaluation: the earlier findings and the unit's statement for each —
+/// live while the unit edits, as submitted once it has left the unit.
+/// </summary>
+internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaClock china) : PageModel
 {
     public SelfEvaluation SelfEvaluation { get; private set; } = null!;
 
-    public IReadOnlyList<FollowUpItem> Items { get; private set; } = [];
+    public FollowUpList List { get; private set; } = new([], null, false);
 
-    public bool Editable => SelfEvaluation.Status is "draft" or "returned" && User.IsInRole(Users.Roles.UnitFiller);
+    public IReadOnlyList<FollowUpItem> Items => List.Items;
+
+    public DateOnly Today { get; private set; }
+
+    public ChinaClock China => china;
+
+    public bool Editable => FollowUp.IsWithUnit(SelfEvaluation) && User.IsInRole(Users.Roles.UnitFiller);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
@@ -43,7 +53,8 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock) : PageM
         }
 
         SelfEvaluation = se;
-        Items = await FollowUp.ForAsync(db, se, ct);
+        List = await FollowUp.ShownAsync(db, se, china, ct);
+        Today = china.Today(clock);
         return true;
     }
 }

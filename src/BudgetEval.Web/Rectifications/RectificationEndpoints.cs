@@ -3,6 +3,7 @@ using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -60,25 +61,34 @@ internal static class RectificationEndpoints
     {
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("Rectifications");
 
-        group.MapGet("/{id:guid}/follow-up", async (Guid id, AppDbContext db, CancellationToken ct) =>
+        // Once the self-evaluation has left the unit, the rows are those of the latest submitted version (submittedVersion);
+        // currentStatus and overdue are about the finding today.
+        group.MapGet("/{id:guid}/follow-up", async (Guid id, AppDbContext db, TimeProvider clock, ChinaClock china, CancellationToken ct) =>
         {
             if (await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is not { } se)
             {
                 return ApiProblems.NotFound();
             }
 
-            var items = await FollowUp.ForAsync(db, se, ct);
-            return TypedResults.Ok(items.Select(i => new
+            var list = await FollowUp.ShownAsync(db, se, china, ct);
+            var today = china.Today(clock);
+            return TypedResults.Ok(list.Items.Select(i => new
             {
-                FindingId = i.Finding.Id,
-                i.Finding.Number,
-                i.Finding.FiscalYear,
-                i.Finding.Title,
-                i.Finding.Deadline,
-                Status = i.Finding.Status.ToString(),
-                StatusLabel = FindingLabels.Status(i.Finding.Status),
+                i.Line.FindingId,
+                i.Line.Number,
+                i.Line.FiscalYear,
+                i.Line.Title,
+                i.Line.Deadline,
+                Status = i.Line.Status.ToString(),
+                StatusLabel = FindingLabels.Status(i.Line.Status),
                 i.NeedsStatement,
-                i.Statement,
+                i.Line.Statement,
+                SubmittedVersion = list.Version?.VersionNo,
+                list.Reconstructed,
+                CurrentStatus = i.Current?.Status.ToString(),
+                CurrentStatusLabel = i.Current is { } c ? FindingLabels.Status(c.Status) : null,
+                CurrentDeadline = i.Current?.Deadline,
+                Overdue = i.Overdue(today),
             }).ToList());
         });
 

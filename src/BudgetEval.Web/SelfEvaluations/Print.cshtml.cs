@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>The print view (A4, official table look), its PDF and, for the signed-in browser user, the Excel export and blank template.</summary>
-internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock) : PageModel
+internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock, Shared.ChinaClock china) : PageModel
 {
     /// <summary>The print stylesheet, set when rendering for Chromium: a temporary file cannot load /css/print.css.</summary>
     public string? InlineStyles { get; private set; }
@@ -17,8 +17,8 @@ internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvir
 
     public ScoreSheet Sheet { get; private set; } = null!;
 
-    /// <summary>上年及以前发现问题的整改情况: the earlier findings and the unit's statement on each.</summary>
-    public IReadOnlyList<Rectifications.FollowUpItem> FollowUp { get; private set; } = [];
+    /// <summary>上年及以前发现问题的整改情况: the earlier findings and the unit's statement on each, as submitted once submitted.</summary>
+    public Rectifications.FollowUpList FollowUp { get; private set; } = new([], null, false);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -28,7 +28,7 @@ internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvir
         }
 
         (Form, Sheet) = (form, form.Sheet());
-        FollowUp = await Rectifications.FollowUp.ForAsync(db, form.Record, ct);
+        FollowUp = await Rectifications.FollowUp.ShownAsync(db, form.Record, china, ct);
         if (Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true)
         {
             // Reached through /self-evaluations/{id}/print.pdf (a route convention): same page, same scope check, as a PDF.

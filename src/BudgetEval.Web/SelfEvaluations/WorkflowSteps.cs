@@ -100,7 +100,7 @@ internal sealed class SnapshotVersion : IEffect
         var se = await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct);
         se.CurrentVersion++;
         se.UpdatedAt = context.Now;
-        var content = await SelfEvaluationContent.FromAsync(context.Db, se, ct);
+        var content = await SelfEvaluationContent.FromAsync(context.Db, se, context.Item<IReadOnlyList<Rectifications.FollowUpItem>>(Rectifications.FollowUpStated.ItemKey), ct);
         se.SubmittedGrade = content.Grade;
         var version = new SelfEvaluationVersion
         {
@@ -175,7 +175,7 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
     decimal? FundsBudget = null, decimal? FundsExecuted = null, decimal? FundsUpperTransfer = null, decimal? TotalScore = null, string? Grade = null,
     string? GoalsPlanned = null, string? GoalsAchieved = null, IReadOnlyList<Scoring.IndicatorLine>? Indicators = null,
     IReadOnlyDictionary<string, string?>? Report = null, IReadOnlyList<FundsSubRow>? FundsRows = null,
-    IReadOnlyDictionary<string, string>? FollowUp = null)
+    IReadOnlyDictionary<string, string>? FollowUp = null, IReadOnlyList<Rectifications.FollowUpLine>? FollowUpItems = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -184,16 +184,26 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
 
     public static SelfEvaluationContent From(SelfEvaluation se) => new(se.Title, se.FiscalYear, se.Deadline, se.Summary, se.TotalBudget);
 
-    /// <summary>Everything the unit filled, with the computed total, so a version can be reviewed and compared on its own.</summary>
-    public static async Task<SelfEvaluationContent> FromAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
+    /// <summary>
+    /// Everything the unit filled, with the computed total, so a version can be reviewed and compared on its own.
+    /// <paramref name="followUp"/>: the live follow-up list if already read in this Fire (by <c>FollowUpStated</c>).
+    /// </summary>
+    public static async Task<SelfEvaluationContent> FromAsync(AppDbContext db, SelfEvaluation se, IReadOnlyList<Rectifications.FollowUpItem>? followUp, CancellationToken ct)
     {
+        // Every self-evaluation follows up the earlier findings: the list as submitted (which findings, their
+        // status then, the statements) is what the print view, the follow-up page and the API show afterwards.
+        var common = From(se) with
+        {
+            FollowUp = await FollowUpStatementsAsync(db, se.Id, ct),
+            FollowUpItems = (followUp ?? await Rectifications.FollowUp.ForAsync(db, se, ct)).Select(i => i.Line).ToList(),
+        };
         if (se.PlanId is null)
         {
-            return From(se);
+            return common;
         }
 
         var (lines, sheet) = await SelfEvaluationSubject.SheetAsync(db, se, submitting: false, ct);
-        return From(se) with
+        return common with
         {
             FundsBudget = se.FundsBudget,
             FundsExecuted = se.FundsExecuted,
@@ -205,7 +215,6 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
             Indicators = lines,
             Report = SelfEvaluationReport.Sections.ToDictionary(x => x.Label, x => se.Report.Get(x.Key)),
             FundsRows = se.FundsRows,
-            FollowUp = await FollowUpStatementsAsync(db, se.Id, ct),
         };
     }
 

@@ -1,0 +1,21 @@
+using System.Linq.Expressions;
+using BudgetEval.Web.Findings;
+
+namespace BudgetEval.Web.Rectifications;
+
+/// <summary>
+/// 逾期 of a finding, the one rule of the dashboards, the unit's list and the follow-up page: not closed
+/// (未整改, 整改中, 部分整改) and its deadline — extended, or moved by 部分整改 — is before today (China time).
+/// </summary>
+internal static class FindingOverdue
+{
+    /// <summary>Not closed: waiting for the plan, being carried out or verified, or partly done.</summary>
+    public static readonly FindingStatus[] OpenStatuses = [FindingStatus.Open, FindingStatus.InProgress, FindingStatus.Partial];
+
+    public static bool IsOpen(FindingStatus status) => OpenStatuses.Contains(status);
+
+    public static bool IsOverdue(FindingStatus status, DateOnly deadline, DateOnly today) => IsOpen(status) && deadline < today;
+
+    /// <summary>The same rule for a query (translated to SQL).</summary>
+    public static Expression<Func<Finding, bool>> On(DateOnly today) => f => OpenStatuses.Contains(f.Status) && f.Deadline < today;
+}
