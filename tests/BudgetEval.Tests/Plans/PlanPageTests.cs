@@ -10,14 +10,15 @@ namespace BudgetEval.Tests.Plans;
 /// <summary>The 评价计划 pages, driven as a browser without JavaScript would: GET the form, POST it back with its antiforgery token.</summary>
 public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private async Task<Dictionary<string, string>> PlanFormAsync(string notice, string fundsWeight = "10")
+    // Each test that publishes uses a year of its own: a unit's self-evaluation of a year is started by one plan only.
+    private async Task<Dictionary<string, string>> PlanFormAsync(string notice, string fundsWeight = "10", int fiscalYear = 2025)
     {
         var (education, centre) = await app.DbAsync(async db => (
             await db.Organisations.Where(o => o.Name == DemoSeeder.EducationBureau).Select(o => o.Id).SingleAsync(),
             await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync()));
         return new Dictionary<string, string>
         {
-            ["Input.FiscalYear"] = "2025",
+            ["Input.FiscalYear"] = fiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.Title"] = "2025年度绩效自评工作",
             ["Input.NoticeNumber"] = notice,
             ["Input.Deadline"] = "2026-04-30",
@@ -51,9 +52,9 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
-    private async Task<Guid> CreateAsync(HttpClient finance, string notice)
+    private async Task<Guid> CreateAsync(HttpClient finance, string notice, int fiscalYear = 2025)
     {
-        var created = await PostAsync(finance, "/plans/new", "/plans/new", await PlanFormAsync(notice));
+        var created = await PostAsync(finance, "/plans/new", "/plans/new", await PlanFormAsync(notice, fiscalYear: fiscalYear));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         return Guid.Parse(PlanUrl().Match(created.Headers.Location!.ToString()).Groups[1].Value);
     }
@@ -89,7 +90,7 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
     public async Task Given_published_plan_When_amended_through_the_page_Then_deadline_moves_and_history_shows_it()
     {
         var finance = await app.SignInAsync("finance");
-        var id = await CreateAsync(finance, "望财绩〔2026〕12号");
+        var id = await CreateAsync(finance, "望财绩〔2026〕12号", fiscalYear: 2024);
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(finance, $"/plans/{id}", $"/plans/{id}?handler=publish", [])).StatusCode);
 
         var amended = await PostAsync(finance, $"/plans/{id}", $"/plans/{id}?handler=amend", new()
