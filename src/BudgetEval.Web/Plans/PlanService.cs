@@ -216,9 +216,9 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
 
             if (addTarget is not null)
             {
-                if (await TargetErrorAsync(addTarget, plan.Targets, ct) is { } error)
+                if (await TargetErrorsAsync(addTarget, plan.Targets, ct) is { Count: > 0 } errors)
                 {
-                    return PlanResult.Fail(FireStatus.Invalid, error, "targets");
+                    return new(FireStatus.Invalid, null, new Dictionary<string, string[]> { ["targets"] = [.. errors] });
                 }
 
                 var target = NewTarget(plan.Id, addTarget, now);
@@ -416,9 +416,9 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         var targetErrors = new List<string>();
         foreach (var t in input.Targets)
         {
-            if (await TargetErrorAsync(t, seen, ct) is { } e)
+            if (await TargetErrorsAsync(t, seen, ct) is { Count: > 0 } e)
             {
-                targetErrors.Add(e);
+                targetErrors.AddRange(e);
             }
             else
             {
@@ -434,27 +434,46 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         return errors;
     }
 
-    private async Task<string?> TargetErrorAsync(PlanTargetInput t, IEnumerable<PlanTarget> existing, CancellationToken ct)
+    /// <summary>Every problem of one target: its unit, its project's name and budget, and whether <paramref name="existing"/> has it already.</summary>
+    private async Task<List<string>> TargetErrorsAsync(PlanTargetInput t, IEnumerable<PlanTarget> existing, CancellationToken ct)
     {
         var org = await db.Organisations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == t.OrganisationId, ct);
-        if (org is null || org.Kind != OrganisationKind.BudgetUnit || !org.IsActive)
+        var errors = new List<string>();
+        var usable = org is { Kind: OrganisationKind.BudgetUnit, IsActive: true };
+        if (!usable)
         {
-            return "所选单位不存在或不是在用的预算单位。";
+            errors.Add("所选单位不存在或不是在用的预算单位。");
         }
 
-        if (t.Kind == EvaluationKind.Project && (string.IsNullOrWhiteSpace(t.ProjectName) || t.ProjectName.Length > 300))
+        errors.AddRange(TargetProblems(t.Kind, t.ProjectName, t.ProjectBudget, org?.Name ?? "所选单位"));
+        if (errors.Count > 0)
         {
-            return $"{org.Name}：项目支出自评须填写项目名称。";
-        }
-
-        if (t.ProjectBudget is < 0)
-        {
-            return $"{org.Name}：项目预算不能为负数。";
+            return errors;
         }
 
         var name = t.Kind == EvaluationKind.Project ? t.ProjectName?.Trim() : null;
-        return existing.Any(e => e.OrganisationId == t.OrganisationId && e.Kind == t.Kind && e.ProjectName == name)
-            ? $"{org.Name}的{EvaluationKinds.Label(t.Kind)}{(name is null ? string.Empty : "（" + name + "）")}重复。"
-            : null;
+        if (existing.Any(e => e.OrganisationId == t.OrganisationId && e.Kind == t.Kind && e.ProjectName == name))
+        {
+            errors.Add($"{org!.Name}的{EvaluationKinds.Label(t.Kind)}{(name is null ? string.Empty : "（" + name + "）")}重复。");
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// What is wrong with a target apart from its unit, each message led by <paramref name="who"/> (the unit's name,
+    /// or where the form has it when the unit itself is missing), so a form can report these with its own unit error.
+    /// </summary>
+    public static IEnumerable<string> TargetProblems(EvaluationKind kind, string? projectName, decimal? budget, string who)
+    {
+        if (kind == EvaluationKind.Project && (string.IsNullOrWhiteSpace(projectName) || projectName.Length > 300))
+        {
+            yield return $"{who}：项目支出自评须填写项目名称。";
+        }
+
+        if (budget is < 0)
+        {
+            yield return $"{who}：项目预算不能为负数。";
+        }
     }
 }

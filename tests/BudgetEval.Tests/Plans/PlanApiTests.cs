@@ -271,6 +271,41 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_a_plan_with_many_problems_When_created_over_the_api_Then_one_answer_names_every_one()
+    {
+        var finance = await app.ApiAsync("finance");
+        var before = await app.DbAsync(db => db.Plans.CountAsync());
+
+        var response = await finance.PostAsJsonAsync("/api/plans", new
+        {
+            fiscalYear = 1999,
+            title = "",
+            deadline = "2026-04-30",
+            scoring = new { fundsRule = "Bands", bands = Array.Empty<object>(), grades = new { excellent = 80m, good = 90m, pass = 60m } },
+            targets = new object[]
+            {
+                new { kind = "项目支出", projectName = "某项目", projectBudget = -5m },
+                new { organisationName = DemoSeeder.EducationBureau, kind = "项目支出", projectName = "", projectBudget = -1m },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Single(Errors(problem, "fiscalYear"));
+        Assert.Single(Errors(problem, "title"));
+        Assert.Contains("分档计分须至少填写一档。", Errors(problem, "scoring"));
+        Assert.Contains("等级分数线须满足 优 > 良 > 中 ≥ 0。", Errors(problem, "scoring"));
+        Assert.Equal(
+        [
+            "第1项：请填写单位（organisationId 或 organisationName）。",
+            "第1项：项目预算不能为负数。",
+            $"{DemoSeeder.EducationBureau}：项目支出自评须填写项目名称。",
+            $"{DemoSeeder.EducationBureau}：项目预算不能为负数。",
+        ], Errors(problem, "targets"));
+        Assert.Equal(before, await app.DbAsync(db => db.Plans.CountAsync()));
+    }
+
+    [Fact]
     public async Task Given_demo_seed_When_started_Then_published_2022_plan_with_the_centres_draft_in_the_units_inbox()
     {
         var plan = await app.DbAsync(db => db.Plans.SingleAsync(p => p.NoticeNumber == DemoSeeder.DemoNotice));

@@ -130,6 +130,37 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
     }
 
     [Fact]
+    public async Task Given_many_problems_at_once_When_saving_the_plan_form_Then_one_answer_names_every_one_and_nothing_saved()
+    {
+        var finance = await app.SignInAsync("finance");
+        var before = await app.DbAsync(db => db.Plans.CountAsync());
+        var fields = await PlanFormAsync("望财绩〔2026〕15号");
+        fields["Input.FiscalYear"] = "1999";
+        fields["Input.Title"] = "";
+        fields["Input.Bands[0].MinRatePercent"] = fields["Input.Bands[0].Points"] = "";
+        fields["Input.Bands[1].MinRatePercent"] = fields["Input.Bands[1].Points"] = "";
+        fields["Input.Excellent"] = "80";
+        fields["Input.Good"] = "90";
+        fields["Input.Projects[0].OrganisationId"] = "";
+        fields["Input.Projects[0].Budget"] = "-5";
+
+        var response = await PostAsync(finance, "/plans/new", "/plans/new", fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = ErrorList().Matches(WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync())).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(
+        [
+            "项目支出第1行「单位」：请选择单位。",
+            "项目支出第1行：项目预算不能为负数。",
+            "评价年度：请填写有效的评价年度。",
+            "计划名称：请填写计划名称（不超过 300 字）。",
+            "计分规则：分档计分须至少填写一档。",
+            "计分规则：等级分数线须满足 优 > 良 > 中 ≥ 0。",
+        ], errors);
+        Assert.Equal(before, await app.DbAsync(db => db.Plans.CountAsync()));
+    }
+
+    [Fact]
     public async Task Given_stale_version_When_saving_a_draft_Then_409_with_message_and_nothing_overwritten()
     {
         var finance = await app.SignInAsync("finance");
@@ -168,6 +199,9 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
         var response = await lead.GetAsync("/plans/new");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // a refused read looks like a missing page
     }
+
+    [GeneratedRegex(@"<li>([^<]*)</li>")]
+    private static partial Regex ErrorList();
 
     [GeneratedRegex(@"/plans/([0-9a-f-]{36})")]
     private static partial Regex PlanUrl();
