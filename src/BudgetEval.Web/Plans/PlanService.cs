@@ -339,9 +339,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             Id = Guid.CreateVersion7(now),
             OrganisationId = target.OrganisationId,
             FiscalYear = plan.FiscalYear,
-            Title = target.Kind == EvaluationKind.Project
-                ? $"{plan.FiscalYear}年度{target.ProjectName}项目支出绩效自评"
-                : $"{plan.FiscalYear}年度{unit}部门整体支出绩效自评",
+            Title = SelfEvaluationTitle(plan.FiscalYear, target.Kind, unit, target.ProjectName),
             Deadline = plan.Deadline,
             Status = "draft",
             PlanId = plan.Id,
@@ -358,6 +356,15 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         se.Status = instance.State;
         target.SelfEvaluationId = se.Id;
     }
+
+    /// <summary>
+    /// A plan's self-evaluation is called 「2025年度…部门整体支出绩效自评」 or 「2025年度<i>project</i>项目支出绩效自评」;
+    /// a project whose name already ends in 项目 (学前教育普惠资助项目) does not get a second one.
+    /// </summary>
+    public static string SelfEvaluationTitle(int fiscalYear, EvaluationKind kind, string unitName, string? projectName) =>
+        kind != EvaluationKind.Project ? $"{fiscalYear}年度{unitName}部门整体支出绩效自评"
+        : projectName is not null && projectName.EndsWith("项目", StringComparison.Ordinal) ? $"{fiscalYear}年度{projectName}支出绩效自评"
+        : $"{fiscalYear}年度{projectName}项目支出绩效自评";
 
     private static PlanTarget NewTarget(Guid planId, PlanTargetInput t, DateTimeOffset now) => new()
     {

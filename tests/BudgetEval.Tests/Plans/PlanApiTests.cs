@@ -306,6 +306,26 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_a_project_named_with_项目_When_published_Then_its_title_says_项目_once()
+    {
+        var finance = await app.ApiAsync("finance");
+        var id = await CreateAsync(finance, PlanOf(2018, "望财绩〔2019〕1号",
+            new { organisationName = DemoSeeder.EducationBureau, kind = "项目支出", projectName = "学前教育普惠资助项目", projectBudget = 100m },
+            new { organisationName = DemoSeeder.EducationBureau, kind = "项目支出", projectName = "校园安全", projectBudget = 20m },
+            new { organisationName = DemoSeeder.EducationBureau, kind = "部门整体支出" }));
+
+        Assert.Equal(HttpStatusCode.OK, (await finance.PostAsync($"/api/plans/{id}/publish", null)).StatusCode);
+
+        var titles = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.PlanId == id).OrderBy(s => s.Title).Select(s => s.Title).ToListAsync());
+        Assert.Equal(
+        [
+            "2018年度学前教育普惠资助项目支出绩效自评",
+            "2018年度校园安全项目支出绩效自评",
+            $"2018年度{DemoSeeder.EducationBureau}部门整体支出绩效自评",
+        ], titles.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Given_demo_seed_When_started_Then_published_2022_plan_with_the_centres_draft_in_the_units_inbox()
     {
         var plan = await app.DbAsync(db => db.Plans.SingleAsync(p => p.NoticeNumber == DemoSeeder.DemoNotice));
