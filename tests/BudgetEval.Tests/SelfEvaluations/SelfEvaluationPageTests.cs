@@ -85,6 +85,23 @@ public sealed partial class SelfEvaluationPageTests(AppFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task Given_a_project_self_evaluation_in_the_units_inbox_When_opened_Then_its_unit_is_named_beside_the_title()
+    {
+        var centre = await app.SocialGovernanceCentreAsync();
+        var cases = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.FiscalYear == 2022 && s.PlanId != null)
+            .Select(s => new { s.Kind, CaseId = s.CaseId!.Value }).ToListAsync());
+        using var unit = await app.SignInAsync("unit");
+
+        var html = WebUtility.HtmlDecode(await unit.GetStringAsync("/inbox"));
+
+        var projectCase = cases.Single(c => c.Kind == EvaluationKind.Project).CaseId;
+        Assert.Contains($"<a href=\"/cases/{projectCase}\">2022年度热线+网格、吹哨+报到项目支出绩效自评</a> <span class=\"muted\" data-testid=\"case-unit\"> · {DemoSeeder.SocialGovernanceCentre}</span>",
+            html, StringComparison.Ordinal);
+        var wholeCase = cases.Single(c => c.Kind == EvaluationKind.DepartmentWide).CaseId;
+        Assert.Contains($"<a href=\"/cases/{wholeCase}\">2022年度{DemoSeeder.SocialGovernanceCentre}部门整体支出绩效自评</a></td>", html, StringComparison.Ordinal); // its title names it already
+    }
+
+    [Fact]
     public async Task Given_a_plan_record_When_its_case_page_is_opened_Then_it_links_to_the_整改情况说明_that_提交_may_ask_for()
     {
         using var unit = await app.SignInAsync("unit");
