@@ -43,9 +43,6 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         ["targets"] = "覆盖单位",
     };
 
-    /// <summary>What the form itself reads and reports (a number, a date); the service's message for these would repeat it.</summary>
-    private static readonly HashSet<string> ParsedByTheForm = ["fiscalYear", "deadline", "scoring"];
-
     public Plan? Plan { get; private set; }
 
     public bool MayManage { get; private set; }
@@ -100,11 +97,14 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     public async Task<IActionResult> OnPostAsync(Guid? id, CancellationToken ct)
     {
         var units = await OrganisationPicker.ResolveAllAsync(OrganisationPicker.ActiveUnits(db.Organisations), Input.UnitTexts(), ct);
-        var input = Input.ToInput(Errors, units);
+        var unread = new HashSet<string>();
+        var input = Input.ToInput(Errors, units, unread);
         if (Errors.Count > 0)
         {
             // The fields that did read are checked too, so one post names every problem (not the rest on the next).
-            AddErrors((await service.ValidateAsync(input, ct)).Where(e => !ParsedByTheForm.Contains(e.Key)));
+            // Only a field the form could not read is left to the form's own message: the service would
+            // repeat it, or judge the stand-in value.
+            AddErrors((await service.ValidateAsync(input, ct)).Where(e => !unread.Contains(e.Key)));
         }
 
         var result = Errors.Count > 0 ? null
@@ -301,9 +301,18 @@ internal sealed class PlanForm
     /// <summary>Every unit the form names as text, to be resolved in one go before <see cref="ToInput"/>.</summary>
     public IEnumerable<string?> UnitTexts() => UnitLines().Concat(Projects.Select(p => p.OrganisationId));
 
-    public PlanInput ToInput(List<string> errors, IReadOnlyDictionary<string, PickedOrganisation> units)
+    /// <summary>
+    /// The form as the service's input. Problems of reading it go to <paramref name="errors"/>; the service's keys
+    /// of the fields that could not be read (fiscalYear, deadline, scoring) go to <paramref name="unread"/>.
+    /// </summary>
+    public PlanInput ToInput(List<string> errors, IReadOnlyDictionary<string, PickedOrganisation> units, ISet<string> unread)
     {
         var year = Whole(FiscalYear, "评价年度", errors);
+        if (year is null)
+        {
+            unread.Add("fiscalYear");
+        }
+
         DateOnly? deadline = null;
         if (string.IsNullOrWhiteSpace(Deadline))
         {
@@ -317,6 +326,13 @@ internal sealed class PlanForm
         {
             errors.Add("截止日期：请按 2026-03-31 的格式填写。");
         }
+
+        if (deadline is null)
+        {
+            unread.Add("deadline");
+        }
+
+        var before = errors.Count;
 
         var rule = Enum.TryParse<FundsRule>(FundsRule, out var r) ? r : Plans.FundsRule.Linear;
         var bands = new List<FundsBand>();
@@ -347,6 +363,10 @@ internal sealed class PlanForm
                 Number(Good, "“良”分数线", errors, required: true) ?? 0m,
                 Number(Pass, "“中”分数线", errors, required: true) ?? 0m),
         };
+        if (errors.Count > before)
+        {
+            unread.Add("scoring"); // a number stood in for an unreadable one: the rules cannot be judged
+        }
 
         var covered = new List<Guid>(Units);
         var lines = UnitLines();
@@ -376,18 +396,16 @@ internal sealed class PlanForm
 
             var budget = Number(row.Budget, $"项目支出第{i + 1}行「项目预算（万元）」", errors, required: false);
             var unit = units.GetValueOrDefault(row.OrganisationId?.Trim() ?? "");
-            if (unit is null)
+            if (unit?.Id is { } unitId)
             {
-                errors.Add($"项目支出第{i + 1}行「单位」：请选择单位。");
+                targets.Add(new PlanTargetInput(unitId, EvaluationKind.Project, row.Name, budget));
+                continue;
             }
-            else if (unit.Error is { } error)
-            {
-                errors.Add($"项目支出第{i + 1}行「单位」：{error}");
-            }
-            else
-            {
-                targets.Add(new PlanTargetInput(unit.Id!.Value, EvaluationKind.Project, row.Name, budget));
-            }
+
+            errors.Add($"项目支出第{i + 1}行「单位」：{unit?.Error ?? "请选择单位。"}");
+
+            // Without a unit the row is not a target the service checks: the rest of it is checked here.
+            errors.AddRange(PlanService.TargetProblems(EvaluationKind.Project, row.Name, budget, $"项目支出第{i + 1}行"));
         }
 
         return new PlanInput(year, Title, NoticeNumber, deadline, rules, TemplateId, targets);

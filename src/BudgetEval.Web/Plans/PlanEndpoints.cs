@@ -39,13 +39,16 @@ internal static class PlanEndpoints
             }
 
             var (targets, errors) = await TargetsAsync(db, request.Targets ?? [], ct);
+            var input = new PlanInput(request.FiscalYear, request.Title, request.NoticeNumber, request.Deadline, request.Scoring, request.TemplateId, targets);
             if (errors.Count > 0)
             {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["targets"] = [.. errors] });
+                // The rest of the plan is checked too, so one answer names every problem.
+                var all = await service.ValidateAsync(input, ct);
+                all["targets"] = [.. errors, .. (all.GetValueOrDefault("targets") ?? [])];
+                return ApiProblems.Validation(all);
             }
 
-            var result = await service.CreateAsync(new PlanInput(request.FiscalYear, request.Title, request.NoticeNumber, request.Deadline, request.Scoring,
-                request.TemplateId, targets), WorkflowActor.From(http.User), ct);
+            var result = await service.CreateAsync(input, WorkflowActor.From(http.User), ct);
             return result.Status == FireStatus.Ok
                 ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, result.Plan.Id, http, ct))
                 : Failure(result);
@@ -113,21 +116,32 @@ internal static class PlanEndpoints
             : await db.Organisations.Where(o => names.Contains(o.Name)).ToDictionaryAsync(o => o.Name, o => o.Id, StringComparer.Ordinal, ct);
         var targets = new List<PlanTargetInput>();
         var errors = new List<string>();
-        foreach (var t in requests)
+        for (var i = 0; i < requests.Count; i++)
         {
+            var t = requests[i];
             var orgId = t.OrganisationId ?? (t.OrganisationName is { } name && ids.TryGetValue(name, out var found) ? found : null);
             var kind = EvaluationKinds.Parse(t.Kind);
             if (orgId is null)
             {
-                errors.Add($"找不到单位「{t.OrganisationName ?? t.OrganisationId?.ToString()}」。");
+                errors.Add(string.IsNullOrWhiteSpace(t.OrganisationName)
+                    ? $"第{i + 1}项：请填写单位（organisationId 或 organisationName）。"
+                    : $"找不到单位「{t.OrganisationName}」。");
             }
-            else if (kind is null)
+
+            if (kind is null)
             {
                 errors.Add($"自评类型「{t.Kind}」无效，应为 部门整体支出 或 项目支出。");
             }
-            else
+
+            if (orgId is null && kind is { } k)
             {
-                targets.Add(new PlanTargetInput(orgId.Value, kind.Value, t.ProjectName, t.ProjectBudget));
+                // Not a target the service checks: the rest of it is checked here.
+                errors.AddRange(PlanService.TargetProblems(k, t.ProjectName, t.ProjectBudget, string.IsNullOrWhiteSpace(t.OrganisationName) ? $"第{i + 1}项" : $"「{t.OrganisationName}」"));
+            }
+
+            if (orgId is { } org && kind is { } known)
+            {
+                targets.Add(new PlanTargetInput(org, known, t.ProjectName, t.ProjectBudget));
             }
         }
 

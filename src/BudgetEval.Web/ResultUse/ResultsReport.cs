@@ -22,7 +22,8 @@ internal sealed record UnitRectification(int Total, int Rectified, int Unrectifi
 /// <summary>
 /// One line of the results (结果应用) for a fiscal year: a unit's 部门整体 or one project, with the accepted
 /// self-evaluation's score and grade, the completed external evaluation's, the unit's rectification record
-/// and the suggested budget note.
+/// and the suggested budget note. <c>HasResult</c>: the self-evaluation was accepted or the evaluation completed,
+/// so there is something to publish (rows frozen before it existed read false: an approved year is locked anyway).
 /// </summary>
 internal sealed record ResultRow(
     string SubjectKind,
@@ -43,7 +44,8 @@ internal sealed record ResultRow(
     string? EvaluationGrade,
     UnitRectification Rectification,
     string BudgetNote,
-    bool Published)
+    bool Published,
+    bool HasResult = false)
 {
     public const string SelfEvaluationSubject = "SelfEvaluation";
 
@@ -245,7 +247,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
         var sheets = (await db.Evaluations.AsNoTracking().Where(e => evaluationIds.Contains(e.Id)).ToListAsync(ct))
             .ToDictionary(e => e.Id, Evaluations.EvaluationSubject.Sheet);
         var rectification = await RectificationAsync(year, lines.Select(l => l.OrganisationId).Distinct().ToList(), ct);
-        var accepted = lines.Where(l => l.SelfStatus == "accepted" && l.SelfId is not null).Select(l => l.SelfId!.Value).ToArray();
+        var accepted = lines.Where(l => l.SelfStatus == Accepted && l.SelfId is not null).Select(l => l.SelfId!.Value).ToArray();
         var frozen = accepted.Length == 0 ? new Dictionary<Guid, FrozenScore>() : await db.Database.SqlQuery<FrozenScore>($"""
             SELECT s."Id", (v."ContentJson" ->> 'totalScore')::numeric AS "Score", v."ContentJson" ->> 'grade' AS "Grade"
             FROM budgeteval.self_evaluations s
@@ -267,7 +269,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
                 l.SelfId ?? l.EvaluationId!.Value, l.OrganisationId, l.UnitName, Enum.Parse<EvaluationKind>(l.Kind), l.Project is { Length: > 0 } p ? p : null,
                 l.SelfId, Label(selfStates, l.SelfStatus), l.SelfLate, self?.Score is { } s ? Money.Round(s) : null, self?.Grade,
                 l.EvaluationId, Label(evaluationStates, l.EvaluationStatus), l.ReportNumber, sheet?.Total, sheet?.Grade,
-                rect, rules.Suggest(grade, rect.Rate), l.Published);
+                rect, rules.Suggest(grade, rect.Rate), l.Published, l.SelfStatus == Accepted || l.EvaluationStatus == Completed);
         }).ToList();
     }
 
@@ -291,6 +293,9 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     }
 
     public const string Completed = "completed";
+
+    /// <summary>The self-evaluation state whose frozen version is the result (the review flow's end).</summary>
+    public const string Accepted = "accepted";
 
     /// <summary>
     /// What the pages and the API show: the frozen rows of an approved year (filtered and paged in memory;

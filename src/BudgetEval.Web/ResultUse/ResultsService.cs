@@ -73,20 +73,34 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
             return ResultsOutcome.Fail(FireStatus.Forbidden, string.Empty, "只有绩效管理员可以调整公开清单。");
         }
 
-        Guid? organisationId = subjectKind switch
+        var subject = subjectKind switch
         {
-            ResultRow.SelfEvaluationSubject => await db.SelfEvaluations.Where(s => s.Id == subjectId && s.FiscalYear == year).Select(s => (Guid?)s.OrganisationId).SingleOrDefaultAsync(ct),
-            ResultRow.EvaluationSubject => await db.Evaluations.Where(e => e.Id == subjectId && e.FiscalYear == year && e.Status != "dropped").Select(e => (Guid?)e.OrganisationId).SingleOrDefaultAsync(ct),
+            ResultRow.SelfEvaluationSubject => await db.SelfEvaluations.Where(s => s.Id == subjectId && s.FiscalYear == year)
+                .Select(s => new Subject(s.OrganisationId, s.Kind, s.ProjectName, s.Status == ResultsReport.Accepted
+                    || db.Evaluations.Any(e => e.FiscalYear == year && e.OrganisationId == s.OrganisationId && e.Kind == s.Kind
+                        && (e.ProjectName ?? "") == (s.ProjectName ?? "") && e.Status == ResultsReport.Completed)))
+                .SingleOrDefaultAsync(ct),
+            ResultRow.EvaluationSubject => await db.Evaluations.Where(e => e.Id == subjectId && e.FiscalYear == year && e.Status != "dropped")
+                .Select(e => new Subject(e.OrganisationId, e.Kind, e.ProjectName, e.Status == ResultsReport.Completed)).SingleOrDefaultAsync(ct),
             _ => null,
         };
-        if (organisationId is null)
+        if (subject is null)
         {
             return ResultsOutcome.Fail(FireStatus.NotFound, "subjectId", $"{year}年度结果中没有这一项。");
         }
 
+        var organisationId = subject.OrganisationId;
         if (await db.Set<ResultApproval>().AnyAsync(a => a.FiscalYear == year, ct))
         {
             return ResultsOutcome.Fail(FireStatus.Conflict, string.Empty, Locked);
+        }
+
+        if (publish && !subject.HasResult)
+        {
+            // The publication list is of results: a line still in draft or under review would be printed empty.
+            var unit = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).SingleAsync(ct);
+            var what = subject.Kind == Plans.EvaluationKind.Project ? $"项目支出：{subject.ProjectName}" : "部门整体支出";
+            return ResultsOutcome.Fail(FireStatus.Conflict, string.Empty, $"{unit}（{what}）尚无审核通过的自评或已完成的重点评价，没有可公开的结果，不能列入公开清单。");
         }
 
         var existing = await db.Set<ResultPublication>().SingleOrDefaultAsync(p => p.SubjectKind == subjectKind && p.SubjectId == subjectId, ct);
@@ -100,7 +114,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         {
             db.Set<ResultPublication>().Add(new ResultPublication
             {
-                Id = Guid.NewGuid(), FiscalYear = year, SubjectKind = subjectKind, SubjectId = subjectId, OrganisationId = organisationId.Value,
+                Id = Guid.NewGuid(), FiscalYear = year, SubjectKind = subjectKind, SubjectId = subjectId, OrganisationId = organisationId,
                 MarkedAt = now, MarkedBy = actor.UserId, MarkedByName = actor.DisplayName,
             });
         }
@@ -123,6 +137,9 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
 
         return ResultsOutcome.Ok;
     }
+
+    /// <summary>A line's subject as the publication mark needs it: whose, which, and whether it has a result to publish.</summary>
+    private sealed record Subject(Guid OrganisationId, Plans.EvaluationKind Kind, string? ProjectName, bool HasResult);
 
     /// <summary>The lead's 审定: freezes the year's rows as they stand now and locks the publication list.</summary>
     public async Task<ResultsOutcome> ApproveAsync(int year, WorkflowActor actor, CancellationToken ct)

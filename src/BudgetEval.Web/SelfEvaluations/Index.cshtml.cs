@@ -1,5 +1,6 @@
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
@@ -8,15 +9,41 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.SelfEvaluations;
 
-/// <summary>自评 list (scoped by the query filter) and, for a unit's filler, the form to start one.</summary>
+/// <summary>
+/// 自评 list (scoped by the query filter), filtered by year, unit and status as <c>GET /api/self-evaluations</c> is,
+/// and, for a unit's filler, the form to start one.
+/// </summary>
 internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service, WorkflowRegistry registry) : PageModel
 {
     public IReadOnlyList<SelfEvaluation> Items { get; private set; } = [];
+
+    /// <summary>The listed records' unit names: a project's title does not say whose project it is.</summary>
+    public IReadOnlyDictionary<Guid, string> UnitNames { get; private set; } = new Dictionary<Guid, string>();
 
     [BindProperty(SupportsGet = true, Name = "p")]
     public int? PageNumber { get; set; }
 
     public IPage Pager { get; private set; } = Paged<object>.Empty;
+
+    /// <summary>Filter: 年度.</summary>
+    [BindProperty(SupportsGet = true, Name = "year")]
+    public int? Year { get; set; }
+
+    /// <summary>Filter: 单位, an id (the drop-down) or part of a name (the search field of a province).</summary>
+    [BindProperty(SupportsGet = true, Name = "unit")]
+    public string? Unit { get; set; }
+
+    /// <summary>Filter: 状态, a state id of the review flow.</summary>
+    [BindProperty(SupportsGet = true, Name = "status")]
+    public string? Status { get; set; }
+
+    /// <summary>Only the bureau sees more than one unit, so only the bureau gets the unit filter.</summary>
+    public bool ShowUnitFilter => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.FinanceLead) || User.IsInRole(Roles.Admin);
+
+    /// <summary>The unit filter's picker: a drop-down in a district, a search field in a province.</summary>
+    public OrganisationField? UnitField { get; private set; }
+
+    public IReadOnlyList<(string Id, string Label)> States { get; private set; } = [];
 
 
     public IReadOnlyDictionary<string, string> StateLabels { get; private set; } = new Dictionary<string, string>();
@@ -73,8 +100,31 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var page = await db.SelfEvaluations.AsNoTracking().OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToPageAsync(PageNumber, ct);
+        States = SelfEvaluationFilter.States(registry);
+        StateLabels = States.ToDictionary(s => s.Id, s => s.Label);
+        var unit = ShowUnitFilter ? Unit : null;
+        if (ShowUnitFilter)
+        {
+            var units = db.Organisations.Where(o => o.Kind == OrganisationKind.BudgetUnit);
+            var choices = await OrganisationPicker.ChoicesAsync(units, ct);
+            var (value, text) = await OrganisationPicker.ShownAsync(units, choices, Unit, null, ct);
+            UnitField = new OrganisationField("unit", "unit", "单位", choices, value, text, EmptyOption: "全部");
+
+            // An empty list for a name that matches no unit would read as "this unit has none".
+            if (Unit is { Length: > 0 } typed && !Guid.TryParse(typed, out _) && !await db.Organisations.NamedLike(typed.Trim()).AnyAsync(ct))
+            {
+                ModelState.AddModelError(string.Empty, Dashboards.DashboardPage.UnknownUnit(typed.Trim()));
+            }
+        }
+
+        var (query, errors) = SelfEvaluationFilter.Apply(db, registry, Year, unit, Status);
+        foreach (var m in errors.SelectMany(e => e.Value))
+        {
+            ModelState.AddModelError(string.Empty, m);
+        }
+
+        var page = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToPageAsync(PageNumber, ct);
         (Items, Pager) = (page.Items, page);
-        StateLabels = registry.Latest(SelfEvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
+        UnitNames = await OrganisationNames.ForAsync(db, Items.Select(s => (Guid?)s.OrganisationId), ct);
     }
 }

@@ -29,17 +29,18 @@ internal static class SelfEvaluationEndpoints
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations").OnlyEditorsChangeSelfEvaluations();
 
         // Scoped by the query filter: a unit sees its own, the bureau all. GET /{id} is in FormEndpoints.
-        group.MapGet("/", async (int? fiscalYear, HttpContext http, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
+        // ?unit= is an id or part of the unit's full or short name; ?status= a state of the review flow (id or label).
+        group.MapGet("/", async (int? fiscalYear, string? unit, string? status, HttpContext http, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
         {
             if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
                 return problem;
             }
 
-            var query = db.SelfEvaluations.AsNoTracking();
-            if (fiscalYear is { } year)
+            var (query, errors) = SelfEvaluationFilter.Apply(db, registry, fiscalYear, unit, status);
+            if (errors.Count > 0)
             {
-                query = query.Where(s => s.FiscalYear == year);
+                return ApiProblems.Validation(errors);
             }
 
             var rows = await page.ReadAsync(query.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id), http, ct);

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.Workflows;
 
 /// <summary>待办: open tasks for me (mine, or my role's in my organisation), with filters and counts.</summary>
-internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, TimeProvider clock) : PageModel
+internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, TimeProvider clock, Infrastructure.Data.AppDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? State { get; set; }
@@ -25,6 +25,13 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
     public IPage Pager { get; private set; } = Paged<object>.Empty;
 
     public IReadOnlyDictionary<Guid, WorkflowHistoryEntry> LatestComments { get; private set; } = new Dictionary<Guid, WorkflowHistoryEntry>();
+
+    /// <summary>The cases' unit names, shown beside a title that does not name its unit (a project's self-evaluation).</summary>
+    public IReadOnlyDictionary<Guid, string> UnitNames { get; private set; } = new Dictionary<Guid, string>();
+
+    /// <summary>The unit to show beside an item's title; null when the title names it already.</summary>
+    public string? UnitBeside(WorkItem item) =>
+        UnitNames.GetValueOrDefault(item.CaseOrganisationId) is { } name && !item.Title.Contains(name, StringComparison.Ordinal) ? name : null;
 
     public int Total { get; private set; }
 
@@ -69,5 +76,6 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
         var page = await queries.OpenPageAsync(WorkflowActor.From(User), Filter, PageNumber, ct);
         (Items, Pager) = (await queries.ItemsAsync(page.Items, ct), page);
         LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
+        UnitNames = await Organisations.OrganisationNames.ForAsync(db, Items.Select(w => (Guid?)w.CaseOrganisationId), ct);
     }
 }

@@ -14,12 +14,13 @@ public sealed class ReviewFlowBrowserTests(BrowserFixture browser) : IClassFixtu
         // unit: creates and submits.
         var unit = await browser.SignInAsync("unit");
         await unit.GotoAsync(browser.BaseUrl + "/self-evaluations");
-        await unit.GetByLabel("标题").FillAsync("2025年度部门整体支出绩效自评（浏览器测试）");
-        await unit.GetByLabel("年度").FillAsync("2025");
-        await unit.GetByLabel("截止日期").FillAsync("2026-12-31");
-        await unit.GetByLabel("全年预算数（万元）").FillAsync("1412.74");
-        await unit.GetByLabel("自评概述").FillAsync("全年预算执行情况良好。");
-        await unit.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
+        var create = unit.GetByTestId("create-self-evaluation"); // the list's filters above it have a 年度 too
+        await create.GetByLabel("标题").FillAsync("2025年度部门整体支出绩效自评（浏览器测试）");
+        await create.GetByLabel("年度").FillAsync("2025");
+        await create.GetByLabel("截止日期").FillAsync("2026-12-31");
+        await create.GetByLabel("全年预算数（万元）").FillAsync("1412.74");
+        await create.GetByLabel("自评概述").FillAsync("全年预算执行情况良好。");
+        await create.GetByRole(AriaRole.Button, new() { Name = "创建" }).ClickAsync();
         await Assertions.Expect(unit).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/cases/"));
         var caseUrl = unit.Url;
         await Fire(unit, "submit");

@@ -10,14 +10,15 @@ namespace BudgetEval.Tests.Plans;
 /// <summary>The 评价计划 pages, driven as a browser without JavaScript would: GET the form, POST it back with its antiforgery token.</summary>
 public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private async Task<Dictionary<string, string>> PlanFormAsync(string notice, string fundsWeight = "10")
+    // Each test that publishes uses a year of its own: a unit's self-evaluation of a year is started by one plan only.
+    private async Task<Dictionary<string, string>> PlanFormAsync(string notice, string fundsWeight = "10", int fiscalYear = 2025)
     {
         var (education, centre) = await app.DbAsync(async db => (
             await db.Organisations.Where(o => o.Name == DemoSeeder.EducationBureau).Select(o => o.Id).SingleAsync(),
             await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync()));
         return new Dictionary<string, string>
         {
-            ["Input.FiscalYear"] = "2025",
+            ["Input.FiscalYear"] = fiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.Title"] = "2025年度绩效自评工作",
             ["Input.NoticeNumber"] = notice,
             ["Input.Deadline"] = "2026-04-30",
@@ -51,9 +52,9 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
-    private async Task<Guid> CreateAsync(HttpClient finance, string notice)
+    private async Task<Guid> CreateAsync(HttpClient finance, string notice, int fiscalYear = 2025)
     {
-        var created = await PostAsync(finance, "/plans/new", "/plans/new", await PlanFormAsync(notice));
+        var created = await PostAsync(finance, "/plans/new", "/plans/new", await PlanFormAsync(notice, fiscalYear: fiscalYear));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         return Guid.Parse(PlanUrl().Match(created.Headers.Location!.ToString()).Groups[1].Value);
     }
@@ -89,7 +90,7 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
     public async Task Given_published_plan_When_amended_through_the_page_Then_deadline_moves_and_history_shows_it()
     {
         var finance = await app.SignInAsync("finance");
-        var id = await CreateAsync(finance, "望财绩〔2026〕12号");
+        var id = await CreateAsync(finance, "望财绩〔2026〕12号", fiscalYear: 2024);
         Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(finance, $"/plans/{id}", $"/plans/{id}?handler=publish", [])).StatusCode);
 
         var amended = await PostAsync(finance, $"/plans/{id}", $"/plans/{id}?handler=amend", new()
@@ -125,6 +126,37 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
         Assert.Contains("截止日期：请填写截止日期。", html);
         Assert.Contains("计划名称：请填写计划名称（不超过 300 字）。", html); // in the same answer, not after the numbers are fixed
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "截止日期："));
+        Assert.Equal(before, await app.DbAsync(db => db.Plans.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Given_many_problems_at_once_When_saving_the_plan_form_Then_one_answer_names_every_one_and_nothing_saved()
+    {
+        var finance = await app.SignInAsync("finance");
+        var before = await app.DbAsync(db => db.Plans.CountAsync());
+        var fields = await PlanFormAsync("望财绩〔2026〕15号");
+        fields["Input.FiscalYear"] = "1999";
+        fields["Input.Title"] = "";
+        fields["Input.Bands[0].MinRatePercent"] = fields["Input.Bands[0].Points"] = "";
+        fields["Input.Bands[1].MinRatePercent"] = fields["Input.Bands[1].Points"] = "";
+        fields["Input.Excellent"] = "80";
+        fields["Input.Good"] = "90";
+        fields["Input.Projects[0].OrganisationId"] = "";
+        fields["Input.Projects[0].Budget"] = "-5";
+
+        var response = await PostAsync(finance, "/plans/new", "/plans/new", fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var errors = ErrorList().Matches(WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync())).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(
+        [
+            "项目支出第1行「单位」：请选择单位。",
+            "项目支出第1行：项目预算不能为负数。",
+            "评价年度：请填写有效的评价年度。",
+            "计划名称：请填写计划名称（不超过 300 字）。",
+            "计分规则：分档计分须至少填写一档。",
+            "计分规则：等级分数线须满足 优 > 良 > 中 ≥ 0。",
+        ], errors);
         Assert.Equal(before, await app.DbAsync(db => db.Plans.CountAsync()));
     }
 
@@ -167,6 +199,9 @@ public sealed partial class PlanPageTests(AppFixture app) : IClassFixture<AppFix
         var response = await lead.GetAsync("/plans/new");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // a refused read looks like a missing page
     }
+
+    [GeneratedRegex(@"<li>([^<]*)</li>")]
+    private static partial Regex ErrorList();
 
     [GeneratedRegex(@"/plans/([0-9a-f-]{36})")]
     private static partial Regex PlanUrl();

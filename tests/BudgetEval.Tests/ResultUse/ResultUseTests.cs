@@ -172,6 +172,33 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_a_line_without_an_accepted_result_When_finance_marks_it_for_publication_Then_no_button_and_the_api_refuses_with_the_reason()
+    {
+        const string transport = "长沙市望城区交通运输局";
+        using var finance = await app.ApiAsync("finance");
+        var draft = (await EvaluationApi.JsonAsync(finance, "/api/results/2022?unit=" + Uri.EscapeDataString(transport))).GetProperty("rows").EnumerateArray()
+            .Single(r => r.GetProperty("kind").GetString() == "DepartmentWide");
+        Assert.Equal(JsonValueKind.Null, draft.GetProperty("evaluation").ValueKind);
+        Assert.Equal("草稿", draft.GetProperty("selfEvaluation").GetProperty("status").GetString());
+        var mark = $"/api/results/2022/publication/{draft.GetProperty("subjectKind").GetString()}/{draft.GetProperty("subjectId").GetGuid()}";
+
+        var refused = await finance.PutAsync(mark, null);
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains($"{transport}（部门整体支出）尚无审核通过的自评或已完成的重点评价", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Set<BudgetEval.Web.ResultUse.ResultPublication>().CountAsync(p => p.FiscalYear == 2022)));
+        Assert.Equal(HttpStatusCode.NoContent, (await finance.DeleteAsync(mark)).StatusCode); // taking a line off is always possible
+
+        // On the page: the draft's line offers no 列入公开, a line with a completed evaluation does.
+        using var browser = await app.SignInAsync("finance");
+        var html = await browser.GetStringAsync("/results?year=2022&unit=" + Uri.EscapeDataString(transport));
+        var line = System.Text.RegularExpressions.Regex.Match(html, $"<tr data-unit=\"{transport}\">(.*?)</tr>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.DoesNotContain("data-testid=\"mark\"", line, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"no-result\"", line, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"mark\"", await browser.GetStringAsync("/results?year=2021"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_a_year_of_more_lines_than_a_freezing_chunk_When_approved_Then_every_page_and_filter_reads_as_before_from_a_row_per_line()
     {
         // 2019: the centre's 部门整体 in the demo has no 2019, so the year is these projects alone.

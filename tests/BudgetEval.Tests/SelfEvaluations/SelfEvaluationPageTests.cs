@@ -10,8 +10,12 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Tests.SelfEvaluations;
 
 /// <summary>The file actions of the 自评表 page (import, attachments, templates, PDF), posted as the browser's forms post them.</summary>
-public sealed class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed partial class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppFixture>
 {
+    /// <summary>A row of the 绩效自评 list: its title and its 单位 cell.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"<tr>\s*<td><a href=""/cases/[^""]+"">([^<]+)</a>.*?</td>\s*<td>([^<]*)</td>", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex ListRow();
+
     private Task<Guid> CentreDraftAsync() => app.DbAsync(async db =>
     {
         var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
@@ -41,6 +45,60 @@ public sealed class SelfEvaluationPageTests(AppFixture app) : IClassFixture<AppF
         Assert.NotNull(centre.FundsBudget);
         Assert.Null(centre.TotalBudget); // a plan's record keeps its 全年预算数 in the form (A)
         Assert.Contains($"<td>{BudgetEval.Web.Shared.ChineseFormat.Money(centre.FundsBudget.Value)}</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_the_bureaus_list_When_filtered_by_year_unit_and_status_Then_only_those_are_listed_each_with_its_unit_on_the_page_and_the_api()
+    {
+        const string project = "2022年度热线+网格、吹哨+报到项目支出绩效自评";
+        var centre = await app.SocialGovernanceCentreAsync();
+        var expected = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.FiscalYear == 2022 && s.Status == "draft")
+            .Select(s => s.Title).ToListAsync());
+        Assert.Contains(project, expected);
+        using var finance = await app.SignInAsync("finance");
+
+        var html = WebUtility.HtmlDecode(await finance.GetStringAsync($"/self-evaluations?year=2022&unit={centre}&status=draft"));
+
+        var rows = ListRow().Matches(html).Select(m => (Title: m.Groups[1].Value, Unit: m.Groups[2].Value)).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), rows.Select(r => r.Title).Order(StringComparer.Ordinal));
+        Assert.All(rows, r => Assert.Equal(DemoSeeder.SocialGovernanceCentre, r.Unit)); // a project's title does not say whose it is
+        Assert.Contains($"<option value=\"{centre}\" selected=\"selected\">{DemoSeeder.SocialGovernanceCentre}</option>", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"draft\" selected=\"selected\">草稿</option>", html, StringComparison.Ordinal);
+
+        // Part of the name, as a province's search field sends it; another year lists none of these; a wrong status is named.
+        var byName = WebUtility.HtmlDecode(await finance.GetStringAsync("/self-evaluations?year=2022&unit=" + Uri.EscapeDataString("社会治理服务") + "&status=draft"));
+        Assert.Equal(rows.Count, ListRow().Count(byName));
+        Assert.DoesNotContain(project, WebUtility.HtmlDecode(await finance.GetStringAsync($"/self-evaluations?year=2021&unit={centre}")), StringComparison.Ordinal);
+        Assert.Contains("暂无符合条件的自评。", WebUtility.HtmlDecode(await finance.GetStringAsync($"/self-evaluations?year=2021&unit={centre}")), StringComparison.Ordinal);
+        Assert.Contains("「单位」：没有名称或简称含“并不存在的单位”的单位。",
+            WebUtility.HtmlDecode(await finance.GetStringAsync("/self-evaluations?unit=" + Uri.EscapeDataString("并不存在的单位"))), StringComparison.Ordinal);
+        Assert.Contains("状态应为 draft（草稿）", WebUtility.HtmlDecode(await finance.GetStringAsync("/self-evaluations?status=nonsense")), StringComparison.Ordinal);
+
+        using var api = await app.ApiAsync("finance");
+        var items = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync("/api/self-evaluations?fiscalYear=2022&unit=" + Uri.EscapeDataString("社会治理") + "&status=草稿"))
+            .RootElement.EnumerateArray().ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), items.Select(i => i.GetProperty("title").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(items, i => Assert.Equal("draft", i.GetProperty("status").GetString()));
+        var bad = await api.GetAsync("/api/self-evaluations?status=nonsense");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True(System.Text.Json.JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("status", out _));
+    }
+
+    [Fact]
+    public async Task Given_a_project_self_evaluation_in_the_units_inbox_When_opened_Then_its_unit_is_named_beside_the_title()
+    {
+        var centre = await app.SocialGovernanceCentreAsync();
+        var cases = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.FiscalYear == 2022 && s.PlanId != null)
+            .Select(s => new { s.Kind, CaseId = s.CaseId!.Value }).ToListAsync());
+        using var unit = await app.SignInAsync("unit");
+
+        var html = WebUtility.HtmlDecode(await unit.GetStringAsync("/inbox"));
+
+        var projectCase = cases.Single(c => c.Kind == EvaluationKind.Project).CaseId;
+        Assert.Contains($"<a href=\"/cases/{projectCase}\">2022年度热线+网格、吹哨+报到项目支出绩效自评</a> <span class=\"muted\" data-testid=\"case-unit\"> · {DemoSeeder.SocialGovernanceCentre}</span>",
+            html, StringComparison.Ordinal);
+        var wholeCase = cases.Single(c => c.Kind == EvaluationKind.DepartmentWide).CaseId;
+        Assert.Contains($"<a href=\"/cases/{wholeCase}\">2022年度{DemoSeeder.SocialGovernanceCentre}部门整体支出绩效自评</a></td>", html, StringComparison.Ordinal); // its title names it already
     }
 
     [Fact]
