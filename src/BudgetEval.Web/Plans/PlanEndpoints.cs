@@ -1,6 +1,7 @@
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -19,8 +20,8 @@ internal static class PlanEndpoints
     {
         var group = app.MapGroup("/api/plans").RequireAuthorization(ApiAuth.Policy).WithTags("Plans");
 
-        group.MapGet("/", async (AppDbContext db, CancellationToken ct) =>
-            TypedResults.Ok(await db.Plans.AsNoTracking().OrderByDescending(p => p.FiscalYear).ThenByDescending(p => p.CreatedAt)
+        group.MapGet("/", async (HttpContext http, AppDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(await Visible(db, http).OrderByDescending(p => p.FiscalYear).ThenByDescending(p => p.CreatedAt)
                 .Select(p => new { p.Id, p.FiscalYear, p.Title, p.NoticeNumber, p.Deadline, status = p.Status.ToString() }).ToListAsync(ct)));
 
         group.MapGet("/templates", () => TypedResults.Ok(IndicatorTemplates.All));
@@ -158,11 +159,13 @@ internal static class PlanEndpoints
     /// </summary>
     private static async Task<object?> DtoAsync(AppDbContext db, Guid id, ApiPage page, HttpContext http, CancellationToken ct)
     {
-        var plan = await db.Plans.AsNoTracking().Include(p => p.Amendments).SingleOrDefaultAsync(p => p.Id == id, ct);
+        var plan = await Visible(db, http).Include(p => p.Amendments).SingleOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null)
         {
             return null;
         }
+
+        var bureau = IsBureau(http);
 
         var targets = await page.ReadAsync(TargetRows(db, id), http, ct);
         return new
@@ -189,9 +192,16 @@ internal static class PlanEndpoints
                 t.ProjectBudget,
                 t.SelfEvaluationId,
             }),
-            amendments = plan.Amendments.OrderBy(a => a.At).Select(a => new { a.At, a.ByName, a.Description }),
+            // An amendment's text names the units added and the bureau's reasons: the bureau's own record.
+            amendments = bureau ? plan.Amendments.OrderBy(a => a.At).Select(a => new { a.At, a.ByName, a.Description }) : [],
         };
     }
+
+    private static bool IsBureau(HttpContext http) => http.User.OrganisationKind() == OrganisationKind.FinanceBureau;
+
+    /// <summary>A draft is the bureau's work in progress: units and firms see published plans only (the pages show them none).</summary>
+    private static IQueryable<Plan> Visible(AppDbContext db, HttpContext http) =>
+        IsBureau(http) ? db.Plans.AsNoTracking() : db.Plans.AsNoTracking().Where(p => p.Status == PlanStatus.Published);
 
     private static IResult Failure(PlanResult result) => ApiProblems.For(result.Status, result.Errors);
 }

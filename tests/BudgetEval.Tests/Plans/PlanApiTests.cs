@@ -173,6 +173,19 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(4, deadlines.Count);
         Assert.All(deadlines, d => Assert.Equal(new DateOnly(2025, 4, 30), d));
 
+        // A unit of the plan reads its own lines, not the bureau's amendment record (which names other units
+        // and the bureau's reasons); a draft plan is not shown outside the bureau at all.
+        var unitView = await (await app.ApiAsync("unit")).GetFromJsonAsync<JsonElement>($"/api/plans/{id}");
+        Assert.Equal(0, unitView.GetProperty("amendments").GetArrayLength());
+        Assert.DoesNotContain("民政局", unitView.GetRawText(), StringComparison.Ordinal);
+        var draft = await CreateAsync(finance, NewPlan("（内部草稿）望财绩〔2025〕5号", fiscalYear: 2018));
+        foreach (var outsider in new[] { "unit2", "evaluator" })
+        {
+            using var client = await app.ApiAsync(outsider);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/plans/{draft}")).StatusCode);
+            Assert.DoesNotContain("内部草稿", await client.GetStringAsync("/api/plans"), StringComparison.Ordinal);
+        }
+
         // Adding the same unit again is refused, the error keyed by the request's own field.
         var again = await finance.PostAsJsonAsync($"/api/plans/{id}/amendments", new { addTarget = new { organisationName = "长沙市望城区民政局", kind = "部门整体支出" } });
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
