@@ -16,19 +16,19 @@ internal static class ScoreFile
     public static readonly IReadOnlyList<string> Header = ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分说明", "评分要点", "评分标准"];
 
     /// <summary>The sample's transcription has only the first six columns; the last two are optional.</summary>
-    private static readonly IReadOnlyList<string> RequiredHeader = Header.Take(6).ToList();
+    private const int Required = 6;
 
     private const int MaxText = 2000;
 
     public static ScoreImportResult Read(string fileName, byte[] content, IReadOnlyList<string> groups, IReadOnlyList<ScoreRow> current)
     {
-        var (rows, error) = TableFile.Read(fileName, content, RequiredHeader, IndicatorFile.MaxBytes, IndicatorFile.MaxRows);
-        if (error is not null)
+        var table = TableFile.Read(fileName, content, Header, Required, IndicatorFile.MaxBytes, IndicatorFile.MaxRows);
+        if (table.Errors.Count > 0)
         {
-            return new([], [new ImportError(0, string.Empty, error)]);
+            return new([], table.Errors);
         }
 
-        rows = rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
+        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
         if (rows.Count == 0)
         {
             return new([], [new ImportError(0, string.Empty, "文件中没有指标行。")]);
@@ -39,7 +39,7 @@ internal static class ScoreFile
         foreach (var (rowNo, raw) in rows)
         {
             var cells = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i].Trim() : string.Empty).ToArray();
-            void Error(int column, string message) => errors.Add(new ImportError(rowNo, Header[column], $"第{rowNo}行「{Header[column]}」{message}"));
+            void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
             if (cells[0].Length == 0)
             {
@@ -47,7 +47,7 @@ internal static class ScoreFile
             }
             else if (!groups.Contains(cells[0]))
             {
-                Error(0, $"应为{string.Join("、", groups)}之一。");
+                Error(0, $"{TableRead.Quote(cells[0])}应为{string.Join("、", groups)}之一。");
             }
 
             if (cells[2].Length == 0)
@@ -67,7 +67,7 @@ internal static class ScoreFile
             var score = IndicatorFile.ParseNumber(cells[4], required: false, m => Error(4, m));
             if (weight is { } w && score is { } s && s > w)
             {
-                Error(4, $"（{s:0.##}）超过「分值」（{w:0.##}）。");
+                Error(4, $"{TableRead.Quote(cells[4])}超过「分值」（{w:0.##}）。");
             }
 
             // The points and standard come from the template when the file leaves them out.

@@ -177,7 +177,7 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray().ToList();
         Assert.Contains(errors, e => e.GetProperty("row").GetInt32() == 12 && e.GetProperty("column").GetString() == "分值"
-            && e.GetProperty("message").GetString() == "第12行「分值」不是数字。");
+            && e.GetProperty("message").GetString() == "第12行「分值」“两分”不是数字。");
         Assert.Contains(errors, e => e.GetProperty("row").GetInt32() == 14 && e.GetProperty("column").GetString() == "得分");
         var after = await app.DbAsync(db => db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == id).Select(i => new { i.Id, i.Weight, i.Score }).ToListAsync());
         Assert.Equal(before.OrderBy(x => x.Id), after.OrderBy(x => x.Id));

@@ -27,13 +27,13 @@ internal static class IndicatorFile
 
     public static ImportResult Read(string fileName, byte[] content)
     {
-        var (rows, error) = TableFile.Read(fileName, content, Header, MaxBytes, MaxRows);
-        return error is not null ? ImportResult.Fail(error) : ReadRows(rows);
+        var table = TableFile.Read(fileName, content, Header, Header.Count, MaxBytes, MaxRows);
+        return table.Errors.Count > 0 ? new ImportResult([], table.Errors) : ReadRows(table);
     }
 
-    private static ImportResult ReadRows(List<(int Row, string[] Cells)> rows)
+    private static ImportResult ReadRows(TableRead table)
     {
-        rows = rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
+        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
         if (rows.Count > MaxRows)
         {
             return ImportResult.Fail($"指标行数为 {rows.Count}，超过 {MaxRows} 行的上限。");
@@ -49,7 +49,7 @@ internal static class IndicatorFile
         foreach (var (rowNo, raw) in rows)
         {
             var cells = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i].Trim() : string.Empty).ToArray();
-            void Error(int column, string message) => errors.Add(new ImportError(rowNo, Header[column], $"第{rowNo}行「{Header[column]}」{message}"));
+            void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
             if (raw.Length > Header.Count && raw.Skip(Header.Count).Any(c => !string.IsNullOrWhiteSpace(c)))
             {
@@ -73,7 +73,7 @@ internal static class IndicatorFile
             var score = ParseNumber(cells[7], required: false, m => Error(7, m));
             if (weight is { } w && score is { } s && s > w)
             {
-                Error(7, $"（{s:0.##}）超过「分值」（{w:0.##}）。");
+                Error(7, $"{TableRead.Quote(cells[7])}超过「分值」（{w:0.##}）。");
             }
 
             lines.Add(new IndicatorLine(Null(cells[0]), Null(cells[1]), Null(cells[2]), Null(cells[3]), Null(cells[4]), Null(cells[5]),
@@ -98,19 +98,19 @@ internal static class IndicatorFile
 
         if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            error("不是数字。");
+            error($"{TableRead.Quote(text)}不是数字。");
             return null;
         }
 
         if (value < 0)
         {
-            error("不能为负数。");
+            error($"{TableRead.Quote(text)}不能为负数。");
             return null;
         }
 
         if (value != Math.Round(value, 2) || value > 1000)
         {
-            error("应为不超过 1000、最多两位小数的数字。");
+            error($"{TableRead.Quote(text)}应为不超过 1000、最多两位小数的数字。");
             return null;
         }
 

@@ -6,61 +6,106 @@ using DocumentFormat.OpenXml.Spreadsheet;
 namespace BudgetEval.Web.SelfEvaluations.Import;
 
 /// <summary>
+/// What <see cref="TableFile.Read"/> found: the data rows with their spreadsheet row numbers, or why the file
+/// was refused. It also says where a cell is, so that every reader names cells the same way.
+/// </summary>
+internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
+{
+    public List<(int Row, string[] Cells)> Rows { get; } = [];
+
+    public List<ImportError> Errors { get; } = [];
+
+    /// <summary>
+    /// Where a cell is, as the user looks for it: 单元格 G14（第14行「分值」） in a workbook; a CSV has no
+    /// cell letters, so 第14行「分值」. Row numbers are the sheet's own.
+    /// </summary>
+    public string Where(int row, int column) => fromWorkbook
+        ? $"单元格 {TableFile.ColumnName(column)}{row}（第{row}行「{header[column]}」）"
+        : $"第{row}行「{header[column]}」";
+
+    public ImportError CellError(int row, int column, string message) => new(row, header[column], Where(row, column) + message);
+
+    /// <summary>A cell's value in quotes, cut short when long (a whole paragraph would bury the message).</summary>
+    public static string Quote(string value) => $"“{(value.Length > 30 ? value[..30] + "…" : value)}”";
+
+    public TableRead Fail(string message)
+    {
+        Errors.Add(new ImportError(0, string.Empty, message));
+        return this;
+    }
+}
+
+/// <summary>
 /// The file half of an import, shared by every table that can be uploaded (自评表, 评价指标评分表): .xlsx or
 /// UTF-8 .csv with a fixed header, returning the data rows with their spreadsheet row numbers. Checking
 /// the cells belongs to each table's own reader.
 /// </summary>
 internal static class TableFile
 {
-    public static (List<(int Row, string[] Cells)> Rows, string? Error) Read(string fileName, byte[] content, IReadOnlyList<string> header, long maxBytes, int maxRows)
+    /// <summary>Reads the table whose header starts with the first <paramref name="required"/> names of <paramref name="header"/>; the rest may be left out.</summary>
+    public static TableRead Read(string fileName, byte[] content, IReadOnlyList<string> header, int required, long maxBytes, int maxRows)
     {
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        var read = new TableRead(header, fromWorkbook: extension == ".xlsx");
         if (content.Length == 0)
         {
-            return Fail("文件是空的。");
+            return read.Fail("文件是空的。");
         }
 
         if (content.LongLength > maxBytes)
         {
-            return Fail($"文件超过 {maxBytes / 1024 / 1024} MB，请拆分后导入。");
+            return read.Fail($"文件超过 {maxBytes / 1024 / 1024} MB，请拆分后导入。");
         }
 
-        var extension = Path.GetExtension(fileName).ToLowerInvariant();
         var isZip = content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4;
         return extension switch
         {
-            ".xlsx" when isZip => ReadXlsx(content, header, maxRows),
-            ".xlsx" => Fail("文件扩展名为 .xlsx，但内容不是 Excel 工作簿。"),
-            ".csv" when isZip || Array.IndexOf(content, (byte)0) >= 0 => Fail("文件扩展名为 .csv，但内容不是文本（可能是 Excel 工作簿，请使用 .xlsx 扩展名）。"),
-            ".csv" => ReadCsv(content, header),
-            _ => Fail("只能导入 .xlsx 或 .csv 文件。"),
+            ".xlsx" when isZip => ReadXlsx(read, content, header, required, maxRows),
+            ".xlsx" => read.Fail("文件扩展名为 .xlsx，但内容不是 Excel 工作簿。"),
+            ".csv" when isZip || Array.IndexOf(content, (byte)0) >= 0 => read.Fail("文件扩展名为 .csv，但内容不是文本（可能是 Excel 工作簿，请使用 .xlsx 扩展名）。"),
+            ".csv" => ReadCsv(read, content, header.Take(required).ToList()),
+            _ => read.Fail("只能导入 .xlsx 或 .csv 文件。"),
         };
     }
 
-    private static (List<(int Row, string[] Cells)> Rows, string? Error) ReadCsv(byte[] content, IReadOnlyList<string> header)
+    /// <summary>The column's letters: 0 → A, 25 → Z, 26 → AA.</summary>
+    public static string ColumnName(int index)
+    {
+        var name = string.Empty;
+        for (var n = index + 1; n > 0; n = (n - 1) / 26)
+        {
+            name = (char)('A' + ((n - 1) % 26)) + name;
+        }
+
+        return name;
+    }
+
+    private static TableRead ReadCsv(TableRead read, byte[] content, IReadOnlyList<string> header)
     {
         if (Decode(content, header) is not { } text)
         {
-            return Fail("文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新导入。");
+            return read.Fail("文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新导入。");
         }
 
         var rows = CsvText.Parse(text);
         if (rows.Count == 0 || !IsHeader(rows[0], header))
         {
-            return Fail($"第1行应为表头：{string.Join(',', header)}。");
+            return read.Fail($"第1行应为表头：{string.Join(',', header)}。");
         }
 
         // Spreadsheet row numbers: the header is row 1. Multi-line quoted cells make this approximate,
         // which is what a user counting records (not lines) expects anyway.
-        return (rows.Skip(1).Select((cells, i) => (i + 2, cells)).ToList(), null);
+        read.Rows.AddRange(rows.Skip(1).Select((cells, i) => (i + 2, cells)));
+        return read;
     }
 
     private static string? Decode(byte[] content, IReadOnlyList<string> header) =>
         CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && IsHeader(first, header));
 
-    private static (List<(int Row, string[] Cells)> Rows, string? Error) ReadXlsx(byte[] content, IReadOnlyList<string> header, int maxRows)
+    private static TableRead ReadXlsx(TableRead read, byte[] content, IReadOnlyList<string> header, int required, int maxRows)
     {
         List<(int Row, string[] Cells)> sheetRows;
-        var formulas = new List<(int Row, int Column, string Reference)>();
+        var formulas = new List<(int Row, int Column)>();
         var merges = new List<string>();
         try
         {
@@ -82,7 +127,7 @@ internal static class TableFile
                         cells[column] = CellText(cell, shared);
                         if (cell.CellFormula is not null)
                         {
-                            formulas.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), column, cell.CellReference?.Value ?? string.Empty));
+                            formulas.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), column));
                         }
                     }
                 }
@@ -98,33 +143,38 @@ internal static class TableFile
         }
         catch (Exception e) when (e is InvalidDataException or OpenXmlPackageException or IOException or InvalidOperationException or FormatException)
         {
-            return Fail("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式。");
+            return read.Fail("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式。");
         }
 
         // The exported form has title and funds rows above the table: the table starts at its header.
-        var headerAt = sheetRows.FindIndex(r => IsHeader(r.Cells, header));
+        var requiredHeader = header.Take(required).ToList();
+        var headerAt = sheetRows.FindIndex(r => IsHeader(r.Cells, requiredHeader));
         if (headerAt < 0)
         {
             // A header typed by hand often merges cells (两级表头); say which, since the row looks right on screen.
-            var nearHeader = sheetRows.FirstOrDefault(r => r.Cells.Count(c => header.Contains(c.Trim())) >= header.Count / 2);
+            var nearHeader = sheetRows.FirstOrDefault(r => r.Cells.Count(c => requiredHeader.Contains(c.Trim())) >= required / 2);
             var merged = merges.FirstOrDefault(m => nearHeader.Cells is not null && CellRow(m.Split(':')[0]) == nearHeader.Row);
-            return Fail(merged is not null
-                ? $"第{nearHeader.Row}行表头含合并单元格（{merged}），请取消合并，每列一个表头：{string.Join(',', header)}。"
-                : $"未找到表头行：{string.Join(',', header)}。");
+            return read.Fail(merged is not null
+                ? $"第{nearHeader.Row}行表头含合并单元格（{merged}），请取消合并，每列一个表头：{string.Join(',', requiredHeader)}。"
+                : $"未找到表头行：{string.Join(',', requiredHeader)}。");
         }
 
         var data = sheetRows.Skip(headerAt + 1).TakeWhile(r => r.Cells[0].Trim() is not ("总分" or "合计")).ToList();
 
         // A formula's cached value may be stale or missing (files written by other tools): only typed values are imported.
-        var inTable = formulas.Where(f => data.Any(d => d.Row == f.Row)).ToList();
-        if (inTable.Count > 0)
+        foreach (var (row, column) in formulas.Where(f => f.Column < header.Count && data.Any(d => d.Row == f.Row)))
         {
-            var named = inTable.Take(5).Select(f => $"{f.Reference}（第{f.Row}行「{(f.Column < header.Count ? header[f.Column] : "?")}」）");
-            return Fail($"单元格 {string.Join("、", named)} 是公式，请复制后“选择性粘贴 → 数值”再导入。");
+            read.Errors.Add(read.CellError(row, column, "是公式，请复制后“选择性粘贴 → 数值”再导入。"));
+        }
+
+        if (read.Errors.Count > 0)
+        {
+            return read;
         }
 
         FillMergedDown(data, merges);
-        return (data, null);
+        read.Rows.AddRange(data);
+        return read;
     }
 
     /// <summary>Categories merged down a column (一级指标 over several rows) hold their text in the top cell only: repeat it.</summary>
@@ -193,6 +243,4 @@ internal static class TableFile
 
         return value;
     }
-
-    private static (List<(int Row, string[] Cells)> Rows, string? Error) Fail(string message) => ([], message);
 }
