@@ -28,7 +28,7 @@ internal static class ScoreFile
             return new([], table.Errors);
         }
 
-        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
+        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c.Text))).ToList();
         if (rows.Count == 0)
         {
             return new([], [new ImportError(0, string.Empty, "文件中没有指标行。")]);
@@ -38,7 +38,8 @@ internal static class ScoreFile
         var result = new List<ScoreRow>();
         foreach (var (rowNo, raw) in rows)
         {
-            var cells = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i].Trim() : string.Empty).ToArray();
+            var row = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i] : TableCell.Empty).ToArray();
+            var cells = row.Select(c => c.Text.Trim()).ToArray();
             void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
             if (cells[0].Length == 0)
@@ -63,8 +64,8 @@ internal static class ScoreFile
                 }
             }
 
-            var weight = IndicatorFile.ParseNumber(cells[3], required: true, m => Error(3, m));
-            var score = IndicatorFile.ParseNumber(cells[4], required: false, m => Error(4, m));
+            var weight = IndicatorFile.ParseNumber(row[3], required: true, m => Error(3, m));
+            var score = IndicatorFile.ParseNumber(row[4], required: false, m => Error(4, m));
             if (weight is { } w && score is { } s && s > w)
             {
                 Error(4, $"{TableRead.Quote(cells[4])}超过「分值」（{w:0.##}）。");

@@ -23,6 +23,48 @@ public sealed class IndicatorFileTests
     }
 
     [Fact]
+    public void Given_percent_and_date_cells_in_text_columns_When_read_Then_each_reads_as_Excel_shows_it()
+    {
+        var book = new Infrastructure.XlsxBuilder()
+            .Styles(9, 10, 14, "yyyy\"年\"m\"月\"d\"日\"", "0.0%", "yyyy/m/d", 31)
+            .Sheet("绩效指标", [
+                HeaderRow(),
+                IndicatorRow(2, ("目标值", Styled(1, 1)), ("完成值", Styled(0.98, 1))),
+                IndicatorRow(3, ("目标值", Styled(44926, 3)), ("完成值", Styled(0.002, 2))),
+                IndicatorRow(4, ("目标值", Styled(0.955, 5)), ("完成值", Styled(44926, 4))),
+                IndicatorRow(5, ("目标值", Styled(44926.75, 6)), ("完成值", 96)),
+                IndicatorRow(6, ("目标值", Styled(44926, 7)), ("完成值", Styled(-0.05, 1))),
+            ]);
+
+        var lines = Lines(Read(book));
+
+        Assert.Equal(["100%", "2022-12-31", "95.5%", "2022/12/31", "2022年12月31日"], lines.Select(l => l.Target));
+        Assert.Equal(["98%", "0.20%", "2022年12月31日", "96", "-5%"], lines.Select(l => l.Actual));
+    }
+
+    [Fact]
+    public void Given_a_boolean_date_or_percent_in_a_number_column_When_read_Then_refused_naming_the_cell()
+    {
+        var book = new Infrastructure.XlsxBuilder()
+            .Styles(14, 9)
+            .Sheet("绩效指标", [
+                HeaderRow(),
+                IndicatorRow(2),
+                IndicatorRow(3, ("分值", Bool(true)), ("得分", null)),
+                IndicatorRow(4, ("分值", Styled(44926, 1)), ("得分", null)),
+                IndicatorRow(5, ("得分", Styled(0.05, 2))),
+            ]);
+
+        var result = Read(book);
+
+        Assert.Empty(result.Lines);
+        Assert.Contains(result.Errors, e => e is { Row: 3, Column: "分值", Message: "单元格 G3（第3行「分值」）是逻辑值，应为数字。" });
+        Assert.Contains(result.Errors, e => e is { Row: 4, Column: "分值", Message: "单元格 G4（第4行「分值」）是日期，应为数字。" });
+        Assert.Contains(result.Errors, e => e is { Row: 5, Column: "得分", Message: "单元格 H5（第5行「得分」）是百分比“5%”，应为数字。" });
+        Assert.Equal(3, result.Errors.Count);
+    }
+
+    [Fact]
     public void Given_a_word_in_分值_When_read_from_xlsx_Then_the_message_names_the_cell_the_field_and_the_value()
     {
         var rows = new List<string> { Row(1, "绩效指标导入"), HeaderRow(2) };

@@ -33,7 +33,7 @@ internal static class IndicatorFile
 
     private static ImportResult ReadRows(TableRead table)
     {
-        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
+        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c.Text))).ToList();
         if (rows.Count > MaxRows)
         {
             return ImportResult.Fail($"指标行数为 {rows.Count}，超过 {MaxRows} 行的上限。");
@@ -48,10 +48,11 @@ internal static class IndicatorFile
         var lines = new List<IndicatorLine>(rows.Count);
         foreach (var (rowNo, raw) in rows)
         {
-            var cells = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i].Trim() : string.Empty).ToArray();
+            var row = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i] : TableCell.Empty).ToArray();
+            var cells = row.Select(c => c.Text.Trim()).ToArray();
             void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
-            if (raw.Length > Header.Count && raw.Skip(Header.Count).Any(c => !string.IsNullOrWhiteSpace(c)))
+            if (raw.Length > Header.Count && raw.Skip(Header.Count).Any(c => !string.IsNullOrWhiteSpace(c.Text)))
             {
                 errors.Add(new ImportError(rowNo, string.Empty, $"第{rowNo}行的列数多于表头（{Header.Count} 列）。"));
             }
@@ -69,8 +70,8 @@ internal static class IndicatorFile
                 }
             }
 
-            var weight = ParseNumber(cells[6], required: true, m => Error(6, m));
-            var score = ParseNumber(cells[7], required: false, m => Error(7, m));
+            var weight = ParseNumber(row[6], required: true, m => Error(6, m));
+            var score = ParseNumber(row[7], required: false, m => Error(7, m));
             if (weight is { } w && score is { } s && s > w)
             {
                 Error(7, $"{TableRead.Quote(cells[7])}超过「分值」（{w:0.##}）。");
@@ -83,9 +84,30 @@ internal static class IndicatorFile
         return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []);
     }
 
-    /// <summary>A 分值 or 得分 cell: empty, or a non-negative number with at most two decimals; shared with the evaluation score import.</summary>
-    internal static decimal? ParseNumber(string text, bool required, Action<string> error)
+    /// <summary>
+    /// A 分值 or 得分 cell: empty, or a non-negative number with at most two decimals; shared with the evaluation
+    /// score import. A logical value, a date or a percent is refused even though Excel stores a number
+    /// behind it (TRUE is 1, 2022-12-31 is 44926): the user did not type that number.
+    /// </summary>
+    internal static decimal? ParseNumber(TableCell cell, bool required, Action<string> error)
     {
+        var text = cell.Text.Trim();
+        switch (cell.Kind)
+        {
+            case CellKind.Boolean:
+                error("是逻辑值，应为数字。");
+                return null;
+            case CellKind.Date:
+                error("是日期，应为数字。");
+                return null;
+            case CellKind.Percent:
+                error($"是百分比{TableRead.Quote(text)}，应为数字。");
+                return null;
+            case CellKind.Error:
+                error($"是错误值{TableRead.Quote(text)}，应为数字。");
+                return null;
+        }
+
         if (text.Length == 0)
         {
             if (required)

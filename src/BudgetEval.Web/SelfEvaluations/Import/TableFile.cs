@@ -11,7 +11,7 @@ namespace BudgetEval.Web.SelfEvaluations.Import;
 /// </summary>
 internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
 {
-    public List<(int Row, string[] Cells)> Rows { get; } = [];
+    public List<(int Row, TableCell[] Cells)> Rows { get; } = [];
 
     public List<ImportError> Errors { get; } = [];
 
@@ -87,7 +87,7 @@ internal static class TableFile
             return read.Fail("文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新导入。");
         }
 
-        var rows = CsvText.Parse(text);
+        var rows = CsvText.Parse(text).Select(r => r.Select(c => new TableCell(c)).ToArray()).ToList();
         if (rows.Count == 0 || !IsHeader(rows[0], header))
         {
             return read.Fail($"第1行应为表头：{string.Join(',', header)}。");
@@ -100,11 +100,11 @@ internal static class TableFile
     }
 
     private static string? Decode(byte[] content, IReadOnlyList<string> header) =>
-        CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && IsHeader(first, header));
+        CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && IsHeader([.. first.Select(c => new TableCell(c))], header));
 
     private static TableRead ReadXlsx(TableRead read, byte[] content, IReadOnlyList<string> header, int required, int maxRows)
     {
-        List<(int Row, string[] Cells)> sheetRows;
+        List<(int Row, TableCell[] Cells)> sheetRows;
         var formulas = new List<(int Row, int Column)>();
         var merges = new List<string>();
         try
@@ -115,16 +115,17 @@ internal static class TableFile
             var sheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault() ?? throw new InvalidDataException("no sheet");
             var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
             var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToArray() ?? [];
+            var formats = NumberFormats.From(workbook);
             sheetRows = [];
             foreach (var row in part.Worksheet.Descendants<Row>())
             {
-                var cells = new string[header.Count + 1];
+                var cells = new TableCell[header.Count + 1];
                 foreach (var cell in row.Elements<Cell>())
                 {
                     var column = ColumnIndex(cell.CellReference?.Value);
                     if (column < cells.Length)
                     {
-                        cells[column] = CellText(cell, shared);
+                        cells[column] = ReadCell(cell, shared, formats);
                         if (cell.CellFormula is not null)
                         {
                             formulas.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), column));
@@ -132,7 +133,7 @@ internal static class TableFile
                     }
                 }
 
-                sheetRows.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), cells.Select(c => c ?? string.Empty).ToArray()));
+                sheetRows.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), cells.Select(c => c.Text is null ? TableCell.Empty : c).ToArray()));
                 if (sheetRows.Count > maxRows + 100)
                 {
                     break;
@@ -152,14 +153,14 @@ internal static class TableFile
         if (headerAt < 0)
         {
             // A header typed by hand often merges cells (两级表头); say which, since the row looks right on screen.
-            var nearHeader = sheetRows.FirstOrDefault(r => r.Cells.Count(c => requiredHeader.Contains(c.Trim())) >= required / 2);
+            var nearHeader = sheetRows.FirstOrDefault(r => r.Cells.Count(c => requiredHeader.Contains(c.Text.Trim())) >= required / 2);
             var merged = merges.FirstOrDefault(m => nearHeader.Cells is not null && CellRow(m.Split(':')[0]) == nearHeader.Row);
             return read.Fail(merged is not null
                 ? $"第{nearHeader.Row}行表头含合并单元格（{merged}），请取消合并，每列一个表头：{string.Join(',', requiredHeader)}。"
                 : $"未找到表头行：{string.Join(',', requiredHeader)}。");
         }
 
-        var data = sheetRows.Skip(headerAt + 1).TakeWhile(r => r.Cells[0].Trim() is not ("总分" or "合计")).ToList();
+        var data = sheetRows.Skip(headerAt + 1).TakeWhile(r => r.Cells[0].Text.Trim() is not ("总分" or "合计")).ToList();
 
         // A formula's cached value may be stale or missing (files written by other tools): only typed values are imported.
         foreach (var (row, column) in formulas.Where(f => f.Column < header.Count && data.Any(d => d.Row == f.Row)))
@@ -178,7 +179,7 @@ internal static class TableFile
     }
 
     /// <summary>Categories merged down a column (一级指标 over several rows) hold their text in the top cell only: repeat it.</summary>
-    private static void FillMergedDown(List<(int Row, string[] Cells)> data, List<string> merges)
+    private static void FillMergedDown(List<(int Row, TableCell[] Cells)> data, List<string> merges)
     {
         foreach (var range in merges)
         {
@@ -197,7 +198,7 @@ internal static class TableFile
 
             foreach (var (row, cells) in data.Where(d => d.Row > top && d.Row <= bottom))
             {
-                if (cells[column].Length == 0)
+                if (cells[column].Text.Length == 0)
                 {
                     cells[column] = data[first].Cells[column];
                 }
@@ -208,8 +209,8 @@ internal static class TableFile
     private static int CellRow(string reference) =>
         int.TryParse(reference.AsSpan(reference.TakeWhile(char.IsLetter).Count()), NumberStyles.None, CultureInfo.InvariantCulture, out var row) ? row : 0;
 
-    private static bool IsHeader(string[] cells, IReadOnlyList<string> header) =>
-        cells.Length >= header.Count && header.Select((h, i) => cells[i].Trim() == h).All(x => x);
+    private static bool IsHeader(TableCell[] cells, IReadOnlyList<string> header) =>
+        cells.Length >= header.Count && header.Select((h, i) => cells[i].Text.Trim() == h).All(x => x);
 
     private static int ColumnIndex(string? reference)
     {
@@ -227,20 +228,18 @@ internal static class TableFile
         return index - 1;
     }
 
-    private static string CellText(Cell cell, string[] shared)
+    private static TableCell ReadCell(Cell cell, string[] shared, NumberFormats formats)
     {
-        var value = cell.CellValue?.Text ?? cell.InlineString?.InnerText ?? string.Empty;
-        if (cell.DataType?.Value == CellValues.SharedString && int.TryParse(value, CultureInfo.InvariantCulture, out var i) && i < shared.Length)
+        var value = cell.CellValue?.Text ?? string.Empty;
+        return cell.DataType?.Value switch
         {
-            return shared[i];
-        }
-
-        // Excel stores 2 as "2" but 0.1+0.2-ish binary noise as "0.30000000000000004": read numbers back as decimals.
-        if (cell.DataType is null && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
-        {
-            return ((decimal)Math.Round(d, 10)).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return value;
+            CellValues.SharedString => new(int.TryParse(value, CultureInfo.InvariantCulture, out var i) && i >= 0 && i < shared.Length ? shared[i] : string.Empty),
+            CellValues.InlineString => new(cell.InlineString?.InnerText ?? value),
+            CellValues.String => new(value),
+            CellValues.Boolean => new(value.Trim() is "1" or "true" ? "TRUE" : "FALSE", CellKind.Boolean),
+            CellValues.Error => new(value, CellKind.Error),
+            CellValues.Date => formats.IsoDate(value, cell.StyleIndex?.Value),
+            _ => value.Length == 0 ? TableCell.Empty : formats.Number(value, cell.StyleIndex?.Value),
+        };
     }
 }
