@@ -106,6 +106,24 @@ public sealed class IndicatorFileTests
     }
 
     [Fact]
+    public void Given_phonetic_guides_in_shared_and_inline_strings_When_read_Then_only_the_text_is_kept()
+    {
+        var book = new Infrastructure.XlsxBuilder()
+            .SharedStrings(
+                "<t>区长信箱日均工单处理数量</t><rPh sb=\"0\" eb=\"2\"><t>phonetic</t></rPh><phoneticPr fontId=\"0\" type=\"noConversion\"/>",
+                "<r><rPr><b/></rPr><t>热线</t></r><r><t xml:space=\"preserve\">接通率 </t></r><rPh sb=\"0\" eb=\"2\"><t>rexian</t></rPh>")
+            .Sheet("绩效指标", [
+                HeaderRow(),
+                IndicatorRow(2, ("三级指标", Shared(0)), ("目标内容", Shared(1)),
+                    ("目标值", Raw("<is><t>≥95%</t><rPh sb=\"0\" eb=\"1\"><t>da yu</t></rPh></is>", "t=\"inlineStr\""))),
+            ]);
+
+        var line = Assert.Single(Lines(Read(book)));
+
+        Assert.Equal(("区长信箱日均工单处理数量", "热线接通率", "≥95%"), (line.Level3, line.Content, line.Target));
+    }
+
+    [Fact]
     public void Given_merged_category_cells_When_read_Then_the_text_fills_the_merged_rows()
     {
         var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
@@ -114,7 +115,7 @@ internal static class TableFile
             var workbook = doc.WorkbookPart ?? throw new InvalidDataException("no workbook");
             var sheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault() ?? throw new InvalidDataException("no sheet");
             var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
-            var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToArray() ?? [];
+            var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(PlainText).ToArray() ?? [];
             var formats = NumberFormats.From(workbook);
             sheetRows = [];
             foreach (var row in part.Worksheet.Descendants<Row>())
@@ -228,13 +229,25 @@ internal static class TableFile
         return index - 1;
     }
 
+    /// <summary>
+    /// A shared or inline string: its own t, or the t of each formatted run. Phonetic guides (rPh, the readings
+    /// Japanese and some Chinese files print above the text) are not part of the text, though InnerText adds them.
+    /// </summary>
+    private static string PlainText(OpenXmlElement item) =>
+        string.Concat(item.ChildElements.Select(e => e switch
+        {
+            Text t => t.Text,
+            Run r => r.Text?.Text ?? string.Empty,
+            _ => string.Empty,
+        }));
+
     private static TableCell ReadCell(Cell cell, string[] shared, NumberFormats formats)
     {
         var value = cell.CellValue?.Text ?? string.Empty;
         return cell.DataType?.Value switch
         {
             CellValues.SharedString => new(int.TryParse(value, CultureInfo.InvariantCulture, out var i) && i >= 0 && i < shared.Length ? shared[i] : string.Empty),
-            CellValues.InlineString => new(cell.InlineString?.InnerText ?? value),
+            CellValues.InlineString => new(cell.InlineString is { } inline ? PlainText(inline) : value),
             CellValues.String => new(value),
             CellValues.Boolean => new(value.Trim() is "1" or "true" ? "TRUE" : "FALSE", CellKind.Boolean),
             CellValues.Error => new(value, CellKind.Error),
