@@ -124,6 +124,26 @@ public sealed class IndicatorFileTests
     }
 
     [Fact]
+    public void Given_rows_and_cells_without_references_When_read_Then_they_are_placed_by_position()
+    {
+        static string Cells(params string[] texts) => string.Concat(texts.Select(t => double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? $"<c><v>{t}</v></c>"
+            : $"<c t=\"inlineStr\"><is><t>{t}</t></is></c>"));
+        var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [
+            $"<row>{Cells([.. IndicatorFile.Header])}</row>",
+            $"<row>{Cells("产出指标", "数量指标", "接通率", "内容", "≥95%", "96%", "10", "9")}</row>",
+            $"<row r=\"5\">{Cells("效益指标", "社会效益", "满意度", "内容", "≥90%", "92%", "5", "5")}</row>",
+            $"<row><c r=\"A6\" t=\"inlineStr\"><is><t>满意度指标</t></is></c>{Cells("服务对象满意度", "群众满意度")}<c r=\"G6\"><v>4</v></c>{Cells("4")}</row>",
+        ]);
+
+        var lines = Lines(Read(book));
+
+        Assert.Equal(["接通率", "满意度", "群众满意度"], lines.Select(l => l.Level3));
+        Assert.Equal([10m, 5m, 4m], lines.Select(l => l.Weight));
+        Assert.Equal([9m, 5m, 4m], lines.Select(l => l.Score));
+    }
+
+    [Fact]
     public void Given_merged_category_cells_When_read_Then_the_text_fills_the_merged_rows()
     {
         var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [

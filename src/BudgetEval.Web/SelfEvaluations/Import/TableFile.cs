@@ -118,23 +118,29 @@ internal static class TableFile
             var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(PlainText).ToArray() ?? [];
             var formats = NumberFormats.From(workbook);
             sheetRows = [];
+
+            // The r of rows and cells is optional (some generators leave it out): then a row follows the one
+            // before it and a cell the cell before it, as Excel reads them.
+            var rowNo = 0;
             foreach (var row in part.Worksheet.Descendants<Row>())
             {
+                rowNo = row.RowIndex?.Value is { } r ? (int)r : rowNo + 1;
                 var cells = new TableCell[header.Count + 1];
+                var column = -1;
                 foreach (var cell in row.Elements<Cell>())
                 {
-                    var column = ColumnIndex(cell.CellReference?.Value);
-                    if (column < cells.Length)
+                    column = cell.CellReference?.Value is { Length: > 0 } reference ? ColumnIndex(reference) : column + 1;
+                    if (column >= 0 && column < cells.Length)
                     {
                         cells[column] = ReadCell(cell, shared, formats);
                         if (cell.CellFormula is not null)
                         {
-                            formulas.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), column));
+                            formulas.Add((rowNo, column));
                         }
                     }
                 }
 
-                sheetRows.Add(((int)(row.RowIndex?.Value ?? (uint)(sheetRows.Count + 1)), cells.Select(c => c.Text is null ? TableCell.Empty : c).ToArray()));
+                sheetRows.Add((rowNo, cells.Select(c => c.Text is null ? TableCell.Empty : c).ToArray()));
                 if (sheetRows.Count > maxRows + 100)
                 {
                     break;
