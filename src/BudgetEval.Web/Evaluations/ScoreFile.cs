@@ -5,6 +5,9 @@ namespace BudgetEval.Web.Evaluations;
 internal sealed record ScoreImportResult(IReadOnlyList<ScoreRow> Rows, IReadOnlyList<ImportError> Errors)
 {
     public bool Succeeded => Errors.Count == 0;
+
+    /// <summary>What the user should know about an accepted file: parts of it that were not imported.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
 /// <summary>
@@ -84,7 +87,7 @@ internal static class ScoreFile
             errors.Add(new ImportError(0, Header[2], $"指标「{duplicate.Key.Level3}」重复出现。"));
         }
 
-        return errors.Count > 0 ? new([], errors) : new(result, []);
+        return errors.Count > 0 ? new([], errors) : new(result, []) { Notes = table.Notes };
     }
 
     public static IEnumerable<IEnumerable<string?>> Table(IReadOnlyList<ScoreRow> rows) =>

@@ -15,14 +15,17 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
     public static byte[] BlankCsv() =>
         [.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(CsvText.Write([IndicatorFile.Header]))];
 
-    /// <summary>Reads the whole file first; only a file without a single bad cell replaces the table.</summary>
-    public async Task<(SelfEvaluationSaveResult? Saved, IReadOnlyList<ImportError> Errors, int Count)> ImportIndicatorsAsync(
+    /// <summary>
+    /// Reads the whole file first; only a file without a single bad cell replaces the table. The notes tell
+    /// the user what in an accepted file was not imported.
+    /// </summary>
+    public async Task<(SelfEvaluationSaveResult? Saved, IReadOnlyList<ImportError> Errors, int Count, IReadOnlyList<string> Notes)> ImportIndicatorsAsync(
         Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
     {
         var result = IndicatorFile.Read(fileName, content);
         if (!result.Succeeded)
         {
-            return (null, result.Errors, 0);
+            return (null, result.Errors, 0, []);
         }
 
         var saved = await service.EditAsync(id, actor, null, async (se, c) =>
@@ -30,7 +33,7 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
             await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, result.Lines, clock.GetUtcNow(), c);
             return null;
         }, ct);
-        return (saved, [], result.Lines.Count);
+        return (saved, [], result.Lines.Count, result.Notes);
     }
 
     /// <summary>Type and size are checked before anything is stored; a refused file answers with the reason and no save result.</summary>

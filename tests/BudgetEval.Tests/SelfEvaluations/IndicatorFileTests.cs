@@ -154,4 +154,100 @@ public sealed class IndicatorFileTests
 
         Assert.Equal(["效益指标", "效益指标"], Lines(Read(book)).Select(l => l.Level1));
     }
+
+    [Fact]
+    public void Given_a_header_without_改进措施_When_read_Then_the_missing_column_is_named()
+    {
+        var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [
+            Row(1, [.. IndicatorFile.Header.Take(9)]),
+            IndicatorRow(2),
+        ]);
+
+        var result = Read(book);
+
+        Assert.Contains("缺少「改进措施」", Messages(result), StringComparison.Ordinal);
+        Assert.Contains("第1行", Messages(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_an_extra_column_with_its_own_header_When_read_Then_it_is_ignored()
+    {
+        var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [
+            Row(1, [.. IndicatorFile.Header, "备注"]),
+            Row(2, "产出指标", "数量指标", "接通率", "内容", "≥95%", "96%", 10, 9, null, null, "已核实"),
+            Row(3, "产出指标", "质量指标", "办结率", "内容", "≥90%", "92%", 10, 10, null, null, "已核实"),
+        ]);
+
+        var result = Read(book);
+
+        Assert.Equal(2, Lines(result).Count);
+        Assert.Equal(["未导入表头之外的列：K列「备注」。"], result.Notes);
+    }
+
+    [Fact]
+    public void Given_columns_in_another_order_When_read_Then_each_is_found_by_its_header()
+    {
+        string[] order = ["三级指标", "一级指标", "二级指标", "得分", "分值", "目标内容", "目标值", "完成值", "改进措施", "未完成原因"];
+        var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [
+            Row(1, [.. order]),
+            Row(2, "接通率", "产出指标", "数量指标", 9, 10, "内容", "≥95%", "96%", "加强培训", "人手不足"),
+        ]);
+
+        var line = Assert.Single(Lines(Read(book)));
+
+        Assert.Equal(("产出指标", "接通率", 10m, 9m, "人手不足", "加强培训"), (line.Level1, line.Level3, line.Weight, line.Score, line.Reason, line.Measure));
+    }
+
+    [Fact]
+    public void Given_values_in_a_column_without_a_header_When_read_Then_refused_once_naming_the_column()
+    {
+        var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [
+            HeaderRow(),
+            Row(2, "产出指标", "数量指标", "接通率", "内容", "≥95%", "96%", 10, 9, null, null, null, "多余"),
+            Row(3, "产出指标", "质量指标", "办结率", "内容", "≥90%", "92%", 10, 10, null, null, null, "多余"),
+        ]);
+
+        var error = Assert.Single(Read(book).Errors);
+
+        Assert.Equal("L列没有表头，第2、3行却填有内容：请删除，或移到对应的列。", error.Message);
+    }
+
+    [Fact]
+    public void Given_an_extra_column_in_csv_with_its_own_header_When_read_Then_it_is_ignored()
+    {
+        var lines = Lines(ReadCsv(string.Join(',', IndicatorFile.Header) + ",备注\n产出指标,数量指标,a,b,1,1,5,5,,,已核实\n"));
+
+        Assert.Equal("a", Assert.Single(lines).Level3);
+    }
+
+    [Fact]
+    public void Given_an_instruction_sheet_before_the_table_When_read_Then_the_table_sheet_is_found()
+    {
+        var book = new Infrastructure.XlsxBuilder()
+            .Sheet("填表说明", [Row(1, "请在“自评表”工作表中填写指标。"), Row(2, "分值、得分填数字。")])
+            .Sheet("自评表", [HeaderRow(), IndicatorRow(2), IndicatorRow(3, ("分值", "五"))]);
+
+        var result = Read(book);
+
+        Assert.Equal("工作表「自评表」单元格 G3（第3行「分值」）“五”不是数字。", Assert.Single(result.Errors).Message);
+        book = new Infrastructure.XlsxBuilder()
+            .Sheet("填表说明", [Row(1, "请在“自评表”工作表中填写指标。")])
+            .Sheet("自评表", [HeaderRow(), IndicatorRow(2), IndicatorRow(3)]);
+        result = Read(book);
+        Assert.Equal(2, Lines(result).Count);
+        Assert.Contains(result.Notes, n => n.Contains("工作表「自评表」", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_no_sheet_with_the_header_When_read_Then_the_sheets_read_are_named()
+    {
+        var book = new Infrastructure.XlsxBuilder()
+            .Sheet("填表说明", [Row(1, "请填写指标。")])
+            .Sheet("Sheet2", [Row(1, "指标", "分值"), Row(2, "接通率", 5)]);
+
+        var message = Messages(Read(book));
+
+        Assert.Contains("「填表说明」", message, StringComparison.Ordinal);
+        Assert.Contains("「Sheet2」", message, StringComparison.Ordinal);
+    }
 }

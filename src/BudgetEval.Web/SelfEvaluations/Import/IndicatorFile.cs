@@ -9,6 +9,9 @@ internal sealed record ImportResult(IReadOnlyList<IndicatorLine> Lines, IReadOnl
 {
     public bool Succeeded => Errors.Count == 0;
 
+    /// <summary>What the user should know about an accepted file: parts of it that were not imported.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public static ImportResult Fail(string message, string column = "") => new([], [new ImportError(0, column, message)]);
 }
 
@@ -52,11 +55,6 @@ internal static class IndicatorFile
             var cells = row.Select(c => c.Text.Trim()).ToArray();
             void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
-            if (raw.Length > Header.Count && raw.Skip(Header.Count).Any(c => !string.IsNullOrWhiteSpace(c.Text)))
-            {
-                errors.Add(new ImportError(rowNo, string.Empty, $"第{rowNo}行的列数多于表头（{Header.Count} 列）。"));
-            }
-
             if (cells[0].Length == 0)
             {
                 Error(0, "未填写。");
@@ -81,7 +79,7 @@ internal static class IndicatorFile
                 weight, score, Null(cells[8]), Null(cells[9])));
         }
 
-        return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []);
+        return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []) { Notes = table.Notes };
     }
 
     /// <summary>

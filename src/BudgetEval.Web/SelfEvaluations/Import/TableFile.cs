@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -7,8 +6,9 @@ using DocumentFormat.OpenXml.Spreadsheet;
 namespace BudgetEval.Web.SelfEvaluations.Import;
 
 /// <summary>
-/// What <see cref="TableFile.Read"/> found: the data rows with their spreadsheet row numbers, or why the file
-/// was refused. It also says where a cell is, so that every reader names cells the same way.
+/// What <see cref="TableFile.Read"/> found: the data rows with their spreadsheet row numbers (cells in header
+/// order), or why the file was refused, and notes for the user about what was left out. It also says where
+/// a cell is, so that every reader names cells the same way.
 /// </summary>
 internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
 {
@@ -16,12 +16,21 @@ internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
 
     public List<ImportError> Errors { get; } = [];
 
+    /// <summary>What the user should know about an accepted file (a column or sheet left out).</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>The sheet column of each header name; -1 for an optional column the file leaves out.</summary>
+    internal int[] Columns { get; set; } = [.. Enumerable.Range(0, header.Count)];
+
+    /// <summary>The sheet read, named in cell positions when the workbook has several.</summary>
+    internal string? Sheet { get; set; }
+
     /// <summary>
     /// Where a cell is, as the user looks for it: 单元格 G14（第14行「分值」） in a workbook; a CSV has no
     /// cell letters, so 第14行「分值」. Row numbers are the sheet's own.
     /// </summary>
-    public string Where(int row, int column) => fromWorkbook
-        ? $"单元格 {TableFile.ColumnName(column)}{row}（第{row}行「{header[column]}」）"
+    public string Where(int row, int column) => fromWorkbook && Columns[column] >= 0
+        ? $"{SheetPrefix}单元格 {TableFile.ColumnName(Columns[column])}{row}（第{row}行「{header[column]}」）"
         : $"第{row}行「{header[column]}」";
 
     public ImportError CellError(int row, int column, string message) => new(row, header[column], Where(row, column) + message);
@@ -29,21 +38,37 @@ internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
     /// <summary>A cell's value in quotes, cut short when long (a whole paragraph would bury the message).</summary>
     public static string Quote(string value) => $"“{(value.Length > 30 ? value[..30] + "…" : value)}”";
 
-    public TableRead Fail(string message)
+    internal string SheetPrefix => Sheet is null ? string.Empty : $"工作表「{Sheet}」";
+
+    /// <summary>A column as the user finds it: K列 in a workbook, 第11列 in a CSV.</summary>
+    internal string ColumnLabel(int sheetColumn) => fromWorkbook ? $"{TableFile.ColumnName(sheetColumn)}列" : $"第{sheetColumn + 1}列";
+
+    internal string CellName(int row, int sheetColumn) => fromWorkbook ? $"{TableFile.ColumnName(sheetColumn)}{row}" : $"第{row}行第{sheetColumn + 1}列";
+
+    public TableRead Fail(string message, int row = 0, string column = "")
     {
-        Errors.Add(new ImportError(0, string.Empty, message));
+        Errors.Add(new ImportError(row, column, message));
         return this;
     }
 }
 
 /// <summary>
 /// The file half of an import, shared by every table that can be uploaded (自评表, 评价指标评分表): .xlsx or
-/// UTF-8 .csv with a fixed header, returning the data rows with their spreadsheet row numbers. Checking
-/// the cells belongs to each table's own reader.
+/// UTF-8 .csv with a known header, returning the data rows with their spreadsheet row numbers. Columns are
+/// found by their header name, so their order does not matter and columns of the user's own are left out.
+/// Checking the cells belongs to each table's own reader.
 /// </summary>
 internal static class TableFile
 {
-    /// <summary>Reads the table whose header starts with the first <paramref name="required"/> names of <paramref name="header"/>; the rest may be left out.</summary>
+    /// <summary>A row as read from the file: cells by sheet column (0 = A), and which of them hold formulas.</summary>
+    private sealed record SheetRow(int Row, SortedDictionary<int, TableCell> Cells, HashSet<int> Formulas)
+    {
+        public string TextAt(int column) => column >= 0 && Cells.TryGetValue(column, out var cell) ? cell.Text.Trim() : string.Empty;
+    }
+
+    private sealed record SheetData(string Name, List<SheetRow> Rows, List<string> Merges);
+
+    /// <summary>Reads the table whose header has the first <paramref name="required"/> names of <paramref name="header"/>; the others may be left out.</summary>
     public static TableRead Read(string fileName, byte[] content, IReadOnlyList<string> header, int required, long maxBytes, int maxRows)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
@@ -64,7 +89,7 @@ internal static class TableFile
             ".xlsx" when isZip => ReadXlsx(read, content, header, required, maxRows),
             ".xlsx" => read.Fail("文件扩展名为 .xlsx，但内容不是 Excel 工作簿。"),
             ".csv" when isZip || Array.IndexOf(content, (byte)0) >= 0 => read.Fail("文件扩展名为 .csv，但内容不是文本（可能是 Excel 工作簿，请使用 .xlsx 扩展名）。"),
-            ".csv" => ReadCsv(read, content, header.Take(required).ToList()),
+            ".csv" => ReadCsv(read, content, header, required),
             _ => read.Fail("只能导入 .xlsx 或 .csv 文件。"),
         };
     }
@@ -81,98 +106,162 @@ internal static class TableFile
         return name;
     }
 
-    private static TableRead ReadCsv(TableRead read, byte[] content, IReadOnlyList<string> header)
+    private static TableRead ReadCsv(TableRead read, byte[] content, IReadOnlyList<string> header, int required)
     {
-        if (Decode(content, header) is not { } text)
+        if (Decode(content, header, required) is not { } text)
         {
             return read.Fail("文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新导入。");
         }
 
-        var rows = CsvText.Parse(text).Select(r => r.Select(c => new TableCell(c)).ToArray()).ToList();
-        if (rows.Count == 0 || !IsHeader(rows[0], header))
-        {
-            return read.Fail($"第1行应为表头：{string.Join(',', header)}。");
-        }
-
         // Spreadsheet row numbers: the header is row 1. Multi-line quoted cells make this approximate,
         // which is what a user counting records (not lines) expects anyway.
-        read.Rows.AddRange(rows.Skip(1).Select((cells, i) => (i + 2, cells)));
-        return read;
+        var rows = CsvText.Parse(text).Select((fields, i) => new SheetRow(i + 1,
+            new SortedDictionary<int, TableCell>(fields.Select((f, c) => (f, c)).ToDictionary(x => x.c, x => new TableCell(x.f))), [])).ToList();
+        var joined = string.Join(',', header.Take(required));
+        if (rows.Count == 0 || HeaderColumns(rows[0], header, required) is null)
+        {
+            var missing = rows.Count == 0 ? [] : Missing(rows[0], header, required);
+            return read.Fail(missing.Count > 0 && missing.Count <= required / 2
+                ? $"第1行表头缺少{string.Join("、", missing.Select(m => $"「{m}」"))}列。表头应为：{joined}。"
+                : $"第1行应为表头：{joined}。");
+        }
+
+        return ReadTable(read, rows, 0, [], header, required);
     }
 
-    private static string? Decode(byte[] content, IReadOnlyList<string> header) =>
-        CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && IsHeader([.. first.Select(c => new TableCell(c))], header));
+    private static string? Decode(byte[] content, IReadOnlyList<string> header, int required) =>
+        CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && header.Take(required).All(h => first.Any(f => f.Trim() == h)));
 
     private static TableRead ReadXlsx(TableRead read, byte[] content, IReadOnlyList<string> header, int required, int maxRows)
     {
-        List<(int Row, TableCell[] Cells)> sheetRows;
-        var formulas = new List<(int Row, int Column)>();
-        var merges = new List<string>();
+        var sheets = new List<SheetData>();
         try
         {
             using var stream = new MemoryStream(content, writable: false);
             using var doc = SpreadsheetDocument.Open(stream, false);
             var workbook = doc.WorkbookPart ?? throw new InvalidDataException("no workbook");
-            var sheet = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault() ?? throw new InvalidDataException("no sheet");
-            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
             var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(PlainText).ToArray() ?? [];
             var formats = NumberFormats.From(workbook);
-            sheetRows = [];
-
-            // The r of rows and cells is optional (some generators leave it out): then a row follows the one
-            // before it and a cell the cell before it, as Excel reads them.
-            var rowNo = 0;
-            foreach (var row in part.Worksheet.Descendants<Row>())
+            foreach (var sheet in workbook.Workbook.Sheets?.Elements<Sheet>() ?? [])
             {
-                rowNo = row.RowIndex?.Value is { } r ? (int)r : rowNo + 1;
-                var cells = new TableCell[header.Count + 1];
-                var column = -1;
-                foreach (var cell in row.Elements<Cell>())
+                // Chart sheets have no cells.
+                if (sheet.Id?.Value is { } id && workbook.GetPartById(id) is WorksheetPart part)
                 {
-                    column = cell.CellReference?.Value is { Length: > 0 } reference ? ColumnIndex(reference) : column + 1;
-                    if (column >= 0 && column < cells.Length)
-                    {
-                        cells[column] = ReadCell(cell, shared, formats);
-                        if (cell.CellFormula is not null)
-                        {
-                            formulas.Add((rowNo, column));
-                        }
-                    }
-                }
-
-                sheetRows.Add((rowNo, cells.Select(c => c.Text is null ? TableCell.Empty : c).ToArray()));
-                if (sheetRows.Count > maxRows + 100)
-                {
-                    break;
+                    sheets.Add(ReadSheet(sheet.Name?.Value ?? string.Empty, part, shared, formats, maxRows));
                 }
             }
-
-            merges.AddRange(part.Worksheet.Descendants<MergeCell>().Select(m => m.Reference?.Value ?? string.Empty).Where(r => r.Contains(':', StringComparison.Ordinal)));
         }
-        catch (Exception e) when (e is InvalidDataException or OpenXmlPackageException or IOException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is InvalidDataException or OpenXmlPackageException or IOException or InvalidOperationException or FormatException or ArgumentException or KeyNotFoundException)
         {
             return read.Fail("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式。");
         }
 
-        // The exported form has title and funds rows above the table: the table starts at its header.
-        var requiredHeader = header.Take(required).ToList();
-        var headerAt = sheetRows.FindIndex(r => IsHeader(r.Cells, requiredHeader));
-        if (headerAt < 0)
+        if (sheets.Count == 0)
         {
-            // A header typed by hand often merges cells (两级表头); say which, since the row looks right on screen.
-            var nearHeader = sheetRows.FirstOrDefault(r => r.Cells.Count(c => requiredHeader.Contains(c.Text.Trim())) >= required / 2);
-            var merged = merges.FirstOrDefault(m => nearHeader.Cells is not null && CellRow(m.Split(':')[0]) == nearHeader.Row);
-            return read.Fail(merged is not null
-                ? $"第{nearHeader.Row}行表头含合并单元格（{merged}），请取消合并，每列一个表头：{string.Join(',', requiredHeader)}。"
-                : $"未找到表头行：{string.Join(',', requiredHeader)}。");
+            return read.Fail("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式。");
         }
 
-        var data = sheetRows.Skip(headerAt + 1).TakeWhile(r => r.Cells[0].Text.Trim() is not ("总分" or "合计")).ToList();
+        // An instruction sheet often comes first: the table is the first sheet that has the header.
+        var found = sheets.Select(s => (Sheet: s, At: s.Rows.FindIndex(r => HeaderColumns(r, header, required) is not null))).Where(f => f.At >= 0).ToList();
+        if (found.Count == 0)
+        {
+            return read.Fail(NoHeader(sheets, header, required));
+        }
+
+        var (table, at) = found[0];
+        read.Sheet = sheets.Count > 1 ? table.Name : null;
+        if (table != sheets[0])
+        {
+            read.Notes.Add($"指标表读自工作表「{table.Name}」（它前面的工作表中没有表头）。");
+        }
+
+        foreach (var (other, _) in found.Skip(1))
+        {
+            read.Notes.Add($"工作表「{other.Name}」也有表头，但未导入：只导入了工作表「{table.Name}」。");
+        }
+
+        return ReadTable(read, table.Rows, at, table.Merges, header, required);
+    }
+
+    private static SheetData ReadSheet(string name, WorksheetPart part, string[] shared, NumberFormats formats, int maxRows)
+    {
+        var rows = new List<SheetRow>();
+
+        // The r of rows and cells is optional (some generators leave it out): then a row follows the one
+        // before it and a cell the cell before it, as Excel reads them.
+        var rowNo = 0;
+        foreach (var row in part.Worksheet.Descendants<Row>())
+        {
+            rowNo = row.RowIndex?.Value is { } r ? (int)r : rowNo + 1;
+            var read = new SheetRow(rowNo, [], []);
+            var column = -1;
+            foreach (var cell in row.Elements<Cell>())
+            {
+                column = cell.CellReference?.Value is { Length: > 0 } reference ? ColumnIndex(reference) : column + 1;
+                if (column >= 0)
+                {
+                    read.Cells[column] = ReadCell(cell, shared, formats);
+                    if (cell.CellFormula is not null)
+                    {
+                        read.Formulas.Add(column);
+                    }
+                }
+            }
+
+            // Rows that only carry formatting do not count towards the limit.
+            if (read.Cells.Count > 0)
+            {
+                rows.Add(read);
+                if (rows.Count > maxRows + 100)
+                {
+                    break;
+                }
+            }
+        }
+
+        var merges = part.Worksheet.Descendants<MergeCell>().Select(m => m.Reference?.Value ?? string.Empty).Where(r => r.Contains(':', StringComparison.Ordinal)).ToList();
+        return new SheetData(name, rows, merges);
+    }
+
+    /// <summary>The rows under the header at <paramref name="headerAt"/>, each cell moved to its header's place.</summary>
+    private static TableRead ReadTable(TableRead read, List<SheetRow> rows, int headerAt, List<string> merges, IReadOnlyList<string> header, int required)
+    {
+        var headerRow = rows[headerAt];
+        var columns = HeaderColumns(headerRow, header, required)!;
+        read.Columns = columns;
+        foreach (var name in header)
+        {
+            var same = headerRow.Cells.Where(c => c.Value.Text.Trim() == name).Select(c => read.CellName(headerRow.Row, c.Key)).ToList();
+            if (same.Count > 1)
+            {
+                read.Fail($"第{headerRow.Row}行表头「{name}」出现了 {same.Count} 次（{string.Join("、", same)}），请只保留一列。", headerRow.Row, name);
+            }
+        }
+
+        // Columns with a header of the user's own (备注) are left out, and the user is told so.
+        var ignored = headerRow.Cells.Where(c => c.Value.Text.Trim().Length > 0 && !columns.Contains(c.Key)).ToList();
+        if (ignored.Count > 0)
+        {
+            read.Notes.Add($"未导入表头之外的列：{string.Join("、", ignored.Select(c => $"{read.ColumnLabel(c.Key)}「{c.Value.Text.Trim()}」"))}。");
+        }
+
+        var data = rows.Skip(headerAt + 1).TakeWhile(r => r.TextAt(columns[0]) is not ("总分" or "合计")).ToList();
+
+        // A cell under no header belongs to no known field: refuse once per column rather than guess.
+        var known = columns.Where(c => c >= 0).Concat(ignored.Select(c => c.Key)).ToHashSet();
+        foreach (var column in data.SelectMany(r => r.Cells.Keys.Where(c => !known.Contains(c) && r.TextAt(c).Length > 0)).Distinct().Order())
+        {
+            var filled = data.Where(r => r.TextAt(column).Length > 0).Select(r => r.Row).ToList();
+            read.Fail($"{read.ColumnLabel(column)}没有表头，第{string.Join("、", filled.Take(5))}行{(filled.Count > 5 ? "等" : string.Empty)}却填有内容：请删除，或移到对应的列。", filled[0]);
+        }
 
         // A formula's cached value may be stale or missing (files written by other tools): only typed values are imported.
-        foreach (var (row, column) in formulas.Where(f => f.Column < header.Count && data.Any(d => d.Row == f.Row)))
+        foreach (var row in data)
         {
-            read.Errors.Add(read.CellError(row, column, "是公式，请复制后“选择性粘贴 → 数值”再导入。"));
+            foreach (var column in row.Formulas.Select(f => Array.IndexOf(columns, f)).Where(i => i >= 0).Order())
+            {
+                read.Errors.Add(read.CellError(row.Row, column, "是公式，请复制后“选择性粘贴 → 数值”再导入。"));
+            }
         }
 
         if (read.Errors.Count > 0)
@@ -181,12 +270,48 @@ internal static class TableFile
         }
 
         FillMergedDown(data, merges);
-        read.Rows.AddRange(data);
+        read.Rows.AddRange(data.Select(r => (r.Row, columns.Select(c => c >= 0 && r.Cells.TryGetValue(c, out var cell) ? cell : TableCell.Empty).ToArray())));
         return read;
     }
 
+    /// <summary>The sheet column of each header name when the row has all required ones, else null.</summary>
+    private static int[]? HeaderColumns(SheetRow row, IReadOnlyList<string> header, int required)
+    {
+        var columns = header.Select(h => row.Cells.FirstOrDefault(c => c.Value.Text.Trim() == h, new(-1, default)).Key).ToArray();
+        return columns.Take(required).All(c => c >= 0) ? columns : null;
+    }
+
+    private static List<string> Missing(SheetRow row, IReadOnlyList<string> header, int required) =>
+        header.Take(required).Where(h => !row.Cells.Values.Any(c => c.Text.Trim() == h)).ToList();
+
+    /// <summary>
+    /// Why no header was found. A row with most of the names is the header the user meant: name what it
+    /// lacks, or the merged cell that hides a name (两级表头). Otherwise say which sheets were read.
+    /// </summary>
+    private static string NoHeader(List<SheetData> sheets, IReadOnlyList<string> header, int required)
+    {
+        var joined = string.Join(',', header.Take(required));
+        var near = sheets
+            .SelectMany(s => s.Rows.Select(r => (Sheet: s, Row: r, Missing: Missing(r, header, required))))
+            .Where(x => x.Missing.Count <= required / 2)
+            .OrderBy(x => x.Missing.Count)
+            .FirstOrDefault();
+        if (near.Sheet is not null)
+        {
+            var where = sheets.Count > 1 ? $"工作表「{near.Sheet.Name}」第{near.Row.Row}行" : $"第{near.Row.Row}行";
+            var merged = near.Sheet.Merges.FirstOrDefault(m => CellRow(m.Split(':')[0]) == near.Row.Row);
+            return merged is not null
+                ? $"{where}表头含合并单元格（{merged}），请取消合并，每列一个表头：{joined}。"
+                : $"{where}表头缺少{string.Join("、", near.Missing.Select(m => $"「{m}」"))}列。表头应为：{joined}。";
+        }
+
+        return sheets.Count > 1
+            ? $"工作表{string.Concat(sheets.Select(s => $"「{s.Name}」"))}中都没有找到表头行：{joined}。"
+            : $"工作表「{sheets[0].Name}」中没有找到表头行：{joined}。";
+    }
+
     /// <summary>Categories merged down a column (一级指标 over several rows) hold their text in the top cell only: repeat it.</summary>
-    private static void FillMergedDown(List<(int Row, TableCell[] Cells)> data, List<string> merges)
+    private static void FillMergedDown(List<SheetRow> data, List<string> merges)
     {
         foreach (var range in merges)
         {
@@ -197,18 +322,15 @@ internal static class TableFile
                 continue;
             }
 
-            var first = data.FindIndex(d => d.Row == top);
-            if (first < 0 || column >= data[first].Cells.Length)
+            var first = data.Find(d => d.Row == top);
+            if (first is null || !first.Cells.TryGetValue(column, out var value))
             {
                 continue;
             }
 
-            foreach (var (row, cells) in data.Where(d => d.Row > top && d.Row <= bottom))
+            foreach (var row in data.Where(d => d.Row > top && d.Row <= bottom && d.TextAt(column).Length == 0))
             {
-                if (cells[column].Text.Length == 0)
-                {
-                    cells[column] = data[first].Cells[column];
-                }
+                row.Cells[column] = value;
             }
         }
     }
@@ -216,18 +338,10 @@ internal static class TableFile
     private static int CellRow(string reference) =>
         int.TryParse(reference.AsSpan(reference.TakeWhile(char.IsLetter).Count()), NumberStyles.None, CultureInfo.InvariantCulture, out var row) ? row : 0;
 
-    private static bool IsHeader(TableCell[] cells, IReadOnlyList<string> header) =>
-        cells.Length >= header.Count && header.Select((h, i) => cells[i].Text.Trim() == h).All(x => x);
-
-    private static int ColumnIndex(string? reference)
+    private static int ColumnIndex(string reference)
     {
-        if (string.IsNullOrEmpty(reference))
-        {
-            return int.MaxValue;
-        }
-
         var index = 0;
-        foreach (var ch in reference.TakeWhile(char.IsLetter))
+        foreach (var ch in reference.TakeWhile(char.IsAsciiLetter))
         {
             index = (index * 26) + (char.ToUpperInvariant(ch) - 'A' + 1);
         }
