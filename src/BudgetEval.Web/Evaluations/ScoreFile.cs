@@ -19,13 +19,13 @@ internal static class ScoreFile
     public static readonly IReadOnlyList<string> Header = ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分说明", "评分要点", "评分标准"];
 
     /// <summary>The sample's transcription has only the first six columns; the last two are optional.</summary>
-    private const int Required = 6;
+    private static readonly TableSpec Spec = new(Header, 6, ["分值", "得分"], IndicatorFile.MaxBytes, IndicatorFile.MaxRows);
 
     private const int MaxText = 2000;
 
     public static ScoreImportResult Read(string fileName, byte[] content, IReadOnlyList<string> groups, IReadOnlyList<ScoreRow> current)
     {
-        var table = TableFile.Read(fileName, content, Header, Required, IndicatorFile.MaxBytes, IndicatorFile.MaxRows);
+        var table = TableFile.Read(fileName, content, Spec);
         if (table.Errors.Count > 0)
         {
             return new([], table.Errors);

@@ -144,6 +144,24 @@ public sealed class IndicatorFileTests
     }
 
     [Fact]
+    public void Given_a_分值_merged_over_two_rows_When_read_Then_refused_naming_the_range_and_the_field()
+    {
+        var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [
+            HeaderRow(),
+            IndicatorRow(2),
+            IndicatorRow(3, ("分值", 10)),
+            IndicatorRow(4, ("分值", null)),
+        ], "G3:G4");
+
+        var result = Read(book);
+
+        Assert.Empty(result.Lines);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((3, "分值"), (error.Row, error.Column));
+        Assert.StartsWith("单元格 G3:G4（第3至4行「分值」）是合并单元格", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Given_merged_category_cells_When_read_Then_the_text_fills_the_merged_rows()
     {
         var book = new Infrastructure.XlsxBuilder().Sheet("绩效指标", [

@@ -28,9 +28,11 @@ internal static class IndicatorFile
 
     private const int MaxText = 2000;
 
+    private static readonly TableSpec Spec = new(Header, Header.Count, ["分值", "得分"], MaxBytes, MaxRows);
+
     public static ImportResult Read(string fileName, byte[] content)
     {
-        var table = TableFile.Read(fileName, content, Header, Header.Count, MaxBytes, MaxRows);
+        var table = TableFile.Read(fileName, content, Spec);
         return table.Errors.Count > 0 ? new ImportResult([], table.Errors) : ReadRows(table);
     }
 

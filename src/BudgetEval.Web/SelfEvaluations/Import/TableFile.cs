@@ -53,6 +53,12 @@ internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
 }
 
 /// <summary>
+/// A table that can be imported: its header (the first <see cref="Required"/> names must be there, the others
+/// may be left out), the columns that hold numbers, and the size limits.
+/// </summary>
+internal sealed record TableSpec(IReadOnlyList<string> Header, int Required, IReadOnlyList<string> Numbers, long MaxBytes, int MaxRows);
+
+/// <summary>
 /// The file half of an import, shared by every table that can be uploaded (自评表, 评价指标评分表): .xlsx or
 /// UTF-8 .csv with a known header, returning the data rows with their spreadsheet row numbers. Columns are
 /// found by their header name, so their order does not matter and columns of the user's own are left out.
@@ -68,28 +74,27 @@ internal static class TableFile
 
     private sealed record SheetData(string Name, List<SheetRow> Rows, List<string> Merges);
 
-    /// <summary>Reads the table whose header has the first <paramref name="required"/> names of <paramref name="header"/>; the others may be left out.</summary>
-    public static TableRead Read(string fileName, byte[] content, IReadOnlyList<string> header, int required, long maxBytes, int maxRows)
+    public static TableRead Read(string fileName, byte[] content, TableSpec spec)
     {
         var extension = Path.GetExtension(fileName).ToLowerInvariant();
-        var read = new TableRead(header, fromWorkbook: extension == ".xlsx");
+        var read = new TableRead(spec.Header, fromWorkbook: extension == ".xlsx");
         if (content.Length == 0)
         {
             return read.Fail("文件是空的。");
         }
 
-        if (content.LongLength > maxBytes)
+        if (content.LongLength > spec.MaxBytes)
         {
-            return read.Fail($"文件超过 {maxBytes / 1024 / 1024} MB，请拆分后导入。");
+            return read.Fail($"文件超过 {spec.MaxBytes / 1024 / 1024} MB，请拆分后导入。");
         }
 
         var isZip = content.Length > 4 && content[0] == 'P' && content[1] == 'K' && content[2] == 3 && content[3] == 4;
         return extension switch
         {
-            ".xlsx" when isZip => ReadXlsx(read, content, header, required, maxRows),
+            ".xlsx" when isZip => ReadXlsx(read, content, spec),
             ".xlsx" => read.Fail("文件扩展名为 .xlsx，但内容不是 Excel 工作簿。"),
             ".csv" when isZip || Array.IndexOf(content, (byte)0) >= 0 => read.Fail("文件扩展名为 .csv，但内容不是文本（可能是 Excel 工作簿，请使用 .xlsx 扩展名）。"),
-            ".csv" => ReadCsv(read, content, header, required),
+            ".csv" => ReadCsv(read, content, spec),
             _ => read.Fail("只能导入 .xlsx 或 .csv 文件。"),
         };
     }
@@ -106,9 +111,9 @@ internal static class TableFile
         return name;
     }
 
-    private static TableRead ReadCsv(TableRead read, byte[] content, IReadOnlyList<string> header, int required)
+    private static TableRead ReadCsv(TableRead read, byte[] content, TableSpec spec)
     {
-        if (Decode(content, header, required) is not { } text)
+        if (Decode(content, spec) is not { } text)
         {
             return read.Fail("文件不是 UTF-8 编码。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重新导入。");
         }
@@ -117,22 +122,22 @@ internal static class TableFile
         // which is what a user counting records (not lines) expects anyway.
         var rows = CsvText.Parse(text).Select((fields, i) => new SheetRow(i + 1,
             new SortedDictionary<int, TableCell>(fields.Select((f, c) => (f, c)).ToDictionary(x => x.c, x => new TableCell(x.f))), [])).ToList();
-        var joined = string.Join(',', header.Take(required));
-        if (rows.Count == 0 || HeaderColumns(rows[0], header, required) is null)
+        var joined = string.Join(',', spec.Header.Take(spec.Required));
+        if (rows.Count == 0 || HeaderColumns(rows[0], spec) is null)
         {
-            var missing = rows.Count == 0 ? [] : Missing(rows[0], header, required);
-            return read.Fail(missing.Count > 0 && missing.Count <= required / 2
+            var missing = rows.Count == 0 ? [] : Missing(rows[0], spec);
+            return read.Fail(missing.Count > 0 && missing.Count <= spec.Required / 2
                 ? $"第1行表头缺少{string.Join("、", missing.Select(m => $"「{m}」"))}列。表头应为：{joined}。"
                 : $"第1行应为表头：{joined}。");
         }
 
-        return ReadTable(read, rows, 0, [], header, required);
+        return ReadTable(read, rows, 0, [], spec);
     }
 
-    private static string? Decode(byte[] content, IReadOnlyList<string> header, int required) =>
-        CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && header.Take(required).All(h => first.Any(f => f.Trim() == h)));
+    private static string? Decode(byte[] content, TableSpec spec) =>
+        CsvText.Decode(content, gbk => CsvText.Parse(gbk) is [var first, ..] && spec.Header.Take(spec.Required).All(h => first.Any(f => f.Trim() == h)));
 
-    private static TableRead ReadXlsx(TableRead read, byte[] content, IReadOnlyList<string> header, int required, int maxRows)
+    private static TableRead ReadXlsx(TableRead read, byte[] content, TableSpec spec)
     {
         var sheets = new List<SheetData>();
         try
@@ -147,7 +152,7 @@ internal static class TableFile
                 // Chart sheets have no cells.
                 if (sheet.Id?.Value is { } id && workbook.GetPartById(id) is WorksheetPart part)
                 {
-                    sheets.Add(ReadSheet(sheet.Name?.Value ?? string.Empty, part, shared, formats, maxRows));
+                    sheets.Add(ReadSheet(sheet.Name?.Value ?? string.Empty, part, shared, formats, spec.MaxRows));
                 }
             }
         }
@@ -162,10 +167,10 @@ internal static class TableFile
         }
 
         // An instruction sheet often comes first: the table is the first sheet that has the header.
-        var found = sheets.Select(s => (Sheet: s, At: s.Rows.FindIndex(r => HeaderColumns(r, header, required) is not null))).Where(f => f.At >= 0).ToList();
+        var found = sheets.Select(s => (Sheet: s, At: s.Rows.FindIndex(r => HeaderColumns(r, spec) is not null))).Where(f => f.At >= 0).ToList();
         if (found.Count == 0)
         {
-            return read.Fail(NoHeader(sheets, header, required));
+            return read.Fail(NoHeader(sheets, spec));
         }
 
         var (table, at) = found[0];
@@ -180,7 +185,7 @@ internal static class TableFile
             read.Notes.Add($"工作表「{other.Name}」也有表头，但未导入：只导入了工作表「{table.Name}」。");
         }
 
-        return ReadTable(read, table.Rows, at, table.Merges, header, required);
+        return ReadTable(read, table.Rows, at, table.Merges, spec);
     }
 
     private static SheetData ReadSheet(string name, WorksheetPart part, string[] shared, NumberFormats formats, int maxRows)
@@ -224,12 +229,12 @@ internal static class TableFile
     }
 
     /// <summary>The rows under the header at <paramref name="headerAt"/>, each cell moved to its header's place.</summary>
-    private static TableRead ReadTable(TableRead read, List<SheetRow> rows, int headerAt, List<string> merges, IReadOnlyList<string> header, int required)
+    private static TableRead ReadTable(TableRead read, List<SheetRow> rows, int headerAt, List<string> merges, TableSpec spec)
     {
         var headerRow = rows[headerAt];
-        var columns = HeaderColumns(headerRow, header, required)!;
+        var columns = HeaderColumns(headerRow, spec)!;
         read.Columns = columns;
-        foreach (var name in header)
+        foreach (var name in spec.Header)
         {
             var same = headerRow.Cells.Where(c => c.Value.Text.Trim() == name).Select(c => read.CellName(headerRow.Row, c.Key)).ToList();
             if (same.Count > 1)
@@ -264,6 +269,20 @@ internal static class TableFile
             }
         }
 
+        // A number merged over rows would count once per row (分值 G3:G4 read as 10 and 10): refuse the range.
+        foreach (var range in merges)
+        {
+            var (left, top, right, bottom) = Bounds(range);
+            var inData = data.Where(r => r.Row >= top && r.Row <= bottom).Select(r => r.Row).ToList();
+            var fields = spec.Numbers.Select(n => spec.Header.ToList().IndexOf(n)).Where(i => i >= 0 && columns[i] >= left && columns[i] <= right).Order().ToList();
+            if (inData.Count > 0 && fields.Count > 0)
+            {
+                var names = string.Concat(fields.Select(i => $"「{spec.Header[i]}」"));
+                var rowsText = top == bottom ? $"第{top}行" : $"第{top}至{bottom}行";
+                read.Fail($"{read.SheetPrefix}单元格 {range}（{rowsText}{names}）是合并单元格：每行的{names}要分别填写，请取消合并。", inData[0], spec.Header[fields[0]]);
+            }
+        }
+
         if (read.Errors.Count > 0)
         {
             return read;
@@ -275,25 +294,25 @@ internal static class TableFile
     }
 
     /// <summary>The sheet column of each header name when the row has all required ones, else null.</summary>
-    private static int[]? HeaderColumns(SheetRow row, IReadOnlyList<string> header, int required)
+    private static int[]? HeaderColumns(SheetRow row, TableSpec spec)
     {
-        var columns = header.Select(h => row.Cells.FirstOrDefault(c => c.Value.Text.Trim() == h, new(-1, default)).Key).ToArray();
-        return columns.Take(required).All(c => c >= 0) ? columns : null;
+        var columns = spec.Header.Select(h => row.Cells.FirstOrDefault(c => c.Value.Text.Trim() == h, new(-1, default)).Key).ToArray();
+        return columns.Take(spec.Required).All(c => c >= 0) ? columns : null;
     }
 
-    private static List<string> Missing(SheetRow row, IReadOnlyList<string> header, int required) =>
-        header.Take(required).Where(h => !row.Cells.Values.Any(c => c.Text.Trim() == h)).ToList();
+    private static List<string> Missing(SheetRow row, TableSpec spec) =>
+        spec.Header.Take(spec.Required).Where(h => !row.Cells.Values.Any(c => c.Text.Trim() == h)).ToList();
 
     /// <summary>
     /// Why no header was found. A row with most of the names is the header the user meant: name what it
     /// lacks, or the merged cell that hides a name (两级表头). Otherwise say which sheets were read.
     /// </summary>
-    private static string NoHeader(List<SheetData> sheets, IReadOnlyList<string> header, int required)
+    private static string NoHeader(List<SheetData> sheets, TableSpec spec)
     {
-        var joined = string.Join(',', header.Take(required));
+        var joined = string.Join(',', spec.Header.Take(spec.Required));
         var near = sheets
-            .SelectMany(s => s.Rows.Select(r => (Sheet: s, Row: r, Missing: Missing(r, header, required))))
-            .Where(x => x.Missing.Count <= required / 2)
+            .SelectMany(s => s.Rows.Select(r => (Sheet: s, Row: r, Missing: Missing(r, spec))))
+            .Where(x => x.Missing.Count <= spec.Required / 2)
             .OrderBy(x => x.Missing.Count)
             .FirstOrDefault();
         if (near.Sheet is not null)
@@ -333,6 +352,14 @@ internal static class TableFile
                 row.Cells[column] = value;
             }
         }
+    }
+
+    /// <summary>A range's first and last column (0 = A) and row.</summary>
+    private static (int Left, int Top, int Right, int Bottom) Bounds(string range)
+    {
+        var ends = range.Split(':');
+        var (a, b) = (ends[0], ends[^1]);
+        return (Math.Min(ColumnIndex(a), ColumnIndex(b)), Math.Min(CellRow(a), CellRow(b)), Math.Max(ColumnIndex(a), ColumnIndex(b)), Math.Max(CellRow(a), CellRow(b)));
     }
 
     private static int CellRow(string reference) =>
