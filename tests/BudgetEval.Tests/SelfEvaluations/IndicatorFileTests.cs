@@ -268,4 +268,24 @@ public sealed class IndicatorFileTests
         Assert.Contains("「填表说明」", message, StringComparison.Ordinal);
         Assert.Contains("「Sheet2」", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_an_indicator_row_below_the_总分_row_When_read_Then_refused_naming_the_row()
+    {
+        var book = new Infrastructure.XlsxBuilder().Sheet("自评表", [
+            HeaderRow(),
+            IndicatorRow(2),
+            Row(3, "总分", null, null, null, null, null, 15, 14, "等级：优"),
+            IndicatorRow(4),
+            Row(6, "填表人：张三"),
+        ], "A3:F3", "I3:J3");
+
+        var result = Read(book);
+
+        Assert.Empty(result.Lines);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(4, error.Row);
+        Assert.Contains("第4行", error.Message, StringComparison.Ordinal);
+        Assert.Contains("「总分」行（第3行）", error.Message, StringComparison.Ordinal);
+    }
 }

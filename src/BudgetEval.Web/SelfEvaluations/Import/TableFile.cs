@@ -22,6 +22,9 @@ internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
     /// <summary>The sheet column of each header name; -1 for an optional column the file leaves out.</summary>
     internal int[] Columns { get; set; } = [.. Enumerable.Range(0, header.Count)];
 
+    /// <summary>The rows above the header (the exported 自评表's title, funds and goals), cells by sheet column.</summary>
+    public IReadOnlyList<(int Row, IReadOnlyDictionary<int, TableCell> Cells)> Above { get; set; } = [];
+
     /// <summary>The sheet read, named in cell positions when the workbook has several.</summary>
     internal string? Sheet { get; set; }
 
@@ -250,7 +253,9 @@ internal static class TableFile
             read.Notes.Add($"未导入表头之外的列：{string.Join("、", ignored.Select(c => $"{read.ColumnLabel(c.Key)}「{c.Value.Text.Trim()}」"))}。");
         }
 
+        read.Above = [.. rows.Take(headerAt).Select(r => (r.Row, (IReadOnlyDictionary<int, TableCell>)r.Cells))];
         var data = rows.Skip(headerAt + 1).TakeWhile(r => r.TextAt(columns[0]) is not ("总分" or "合计")).ToList();
+        RefuseRowsBelowTotal(read, rows.Skip(headerAt + 1 + data.Count).ToList(), spec);
 
         // A cell under no header belongs to no known field: refuse once per column rather than guess.
         var known = columns.Where(c => c >= 0).Concat(ignored.Select(c => c.Key)).ToHashSet();
@@ -291,6 +296,33 @@ internal static class TableFile
         FillMergedDown(data, merges);
         read.Rows.AddRange(data.Select(r => (r.Row, columns.Select(c => c >= 0 && r.Cells.TryGetValue(c, out var cell) ? cell : TableCell.Empty).ToArray())));
         return read;
+    }
+
+    /// <summary>
+    /// The table ends at its 总分 (or 合计) row. A row added under it with a number in a number column and
+    /// some text beside it is an indicator that would be dropped without a word: refuse it, saying where.
+    /// A note under the table (填表人：…) is no indicator and stays ignored.
+    /// </summary>
+    private static void RefuseRowsBelowTotal(TableRead read, List<SheetRow> rest, TableSpec spec)
+    {
+        if (rest.Count == 0)
+        {
+            return;
+        }
+
+        var total = rest[0];
+        var numbers = spec.Numbers.Select(n => read.Columns[spec.Header.ToList().IndexOf(n)]).Where(c => c >= 0).ToHashSet();
+        var texts = read.Columns.Where(c => c >= 0 && !numbers.Contains(c)).ToList();
+        var name = total.TextAt(read.Columns[0]);
+        foreach (var row in rest.Skip(1))
+        {
+            var hasNumber = numbers.Any(c => row.Cells.TryGetValue(c, out var cell)
+                && (cell.Kind == CellKind.Number || decimal.TryParse(cell.Text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out _)));
+            if (hasNumber && texts.Any(c => row.TextAt(c).Length > 0))
+            {
+                read.Fail($"{read.SheetPrefix}第{row.Row}行在「{name}」行（第{total.Row}行）之下，不会被导入：请把这一行移到「{name}」行之上，或删除它。", row.Row);
+            }
+        }
     }
 
     /// <summary>The sheet column of each header name when the row has all required ones, else null.</summary>
