@@ -154,6 +154,29 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task Given_an_export_whose_funds_cell_was_edited_When_reimported_Then_200_and_the_notes_say_the_funds_were_not_imported_naming_the_cell()
+    {
+        var unit = await app.ApiAsync("unit");
+        var id = await CentreIdAsync(unit);
+        var budget = (await DetailAsync(unit, id)).GetProperty("funds").GetProperty("budget").GetDecimal();
+        var row = 0u;
+        var xlsx = XlsxEdit.FirstSheet(await unit.GetByteArrayAsync($"/api/self-evaluations/{id}/export.xlsx"), sheet =>
+        {
+            var total = XlsxEdit.RowWith(sheet, "年度资金总额");
+            row = total.RowIndex!.Value;
+            XlsxEdit.SetNumber(total, "C", 1500m);
+        });
+
+        var response = await ImportAsync(unit, id, "导出.xlsx", xlsx);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var note = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("notes").EnumerateArray()).GetString()!;
+        Assert.Contains("资金情况和年度总体目标不随指标导入", note, StringComparison.Ordinal);
+        Assert.Contains($"C{row} 的金额与表单上的不同", note, StringComparison.Ordinal);
+        Assert.Equal(budget, (await DetailAsync(unit, id)).GetProperty("funds").GetProperty("budget").GetDecimal());
+    }
+
+    [Fact]
     public async Task Given_an_export_with_an_indicator_added_below_总分_When_reimported_Then_400_naming_the_row_and_nothing_saved()
     {
         var unit = await app.ApiAsync("unit");

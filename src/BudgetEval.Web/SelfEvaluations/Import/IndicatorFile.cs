@@ -12,8 +12,20 @@ internal sealed record ImportResult(IReadOnlyList<IndicatorLine> Lines, IReadOnl
     /// <summary>What the user should know about an accepted file: parts of it that were not imported.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The funds rows of an exported 自评表 (above its indicator table), or null when the file has none.</summary>
+    public IReadOnlyList<FundsLine>? Funds { get; init; }
+
     public static ImportResult Fail(string message, string column = "") => new([], [new ImportError(0, column, message)]);
 }
+
+/// <summary>One amount of a funds row in the file: its cell (C7) and its text.</summary>
+internal sealed record FundsCell(string Cell, string Text);
+
+/// <summary>
+/// A funds row above the exported table (资金来源 with its A, B and C). The import takes indicators only; these
+/// are read so that the user can be told which of them differ from the form and were not taken.
+/// </summary>
+internal sealed record FundsLine(int Row, string Name, FundsCell? Budget, FundsCell? Executed, FundsCell? UpperTransfer);
 
 /// <summary>
 /// Reads an indicator table from .xlsx or UTF-8 .csv with the official header. Every row is checked and
@@ -81,7 +93,7 @@ internal static class IndicatorFile
                 weight, score, Null(cells[8]), Null(cells[9])));
         }
 
-        return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []) { Notes = table.Notes };
+        return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []) { Notes = table.Notes, Funds = FundsBlock(table) };
     }
 
     /// <summary>
@@ -137,6 +149,37 @@ internal static class IndicatorFile
         }
 
         return value;
+    }
+
+    /// <summary>The rows under the funds headings of an exported 自评表, up to its 年度总体目标; null without the headings.</summary>
+    private static List<FundsLine>? FundsBlock(TableRead table)
+    {
+        var heads = Export.FormWorkbook.FundsHeads;
+        var head = table.Above.FirstOrDefault(r => r.Cells.Values.Any(c => c.Text.Trim() == heads[0]));
+        if (head.Cells is null)
+        {
+            return null;
+        }
+
+        int Column(string name) => head.Cells.FirstOrDefault(c => c.Value.Text.Trim() == name, new(-1, default)).Key;
+        var (nameAt, budgetAt, executedAt, transferAt) = (Column(heads[1]), Column(heads[2]), Column(heads[3]), Column(heads[4]));
+        var lines = new List<FundsLine>();
+        foreach (var (row, cells) in table.Above.Where(r => r.Row > head.Row))
+        {
+            if (cells.Values.Any(c => c.Text.Trim() == Export.FormWorkbook.Goals))
+            {
+                break;
+            }
+
+            string Text(int column) => column >= 0 && cells.TryGetValue(column, out var cell) ? cell.Text.Trim() : string.Empty;
+            FundsCell? Amount(int column) => column < 0 ? null : new FundsCell($"{TableFile.ColumnName(column)}{row}", Text(column));
+            if (Text(nameAt) is { Length: > 0 } name)
+            {
+                lines.Add(new FundsLine(row, name, Amount(budgetAt), Amount(executedAt), Amount(transferAt)));
+            }
+        }
+
+        return lines;
     }
 
     private static string? Null(string s) => s.Length == 0 ? null : s;
