@@ -216,8 +216,8 @@ internal static class TableFile
                 }
             }
 
-            // Rows that only carry formatting do not count towards the limit.
-            if (read.Cells.Count > 0)
+            // Rows that only carry formatting (bordered blank cells) are no rows to the reader and do not count towards the limit.
+            if (read.Formulas.Count > 0 || read.Cells.Values.Any(c => c.Text.Length > 0))
             {
                 rows.Add(read);
                 if (rows.Count > maxRows + 100)
@@ -242,7 +242,7 @@ internal static class TableFile
             var same = headerRow.Cells.Where(c => c.Value.Text.Trim() == name).Select(c => read.CellName(headerRow.Row, c.Key)).ToList();
             if (same.Count > 1)
             {
-                read.Fail($"第{headerRow.Row}行表头「{name}」出现了 {same.Count} 次（{string.Join("、", same)}），请只保留一列。", headerRow.Row, name);
+                read.Fail($"{read.SheetPrefix}第{headerRow.Row}行表头「{name}」出现了 {same.Count} 次（{string.Join("、", same)}），请只保留一列。", headerRow.Row, name);
             }
         }
 
@@ -262,7 +262,7 @@ internal static class TableFile
         foreach (var column in data.SelectMany(r => r.Cells.Keys.Where(c => !known.Contains(c) && r.TextAt(c).Length > 0)).Distinct().Order())
         {
             var filled = data.Where(r => r.TextAt(column).Length > 0).Select(r => r.Row).ToList();
-            read.Fail($"{read.ColumnLabel(column)}没有表头，第{string.Join("、", filled.Take(5))}行{(filled.Count > 5 ? "等" : string.Empty)}却填有内容：请删除，或移到对应的列。", filled[0]);
+            read.Fail($"{read.SheetPrefix}{read.ColumnLabel(column)}没有表头，第{string.Join("、", filled.Take(5))}行{(filled.Count > 5 ? "等" : string.Empty)}却填有内容：请删除，或移到对应的列。", filled[0]);
         }
 
         // A formula's cached value may be stale or missing (files written by other tools): only typed values are imported.
