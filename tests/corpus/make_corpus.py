@@ -15,6 +15,8 @@ COLS = "ABCDEFGHIJ"
 def cell(ref, value, formula=None):
     if formula is not None:
         return f'<c r="{ref}"><f>{formula}</f><v>{value}</v></c>'
+    if isinstance(value, bool):  # before int: True is an int in Python
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"><v>{value}</v></c>'
     return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
@@ -76,6 +78,13 @@ write("formula-cells.xlsx", xlsx([HEADER, ROW, ROW2], formulas={"G3": "5+5", "H3
 merged_header = [["指标", None, "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"], ROW, ROW2]
 write("merged-header.xlsx", xlsx(merged_header, merges=["A1:B1"]))
 write("merged-category.xlsx", xlsx([HEADER, ROW, [None] + ROW2[1:]], merges=["A2:A3"]))
+# A logical value typed into 分值 (TRUE was read as 1).
+write("boolean-score.xlsx", xlsx([HEADER, ROW, ROW2[:6] + [True] + ROW2[7:]]))
+# One 分值 merged over two indicators (it was counted for both).
+write("merged-score.xlsx", xlsx([HEADER, ROW, ROW2[:6] + [None] + ROW2[7:]], merges=["G2:G3"]))
+# An indicator added under the 总分 row (it was dropped without a word).
+TOTAL = ["总分", None, None, None, None, None, 20, 19, "等级：优", None]
+write("row-below-total.xlsx", xlsx([HEADER, ROW, ROW2, TOTAL, ROW2[:2] + ["新增指标"] + ROW2[3:]], merges=["A4:F4", "I4:J4"]))
 
 csv_header = ",".join(HEADER)
 write("indicators-gbk-score-above-weight.csv",

@@ -126,7 +126,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             return Page();
         }
 
-        return await Run(id, Task.FromResult(saved), $"已导入 {read.Rows.Count} 行评分。", ct);
+        return await Run(id, Task.FromResult(saved), string.Join(" ", [$"已导入 {read.Rows.Count} 行评分。", .. read.Notes]), ct);
     }
 
     public Task<IActionResult> OnPostReportAsync(Guid id, Dictionary<string, string?> sections, string? reportNumber, DateOnly? reportDate, CancellationToken ct) =>

@@ -139,7 +139,7 @@ internal static class EvaluationEndpoints
                 return FormEndpoints.ImportProblem(read.Errors);
             }
 
-            return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count = read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total }) : FireProblem(saved.Status, saved.Errors);
+            return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count = read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total, notes = read.Notes }) : FireProblem(saved.Status, saved.Errors);
         }).DisableAntiforgery();
 
         group.MapGet("/{id:guid}/scores/export.{format:regex(^(xlsx|csv)$)}", async (Guid id, string format, AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, CancellationToken ct) =>

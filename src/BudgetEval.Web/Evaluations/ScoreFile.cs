@@ -5,6 +5,9 @@ namespace BudgetEval.Web.Evaluations;
 internal sealed record ScoreImportResult(IReadOnlyList<ScoreRow> Rows, IReadOnlyList<ImportError> Errors)
 {
     public bool Succeeded => Errors.Count == 0;
+
+    /// <summary>What the user should know about an accepted file: parts of it that were not imported.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
 /// <summary>
@@ -16,19 +19,19 @@ internal static class ScoreFile
     public static readonly IReadOnlyList<string> Header = ["一级指标", "二级指标", "三级指标", "分值", "得分", "评分说明", "评分要点", "评分标准"];
 
     /// <summary>The sample's transcription has only the first six columns; the last two are optional.</summary>
-    private static readonly IReadOnlyList<string> RequiredHeader = Header.Take(6).ToList();
+    private static readonly TableSpec Spec = new(Header, 6, ["分值", "得分"], IndicatorFile.MaxBytes, IndicatorFile.MaxRows);
 
     private const int MaxText = 2000;
 
     public static ScoreImportResult Read(string fileName, byte[] content, IReadOnlyList<string> groups, IReadOnlyList<ScoreRow> current)
     {
-        var (rows, error) = TableFile.Read(fileName, content, RequiredHeader, IndicatorFile.MaxBytes, IndicatorFile.MaxRows);
-        if (error is not null)
+        var table = TableFile.Read(fileName, content, Spec);
+        if (table.Errors.Count > 0)
         {
-            return new([], [new ImportError(0, string.Empty, error)]);
+            return new([], table.Errors);
         }
 
-        rows = rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
+        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c.Text))).ToList();
         if (rows.Count == 0)
         {
             return new([], [new ImportError(0, string.Empty, "文件中没有指标行。")]);
@@ -38,8 +41,9 @@ internal static class ScoreFile
         var result = new List<ScoreRow>();
         foreach (var (rowNo, raw) in rows)
         {
-            var cells = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i].Trim() : string.Empty).ToArray();
-            void Error(int column, string message) => errors.Add(new ImportError(rowNo, Header[column], $"第{rowNo}行「{Header[column]}」{message}"));
+            var row = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i] : TableCell.Empty).ToArray();
+            var cells = row.Select(c => c.Text.Trim()).ToArray();
+            void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
             if (cells[0].Length == 0)
             {
@@ -47,7 +51,7 @@ internal static class ScoreFile
             }
             else if (!groups.Contains(cells[0]))
             {
-                Error(0, $"应为{string.Join("、", groups)}之一。");
+                Error(0, $"{TableRead.Quote(cells[0])}应为{string.Join("、", groups)}之一。");
             }
 
             if (cells[2].Length == 0)
@@ -63,11 +67,11 @@ internal static class ScoreFile
                 }
             }
 
-            var weight = IndicatorFile.ParseNumber(cells[3], required: true, m => Error(3, m));
-            var score = IndicatorFile.ParseNumber(cells[4], required: false, m => Error(4, m));
+            var weight = IndicatorFile.ParseNumber(row[3], required: true, m => Error(3, m));
+            var score = IndicatorFile.ParseNumber(row[4], required: false, m => Error(4, m));
             if (weight is { } w && score is { } s && s > w)
             {
-                Error(4, $"（{s:0.##}）超过「分值」（{w:0.##}）。");
+                Error(4, $"{TableRead.Quote(cells[4])}超过「分值」（{w:0.##}）。");
             }
 
             // The points and standard come from the template when the file leaves them out.
@@ -83,7 +87,7 @@ internal static class ScoreFile
             errors.Add(new ImportError(0, Header[2], $"指标「{duplicate.Key.Level3}」重复出现。"));
         }
 
-        return errors.Count > 0 ? new([], errors) : new(result, []);
+        return errors.Count > 0 ? new([], errors) : new(result, []) { Notes = table.Notes };
     }
 
     public static IEnumerable<IEnumerable<string?>> Table(IReadOnlyList<ScoreRow> rows) =>

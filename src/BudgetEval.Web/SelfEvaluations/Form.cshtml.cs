@@ -114,10 +114,10 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return await ShowAsync(id, FireStatus.Invalid, [], [new Import.ImportError(0, string.Empty, problem)], ct);
         }
 
-        var (saved, errors, count) = await files.ImportIndicatorsAsync(id, Attachments.CleanName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
+        var (saved, errors, count, notes) = await files.ImportIndicatorsAsync(id, Attachments.CleanName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
         if (saved is { Status: FireStatus.Ok })
         {
-            TempData["Flash"] = $"已导入 {count} 行指标。";
+            TempData["Flash"] = string.Join(" ", [$"已导入 {count} 行指标。", .. notes]);
             return Redirect($"/self-evaluations/{id}/form");
         }
 

@@ -142,9 +142,9 @@ internal static class FormEndpoints
                 return ImportProblem([new ImportError(0, string.Empty, problem)]);
             }
 
-            var (saved, errors, count) = await files.ImportIndicatorsAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
+            var (saved, errors, count, notes) = await files.ImportIndicatorsAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
             return saved is null ? ImportProblem(errors)
-                : saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count, version = saved.Record!.RowVersion })
+                : saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count, version = saved.Record!.RowVersion, notes })
                 : Failure(saved);
         }).DisableAntiforgery();
 

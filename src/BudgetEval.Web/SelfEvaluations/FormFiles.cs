@@ -15,22 +15,56 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
     public static byte[] BlankCsv() =>
         [.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(CsvText.Write([IndicatorFile.Header]))];
 
-    /// <summary>Reads the whole file first; only a file without a single bad cell replaces the table.</summary>
-    public async Task<(SelfEvaluationSaveResult? Saved, IReadOnlyList<ImportError> Errors, int Count)> ImportIndicatorsAsync(
+    /// <summary>
+    /// Reads the whole file first; only a file without a single bad cell replaces the table. The notes tell
+    /// the user what in an accepted file was not imported.
+    /// </summary>
+    public async Task<(SelfEvaluationSaveResult? Saved, IReadOnlyList<ImportError> Errors, int Count, IReadOnlyList<string> Notes)> ImportIndicatorsAsync(
         Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
     {
         var result = IndicatorFile.Read(fileName, content);
         if (!result.Succeeded)
         {
-            return (null, result.Errors, 0);
+            return (null, result.Errors, 0, []);
         }
 
+        var notes = result.Notes;
         var saved = await service.EditAsync(id, actor, null, async (se, c) =>
         {
             await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, result.Lines, clock.GetUtcNow(), c);
+            if (result.Funds is { } funds)
+            {
+                notes = [FundsNote(funds, se), .. result.Notes];
+            }
+
             return null;
         }, ct);
-        return (saved, [], result.Lines.Count);
+        return (saved, [], result.Lines.Count, notes);
+    }
+
+    /// <summary>
+    /// An exported 自评表 carries the funds and the goals above its indicators. The import takes the indicators
+    /// only (funds have their own checks and 执行率 on the form), so the user is told, and told which amounts
+    /// in the file differ from the form: an edit there would otherwise be lost without a word.
+    /// </summary>
+    private static string FundsNote(IReadOnlyList<FundsLine> funds, SelfEvaluation se)
+    {
+        static bool Same(FundsCell? cell, decimal? saved) => cell is null
+            || (cell.Text.Length == 0 ? saved is null
+                : decimal.TryParse(cell.Text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var value) && value == saved);
+
+        var differ = new List<string>();
+        foreach (var line in funds)
+        {
+            var (budget, executed, transfer) = line.Name == Export.FormWorkbook.FundsTotal ? (se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer)
+                : se.FundsRows.FirstOrDefault(r => r.Name == line.Name) is { } row ? (row.Budget, row.Executed, row.UpperTransfer)
+                : (null, null, null);
+            (FundsCell? Cell, decimal? Saved)[] pairs = [(line.Budget, budget), (line.Executed, executed), (line.UpperTransfer, transfer)];
+            differ.AddRange(pairs.Where(x => !Same(x.Cell, x.Saved)).Select(x => x.Cell!.Cell));
+        }
+
+        const string Note = "只导入了指标：文件中的资金情况和年度总体目标不随指标导入，如需修改，请在自评表页面上修改。";
+        return differ.Count == 0 ? Note : Note + $"文件中 {string.Join("、", differ)} 的金额与表单上的不同，未被采用。";
     }
 
     /// <summary>Type and size are checked before anything is stored; a refused file answers with the reason and no save result.</summary>

@@ -110,4 +110,20 @@ public sealed class EvaluationScoreSheetTests
         Assert.Contains(result.Errors, e => e.Row == 2 && e.Column == "得分");
         Assert.Contains(result.Errors, e => e.Row == 3 && e.Column == "一级指标");
     }
+
+    [Fact]
+    public void Given_an_xlsx_with_评分要点_and_评分标准_in_its_own_order_When_imported_Then_both_are_read_and_a_备注_column_is_left_out()
+    {
+        var xlsx = new Infrastructure.XlsxBuilder().Sheet("评分表", [
+            Infrastructure.XlsxBuilder.Row(1, "一级指标", "二级指标", "三级指标", "评分标准", "分值", "得分", "评分说明", "评分要点", "备注"),
+            Infrastructure.XlsxBuilder.Row(2, "投入", "目标设定", "绩效目标合理性", "依据充分得满分", 3, 3, null, "是否符合规划", "复核"),
+        ]).Build();
+
+        var result = ScoreFile.Read("评分表.xlsx", xlsx, EvaluationTemplates.Default.Groups, EvaluationTemplates.Default.Rows);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
+        var row = Assert.Single(result.Rows);
+        Assert.Equal(("是否符合规划", "依据充分得满分", 3m, (decimal?)3m), (row.Points, row.Standard, row.Weight, row.Score));
+        Assert.Equal(["未导入表头之外的列：I列「备注」。"], result.Notes);
+    }
 }

@@ -172,6 +172,70 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task Given_an_export_whose_funds_cell_was_edited_When_reimported_Then_200_and_the_notes_say_the_funds_were_not_imported_naming_the_cell()
+    {
+        var unit = await app.ApiAsync("unit");
+        var id = await CentreIdAsync(unit);
+        var budget = (await DetailAsync(unit, id)).GetProperty("funds").GetProperty("budget").GetDecimal();
+        var row = 0u;
+        var xlsx = XlsxEdit.FirstSheet(await unit.GetByteArrayAsync($"/api/self-evaluations/{id}/export.xlsx"), sheet =>
+        {
+            var total = XlsxEdit.RowWith(sheet, "年度资金总额");
+            row = total.RowIndex!.Value;
+            XlsxEdit.SetNumber(total, "C", 1500m);
+        });
+
+        var response = await ImportAsync(unit, id, "导出.xlsx", xlsx);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var note = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("notes").EnumerateArray()).GetString()!;
+        Assert.Contains("资金情况和年度总体目标不随指标导入", note, StringComparison.Ordinal);
+        Assert.Contains($"C{row} 的金额与表单上的不同", note, StringComparison.Ordinal);
+        Assert.Equal(budget, (await DetailAsync(unit, id)).GetProperty("funds").GetProperty("budget").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Given_an_export_with_an_indicator_added_below_总分_When_reimported_Then_400_naming_the_row_and_nothing_saved()
+    {
+        var unit = await app.ApiAsync("unit");
+        var id = await CentreIdAsync(unit);
+        var total = 0u;
+        var xlsx = XlsxEdit.FirstSheet(await unit.GetByteArrayAsync($"/api/self-evaluations/{id}/export.xlsx"), sheet =>
+        {
+            var sum = XlsxEdit.RowWith(sheet, "总分");
+            total = sum.RowIndex!.Value;
+            XlsxEdit.CopyTo(sheet, sheet.Elements<DocumentFormat.OpenXml.Spreadsheet.Row>().Single(r => r.RowIndex!.Value == total - 1), total + 1);
+        });
+        var before = await app.DbAsync(db => db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == id).Select(i => new { i.Id, i.Weight, i.Score }).ToListAsync());
+
+        var response = await ImportAsync(unit, id, "导出.xlsx", xlsx);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal((int)total + 1, error.GetProperty("row").GetInt32());
+        Assert.Equal($"第{total + 1}行在「总分」行（第{total}行）之下，不会被导入：请把这一行移到「总分」行之上，或删除它。", error.GetProperty("message").GetString());
+        var after = await app.DbAsync(db => db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == id).Select(i => new { i.Id, i.Weight, i.Score }).ToListAsync());
+        Assert.Equal(before.OrderBy(x => x.Id), after.OrderBy(x => x.Id));
+    }
+
+    [Fact]
+    public async Task Given_an_xlsx_with_a_formula_When_imported_Then_the_problem_json_names_row_and_column_of_the_cell()
+    {
+        var unit = await app.ApiAsync("unit");
+        var xlsx = new XlsxBuilder().Sheet("绩效指标", [
+            XlsxBuilder.HeaderRow(),
+            XlsxBuilder.IndicatorRow(2, ("得分", XlsxBuilder.Raw("<f>G2*0.9</f><v>4.5</v>"))),
+        ]).Build();
+
+        var response = await ImportAsync(unit, await CentreIdAsync(unit), "公式.xlsx", xlsx);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal((2, "得分"), (error.GetProperty("row").GetInt32(), error.GetProperty("column").GetString()));
+        Assert.StartsWith("单元格 H2（第2行「得分」）是公式", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_sample_csv_When_imported_Then_200_with_count()
     {
         var unit = await app.ApiAsync("unit");
@@ -195,7 +259,7 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray().ToList();
         Assert.Contains(errors, e => e.GetProperty("row").GetInt32() == 12 && e.GetProperty("column").GetString() == "分值"
-            && e.GetProperty("message").GetString() == "第12行「分值」不是数字。");
+            && e.GetProperty("message").GetString() == "第12行「分值」“两分”不是数字。");
         Assert.Contains(errors, e => e.GetProperty("row").GetInt32() == 14 && e.GetProperty("column").GetString() == "得分");
         var after = await app.DbAsync(db => db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == id).Select(i => new { i.Id, i.Weight, i.Score }).ToListAsync());
         Assert.Equal(before.OrderBy(x => x.Id), after.OrderBy(x => x.Id));

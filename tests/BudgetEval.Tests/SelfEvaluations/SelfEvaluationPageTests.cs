@@ -148,6 +148,21 @@ public sealed partial class SelfEvaluationPageTests(AppFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task Given_the_exported_form_When_imported_through_the_page_Then_the_success_message_says_the_funds_are_edited_on_the_form()
+    {
+        var unit = await app.SignInAsync("unit");
+        var id = await CentreDraftAsync();
+        var xlsx = await unit.GetByteArrayAsync($"/self-evaluations/{id}/print?handler=xlsx");
+        Assert.Equal("PK", Encoding.ASCII.GetString(xlsx, 0, 2));
+
+        var response = await UploadAsync(unit, id, "import", "自评表.xlsx", xlsx, "application/octet-stream");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await unit.GetStringAsync($"/self-evaluations/{id}/form"));
+        Assert.Matches("已导入 \\d+ 行指标。 只导入了指标：文件中的资金情况和年度总体目标不随指标导入，如需修改，请在自评表页面上修改。</div>", page);
+    }
+
+    [Fact]
     public async Task Given_attachment_When_uploaded_through_the_page_Then_listed_downloaded_byte_for_byte_and_deletable()
     {
         var unit = await app.SignInAsync("unit");

@@ -15,6 +15,11 @@ internal static class FormWorkbook
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    /// <summary>The funds block's headings; the import finds the funds columns by them.</summary>
+    public static readonly IReadOnlyList<string> FundsHeads = ["资金情况（万元）", "资金来源", "全年预算数(A)", "全年执行数(B)", "上级财政转移支付(C)", "分值", "执行率((B-C)/A)", "得分"];
+
+    public const string FundsTotal = "年度资金总额", Goals = "年度总体目标";
+
     private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4;
 
     public static byte[] Build(LoadedForm form)
@@ -38,10 +43,9 @@ internal static class FormWorkbook
         merges.Add($"B{r}:J{r}");
 
         var fundsHead = Next();
-        string[] heads = ["资金情况（万元）", "资金来源", "全年预算数(A)", "全年执行数(B)", "上级财政转移支付(C)", "分值", "执行率((B-C)/A)", "得分"];
-        for (var i = 0; i < heads.Length; i++)
+        for (var i = 0; i < FundsHeads.Count; i++)
         {
-            Text(fundsHead, Col(i), heads[i], BoxedBold);
+            Text(fundsHead, Col(i), FundsHeads[i], BoxedBold);
         }
 
         foreach (var sub in se.FundsRows)
@@ -57,7 +61,7 @@ internal static class FormWorkbook
         }
 
         var total = Next();
-        Text(total, "B", "年度资金总额", Boxed);
+        Text(total, "B", FundsTotal, Boxed);
         Number(total, "C", se.FundsBudget);
         Number(total, "D", se.FundsExecuted);
         Number(total, "E", se.FundsUpperTransfer);
@@ -66,7 +70,7 @@ internal static class FormWorkbook
         Number(total, "H", sheet.FundsScore);
 
         var goalsHead = Next();
-        Text(goalsHead, "A", "年度总体目标", BoxedBold);
+        Text(goalsHead, "A", Goals, BoxedBold);
         Text(goalsHead, "B", "年初设定目标", BoxedBold);
         Text(goalsHead, "F", "全年完成情况", BoxedBold);
         merges.Add($"B{r}:E{r}");

@@ -9,8 +9,23 @@ internal sealed record ImportResult(IReadOnlyList<IndicatorLine> Lines, IReadOnl
 {
     public bool Succeeded => Errors.Count == 0;
 
+    /// <summary>What the user should know about an accepted file: parts of it that were not imported.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The funds rows of an exported 自评表 (above its indicator table), or null when the file has none.</summary>
+    public IReadOnlyList<FundsLine>? Funds { get; init; }
+
     public static ImportResult Fail(string message, string column = "") => new([], [new ImportError(0, column, message)]);
 }
+
+/// <summary>One amount of a funds row in the file: its cell (C7) and its text.</summary>
+internal sealed record FundsCell(string Cell, string Text);
+
+/// <summary>
+/// A funds row above the exported table (资金来源 with its A, B and C). The import takes indicators only; these
+/// are read so that the user can be told which of them differ from the form and were not taken.
+/// </summary>
+internal sealed record FundsLine(int Row, string Name, FundsCell? Budget, FundsCell? Executed, FundsCell? UpperTransfer);
 
 /// <summary>
 /// Reads an indicator table from .xlsx or UTF-8 .csv with the official header. Every row is checked and
@@ -25,15 +40,17 @@ internal static class IndicatorFile
 
     private const int MaxText = 2000;
 
+    private static readonly TableSpec Spec = new(Header, Header.Count, ["分值", "得分"], MaxBytes, MaxRows);
+
     public static ImportResult Read(string fileName, byte[] content)
     {
-        var (rows, error) = TableFile.Read(fileName, content, Header, MaxBytes, MaxRows);
-        return error is not null ? ImportResult.Fail(error) : ReadRows(rows);
+        var table = TableFile.Read(fileName, content, Spec);
+        return table.Errors.Count > 0 ? new ImportResult([], table.Errors) : ReadRows(table);
     }
 
-    private static ImportResult ReadRows(List<(int Row, string[] Cells)> rows)
+    private static ImportResult ReadRows(TableRead table)
     {
-        rows = rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c))).ToList();
+        var rows = table.Rows.Where(r => r.Cells.Any(c => !string.IsNullOrWhiteSpace(c.Text))).ToList();
         if (rows.Count > MaxRows)
         {
             return ImportResult.Fail($"指标行数为 {rows.Count}，超过 {MaxRows} 行的上限。");
@@ -48,13 +65,9 @@ internal static class IndicatorFile
         var lines = new List<IndicatorLine>(rows.Count);
         foreach (var (rowNo, raw) in rows)
         {
-            var cells = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i].Trim() : string.Empty).ToArray();
-            void Error(int column, string message) => errors.Add(new ImportError(rowNo, Header[column], $"第{rowNo}行「{Header[column]}」{message}"));
-
-            if (raw.Length > Header.Count && raw.Skip(Header.Count).Any(c => !string.IsNullOrWhiteSpace(c)))
-            {
-                errors.Add(new ImportError(rowNo, string.Empty, $"第{rowNo}行的列数多于表头（{Header.Count} 列）。"));
-            }
+            var row = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i] : TableCell.Empty).ToArray();
+            var cells = row.Select(c => c.Text.Trim()).ToArray();
+            void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
             if (cells[0].Length == 0)
             {
@@ -69,23 +82,44 @@ internal static class IndicatorFile
                 }
             }
 
-            var weight = ParseNumber(cells[6], required: true, m => Error(6, m));
-            var score = ParseNumber(cells[7], required: false, m => Error(7, m));
+            var weight = ParseNumber(row[6], required: true, m => Error(6, m));
+            var score = ParseNumber(row[7], required: false, m => Error(7, m));
             if (weight is { } w && score is { } s && s > w)
             {
-                Error(7, $"（{s:0.##}）超过「分值」（{w:0.##}）。");
+                Error(7, $"{TableRead.Quote(cells[7])}超过「分值」（{w:0.##}）。");
             }
 
             lines.Add(new IndicatorLine(Null(cells[0]), Null(cells[1]), Null(cells[2]), Null(cells[3]), Null(cells[4]), Null(cells[5]),
                 weight, score, Null(cells[8]), Null(cells[9])));
         }
 
-        return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []);
+        return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []) { Notes = table.Notes, Funds = FundsBlock(table) };
     }
 
-    /// <summary>A 分值 or 得分 cell: empty, or a non-negative number with at most two decimals; shared with the evaluation score import.</summary>
-    internal static decimal? ParseNumber(string text, bool required, Action<string> error)
+    /// <summary>
+    /// A 分值 or 得分 cell: empty, or a non-negative number with at most two decimals; shared with the evaluation
+    /// score import. A logical value, a date or a percent is refused even though Excel stores a number
+    /// behind it (TRUE is 1, 2022-12-31 is 44926): the user did not type that number.
+    /// </summary>
+    internal static decimal? ParseNumber(TableCell cell, bool required, Action<string> error)
     {
+        var text = cell.Text.Trim();
+        switch (cell.Kind)
+        {
+            case CellKind.Boolean:
+                error("是逻辑值，应为数字。");
+                return null;
+            case CellKind.Date:
+                error("是日期，应为数字。");
+                return null;
+            case CellKind.Percent:
+                error($"是百分比{TableRead.Quote(text)}，应为数字。");
+                return null;
+            case CellKind.Error:
+                error($"是错误值{TableRead.Quote(text)}，应为数字。");
+                return null;
+        }
+
         if (text.Length == 0)
         {
             if (required)
@@ -98,23 +132,54 @@ internal static class IndicatorFile
 
         if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            error("不是数字。");
+            error($"{TableRead.Quote(text)}不是数字。");
             return null;
         }
 
         if (value < 0)
         {
-            error("不能为负数。");
+            error($"{TableRead.Quote(text)}不能为负数。");
             return null;
         }
 
         if (value != Math.Round(value, 2) || value > 1000)
         {
-            error("应为不超过 1000、最多两位小数的数字。");
+            error($"{TableRead.Quote(text)}应为不超过 1000、最多两位小数的数字。");
             return null;
         }
 
         return value;
+    }
+
+    /// <summary>The rows under the funds headings of an exported 自评表, up to its 年度总体目标; null without the headings.</summary>
+    private static List<FundsLine>? FundsBlock(TableRead table)
+    {
+        var heads = Export.FormWorkbook.FundsHeads;
+        var head = table.Above.FirstOrDefault(r => r.Cells.Values.Any(c => c.Text.Trim() == heads[0]));
+        if (head.Cells is null)
+        {
+            return null;
+        }
+
+        int Column(string name) => head.Cells.FirstOrDefault(c => c.Value.Text.Trim() == name, new(-1, default)).Key;
+        var (nameAt, budgetAt, executedAt, transferAt) = (Column(heads[1]), Column(heads[2]), Column(heads[3]), Column(heads[4]));
+        var lines = new List<FundsLine>();
+        foreach (var (row, cells) in table.Above.Where(r => r.Row > head.Row))
+        {
+            if (cells.Values.Any(c => c.Text.Trim() == Export.FormWorkbook.Goals))
+            {
+                break;
+            }
+
+            string Text(int column) => column >= 0 && cells.TryGetValue(column, out var cell) ? cell.Text.Trim() : string.Empty;
+            FundsCell? Amount(int column) => column < 0 ? null : new FundsCell($"{TableFile.ColumnName(column)}{row}", Text(column));
+            if (Text(nameAt) is { Length: > 0 } name)
+            {
+                lines.Add(new FundsLine(row, name, Amount(budgetAt), Amount(executedAt), Amount(transferAt)));
+            }
+        }
+
+        return lines;
     }
 
     private static string? Null(string s) => s.Length == 0 ? null : s;
