@@ -7,9 +7,11 @@ namespace BudgetEval.Tests.Evaluations;
 /// <summary>The 2021 sample table (shared/samples) through the product's own reader and arithmetic.</summary>
 public sealed class EvaluationScoreSheetTests
 {
-    private static IReadOnlyList<ScoreRow> SampleRows()
+    private static IReadOnlyList<ScoreRow> SampleRows() => Read(SampleExternalEvaluation.IndicatorsCsv());
+
+    private static IReadOnlyList<ScoreRow> Read(byte[] csv)
     {
-        var result = ScoreFile.Read("sample.csv", SampleExternalEvaluation.IndicatorsCsv(), EvaluationTemplates.Default.Groups, EvaluationTemplates.Default.Rows);
+        var result = ScoreFile.Read("sample.csv", csv, EvaluationTemplates.Default.Groups, EvaluationTemplates.Default.Rows);
         Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
         return result.Rows;
     }
@@ -27,12 +29,7 @@ public sealed class EvaluationScoreSheetTests
         Assert.Empty(sheet.Incomplete);
     }
 
-    private static IReadOnlyList<ScoreRow> ScoreTableRows()
-    {
-        var result = ScoreFile.Read("sample.csv", SampleExternalEvaluation.ScoreTableCsv(), EvaluationTemplates.Default.Groups, EvaluationTemplates.Default.Rows);
-        Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Message)));
-        return result.Rows;
-    }
+    private static IReadOnlyList<ScoreRow> ScoreTableRows() => Read(SampleExternalEvaluation.ScoreTableCsv());
 
     [Fact]
     public void Given_the_demo_score_table_When_read_Then_scores_weights_and_notes_are_the_transcription_and_total_is_89_80_good()

@@ -172,23 +172,8 @@ public sealed partial class FollowUpFrozenTests(AppFixture app) : IClassFixture<
     }
 
     /// <summary>A 巡察 finding of the centre registered by <c>finance</c> for the given year; returns its id.</summary>
-    private async Task<Guid> RegisterAsync(RectificationApi api, int fiscalYear, string title, DateOnly deadline)
-    {
-        var response = await (await api.Cases.As("finance")).PostAsJsonAsync("/api/findings", new
-        {
-            organisationId = await app.SocialGovernanceCentreAsync(),
-            fiscalYear,
-            category = "资产管理",
-            title,
-            detail = "区委巡察组反馈。",
-            source = "Inspection",
-            sourceDocument = "望巡〔2026〕2号",
-            deadline = deadline.ToString("yyyy-MM-dd"),
-        });
-        await EvaluationApi.Ok(response);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("id").GetGuid();
-    }
+    private static async Task<Guid> RegisterAsync(RectificationApi api, int fiscalYear, string title, DateOnly deadline) =>
+        (await api.RegisterInspectionAsync(fiscalYear, title, deadline)).Id;
 
     internal static string Row(string html, Guid findingId) =>
         Regex.Match(html, $"<tr data-finding=\"{findingId}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m ? m.Value : throw new InvalidOperationException($"no row for {findingId}");

@@ -14,17 +14,24 @@ internal sealed class RectificationApi(AppFixture app)
     public CaseApi Cases { get; } = new(app);
 
     /// <summary>An 审计 finding of the centre, registered by <c>finance</c>; returns (finding id, case id).</summary>
-    public async Task<(Guid Id, Guid CaseId)> RegisterAsync(string title, DateOnly deadline)
+    public Task<(Guid Id, Guid CaseId)> RegisterAsync(string title, DateOnly deadline) =>
+        RegisterAsync(2025, "财务管理", title, "区审计局审计发现。", "Audit", "望审〔2026〕3号", deadline);
+
+    /// <summary>A 巡察 finding of the centre for <paramref name="fiscalYear"/>, registered by <c>finance</c>.</summary>
+    public Task<(Guid Id, Guid CaseId)> RegisterInspectionAsync(int fiscalYear, string title, DateOnly deadline) =>
+        RegisterAsync(fiscalYear, "资产管理", title, "区委巡察组反馈。", "Inspection", "望巡〔2026〕2号", deadline);
+
+    private async Task<(Guid Id, Guid CaseId)> RegisterAsync(int fiscalYear, string category, string title, string detail, string source, string sourceDocument, DateOnly deadline)
     {
         var response = await (await Cases.As("finance")).PostAsJsonAsync("/api/findings", new
         {
             organisationId = await app.SocialGovernanceCentreAsync(),
-            fiscalYear = 2025,
-            category = "财务管理",
+            fiscalYear,
+            category,
             title,
-            detail = "区审计局审计发现。",
-            source = "Audit",
-            sourceDocument = "望审〔2026〕3号",
+            detail,
+            source,
+            sourceDocument,
             deadline = deadline.ToString("yyyy-MM-dd"),
         });
         await EvaluationApi.Ok(response);
