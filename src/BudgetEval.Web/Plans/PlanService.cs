@@ -209,8 +209,9 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
 
                 // The open cases' plan deadline drives due dates, reminders and the 逾期 mark of later submissions;
                 // an accepted self-evaluation keeps the deadline it was judged against.
-                moved = await engine.RescheduleForPlanDeadlineAsync(ids, deadline, ct);
-                var open = moved.Select(i => i.SubjectId).ToList();
+                // Only those whose task moved are told: a case waiting on the bureau keeps its task's due date.
+                (var openCases, moved) = await engine.RescheduleForPlanDeadlineAsync(ids, deadline, ct);
+                var open = openCases.Select(i => i.SubjectId).ToList();
                 await db.SelfEvaluations.Where(s => open.Contains(s.Id)).ExecuteUpdateAsync(u => u.SetProperty(s => s.Deadline, deadline), ct);
             }
 

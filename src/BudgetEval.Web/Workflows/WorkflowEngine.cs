@@ -300,8 +300,9 @@ internal sealed class WorkflowEngine(
     /// nobody is reminded or escalated against the old date. A finished case keeps the deadline it was decided
     /// under. Adds to the DbContext only; the caller saves it within the transaction that records the amendment.
     /// </summary>
-    /// <returns>The cases that moved.</returns>
-    public async Task<IReadOnlyList<WorkflowInstance>> RescheduleForPlanDeadlineAsync(IReadOnlyCollection<Guid> subjectIds, DateOnly deadline, CancellationToken ct)
+    /// <returns>The open cases (all take the new plan deadline), and those of them whose open task's due date moved
+    /// (a case waiting on the bureau keeps its task's due date).</returns>
+    public async Task<(IReadOnlyList<WorkflowInstance> Open, IReadOnlyList<WorkflowInstance> TaskMoved)> RescheduleForPlanDeadlineAsync(IReadOnlyCollection<Guid> subjectIds, DateOnly deadline, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var instances = (await db.WorkflowInstances.IgnoreQueryFilters().Where(i => subjectIds.Contains(i.SubjectId)).ToListAsync(ct))
@@ -310,6 +311,7 @@ internal sealed class WorkflowEngine(
         var instanceIds = instances.Select(i => i.Id).ToList();
         var open = await db.WorkItems.IgnoreQueryFilters()
             .Where(w => instanceIds.Contains(w.InstanceId) && w.Status == WorkItemStatus.Open).ToListAsync(ct);
+        var taskMoved = new HashSet<WorkflowInstance>();
         foreach (var instance in instances)
         {
             instance.PlanDeadline = deadline;
@@ -325,10 +327,11 @@ internal sealed class WorkflowEngine(
                 item.DueAt = dueDates.DueAt(state.Due, deadline, now);
                 item.NextReminderAt = dueDates.FirstReminderAt(state.Reminders, item.DueAt, now);
                 instance.DueAt = item.DueAt;
+                taskMoved.Add(instance);
             }
         }
 
-        return instances;
+        return (instances, instances.Where(taskMoved.Contains).ToList());
     }
 
     /// <summary>The date a state's due rule counts to: the subject's own deadline for <c>subjectDeadline</c>, else the plan's.</summary>

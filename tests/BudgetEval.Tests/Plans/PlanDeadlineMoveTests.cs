@@ -17,7 +17,9 @@ public sealed class PlanDeadlineMoveTests(AppFixture app) : IClassFixture<AppFix
         var centre = await app.SocialGovernanceCentreAsync();
         var (planId, caseId) = await app.DbAsync(async db =>
         {
-            var se = await db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.PlanId != null && s.CaseId != null).OrderBy(s => s.CreatedAt).FirstAsync();
+            // The department-wide one: the other test of this class puts the centre's project one into 财政审核.
+            var se = await db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.PlanId != null && s.CaseId != null && s.Kind == BudgetEval.Web.Plans.EvaluationKind.DepartmentWide)
+                .OrderBy(s => s.CreatedAt).FirstAsync();
             return (se.PlanId!.Value, se.CaseId!.Value);
         });
 
@@ -42,11 +44,13 @@ public sealed class PlanDeadlineMoveTests(AppFixture app) : IClassFixture<AppFix
         app.Clock.Set(AppFactory.DefaultNow);
         var centre = await app.SocialGovernanceCentreAsync();
         var education = await app.OrganisationIdAsync(BudgetEval.Web.Demo.DemoSeeder.EducationBureau);
-        var (planId, open, accepted) = await app.DbAsync(async db =>
+        var (planId, open, accepted, atBureau) = await app.DbAsync(async db =>
         {
             var plan = await db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.PlanId != null).OrderBy(s => s.CreatedAt).Select(s => s.PlanId!.Value).FirstAsync();
             var mine = db.SelfEvaluations.Where(s => s.PlanId == plan).OrderBy(s => s.CreatedAt);
-            return (plan, await mine.FirstAsync(s => s.OrganisationId == centre), await mine.FirstAsync(s => s.OrganisationId == education));
+            return (plan, await mine.FirstAsync(s => s.OrganisationId == centre && s.Kind == BudgetEval.Web.Plans.EvaluationKind.DepartmentWide),
+                await mine.FirstAsync(s => s.OrganisationId == education),
+                await mine.FirstAsync(s => s.OrganisationId == centre && s.Kind == BudgetEval.Web.Plans.EvaluationKind.Project));
         });
 
         // The education bureau's self-evaluation is accepted (by the administrator's 调整状态, for brevity).
@@ -58,6 +62,11 @@ public sealed class PlanDeadlineMoveTests(AppFixture app) : IClassFixture<AppFix
             var version = await db.WorkflowInstances.Where(i => i.Id == accepted.CaseId).Select(i => i.Version).SingleAsync();
             var altered = await scope.ServiceProvider.GetRequiredService<WorkflowEngine>().AlterAsync(accepted.CaseId!.Value, "accepted", "测试：已通过", actor, version, default);
             Assert.True(altered.Succeeded, string.Join(" ", altered.Errors));
+
+            // The centre's project self-evaluation waits in 财政审核: its task is due 10 working days after entry, not by the plan.
+            var civilVersion = await db.WorkflowInstances.Where(i => i.Id == atBureau.CaseId).Select(i => i.Version).SingleAsync();
+            var reviewing = await scope.ServiceProvider.GetRequiredService<WorkflowEngine>().AlterAsync(atBureau.CaseId!.Value, "bureau_review", "测试：财政审核", actor, civilVersion, default);
+            Assert.True(reviewing.Succeeded, string.Join(" ", reviewing.Errors));
         }
 
         using var finance = await app.ApiAsync("finance");
@@ -81,6 +90,9 @@ public sealed class PlanDeadlineMoveTests(AppFixture app) : IClassFixture<AppFix
         }
 
         Assert.DoesNotContain(told, n => n.Link == $"/cases/{accepted.CaseId}");
+        // A case waiting on the bureau takes the new deadline (for a later 逾期 mark) but its task did not move: nobody is told.
+        Assert.Equal(moved, await app.DbAsync(db => db.SelfEvaluations.Where(s => s.Id == atBureau.Id).Select(s => s.Deadline).SingleAsync()));
+        Assert.DoesNotContain(told, n => n.Link == $"/cases/{atBureau.CaseId}");
         Assert.True(await app.DbAsync(db => db.Outbox.AnyAsync(m => m.Event == "DeadlineChanged" && m.Subject == $"【预算绩效】截止日期调整：{open.Title}")));
     }
 }
