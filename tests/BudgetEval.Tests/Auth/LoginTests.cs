@@ -151,6 +151,34 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_a_cookie_copied_before_signing_out_When_replayed_later_Then_it_no_longer_opens_pages()
+    {
+        await CreateUserAsync("signsout");
+        using var browser = app.Anonymous();
+        var login = await AppFixture.PostLoginFormAsync(browser, "signsout", AppFixture.DemoPassword);
+        var copied = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("be.auth=", StringComparison.Ordinal));
+        using var thief = app.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        thief.DefaultRequestHeaders.Add("Cookie", copied);
+        Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/inbox")).StatusCode);
+
+        var home = await browser.GetStringAsync("/");
+        await browser.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(home) }));
+
+        // Past the stamp check's minute (the cookie is checked against the database at most once a minute).
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        try
+        {
+            var replay = await thief.GetAsync("/inbox");
+            Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
+            Assert.StartsWith("/login", replay.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
+        finally
+        {
+            app.Clock.Advance(TimeSpan.FromMinutes(-2));
+        }
+    }
+
+    [Fact]
     public async Task Given_an_account_locked_by_the_administrator_When_signing_in_Then_the_message_says_so_not_15_minutes()
     {
         await CreateUserAsync("adminlocked");
