@@ -277,7 +277,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     public async Task<IReadOnlyDictionary<Guid, UnitRectification>> RectificationAsync(int year, IReadOnlyList<Guid> organisations, CancellationToken ct)
     {
         var today = china.Today(clock);
-        var closed = new[] { FindingStatus.Rectified, FindingStatus.Unrectifiable };
+        var open = Rectifications.FindingOverdue.OpenStatuses; // the dashboards' 逾期 rule, inside this grouped count
         var counts = await db.Findings.AsNoTracking()
             .Where(f => organisations.Contains(f.OrganisationId) && f.FiscalYear > year - WindowYears && f.FiscalYear <= year)
             .GroupBy(f => f.OrganisationId)
@@ -287,7 +287,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
                 Total = g.Count(),
                 Rectified = g.Count(f => f.Status == FindingStatus.Rectified),
                 Unrectifiable = g.Count(f => f.Status == FindingStatus.Unrectifiable),
-                Overdue = g.Count(f => !closed.Contains(f.Status) && f.Deadline < today),
+                Overdue = g.Count(f => open.Contains(f.Status) && f.Deadline < today),
             }).ToListAsync(ct);
         return counts.ToDictionary(c => c.Key, c => new UnitRectification(c.Total, c.Rectified, c.Unrectifiable, c.Total - c.Rectified - c.Unrectifiable, c.Overdue));
     }
