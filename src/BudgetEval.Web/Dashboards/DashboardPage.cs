@@ -8,8 +8,6 @@ namespace BudgetEval.Web.Dashboards;
 /// <summary>What both dashboard pages share: the GET filters, the category list for the filter form, and Chinese errors for bad values.</summary>
 internal abstract class DashboardPage(AppDbContext db) : PageModel
 {
-    public static string UnknownUnit(string text) => $"「单位」：没有名称或简称含“{text}”的单位。";
-
     [BindProperty(SupportsGet = true)]
     public string? Year { get; set; }
 
@@ -39,7 +37,7 @@ internal abstract class DashboardPage(AppDbContext db) : PageModel
         // A unit name that matches no unit would show a dashboard of zeros, as if the unit had nothing.
         if (errors.Count == 0 && filter.UnitText is { } text && !await filter.NamedUnits(db).AnyAsync(ct))
         {
-            ModelState.AddModelError(string.Empty, UnknownUnit(text));
+            ModelState.AddModelError(string.Empty, Organisations.OrganisationNames.UnknownUnit(text));
             return false;
         }
 

@@ -113,11 +113,9 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
             ModelState.AddModelError(string.Empty, m);
         }
 
-        // An empty ledger for a unit name that matches no unit would read as "this unit has no findings".
-        if (Unit is { Length: > 0 } text && !Guid.TryParse(text, out _)
-            && !await db.Organisations.NamedLike(text).AnyAsync(ct))
+        if (await OrganisationNames.UnknownFilterAsync(db, Unit, ct) is { } unknown)
         {
-            ModelState.AddModelError(string.Empty, Dashboards.DashboardPage.UnknownUnit(text));
+            ModelState.AddModelError(string.Empty, unknown);
         }
 
         var page = await query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).ToPageAsync(PageNumber, ct);

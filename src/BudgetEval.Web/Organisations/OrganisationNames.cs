@@ -9,6 +9,15 @@ internal static class OrganisationNames
     public static IQueryable<Organisation> NamedLike(this IQueryable<Organisation> organisations, string text) =>
         organisations.Where(o => o.Name.Contains(text) || (o.ShortName != null && o.ShortName.Contains(text)));
 
+    public static string UnknownUnit(string text) => $"「单位」：没有名称或简称含“{text}”的单位。";
+
+    /// <summary>
+    /// A typed unit filter (not an id) that names no organisation, as the message a list shows; null otherwise.
+    /// An empty list for it would read as "this unit has none".
+    /// </summary>
+    public static async Task<string?> UnknownFilterAsync(AppDbContext db, string? typed, CancellationToken ct) =>
+        typed is { Length: > 0 } text && !Guid.TryParse(text, out _) && !await db.Organisations.NamedLike(text).AnyAsync(ct) ? UnknownUnit(text) : null;
+
     /// <summary>
     /// Names of organisations a caller may see named on a record (a firm sees the unit it evaluates).
     /// A query of its own: IgnoreQueryFilters inside the records' query would lift the data scope from all of it.

@@ -110,10 +110,9 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
             var (value, text) = await OrganisationPicker.ShownAsync(units, choices, Unit, null, ct);
             UnitField = new OrganisationField("unit", "unit", "单位", choices, value, text, EmptyOption: "全部");
 
-            // An empty list for a name that matches no unit would read as "this unit has none".
-            if (Unit is { Length: > 0 } typed && !Guid.TryParse(typed, out _) && !await db.Organisations.NamedLike(typed.Trim()).AnyAsync(ct))
+            if (await OrganisationNames.UnknownFilterAsync(db, Unit?.Trim(), ct) is { } unknown)
             {
-                ModelState.AddModelError(string.Empty, Dashboards.DashboardPage.UnknownUnit(typed.Trim()));
+                ModelState.AddModelError(string.Empty, unknown);
             }
         }
 

@@ -124,18 +124,13 @@ public class OrganisationAdminTests(AppFixture app) : IClassFixture<AppFixture>
         form["Input.IsActive"] = "false";
         Assert.Equal(HttpStatusCode.Redirect, (await admin.PostFormAsync(page, form)).StatusCode);
 
-        app.Clock.Advance(TimeSpan.FromMinutes(2)); // past the security stamp validation interval
-        try
+        await app.Clock.LaterAsync(TimeSpan.FromMinutes(2), async () => // past the security stamp validation interval
         {
             var home = await browser.GetAsync("/inbox");
             Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
             Assert.StartsWith("/login", home.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/inbox")).StatusCode);
-        }
-        finally
-        {
-            app.Clock.Advance(TimeSpan.FromMinutes(-2));
-        }
+        });
     }
 
     [Fact]

@@ -127,17 +127,12 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
         using var client = await app.SignInAsync("unit");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
 
-        app.Clock.Advance(TimeSpan.FromMinutes(31));
-        try
+        await app.Clock.LaterAsync(TimeSpan.FromMinutes(31), async () =>
         {
             var response = await client.GetAsync("/");
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.StartsWith("/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
-        }
-        finally
-        {
-            app.Clock.Advance(TimeSpan.FromMinutes(-31));
-        }
+        });
     }
 
     [Fact]
@@ -165,17 +160,12 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
         await browser.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(home) }));
 
         // Past the stamp check's minute (the cookie is checked against the database at most once a minute).
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
-        try
+        await app.Clock.LaterAsync(TimeSpan.FromMinutes(2), async () =>
         {
             var replay = await thief.GetAsync("/inbox");
             Assert.Equal(HttpStatusCode.Redirect, replay.StatusCode);
             Assert.StartsWith("/login", replay.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
-        }
-        finally
-        {
-            app.Clock.Advance(TimeSpan.FromMinutes(-2));
-        }
+        });
     }
 
     [Fact]

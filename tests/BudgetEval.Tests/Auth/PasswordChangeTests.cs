@@ -20,17 +20,12 @@ public sealed class PasswordChangeTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/")).StatusCode);
 
-        app.Clock.Advance(TimeSpan.FromMinutes(2)); // past the security stamp validation interval
-        try
+        await app.Clock.LaterAsync(TimeSpan.FromMinutes(2), async () => // past the security stamp validation interval
         {
             var other = await phone.GetAsync("/");
             Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
             Assert.StartsWith("/login", other.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
-        }
-        finally
-        {
-            app.Clock.Advance(TimeSpan.FromMinutes(-2));
-        }
+        });
 
         using var fresh = app.Anonymous();
         Assert.Equal(HttpStatusCode.OK, (await AppFixture.PostLoginFormAsync(fresh, "changer", AppFixture.DemoPassword)).StatusCode); // old one refused
@@ -121,19 +116,14 @@ public sealed class PasswordChangeTests(AppFixture app) : IClassFixture<AppFixtu
         using var browser = await app.SignInAsync("tokenholder");
         Assert.Equal(HttpStatusCode.Redirect, (await ChangeAsync(browser, AppFixture.DemoPassword, NewPassword)).StatusCode);
 
-        app.Clock.Advance(TimeSpan.FromMinutes(2)); // past the security stamp validation interval
-        try
+        await app.Clock.LaterAsync(TimeSpan.FromMinutes(2), async () => // past the security stamp validation interval
         {
             var stale = await script.GetAsync("/api/me");
             Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
             Assert.Contains("请重新登录", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             using var renewed = await app.ApiAsync("tokenholder", NewPassword);
             Assert.Equal(HttpStatusCode.OK, (await renewed.GetAsync("/api/me")).StatusCode);
-        }
-        finally
-        {
-            app.Clock.Advance(TimeSpan.FromMinutes(-2));
-        }
+        });
     }
 
     private static async Task<HttpResponseMessage> ChangeAsync(HttpClient client, string current, string next, string? confirm = null)

@@ -10,4 +10,18 @@ internal sealed class TestClock(DateTimeOffset start) : TimeProvider
     public void Advance(TimeSpan by) => _now += by;
 
     public void Set(DateTimeOffset to) => _now = to;
+
+    /// <summary>Runs <paramref name="body"/> with the clock moved on by <paramref name="by"/>, and moves it back after, whatever happens.</summary>
+    public async Task LaterAsync(TimeSpan by, Func<Task> body)
+    {
+        Advance(by);
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            Advance(-by);
+        }
+    }
 }

@@ -82,35 +82,15 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
     internal const string ValueRefused = "有文字超过了允许的长度，或含有不能保存的字符（如不可见的控制字符），未保存任何内容。请检查后重试。";
 
     // 22001: value too long for its column; 22021 / 22P05: a character PostgreSQL cannot store (NUL).
-    private static bool RefusedByDatabase(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is Npgsql.PostgresException { SqlState: "22001" or "22021" or "22P05" })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool RefusedByDatabase(Exception e) =>
+        Chain(e).Any(inner => inner is Npgsql.PostgresException { SqlState: "22001" or "22021" or "22P05" });
 
     internal const string DatabaseUnavailable = "数据库暂时不可用，请稍后重试。重试前请刷新页面，确认刚才的操作是否已经完成。";
 
     // A dropped or refused connection, after the execution strategy's own retries; not a constraint or a bug.
-    private static bool IsDatabaseUnavailable(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException
-                || inner is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" or "08003" })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsDatabaseUnavailable(Exception e) =>
+        Chain(e).Any(inner => inner is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException
+            || inner is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" or "08003" });
 
     /// <summary>
     /// A browser reads no answer before it has sent its whole form: the body is read and dropped (never
@@ -178,16 +158,13 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
             }
         }
 
-        for (var inner = e; inner is not null; inner = inner.InnerException)
+        if (Chain(e).OfType<JsonException>().FirstOrDefault(j => j.Path is { Length: > 2 }) is { Path: { } path } json)
         {
-            if (inner is JsonException { Path: { Length: > 2 } path } json)
-            {
-                // System.Text.Json says "could not be converted" for a wrong value; anything else is broken syntax.
-                var field = path.TrimStart('$', '.');
-                return json.Message.Contains("could not be converted", StringComparison.Ordinal)
-                    ? $"字段「{field}」的值无效（日期应为 yyyy-MM-dd 且存在，金额应为数字），未保存任何内容。"
-                    : $"请求内容不是有效的 JSON（在字段「{field}」附近），未保存任何内容。";
-            }
+            // System.Text.Json says "could not be converted" for a wrong value; anything else is broken syntax.
+            var field = path.TrimStart('$', '.');
+            return json.Message.Contains("could not be converted", StringComparison.Ordinal)
+                ? $"字段「{field}」的值无效（日期应为 yyyy-MM-dd 且存在，金额应为数字），未保存任何内容。"
+                : $"请求内容不是有效的 JSON（在字段「{field}」附近），未保存任何内容。";
         }
 
         return "请求内容不是有效的 JSON，或字段类型不对，未保存任何内容。";
@@ -199,16 +176,14 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
     [System.Text.RegularExpressions.GeneratedRegex("""^Required parameter "(?:[^"]* )?([^" ]+)" was not provided""")]
     private static partial System.Text.RegularExpressions.Regex MissingValue();
 
-    private static BadHttpRequestException? Find(Exception e)
+    private static BadHttpRequestException? Find(Exception e) => Chain(e).OfType<BadHttpRequestException>().FirstOrDefault();
+
+    /// <summary>The exception and its inner ones, outermost first: what each answer above looks for.</summary>
+    private static IEnumerable<Exception> Chain(Exception e)
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is BadHttpRequestException bad)
-            {
-                return bad;
-            }
+            yield return inner;
         }
-
-        return null;
     }
 }

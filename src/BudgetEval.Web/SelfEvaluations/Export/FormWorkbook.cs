@@ -45,7 +45,7 @@ internal static class FormWorkbook
         var fundsHead = Next();
         for (var i = 0; i < FundsHeads.Count; i++)
         {
-            Text(fundsHead, Col(i), FundsHeads[i], BoxedBold);
+            Text(fundsHead, TableFile.ColumnName(i), FundsHeads[i], BoxedBold);
         }
 
         foreach (var sub in se.FundsRows)
@@ -85,7 +85,7 @@ internal static class FormWorkbook
         var head = Next();
         for (var i = 0; i < IndicatorFile.Header.Count; i++)
         {
-            Text(head, Col(i), IndicatorFile.Header[i], BoxedBold);
+            Text(head, TableFile.ColumnName(i), IndicatorFile.Header[i], BoxedBold);
         }
 
         foreach (var line in form.Rows)
@@ -94,7 +94,7 @@ internal static class FormWorkbook
             string?[] texts = [line.Level1, line.Level2, line.Level3, line.Content, line.Target, line.Actual];
             for (var i = 0; i < texts.Length; i++)
             {
-                Text(row, Col(i), texts[i] ?? string.Empty, Boxed);
+                Text(row, TableFile.ColumnName(i), texts[i] ?? string.Empty, Boxed);
             }
 
             Number(row, "G", line.Weight);
@@ -162,11 +162,11 @@ internal static class FormWorkbook
         {
             if (r > 1 && decimal.TryParse(cell, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var d))
             {
-                Number(row, Col(i), d);
+                Number(row, TableFile.ColumnName(i), d);
             }
             else
             {
-                Text(row, Col(i), cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
+                Text(row, TableFile.ColumnName(i), cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
             }
 
             i++;
@@ -181,7 +181,7 @@ internal static class FormWorkbook
         var head = new Row { RowIndex = 1 };
         for (var i = 0; i < IndicatorFile.Header.Count; i++)
         {
-            Text(head, Col(i), IndicatorFile.Header[i], BoxedBold);
+            Text(head, TableFile.ColumnName(i), IndicatorFile.Header[i], BoxedBold);
         }
 
         return Write([("绩效指标", [head], [], [14, 14, 16, 24, 14, 14, 9, 9, 18, 18])]);
@@ -286,8 +286,6 @@ internal static class FormWorkbook
             new CellFormat(Wrap()) { FontId = 1, BorderId = 1, ApplyFont = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 5 });
 
     private static Alignment Wrap() => new() { WrapText = true, Vertical = VerticalAlignmentValues.Center };
-
-    private static string Col(int index) => ((char)('A' + index)).ToString();
 
     private static void Text(Row row, string column, string text, uint style) =>
         row.Append(new Cell(new InlineString(new Text(XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve }))
