@@ -20,6 +20,9 @@ public sealed class FindingLedgerTests(AppFixture app) : IClassFixture<AppFixtur
         Assert.Equal(10, rows.Count); // the header and the nine 2021 findings of the centre
         Assert.All(rows.Skip(1), r => Assert.Equal("长沙市望城区社会治理服务中心", r[1]));
         Assert.Equal(2, rows.Skip(1).Count(r => r[10] == "已整改"));
+        var kinds = XlsxText.FirstSheetKinds(await response.Content.ReadAsByteArrayAsync());
+        Assert.All(kinds.Skip(1), k => Assert.Equal((Web.SelfEvaluations.Import.CellKind.Number, Web.SelfEvaluations.Import.CellKind.Date), (k[2], k[9]))); // 年度 and 整改期限 sort and filter in Excel
+        Assert.All(rows.Skip(1), r => Assert.Matches(@"^2\d{3}年\d{1,2}月\d{1,2}日$", r[9]));
 
         using var unit = await app.SignInAsync("unit");
         var page = await unit.GetAsync("/findings?handler=Export&fiscalYear=2021");

@@ -2,6 +2,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using DocumentFormat.OpenXml.Validation;
+using BudgetEval.Web.SelfEvaluations.Import;
 
 namespace BudgetEval.Tests.Infrastructure;
 
@@ -15,7 +16,8 @@ internal static class XlsxText
         using var doc = SpreadsheetDocument.Open(stream, false);
         Validate(doc);
         var wb = doc.WorkbookPart!;
-        return wb.Workbook.Descendants<Sheet>().ToDictionary(s => s.Name!.Value!, s => Rows(((WorksheetPart)wb.GetPartById(s.Id!)).Worksheet));
+        var formats = NumberFormats.From(wb);
+        return wb.Workbook.Descendants<Sheet>().ToDictionary(s => s.Name!.Value!, s => Rows(((WorksheetPart)wb.GetPartById(s.Id!)).Worksheet, formats));
     }
 
     /// <summary>The first sheet.</summary>
@@ -24,7 +26,7 @@ internal static class XlsxText
         using var stream = new MemoryStream(xlsx);
         using var doc = SpreadsheetDocument.Open(stream, false);
         Validate(doc);
-        return Rows(doc.WorkbookPart!.WorksheetParts.First().Worksheet);
+        return Rows(doc.WorkbookPart!.WorksheetParts.First().Worksheet, NumberFormats.From(doc.WorkbookPart));
     }
 
     /// <summary>Every workbook read back must keep to the Office Open XML schema (what Excel would otherwise "repair").</summary>
@@ -38,6 +40,22 @@ internal static class XlsxText
         }
     }
 
-    private static List<List<string>> Rows(Worksheet sheet) =>
-        sheet.Descendants<Row>().Select(r => r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? string.Empty).ToList()).ToList();
+    /// <summary>Date and percent cells through their format, as the import reads them (2026年3月2日, not the serial); other numbers as stored.</summary>
+    private static List<List<string>> Rows(Worksheet sheet, NumberFormats formats) =>
+        sheet.Descendants<Row>().Select(r => r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? Shown(c, formats)).ToList()).ToList();
+
+    private static string Shown(Cell cell, NumberFormats formats) =>
+        cell.CellValue?.Text is not { } raw ? string.Empty
+        : cell.DataType is null && formats.Number(raw, cell.StyleIndex?.Value) is { Kind: CellKind.Date or CellKind.Percent } shown ? shown.Text
+        : raw;
+
+    /// <summary>The kind of value each cell of the first sheet stores (number, date, text), row by row.</summary>
+    public static List<List<CellKind>> FirstSheetKinds(byte[] xlsx)
+    {
+        using var stream = new MemoryStream(xlsx);
+        using var doc = SpreadsheetDocument.Open(stream, false);
+        var formats = NumberFormats.From(doc.WorkbookPart!);
+        return doc.WorkbookPart!.WorksheetParts.First().Worksheet.Descendants<Row>()
+            .Select(r => r.Elements<Cell>().Select(c => c.CellValue?.Text is { } raw && c.DataType is null ? formats.Number(raw, c.StyleIndex?.Value).Kind : CellKind.Text).ToList()).ToList();
+    }
 }

@@ -11,7 +11,7 @@ namespace BudgetEval.Web.SelfEvaluations.Export;
 /// The 自评表 as .xlsx in the official layout: title, unit, funds block, goals, then the indicator table
 /// whose header row is exactly the import header, so an exported file can be edited and imported again.
 /// </summary>
-internal static class FormWorkbook
+internal static partial class FormWorkbook
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -20,7 +20,7 @@ internal static class FormWorkbook
 
     public const string FundsTotal = "年度资金总额", Goals = "年度总体目标";
 
-    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4;
+    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6;
 
     public static byte[] Build(LoadedForm form)
     {
@@ -153,27 +153,56 @@ internal static class FormWorkbook
         }
     }
 
-    /// <summary>Row <paramref name="r"/> of a plain table: the first is the bold header, numbers become number cells.</summary>
+    /// <summary>
+    /// Row <paramref name="r"/> of a plain table: the first is the bold header. Below it, whole numbers (年度,
+    /// counts) become number cells shown as they are, decimals (分值, 得分) number cells with two decimals, and
+    /// dates written 2026年3月2日 date cells in that format, so Excel can sum, sort and filter them. A number
+    /// with a leading zero (a 文号 such as 007) stays text, as typed.
+    /// </summary>
     private static Row TableRow(uint r, IEnumerable<string?> cells)
     {
         var row = new Row { RowIndex = r };
         var i = 0;
         foreach (var cell in cells)
         {
-            if (r > 1 && decimal.TryParse(cell, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var d))
+            var column = TableFile.ColumnName(i++);
+            if (r == 1 || cell is null)
             {
-                Number(row, TableFile.ColumnName(i), d);
+                Text(row, column, cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
+            }
+            else if (WholeNumber().IsMatch(cell))
+            {
+                Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture), BoxedInteger);
+            }
+            else if (DecimalNumber().IsMatch(cell))
+            {
+                Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture));
+            }
+            else if (ChineseDate().Match(cell) is { Success: true } m
+                && DateOnly.TryParseExact($"{m.Groups[1].Value}-{m.Groups[2].Value}-{m.Groups[3].Value}", "yyyy-M-d", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                Number(row, column, date.DayNumber - ExcelEpoch.DayNumber, BoxedDate);
             }
             else
             {
-                Text(row, TableFile.ColumnName(i), cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
+                Text(row, column, cell, Boxed);
             }
-
-            i++;
         }
 
         return row;
     }
+
+    /// <summary>Day 0 of Excel's 1900 date system as it counts after 1 March 1900 (its phantom 29 February included).</summary>
+    private static readonly DateOnly ExcelEpoch = new(1899, 12, 30);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(0|[1-9][0-9]{0,14})$")]
+    private static partial System.Text.RegularExpressions.Regex WholeNumber();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(0|[1-9][0-9]{0,14})\.[0-9]{1,10}$")]
+    private static partial System.Text.RegularExpressions.Regex DecimalNumber();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$")]
+    private static partial System.Text.RegularExpressions.Regex ChineseDate();
 
     /// <summary>The import header alone, for units that fill offline.</summary>
     public static byte[] BlankTemplate()
@@ -264,7 +293,9 @@ internal static class FormWorkbook
     }
 
     private static Stylesheet Styles() => new(
-        new NumberingFormats(new NumberingFormat { NumberFormatId = 164, FormatCode = "0.00" }) { Count = 1 },
+        new NumberingFormats(
+            new NumberingFormat { NumberFormatId = 164, FormatCode = "0.00" },
+            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" }) { Count = 2 },
         new Fonts(
             new Font(new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
             new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
@@ -283,7 +314,9 @@ internal static class FormWorkbook
             new CellFormat(Wrap()) { BorderId = 1, ApplyBorder = true, ApplyAlignment = true },
             new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 164, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
             new CellFormat(new Alignment { Horizontal = HorizontalAlignmentValues.Center }) { FontId = 2, ApplyFont = true, ApplyAlignment = true },
-            new CellFormat(Wrap()) { FontId = 1, BorderId = 1, ApplyFont = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 5 });
+            new CellFormat(Wrap()) { FontId = 1, BorderId = 1, ApplyFont = true, ApplyBorder = true, ApplyAlignment = true },
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 1, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 165, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 7 });
 
     private static Alignment Wrap() => new() { WrapText = true, Vertical = VerticalAlignmentValues.Center };
 
@@ -322,8 +355,8 @@ internal static class FormWorkbook
         return sb.ToString();
     }
 
-    private static void Number(Row row, string column, decimal? value) =>
+    private static void Number(Row row, string column, decimal? value, uint style = BoxedNumber) =>
         row.Append(value is { } v
-            ? new Cell(new CellValue(v.ToString(CultureInfo.InvariantCulture))) { CellReference = column + row.RowIndex!.Value, StyleIndex = BoxedNumber }
+            ? new Cell(new CellValue(v.ToString(CultureInfo.InvariantCulture))) { CellReference = column + row.RowIndex!.Value, StyleIndex = style }
             : new Cell { CellReference = column + row.RowIndex!.Value, StyleIndex = Boxed });
 }

@@ -1,0 +1,34 @@
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.SelfEvaluations.Export;
+using BudgetEval.Web.SelfEvaluations.Import;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace BudgetEval.Tests.SelfEvaluations;
+
+/// <summary>The plain tables every export writes (整改台账, 数据看板, 评分表): what kind of cell each value becomes.</summary>
+public sealed class TableWorkbookTests
+{
+    private static readonly string?[] Values = ["2021", "007", "10.5", "2026年3月2日", "2026年2月30日", "长沙市望城区", null];
+
+    [Fact]
+    public void Given_a_year_a_document_number_a_score_and_a_date_When_written_Then_Excel_gets_a_whole_number_text_a_number_and_a_date()
+    {
+        var xlsx = FormWorkbook.Table("表", [["年度", "文号", "分值", "整改期限", "错日期", "单位", "空"], Values], [8, 8, 8, 8, 8, 8, 8]);
+
+        Assert.Equal(["2021", "007", "10.5", "2026年3月2日", "2026年2月30日", "长沙市望城区", string.Empty], XlsxText.FirstSheet(xlsx)[1]);
+        Assert.Equal([CellKind.Number, CellKind.Text, CellKind.Number, CellKind.Date, CellKind.Text, CellKind.Text, CellKind.Text], XlsxText.FirstSheetKinds(xlsx)[1]);
+        Assert.Equal(["0", "0.00"], [FormatOf(xlsx, "A2"), FormatOf(xlsx, "C2")]); // the year is not shown as 2021.00
+    }
+
+    /// <summary>The number format code a cell is shown with ("0" for built-in 1).</summary>
+    private static string FormatOf(byte[] xlsx, string reference)
+    {
+        using var stream = new MemoryStream(xlsx);
+        using var doc = SpreadsheetDocument.Open(stream, false);
+        var cell = doc.WorkbookPart!.WorksheetParts.First().Worksheet.Descendants<Cell>().Single(c => c.CellReference == reference);
+        var styles = doc.WorkbookPart.WorkbookStylesPart!.Stylesheet;
+        var id = styles.CellFormats!.Elements<CellFormat>().ElementAt((int)cell.StyleIndex!.Value).NumberFormatId!.Value;
+        return id == 1 ? "0" : styles.NumberingFormats!.Elements<NumberingFormat>().Single(n => n.NumberFormatId!.Value == id).FormatCode!.Value!;
+    }
+}
