@@ -1,5 +1,7 @@
 using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
+using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,8 +15,10 @@ internal static class CaseEndpoints
 
     internal sealed record HistoryDto(int Seq, string Actor, DateTimeOffset At, string Action, string ActionLabel, string? From, string To, string? Comment, string Hash);
 
+    /// <summary>A 待办/已办 item; <c>Unit</c> is the name of the case's unit (the one whose record it is), as the 待办 page shows it.</summary>
     internal sealed record WorkItemDto(Guid Id, Guid CaseId, string Title, string State, string StateLabel, string? AssigneeRole, Guid? AssigneeOrganisationId,
-        Guid? AssigneeUserId, Guid? ClaimedBy, DateTimeOffset? DueAt, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? CompletedAction);
+        Guid? AssigneeUserId, Guid? ClaimedBy, DateTimeOffset? DueAt, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? CompletedAction,
+        Guid CaseOrganisationId, string? Unit);
 
     internal sealed record CaseDto(Guid Id, string DefinitionId, int DefinitionVersion, string Title, string State, string StateLabel, int Version,
         bool IsLate, DateTimeOffset? DueAt, string SubjectType, Guid SubjectId, IReadOnlyList<ActionDto> AllowedActions,
@@ -26,7 +30,7 @@ internal static class CaseEndpoints
     {
         var api = app.MapGroup("/api").RequireAuthorization(ApiAuth.Policy).WithTags("Workflows");
 
-        api.MapGet("/cases/{id:guid}", async (Guid id, HttpContext http, InboxQueries queries, CancellationToken ct) =>
+        api.MapGet("/cases/{id:guid}", async (Guid id, HttpContext http, InboxQueries queries, AppDbContext db, CancellationToken ct) =>
         {
             var view = await queries.CaseAsync(id, WorkflowActor.From(http.User), ct);
             if (view is null)
@@ -36,10 +40,11 @@ internal static class CaseEndpoints
 
             var i = view.Instance;
             var state = view.Definition.State(i.State);
+            var units = await OrganisationNames.ForAsync(db, view.OpenItems.Select(w => (Guid?)w.CaseOrganisationId), ct);
             return TypedResults.Ok(new CaseDto(i.Id, i.DefinitionId, i.DefinitionVersion, i.Title, i.State, state.Label, i.Version, i.IsLate, i.DueAt,
                 i.SubjectType, i.SubjectId,
                 view.AllowedActions.Select(a => new ActionDto(a.Id, a.Label, a.CommentRequired)).ToList(),
-                view.OpenItems.Select(ToDto).ToList(),
+                view.OpenItems.Select(w => ToDto(w, units)).ToList(),
                 view.History.Select(h => new HistoryDto(h.Seq, h.ActorName, h.At, h.Action, h.ActionLabel, h.FromState, h.ToState, h.Comment, h.Hash)).ToList()));
         });
 
@@ -60,7 +65,7 @@ internal static class CaseEndpoints
         });
 
         // count is the number on this page; X-Has-Next / Link say whether more follow (ApiPage).
-        api.MapGet("/inbox", async (HttpContext http, InboxQueries queries, CancellationToken ct) =>
+        api.MapGet("/inbox", async (HttpContext http, InboxQueries queries, AppDbContext db, CancellationToken ct) =>
         {
             if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
@@ -68,10 +73,10 @@ internal static class CaseEndpoints
             }
 
             var items = await page.ReadAsync(queries.OpenFor(WorkflowActor.From(http.User)).OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id), http, ct);
-            return Results.Ok(new { count = items.Count, items = items.Select(ToDto).ToList() });
+            return Results.Ok(await ListAsync(db, items, ct));
         });
 
-        api.MapGet("/inbox/done", async (HttpContext http, InboxQueries queries, CancellationToken ct) =>
+        api.MapGet("/inbox/done", async (HttpContext http, InboxQueries queries, AppDbContext db, CancellationToken ct) =>
         {
             if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
@@ -79,7 +84,7 @@ internal static class CaseEndpoints
             }
 
             var items = await page.ReadAsync(queries.DoneBy(WorkflowActor.From(http.User)).OrderByDescending(w => w.CompletedAt).ThenBy(w => w.Id), http, ct);
-            return Results.Ok(new { count = items.Count, items = items.Select(ToDto).ToList() });
+            return Results.Ok(await ListAsync(db, items, ct));
         });
     }
 
@@ -92,6 +97,13 @@ internal static class CaseEndpoints
         _ => ApiProblems.Unprocessable(result.Errors),
     };
 
-    public static WorkItemDto ToDto(WorkItem w) => new(w.Id, w.InstanceId, w.Title, w.State, w.StateLabel, w.AssigneeRole, w.AssigneeOrganisationId,
-        w.AssigneeUserId, w.ClaimedBy, w.DueAt, w.Status.ToString(), w.CreatedAt, w.CompletedAt, w.CompletedAction);
+    private static async Task<object> ListAsync(AppDbContext db, IReadOnlyList<WorkItem> items, CancellationToken ct)
+    {
+        var units = await OrganisationNames.ForAsync(db, items.Select(w => (Guid?)w.CaseOrganisationId), ct);
+        return new { count = items.Count, items = items.Select(w => ToDto(w, units)).ToList() };
+    }
+
+    private static WorkItemDto ToDto(WorkItem w, IReadOnlyDictionary<Guid, string> units) => new(w.Id, w.InstanceId, w.Title, w.State, w.StateLabel, w.AssigneeRole,
+        w.AssigneeOrganisationId, w.AssigneeUserId, w.ClaimedBy, w.DueAt, w.Status.ToString(), w.CreatedAt, w.CompletedAt, w.CompletedAction,
+        w.CaseOrganisationId, units.GetValueOrDefault(w.CaseOrganisationId));
 }

@@ -115,7 +115,9 @@ public sealed class ReviewFlowTransitionTests(AppFixture app) : IClassFixture<Ap
         var unitInbox = await InboxCountAsync("unit");
         await _api.FireOkAsync("unit", caseId, "submit");
         Assert.Equal(unitInbox - 1, await InboxCountAsync("unit"));
-        Assert.Contains(caseId.ToString(), await (await _api.As("unithead")).GetStringAsync("/api/inbox"), StringComparison.Ordinal);
+        var headItem = JsonDocument.Parse(await (await _api.As("unithead")).GetStringAsync("/api/inbox")).RootElement.GetProperty("items").EnumerateArray()
+            .Single(w => w.GetProperty("caseId").GetGuid() == caseId);
+        Assert.Equal("长沙市望城区社会治理服务中心", headItem.GetProperty("unit").GetString()); // whose record it is, as the 待办 page shows
         await _api.FireOkAsync("unithead", caseId, "approve");
         await _api.FireOkAsync("finance", caseId, "return", "请补充绩效目标完成情况。");
 
