@@ -131,7 +131,9 @@ internal sealed class ReminderSweep(
             candidates = candidates.DistinctBy(c => (c.Item.Id, c.Stage.Stage, c.Day, c.User)).ToList();
 
             var inserted = await InsertLedgerAsync(db, tx, candidates.Select(c => (c.Item.Id, c.Stage.Stage, c.Day, c.User)).ToList(), now, ct);
-            var requests = candidates.Where(c => inserted.Contains((c.Item.Id, c.Stage.Stage, c.Day, c.User)))
+            candidates = candidates.Where(c => inserted.Contains((c.Item.Id, c.Stage.Stage, c.Day, c.User))).ToList();
+            var holders = await TaskHolders.LoadAsync(db, candidates.Where(c => c.Stage.Kind == ReminderKind.Escalation).Select(c => c.Item).ToList(), ct);
+            var requests = candidates
                 .Select(c => new NotificationRequest(c.User, EventOf(c.Stage), new NotificationFacts(c.Item.Title)
                 {
                     CaseId = c.Item.InstanceId,
@@ -139,7 +141,7 @@ internal sealed class ReminderSweep(
                     Due = ChineseFormat.Date(c.DueDay),
                     OverdueWorkingDays = c.Stage.OverdueWorkingDays,
                     DueToday = c.Stage.Kind == ReminderKind.DueDay,
-                    Assignee = c.Item.AssigneeRole is { } r ? Roles.Label(r) : "经办人",
+                    Assignee = c.Stage.Kind == ReminderKind.Escalation ? holders.Describe(c.Item) : null,
                 }))
                 .ToList();
 

@@ -58,6 +58,13 @@ public sealed class ReminderSweepTests(AppFixture app) : IClassFixture<AppFixtur
         // Overdue working days: 11 (1), 12 (2), 13 (3 → unit head), 16 (4), 17 (5 → officer).
         foreach (var (day, head, officer) in new[] { (12, 0, 0), (13, 1, 0), (16, 1, 0), (17, 1, 1) })
         {
+            if (day == 16)
+            {
+                // 张晓燕 takes the task (签收): the officer's 督办 then names her.
+                await app.DbAsync(db => db.WorkItems.Where(w => w.Id == item.Id)
+                    .ExecuteUpdateAsync(w => w.SetProperty(x => x.ClaimedBy, db.Users.Single(u => u.UserName == "unit").Id)));
+            }
+
             app.Clock.Set(Beijing(2026, 3, day));
             await SweepAsync(app.Factory.Services);
             Assert.Equal(head, await EscalationsAsync("unithead", link));
@@ -65,8 +72,10 @@ public sealed class ReminderSweepTests(AppFixture app) : IClassFixture<AppFixtur
         }
 
         var mails = await app.DbAsync(db => db.Outbox.Where(m => m.Event == nameof(NotificationEvent.Escalation) && m.Html.Contains(link)).OrderBy(m => m.CreatedAt)
-            .Select(m => new { m.ToAddress, m.Subject }).ToListAsync());
+            .Select(m => new { m.ToAddress, m.Subject, m.Text }).ToListAsync());
         Assert.Equal(["unithead@demo.budgeteval.local", "finance@demo.budgeteval.local"], mails.Select(m => m.ToAddress));
+        Assert.Contains("由长沙市望城区社会治理服务中心（单位填报人）办理", mails[0].Text, StringComparison.Ordinal); // whom to chase, not only the role
+        Assert.Contains("由长沙市望城区社会治理服务中心（单位填报人：张晓燕）办理", mails[1].Text, StringComparison.Ordinal);
         Assert.Equal("【预算绩效】督办：2025年度部门整体支出绩效自评 已逾期3个工作日", mails[0].Subject);
         Assert.Equal("【预算绩效】督办：2025年度部门整体支出绩效自评 已逾期5个工作日", mails[1].Subject);
         Assert.Equal(2, (await app.LedgerAsync(item.Id)).Count(l => l.Stage.StartsWith("escalate-", StringComparison.Ordinal)));
