@@ -66,6 +66,7 @@ internal static class AuditActions
     public const string OrganisationChanged = "organisation.update";
     public const string CategoryChanged = "finding-category";
     public const string CaseTransition = "case.transition";
+    public const string FindingCorrected = "finding.correct";
     public const string Export = "export";
     public const string ResultsPublication = "results.publication";
     public const string ResultsApproval = "results.approval";
@@ -87,6 +88,7 @@ internal static class AuditActions
         [OrganisationChanged] = "修改机构",
         [CategoryChanged] = "问题类别变更",
         [CaseTransition] = "事项流转",
+        [FindingCorrected] = "问题更正",
         [Export] = "导出",
         [ResultsPublication] = "公开清单调整",
         [ResultsApproval] = "评价结果审定",

@@ -19,6 +19,7 @@ internal enum NotificationEvent
     ManualReminder,
     Digest,
     DeadlineChanged,
+    FindingCorrected,
 }
 
 /// <summary>The facts a template may use; all optional except the case title.</summary>
@@ -50,6 +51,9 @@ internal sealed record NotificationFacts(string CaseTitle)
 
     /// <summary>For escalations: whose task is late (a role or a person).</summary>
     public string? Assignee { get; init; }
+
+    /// <summary>For a correction: which fields were corrected, e.g. 问题、来源文号.</summary>
+    public string? Corrected { get; init; }
 }
 
 internal sealed record RenderedMessage(string Subject, string Summary, string Html, string Text);
@@ -85,6 +89,7 @@ internal static class MailTemplates
             NotificationEvent.RectificationVerified => ($"整改核验结果：{Finding(f)}", $"财政局已核验「{Finding(f)}」的整改情况：{f.ActionLabel}。"),
             NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
             NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),
+            NotificationEvent.FindingCorrected => ($"问题更正：{f.CaseTitle}", $"财政局更正了问题「{f.CaseTitle}」的登记内容（{f.Corrected}），请按更正后的内容整改。"),
             NotificationEvent.Digest => ($"每日通知汇总：{f.CaseTitle}", $"以下是您 {f.CaseTitle} 的通知汇总。"),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e, null),
         };
@@ -95,7 +100,7 @@ internal static class MailTemplates
             details.Add(("事项", f.CaseTitle));
             Add(details, "环节", f.StateLabel);
             Add(details, "办理期限", f.Due);
-            Add(details, e switch { NotificationEvent.ManualReminder => "催办说明", NotificationEvent.DeadlineChanged => "调整原因", _ => "意见" }, f.Comment);
+            Add(details, e switch { NotificationEvent.ManualReminder => "催办说明", NotificationEvent.DeadlineChanged => "调整原因", NotificationEvent.FindingCorrected => "更正原因", _ => "意见" }, f.Comment);
         }
 
         return new RenderedMessage(Prefix + subject, lead + (f.Comment is { } c ? $"（{c}）" : string.Empty),

@@ -22,13 +22,35 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
 
     public bool IsFinanceOfficer => User.IsInRole(Roles.FinanceOfficer);
 
+    /// <summary>The 更正 form as typed, kept when it is refused so nothing typed is lost.</summary>
+    public CorrectionInput? Correction { get; private set; }
+
+    /// <summary>What the forms bring back so a save over someone else's change is refused (<see cref="Findings.FindingStamp"/>).</summary>
+    public string Stamp => Findings.FindingStamp.Of(View.Finding);
+
+    /// <summary>The 问题类别 the correction form offers: the active ones, and the finding's own if it was retired since.</summary>
+    public IReadOnlyList<string> Categories { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostPlanAsync(Guid id, string? measures, string? responsible, DateOnly? plannedDate, CancellationToken ct) =>
-        HandleAsync(id, service.SavePlanAsync(id, new PlanInput(measures, responsible, plannedDate), WorkflowActor.From(User), ct), "整改方案已保存。", ct);
+    public Task<IActionResult> OnPostPlanAsync(Guid id, string? measures, string? responsible, DateOnly? plannedDate, string? stamp, CancellationToken ct) =>
+        HandleAsync(id, service.SavePlanAsync(id, new PlanInput(measures, responsible, plannedDate, stamp), WorkflowActor.From(User), ct), "整改方案已保存。", ct);
 
-    public Task<IActionResult> OnPostResultAsync(Guid id, string? result, CancellationToken ct) =>
-        HandleAsync(id, service.SaveResultAsync(id, new ResultInput(result), WorkflowActor.From(User), ct), "整改结果已保存。", ct);
+    public Task<IActionResult> OnPostResultAsync(Guid id, string? result, string? stamp, CancellationToken ct) =>
+        HandleAsync(id, service.SaveResultAsync(id, new ResultInput(result, stamp), WorkflowActor.From(User), ct), "整改结果已保存。", ct);
+
+    public async Task<IActionResult> OnPostCorrectAsync(Guid id, CorrectionInput correction, CancellationToken ct)
+    {
+        var result = await service.CorrectAsync(id, correction, WorkflowActor.From(User), HttpContext, ct);
+        if (result.Succeeded)
+        {
+            TempData["Flash"] = "问题登记内容已更正，已通知责任单位。";
+            return RedirectToPage(new { id });
+        }
+
+        Correction = correction;
+        return await ShowAsync(id, result, ct);
+    }
 
     public Task<IActionResult> OnPostRequestedDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
         HandleAsync(id, service.SaveRequestedDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct), "申请的期限已保存，请在事项页「申请延期」并说明理由。", ct);
@@ -84,6 +106,7 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
         }
 
         View = view;
+        Categories = (await Findings.FindingCategories.ActiveAsync(db, ct)).Append(view.Finding.Category).Distinct().ToList();
         Recurring = (await Findings.RecurringFindings.AmongAsync(db, [view.Finding], ct)).Count > 0;
         return true;
     }

@@ -22,6 +22,10 @@ internal static class RectificationEndpoints
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, RectificationService service, CancellationToken ct) =>
             await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view ? TypedResults.Ok(Dto(view)) : ApiProblems.NotFound());
 
+        // 更正 of the registration by the bureau (not the deadline, not the unit's plan or result).
+        group.MapPut("/{id:guid}", async (Guid id, CorrectionInput input, HttpContext http, RectificationService service, CancellationToken ct) =>
+            Answer(await service.CorrectAsync(id, input, WorkflowActor.From(http.User), http, ct)));
+
         group.MapPut("/{id:guid}/plan", async (Guid id, PlanInput input, HttpContext http, RectificationService service, CancellationToken ct) =>
             Answer(await service.SavePlanAsync(id, input, WorkflowActor.From(http.User), ct)));
 
@@ -105,6 +109,7 @@ internal static class RectificationEndpoints
         return new
         {
             Finding = FindingEndpoints.Dto(f),
+            Stamp = FindingStamp.Of(f), // send it back with a save or correction: a change by someone else since is refused (409)
             Rectification = new
             {
                 Status = f.Status.ToString(),

@@ -9,11 +9,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Rectifications;
 
-internal sealed record PlanInput(string? Measures, string? Responsible, DateOnly? PlannedDate);
+/// <remarks><c>Stamp</c> (optional, from <c>GET /api/findings/{id}</c>): the save is refused if the finding changed since.</remarks>
+internal sealed record PlanInput(string? Measures, string? Responsible, DateOnly? PlannedDate, string? Stamp = null);
 
-internal sealed record ResultInput(string? Result);
+internal sealed record ResultInput(string? Result, string? Stamp = null);
 
-internal sealed record DeadlineInput(DateOnly? Deadline);
+internal sealed record DeadlineInput(DateOnly? Deadline, string? Stamp = null);
+
+/// <summary>更正: the bureau's correction of what was registered, with the reason; <c>Stamp</c> is required.</summary>
+internal sealed record CorrectionInput(string? Category, string? Title, string? Detail, string? IndicatorRow, string? Recommendation,
+    string? SourceDocument, DateOnly? SourceDate, string? Reason, string? Stamp);
 
 internal sealed record EvidenceInfo(Guid Id, string FileName, int Version, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt, string UploadedByName);
 
@@ -25,7 +30,7 @@ internal sealed record RectificationView(Finding Finding, CaseView? Case, IReadO
 /// the bureau's new deadline for 部分整改. Each may only be written by whoever holds the case in the state
 /// it belongs to; the state changes themselves go through <see cref="WorkflowEngine.FireAsync"/>.
 /// </summary>
-internal sealed class RectificationService(AppDbContext db, TimeProvider clock, DueDates dueDates, InboxQueries queries)
+internal sealed class RectificationService(AppDbContext db, TimeProvider clock, DueDates dueDates, InboxQueries queries, Notifications.NotificationWriter writer)
 {
     private static readonly string[] UnitStates = ["planning", "implementing"];
 
@@ -48,11 +53,17 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         db.WorkflowInstances.Where(i => i.SubjectId == findingId && i.DefinitionId == RectificationCases.DefinitionId).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
 
     public Task<FireResult> SavePlanAsync(Guid id, PlanInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, ["planning"], unitSide: true, f =>
+        EditAsync(id, actor, ["planning"], unitSide: true, input.Stamp, f =>
         {
             if (Shared.DateRange.Problem("计划完成日期", input.PlannedDate) is { } outOfRange)
             {
                 return [outOfRange];
+            }
+
+            // A plan is about what will be done: a date already past is a typo (what is already done goes in the result).
+            if (input.PlannedDate is { } planned && planned < dueDates.Today(clock.GetUtcNow()) && planned != f.PlanDate)
+            {
+                return ["「计划完成日期」不能早于今天。"];
             }
 
             if (TooLong(("整改措施", input.Measures, 20000), ("责任人", input.Responsible, 100)) is { } tooLong)
@@ -67,7 +78,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         }, ct);
 
     public Task<FireResult> SaveResultAsync(Guid id, ResultInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, ["implementing"], unitSide: true, f =>
+        EditAsync(id, actor, ["implementing"], unitSide: true, input.Stamp, f =>
         {
             if (TooLong(("整改情况", input.Result, 20000)) is { } tooLong)
             {
@@ -83,7 +94,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
     /// <summary>The date an extension asks for; the reason is the comment of 申请延期.</summary>
     public Task<FireResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, UnitStates, unitSide: true, f =>
+        EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, f =>
         {
             if (input.Deadline is not { } d || d <= f.Deadline)
             {
@@ -101,7 +112,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
     /// <summary>The new deadline 部分整改 sets for what remains.</summary>
     public Task<FireResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, ["verifying"], unitSide: false, f =>
+        EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, f =>
         {
             if (Shared.DateRange.Problem("新的整改期限", input.Deadline) is { } outOfRange)
             {
@@ -118,6 +129,121 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return [];
         }, ct);
 
+    /// <summary>
+    /// 更正: the bureau corrects what it registered (a typo in the 问题, the wrong 类别 or 文号), in any state of the
+    /// case, with a reason. The deadline is not corrected here: it moves only through 延期 and 部分整改, which the
+    /// unit sees in the case. The audit log keeps each field before and after; the unit is told.
+    /// </summary>
+    public async Task<FireResult> CorrectAsync(Guid id, CorrectionInput input, WorkflowActor actor, HttpContext? http, CancellationToken ct)
+    {
+        if (!actor.IsInRole(Roles.FinanceOfficer) || actor.OrganisationKind != OrganisationKind.FinanceBureau)
+        {
+            return FireResult.Forbidden("只有财政局绩效管理员可以更正问题。");
+        }
+
+        var current = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
+        if (current is null)
+        {
+            return FireResult.NotFound();
+        }
+
+        // The registration's own rules, with what a correction cannot change taken from the finding; a category
+        // retired since stays acceptable for the finding that has it.
+        var categories = (await FindingCategories.ActiveAsync(db, ct)).Append(current.Category).Distinct().ToList();
+        var today = dueDates.Today(clock.GetUtcNow());
+        var errors = FindingRegister.Validate(new FindingInput(current.OrganisationId, current.FiscalYear, input.Category, input.Title, input.Detail,
+            input.IndicatorRow, input.Recommendation, current.Deadline, current.Source.ToString(), input.SourceDocument, input.SourceDate,
+            current.RectifiedBeforeReport, current.RectifiedOn, current.RectifiedEvidence), categories, today)
+            .SelectMany(e => e.Value).ToList();
+        if (TooLong(("问题", input.Title, 300), ("问题描述及依据", input.Detail, 20000), ("整改建议", input.Recommendation, 20000),
+                ("来源文号", input.SourceDocument, 200), ("对应指标", input.IndicatorRow, 200), ("更正原因", input.Reason, 500)) is { } tooLong)
+        {
+            errors.Add(tooLong);
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Reason))
+        {
+            errors.Add("请填写「更正原因」。");
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Stamp))
+        {
+            errors.Add("缺少 stamp（打开问题时的内容标记），请刷新后重试。");
+        }
+
+        if (errors.Count > 0)
+        {
+            return FireResult.Invalid(errors);
+        }
+
+        var caseId = await CaseIdAsync(id, ct);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var locked = caseId is { } c ? await CaseLock.StateAsync(db, c, ct) : null; // as every edit: never between a transition's reads and writes
+            var f = await db.Findings.SingleAsync(x => x.Id == id, ct);
+            if (!FindingStamp.Matches(f, input.Stamp))
+            {
+                return FireResult.Conflict(FindingStamp.StaleMessage);
+            }
+
+            var changes = new List<(string Label, string? Before, string? After)>();
+            void Set<T>(string label, T before, T after, Action<T> apply, Func<T, string?> text)
+            {
+                if (!EqualityComparer<T>.Default.Equals(before, after))
+                {
+                    changes.Add((label, text(before), text(after)));
+                    apply(after);
+                }
+            }
+
+            Set("类别", f.Category, input.Category!.Trim(), v => f.Category = v, v => v);
+            Set("问题", f.Title, input.Title!.Trim(), v => f.Title = v, v => v);
+            Set("问题描述及依据", f.Detail, input.Detail!.Trim(), v => f.Detail = v, v => v);
+            Set("对应指标", f.IndicatorRow, Clean(input.IndicatorRow), v => f.IndicatorRow = v, v => v);
+            Set("整改建议", f.Recommendation, Clean(input.Recommendation), v => f.Recommendation = v, v => v);
+            Set("来源文号", f.SourceDocument, Clean(input.SourceDocument), v => f.SourceDocument = v, v => v);
+            Set("来源日期", f.SourceDate, input.SourceDate, v => f.SourceDate = v, v => v is { } d ? Shared.ChineseFormat.Date(d) : null);
+            if (changes.Count == 0)
+            {
+                return FireResult.Invalid(["更正内容与原登记一致，没有需要更正的内容。"]);
+            }
+
+            // One problem of an evaluation is one finding (a unique index): a corrected title may not take another's.
+            if (f.EvaluationId is { } evaluation && await db.Findings.AnyAsync(x => x.EvaluationId == evaluation && x.Id != id && x.Title == f.Title, ct))
+            {
+                return FireResult.Invalid([$"同一评价中已有问题「{f.Title}」，请换一个表述。"]);
+            }
+
+            var now = clock.GetUtcNow();
+            var reason = input.Reason!.Trim();
+            if (caseId is { } instanceId && changes.Any(x => x.Label == "问题"))
+            {
+                // The case, its 待办 and 已办 carry the finding's title: they follow the correction.
+                var title = $"{RectificationCases.TitlePrefix}{f.Number} {f.Title}";
+                var instance = await db.WorkflowInstances.IgnoreQueryFilters().SingleAsync(i => i.Id == instanceId, ct);
+                instance.Title = title;
+                await db.WorkItems.IgnoreQueryFilters().Where(w => w.InstanceId == instanceId).ExecuteUpdateAsync(w => w.SetProperty(x => x.Title, title), ct);
+            }
+
+            Audit.AuditTrail.Add(db, http, now, Audit.AuditActions.FindingCorrected, $"{f.Number} {f.Title}",
+                $"更正原因：{reason}；" + string.Join("；", changes.Select(x => $"{x.Label}：「{x.Before ?? "（空）"}」→「{x.After ?? "（空）"}」")),
+                actor.UserId, Audit.AuditTrail.ActorName(actor.DisplayName, actor.UserName), f.OrganisationId);
+            await writer.AddToAsync(db, db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == f.OrganisationId), Notifications.NotificationEvent.FindingCorrected,
+                new Notifications.NotificationFacts($"{f.Number} {f.Title}")
+                {
+                    CaseId = caseId,
+                    Corrected = string.Join("、", changes.Select(x => x.Label)),
+                    Comment = reason,
+                }, now, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new FireResult(FireStatus.Ok, locked?.State, null, locked?.Version ?? 0, []);
+        });
+    }
+
     /// <summary>An evidence file, as the next version if the unit uploaded one with the same name before.</summary>
     public async Task<(FireResult Result, FindingEvidence? Added)> AddEvidenceAsync(Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
     {
@@ -128,7 +254,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         FindingEvidence? added = null;
-        var result = await EditAsync(id, actor, UnitStates, unitSide: true, f =>
+        var result = await EditAsync(id, actor, UnitStates, unitSide: true, null, f =>
         {
             var now = clock.GetUtcNow();
             added = new FindingEvidence
@@ -166,7 +292,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<FindingEvidence?> FindEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct) =>
         db.FindingEvidence.AsNoTracking().SingleOrDefaultAsync(e => e.Id == evidenceId && e.FindingId == id, ct);
 
-    private async Task<FireResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide,
+    private async Task<FireResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
         Func<Finding, IReadOnlyList<string>> change, CancellationToken ct, Func<Task>? more = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
@@ -200,6 +326,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             }
 
             var tracked = await db.Findings.SingleAsync(f => f.Id == id, ct);
+            if (!FindingStamp.Matches(tracked, stamp))
+            {
+                return FireResult.Conflict(FindingStamp.StaleMessage);
+            }
+
             var errors = change(tracked);
             if (errors.Count > 0)
             {

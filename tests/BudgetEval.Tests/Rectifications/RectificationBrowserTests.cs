@@ -15,7 +15,7 @@ public sealed class RectificationBrowserTests(BrowserFixture browser) : IClassFi
 
         await unit.Locator("#measures").FillAsync("建立问题整改台账，逐项落实。");
         await unit.Locator("#responsible").FillAsync("王主任");
-        await unit.Locator("#plannedDate").FillAsync("2026-04-30");
+        await unit.Locator("#plannedDate").FillAsync(DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)); // the browser app runs on the real clock; a plan's date is ahead
         await unit.GetByRole(AriaRole.Button, new() { Name = "保存整改方案" }).ClickAsync();
         await Assertions.Expect(unit.Locator(".flash")).ToHaveTextAsync("整改方案已保存。");
         await unit.GetByTestId("finding-case").ClickAsync();

@@ -159,6 +159,7 @@ internal static class Matrix
         new("GET /api/findings/export.xlsx", Res.None, Everyone),
         new("POST /api/findings", Res.None, "F"),
         new("GET /api/findings/{id:guid}", Res.Finding, "AFL UH:o"),
+        new("PUT /api/findings/{id:guid}", Res.Finding, "F"),
         new("PUT /api/findings/{id:guid}/plan", Res.Finding, "U:o"),
         new("PUT /api/findings/{id:guid}/result", Res.Finding, "U:o"),
         new("PUT /api/findings/{id:guid}/requested-deadline", Res.Finding, "U:o"),
