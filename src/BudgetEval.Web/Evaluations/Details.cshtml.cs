@@ -38,9 +38,6 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <summary>The active evaluation firms: a drop-down while few, a search field once a province has many.</summary>
     public OrganisationChoices Firms { get; private set; } = new([]);
 
-    /// <summary>What the commission form posted for the firm, kept when the form comes back with an error.</summary>
-    public string? PostedFirm { get; private set; }
-
     public IReadOnlyList<ImportError> ImportErrors { get; private set; } = [];
 
     public bool IsBureauOfficer => User.IsInRole(Roles.FinanceOfficer);
@@ -54,7 +51,79 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     public bool FirmMayEdit => IsFirm && Evaluation.Status is "drafting" or "final_report";
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+    /// <summary>The problem whose text the firm is correcting (?problem=N); the form below the list then edits it instead of adding one.</summary>
+    public Problem? EditingProblem { get; private set; }
+
+    /// <summary>
+    /// The handler whose form was refused. Nothing was saved, so its fields show what the user typed rather
+    /// than the saved values: one bad cell must not throw away the other 29 scores.
+    /// </summary>
+    public string? RefusedForm { get; private set; }
+
+    public bool Refused(string handler) => string.Equals(RefusedForm, handler, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A field of the refused form as typed; <paramref name="saved"/> for every other form.</summary>
+    public string? Typed(string handler, string field, string? saved) => Refused(handler) ? Request.Form[field].ToString() : saved;
+
+    /// <summary>Whether a checkbox of the refused form was ticked; <paramref name="saved"/> for every other form.</summary>
+    public bool TypedCheck(string handler, string field, bool saved, string value = "true") =>
+        Refused(handler) ? Request.Form[field].Contains(value) : saved;
+
+    /// <summary>A row's score and 评分说明 as typed in a refused score form (matched by 一级 and 三级, as the service matches them).</summary>
+    public (string? Score, string? Note) TypedScore(ScoreRow row)
+    {
+        var saved = (row.Score?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), row.Note);
+        if (!Refused("Scores"))
+        {
+            return saved;
+        }
+
+        var form = Request.Form;
+        for (var i = 0; i < form["level3"].Count && i < form["level1"].Count; i++)
+        {
+            if (form["level1"][i] == row.Level1 && form["level3"][i] == row.Level3)
+            {
+                return (i < form["score"].Count ? form["score"][i] : null, i < form["note"].Count ? form["note"][i] : null);
+            }
+        }
+
+        return saved;
+    }
+
+    /// <summary>The 三级指标 whose typed score could not be read, marked on the form.</summary>
+    public IReadOnlySet<string> UnreadableScores { get; private set; } = new HashSet<string>();
+
+    /// <summary>A per-problem text (意见/答复) as typed in a refused form of <paramref name="handler"/>, matched by the problem's number.</summary>
+    public string? TypedPerProblem(string handler, string field, int no, string? saved)
+    {
+        if (!Refused(handler))
+        {
+            return saved;
+        }
+
+        var numbers = Request.Form["no"];
+        var texts = Request.Form[field];
+        for (var i = 0; i < numbers.Count && i < texts.Count; i++)
+        {
+            if (numbers[i] == no.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return texts[i];
+            }
+        }
+
+        return saved;
+    }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, int? problem, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        EditingProblem = FirmMayEdit && problem is { } no ? Evaluation.Problems.FirstOrDefault(p => p.No == no) : null;
+        return Page();
+    }
 
     /// <summary>The score table for the signed-in browser user (the /api export takes bearer tokens only).</summary>
     public async Task<IActionResult> OnGetExportAsync(Guid id, string? format, CancellationToken ct) =>
@@ -64,10 +133,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     public async Task<IActionResult> OnPostCommissionAsync(Guid id, string? firmId, DateOnly? reportDueDate, string? templateKey, CancellationToken ct)
     {
-        PostedFirm = firmId;
         var firm = await OrganisationPicker.ResolveAsync(ActiveFirms(), firmId, ct, OrganisationPicker.Noun(OrganisationKind.EvaluationFirm));
         return firm.Error is { } error
-            ? await Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, [$"评价机构：{error}"])), string.Empty, ct)
+            ? await Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, [$"「评价机构」：{error}"])), string.Empty, ct)
             : await Run(id, service.CommissionAsync(id, new CommissionInput(firm.Id, reportDueDate, templateKey), WorkflowActor.From(User), ct), "已委托评价机构。", ct);
     }
 
@@ -76,10 +144,14 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     public Task<IActionResult> OnPostMemberAsync(Guid id, string? name, bool isLead, string? title, bool noConflict, string? declaration, CancellationToken ct) =>
         Run(id, service.AddMemberAsync(id, new MemberInput(name, isLead, title, noConflict, declaration), WorkflowActor.From(User), ct), "已加入评价组。", ct);
 
+    public Task<IActionResult> OnPostRemoveMemberAsync(Guid id, string? name, CancellationToken ct) =>
+        Run(id, service.RemoveMemberAsync(id, name, WorkflowActor.From(User), ct), $"已将{name?.Trim()}移出评价组。", ct);
+
     public Task<IActionResult> OnPostScoresAsync(Guid id, List<string> level1, List<string> level3, List<string?> score, List<string?> note, CancellationToken ct)
     {
         var inputs = new List<ScoreInput>();
         var errors = new List<string>();
+        var unreadable = new HashSet<string>();
         for (var i = 0; i < level3.Count && i < level1.Count; i++)
         {
             decimal? value = null;
@@ -92,13 +164,15 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
                 }
                 else
                 {
-                    errors.Add($"「{level3[i]}」得分不是数字。");
+                    errors.Add($"第 {i + 1} 行「{level3[i]}」的得分「{text}」不是数字，请填写如 2 或 1.5 的数字。");
+                    unreadable.Add(level3[i]);
                 }
             }
 
             inputs.Add(new ScoreInput(level1[i], level3[i], value, i < note.Count ? note[i] : null));
         }
 
+        UnreadableScores = unreadable;
         return errors.Count > 0
             ? Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, errors)), string.Empty, ct)
             : Run(id, service.SaveScoresAsync(id, inputs, WorkflowActor.From(User), ct), "评分已保存。", ct);
@@ -132,19 +206,54 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     public Task<IActionResult> OnPostReportAsync(Guid id, Dictionary<string, string?> sections, string? reportNumber, DateOnly? reportDate, CancellationToken ct) =>
         Run(id, service.SaveReportAsync(id, new ReportInput(sections, reportNumber, reportDate), WorkflowActor.From(User), ct), "报告已保存。", ct);
 
-    public async Task<IActionResult> OnPostProblemAsync(Guid id, string? category, string? title, string? detail, string? indicatorRow, string? recommendation,
+    /// <summary>Adds a problem, or (with <paramref name="no"/>) corrects one; the unit's comment and the firm's answer on it are kept.</summary>
+    public async Task<IActionResult> OnPostProblemAsync(Guid id, int? no, string? category, string? title, string? detail, string? indicatorRow, string? recommendation,
         bool rectifiedBeforeReport, DateOnly? rectifiedOn, CancellationToken ct)
     {
-        var current = await db.Evaluations.AsNoTracking().Where(e => e.Id == id).Select(e => e.ProblemsJson).SingleOrDefaultAsync(ct);
-        if (current is null)
+        if (await CurrentProblemsAsync(id, ct) is not { } problems)
         {
             return NotFound();
         }
 
-        var problems = new Evaluation { Reason = string.Empty, Title = string.Empty, Status = string.Empty, ProblemsJson = current }.Problems;
-        problems.Add(new Problem(problems.Count + 1, category ?? string.Empty, title?.Trim() ?? string.Empty, detail?.Trim() ?? string.Empty,
-            Clean(indicatorRow), Clean(recommendation), rectifiedBeforeReport, rectifiedOn));
-        return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), "问题已加入。", ct);
+        var (cat, text, why, row, advice) = (category ?? string.Empty, title?.Trim() ?? string.Empty, detail?.Trim() ?? string.Empty, Clean(indicatorRow), Clean(recommendation));
+        if (no is not { } n)
+        {
+            problems.Add(new Problem(problems.Count + 1, cat, text, why, row, advice, rectifiedBeforeReport, rectifiedOn));
+            return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), "问题已加入。", ct);
+        }
+
+        var i = problems.FindIndex(p => p.No == n);
+        if (i < 0)
+        {
+            return await Run(id, Task.FromResult(EvaluationResult.Fail(FireStatus.Invalid, $"问题{n}已不存在（可能已被删除），请刷新页面后再修改。")), string.Empty, ct);
+        }
+
+        problems[i] = problems[i] with
+        {
+            Category = cat, Title = text, Detail = why, IndicatorRow = row, Recommendation = advice,
+            RectifiedBeforeReport = rectifiedBeforeReport, RectifiedOn = rectifiedBeforeReport ? rectifiedOn : null,
+        };
+        return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), $"问题{n}已修改。", ct);
+    }
+
+    /// <summary>Deletes a problem; those after it move up one number, each keeping the unit's comment made on it.</summary>
+    public async Task<IActionResult> OnPostDeleteProblemAsync(Guid id, int no, CancellationToken ct)
+    {
+        if (await CurrentProblemsAsync(id, ct) is not { } problems)
+        {
+            return NotFound();
+        }
+
+        var removed = problems.RemoveAll(p => p.No == no);
+        return removed == 0
+            ? await Run(id, Task.FromResult(EvaluationResult.Fail(FireStatus.Invalid, $"问题{no}已不存在（可能已被删除），请刷新页面。")), string.Empty, ct)
+            : await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), $"问题{no}已删除。", ct);
+    }
+
+    private async Task<List<Problem>?> CurrentProblemsAsync(Guid id, CancellationToken ct)
+    {
+        var current = await db.Evaluations.AsNoTracking().Where(e => e.Id == id).Select(e => e.ProblemsJson).SingleOrDefaultAsync(ct);
+        return current is null ? null : new Evaluation { Reason = string.Empty, Title = string.Empty, Status = string.Empty, ProblemsJson = current }.Problems;
     }
 
     public Task<IActionResult> OnPostCommentsAsync(Guid id, string? general, List<int> no, List<string?> comment, List<string?> disputed, CancellationToken ct) =>
@@ -178,7 +287,18 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             ModelState.AddModelError(string.Empty, m);
         }
 
-        return await LoadAsync(id, ct) ? Page() : NotFound();
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        RefusedForm = (RouteData.Values["handler"] as string) ?? Request.Query["handler"].ToString();
+        if (Refused("Problem") && int.TryParse(Request.Form["no"], out var editing))
+        {
+            EditingProblem = Evaluation.Problems.FirstOrDefault(p => p.No == editing);
+        }
+
+        return Page();
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)

@@ -80,7 +80,7 @@ internal static class EvaluationEndpoints
 
             // kind as everywhere else in the API ("DepartmentWide" / "Project"), not the enum's number.
             return TypedResults.Ok((await page.ReadAsync(await service.ProposeAsync(fiscalYear, ct), http, ct)).Select(r => r.ToCandidate())
-                .Select(c => new { c.OrganisationId, c.UnitName, kind = c.Kind.ToString(), kindLabel = Plans.EvaluationKinds.Label(c.Kind), c.ProjectName, c.Budget, c.Reason })
+                .Select(c => new { c.OrganisationId, c.UnitName, kind = c.Kind.ToString(), kindLabel = Plans.EvaluationKinds.EvaluationLabel(c.Kind), c.ProjectName, c.Budget, c.Reason })
                 .ToList());
         });
 

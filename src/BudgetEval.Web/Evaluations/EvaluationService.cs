@@ -342,6 +342,28 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }, ct);
     }
 
+    /// <summary>The 主评人 takes a member off the team (entered by mistake, or no longer on the job); their declaration goes with them.</summary>
+    public async Task<EvaluationResult> RemoveMemberAsync(Guid id, string? name, WorkflowActor actor, CancellationToken ct)
+    {
+        var isLead = await db.Users.AnyAsync(u => u.Id == actor.UserId && u.IsLeadEvaluator, ct);
+        return await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+        {
+            if (!isLead)
+            {
+                return ["只有主评人可以确定评价组成员。"];
+            }
+
+            var team = e.Team;
+            if (team.RemoveAll(m => m.Name == name?.Trim()) == 0)
+            {
+                return [$"评价组中没有「{name?.Trim()}」。"];
+            }
+
+            e.Team = team;
+            return [];
+        }, ct);
+    }
+
     /// <summary>Scores and 评分说明 by row; a not-applicable row gives its weight to the named row.</summary>
     public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
@@ -489,7 +511,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                     }
                 }
 
-                var kept = old.FirstOrDefault(o => o.No == i + 1);
+                // A caller that sends the numbers it read (the page deleting problem 2 of 9) keeps each comment on its own problem.
+                var kept = old.FirstOrDefault(o => o.No == (p.No > 0 ? p.No : i + 1));
                 list.Add(p with { No = i + 1, UnitComment = kept?.UnitComment, Disputed = kept?.Disputed ?? false, FirmAnswer = p.FirmAnswer ?? kept?.FirmAnswer });
             }
 

@@ -13,7 +13,7 @@ namespace BudgetEval.Web.Evaluations;
 /// 重点评价: the scoped list (a firm sees its assignments, a unit its own); the finance officer's selection
 /// list proposed from the year's self-evaluations; the lead's approval of what waits for it.
 /// </summary>
-internal sealed class IndexModel(AppDbContext db, EvaluationService service, WorkflowRegistry registry) : PageModel
+internal sealed class IndexModel(AppDbContext db, EvaluationService service, WorkflowRegistry registry, ChinaClock china, TimeProvider clock) : PageModel
 {
     public sealed record Row(Evaluation Evaluation, string UnitName, string? FirmName);
 
@@ -42,8 +42,14 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
 
     public bool CanApprove => User.IsInRole(Roles.FinanceLead);
 
+    /// <summary>The year chosen, or the last full year in Beijing: in 2026 the bureau evaluates 2025's spending.</summary>
     [BindProperty(SupportsGet = true)]
-    public int FiscalYear { get; set; } = 2025;
+    public int? FiscalYear { get; set; }
+
+    public int Year => FiscalYear ?? china.Today(clock).Year - 1;
+
+    /// <summary>What waits for the lead, per year (newest first): a selection of any year can be approved, not only the default one.</summary>
+    public IReadOnlyList<(int FiscalYear, int Count)> PendingByYear { get; private set; } = [];
 
     /// <summary>Posted selection: "organisationId|kind|project|reason" per ticked candidate.</summary>
     [BindProperty]
@@ -81,7 +87,7 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
             targets.Add(new TargetInput(manual.Id, ManualKind, ManualProject, ManualReason, null));
         }
 
-        var (created, errors, status) = await service.SelectAsync(FiscalYear, targets, WorkflowActor.From(User), ct);
+        var (created, errors, status) = await service.SelectAsync(Year, targets, WorkflowActor.From(User), ct);
         if (status == FireStatus.Forbidden)
         {
             return Forbid();
@@ -90,7 +96,7 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
         if (created.Count > 0)
         {
             TempData["Flash"] = $"已选定 {created.Count} 个评价对象，待财政局领导审批。";
-            return RedirectToPage(new { FiscalYear });
+            return RedirectToPage(new { FiscalYear = Year });
         }
 
         foreach (var m in errors.SelectMany(e => e.Value))
@@ -105,7 +111,8 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
     /// <summary>The lead approves the whole list at once; each target is still its own case with its own history line.</summary>
     public async Task<IActionResult> OnPostApproveAllAsync(CancellationToken ct)
     {
-        var waiting = await db.Evaluations.Where(e => e.FiscalYear == FiscalYear && e.Status == "selected").Select(e => e.Id).ToListAsync(ct);
+        var year = Year;
+        var waiting = await db.Evaluations.Where(e => e.FiscalYear == year && e.Status == "selected").Select(e => e.Id).ToListAsync(ct);
         var actor = WorkflowActor.From(User);
         var failed = new List<string>();
         foreach (var id in waiting)
@@ -114,8 +121,8 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
             failed.AddRange(result.Errors);
         }
 
-        TempData["Flash"] = failed.Count == 0 ? $"已批准 {waiting.Count} 个评价对象。" : string.Join(" ", failed);
-        return RedirectToPage(new { FiscalYear });
+        TempData["Flash"] = failed.Count == 0 ? $"已批准 {waiting.Count} 个评价对象（{year} 年度）。" : string.Join(" ", failed);
+        return RedirectToPage(new { FiscalYear = Year });
     }
 
     private async Task LoadAsync(CancellationToken ct)
@@ -126,9 +133,16 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
         var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
         Items = rows.Select(e => new Row(e, names[e.OrganisationId], e.FirmId is { } f ? names[f] : null)).ToList();
         StateLabels = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
+        if (CanApprove)
+        {
+            PendingByYear = (await db.Evaluations.AsNoTracking().Where(e => e.Status == "selected").GroupBy(e => e.FiscalYear)
+                .Select(g => new { g.Key, Count = g.Count() }).OrderByDescending(g => g.Key).ToListAsync(ct))
+                .Select(g => (g.Key, g.Count)).ToList();
+        }
+
         if (CanSelect)
         {
-            var candidates = await (await service.ProposeAsync(FiscalYear, ct)).ToPageAsync(CandidatePage, ct);
+            var candidates = await (await service.ProposeAsync(Year, ct)).ToPageAsync(CandidatePage, ct);
             Candidates = candidates.Items.Select(r => r.ToCandidate()).ToList();
             CandidatePager = candidates with { Parameter = "cp" };
             Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);

@@ -35,17 +35,17 @@ internal sealed class CommissionComplete : IGuard
         var errors = new List<string>();
         if (e.FirmId is null)
         {
-            errors.Add("请选择评价机构。");
+            errors.Add("请在评价页面的「委托评价机构」中选择评价机构。");
         }
 
         if (e.ReportDueDate is null)
         {
-            errors.Add("请填写报告提交期限。");
+            errors.Add("请在评价页面的「委托评价机构」中填写报告提交期限。");
         }
 
         if (e.Rows.Count == 0)
         {
-            errors.Add("请选择评价指标模板。");
+            errors.Add("请在评价页面的「委托评价机构」中选择评价指标模板。");
         }
 
         return errors;

@@ -20,6 +20,9 @@ internal static class EvaluationKinds
 {
     public static string Label(EvaluationKind kind) => kind == EvaluationKind.Project ? "项目支出绩效自评" : "部门整体支出绩效自评";
 
+    /// <summary>The same kinds as targets of the bureau's external evaluation (重点评价), which is not a 自评.</summary>
+    public static string EvaluationLabel(EvaluationKind kind) => kind == EvaluationKind.Project ? "项目支出绩效评价" : "部门整体支出绩效评价";
+
     /// <summary>Accepts the enum name or the Chinese words (部门整体支出 / 项目支出).</summary>
     public static EvaluationKind? Parse(string? text) => text?.Trim() switch
     {

@@ -16,16 +16,19 @@ internal static class WorkflowDiagram
     private const int BoxH = 44;
     private const int Gap = 56;
     private const int Top = 90;
+    private const int LabelAscent = 12;
+    private const int LabelDescent = 4;
+    private const int Margin = 6;
 
     public static IHtmlContent Render(WorkflowDefinition def, string current, IReadOnlySet<string> visited)
     {
         var index = def.States.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var width = (def.States.Count * (BoxW + Gap)) - Gap + 40;
-        var height = Top + BoxH + 110;
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(def.Title)}流程图\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
-        svg.Append("<defs><marker id=\"wf-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#475467\"/></marker></defs>");
 
+        // Arcs first, so the viewBox can be cut around everything drawn: a long forward jump (待审批 → 不予评价)
+        // bends and labels above y = 0, and a cut-off label is worse than a taller picture.
+        var arcs = new StringBuilder();
+        double top = Top, bottom = Top + BoxH;
         var lane = 0;
         foreach (var state in def.States)
         {
@@ -39,11 +42,22 @@ internal static class WorkflowDiagram
                 double y = forward ? Top : Top + BoxH;
                 double bend = forward ? y - (22 + (span * 14) + (lane % 2 * 10)) : y + 22 + (span * 14) + (lane % 2 * 10);
                 double sx = x1 + (forward ? 10 : -10), ex = x2 + (forward ? -10 : 10);
-                svg.Append(CultureInfo.InvariantCulture, $"<path d=\"M{sx:0.#},{y} C{sx:0.#},{bend:0.#} {ex:0.#},{bend:0.#} {ex:0.#},{y}\" fill=\"none\" stroke=\"#475467\" stroke-width=\"1.4\" marker-end=\"url(#wf-arrow)\"/>");
+                arcs.Append(CultureInfo.InvariantCulture, $"<path d=\"M{sx:0.#},{y} C{sx:0.#},{bend:0.#} {ex:0.#},{bend:0.#} {ex:0.#},{y}\" fill=\"none\" stroke=\"#475467\" stroke-width=\"1.4\" marker-end=\"url(#wf-arrow)\"/>");
                 var ly = forward ? bend + 4 : bend - 2;
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{(sx + ex) / 2:0.#}\" y=\"{ly:0.#}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#344054\">{HtmlEncode(action.Label)}</text>");
+                arcs.Append(CultureInfo.InvariantCulture, $"<text x=\"{(sx + ex) / 2:0.#}\" y=\"{ly:0.#}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#344054\">{HtmlEncode(action.Label)}</text>");
+
+                // The curve stays between y and bend; a 12px label reaches about 12 above its baseline and 4 below.
+                top = Math.Min(top, Math.Min(bend, ly - LabelAscent));
+                bottom = Math.Max(bottom, Math.Max(bend, ly + LabelDescent));
             }
         }
+
+        var minY = Math.Floor(Math.Min(0, top - Margin));
+        var height = Math.Ceiling(Math.Max(Top + BoxH + 110, bottom + Margin) - minY);
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(def.Title)}流程图\" viewBox=\"0 {minY} {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        svg.Append("<defs><marker id=\"wf-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#475467\"/></marker></defs>");
+        svg.Append(arcs);
 
         foreach (var state in def.States)
         {
