@@ -76,7 +76,8 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     public Task<IActionResult> OnPostMemberAsync(Guid id, string? name, bool isLead, string? title, bool noConflict, string? declaration, CancellationToken ct) =>
         Run(id, service.AddMemberAsync(id, new MemberInput(name, isLead, title, noConflict, declaration), WorkflowActor.From(User), ct), "已加入评价组。", ct);
 
-    public Task<IActionResult> OnPostScoresAsync(Guid id, List<string> level1, List<string> level3, List<string?> score, List<string?> note, CancellationToken ct)
+    /// <param name="version">The evaluation's version the form was shown with: a table saved by someone else since is refused.</param>
+    public Task<IActionResult> OnPostScoresAsync(Guid id, List<string> level1, List<string> level3, List<string?> score, List<string?> note, uint? version, CancellationToken ct)
     {
         var inputs = new List<ScoreInput>();
         var errors = new List<string>();
@@ -101,7 +102,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
         return errors.Count > 0
             ? Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, errors)), string.Empty, ct)
-            : Run(id, service.SaveScoresAsync(id, inputs, WorkflowActor.From(User), ct), "评分已保存。", ct);
+            : Run(id, service.SaveScoresAsync(id, inputs, version, WorkflowActor.From(User), ct), "评分已保存。", ct);
     }
 
     public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, CancellationToken ct)
