@@ -606,7 +606,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
                 // Each problem becomes a finding at acceptance: its columns' limits are checked here, where the firm
                 // can still correct the text, not at the bureau's 验收通过.
-                foreach (var (label, text, max) in new[] { ("标题", p.Title, 300), ("具体情况", p.Detail, 20000), ("对应指标", p.IndicatorRow, 200), ("整改建议", p.Recommendation, 20000) })
+                foreach (var (label, text, max) in new[] { ("标题", p.Title, 300), ("具体情况", p.Detail, 20000), ("对应指标", p.IndicatorRow, 200), ("整改建议", p.Recommendation, 20000),
+                    ("此前发现来源", p.PriorSourceKind, 20), ("此前发现文号", p.PriorSourceDocument, 200), ("答复", p.FirmAnswer, 20000) })
                 {
                     if (text?.Length > max)
                     {
@@ -675,6 +676,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                     errors.Add($"对问题{c.No}有异议时须说明理由。");
                 }
 
+                // It goes to the finding with the problem (Finding.UnitComment).
+                if (Clean(c.Comment)?.Length > 20000)
+                {
+                    errors.Add($"对问题{c.No}的意见不能超过 20000 字。");
+                }
+
                 problems[i] = problems[i] with { UnitComment = Clean(c.Comment), Disputed = c.Disputed };
             }
 
@@ -688,17 +695,22 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         EditAsync(id, actor, Party.Firm, ["final_report"], e =>
         {
             var problems = e.Problems;
+            var errors = new List<string>();
             foreach (var a in answers)
             {
                 var i = problems.FindIndex(p => p.No == a.No);
-                if (i >= 0)
+                if (Clean(a.Answer)?.Length > 20000)
+                {
+                    errors.Add($"对问题{a.No}的答复不能超过 20000 字。");
+                }
+                else if (i >= 0)
                 {
                     problems[i] = problems[i] with { FirmAnswer = Clean(a.Answer) };
                 }
             }
 
             e.Problems = problems;
-            return [];
+            return errors;
         }, ct);
 
     /// <summary>

@@ -292,6 +292,31 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         Assert.Equal(HttpStatusCode.NotFound, (await evaluator.GetAsync($"/api/evaluations/{id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Given_a_problem_found_by_an_earlier_inspection_and_a_disputed_one_When_accepted_Then_the_findings_carry_the_prior_source_and_the_remarks()
+    {
+        var id = await _api.CompletedAsync(2005);
+        var finance = await app.ApiAsync("finance");
+
+        var findings = (await EvaluationApi.JsonAsync(finance, "/api/findings?fiscalYear=2005&source=ThirdParty&pageSize=100")).EnumerateArray()
+            .ToDictionary(f => f.GetProperty("title").GetString()!);
+        var inspected = findings["重点问题未及时整改到位"];
+        Assert.Equal("巡察", inspected.GetProperty("priorSourceKind").GetString());
+        Assert.Equal("望治党组〔2020〕9号", inspected.GetProperty("priorSourceDocument").GetString());
+        var disputed = findings[Disputed];
+        Assert.True(disputed.GetProperty("unitDisputed").GetBoolean());
+        Assert.Equal("部分超期工单系上级转办延迟。", disputed.GetProperty("unitComment").GetString());
+        Assert.Equal("经核实，超期以系统记录为准，维持原意见。", disputed.GetProperty("firmAnswer").GetString());
+        Assert.Equal(JsonValueKind.Null, findings["政府采购执行率偏低"].GetProperty("unitComment").ValueKind);
+
+        var page = await (await app.SignInAsync("unit")).GetStringAsync($"/findings/{disputed.GetProperty("id").GetGuid()}");
+        Assert.Contains("单位异议：</strong>部分超期工单系上级转办延迟。", page, StringComparison.Ordinal);
+        Assert.Contains("评价机构答复：</strong>经核实，超期以系统记录为准，维持原意见。", page, StringComparison.Ordinal);
+        var prior = await (await app.SignInAsync("finance")).GetStringAsync($"/findings/{inspected.GetProperty("id").GetGuid()}");
+        Assert.Contains("此前发现：</strong>巡察（望治党组〔2020〕9号）", prior, StringComparison.Ordinal);
+        Assert.NotEqual(Guid.Empty, id);
+    }
+
     private async Task AlterAsync(Guid caseId, string state)
     {
         using var scope = app.Factory.Services.CreateScope();
