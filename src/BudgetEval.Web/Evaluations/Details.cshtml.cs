@@ -147,7 +147,8 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     public Task<IActionResult> OnPostRemoveMemberAsync(Guid id, string? name, CancellationToken ct) =>
         Run(id, service.RemoveMemberAsync(id, name, WorkflowActor.From(User), ct), $"已将{name?.Trim()}移出评价组。", ct);
 
-    public Task<IActionResult> OnPostScoresAsync(Guid id, List<string> level1, List<string> level3, List<string?> score, List<string?> note, CancellationToken ct)
+    /// <param name="version">The evaluation's version the form was shown with: a table saved by someone else since is refused.</param>
+    public Task<IActionResult> OnPostScoresAsync(Guid id, List<string> level1, List<string> level3, List<string?> score, List<string?> note, uint? version, CancellationToken ct)
     {
         var inputs = new List<ScoreInput>();
         var errors = new List<string>();
@@ -175,7 +176,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         UnreadableScores = unreadable;
         return errors.Count > 0
             ? Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, errors)), string.Empty, ct)
-            : Run(id, service.SaveScoresAsync(id, inputs, WorkflowActor.From(User), ct), "评分已保存。", ct);
+            : Run(id, service.SaveScoresAsync(id, inputs, version, WorkflowActor.From(User), ct), "评分已保存。", ct);
     }
 
     public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, CancellationToken ct)

@@ -97,7 +97,8 @@ internal sealed record TeamMember(string Name, bool IsLead, string? Title, strin
 
 /// <summary>
 /// One row of the evaluation indicator table. A not-applicable row keeps its name with 分值 0 and says in
-/// <see cref="MovedTo"/> which row received its points (the sample: 资金到位率 → 履职尽责).
+/// <see cref="MovedTo"/> which row received its points (the sample: 资金到位率 → 履职尽责) and in
+/// <see cref="MovedWeight"/> how many, so that un-marking or moving it again gives back exactly those.
 /// </summary>
 internal sealed record ScoreRow(
     string Level1,
@@ -109,11 +110,14 @@ internal sealed record ScoreRow(
     decimal? Score,
     string? Note,
     bool NotApplicable = false,
-    string? MovedTo = null);
+    string? MovedTo = null,
+    decimal? MovedWeight = null);
 
 /// <summary>
 /// A 存在的问题 of the report, as the firm drafts it; the unit comments on or disputes it in the window and
-/// the firm answers. On completion each becomes a finding in the register.
+/// the firm answers. On completion each becomes a finding in the register. <see cref="No"/> is its place in
+/// the list and changes when problems are removed or reordered; <see cref="Id"/> stays with the problem, so
+/// the unit's remarks and the firm's answer follow it (problems saved before ids existed get one at the next save).
 /// </summary>
 internal sealed record Problem(
     int No,
@@ -129,7 +133,8 @@ internal sealed record Problem(
     string? PriorSourceDocument = null,
     string? UnitComment = null,
     bool Disputed = false,
-    string? FirmAnswer = null);
+    string? FirmAnswer = null,
+    Guid? Id = null);
 
 /// <summary>The report's structured sections (as in the sample report), in order.</summary>
 internal static class ReportSections

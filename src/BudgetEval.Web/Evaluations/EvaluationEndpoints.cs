@@ -19,7 +19,60 @@ internal static class EvaluationEndpoints
 
     internal sealed record ActionRequest(string? Comment, int? ExpectedVersion);
 
-    internal sealed record ScoresRequest(List<ScoreInput>? Rows);
+    /// <summary><c>expectedVersion</c>: the <c>version</c> of GET /api/evaluations/{id}; when given, a table saved by someone else since is refused (409).</summary>
+    internal sealed record ScoresRequest(List<ScoreRowRequest>? Rows, uint? ExpectedVersion);
+
+    /// <summary>
+    /// One row of PUT …/scores. The setters note which fields the caller sent: a field left out keeps its value
+    /// (a row sent with only <c>score</c> keeps its 评分说明), a field sent as null clears it.
+    /// </summary>
+    internal sealed class ScoreRowRequest
+    {
+        private decimal? _score;
+        private string? _note;
+
+        public string? Level1 { get; set; }
+
+        public string? Level3 { get; set; }
+
+        public decimal? Score { get => _score; set => (_score, ScoreSent) = (value, true); }
+
+        public string? Note { get => _note; set => (_note, NoteSent) = (value, true); }
+
+        /// <summary>true marks the row 不适用 (with <see cref="MovedTo"/>), false un-marks it; left out, it stays as it is.</summary>
+        public bool? NotApplicable { get; set; }
+
+        public string? MovedTo { get; set; }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool ScoreSent { get; private set; }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool NoteSent { get; private set; }
+
+        public ScoreInput ToInput() => new(Level1 ?? string.Empty, Level3 ?? string.Empty, Score, Note, NotApplicable, MovedTo, KeepScore: !ScoreSent, KeepNote: !NoteSent);
+    }
+
+    /// <summary>PUT …/report: a number or date left out stays; sent empty (or null) it is cleared.</summary>
+    internal sealed class ReportRequest
+    {
+        private string? _number;
+        private DateOnly? _date;
+
+        public Dictionary<string, string?>? Sections { get; set; }
+
+        public string? ReportNumber { get => _number; set => (_number, NumberSent) = (value, true); }
+
+        public DateOnly? ReportDate { get => _date; set => (_date, DateSent) = (value, true); }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool NumberSent { get; private set; }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool DateSent { get; private set; }
+
+        public ReportInput ToInput() => new(Sections, ReportNumber, ReportDate, KeepNumber: !NumberSent, KeepDate: !DateSent);
+    }
 
     internal sealed record ProblemsRequest(List<Problem>? Problems);
 
@@ -118,7 +171,7 @@ internal static class EvaluationEndpoints
             Answer(await service.AddMemberAsync(id, request, WorkflowActor.From(http.User), ct)));
 
         group.MapPut("/{id:guid}/scores", async (Guid id, ScoresRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveScoresAsync(id, request.Rows ?? [], WorkflowActor.From(http.User), ct)));
+            Answer(await service.SaveScoresAsync(id, [.. (request.Rows ?? []).Select(r => r.ToInput())], request.ExpectedVersion, WorkflowActor.From(http.User), ct)));
 
         group.MapPost("/{id:guid}/scores/import", async (Guid id, HttpRequest request, HttpContext http, AppDbContext db, EvaluationService service, CancellationToken ct) =>
         {
@@ -147,8 +200,8 @@ internal static class EvaluationEndpoints
                 ? TypedResults.File(file.Content, file.ContentType, file.Name)
                 : ApiProblems.NotFound());
 
-        group.MapPut("/{id:guid}/report", async (Guid id, ReportInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveReportAsync(id, request, WorkflowActor.From(http.User), ct)));
+        group.MapPut("/{id:guid}/report", async (Guid id, ReportRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct)));
 
         group.MapPut("/{id:guid}/problems", async (Guid id, ProblemsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
             Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct)));
@@ -171,6 +224,7 @@ internal static class EvaluationEndpoints
         var sheet = EvaluationSubject.Sheet(e);
         var content = EvaluationService.MaySeeReport(e, scope);
         var findings = await db.Findings.AsNoTracking().Where(f => f.EvaluationId == e.Id).OrderBy(f => f.Number).ToListAsync(ct);
+        var recurring = await RecurringFindings.AmongAsync(db, findings, ct);
         var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
         return new
         {
@@ -192,14 +246,17 @@ internal static class EvaluationEndpoints
             e.ReportNumber,
             e.ReportDate,
             e.CompletedOn,
-            Team = e.Team,
+            Version = e.RowVersion,
+
+            // As on the page: the unit does not see who evaluates it, their titles or declarations.
+            Team = scope.Kind == DataScopeKind.Unit ? [] : e.Team,
             TotalScore = content ? sheet.Total : (decimal?)null,
             Grade = content ? sheet.Grade : null,
             WeightTotal = sheet.WeightTotal,
             Groups = content ? sheet.Groups : [],
             Incomplete = content ? sheet.Incomplete : [],
             Rows = content ? e.Rows : [],
-            Findings = findings.Select(f => FindingEndpoints.Dto(f)),
+            Findings = findings.Select(f => FindingEndpoints.Dto(f, recurring.Contains(f.Id))),
             RectificationProposal = content && await RectificationProposal.ForAsync(db, e, ct) is { } p
                 ? new { p.Indicator, p.Weight, p.Score, p.Total, p.Closed, Findings = p.Findings.Select(f => new { f.Id, f.Number, f.FiscalYear, f.Title, Status = f.Status.ToString() }) }
                 : null,
@@ -220,7 +277,7 @@ internal static class EvaluationEndpoints
     };
 
     private static IResult Answer(EvaluationResult result) =>
-        result.Status == FireStatus.Ok ? TypedResults.Ok(new { result.Evaluation!.Id, result.Evaluation.Status }) : FireProblem(result.Status, result.Errors);
+        result.Status == FireStatus.Ok ? TypedResults.Ok(new { result.Evaluation!.Id, result.Evaluation.Status, Version = result.Evaluation.RowVersion }) : FireProblem(result.Status, result.Errors);
 
     private static IResult FireProblem(FireStatus status, IReadOnlyList<string> errors) => status switch
     {

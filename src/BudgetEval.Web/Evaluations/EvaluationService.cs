@@ -49,9 +49,15 @@ internal sealed record CommissionInput(Guid? FirmId, DateOnly? ReportDueDate, st
 
 internal sealed record MemberInput(string? Name, bool IsLead, string? Title, bool NoConflict, string? Declaration);
 
-internal sealed record ScoreInput(string Level1, string Level3, decimal? Score, string? Note, bool NotApplicable = false, string? MovedTo = null);
+/// <summary>
+/// One row's change. <paramref name="NotApplicable"/> null leaves the mark as it is; <paramref name="KeepScore"/> and
+/// <paramref name="KeepNote"/> say the caller left 得分 / 评分说明 out (the API), so they keep their values.
+/// </summary>
+internal sealed record ScoreInput(string Level1, string Level3, decimal? Score, string? Note, bool? NotApplicable = null, string? MovedTo = null,
+    bool KeepScore = false, bool KeepNote = false);
 
-internal sealed record ReportInput(Dictionary<string, string?>? Sections, string? ReportNumber, DateOnly? ReportDate);
+/// <summary>The report form; <paramref name="KeepNumber"/> / <paramref name="KeepDate"/>: the API caller left the field out.</summary>
+internal sealed record ReportInput(Dictionary<string, string?>? Sections, string? ReportNumber, DateOnly? ReportDate, bool KeepNumber = false, bool KeepDate = false);
 
 internal sealed record CommentInput(int No, string? Comment, bool Disputed);
 
@@ -68,7 +74,7 @@ internal sealed record EvaluationResult(FireStatus Status, Evaluation? Evaluatio
 /// The use cases of an external evaluation, shared by the API, the pages and the demo seed. State changes
 /// go through the engine; content edits are allowed only to the party whose turn it is, in its states.
 /// </summary>
-internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, TimeProvider clock)
+internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, TimeProvider clock, Shared.ChinaClock china)
 {
     public const string WorkflowId = "external-evaluation";
 
@@ -144,6 +150,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         if (!Shared.DateRange.IsYear(fiscalYear))
         {
             errors["fiscalYear"] = ["请填写年度。"];
+        }
+        else if (fiscalYear > china.Today(clock).Year)
+        {
+            // A year's spending is evaluated after it: a later year is a typo (the register's rule, FindingRegister.Validate).
+            errors["fiscalYear"] = [$"「年度」不能晚于本年度（{china.Today(clock).Year}）。"];
         }
 
         if (targets.Count == 0)
@@ -267,7 +278,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 errors.Add("请选择有效的评价机构。");
             }
 
-            if (input.ReportDueDate is not { } due || due <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            // Today as in Beijing: before 08:00 there the UTC date is still yesterday's.
+            if (input.ReportDueDate is not { } due || due <= china.Today(clock))
             {
                 errors.Add("报告提交期限须晚于今天。");
             }
@@ -364,12 +376,20 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }, ct);
     }
 
-    /// <summary>Scores and 评分说明 by row; a not-applicable row gives its weight to the named row.</summary>
-    public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, WorkflowActor actor, CancellationToken ct) =>
+    /// <summary>
+    /// Scores and 评分说明 by row. A row marked not applicable gives its weight to the named row (remembered in
+    /// <see cref="ScoreRow.MovedWeight"/>); marked again with another receiver it moves that weight on; un-marked
+    /// it takes it back. Fields a caller leaves out (<see cref="ScoreInput.KeepScore"/>, <see cref="ScoreInput.KeepNote"/>,
+    /// NotApplicable null) keep their values. With <paramref name="expectedVersion"/> (the page always sends it)
+    /// a table changed since it was read is refused, so nobody's work is overwritten unseen.
+    /// </summary>
+    public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, uint? expectedVersion, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             var rows = e.Rows;
+            var template = EvaluationTemplates.Find(e.TemplateKey);
             var errors = new List<string>();
+            var reweighed = new HashSet<int>();
             foreach (var s in scores)
             {
                 var i = rows.FindIndex(r => r.Level1 == s.Level1 && r.Level3 == s.Level3);
@@ -379,32 +399,101 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                     continue;
                 }
 
-                if (s.Score is { } score && (score < 0 || score > rows[i].Weight || score != Money.Round(score)))
+                var row = rows[i];
+                var note = s.KeepNote ? row.Note : Clean(s.Note);
+                if (s.NotApplicable == true)
                 {
-                    errors.Add($"「{s.Level3}」得分应在 0 至 {rows[i].Weight:0.##} 之间，最多两位小数。");
-                    continue;
-                }
-
-                if (s.NotApplicable && !rows[i].NotApplicable)
-                {
-                    var to = rows.FindIndex(r => r.Level3 == s.MovedTo && !r.NotApplicable);
-                    if (to < 0 || to == i)
+                    if (!s.KeepScore && s.Score is > 0m)
                     {
-                        errors.Add($"「{s.Level3}」不适用时须选择接收分值的指标。");
+                        errors.Add($"「{s.Level3}」不适用，得分应为 0。");
                         continue;
                     }
 
-                    rows[to] = rows[to] with { Weight = rows[to].Weight + rows[i].Weight };
-                    rows[i] = rows[i] with { Weight = 0m, NotApplicable = true, MovedTo = rows[to].Level3, Score = 0m, Note = Clean(s.Note) ?? $"该项评分不适用，分数已调至「{rows[to].Level3}」。" };
+                    var target = Clean(s.MovedTo) ?? (row.NotApplicable ? row.MovedTo : null);
+                    var to = rows.FindIndex(r => r.Level3 == target && !r.NotApplicable);
+                    if (to < 0 || to == i)
+                    {
+                        errors.Add($"「{s.Level3}」不适用时须选择接收分值的指标（「movedTo」）。");
+                        continue;
+                    }
+
+                    var weight = row.NotApplicable ? MovedWeight(row, template) : row.Weight;
+                    if (weight is null)
+                    {
+                        errors.Add($"「{s.Level3}」原分值无法确定，请通过导入评分表调整分值。");
+                        continue;
+                    }
+
+                    if (row.NotApplicable && row.MovedTo != rows[to].Level3)
+                    {
+                        // Moved again: the earlier receiver gives the points back.
+                        var from = rows.FindIndex(r => r.Level3 == row.MovedTo && !r.NotApplicable);
+                        if (from < 0)
+                        {
+                            errors.Add($"「{s.Level3}」原先接收分值的指标「{row.MovedTo}」不在评分表中，请通过导入评分表调整分值。");
+                            continue;
+                        }
+
+                        rows[from] = rows[from] with { Weight = rows[from].Weight - weight.Value };
+                        reweighed.Add(from);
+                    }
+
+                    if (!row.NotApplicable || row.MovedTo != rows[to].Level3)
+                    {
+                        rows[to] = rows[to] with { Weight = rows[to].Weight + weight.Value };
+                        reweighed.Add(to);
+                    }
+
+                    // The automatic 评分说明 follows the receiver; one the firm wrote for the not-applicable row stays.
+                    var written = s.KeepNote && !row.NotApplicable ? null : note;
+                    written = written == AutoNote(row.MovedTo) ? null : written;
+                    rows[i] = row with { Weight = 0m, NotApplicable = true, MovedTo = rows[to].Level3, MovedWeight = weight, Score = 0m, Note = written ?? AutoNote(rows[to].Level3) };
                     continue;
                 }
 
-                rows[i] = rows[i] with { Score = s.Score, Note = Clean(s.Note) };
+                var restored = row;
+                if (s.NotApplicable == false && row.NotApplicable)
+                {
+                    // Un-marked: the row takes its points back from the row that received them.
+                    var weight = MovedWeight(row, template);
+                    var from = rows.FindIndex(r => r.Level3 == row.MovedTo && !r.NotApplicable);
+                    if (weight is null || from < 0)
+                    {
+                        errors.Add($"「{s.Level3}」原分值或接收分值的指标无法确定，请通过导入评分表调整分值。");
+                        continue;
+                    }
+
+                    rows[from] = rows[from] with { Weight = rows[from].Weight - weight.Value };
+                    reweighed.Add(from);
+                    restored = row with { Weight = weight.Value, NotApplicable = false, MovedTo = null, MovedWeight = null, Score = null, Note = row.Note == AutoNote(row.MovedTo) ? null : row.Note };
+                    note = s.KeepNote ? restored.Note : note;
+                }
+
+                var score = s.KeepScore ? restored.Score : s.Score;
+                if (score is { } value && (value < 0 || value > restored.Weight || value != Money.Round(value)))
+                {
+                    errors.Add($"「{s.Level3}」得分应在 0 至 {restored.Weight:0.##} 之间，最多两位小数。");
+                    continue;
+                }
+
+                rows[i] = restored with { Score = score, Note = note };
+            }
+
+            // A row that gave points back may now be scored above its weight.
+            foreach (var r in reweighed.Select(x => rows[x]).Where(r => r.Weight < 0m || r.Score > r.Weight))
+            {
+                errors.Add($"「{r.Level3}」调整分值后为 {r.Weight:0.##}，得分 {r.Score:0.##} 超过分值，请先调整其得分。");
             }
 
             e.Rows = rows;
             return errors;
-        }, ct);
+        }, ct, expectedVersion);
+
+    private static string AutoNote(string? receiver) => $"该项评分不适用，分数已调至「{receiver}」。";
+
+    /// <summary>The weight a not-applicable row gave away: recorded since this rule, else the template's weight of the row.</summary>
+    private static decimal? MovedWeight(ScoreRow row, EvaluationTemplate? template) =>
+        row.MovedWeight ?? template?.Rows.FirstOrDefault(t => t.Level1 == row.Level1 && t.Level3 == row.Level3)?.Weight;
 
     /// <summary>
     /// Replaces the table by an uploaded one (page, API and demo alike): every cell is checked against the
@@ -436,8 +525,15 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }, ct));
     }
 
-    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
+    /// <summary>
+    /// The report's sections, number and date. A number or date sent empty clears it (the final report cannot be
+    /// submitted without them, ReportNumbered); left out (<see cref="ReportInput.KeepNumber"/>, <see cref="ReportInput.KeepDate"/>)
+    /// it stays as it is.
+    /// </summary>
+    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        var today = china.Today(clock);
+        return EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             var unknown = (input.Sections?.Keys.ToList() ?? []).Where(k => !ReportSections.IsKnown(k)).ToList();
             if (unknown.Count > 0)
@@ -463,25 +559,39 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 return [outOfRange];
             }
 
+            if (input.ReportDate > today)
+            {
+                return ["「报告日期」不能晚于今天。"];
+            }
+
             if (Clean(input.ReportNumber)?.Length > 100)
             {
                 return ["「报告文号」不能超过 100 字。"];
             }
 
             e.Report = report;
-            e.ReportNumber = Clean(input.ReportNumber) ?? e.ReportNumber;
-            e.ReportDate = input.ReportDate ?? e.ReportDate;
+            e.ReportNumber = input.KeepNumber ? e.ReportNumber : Clean(input.ReportNumber);
+            e.ReportDate = input.KeepDate ? e.ReportDate : input.ReportDate;
             return [];
         }, ct);
+    }
 
-    /// <summary>The firm's list of 存在的问题 (numbered in order); unit comments and answers on kept numbers survive.</summary>
+    /// <summary>
+    /// The firm's list of 存在的问题 (numbered in order). Each problem keeps the unit's comment or dispute and
+    /// the firm's answer that were written on it: a problem is the old one with the same <c>id</c> (as
+    /// GET …/report returns it) or, sent without an id, the old one with the same title; anything else is
+    /// a new problem. Numbers follow the new order, so remarks never move to another problem by position.
+    /// </summary>
     public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct)
     {
         var categories = await Findings.FindingCategories.ActiveAsync(db, ct);
+        var today = china.Today(clock);
         return await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             var errors = new List<string>();
             var old = e.Problems;
+            var indicators = e.Rows.Select(r => r.Level3).ToHashSet();
+            var matched = new HashSet<Problem>(ReferenceEqualityComparer.Instance);
             var list = new List<Problem>();
             for (var i = 0; i < problems.Count; i++)
             {
@@ -501,9 +611,25 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                     errors.Add($"问题{i + 1}已整改，须填写整改日期。");
                 }
 
+                if (Shared.DateRange.Problem($"问题{i + 1}的整改日期", p.RectifiedOn) is { } outOfRange)
+                {
+                    errors.Add(outOfRange);
+                }
+                else if (p.RectifiedOn > today)
+                {
+                    errors.Add($"问题{i + 1}的「整改日期」不能晚于今天。");
+                }
+
+                // The finding names the row it concerns: a name that is not in this table would point nowhere.
+                if (!string.IsNullOrWhiteSpace(p.IndicatorRow) && !indicators.Contains(p.IndicatorRow.Trim()))
+                {
+                    errors.Add($"问题{i + 1}的「对应指标」「{p.IndicatorRow.Trim()}」不在本评价的评分表中。");
+                }
+
                 // Each problem becomes a finding at acceptance: its columns' limits are checked here, where the firm
                 // can still correct the text, not at the bureau's 验收通过.
-                foreach (var (label, text, max) in new[] { ("标题", p.Title, 300), ("具体情况", p.Detail, 20000), ("对应指标", p.IndicatorRow, 200), ("整改建议", p.Recommendation, 20000) })
+                foreach (var (label, text, max) in new[] { ("标题", p.Title, 300), ("具体情况", p.Detail, 20000), ("对应指标", p.IndicatorRow, 200), ("整改建议", p.Recommendation, 20000),
+                    ("此前发现来源", p.PriorSourceKind, 20), ("此前发现文号", p.PriorSourceDocument, 200), ("答复", p.FirmAnswer, 20000) })
                 {
                     if (text?.Length > max)
                     {
@@ -511,9 +637,40 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                     }
                 }
 
-                // A caller that sends the numbers it read (the page deleting problem 2 of 9) keeps each comment on its own problem.
-                var kept = old.FirstOrDefault(o => o.No == (p.No > 0 ? p.No : i + 1));
-                list.Add(p with { No = i + 1, UnitComment = kept?.UnitComment, Disputed = kept?.Disputed ?? false, FirmAnswer = p.FirmAnswer ?? kept?.FirmAnswer });
+                Problem? kept;
+                if (p.Id is { } given)
+                {
+                    kept = old.FirstOrDefault(o => o.Id == given);
+                    if (kept is null)
+                    {
+                        errors.Add($"问题{i + 1}的 id 不是本评价的问题（新问题请不填 id）。");
+                    }
+                }
+                else if (p.No > 0)
+                {
+                    // The page sends the numbers it read (deleting problem 2 of 9, correcting problem 3): each keeps its comments.
+                    kept = old.FirstOrDefault(o => o.No == p.No);
+                }
+                else
+                {
+                    kept = old.FirstOrDefault(o => o.Title == p.Title?.Trim() && !matched.Contains(o));
+                }
+
+                if (kept is not null && !matched.Add(kept))
+                {
+                    errors.Add($"问题{i + 1}与前面的问题是同一个问题。");
+                }
+
+                list.Add(p with
+                {
+                    No = i + 1,
+                    Id = kept?.Id ?? Guid.CreateVersion7(clock.GetUtcNow()),
+                    Title = p.Title?.Trim() ?? string.Empty,
+                    IndicatorRow = Clean(p.IndicatorRow),
+                    UnitComment = kept?.UnitComment,
+                    Disputed = kept?.Disputed ?? false,
+                    FirmAnswer = p.FirmAnswer ?? kept?.FirmAnswer,
+                });
             }
 
             if (list.GroupBy(p => p.Title).Any(g => g.Count() > 1))
@@ -546,6 +703,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                     errors.Add($"对问题{c.No}有异议时须说明理由。");
                 }
 
+                // It goes to the finding with the problem (Finding.UnitComment).
+                if (Clean(c.Comment)?.Length > 20000)
+                {
+                    errors.Add($"对问题{c.No}的意见不能超过 20000 字。");
+                }
+
                 problems[i] = problems[i] with { UnitComment = Clean(c.Comment), Disputed = c.Disputed };
             }
 
@@ -559,17 +722,22 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         EditAsync(id, actor, Party.Firm, ["final_report"], e =>
         {
             var problems = e.Problems;
+            var errors = new List<string>();
             foreach (var a in answers)
             {
                 var i = problems.FindIndex(p => p.No == a.No);
-                if (i >= 0)
+                if (Clean(a.Answer)?.Length > 20000)
+                {
+                    errors.Add($"对问题{a.No}的答复不能超过 20000 字。");
+                }
+                else if (i >= 0)
                 {
                     problems[i] = problems[i] with { FirmAnswer = Clean(a.Answer) };
                 }
             }
 
             e.Problems = problems;
-            return [];
+            return errors;
         }, ct);
 
     /// <summary>
@@ -583,6 +751,9 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         Auth.DataScopeKind.Unit => e.OrganisationId == scope.OrganisationId && e.Status is "comment_window" or "completed",
         _ => false,
     };
+
+    /// <summary>What an editor sees when someone else saved the evaluation after they opened it.</summary>
+    public const string StaleMessage = "该评价已被他人修改，请刷新后重试（本次修改未保存）。";
 
     private enum Party
     {
@@ -599,7 +770,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     };
 
     /// <summary>Loads (within the data scope), checks whose turn it is, applies the change and saves; a change returning errors saves nothing.</summary>
-    private async Task<EvaluationResult> EditAsync(Guid id, WorkflowActor actor, Party party, string[] states, Func<Evaluation, List<string>> change, CancellationToken ct)
+    private async Task<EvaluationResult> EditAsync(Guid id, WorkflowActor actor, Party party, string[] states, Func<Evaluation, List<string>> change, CancellationToken ct,
+        uint? expectedVersion = null)
     {
         db.ChangeTracker.Clear();
         var e = await db.Evaluations.SingleOrDefaultAsync(x => x.Id == id, ct);
@@ -616,6 +788,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         if (!states.Contains(e.Status))
         {
             return EvaluationResult.Fail(FireStatus.Invalid, "当前环节不能修改这部分内容。");
+        }
+
+        if (expectedVersion is { } expected && e.RowVersion != expected)
+        {
+            return EvaluationResult.Fail(FireStatus.Conflict, StaleMessage);
         }
 
         var errors = change(e);

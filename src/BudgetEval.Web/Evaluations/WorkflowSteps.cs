@@ -146,7 +146,10 @@ internal sealed class NotifyFirm(NotificationWriter writer, DueDates dueDates) :
             linkToCase: context.To.Kind != StateKind.End);
 }
 
-/// <summary>On acceptance each problem of the report becomes a finding of the unit, due 60 days after completion.</summary>
+/// <summary>
+/// On acceptance each problem of the report becomes a finding of the unit, due 60 days after completion. Accepted
+/// again after an administrator reopened the case, it adds only the problems not yet in the register.
+/// </summary>
 internal sealed class CreateFindings : IEffect
 {
     public string Name => nameof(CreateFindings);
@@ -168,5 +171,12 @@ internal sealed class EvaluationStatusMirror : IWorkflowSubject
         var e = await EvaluationSubject.LoadAsync(db, instance.SubjectId, ct);
         e.Status = state.Id;
         e.UpdatedAt = instance.UpdatedAt;
+
+        // Reopened by an administrator (调整状态 from 已完成): the evaluation is open again, so the firm sees it
+        // and its 待办 again (the scope filters test CompletedOn); 验收通过 sets it anew.
+        if (state.Id != "completed")
+        {
+            e.CompletedOn = null;
+        }
     }
 }

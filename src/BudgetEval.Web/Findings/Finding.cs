@@ -62,6 +62,19 @@ internal sealed class Finding
     /// <summary>The evaluation it came out of (third-party findings only).</summary>
     public Guid? EvaluationId { get; set; }
 
+    /// <summary>Where the problem was found before the evaluation named it, e.g. 巡察 望治党组〔2020〕9号 (third-party findings only).</summary>
+    public string? PriorSourceKind { get; set; }
+
+    public string? PriorSourceDocument { get; set; }
+
+    /// <summary>The unit's comment on the problem in the report's comment window; <see cref="UnitDisputed"/> when it was an 异议.</summary>
+    public string? UnitComment { get; set; }
+
+    public bool UnitDisputed { get; set; }
+
+    /// <summary>The firm's answer to the unit's comment, as given with the final report.</summary>
+    public string? FirmAnswer { get; set; }
+
     public FindingStatus Status { get; set; }
 
     public bool RectifiedBeforeReport { get; set; }

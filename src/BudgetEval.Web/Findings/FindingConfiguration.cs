@@ -19,6 +19,10 @@ internal sealed class FindingConfiguration : IEntityTypeConfiguration<Finding>
         b.Property(f => f.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(f => f.SourceDocument).HasMaxLength(200);
         b.Property(f => f.RectifiedEvidence).HasMaxLength(20000);
+        b.Property(f => f.PriorSourceKind).HasMaxLength(20);
+        b.Property(f => f.PriorSourceDocument).HasMaxLength(200);
+        b.Property(f => f.UnitComment).HasMaxLength(20000);
+        b.Property(f => f.FirmAnswer).HasMaxLength(20000);
         b.Property(f => f.PlanMeasures).HasMaxLength(20000);
         b.Property(f => f.PlanResponsible).HasMaxLength(100);
         b.Property(f => f.ResultText).HasMaxLength(20000);

@@ -16,13 +16,23 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
 {
     /// <summary>
     /// Adds (does not save) one finding per problem, each open one with its rectification case; the Fire
-    /// transaction saves them with the state change.
+    /// transaction saves them with the state change. A finding is registered once per evaluation and title
+    /// (the unique index): accepted again after a reopening, the findings already registered stay as they are
+    /// (their rectification may be under way) and only the problems not yet registered are added. A finding
+    /// whose problem was dropped in the rework stays in the register too; the bureau settles it there.
     /// </summary>
     public static async Task AddFromEvaluationAsync(FireContext context, Evaluation e, CancellationToken ct)
     {
         var (db, now) = (context.Db, context.Now);
+        var registered = (await db.Findings.IgnoreQueryFilters().Where(f => f.EvaluationId == e.Id).Select(f => f.Title).ToListAsync(ct)).ToHashSet();
+        var added = e.Problems.Where(p => !registered.Contains(p.Title)).OrderBy(p => p.No).ToList();
+        if (added.Count == 0)
+        {
+            return;
+        }
+
         var seq = await NextSeqAsync(db, e.FiscalYear, FindingSource.ThirdParty, ct);
-        foreach (var p in e.Problems.OrderBy(p => p.No))
+        foreach (var p in added)
         {
             var finding = new Finding
             {
@@ -40,6 +50,11 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
                 SourceDocument = e.ReportNumber,
                 SourceDate = e.ReportDate,
                 EvaluationId = e.Id,
+                PriorSourceKind = p.PriorSourceKind,
+                PriorSourceDocument = p.PriorSourceDocument,
+                UnitComment = p.UnitComment,
+                UnitDisputed = p.Disputed,
+                FirmAnswer = p.FirmAnswer,
                 Status = p.RectifiedBeforeReport ? FindingStatus.Rectified : FindingStatus.Open,
                 RectifiedBeforeReport = p.RectifiedBeforeReport,
                 RectifiedOn = p.RectifiedOn,

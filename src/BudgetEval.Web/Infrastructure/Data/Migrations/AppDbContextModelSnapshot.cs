@@ -233,6 +233,10 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<int>("Extensions")
                         .HasColumnType("integer");
 
+                    b.Property<string>("FirmAnswer")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
                     b.Property<int>("FiscalYear")
                         .HasColumnType("integer");
 
@@ -261,6 +265,14 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<string>("PlanResponsible")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PriorSourceDocument")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PriorSourceKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("Recommendation")
                         .HasMaxLength(20000)
@@ -308,6 +320,13 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
+
+                    b.Property<string>("UnitComment")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<bool>("UnitDisputed")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Verification")
                         .HasMaxLength(20000)
