@@ -30,6 +30,9 @@ internal sealed class DashboardModel(AppDbContext db, ChinaClock china, TimeProv
         (HousekeepingJob.Key.Name, "系统清理", "每天 3:30"),
     ];
 
+    /// <summary>The Chinese name of a job for the run log, which stores the job's key; an unknown key is shown as it is.</summary>
+    public static string LabelOf(string key) => Known.FirstOrDefault(k => k.Key == key).Label ?? key;
+
     public IReadOnlyList<RecurringJobRow> Jobs { get; private set; } = [];
 
     public IReadOnlyDictionary<OutboxStatus, int> OutboxCounts { get; private set; } = new Dictionary<OutboxStatus, int>();

@@ -8,8 +8,19 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.Workflows;
 
 /// <summary>One case: diagram, history, open tasks, and the buttons this user may press. Every POST goes through the engine.</summary>
-internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowEngine engine, TimeProvider clock) : PageModel
+internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowEngine engine, WorkflowRegistry registry,
+    Rectifications.RectificationService rectifications, TimeProvider clock) : PageModel
 {
+    // A refused action redirects back here (no re-sendable POST left behind): its messages and the typed input travel in TempData.
+    private const string ErrorsKey = "Case.Errors";
+    private const string ActionKey = "Case.Action";
+    private const string CommentKey = "Case.Comment";
+    private const string DeadlineKey = "Case.NextDeadline";
+    private const string SubjectKey = "Case.SubjectLink";
+
+    /// <summary>The action of a rectification case that needs the new deadline for what remains (部分整改).</summary>
+    public const string PartialAction = "partial";
+
     public CaseView View { get; private set; } = null!;
 
     public SelfEvaluation? SelfEvaluation { get; private set; }
@@ -37,12 +48,71 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
+    /// <summary>The action refused last time and what was typed for it, so the form comes back as it was sent.</summary>
+    public string? KeptAction { get; private set; }
+
+    public string? KeptComment { get; private set; }
+
+    /// <summary>The new deadline offered beside 部分整改: what was typed last time, else what the finding holds.</summary>
+    public string? NextDeadline { get; private set; }
+
+    /// <summary>Set when a refusal is about the subject's content (a guard): the errors end with a link to where it is filled in.</summary>
+    public bool ShowSubjectLink { get; private set; }
+
+    /// <summary>Where this case's subject is filled in, and what that page is called.</summary>
+    public (string Url, string Label)? SubjectPage { get; private set; }
+
     public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    {
+        if (TempData[ErrorsKey] is string[] errors)
+        {
+            Errors = errors;
+            KeptAction = TempData[ActionKey] as string;
+            KeptComment = TempData[CommentKey] as string;
+            NextDeadline = TempData[DeadlineKey] as string;
+            ShowSubjectLink = TempData[SubjectKey] is true;
+        }
 
-    public Task<IActionResult> OnPostFireAsync(Guid id, string action, string? comment, int expectedVersion, string? idempotencyKey, CancellationToken ct) =>
-        Handle(id, engine.FireAsync(id, action, Actor, comment, expectedVersion, idempotencyKey, ct), "已办理。", ct);
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostFireAsync(Guid id, string action, string? comment, int expectedVersion, string? idempotencyKey,
+        string? nextDeadline, CancellationToken ct)
+    {
+        var keep = new Kept(action, comment, nextDeadline);
+        if (action == PartialAction && Request.HasFormContentType && Request.Form.ContainsKey("nextDeadline")
+            && await SaveNextDeadlineAsync(id, comment, expectedVersion, nextDeadline, ct) is { } refused)
+        {
+            return await Handle(id, refused, null, keep, ct);
+        }
+
+        var result = await engine.FireAsync(id, action, Actor, comment, expectedVersion, idempotencyKey, ct);
+        if (result.Status == FireStatus.Invalid && await FromGuardAsync(id, action, result.Errors, ct))
+        {
+            TempData[SubjectKey] = true;
+        }
+
+        return await Handle(id, result, result.Succeeded ? await DoneMessageAsync(id, ct) : null, keep, ct);
+    }
+
+    /// <summary>
+    /// Whether a refusal names the subject's content: the action has guards and not every message is one of
+    /// the engine's own about the comment (those are answered in the box beside the button).
+    /// </summary>
+    private async Task<bool> FromGuardAsync(Guid id, string actionId, IReadOnlyList<string> errors, CancellationToken ct)
+    {
+        var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        var def = instance is null ? null : registry.Get(instance.DefinitionId, instance.DefinitionVersion);
+        if (def?.State(instance!.State).Action(actionId) is not { Requires.Count: > 0 } action)
+        {
+            return false;
+        }
+
+        var aboutComment = $"「{action.Label}」须填写意见。";
+        return errors.Any(e => e != aboutComment && !e.StartsWith("意见不能超过", StringComparison.Ordinal));
+    }
 
     public Task<IActionResult> OnPostClaimAsync(Guid id, Guid workItemId, int expectedVersion, CancellationToken ct) =>
         Handle(id, engine.ClaimAsync(id, workItemId, Actor, expectedVersion, ct), "已认领。", ct);
@@ -59,9 +129,13 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     public Task<IActionResult> OnPostAlterAsync(Guid id, string toState, string? reason, int expectedVersion, CancellationToken ct) =>
         Handle(id, engine.AlterAsync(id, toState, reason, Actor, expectedVersion, ct), "状态已调整。", ct);
 
-    private async Task<IActionResult> Handle(Guid id, Task<FireResult> operation, string done, CancellationToken ct)
+    private sealed record Kept(string? Action, string? Comment, string? NextDeadline);
+
+    private async Task<IActionResult> Handle(Guid id, Task<FireResult> operation, string done, CancellationToken ct) =>
+        await Handle(id, await operation, done, null, ct);
+
+    private async Task<IActionResult> Handle(Guid id, FireResult result, string? done, Kept? keep, CancellationToken ct)
     {
-        var result = await operation;
         if (result.Status == FireStatus.NotFound)
         {
             return NotFound();
@@ -69,14 +143,96 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
         if (result.Succeeded)
         {
-            TempData["Flash"] = done;
+            TempData["Flash"] = done ?? "已办理。";
             return RedirectToPage(new { id });
         }
 
-        Errors = result.Errors;
-        Response.StatusCode = result.HttpStatus;
-        return await LoadAsync(id, ct) ? Page() : NotFound();
+        if (result.Status == FireStatus.Forbidden)
+        {
+            // Never offered as a button, so only a stale tab or a crafted request gets here: it keeps its 403.
+            Errors = result.Errors;
+            Response.StatusCode = result.HttpStatus;
+            return await LoadAsync(id, ct) ? Page() : NotFound();
+        }
+
+        // Post/redirect/get: refreshing the page that shows the refusal reloads the case instead of sending the form again.
+        TempData[ErrorsKey] = result.Errors.Select(e => e == FireResult.StaleMessage ? StaleReloaded : e).ToArray();
+        if (keep is not null)
+        {
+            TempData[ActionKey] = keep.Action;
+            // Capped so an over-long comment (itself refused) cannot overflow the TempData cookie.
+            TempData[CommentKey] = keep.Comment is { Length: > WorkflowEngine.MaxCommentLength } text ? text[..WorkflowEngine.MaxCommentLength] : keep.Comment;
+            TempData[DeadlineKey] = keep.NextDeadline is { Length: <= 10 } d ? d : null;
+        }
+
+        return RedirectToPage(new { id });
     }
+
+    /// <summary>The stale-version message, for a page that the redirect has already reloaded.</summary>
+    public const string StaleReloaded = "该事项已被他人处理，页面已刷新为最新状态，请查看后重试。";
+
+    /// <summary>
+    /// 部分整改 from the case page: the new deadline typed beside the button is saved on the finding first (the
+    /// guard NewDeadlineSet then finds it). The cheap checks the action would fail on come first, so a missing
+    /// comment or a stale page does not leave a saved deadline behind an action that did not happen.
+    /// </summary>
+    private async Task<FireResult?> SaveNextDeadlineAsync(Guid id, string? comment, int expectedVersion, string? nextDeadline, CancellationToken ct)
+    {
+        var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        if (instance is null || instance.SubjectType != Rectifications.RectificationCases.SubjectType)
+        {
+            return null;
+        }
+
+        if (instance.Version != expectedVersion)
+        {
+            return FireResult.Conflict();
+        }
+
+        var errors = new List<string>();
+        if (!DateOnly.TryParseExact(nextDeadline, "yyyy-MM-dd", out var date))
+        {
+            errors.Add("请填写「新整改期限」（剩余问题的整改期限，须晚于今天）。");
+        }
+
+        if (string.IsNullOrWhiteSpace(comment))
+        {
+            errors.Add("「部分整改」须填写意见。");
+        }
+
+        if (errors.Count > 0)
+        {
+            return FireResult.Invalid(errors);
+        }
+
+        var saved = await rectifications.SaveNextDeadlineAsync(instance.SubjectId, new Rectifications.DeadlineInput(date), Actor, ct);
+        return saved.Succeeded ? null : saved;
+    }
+
+    /// <summary>
+    /// What just happened and what comes next, from the definition: the action's label, the state it led to,
+    /// and that state's acting role (or the end of the flow).
+    /// </summary>
+    private async Task<string?> DoneMessageAsync(Guid id, CancellationToken ct)
+    {
+        var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        var last = await db.WorkflowHistory.AsNoTracking().Where(h => h.InstanceId == id).OrderByDescending(h => h.Seq).FirstOrDefaultAsync(ct);
+        if (instance is null || last is null)
+        {
+            return null;
+        }
+
+        var def = registry.Get(instance.DefinitionId, instance.DefinitionVersion);
+        return def.HasState(last.ToState) ? DoneMessage(last.ActionLabel, def.State(last.ToState)) : null;
+    }
+
+    public static string DoneMessage(string actionLabel, Definitions.StateDefinition to) => to switch
+    {
+        { Kind: Definitions.StateKind.End } when to.Label == actionLabel => $"已办理「{actionLabel}」，流程结束。",
+        { Kind: Definitions.StateKind.End } => $"已办理「{actionLabel}」，流程结束（{to.Label}）。",
+        { Actor: { } rule } => $"已办理「{actionLabel}」，事项转入「{to.Label}」，等待{Roles.Label(rule.Role)}办理。",
+        _ => $"已办理「{actionLabel}」，事项转入「{to.Label}」。",
+    };
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
@@ -98,9 +254,24 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                 .Select(u => (u.Id, u.DisplayName)).ToList();
         }
 
+        if (view.Instance.SubjectType == Rectifications.RectificationCases.SubjectType && view.AllowedActions.Any(a => a.Id == PartialAction))
+        {
+            NextDeadline ??= (await db.Findings.AsNoTracking().Where(f => f.Id == view.Instance.SubjectId).Select(f => f.NextDeadline).SingleOrDefaultAsync(ct))
+                ?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var subjectId = view.Instance.SubjectId;
+        SubjectPage = view.Instance.SubjectType switch
+        {
+            Evaluations.EvaluationSubject.Type => ($"/evaluations/{subjectId}", "评价项目页面"),
+            Rectifications.RectificationCases.SubjectType => ($"/findings/{subjectId}", "问题页面"),
+            _ => null,
+        };
+
         if (view.Instance.SubjectType == SelfEvaluationSubject.Type)
         {
             SelfEvaluation = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == view.Instance.SubjectId, ct);
+            SubjectPage = SelfEvaluation is { PlanId: not null } ? ($"/self-evaluations/{subjectId}/form", "自评表") : ($"/self-evaluations/{subjectId}/edit", "自评内容页面");
             if (SelfEvaluation is { PlanId: not null } planned)
             {
                 Sheet = (await SelfEvaluationSubject.SheetAsync(db, planned, submitting: false, ct)).Sheet;
@@ -117,7 +288,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                 {
                     DiffFrom = baseNo > 0 ? baseNo : null;
                     DiffTo = se.CurrentVersion;
-                    Diff = SelfEvaluationContent.Diff(versions.TryGetValue(baseNo, out var old) ? SelfEvaluationContent.Parse(old) : null, now);
+
+                    // A first version is not diffed: against nothing, every field would be "new" (the page shows the full form instead).
+                    Diff = baseNo > 0 && versions.TryGetValue(baseNo, out var old) ? SelfEvaluationContent.Diff(SelfEvaluationContent.Parse(old), now) : [];
                 }
             }
         }

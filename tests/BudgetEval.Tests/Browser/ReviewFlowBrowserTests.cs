@@ -57,6 +57,7 @@ public sealed class ReviewFlowBrowserTests(BrowserFixture browser) : IClassFixtu
         // finance: sees what changed, accepts.
         await finance.GotoAsync(caseUrl);
         await Assertions.Expect(finance.Locator("[data-testid=version-diff]")).ToContainTextAsync("采购延期");
+        finance.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // 通过 ends the flow: it asks first
         await Fire(finance, "accept");
         await Expect(finance, "已通过");
 

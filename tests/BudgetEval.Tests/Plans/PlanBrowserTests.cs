@@ -29,6 +29,7 @@ public sealed class PlanBrowserTests(BrowserFixture browser) : IClassFixture<Bro
         await page.GetByRole(AriaRole.Button, new() { Name = "创建计划" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("评价工作计划已创建");
 
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // 发布 asks first: it cannot be undone
         await page.GetByRole(AriaRole.Button, new() { Name = "发布计划" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("已发布");
         await Assertions.Expect(page.Locator("#amend-form")).ToBeVisibleAsync();

@@ -43,6 +43,7 @@ public sealed class RectificationBrowserTests(BrowserFixture browser) : IClassFi
         Assert.Equal(RectificationApi.Pdf("整改报告"), await File.ReadAllBytesAsync(await download.PathAsync()));
         await finance.GotoAsync(caseUrl);
         await finance.Locator("form[data-action=verify] textarea").FillAsync("佐证材料齐全，整改到位。");
+        finance.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // a final action asks first
         await finance.GetByRole(AriaRole.Button, new() { Name = "已整改", Exact = true }).ClickAsync();
         await Assertions.Expect(finance.GetByTestId("case-state")).ToHaveTextAsync("已整改");
         await finance.GetByTestId("case-finding").ClickAsync();

@@ -33,10 +33,11 @@ public sealed partial class CasePageTests(AppFixture app) : IClassFixture<AppFix
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("bureau_review", await _api.StateAsync(caseId));
 
-        // The same form again (a stale page): the Chinese conflict message, nothing changes.
+        // The same form again (a stale page): back to the case, reloaded, with the Chinese conflict message; nothing changes.
         var stale = await PostAsync(browser, caseId, page, "Fire", new() { ["action"] = "approve", ["expectedVersion"] = $"{version}" });
-        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
-        Assert.Contains("该事项已被他人处理，请刷新后重试。", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, stale.StatusCode);
+        Assert.Contains("该事项已被他人处理，页面已刷新为最新状态，请查看后重试。", await browser.GetStringAsync($"/cases/{caseId}"), StringComparison.Ordinal);
+        Assert.Equal("bureau_review", await _api.StateAsync(caseId));
 
         var done = await browser.GetStringAsync("/inbox/done");
         Assert.Contains($"/cases/{caseId}", done, StringComparison.Ordinal);
@@ -61,6 +62,7 @@ public sealed partial class CasePageTests(AppFixture app) : IClassFixture<AppFix
 
         var page = await (await app.SignInAsync("finance")).GetStringAsync($"/cases/{caseId}");
         Assert.Contains("版本差异（第 1 版 → 第 2 版）", page, StringComparison.Ordinal);
+        Assert.Contains("<col style=\"width: 20%\" /><col style=\"width: 40%\" /><col style=\"width: 40%\" />", page, StringComparison.Ordinal); // 原内容 keeps its width
         // The three numbers are told apart: the flow's definition, the case's revision, the content's version.
         Assert.Contains("自评审核（流程定义 v1）", page, StringComparison.Ordinal);
         Assert.Matches("修订号 \\d+", page);
@@ -88,7 +90,8 @@ public sealed partial class CasePageTests(AppFixture app) : IClassFixture<AppFix
         var admin = await app.SignInAsync("admin");
         var adminPage = await admin.GetStringAsync($"/cases/{caseId}");
         var noReason = await PostAsync(admin, caseId, adminPage, "Alter", new() { ["toState"] = "returned", ["reason"] = "", ["expectedVersion"] = $"{await _api.VersionAsync(caseId)}" });
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, noReason.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, noReason.StatusCode); // refused: back to the case with the message
+        Assert.Contains("data-testid=\"case-errors\"", await admin.GetStringAsync($"/cases/{caseId}"), StringComparison.Ordinal);
         var alter = await PostAsync(admin, caseId, adminPage, "Alter", new() { ["toState"] = "returned", ["reason"] = "单位申请撤回修改", ["expectedVersion"] = $"{await _api.VersionAsync(caseId)}" });
         Assert.Equal(HttpStatusCode.Redirect, alter.StatusCode);
 

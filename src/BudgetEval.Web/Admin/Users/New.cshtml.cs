@@ -19,9 +19,37 @@ internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, T
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         var org = await ValidateAsync(null, ct);
+        var now = clock.GetUtcNow();
+        var user = new AppUser
+        {
+            Id = Guid.CreateVersion7(now),
+            UserName = AdminForms.Clean(Input.UserName),
+            DisplayName = AdminForms.Clean(Input.DisplayName) ?? string.Empty,
+            Email = AdminForms.Clean(Input.Email),
+            OrganisationId = org?.Id ?? Guid.Empty,
+            IsLeadEvaluator = PostedLeadEvaluator,
+            CreatedAt = now,
+        };
+
+        // Identity's own checks (password rules, a taken user name) run now too, so every error is reported in one round.
         if (string.IsNullOrEmpty(Input.Password))
         {
             Errors.Add(AdminForms.Field("初始密码", "必填。"));
+        }
+        else
+        {
+            foreach (var validator in Accounts.PasswordValidators)
+            {
+                Errors.AddRange(AdminForms.Describe(await validator.ValidateAsync(Accounts, user, Input.Password), "初始密码"));
+            }
+        }
+
+        if (user.UserName is not null)
+        {
+            foreach (var validator in Accounts.UserValidators)
+            {
+                Errors.AddRange(AdminForms.Describe(await validator.ValidateAsync(Accounts, user)).Where(e => !Errors.Contains(e)));
+            }
         }
 
         if (Errors.Count > 0 || org is null)
@@ -29,18 +57,6 @@ internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, T
             await LoadOptionsAsync(ct);
             return Page();
         }
-
-        var now = clock.GetUtcNow();
-        var user = new AppUser
-        {
-            Id = Guid.CreateVersion7(now),
-            UserName = AdminForms.Clean(Input.UserName),
-            DisplayName = AdminForms.Clean(Input.DisplayName)!,
-            Email = AdminForms.Clean(Input.Email),
-            OrganisationId = org.Id,
-            IsLeadEvaluator = PostedLeadEvaluator,
-            CreatedAt = now,
-        };
 
         // User and roles together or not at all.
         var errors = await InTransactionAsync(async () =>
