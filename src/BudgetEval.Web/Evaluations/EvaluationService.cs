@@ -329,9 +329,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 return ["请填写成员姓名。"];
             }
 
+            // An unticked box with nothing declared is a forgotten tick, not a declared conflict: say which.
             if (!input.NoConflict)
             {
-                return [$"{input.Name.Trim()}已申报与评价对象存在利益冲突，不能加入评价组。"];
+                return [string.IsNullOrWhiteSpace(input.Declaration)
+                    ? "请勾选「本人声明与评价对象不存在利益冲突」；如存在利益冲突，请在「声明内容」中说明（存在利益冲突的人员不能加入评价组）。"
+                    : $"{input.Name.Trim()}申报与评价对象存在利益冲突，不能加入评价组。"];
             }
 
             var team = e.Team;

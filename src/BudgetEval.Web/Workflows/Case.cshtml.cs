@@ -261,12 +261,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         }
 
         var subjectId = view.Instance.SubjectId;
-        SubjectPage = view.Instance.SubjectType switch
-        {
-            Evaluations.EvaluationSubject.Type => ($"/evaluations/{subjectId}", "评价项目页面"),
-            Rectifications.RectificationCases.SubjectType => ($"/findings/{subjectId}", "问题页面"),
-            _ => null,
-        };
+        SubjectPage = CaseSubjectLinks.For(view.Instance.SubjectType, subjectId) is { } link ? (link.Href, link.Name) : null;
 
         if (view.Instance.SubjectType == SelfEvaluationSubject.Type)
         {

@@ -10,10 +10,11 @@
     return total >= num(d.gradeExcellent) ? '优' : total >= num(d.gradeGood) ? '良' : total >= num(d.gradePass) ? '中' : '差';
   }
   function recompute() {
-    var sums = {}, total = 0;
+    var sums = {}, total = 0, blank = 0, rows = 0;
     table.querySelectorAll('tr.score-row').forEach(function (row) {
       var input = row.querySelector('input.score');
       var score = input ? num(input.value) : 0;
+      if (!row.dataset.na) { rows++; if (input && String(input.value || '').trim() === '') { blank++; } }
       sums[row.dataset.group] = (sums[row.dataset.group] || 0) + score;
       total += score;
     });
@@ -22,9 +23,13 @@
       if (cell) { cell.textContent = (sums[row.dataset.group] || 0).toFixed(2); }
     });
     var totalCell = table.querySelector('[data-testid=total]');
-    if (totalCell) { totalCell.textContent = total.toFixed(2); }
+    if (totalCell) { totalCell.textContent = blank === rows ? '—' : total.toFixed(2); }
     var gradeCell = table.querySelector('[data-testid=grade]');
-    if (gradeCell) { gradeCell.textContent = '等级：' + grade(Math.round(total * 100) / 100); }
+    if (gradeCell) {
+      gradeCell.textContent = blank === rows ? '等级：未评分'
+        : blank > 0 ? '等级：—（尚有' + blank + '项未评分）'
+        : '等级：' + grade(Math.round(total * 100) / 100);
+    }
   }
   table.addEventListener('input', function (e) { if (e.target.classList.contains('score')) { recompute(); } });
 })();
