@@ -11,8 +11,28 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>The 自评表 and 自评报告 editor. Works as a plain form; wwwroot/js/self-evaluation-form.js adds rows and live totals.</summary>
-internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, FormFiles files, TimeProvider clock) : PageModel
+internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, FormFiles files, TimeProvider clock, WorkflowRegistry registry,
+    Shared.ChinaClock china) : PageModel
 {
+    /// <summary>The record's state in the review flow (草稿, 退回修改, …).</summary>
+    public string StateLabel { get; private set; } = string.Empty;
+
+    /// <summary>When the form is back with the unit through 退回: who sent it back, when, and why.</summary>
+    public WorkflowHistoryEntry? Returned { get; private set; }
+
+    /// <summary>The open task's due date when it is not the plan's deadline (a moved deadline, a return's own period).</summary>
+    public DateOnly? TaskDue { get; private set; }
+
+    public bool TaskOverdue { get; private set; }
+
+    /// <summary>Open earlier findings without the unit's statement: submission is refused until they have one.</summary>
+    public int MissingStatements { get; private set; }
+
+    /// <summary>Names of the inputs a refused save found wrong, marked so the reader finds them.</summary>
+    public IReadOnlySet<string> InvalidFields { get; private set; } = new HashSet<string>();
+
+    public bool IsInvalid(string name) => InvalidFields.Contains(name);
+
     public override Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next) =>
         EditorsOnly.RefuseOthersAsync(this, context, next);
 
@@ -47,7 +67,8 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         var budget = Amount(Input.Budget, "budget", errors);
         var executed = Amount(Input.Executed, "executed", errors);
         var upper = Amount(Input.UpperTransfer, "upperTransfer", errors);
-        var lines = Input.Rows.Where(r => !r.IsBlank).Select(r => r.ToLine(errors)).ToList();
+        var indexed = Input.Rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.IsBlank).Select(x => (Line: x.Row.ToLine(errors, x.Index), x.Index)).ToList();
+        var lines = indexed.Select(x => x.Line).ToList();
         var fundsRows = FundsRowsFromInput(errors);
         if (errors.Count == 0)
         {
@@ -96,8 +117,46 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             ModelState.AddModelError(string.Empty, m);
         }
 
+        InvalidFields = InvalidInputs(errors.Keys, indexed);
         Response.StatusCode = StatusFor(status);
         return Page();
+    }
+
+    /// <summary>
+    /// The inputs behind a refused save's messages: the keys of this page's own checks are input names; the shared
+    /// funds check names its field; the indicator check (one message list) is matched again row by row.
+    /// </summary>
+    private static HashSet<string> InvalidInputs(IEnumerable<string> keys, IReadOnlyList<(IndicatorLine Line, int Index)> rows)
+    {
+        var fields = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (key.StartsWith("Input.", StringComparison.Ordinal))
+            {
+                fields.Add(key);
+            }
+            else if (key is "budget" or "executed" or "upperTransfer")
+            {
+                fields.Add("Input." + char.ToUpperInvariant(key[0]) + key[1..]);
+            }
+            else if (key == "indicators")
+            {
+                foreach (var (line, i) in rows)
+                {
+                    if (line.Weight is < 0 or > 1000)
+                    {
+                        fields.Add($"Input.Rows[{i}].Weight");
+                    }
+
+                    if (line.Score is < 0 or > 1000 || (line.Score is { } s && line.Weight is { } w && s > w))
+                    {
+                        fields.Add($"Input.Rows[{i}].Score");
+                    }
+                }
+            }
+        }
+
+        return fields;
     }
 
     public IActionResult OnGetTemplateXlsx() => File(Export.FormWorkbook.BlankTemplate(), Export.FormWorkbook.ContentType, "绩效指标导入模板.xlsx");
@@ -201,6 +260,27 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         AttachmentList = await db.SelfEvaluationAttachments.AsNoTracking().Where(a => a.SelfEvaluationId == id).OrderBy(a => a.UploadedAt).ToListAsync(ct);
         CanEdit = User.IsInRole(Roles.UnitFiller) && Auth.ClaimsExtensions.OrganisationId(User) == form.Record.OrganisationId
             && SelfEvaluationService.EditableStates.Contains(form.Record.Status);
+        StateLabel = SelfEvaluationFilter.States(registry).Where(s => s.Id == form.Record.Status).Select(s => s.Label).FirstOrDefault() ?? form.Record.Status;
+        if (form.Record.CaseId is { } caseId)
+        {
+            // The step that brought the case to where it is; shown only when that step was a 退回 (by the unit head or the bureau).
+            var entered = await db.WorkflowHistory.AsNoTracking().Where(h => h.InstanceId == caseId && h.ToState == form.Record.Status && h.FromState != h.ToState)
+                .OrderByDescending(h => h.Seq).FirstOrDefaultAsync(ct);
+            Returned = entered is { Action: "return" } ? entered : null;
+            var due = await db.WorkItems.AsNoTracking().Where(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open && w.DueAt != null)
+                .OrderBy(w => w.DueAt).Select(w => w.DueAt).FirstOrDefaultAsync(ct);
+            if (due is { } d)
+            {
+                // Due at the end of a day (midnight after it), shown as that day, as 待办 and the case page show it.
+                var day = DateOnly.FromDateTime(china.ToLocal(d.AddSeconds(-1)).DateTime);
+                TaskDue = day == form.Record.Deadline ? null : day;
+                TaskOverdue = d < clock.GetUtcNow();
+            }
+        }
+
+        MissingStatements = Rectifications.FollowUp.IsWithUnit(form.Record)
+            ? (await Rectifications.FollowUpStated.ErrorsAsync(db, form.Record, ct)).Count
+            : 0;
         return true;
     }
 
@@ -231,7 +311,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
                     return Plans.Money.Round(d);
                 }
 
-                errors[$"fundsRows[{i}].{column}"] = [$"资金明细「{name}」的「{column}」须为不小于 0 的数字。"];
+                errors[$"Input.FundsRows[{i}].{FundsColumns[column]}"] = [$"资金明细「{name}」的「{column}」须为不小于 0 的数字。"];
                 return null;
             }
 
@@ -240,7 +320,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             var upper = Parse(row.UpperTransfer, "上级财政转移支付");
             if (string.IsNullOrWhiteSpace(row.Name))
             {
-                errors[$"fundsRows[{i}].name"] = [$"资金明细第{i + 1}行须填写名称。"];
+                errors[$"Input.FundsRows[{i}].Name"] = [$"资金明细第{i + 1}行须填写名称。"];
             }
 
             rows.Add(new FundsSubRow(name, budget, executed, upper));
@@ -248,6 +328,11 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
 
         return rows;
     }
+
+    private static readonly Dictionary<string, string> FundsColumns = new(StringComparer.Ordinal)
+    {
+        ["全年预算数"] = nameof(FundsRowInput.Budget), ["全年执行数"] = nameof(FundsRowInput.Executed), ["上级财政转移支付"] = nameof(FundsRowInput.UpperTransfer),
+    };
 
     private static decimal? Amount(string? text, string key, Dictionary<string, string[]> errors)
     {
@@ -330,9 +415,10 @@ internal sealed class RowInput
 
     public bool IsBlank => new[] { Level1, Level2, Level3, Content, Target, Actual, Weight, Score, Reason, Measure }.All(string.IsNullOrWhiteSpace);
 
-    public IndicatorLine ToLine(Dictionary<string, string[]> errors)
+    /// <param name="index">The row's place in the form: errors name it 第N行 (several rows share a 三级指标) and key it by its input.</param>
+    public IndicatorLine ToLine(Dictionary<string, string[]> errors, int index)
     {
-        decimal? Number(string? text, string label)
+        decimal? Number(string? text, string label, string field)
         {
             if (string.IsNullOrWhiteSpace(text))
             {
@@ -344,12 +430,14 @@ internal sealed class RowInput
                 return d;
             }
 
-            errors[$"{label}:{Level3}:{Content}"] = [$"指标「{Level3 ?? Content}」的「{label}」不是数字。"];
+            var name = string.IsNullOrWhiteSpace(Level3 ?? Content) ? "" : $"（{(Level3 ?? Content)!.Trim()}）";
+            errors[$"Input.Rows[{index}].{field}"] = [$"第{index + 1}行指标{name}的「{label}」“{text.Trim()}”不是数字。"];
             return null;
         }
 
         static string? T(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-        return new(T(Level1), T(Level2), T(Level3), T(Content), T(Target), T(Actual), Number(Weight, "分值"), Number(Score, "得分"), T(Reason), T(Measure));
+        return new(T(Level1), T(Level2), T(Level3), T(Content), T(Target), T(Actual), Number(Weight, "分值", nameof(Weight)), Number(Score, "得分", nameof(Score)),
+            T(Reason), T(Measure));
     }
 }
 

@@ -13,8 +13,11 @@ namespace BudgetEval.Web.SelfEvaluations;
 /// 自评 list (scoped by the query filter), filtered by year, unit and status as <c>GET /api/self-evaluations</c> is,
 /// and, for a unit's filler, the form to start one.
 /// </summary>
-internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service, WorkflowRegistry registry) : PageModel
+internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service, WorkflowRegistry registry, TimeProvider clock) : PageModel
 {
+    /// <summary>Cases of the listed records with an open task past its due date (已逾期, as 待办 and the case page mark them).</summary>
+    public IReadOnlySet<Guid> Overdue { get; private set; } = new HashSet<Guid>();
+
     public IReadOnlyList<SelfEvaluation> Items { get; private set; } = [];
 
     /// <summary>The listed records' unit names: a project's title does not say whose project it is.</summary>
@@ -125,5 +128,9 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
         var page = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToPageAsync(PageNumber, ct);
         (Items, Pager) = (page.Items, page);
         UnitNames = await OrganisationNames.ForAsync(db, Items.Select(s => (Guid?)s.OrganisationId), ct);
+        var cases = Items.Where(s => s.CaseId is not null).Select(s => s.CaseId!.Value).ToList();
+        var now = clock.GetUtcNow();
+        Overdue = (await db.WorkItems.Where(w => cases.Contains(w.InstanceId) && w.Status == WorkItemStatus.Open && w.DueAt < now)
+            .Select(w => w.InstanceId).Distinct().ToListAsync(ct)).ToHashSet();
     }
 }

@@ -102,9 +102,13 @@ public sealed class EvaluationBrowserTests(BrowserFixture browser) : IClassFixtu
     private static async Task FireAsync(IPage page, string action, string expectedState)
     {
         await page.GetByTestId("case-link").ClickAsync();
+        page.Dialog -= AcceptDialog; // once per page, however many actions it fires
+        page.Dialog += AcceptDialog; // a final action (验收通过) asks first
         var answered = page.WaitForResponseAsync(r => r.Request.Method == "POST"); // not a load event (see BrowserFixture.SignInAsync)
         await page.Locator($"form[data-action={action}] button[type=submit]").ClickAsync();
         await answered;
         await Assertions.Expect(page.Locator("[data-testid=case-state]")).ToHaveTextAsync(expectedState);
     }
+
+    private static async void AcceptDialog(object? sender, IDialog dialog) => await dialog.AcceptAsync();
 }

@@ -25,7 +25,7 @@ public sealed class SelfEvaluationBrowserTests(BrowserFixture browser) : IClassF
 
         // The centre's seven open 2021 findings each need a statement before the draft can go.
         await page.GetByTestId("follow-up-link").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=follow-up] textarea[required]")).ToHaveCountAsync(7);
+        await Assertions.Expect(page.Locator("[data-testid=follow-up] textarea.needs-statement")).ToHaveCountAsync(7);
         var boxes = page.Locator("[data-testid=follow-up] textarea");
         for (var n = await boxes.CountAsync() - 1; n >= 0; n--)
         {

@@ -39,9 +39,11 @@
       // As the server's check says on save (得分 above 分值): marked while typing, not only after 保存.
       var over = w !== null && sc !== null && sc > w;
       var field = row.querySelector('.score');
-      field.classList.toggle('invalid', over);
+      // A field the server refused stays marked until it is edited (see the input listener below).
+      var bad = over || field.classList.contains('server-invalid');
+      field.classList.toggle('invalid', bad);
       field.title = over ? '得分不能超过分值（' + w + '）' : '';
-      field.setAttribute('aria-invalid', over ? 'true' : 'false');
+      field.setAttribute('aria-invalid', bad ? 'true' : 'false');
     });
     var total = round(fundsScore + round(scores, 2), 2);
     var grade = total >= num(d.gradeExcellent) ? '优' : total >= num(d.gradeGood) ? '良' : total >= num(d.gradePass) ? '中' : '差';
@@ -84,7 +86,38 @@
       renumber();
     });
   }
-  form.addEventListener('input', recompute);
+  form.addEventListener('input', function (e) {
+    var t = e.target;
+    if (t && t.classList && t.classList.contains('server-invalid')) { t.classList.remove('server-invalid'); }
+    if (t && t.getAttribute && t.getAttribute('aria-invalid') === 'true' && !t.classList.contains('score')) {
+      t.classList.remove('invalid');
+      t.removeAttribute('aria-invalid');
+    }
+    recompute();
+  });
   // After a refused save the fields show what was typed, not what is stored: the figures follow the fields.
   recompute();
+
+  // A refused save: take the reader to the first field it names (the messages above say why).
+  if (document.getElementById('form-errors')) {
+    var first = form.querySelector('[aria-invalid="true"]');
+    if (first) {
+      first.focus({ preventScroll: true });
+      first.scrollIntoView({ block: 'center' });
+    }
+  }
+
+  // Unsaved edits are not dropped silently: leaving the page (a link, 去提交, closing the tab) asks first. A refused
+  // save's page already holds unsaved input. Saving (this form's submit) leaves without asking.
+  var dirty = form.dataset.unsaved === 'true';
+  form.addEventListener('input', function () { dirty = true; });
+  form.addEventListener('change', function () { dirty = true; });
+  if (body) { body.addEventListener('click', function (e) { if (e.target.closest('.row-up, .row-down, .row-remove')) { dirty = true; } }); }
+  if (add) { add.addEventListener('click', function () { dirty = true; }); }
+  form.addEventListener('submit', function () { dirty = false; });
+  window.addEventListener('beforeunload', function (e) {
+    if (!dirty) { return; }
+    e.preventDefault();
+    e.returnValue = '';
+  });
 })();
