@@ -11,6 +11,14 @@ namespace BudgetEval.Tests.Evaluations;
 /// <summary>Drives an external evaluation of the centre through the API, step by step, as each party would.</summary>
 internal sealed class EvaluationApi(AppFixture app)
 {
+    /// <summary>The bureau's selection of the centre's 部门整体 evaluation for a year, as sent (the answer unchecked).</summary>
+    public static Task<HttpResponseMessage> SelectCentreAsync(HttpClient finance, Guid centre, int fiscalYear) =>
+        finance.PostAsJsonAsync("/api/evaluations", new
+        {
+            fiscalYear,
+            targets = new[] { new { organisationId = centre, kind = "DepartmentWide", reason = "预算规模大" } },
+        });
+
     /// <remarks>A unit's year is evaluated once per kind (and project): tests that need several of one year name a project.</remarks>
     public async Task<Guid> SelectAndApproveAsync(int fiscalYear, string? project = null)
     {

@@ -88,11 +88,7 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
         var centre = await browser.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync());
         var firm = await browser.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.XinCaiYuan).Select(o => o.Id).SingleAsync());
         var finance = await browser.ApiAsync("finance");
-        var selected = await finance.PostAsJsonAsync("/api/evaluations", new
-        {
-            fiscalYear,
-            targets = new[] { new { organisationId = centre, kind = "DepartmentWide", reason = "预算规模大" } },
-        });
+        var selected = await EvaluationApi.SelectCentreAsync(finance, centre, fiscalYear);
         await EvaluationApi.Ok(selected);
         var created = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0];
         var id = created.GetProperty("id").GetGuid();

@@ -164,11 +164,7 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
     public async Task Given_future_years_and_dates_or_an_unknown_indicator_When_saved_Then_each_is_refused_naming_the_field()
     {
         var finance = await app.ApiAsync("finance");
-        var future = await finance.PostAsJsonAsync("/api/evaluations", new
-        {
-            fiscalYear = 2027,
-            targets = new[] { new { organisationId = await app.SocialGovernanceCentreAsync(), kind = "DepartmentWide", reason = "预算规模大" } },
-        });
+        var future = await EvaluationApi.SelectCentreAsync(finance, await app.SocialGovernanceCentreAsync(), 2027);
         Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
         Assert.Contains("「年度」不能晚于本年度（2026）", await future.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await app.DbAsync(db => db.Evaluations.CountAsync(e => e.FiscalYear == 2027)));

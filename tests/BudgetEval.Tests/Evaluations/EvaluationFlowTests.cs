@@ -74,11 +74,7 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
     public async Task Given_a_selection_When_the_lead_approves_over_the_api_Then_the_answer_has_the_cases_shape()
     {
         var finance = await app.ApiAsync("finance");
-        var selected = await finance.PostAsJsonAsync("/api/evaluations", new
-        {
-            fiscalYear = 2007,
-            targets = new[] { new { organisationId = await app.SocialGovernanceCentreAsync(), kind = "DepartmentWide", reason = "预算规模大" } },
-        });
+        var selected = await EvaluationApi.SelectCentreAsync(finance, await app.SocialGovernanceCentreAsync(), 2007);
         await EvaluationApi.Ok(selected);
         var id = System.Text.Json.JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
 

@@ -22,11 +22,7 @@ public sealed partial class EvaluationPageCorrectionTests(AppFixture app) : ICla
     public async Task Given_a_2019_target_waiting_When_the_lead_opens_the_list_Then_2019_is_offered_and_approving_it_approves_that_target()
     {
         var finance = await app.ApiAsync("finance");
-        var selected = await finance.PostAsJsonAsync("/api/evaluations", new
-        {
-            fiscalYear = 2019,
-            targets = new[] { new { organisationId = await app.SocialGovernanceCentreAsync(), kind = "DepartmentWide", reason = "预算规模大" } },
-        });
+        var selected = await EvaluationApi.SelectCentreAsync(finance, await app.SocialGovernanceCentreAsync(), 2019);
         await EvaluationApi.Ok(selected);
         var id = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
 

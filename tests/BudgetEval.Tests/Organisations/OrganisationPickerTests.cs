@@ -244,10 +244,10 @@ public sealed partial class OrganisationPickerTests(AppFixture app) : IClassFixt
         var refused = await PostAsync(finance, $"/evaluations/{id}", $"/evaluations/{id}?handler=Commission", Commission("省测试评价机构00"));
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
-        Assert.Contains("评价机构：「省测试评价机构00」对应多个机构", page, StringComparison.Ordinal);
+        Assert.Contains("「评价机构」：「省测试评价机构00」对应多个机构", page, StringComparison.Ordinal);
         Assert.Contains("value=\"省测试评价机构00\"", page, StringComparison.Ordinal);
         var unit = await PostAsync(finance, $"/evaluations/{id}", $"/evaluations/{id}?handler=Commission", Commission(UnitName(5)));
-        Assert.Contains($"评价机构：找不到「{UnitName(5)}」，请填写机构全称", WebUtility.HtmlDecode(await unit.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains($"「评价机构」：找不到「{UnitName(5)}」，请填写机构全称", WebUtility.HtmlDecode(await unit.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal((null, "commissioning"), await app.DbAsync(db => db.Evaluations.Where(e => e.Id == id).Select(e => new ValueTuple<Guid?, string>(e.FirmId, e.Status)).SingleAsync()));
 
         var commissioned = await PostAsync(finance, $"/evaluations/{id}", $"/evaluations/{id}?handler=Commission", Commission("省测试评价机构0123"));
