@@ -7,6 +7,8 @@
 # RESTORE_ROLE: the restored tables belong to this role (the app's login). Without it they belong to the
 # user that restores, and an app connecting as another login is refused ("permission denied for schema").
 set -euo pipefail
+# Anything this script or its tools write (temporary files included) is readable by its owner only.
+umask 077
 if [ $# -lt 2 ]; then
   echo "usage: $0 <libpq conninfo of an empty database> <backup.dump> [files-dir]" >&2
   exit 2

@@ -23,7 +23,16 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
     public void Send(OutboxMessage message)
     {
         // Built outside Build: a wrong Email:FromAddress is the configuration's fault, not the message's.
-        var from = new MailAddress(options.FromAddress, options.FromName, Encoding.UTF8);
+        MailAddress from;
+        try
+        {
+            from = new MailAddress(options.FromAddress, options.FromName, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new MailConfigurationException($"Email:FromAddress '{options.FromAddress}' is not a valid address ({e.Message})", e);
+        }
+
         using var mail = Build(message, from);
         var client = _client ??= CreateClient();
         try
@@ -98,8 +107,25 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
         }
         else
         {
-            client.Host = options.Host;
-            client.Port = options.Port;
+            // SmtpClient throws a bare ArgumentException for these; name the setting instead (start-up checks
+            // Email:Host in Production, but other environments and later edits reach here too).
+            if (string.IsNullOrWhiteSpace(options.Host))
+            {
+                client.Dispose();
+                throw new MailConfigurationException("Email:Host is empty; set it to the SMTP server's host name (Email:Mode=Smtp)", null);
+            }
+
+            try
+            {
+                client.Host = options.Host;
+                client.Port = options.Port;
+            }
+            catch (ArgumentException e)
+            {
+                client.Dispose();
+                throw new MailConfigurationException($"Email:Host '{options.Host}' / Email:Port {options.Port} cannot be used ({e.Message})", e);
+            }
+
             client.EnableSsl = options.EnableTls;
             if (!string.IsNullOrEmpty(options.UserName))
             {
@@ -113,3 +139,6 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
 
 /// <summary>An outbox row that cannot be made into a mail (e.g. an invalid address): it fails at once instead of being retried.</summary>
 internal sealed class UnsendableMessageException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>The Email:* settings cannot make a mail client: the message names the setting. Counted as a failed attempt, like an outage.</summary>
+internal sealed class MailConfigurationException(string message, Exception? inner) : Exception(message, inner);

@@ -21,26 +21,40 @@ internal sealed record DeliveryResult(int Sent, int Retrying, int Failed);
 /// connections, and with them sharing the thread pool the pool starved (76 mails/s with 4 workers,
 /// ~66/s however many). Dedicated threads keep the pool free for requests and scale with the workers.
 /// </remarks>
-internal sealed class OutboxDelivery(IServiceScopeFactory scopes, IOptions<EmailOptions> options, IHostEnvironment env, TimeProvider clock, ILogger<OutboxDelivery> logger)
+/// <remarks>
+/// Shutdown: Quartz waits for a running job but never cancels its token, so delivery also watches the host's
+/// ApplicationStopping. On a stop each worker finishes the message in hand (sent and recorded as Sent) and
+/// takes no other; the host's ShutdownTimeout (JobsSetup) leaves room for one SMTP exchange. Were the loop to
+/// go on, the host would give up on it and exit with sends in flight that were never recorded, and the next
+/// node would send them again.
+/// </remarks>
+internal sealed class OutboxDelivery(IServiceScopeFactory scopes, IOptions<EmailOptions> options, IHostEnvironment env, TimeProvider clock, ILogger<OutboxDelivery> logger, IHostApplicationLifetime lifetime)
 {
     private readonly EmailOptions _options = options.Value;
 
     /// <summary>Delivery with other settings (tests point it at a closed port, then at maildev).</summary>
-    public OutboxDelivery With(EmailOptions other) => new(scopes, Options.Create(other), env, clock, logger);
+    public OutboxDelivery With(EmailOptions other) => new(scopes, Options.Create(other), env, clock, logger, lifetime);
 
-    public async Task<DeliveryResult> RunAsync(CancellationToken ct, int? maxMessages = null)
+    public async Task<DeliveryResult> RunAsync(CancellationToken jobToken, int? maxMessages = null)
     {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(jobToken, lifetime.ApplicationStopping);
+        var ct = stopping.Token;
         var budget = maxMessages ?? int.MaxValue;
         var workers = Enumerable.Range(0, Math.Max(1, _options.DeliveryWorkers)).Select(_ => Task.Factory.StartNew(() =>
         {
             using var sender = new MailSender(_options, env);
             return Work(sender, () => Interlocked.Decrement(ref budget) >= 0, ct);
-        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToList(); // each worker checks ct itself
         var results = await Task.WhenAll(workers);
         var total = new DeliveryResult(results.Sum(r => r.Sent), results.Sum(r => r.Retrying), results.Sum(r => r.Failed));
         if (total.Sent + total.Retrying + total.Failed > 0)
         {
             logger.LogInformation("Outbox: {Sent} sent, {Retrying} to retry, {Failed} failed", total.Sent, total.Retrying, total.Failed);
+        }
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            logger.LogInformation("Outbox: delivery stopped for shutdown; the messages in hand were finished and recorded");
         }
 
         return total;
@@ -100,8 +114,11 @@ internal sealed class OutboxDelivery(IServiceScopeFactory scopes, IOptions<Email
             message.Status = OutboxStatus.Failed;
             logger.LogWarning("Outbox message {Id} to {To} cannot be sent: {Error}", message.Id, message.ToAddress, message.LastError);
         }
-        catch (Exception e) when (e is System.Net.Mail.SmtpException or IOException or InvalidOperationException or System.Net.Sockets.SocketException or FormatException)
+        catch (Exception e) when (e is MailConfigurationException or System.Net.Mail.SmtpException or IOException or InvalidOperationException
+            or System.Net.Sockets.SocketException or FormatException or ArgumentException)
         {
+            // An attempt that failed is counted and its reason logged every time, so a wrong setting or an outage
+            // shows in the log at once instead of as "0 sent, 1 to retry".
             message.LastError = Describe(e);
             if (message.Attempts >= _options.MaxAttempts)
             {
@@ -111,6 +128,8 @@ internal sealed class OutboxDelivery(IServiceScopeFactory scopes, IOptions<Email
             else
             {
                 message.NextAttemptAt = now + Backoff(message.Attempts);
+                logger.LogWarning("Outbox message {Id} to {To}: attempt {Attempt} of {MaxAttempts} failed, next at {NextAttemptAt:u}: {Error}",
+                    message.Id, message.ToAddress, message.Attempts, _options.MaxAttempts, message.NextAttemptAt, message.LastError);
             }
         }
 

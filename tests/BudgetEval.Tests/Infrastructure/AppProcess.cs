@@ -114,6 +114,24 @@ internal sealed class AppProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGTERM, as systemd's or docker's stop: the app shuts down gracefully. Returns how long it took.</summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
+    {
+        var started = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return started.Elapsed;
+    }
+
     /// <summary>SIGKILL, as a crash or an OOM kill: no shutdown hooks, open transactions left to the database.</summary>
     public async Task KillAsync()
     {

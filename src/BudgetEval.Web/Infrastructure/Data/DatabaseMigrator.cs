@@ -11,29 +11,17 @@ namespace BudgetEval.Web.Infrastructure.Data;
 /// <summary>
 /// Applies migrations (and the demo seed, when enabled) before the node serves anything. Several nodes
 /// may start at once: they queue on one PostgreSQL advisory lock, so exactly one migrates and the
-/// others find nothing left to do.
+/// others find nothing left to do. Run at start-up by Hosting.DatabaseReadiness (when Node:Migrate is true)
+/// and by --migrate-only.
 /// </summary>
 internal sealed class DatabaseMigrator(
     IServiceScopeFactory scopes,
-    IOptions<NodeOptions> node,
     IOptions<DemoOptions> demo,
     IHostEnvironment environment,
-    ILogger<DatabaseMigrator> logger) : IHostedService
+    ILogger<DatabaseMigrator> logger)
 {
     // Any constant will do; it only has to be the same on every node ("BudgetEv" in ASCII).
     internal const long AdvisoryLockKey = 0x4275646765744576;
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!node.Value.Migrate)
-        {
-            return;
-        }
-
-        await MigrateAsync(cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static async Task<bool> HistoryTableMissingAsync(NpgsqlConnection connection, CancellationToken ct)
     {

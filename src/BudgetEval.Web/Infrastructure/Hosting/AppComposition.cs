@@ -35,10 +35,12 @@ namespace BudgetEval.Web.Infrastructure.Hosting;
 /// <summary>Service registration and the request pipeline, kept out of Program.cs so both stay readable.</summary>
 internal static class AppComposition
 {
-    public static void AddBudgetEval(this WebApplicationBuilder builder)
+    /// <param name="serving">False for the one-off commands (--migrate-only, --create-admin): mail and link settings are not needed.</param>
+    public static void AddBudgetEval(this WebApplicationBuilder builder, bool serving = true)
     {
         var services = builder.Services;
         var config = builder.Configuration;
+        StartupSettings.Validate(config, builder.Environment, serving);
 
         if (builder.Environment.IsProduction())
         {
@@ -54,6 +56,19 @@ internal static class AppComposition
         }
 
         services.Configure<NodeOptions>(config.GetSection(NodeOptions.Section));
+        // Time for in-flight requests and jobs (an SMTP send and its commit) to finish on SIGTERM; systemd's
+        // TimeoutStopSec=60 and compose's stop_grace_period: 60s leave 5 s more before they kill the process.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        // AllowedHosts guards against forged Host headers from outside; probes on the machine itself (Docker's
+        // HEALTHCHECK, curl http://127.0.0.1:8080/healthz) name loopback and are always let through. Runs after
+        // the framework's own PostConfigure, which fills AllowedHosts from configuration.
+        services.PostConfigure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(o =>
+        {
+            if (o.AllowedHosts.Count > 0 && !o.AllowedHosts.Contains("*"))
+            {
+                o.AllowedHosts = [.. o.AllowedHosts.Union(LoopbackHosts, StringComparer.OrdinalIgnoreCase)];
+            }
+        });
         services.Configure<AppOptions>(config.GetSection(AppOptions.Section));
         services.Configure<DemoOptions>(config.GetSection(DemoOptions.Section));
         services.Configure<EmailOptions>(config.GetSection(EmailOptions.Section));
@@ -78,7 +93,7 @@ internal static class AppComposition
         services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
 
         var connectionString = WithConnectionTuning(config.GetConnectionString("Default")
-            ?? throw new InvalidOperationException("ConnectionStrings:Default is not set (see appsettings.sample.json)."));
+            ?? throw new StartupRefusedException("ConnectionStrings:Default is not set (see appsettings.sample.json)."));
         services.AddHttpContextAccessor();
         services.AddScoped<DataScopeAccessor>();
         // Pooled contexts (ADR 0012): a context is reset and reused instead of built for every request and
@@ -105,7 +120,9 @@ internal static class AppComposition
         // Definitions load before migrations: a broken workflow file stops start-up before anything else happens.
         services.AddWorkflows(config);
         services.AddRemindersAndNotifications();
-        services.AddHostedService<DatabaseMigrator>(); // before the jobs: they find the schema ready
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton<DatabaseReadiness>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseReadiness>()); // before the jobs: they find the database up and the schema ready
         services.AddBudgetEvalJobs(config, connectionString);
         services.AddScoped<DemoSeeder>();
         services.AddHostedService<DemoBanner>();
@@ -148,7 +165,8 @@ internal static class AppComposition
         // Binding failures reach RequestProblemsMiddleware, which answers them in Chinese naming the field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
-        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database").AddCheck<SchemaHealthCheck>("schema");
+        services.AddSingleton<SchemaHealthCheck>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "be.af";
@@ -157,6 +175,10 @@ internal static class AppComposition
     }
 
     public const string AdminPolicy = "admin";
+
+    internal static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(55);
+
+    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 
     /// <summary>
     /// The same few statements run on every transition; letting Npgsql prepare them saves the server a
@@ -270,6 +292,8 @@ internal static class AppComposition
     {
         var node = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
         UseForwardedHeadersIfBehindProxy(app);
+        // First, so the exception handler's and RequestProblemsMiddleware's lines carry the user too.
+        app.UseMiddleware<RequestLogScopeMiddleware>();
         var zhCn = new CultureInfo("zh-CN");
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
@@ -291,7 +315,6 @@ internal static class AppComposition
         app.UseMiddleware<AdmissionMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
-        app.UseMiddleware<RequestLogScopeMiddleware>();
         app.UseMiddleware<BearerStampMiddleware>();
         app.UseMiddleware<MustChangePasswordMiddleware>();
         app.UseAuthorization();
@@ -358,7 +381,10 @@ internal static class AppComposition
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
-        var migrator = app.Services.GetServices<IHostedService>().OfType<DatabaseMigrator>().Single();
-        await migrator.MigrateAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
     }
+
+    /// <summary>Before the host starts: a refusal then comes before any hosted service has logged anything.</summary>
+    public static Task PrepareDatabaseAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<DatabaseReadiness>().PrepareAsync(CancellationToken.None);
 }

@@ -33,7 +33,7 @@ internal static class DataProtectionCertificate
 
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"{PathKey}: the file '{path}' does not exist.");
+            throw new StartupRefusedException($"{PathKey}: the file '{path}' does not exist.");
         }
 
         X509Certificate2 certificate;
@@ -43,12 +43,12 @@ internal static class DataProtectionCertificate
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
-            throw new InvalidOperationException($"{PathKey}: '{path}' could not be read as a .pfx with {PasswordKey} ({e.Message}).", e);
+            throw new StartupRefusedException($"{PathKey}: '{path}' could not be read as a .pfx with {PasswordKey} ({e.Message}).", inner: e);
         }
 
         if (!certificate.HasPrivateKey)
         {
-            throw new InvalidOperationException($"{PathKey}: '{path}' holds no private key; the keys could not be decrypted.");
+            throw new StartupRefusedException($"{PathKey}: '{path}' holds no private key; the keys could not be decrypted.");
         }
 
         return certificate;

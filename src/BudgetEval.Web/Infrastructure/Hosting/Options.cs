@@ -13,6 +13,22 @@ internal sealed class NodeOptions
 
     /// <summary>Apply pending migrations at start-up (under an advisory lock).</summary>
     public bool Migrate { get; set; } = true;
+
+    /// <summary>This node's name in logs and on /admin/jobs (Quartz instance id prefix); empty = machine name and port.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The configured name, or machine name plus the port of the first URL it listens on (two nodes on one host differ).</summary>
+    public static string NameOf(IConfiguration config)
+    {
+        if (config["Node:Name"] is { Length: > 0 } name)
+        {
+            return name.Trim();
+        }
+
+        var url = (config["urls"] ?? config["ASPNETCORE_URLS"] ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        var port = url?.Replace("://+", "://0", StringComparison.Ordinal).Replace("://*", "://0", StringComparison.Ordinal) is { } u && Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri.Port : (int?)null;
+        return port is null ? Environment.MachineName : $"{Environment.MachineName}:{port}";
+    }
 }
 
 internal sealed class AppOptions

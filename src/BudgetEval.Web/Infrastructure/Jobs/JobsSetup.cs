@@ -25,14 +25,18 @@ internal static class JobsSetup
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(config.GetSection(AppOptions.Section).Get<AppOptions>()?.TimeZone ?? "Asia/Shanghai");
+        var nodeName = NodeOptions.NameOf(config);
         services.AddQuartz(SchedulerName, q =>
         {
+            // The operator's node name first (logs, /admin/jobs); the start time after it keeps ids unique
+            // in the cluster even when two nodes are given the same name.
+            q.ConfigureScheduler(o => o.InstanceId = $"{nodeName}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+
             q.UsePersistentStore(store =>
             {
                 store.UsePostgres(connectionString);
                 store.ConfigureStore(o => o.TablePrefix = TablePrefix);
 
-                // Clustering also gives each node its own generated instance id.
                 store.UseClustering(c =>
                 {
                     c.CheckinInterval = TimeSpan.FromSeconds(10);
@@ -58,6 +62,8 @@ internal static class JobsSetup
             q.AddTrigger(t => t.ForJob(HousekeepingJob.Key).WithIdentity("housekeeping-nightly")
                 .WithCronSchedule("0 30 3 * * ?", c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
         });
+        // A stop waits for running jobs; they watch ApplicationStopping and finish only what is in hand
+        // (OutboxDelivery), well within the host's ShutdownTimeout (AppComposition).
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 }

@@ -132,7 +132,7 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
     }
 
     /// <summary>A Chinese refusal of a response not yet started: problem JSON on the API; for pages an empty body,
-    /// which the status-code page turns into the Chinese /error/{status} page.</summary>
+    /// which the status-code page turns into the Chinese /error/{status} page — except 503, below.</summary>
     internal static async Task RefuseAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
@@ -140,6 +140,38 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
         {
             await TypedResults.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
         }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Written here, not by /error/503: that page's layout counts the user's unread notifications, which
+            // needs the very database that is down (a signed-in user got a blank page), and under a crowd
+            // (服务器繁忙) it would add a query per refusal. Having a body, it is left alone by the status-code page.
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync(SelfContainedPage(title, detail), context.RequestAborted);
+        }
+    }
+
+    internal static string SelfContainedPage(string title, string detail)
+    {
+        var encoder = System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+        return $"""
+            <!DOCTYPE html>
+            <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <title>{encoder.Encode(title)} - 预算绩效管理系统</title>
+                <link rel="stylesheet" href="/css/site.css" />
+            </head>
+            <body>
+            <header class="topbar"><a class="brand" href="/">预算绩效管理系统</a></header>
+            <main class="content">
+                <h1>{encoder.Encode(title)}</h1>
+                <p>{encoder.Encode(detail)}</p>
+                <p><a href="/">返回首页</a></p>
+            </main>
+            </body>
+            </html>
+            """;
     }
 
     private static string Unreadable(Exception e)
