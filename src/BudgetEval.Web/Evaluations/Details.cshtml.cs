@@ -136,7 +136,14 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         var firm = await OrganisationPicker.ResolveAsync(ActiveFirms(), firmId, ct, OrganisationPicker.Noun(OrganisationKind.EvaluationFirm));
         return firm.Error is { } error
             ? await Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, [$"「评价机构」：{error}"])), string.Empty, ct)
-            : await Run(id, service.CommissionAsync(id, new CommissionInput(firm.Id, reportDueDate, templateKey), WorkflowActor.From(User), ct), "已委托评价机构。", ct);
+            : await CommissionedAsync(id, await service.CommissionAsync(id, new CommissionInput(firm.Id, reportDueDate, templateKey), WorkflowActor.From(User), ct), ct);
+    }
+
+    /// <summary>委托 fires the case's transition here: its message says what comes next, as the case page's do.</summary>
+    private Task<IActionResult> CommissionedAsync(Guid id, EvaluationResult result, CancellationToken ct)
+    {
+        var to = result.Evaluation is { } e ? registry.Latest(EvaluationService.WorkflowId).States.FirstOrDefault(s => s.Id == e.Status) : null;
+        return Run(id, Task.FromResult(result), to is null ? "已委托评价机构。" : Workflows.CaseModel.DoneMessage("委托", to), ct);
     }
 
     private IQueryable<Organisation> ActiveFirms() => db.Organisations.Where(o => o.Kind == OrganisationKind.EvaluationFirm && o.IsActive);

@@ -15,6 +15,9 @@ internal sealed record ExportedFile(byte[] Content, string ContentType, string N
 /// </summary>
 internal static class ScoreExport
 {
+    /// <summary>分值 and 得分: every number of these columns with two decimals, as the report's table shows them.</summary>
+    private static readonly IReadOnlySet<int> ScoreColumns = new HashSet<int> { 3, 4 };
+
     public static async Task<ExportedFile?> FileAsync(AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, Guid id, string format, CancellationToken ct)
     {
         if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e || !EvaluationService.MaySeeReport(e, scope.Current))
@@ -25,7 +28,7 @@ internal static class ScoreExport
         await AuditTrail.ExportedAsync(db, http, clock, e.Title, $"评价指标评分表（{format.ToUpperInvariant()}）", ct);
         var table = ScoreFile.Table(e.Rows);
         return format == "xlsx"
-            ? new ExportedFile(FormWorkbook.Table("评分表", table, [10, 14, 22, 8, 8, 40, 30, 40]), FormWorkbook.ContentType, $"{e.Title}-评分表.xlsx")
+            ? new ExportedFile(FormWorkbook.Table("评分表", table, [10, 14, 22, 8, 8, 40, 30, 40], ScoreColumns), FormWorkbook.ContentType, $"{e.Title}-评分表.xlsx")
             : new ExportedFile(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvText.Write(table))).ToArray(),
                 "text/csv; charset=utf-8", $"{e.Title}-评分表.csv");
     }

@@ -33,11 +33,27 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostPlanAsync(Guid id, string? measures, string? responsible, DateOnly? plannedDate, string? stamp, CancellationToken ct) =>
-        HandleAsync(id, service.SavePlanAsync(id, new PlanInput(measures, responsible, plannedDate, stamp), WorkflowActor.From(User), ct), "整改方案已保存。", ct);
+    /// <summary>The 整改方案 as typed, kept when the save is refused (a past date, someone else's change) so nothing typed is lost.</summary>
+    public PlanInput? TypedPlan { get; private set; }
 
-    public Task<IActionResult> OnPostResultAsync(Guid id, string? result, string? stamp, CancellationToken ct) =>
-        HandleAsync(id, service.SaveResultAsync(id, new ResultInput(result, stamp), WorkflowActor.From(User), ct), "整改结果已保存。", ct);
+    /// <summary>The 整改结果 as typed, kept when the save is refused.</summary>
+    public ResultInput? TypedResult { get; private set; }
+
+    public Task<IActionResult> OnPostPlanAsync(Guid id, string? measures, string? responsible, DateOnly? plannedDate, string? stamp, CancellationToken ct)
+    {
+        TypedPlan = new PlanInput(measures, responsible, plannedDate, stamp);
+        return HandleAsync(id, service.SavePlanAsync(id, TypedPlan, WorkflowActor.From(User), ct), "整改方案已保存。", ct);
+    }
+
+    public Task<IActionResult> OnPostResultAsync(Guid id, string? result, string? stamp, CancellationToken ct)
+    {
+        TypedResult = new ResultInput(result, stamp);
+        return HandleAsync(id, service.SaveResultAsync(id, TypedResult, WorkflowActor.From(User), ct), "整改结果已保存。", ct);
+    }
+
+    /// <summary>The correction form's inputs named by a refusal (by the field's label in the message), to be marked.</summary>
+    public bool Refused(string label) =>
+        Correction is not null && ViewData.ModelState.Values.SelectMany(v => v.Errors).Any(e => e.ErrorMessage.Contains($"「{label}」", StringComparison.Ordinal));
 
     public async Task<IActionResult> OnPostCorrectAsync(Guid id, CorrectionInput correction, CancellationToken ct)
     {

@@ -235,7 +235,8 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 new Notifications.NotificationFacts($"{f.Number} {f.Title}")
                 {
                     CaseId = caseId,
-                    Corrected = string.Join("、", changes.Select(x => x.Label)),
+                    // Short fields with before and after, so the unit recognises which finding changed and how; long texts by name.
+                    Corrected = string.Join("、", changes.Select(x => x.Label is "问题描述及依据" or "整改建议" ? x.Label : $"{x.Label}：「{x.Before ?? "（空）"}」→「{x.After ?? "（空）"}」")),
                     Comment = reason,
                 }, now, ct);
             await db.SaveChangesAsync(ct);

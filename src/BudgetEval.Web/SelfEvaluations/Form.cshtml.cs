@@ -61,8 +61,12 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         return Page();
     }
 
+    /// <summary>The page shows the form as typed (its own save was refused): leaving it would drop that input.</summary>
+    public bool FormTyped { get; private set; }
+
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
+        FormTyped = true; // a successful save redirects; only a refused one renders with this set
         var errors = new Dictionary<string, string[]>();
         var budget = Amount(Input.Budget, "budget", errors);
         var executed = Amount(Input.Executed, "executed", errors);

@@ -13,9 +13,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 {
     // A refused action redirects back here (no re-sendable POST left behind): its messages and the typed input travel in TempData.
     private const string ErrorsKey = "Case.Errors";
-    private const string ActionKey = "Case.Action";
-    private const string CommentKey = "Case.Comment";
-    private const string DeadlineKey = "Case.NextDeadline";
+    // The typed input goes as one JSON text: TempData turns a lone string that looks like a date or an id (a
+    // comment 「2027-03-01」, the new deadline) into a DateTime or Guid, and `as string` then lost it.
+    private const string KeptKey = "Case.Kept";
     private const string SubjectKey = "Case.SubjectLink";
 
     /// <summary>The action of a rectification case that needs the new deadline for what remains (部分整改).</summary>
@@ -62,6 +62,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>Where this case's subject is filled in, and what that page is called.</summary>
     public (string Url, string Label)? SubjectPage { get; private set; }
 
+    /// <summary>When a refusal names both the form and the missing 整改情况说明: the second page to fill in.</summary>
+    public string? FollowUpPage { get; private set; }
+
     public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
@@ -69,9 +72,11 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         if (TempData[ErrorsKey] is string[] errors)
         {
             Errors = errors;
-            KeptAction = TempData[ActionKey] as string;
-            KeptComment = TempData[CommentKey] as string;
-            NextDeadline = TempData[DeadlineKey] as string;
+            if (TempData[KeptKey] is string json && System.Text.Json.JsonSerializer.Deserialize<Kept>(json) is { } kept)
+            {
+                (KeptAction, KeptComment, NextDeadline) = (kept.Action, kept.Comment, kept.NextDeadline);
+            }
+
             ShowSubjectLink = TempData[SubjectKey] is true;
         }
 
@@ -156,14 +161,24 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         }
 
         // Post/redirect/get: refreshing the page that shows the refusal reloads the case instead of sending the form again.
-        TempData[ErrorsKey] = result.Errors.Select(e => e == FireResult.StaleMessage ? StaleReloaded : e).ToArray();
+        var errors = result.Errors.Select(e => e == FireResult.StaleMessage ? StaleReloaded : e).ToList();
         if (keep is not null)
         {
-            TempData[ActionKey] = keep.Action;
-            // Capped so an over-long comment (itself refused) cannot overflow the TempData cookie.
-            TempData[CommentKey] = keep.Comment is { Length: > WorkflowEngine.MaxCommentLength } text ? text[..WorkflowEngine.MaxCommentLength] : keep.Comment;
-            TempData[DeadlineKey] = keep.NextDeadline is { Length: <= 10 } d ? d : null;
+            // Capped so an over-long comment (itself refused) cannot overflow the TempData cookie; the user is told.
+            var tooLong = keep.Comment is { Length: > WorkflowEngine.MaxCommentLength };
+            if (tooLong)
+            {
+                errors.Add($"意见超过 {WorkflowEngine.MaxCommentLength} 字，下面保留的是前 {WorkflowEngine.MaxCommentLength} 字，请删减后再办理。");
+            }
+
+            TempData[KeptKey] = System.Text.Json.JsonSerializer.Serialize(keep with
+            {
+                Comment = tooLong ? keep.Comment![..WorkflowEngine.MaxCommentLength] : keep.Comment,
+                NextDeadline = keep.NextDeadline is { Length: <= 10 } d ? d : null,
+            });
         }
+
+        TempData[ErrorsKey] = errors.ToArray();
 
         return RedirectToPage(new { id });
     }
@@ -230,6 +245,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     {
         { Kind: Definitions.StateKind.End } when to.Label == actionLabel => $"已办理「{actionLabel}」，流程结束。",
         { Kind: Definitions.StateKind.End } => $"已办理「{actionLabel}」，流程结束（{to.Label}）。",
+        { Actor: { } same } when to.Label == actionLabel => $"已办理「{actionLabel}」，等待{Roles.Label(same.Role)}办理。",
         { Actor: { } rule } => $"已办理「{actionLabel}」，事项转入「{to.Label}」，等待{Roles.Label(rule.Role)}办理。",
         _ => $"已办理「{actionLabel}」，事项转入「{to.Label}」。",
     };
@@ -267,6 +283,16 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         {
             SelfEvaluation = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == view.Instance.SubjectId, ct);
             SubjectPage = SelfEvaluation is { PlanId: not null } ? ($"/self-evaluations/{subjectId}/form", "自评表") : ($"/self-evaluations/{subjectId}/edit", "自评内容页面");
+
+            // The 整改情况说明 are typed on their own page: a refusal about them only points there.
+            if (Errors.Count > 0 && Errors.All(e => e.Contains("整改情况说明", StringComparison.Ordinal)))
+            {
+                SubjectPage = ($"/self-evaluations/{subjectId}/follow-up", "上年及以前发现问题的整改情况页面");
+            }
+            else if (Errors.Any(e => e.Contains("整改情况说明", StringComparison.Ordinal)))
+            {
+                FollowUpPage = $"/self-evaluations/{subjectId}/follow-up";
+            }
             if (SelfEvaluation is { PlanId: not null } planned)
             {
                 Sheet = (await SelfEvaluationSubject.SheetAsync(db, planned, submitting: false, ct)).Sheet;

@@ -30,6 +30,7 @@ internal static class WorkflowDiagram
         var arcs = new StringBuilder();
         double top = Top, bottom = Top + BoxH;
         var lane = 0;
+        var between = new Dictionary<(int, int), (int Count, int FirstOffset)>(); // arcs already drawn between the same two states
         foreach (var state in def.States)
         {
             foreach (var action in state.Actions)
@@ -39,8 +40,22 @@ internal static class WorkflowDiagram
                 var forward = to > from;
                 var span = Math.Abs(to - from);
                 lane++;
+
+                // Two actions between the same states (同意延期 / 不同意延期) would share a curve and their labels
+                // would print over each other: each further one bends a label's height (18) further out.
+                var offset = 22 + (span * 14) + (lane % 2 * 10);
+                if (between.TryGetValue((from, to), out var drawn))
+                {
+                    offset = drawn.FirstOffset + (drawn.Count * 18);
+                    between[(from, to)] = (drawn.Count + 1, drawn.FirstOffset);
+                }
+                else
+                {
+                    between[(from, to)] = (1, offset);
+                }
+
                 double y = forward ? Top : Top + BoxH;
-                double bend = forward ? y - (22 + (span * 14) + (lane % 2 * 10)) : y + 22 + (span * 14) + (lane % 2 * 10);
+                double bend = forward ? y - offset : y + offset;
                 double sx = x1 + (forward ? 10 : -10), ex = x2 + (forward ? -10 : 10);
                 arcs.Append(CultureInfo.InvariantCulture, $"<path d=\"M{sx:0.#},{y} C{sx:0.#},{bend:0.#} {ex:0.#},{bend:0.#} {ex:0.#},{y}\" fill=\"none\" stroke=\"#475467\" stroke-width=\"1.4\" marker-end=\"url(#wf-arrow)\"/>");
                 var ly = forward ? bend + 4 : bend - 2;

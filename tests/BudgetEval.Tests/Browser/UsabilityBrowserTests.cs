@@ -196,10 +196,12 @@ public sealed class UsabilityBrowserTests(BrowserFixture browser) : IClassFixtur
         var boxes = page.Locator("[data-testid=follow-up] textarea.needs-statement");
         await Assertions.Expect(boxes).ToHaveCountAsync(7);
         await Assertions.Expect(page.Locator("[data-testid=follow-up] textarea[required]")).ToHaveCountAsync(0);
-        await boxes.First.FillAsync("已制定整改方案，正在落实。");
+        var first = page.GetByLabel(await boxes.First.GetAttributeAsync("aria-label") ?? string.Empty, new() { Exact = true });
+        await first.FillAsync("已制定整改方案，正在落实。");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存整改情况说明" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToHaveTextAsync("整改情况说明已保存。");
-        await Assertions.Expect(boxes.First).ToHaveValueAsync("已制定整改方案，正在落实。");
+        await Assertions.Expect(first).ToHaveValueAsync("已制定整改方案，正在落实。");
+        await Assertions.Expect(boxes).ToHaveCountAsync(6); // a box once filled is no longer marked as still to fill
 
         await page.GotoAsync($"{browser.BaseUrl}/self-evaluations/{id}/form");
         await Assertions.Expect(page.GetByTestId("follow-up-missing")).ToContainTextAsync("尚有 6 项");

@@ -56,6 +56,10 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
         await page.GetByLabel("问题", new() { Exact = true }).FillAsync("加班餐费报销不规范");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存修改" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=problems]")).ToContainTextAsync("加班餐费报销不规范");
+        // Deleting asks first: dismissed, nothing happens; accepted, the problem goes.
+        await page.GetByRole(AriaRole.Button, new() { Name = "删除问题1" }).ClickAsync(); // Playwright dismisses dialogs unless told otherwise
+        await Assertions.Expect(page.Locator("[data-testid=problems] tbody tr")).ToHaveCountAsync(1);
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "删除问题1" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("问题1已删除");
         await Assertions.Expect(page.Locator("[data-testid=problems] tbody tr")).ToHaveCountAsync(0);

@@ -167,7 +167,7 @@ public sealed partial class EvaluationPageCorrectionTests(AppFixture app) : ICla
         });
 
         var page = await app.SignInAsync("evaluator");
-        Assert.Contains("data-testid=\"declared-at\">2026年3月3日 01:30<", await page.GetStringAsync($"/evaluations/{id}"), StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"declared-at\" class=\"date\">2026年3月3日 01:30<", await page.GetStringAsync($"/evaluations/{id}"), StringComparison.Ordinal);
         var removed = await PostAsync(page, $"/evaluations/{id}", $"/evaluations/{id}?handler=RemoveMember", [new("name", "王误录")]);
         Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
         var missing = await PostAsync(page, $"/evaluations/{id}", $"/evaluations/{id}?handler=RemoveMember", [new("name", "王误录")]);

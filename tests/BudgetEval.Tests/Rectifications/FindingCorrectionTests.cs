@@ -38,7 +38,7 @@ public sealed class FindingCorrectionTests(AppFixture app) : IClassFixture<AppFi
 
         var told = await app.DbAsync(db => db.Notifications.Where(n => n.Event == "FindingCorrected" && n.Link == $"/cases/{caseId}")
             .Select(n => new { n.Title, n.Body, User = db.Users.Single(u => u.Id == n.RecipientUserId).UserName }).ToListAsync());
-        Assert.Contains(told, n => n.User == "unit" && n.Body.Contains("（问题）", StringComparison.Ordinal) && n.Body.Contains("录入错字", StringComparison.Ordinal));
+        Assert.Contains(told, n => n.User == "unit" && n.Body.Contains("（问题：「差旅费报消审核不严」→「差旅费报销审核不严」）", StringComparison.Ordinal) && n.Body.Contains("录入错字", StringComparison.Ordinal));
         Assert.DoesNotContain(told, n => n.User == "unit2");
     }
 

@@ -21,6 +21,14 @@ public sealed class TableWorkbookTests
         Assert.Equal(["0", "0.00"], [FormatOf(xlsx, "A2"), FormatOf(xlsx, "C2")]); // the year is not shown as 2021.00
     }
 
+    [Fact]
+    public void Given_a_score_column_of_whole_and_half_points_When_written_with_two_decimals_Then_every_cell_shows_two_decimals()
+    {
+        var xlsx = FormWorkbook.Table("评分表", [["得分", "年度"], ["2", "2021"], ["1.5", "2022"]], [8, 8], new HashSet<int> { 0 });
+
+        Assert.Equal(["0.00", "0.00", "0", "0"], [FormatOf(xlsx, "A2"), FormatOf(xlsx, "A3"), FormatOf(xlsx, "B2"), FormatOf(xlsx, "B3")]);
+    }
+
     /// <summary>The number format code a cell is shown with ("0" for built-in 1).</summary>
     private static string FormatOf(byte[] xlsx, string reference)
     {

@@ -8,7 +8,7 @@ public sealed class DefinitionLoaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("be-wf-").FullName;
 
-    private static readonly WorkflowLoader Loader = new(
+    internal static readonly WorkflowLoader Loader = new(
         new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered",
             "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet", "FollowUpStated" },
         new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings",

@@ -45,7 +45,18 @@ internal sealed class IndexModel(AppDbContext db, ChinaClock china, TimeProvider
             .OfType<Guid>().Distinct().ToList();
         CaseTitles = caseIds.Count == 0 ? CaseTitles : await db.WorkflowInstances.IgnoreQueryFilters().AsNoTracking().Where(i => caseIds.Contains(i.Id))
             .ToDictionaryAsync(i => i.Id.ToString(), i => i.Title, ct);
+
+        // 问题更正 entries name the finding by its number (readable in the CSV too): link them to the finding page.
+        var numbers = Entries.Where(a => a.Action == AuditActions.FindingCorrected && a.Target is not null).Select(a => a.Target!.Split(' ')[0]).Distinct().ToList();
+        FindingIds = numbers.Count == 0 ? FindingIds : await db.Findings.IgnoreQueryFilters().AsNoTracking().Where(f => numbers.Contains(f.Number))
+            .ToDictionaryAsync(f => f.Number, f => f.Id, ct);
     }
+
+    /// <summary>The findings the page's 问题更正 entries name, by number.</summary>
+    public IReadOnlyDictionary<string, Guid> FindingIds { get; private set; } = new Dictionary<string, Guid>();
+
+    public Guid? FindingOf(AuditEntry a) =>
+        a.Action == AuditActions.FindingCorrected && a.Target is not null && FindingIds.TryGetValue(a.Target.Split(' ')[0], out var id) ? id : null;
 
     /// <summary>The log is read-only here: any form post is refused, whatever handler it names.</summary>
     public IActionResult OnPost() => StatusCode(StatusCodes.Status405MethodNotAllowed);

@@ -118,8 +118,9 @@ internal static partial class FormWorkbook
     /// A plain ruled table: the first row as the bold header, numbers (e.g. 分值, 得分) as number cells so
     /// Excel can sum them. Used for tables that are also imported back, such as the evaluation scores.
     /// </summary>
-    public static byte[] Table(string sheetName, IEnumerable<IEnumerable<string?>> table, double[] widths) =>
-        Write([(sheetName, TableRows(table), [], widths)]);
+    /// <param name="twoDecimals">Columns (0-based) whose numbers all show two decimals (分值, 得分: 2.00 beside 1.50, not 2).</param>
+    public static byte[] Table(string sheetName, IEnumerable<IEnumerable<string?>> table, double[] widths, IReadOnlySet<int>? twoDecimals = null) =>
+        Write([(sheetName, TableRows(table, twoDecimals), [], widths)]);
 
     /// <summary>Several plain tables in one workbook, a sheet each (the dashboards' export: a sheet per chart).</summary>
     public static byte[] Tables(IEnumerable<(string SheetName, IEnumerable<IEnumerable<string?>> Table, double[] Widths)> sheets) =>
@@ -144,12 +145,12 @@ internal static partial class FormWorkbook
     }
 
     /// <summary>The rows of a plain table, made one at a time as the sheet is written.</summary>
-    private static IEnumerable<Row> TableRows(IEnumerable<IEnumerable<string?>> table)
+    private static IEnumerable<Row> TableRows(IEnumerable<IEnumerable<string?>> table, IReadOnlySet<int>? twoDecimals = null)
     {
         uint r = 0;
         foreach (var cells in table)
         {
-            yield return TableRow(++r, cells);
+            yield return TableRow(++r, cells, twoDecimals);
         }
     }
 
@@ -159,20 +160,21 @@ internal static partial class FormWorkbook
     /// dates written 2026年3月2日 date cells in that format, so Excel can sum, sort and filter them. A number
     /// with a leading zero (a 文号 such as 007) stays text, as typed.
     /// </summary>
-    private static Row TableRow(uint r, IEnumerable<string?> cells)
+    private static Row TableRow(uint r, IEnumerable<string?> cells, IReadOnlySet<int>? twoDecimals = null)
     {
         var row = new Row { RowIndex = r };
         var i = 0;
         foreach (var cell in cells)
         {
-            var column = TableFile.ColumnName(i++);
+            var index = i++;
+            var column = TableFile.ColumnName(index);
             if (r == 1 || cell is null)
             {
                 Text(row, column, cell ?? string.Empty, r == 1 ? BoxedBold : Boxed);
             }
             else if (WholeNumber().IsMatch(cell))
             {
-                Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture), BoxedInteger);
+                Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture), twoDecimals?.Contains(index) == true ? BoxedNumber : BoxedInteger);
             }
             else if (DecimalNumber().IsMatch(cell))
             {

@@ -1,6 +1,7 @@
 // Asks before a final or irreversible step: any button or link with data-confirm="确定……吗？" shows the
-// question, and "cancel" stops the click (and so the form's submission). Without script the step is
-// taken at once, as before.
+// question, and "cancel" stops the click (and so the form's submission). A submit button asks only once its
+// form would really be sent: a missing required 意见 is reported by the browser first, not after "OK".
+// Without script the step is taken at once, as before.
 (function () {
     'use strict';
 
@@ -8,6 +9,10 @@
         var target = event.target instanceof Element ? event.target.closest('[data-confirm]') : null;
         if (!target || !target.getAttribute('data-confirm')) {
             return;
+        }
+        var form = target.form || null;
+        if (form && !target.hasAttribute('formnovalidate') && !form.noValidate && !form.checkValidity()) {
+            return; // the browser's own check runs next and names the missing field
         }
         if (!window.confirm(target.getAttribute('data-confirm'))) {
             event.preventDefault();

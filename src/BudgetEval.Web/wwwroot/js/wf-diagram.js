@@ -6,5 +6,6 @@
   var current = card && card.querySelector('.wf-state.current');
   if (!current || card.scrollWidth <= card.clientWidth) { return; }
   var box = card.getBoundingClientRect(), state = current.getBoundingClientRect();
+  if (state.left >= box.left && state.right <= box.right) { return; } // already in sight (a wide screen): start at the beginning
   card.scrollLeft += state.left - box.left - (box.width - state.width) / 2;
 })();
