@@ -71,7 +71,7 @@ internal static class ResultEndpoints
     internal sealed record ReopenInput(string? Reason);
 
     public static ResultFilter Filter(string? unit, string? kind, bool publishedOnly) =>
-        new(unit, Enum.TryParse<EvaluationKind>(kind, out var k) && Enum.IsDefined(k) ? k : null, publishedOnly);
+        new(unit, Shared.EnumNames.TryParse<EvaluationKind>(kind, out var k) ? k : null, publishedOnly);
 
     /// <summary>Why a year cannot be shown, in Chinese; null when it can.</summary>
     public static string? YearError(int year) =>
