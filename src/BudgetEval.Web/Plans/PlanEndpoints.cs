@@ -32,32 +32,33 @@ internal static class PlanEndpoints
                 : await DtoAsync(db, id, page, http, ct) is { } dto ? TypedResults.Ok(dto) : ApiProblems.NotFound();
         });
 
-        group.MapPost("/", async (PlanRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
-        {
-            if (PlanService.Denied(WorkflowActor.From(http.User)) is { } denied)
+        group.MapPost("/", (PlanRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
+            IdempotentCreates.RunAsync(http, "plans", request, async () =>
             {
-                return Failure(denied);
-            }
-
-            var (targets, errors) = await TargetsAsync(db, request.Targets ?? [], ct);
-            var input = new PlanInput(request.FiscalYear, request.Title, request.NoticeNumber, request.Deadline, request.Scoring, request.TemplateId, targets);
-            if (errors.Count > 0)
-            {
-                // The rest of the plan is checked too, so one answer names every problem.
-                var all = await service.ValidateAsync(input, ct);
-                foreach (var group in errors.GroupBy(e => e.Field))
+                if (PlanService.Denied(WorkflowActor.From(http.User)) is { } denied)
                 {
-                    all[group.Key] = [.. group.Select(e => e.Message), .. (all.GetValueOrDefault(group.Key) ?? [])];
+                    return Failure(denied);
                 }
 
-                return ApiProblems.Validation(all);
-            }
+                var (targets, errors) = await TargetsAsync(db, request.Targets ?? [], ct);
+                var input = new PlanInput(request.FiscalYear, request.Title, request.NoticeNumber, request.Deadline, request.Scoring, request.TemplateId, targets);
+                if (errors.Count > 0)
+                {
+                    // The rest of the plan is checked too, so one answer names every problem.
+                    var all = await service.ValidateAsync(input, ct);
+                    foreach (var group in errors.GroupBy(e => e.Field))
+                    {
+                        all[group.Key] = [.. group.Select(e => e.Message), .. (all.GetValueOrDefault(group.Key) ?? [])];
+                    }
 
-            var result = await service.CreateAsync(input, WorkflowActor.From(http.User), ct);
-            return result.Status == FireStatus.Ok
-                ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, result.Plan.Id, http, ct))
-                : Failure(result);
-        });
+                    return ApiProblems.Validation(all);
+                }
+
+                var result = await service.CreateAsync(input, WorkflowActor.From(http.User), ct);
+                return result.Status == FireStatus.Ok
+                    ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, result.Plan.Id, http, ct))
+                    : Failure(result);
+            }));
 
         group.MapPost("/{id:guid}/publish", async (Guid id, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
         {
