@@ -241,6 +241,11 @@ internal static class EvaluationEndpoints
             e.Budget,
             e.Status,
             e.CaseId,
+
+            // The case's version, which the actions (POST …/actions/{action}) check; Version below is the row's, for saves.
+            CaseVersion = e.CaseId is { } caseId
+                ? await db.WorkflowInstances.IgnoreQueryFilters().Where(i => i.Id == caseId).Select(i => (int?)i.Version).SingleOrDefaultAsync(ct)
+                : null,
             e.FirmId,
             FirmName = e.FirmId is { } firm ? names[firm] : null,
             e.ReportDueDate,

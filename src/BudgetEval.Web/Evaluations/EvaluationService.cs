@@ -263,7 +263,15 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }
 
         var version = expectedVersion ?? await db.WorkflowInstances.Where(i => i.Id == c).Select(i => i.Version).SingleAsync(ct);
-        return await engine.FireAsync(c, action, actor, comment, version, idempotencyKey, ct);
+        var result = await engine.FireAsync(c, action, actor, comment, version, idempotencyKey, ct);
+        if (result.Status == FireStatus.Conflict && expectedVersion is { } sent
+            && await db.WorkflowInstances.Where(i => i.Id == c).Select(i => (int?)i.Version).SingleOrDefaultAsync(ct) is { } current && current != sent)
+        {
+            // Clients mistook the evaluation's row version (version) for the case's: say which number is expected.
+            return FireResult.Conflict($"expectedVersion 应为评价事项的当前版本 {current}（GET /api/evaluations/{id} 返回的 caseVersion，不是 version），您提供的是 {sent}。请刷新后重试。");
+        }
+
+        return result;
     }
 
     /// <summary>The bureau names the firm, the report due date and the template, then hands the case to the firm.</summary>
