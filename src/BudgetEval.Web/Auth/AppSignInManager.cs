@@ -25,6 +25,27 @@ internal sealed class AppSignInManager(
     TimeProvider clock)
     : SignInManager<AppUser>(users, http, claims, options, logger, schemes, confirmation)
 {
+    /// <summary>
+    /// A bearer sign-in (API login or refresh) carries a session id, kept across refreshes, and a new token id,
+    /// so that each refresh token can be exchanged once (<see cref="RefreshTokens"/>).
+    /// </summary>
+    public override Task SignInWithClaimsAsync(AppUser user, AuthenticationProperties? authenticationProperties, IEnumerable<System.Security.Claims.Claim> additionalClaims)
+    {
+        if (AuthenticationScheme == IdentityConstants.BearerScheme)
+        {
+            var claims = additionalClaims.ToList();
+            if (!claims.Any(c => c.Type == RefreshTokens.Session))
+            {
+                claims.Add(new(RefreshTokens.Session, Guid.NewGuid().ToString("N")));
+            }
+
+            claims.Add(new(RefreshTokens.TokenId, Guid.NewGuid().ToString("N")));
+            additionalClaims = claims;
+        }
+
+        return base.SignInWithClaimsAsync(user, authenticationProperties, additionalClaims);
+    }
+
     /// <summary>Every password sign-in (login page and API alike) leaves an audit line, and a lockout one more.</summary>
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {

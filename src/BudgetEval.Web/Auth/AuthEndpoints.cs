@@ -37,7 +37,8 @@ internal static class AuthEndpoints
     }
 
     private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<AppUser> signIn,
-        Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions> bearer, TimeProvider clock)
+        Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions> bearer, TimeProvider clock,
+        Infrastructure.Data.AppDbContext db, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken))
         {
@@ -51,9 +52,23 @@ internal static class AuthEndpoints
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效", "refreshToken 无效或已过期，请重新登录。");
         }
 
+        // One-time: a token from before sessions were recorded, or one already exchanged, buys nothing.
+        if (!Guid.TryParse(ticket.Principal.FindFirst(RefreshTokens.Session)?.Value, out var session)
+            || !Guid.TryParse(ticket.Principal.FindFirst(RefreshTokens.TokenId)?.Value, out var tokenId))
+        {
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效", "refreshToken 无效或已过期，请重新登录。");
+        }
+
+        if (!await RefreshTokens.TryUseAsync(db, user.Id, session, tokenId, clock.GetUtcNow(), ct))
+        {
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效",
+                "refreshToken 已使用过（每个只能换取一次），为安全起见本次登录的刷新令牌已全部失效，请重新登录。");
+        }
+
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-        await signIn.SignInAsync(user, isPersistent: false);
-        return Results.Empty; // the bearer handler has written the new token response
+        await signIn.SignInWithClaimsAsync(user, new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IsPersistent = false },
+            [new System.Security.Claims.Claim(RefreshTokens.Session, session.ToString("N"))]);
+        return Results.Empty; // the bearer handler has written the new token response (a new refresh token, same session)
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<AppUser> signIn, TimeProvider clock)

@@ -139,16 +139,18 @@ internal static class EvaluationEndpoints
 
         group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new { t.Key, t.Name, t.Groups, weightTotal = t.Rows.Sum(r => r.Weight) })));
 
-        group.MapPost("/", async (SelectRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-        {
-            var (created, errors, status) = await service.SelectAsync(request.FiscalYear, request.Targets ?? [], WorkflowActor.From(http.User), ct);
-            return status switch
+        // A repeated Idempotency-Key answers the first selection (not 「已选定」).
+        group.MapPost("/", (SelectRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            IdempotentCreates.RunAsync(http, "evaluations", request, async () =>
             {
-                FireStatus.Ok => TypedResults.Ok(created.Select(e => new { e.Id, e.Title, e.Status, e.CaseId })),
-                FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
-                _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
-            };
-        });
+                var (created, errors, status) = await service.SelectAsync(request.FiscalYear, request.Targets ?? [], WorkflowActor.From(http.User), ct);
+                return status switch
+                {
+                    FireStatus.Ok => TypedResults.Ok(created.Select(e => new { e.Id, e.Title, e.Status, e.CaseId })),
+                    FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
+                    _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
+                };
+            }));
 
         group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, DataScopeAccessor scope, CancellationToken ct) =>
             await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is { } e
@@ -239,6 +241,11 @@ internal static class EvaluationEndpoints
             e.Budget,
             e.Status,
             e.CaseId,
+
+            // The case's version, which the actions (POST …/actions/{action}) check; Version below is the row's, for saves.
+            CaseVersion = e.CaseId is { } caseId
+                ? await db.WorkflowInstances.IgnoreQueryFilters().Where(i => i.Id == caseId).Select(i => (int?)i.Version).SingleOrDefaultAsync(ct)
+                : null,
             e.FirmId,
             FirmName = e.FirmId is { } firm ? names[firm] : null,
             e.ReportDueDate,

@@ -183,7 +183,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             var kind = EvaluationKinds.Parse(t.Kind);
             if (kind is null)
             {
-                problems.Add("请选择评价类型（部门整体支出或项目支出）。");
+                // Its own key, so the client sees which field of the target is wrong.
+                errors[$"targets[{i}].kind"] = [$"评价类型（kind）「{t.Kind}」无效，应为 DepartmentWide（部门整体支出）或 Project（项目支出）。"];
             }
             else if (kind == EvaluationKind.Project && string.IsNullOrWhiteSpace(t.ProjectName))
             {
@@ -195,7 +196,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 problems.Add("请填写选定理由。");
             }
 
-            if (problems.Count == 0)
+            if (problems.Count == 0 && kind is not null)
             {
                 var key = (t.OrganisationId!.Value, kind!.Value, kind == EvaluationKind.Project ? t.ProjectName!.Trim() : null);
                 if (taken.TryGetValue(key, out var earlier))
@@ -262,7 +263,15 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }
 
         var version = expectedVersion ?? await db.WorkflowInstances.Where(i => i.Id == c).Select(i => i.Version).SingleAsync(ct);
-        return await engine.FireAsync(c, action, actor, comment, version, idempotencyKey, ct);
+        var result = await engine.FireAsync(c, action, actor, comment, version, idempotencyKey, ct);
+        if (result.Status == FireStatus.Conflict && expectedVersion is { } sent
+            && await db.WorkflowInstances.Where(i => i.Id == c).Select(i => (int?)i.Version).SingleOrDefaultAsync(ct) is { } current && current != sent)
+        {
+            // Clients mistook the evaluation's row version (version) for the case's: say which number is expected.
+            return FireResult.Conflict($"expectedVersion 应为评价事项的当前版本 {current}（GET /api/evaluations/{id} 返回的 caseVersion，不是 version），您提供的是 {sent}。请刷新后重试。");
+        }
+
+        return result;
     }
 
     /// <summary>The bureau names the firm, the report due date and the template, then hands the case to the firm.</summary>

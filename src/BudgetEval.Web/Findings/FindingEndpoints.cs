@@ -47,16 +47,17 @@ internal static class FindingEndpoints
                 : ApiProblems.Problem(StatusCodes.Status400BadRequest, "导出范围过大", FindingLedger.TooMany);
         });
 
-        group.MapPost("/", async (FindingInput input, HttpContext http, FindingRegister register, AppDbContext db, CancellationToken ct) =>
-        {
-            var (finding, errors, status) = await register.RegisterAsync(input, WorkflowActor.From(http.User), ct);
-            return status switch
+        group.MapPost("/", (FindingInput input, HttpContext http, FindingRegister register, AppDbContext db, CancellationToken ct) =>
+            IdempotentCreates.RunAsync(http, "findings", input, async () =>
             {
-                FireStatus.Ok => TypedResults.Ok(Dto(finding!, (await RecurringFindings.AmongAsync(db, [finding!], ct)).Count > 0)),
-                FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
-                _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
-            };
-        });
+                var (finding, errors, status) = await register.RegisterAsync(input, WorkflowActor.From(http.User), ct);
+                return status switch
+                {
+                    FireStatus.Ok => TypedResults.Ok(Dto(finding!, (await RecurringFindings.AmongAsync(db, [finding!], ct)).Count > 0)),
+                    FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
+                    _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
+                };
+            }));
     }
 
     private const string FormWorkbookContentType = SelfEvaluations.Export.FormWorkbook.ContentType;

@@ -334,7 +334,7 @@ internal sealed class PlanForm
 
         var before = errors.Count;
 
-        var rule = Enum.TryParse<FundsRule>(FundsRule, out var r) ? r : Plans.FundsRule.Linear;
+        var rule = Shared.EnumNames.TryParse<FundsRule>(FundsRule, out var r) ? r : Plans.FundsRule.Linear;
         var bands = new List<FundsBand>();
         for (var i = 0; i < Bands.Count; i++)
         {

@@ -23,11 +23,11 @@ internal static class EvaluationKinds
     /// <summary>The same kinds as targets of the bureau's external evaluation (重点评价), which is not a 自评.</summary>
     public static string EvaluationLabel(EvaluationKind kind) => kind == EvaluationKind.Project ? "项目支出绩效评价" : "部门整体支出绩效评价";
 
-    /// <summary>Accepts the enum name or the Chinese words (部门整体支出 / 项目支出).</summary>
+    /// <summary>Accepts the enum name or the Chinese words (部门整体支出 / 项目支出); never a number.</summary>
     public static EvaluationKind? Parse(string? text) => text?.Trim() switch
     {
         null or "" => EvaluationKind.DepartmentWide,
-        var t when Enum.TryParse<EvaluationKind>(t, true, out var k) => k,
+        var t when Shared.EnumNames.TryParse<EvaluationKind>(t, out var k) => k,
         var t when t.StartsWith("项目", StringComparison.Ordinal) => EvaluationKind.Project,
         var t when t.StartsWith("部门", StringComparison.Ordinal) => EvaluationKind.DepartmentWide,
         _ => null,

@@ -32,28 +32,33 @@ internal static class PlanEndpoints
                 : await DtoAsync(db, id, page, http, ct) is { } dto ? TypedResults.Ok(dto) : ApiProblems.NotFound();
         });
 
-        group.MapPost("/", async (PlanRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
-        {
-            if (PlanService.Denied(WorkflowActor.From(http.User)) is { } denied)
+        group.MapPost("/", (PlanRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
+            IdempotentCreates.RunAsync(http, "plans", request, async () =>
             {
-                return Failure(denied);
-            }
+                if (PlanService.Denied(WorkflowActor.From(http.User)) is { } denied)
+                {
+                    return Failure(denied);
+                }
 
-            var (targets, errors) = await TargetsAsync(db, request.Targets ?? [], ct);
-            var input = new PlanInput(request.FiscalYear, request.Title, request.NoticeNumber, request.Deadline, request.Scoring, request.TemplateId, targets);
-            if (errors.Count > 0)
-            {
-                // The rest of the plan is checked too, so one answer names every problem.
-                var all = await service.ValidateAsync(input, ct);
-                all["targets"] = [.. errors, .. (all.GetValueOrDefault("targets") ?? [])];
-                return ApiProblems.Validation(all);
-            }
+                var (targets, errors) = await TargetsAsync(db, request.Targets ?? [], ct);
+                var input = new PlanInput(request.FiscalYear, request.Title, request.NoticeNumber, request.Deadline, request.Scoring, request.TemplateId, targets);
+                if (errors.Count > 0)
+                {
+                    // The rest of the plan is checked too, so one answer names every problem.
+                    var all = await service.ValidateAsync(input, ct);
+                    foreach (var group in errors.GroupBy(e => e.Field))
+                    {
+                        all[group.Key] = [.. group.Select(e => e.Message), .. (all.GetValueOrDefault(group.Key) ?? [])];
+                    }
 
-            var result = await service.CreateAsync(input, WorkflowActor.From(http.User), ct);
-            return result.Status == FireStatus.Ok
-                ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, result.Plan.Id, http, ct))
-                : Failure(result);
-        });
+                    return ApiProblems.Validation(all);
+                }
+
+                var result = await service.CreateAsync(input, WorkflowActor.From(http.User), ct);
+                return result.Status == FireStatus.Ok
+                    ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, result.Plan.Id, http, ct))
+                    : Failure(result);
+            }));
 
         group.MapPost("/{id:guid}/publish", async (Guid id, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
         {
@@ -69,7 +74,9 @@ internal static class PlanEndpoints
                 var (targets, errors) = await TargetsAsync(db, [request.AddTarget], ct);
                 if (errors.Count > 0)
                 {
-                    return ApiProblems.Validation(new Dictionary<string, string[]> { ["addTarget"] = [.. errors] });
+                    // This request calls the target addTarget (targets[0].kind → addTarget.kind).
+                    return ApiProblems.Validation(errors.GroupBy(e => e.Field == "targets" ? "addTarget" : "addTarget.kind")
+                        .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()));
                 }
 
                 add = targets[0];
@@ -109,14 +116,14 @@ internal static class PlanEndpoints
     /// Organisations may be named by id or by full name (what a finance officer has at hand). The names are
     /// looked up in one query (names are unique): a province's plan names tens of thousands.
     /// </summary>
-    private static async Task<(List<PlanTargetInput> Targets, List<string> Errors)> TargetsAsync(AppDbContext db, IReadOnlyList<TargetRequest> requests, CancellationToken ct)
+    private static async Task<(List<PlanTargetInput> Targets, List<(string Field, string Message)> Errors)> TargetsAsync(AppDbContext db, IReadOnlyList<TargetRequest> requests, CancellationToken ct)
     {
         var names = requests.Where(t => t.OrganisationId is null && t.OrganisationName is not null).Select(t => t.OrganisationName!).Distinct().ToList();
         var ids = names.Count == 0
             ? []
             : await db.Organisations.Where(o => names.Contains(o.Name)).ToDictionaryAsync(o => o.Name, o => o.Id, StringComparer.Ordinal, ct);
         var targets = new List<PlanTargetInput>();
-        var errors = new List<string>();
+        var errors = new List<(string Field, string Message)>();
         for (var i = 0; i < requests.Count; i++)
         {
             var t = requests[i];
@@ -124,20 +131,21 @@ internal static class PlanEndpoints
             var kind = EvaluationKinds.Parse(t.Kind);
             if (orgId is null)
             {
-                errors.Add(string.IsNullOrWhiteSpace(t.OrganisationName)
+                errors.Add(("targets", string.IsNullOrWhiteSpace(t.OrganisationName)
                     ? $"第{i + 1}项：请填写单位（organisationId 或 organisationName）。"
-                    : $"找不到单位「{t.OrganisationName}」。");
+                    : $"找不到单位「{t.OrganisationName}」。"));
             }
 
             if (kind is null)
             {
-                errors.Add($"自评类型「{t.Kind}」无效，应为 部门整体支出 或 项目支出。");
+                errors.Add(($"targets[{i}].kind", $"第{i + 1}项：自评类型（kind）「{t.Kind}」无效，应为 DepartmentWide（部门整体支出）或 Project（项目支出）。"));
             }
 
             if (orgId is null && kind is { } k)
             {
                 // Not a target the service checks: the rest of it is checked here.
-                errors.AddRange(PlanService.TargetProblems(k, t.ProjectName, t.ProjectBudget, string.IsNullOrWhiteSpace(t.OrganisationName) ? $"第{i + 1}项" : $"「{t.OrganisationName}」"));
+                errors.AddRange(PlanService.TargetProblems(k, t.ProjectName, t.ProjectBudget, string.IsNullOrWhiteSpace(t.OrganisationName) ? $"第{i + 1}项" : $"「{t.OrganisationName}」")
+                    .Select(m => ("targets", m)));
             }
 
             if (orgId is { } org && kind is { } known)

@@ -1,6 +1,7 @@
 namespace BudgetEval.Web.Plans;
 
-[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<FundsRule>))]
+// By name only: an integer ("fundsRule":5) would be an undefined rule that silently scores linearly.
+[System.Text.Json.Serialization.JsonConverter(typeof(Shared.StrictEnumConverter<FundsRule>))]
 internal enum FundsRule
 {
     Linear,
@@ -56,6 +57,11 @@ internal sealed record ScoringRules
         if (FundsWeight < 0 || IndicatorTotal < 0)
         {
             problems.Add("分值不能为负数。");
+        }
+
+        if (!Enum.IsDefined(FundsRule))
+        {
+            problems.Add("计分方式（fundsRule）只能是 Linear（按执行率）或 Bands（分档）。");
         }
 
         if (FundsRule == FundsRule.Bands)

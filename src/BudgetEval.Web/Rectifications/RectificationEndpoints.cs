@@ -100,7 +100,9 @@ internal static class RectificationEndpoints
             Answer(await FollowUp.SaveAsync(db, id, request.Statements ?? [], WorkflowActor.From(http.User), clock.GetUtcNow(), ct)));
     }
 
-    private static IResult Answer(FireResult result) => result.Status == FireStatus.Ok ? TypedResults.NoContent() : CaseEndpoints.ToResult(result);
+    // A saved finding answers its new stamp, so the client's next save needs no GET in between.
+    private static IResult Answer(FireResult result) => result.Status != FireStatus.Ok ? CaseEndpoints.ToResult(result)
+        : result.Stamp is { } stamp ? TypedResults.Ok(new { stamp }) : TypedResults.NoContent();
 
     private static object Dto(RectificationView view)
     {

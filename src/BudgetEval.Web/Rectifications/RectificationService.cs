@@ -241,7 +241,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 }, now, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new FireResult(FireStatus.Ok, locked?.State, null, locked?.Version ?? 0, []);
+            return new FireResult(FireStatus.Ok, locked?.State, null, locked?.Version ?? 0, []) { Stamp = FindingStamp.Of(f) };
         });
     }
 
@@ -345,7 +345,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new FireResult(FireStatus.Ok, locked.State, null, locked.Version, []);
+            return new FireResult(FireStatus.Ok, locked.State, null, locked.Version, []) { Stamp = FindingStamp.Of(tracked) };
         });
     }
 

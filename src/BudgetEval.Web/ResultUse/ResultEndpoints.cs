@@ -23,16 +23,30 @@ internal static class ResultEndpoints
                 return refused;
             }
 
-            // ?page= as on the other lists (1–1000, named when wrong); the page size here is the report's own.
-            var (asked, errors) = Shared.ApiPage.From(http.Request);
-            if (errors.TryGetValue("page", out var pageError))
+            // ?page= and ?pageSize= and the X-Page/X-Has-Next/Link headers as on the other lists (ApiPage).
+            if (!Shared.ApiPage.TryFrom(http.Request, out var asked, out var problem))
             {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["page"] = pageError });
+                return problem;
             }
 
-            var number = asked.Page;
-            var view = await report.ViewAsync(year, Filter(unit, kind, publishedOnly ?? false), (number - 1) * ResultsReport.PageSize, ResultsReport.PageSize, ct);
-            return TypedResults.Ok(Dto(view, number));
+            // Without ?pageSize= the report's own 50 lines (its page and export), as before.
+            if (http.Request.Query["pageSize"].Count == 0)
+            {
+                asked = asked with { Size = ResultsReport.PageSize };
+            }
+
+            var view = await report.ViewAsync(year, Filter(unit, kind, publishedOnly ?? false), (asked.Page - 1) * asked.Size, asked.Size, ct);
+            var hasNext = (long)asked.Page * asked.Size < view.Total;
+            var headers = http.Response.Headers;
+            headers["X-Page"] = asked.Page.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["X-Page-Size"] = asked.Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["X-Has-Next"] = hasNext ? "true" : "false";
+            if (hasNext)
+            {
+                headers.Link = $"<{http.Request.PathBase}{Shared.Paging.Link(http.Request, asked.Page + 1, "page")}>; rel=\"next\"";
+            }
+
+            return TypedResults.Ok(Dto(view, asked));
         });
 
         group.MapGet("/{year:int}/export.xlsx", async (int year, string? unit, string? kind, bool? publishedOnly, HttpContext http, ResultsReport report, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
@@ -71,7 +85,7 @@ internal static class ResultEndpoints
     internal sealed record ReopenInput(string? Reason);
 
     public static ResultFilter Filter(string? unit, string? kind, bool publishedOnly) =>
-        new(unit, Enum.TryParse<EvaluationKind>(kind, out var k) && Enum.IsDefined(k) ? k : null, publishedOnly);
+        new(unit, Shared.EnumNames.TryParse<EvaluationKind>(kind, out var k) ? k : null, publishedOnly);
 
     /// <summary>Why a year cannot be shown, in Chinese; null when it can.</summary>
     public static string? YearError(int year) =>
@@ -115,13 +129,13 @@ internal static class ResultEndpoints
         _ => ApiProblems.For(outcome.Status, outcome.Errors),
     };
 
-    private static object Dto(ResultsView view, int page) => new
+    private static object Dto(ResultsView view, Shared.ApiPage page) => new
     {
         year = view.Year,
         approved = view.Approval is { } a ? new { a.ApprovedAt, a.ApprovedByName } : null,
         total = view.Total,
-        page,
-        pageSize = ResultsReport.PageSize,
+        page = page.Page,
+        pageSize = page.Size,
         rows = view.Rows.Select(r => new
         {
             r.SubjectKind,
@@ -130,8 +144,11 @@ internal static class ResultEndpoints
             r.UnitName,
             kind = r.Kind.ToString(),
             r.ProjectName,
-            selfEvaluation = r.SelfEvaluationId is { } s ? new { id = s, status = r.SelfStatusLabel, late = r.SelfLate, score = r.SelfScore, grade = r.SelfGrade } : null,
-            evaluation = r.EvaluationId is { } e ? new { id = e, status = r.EvaluationStatusLabel, r.ReportNumber, score = r.EvaluationScore, grade = r.EvaluationGrade } : null,
+            // status is the state's id (draft), as everywhere else in the API; statusLabel its Chinese label.
+            selfEvaluation = r.SelfEvaluationId is { } s
+                ? new { id = s, status = r.SelfStatus, statusLabel = r.SelfStatusLabel, late = r.SelfLate, score = r.SelfScore, grade = r.SelfGrade } : null,
+            evaluation = r.EvaluationId is { } e
+                ? new { id = e, status = r.EvaluationStatus, statusLabel = r.EvaluationStatusLabel, r.ReportNumber, score = r.EvaluationScore, grade = r.EvaluationGrade } : null,
             r.FinalGrade,
             rectification = new { r.Rectification.Total, r.Rectification.Rectified, r.Rectification.Unrectifiable, r.Rectification.Open, r.Rectification.Overdue, r.Rectification.Rate },
             r.BudgetNote,

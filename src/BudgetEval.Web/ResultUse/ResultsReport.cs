@@ -45,7 +45,9 @@ internal sealed record ResultRow(
     UnitRectification Rectification,
     string BudgetNote,
     bool Published,
-    bool HasResult = false)
+    bool HasResult = false,
+    string? SelfStatus = null,
+    string? EvaluationStatus = null)
 {
     public const string SelfEvaluationSubject = "SelfEvaluation";
 
@@ -269,7 +271,7 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
                 l.SelfId ?? l.EvaluationId!.Value, l.OrganisationId, l.UnitName, Enum.Parse<EvaluationKind>(l.Kind), l.Project is { Length: > 0 } p ? p : null,
                 l.SelfId, Label(selfStates, l.SelfStatus), l.SelfLate, self?.Score is { } s ? Money.Round(s) : null, self?.Grade,
                 l.EvaluationId, Label(evaluationStates, l.EvaluationStatus), l.ReportNumber, sheet?.Total, sheet?.Grade,
-                rect, rules.Suggest(grade, rect.Rate), l.Published, l.SelfStatus == Accepted || l.EvaluationStatus == Completed);
+                rect, rules.Suggest(grade, rect.Rate), l.Published, l.SelfStatus == Accepted || l.EvaluationStatus == Completed, l.SelfStatus, l.EvaluationStatus);
         }).ToList();
     }
 

@@ -50,12 +50,11 @@ internal static class SelfEvaluationEndpoints
                 r.ProjectName, r.PlanId, FormEndpoints.StatusLabel(registry, r.Status))).ToList());
         }).Produces<List<SelfEvaluationListItem>>();
 
-        group.MapPost("/", async (SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
-        {
-            return IdempotencyKeys.TryRead(http.Request, out var key, out var problem)
-                ? ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct, key), created: true)
-                : problem;
-        });
+        // The API's key is the shared one of the creating calls (a different body with the same key is refused);
+        // the service's own key is the 新建自评 form's.
+        group.MapPost("/", (SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
+            IdempotentCreates.RunAsync(http, "self-evaluations", request, async () =>
+                ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct), created: true)));
 
         group.MapPut("/{id:guid}", async (Guid id, SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {

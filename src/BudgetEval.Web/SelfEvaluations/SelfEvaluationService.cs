@@ -46,6 +46,17 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             return new(FireStatus.Invalid, null, errors);
         }
 
+        // A hand-made record (the original minimal one, from before plans) beside the one a published plan
+        // issued would be a second 部门整体 self-evaluation of the year with a deadline the unit chose.
+        var year = input.FiscalYear!.Value;
+        if (await db.SelfEvaluations.AsNoTracking()
+                .Where(s => s.OrganisationId == org && s.FiscalYear == year && s.PlanId != null && s.Kind == Plans.EvaluationKind.DepartmentWide)
+                .Select(s => s.Title).FirstOrDefaultAsync(ct) is { } issued)
+        {
+            return SelfEvaluationSaveResult.Fail(FireStatus.Conflict, "fiscalYear",
+                $"本单位{year}年度的部门整体支出绩效自评已由评价计划下达（「{issued}」），不能另建；请在该自评中填报。");
+        }
+
         var now = clock.GetUtcNow();
         var se = new SelfEvaluation
         {
@@ -110,13 +121,56 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             return await EditAsync(id, actor, expectedVersion, (_, _) => Task.FromResult<IReadOnlyDictionary<string, string[]>?>(errors), ct);
         }
 
-        return await EditAsync(id, actor, expectedVersion, (tracked, _) =>
+        return await EditAsync(id, actor, expectedVersion, async (tracked, token) =>
         {
-            tracked.Title = string.IsNullOrWhiteSpace(input.Title) ? tracked.Title : input.Title.Trim();
+            if (FixedFields(tracked, input) is { Count: > 0 } refused)
+            {
+                return refused;
+            }
+
+            var title = string.IsNullOrWhiteSpace(input.Title) ? tracked.Title : input.Title.Trim();
+            if (title != tracked.Title && tracked.CaseId is { } caseId)
+            {
+                // The case, its 待办 and 已办 carry the record's title: they follow a renamed hand-made record.
+                var instance = await db.WorkflowInstances.IgnoreQueryFilters().SingleAsync(i => i.Id == caseId, token);
+                instance.Title = title;
+                await db.WorkItems.IgnoreQueryFilters().Where(w => w.InstanceId == caseId).ExecuteUpdateAsync(w => w.SetProperty(x => x.Title, title), token);
+            }
+
+            tracked.Title = title;
             tracked.Summary = Clean(input.Summary);
             tracked.TotalBudget = Round(input.TotalBudget);
-            return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
+            return null;
         }, ct);
+    }
+
+    public const string PlanFieldsFixed = "由评价计划下达的自评不能修改标题、年度或截止日期。";
+
+    /// <summary>
+    /// Fields a save may not change (sending the current value is fine): a plan-issued record's title, year and
+    /// deadline are the plan's (its amendments move deadlines); any record's year and deadline are fixed at
+    /// creation, the deadline being the case's due date. Refused by name instead of silently ignored.
+    /// </summary>
+    private static Dictionary<string, string[]> FixedFields(SelfEvaluation se, SelfEvaluationInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var fromPlan = se.PlanId is not null;
+        if (fromPlan && !string.IsNullOrWhiteSpace(input.Title) && input.Title.Trim() != se.Title)
+        {
+            errors["title"] = [PlanFieldsFixed];
+        }
+
+        if (input.FiscalYear is { } year && year != se.FiscalYear)
+        {
+            errors["fiscalYear"] = [fromPlan ? PlanFieldsFixed : "自评的年度在新建后不能修改；如填错，请新建一份自评。"];
+        }
+
+        if (input.Deadline is { } deadline && deadline != se.Deadline)
+        {
+            errors["deadline"] = [fromPlan ? PlanFieldsFixed : "自评的截止日期在新建后不能修改。"];
+        }
+
+        return errors;
     }
 
     /// <summary>

@@ -91,6 +91,7 @@ internal static class CaseEndpoints
     public static IResult ToResult(FireResult result) => result.Status switch
     {
         FireStatus.Ok => TypedResults.Ok(new FireResponse(result.State!, result.StateLabel!, result.Version)),
+        FireStatus.NotFound when result.ActionUnknown => ApiProblems.Problem(StatusCodes.Status404NotFound, "操作不存在", string.Join(" ", result.Errors)),
         FireStatus.NotFound => ApiProblems.NotFound(),
         FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", string.Join(" ", result.Errors)),
         FireStatus.Conflict => ApiProblems.Conflict(string.Join(" ", result.Errors)),

@@ -25,6 +25,9 @@ internal sealed record FireResult(FireStatus Status, string? State, string? Stat
 
     public bool Succeeded => Status == FireStatus.Ok;
 
+    /// <summary>After a save of a finding: its new <see cref="Findings.FindingStamp"/>, for the client's next save.</summary>
+    public string? Stamp { get; init; }
+
     public int HttpStatus => Status switch
     {
         FireStatus.Ok => StatusCodes.Status200OK,
@@ -37,6 +40,11 @@ internal sealed record FireResult(FireStatus Status, string? State, string? Stat
     public static FireResult NotFound() => new(FireStatus.NotFound, null, null, 0, ["记录不存在或您无权查看。"]);
 
     public static FireResult Forbidden(string message) => new(FireStatus.Forbidden, null, null, 0, [message]);
+
+    /// <summary>An action id the case's workflow does not define at all (answered 404 naming it).</summary>
+    public static FireResult UnknownAction(string message) => new(FireStatus.NotFound, null, null, 0, [message]) { ActionUnknown = true };
+
+    public bool ActionUnknown { get; init; }
 
     public static FireResult Conflict(string message = StaleMessage) => new(FireStatus.Conflict, null, null, 0, [message]);
 
@@ -112,6 +120,14 @@ internal sealed class WorkflowEngine(
         {
             var from = def.State(instance.State);
             var action = from.Action(actionId);
+            var known = def.States.SelectMany(s => s.Actions).DistinctBy(a => a.Id).ToList();
+            if (action is null && !known.Any(a => a.Id == actionId))
+            {
+                // A misspelt action is not a state problem: name it and list the flow's actions.
+                return FireResult.UnknownAction($"没有名为「{actionId}」的操作。该流程的操作有：{string.Join("、", known.Select(a => $"{a.Id}（{a.Label}）"))}；"
+                    + $"当前状态「{from.Label}」下可执行的操作见 GET /api/cases/{{id}} 的 allowedActions。");
+            }
+
             if (action is null)
             {
                 return FireResult.Invalid([$"当前状态「{from.Label}」下不能执行此操作。"]);

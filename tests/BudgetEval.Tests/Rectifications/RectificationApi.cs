@@ -45,7 +45,16 @@ internal sealed class RectificationApi(AppFixture app)
     public async Task PutOkAsync(string user, string url, object body)
     {
         var response = await (await Cases.As(user)).PutAsJsonAsync(url, body);
-        Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"{user} PUT {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var text = await response.Content.ReadAsStringAsync();
+        if (!url.StartsWith("/api/findings/", StringComparison.Ordinal))
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.NoContent, $"{user} PUT {url}: {(int)response.StatusCode} {text}");
+            return;
+        }
+
+        // A finding's save answers its new stamp (what GET /api/findings/{id} now says), for the next save.
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{user} PUT {url}: {(int)response.StatusCode} {text}");
+        Assert.Matches("^[0-9a-f]{16}$", JsonDocument.Parse(text).RootElement.GetProperty("stamp").GetString());
     }
 
     public async Task<HttpResponseMessage> UploadAsync(string user, Guid id, string fileName, byte[] content)

@@ -179,7 +179,8 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
         var draft = (await EvaluationApi.JsonAsync(finance, "/api/results/2022?unit=" + Uri.EscapeDataString(transport))).GetProperty("rows").EnumerateArray()
             .Single(r => r.GetProperty("kind").GetString() == "DepartmentWide");
         Assert.Equal(JsonValueKind.Null, draft.GetProperty("evaluation").ValueKind);
-        Assert.Equal("草稿", draft.GetProperty("selfEvaluation").GetProperty("status").GetString());
+        Assert.Equal("draft", draft.GetProperty("selfEvaluation").GetProperty("status").GetString());
+        Assert.Equal("草稿", draft.GetProperty("selfEvaluation").GetProperty("statusLabel").GetString());
         var mark = $"/api/results/2022/publication/{draft.GetProperty("subjectKind").GetString()}/{draft.GetProperty("subjectId").GetGuid()}";
 
         var refused = await finance.PutAsync(mark, null);

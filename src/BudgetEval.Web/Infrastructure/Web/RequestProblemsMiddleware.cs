@@ -74,6 +74,8 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
             StatusCodes.Status404NotFound => ("未找到", "接口或记录不存在。"),
             StatusCodes.Status405MethodNotAllowed => ("请求方法不允许", $"该接口不支持 {context.Request.Method} 请求。"),
             StatusCodes.Status415UnsupportedMediaType => ("内容类型不支持", "请以 application/json 提交（文件上传用 multipart/form-data）。"),
+            // A chunked body (no Content-Length) found too large while being read: the framework answers 413 itself.
+            StatusCodes.Status413PayloadTooLarge => ("内容过大", TooLarge(context.RequestServices.GetRequiredService<IOptions<AppOptions>>().Value)),
             _ => ("请求失败", "请求未能完成。"),
         };
         return TypedResults.Problem(statusCode: context.Response.StatusCode, title: title, detail: detail).ExecuteAsync(context);
