@@ -238,7 +238,7 @@ internal static partial class ApiDocument
         }
 
         operation.Responses ??= [];
-        DescribeSuccess(document, operation, key);
+        DescribeSuccess(operation, key);
 
         if (Paged.Contains(key))
         {
@@ -260,7 +260,7 @@ internal static partial class ApiDocument
 
         if (key == "POST /api/auth/login" || key == "POST /api/auth/refresh")
         {
-            SetSuccess(document, operation, StatusCodes.Status200OK, new OpenApiSchemaReference("AccessTokenResponse", document));
+            SetSuccess(operation, StatusCodes.Status200OK, new OpenApiSchemaReference("AccessTokenResponse", document));
         }
 
         foreach (var (_, parameterName, enumType) in EnumNamedQuery.Where(q => q.Operation == key))
@@ -324,11 +324,11 @@ internal static partial class ApiDocument
         }
     }
 
-    private static void DescribeSuccess(OpenApiDocument document, OpenApiOperation operation, string key)
+    private static void DescribeSuccess(OpenApiOperation operation, string key)
     {
         if (AnswersStamp.Contains(key))
         {
-            SetSuccess(document, operation, StatusCodes.Status200OK, new OpenApiSchema
+            SetSuccess(operation, StatusCodes.Status200OK, new OpenApiSchema
             {
                 Type = JsonSchemaType.Object,
                 Required = new HashSet<string> { "stamp" },
@@ -351,9 +351,8 @@ internal static partial class ApiDocument
         }
     }
 
-    private static void SetSuccess(OpenApiDocument document, OpenApiOperation operation, int status, IOpenApiSchema schema)
+    private static void SetSuccess(OpenApiOperation operation, int status, IOpenApiSchema schema)
     {
-        _ = document;
         operation.Responses![status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
         {
             Description = "OK",
