@@ -161,7 +161,7 @@ internal static class AppComposition
             o.Filters.Add<AccessDenied.NoHandlerFilter>();
             Web.ChineseBindingMessages.Apply(o.ModelBindingMessageProvider);
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer(Web.ApiDocument.AddBearerAsync));
+        services.AddOpenApi(Web.ApiDocument.Configure);
         // Binding failures reach RequestProblemsMiddleware, which answers them in Chinese naming the field.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
