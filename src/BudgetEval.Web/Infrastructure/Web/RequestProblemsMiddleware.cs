@@ -30,7 +30,8 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
         catch (Exception e) when (Find(e) is { } bad && !context.Response.HasStarted)
         {
             var tooLarge = bad.StatusCode == StatusCodes.Status413PayloadTooLarge;
-            await AnswerAsync(context, bad.StatusCode, tooLarge ? "内容过大" : "请求无法读取", tooLarge ? TooLarge(options.Value) : Unreadable(e));
+            var (detail, field) = tooLarge ? (TooLarge(options.Value), null) : Unreadable(e);
+            await AnswerAsync(context, bad.StatusCode, tooLarge ? "内容过大" : "请求无法读取", detail, field: field);
         }
         catch (Exception e) when (IsDatabaseUnavailable(e) && !context.Response.HasStarted)
         {
@@ -122,12 +123,19 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
         $"提交的内容超过 {options.MaxRequestBodyMegabytes} MB 上限，未保存任何内容。请压缩或拆分文件后重试。";
 
     // The endpoint may have set a status or headers before it failed: cleared (headers included, so Retry-After after it).
-    private static Task AnswerAsync(HttpContext context, int status, string title, string detail, string? retryAfter = null)
+    private static Task AnswerAsync(HttpContext context, int status, string title, string detail, string? retryAfter = null, string? field = null)
     {
         context.Response.Clear();
         if (retryAfter is not null)
         {
             context.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        // A value that did not bind is a field's error like any other: a client finds it under errors[field].
+        if (field is not null && context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.StatusCode = status;
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [detail] }, detail, title: title).ExecuteAsync(context);
         }
 
         return RefuseAsync(context, status, title, detail);
@@ -176,33 +184,73 @@ internal sealed partial class RequestProblemsMiddleware(RequestDelegate next, IO
             """;
     }
 
-    private static string Unreadable(Exception e)
+    /// <summary>Why the request could not be read, in Chinese, and the field or parameter it is about (when known).</summary>
+    private static (string Detail, string? Field) Unreadable(Exception e)
     {
         // A query or route value that does not bind: ASP.NET names the parameter in English; say it in Chinese.
         if (Find(e)?.Message is { } message)
         {
             if (QueryValue().Match(message) is { Success: true } m)
             {
-                return $"参数「{m.Groups[1].Value}」的值「{m.Groups[2].Value}」无效，未执行任何操作。";
+                return ($"参数「{m.Groups[1].Value}」的值「{m.Groups[2].Value}」无效，未执行任何操作。", m.Groups[1].Value);
             }
 
             if (MissingValue().Match(message) is { Success: true } missing)
             {
-                return $"缺少参数「{missing.Groups[1].Value}」，未执行任何操作。";
+                return ($"缺少参数「{missing.Groups[1].Value}」，未执行任何操作。", missing.Groups[1].Value);
             }
         }
 
         if (Chain(e).OfType<JsonException>().FirstOrDefault(j => j.Path is { Length: > 2 }) is { Path: { } path } json)
         {
-            // System.Text.Json says "could not be converted" for a wrong value; anything else is broken syntax.
+            // System.Text.Json says "could not be converted to <type>" for a wrong value; anything else is broken syntax.
             var field = path.TrimStart('$', '.');
-            return json.Message.Contains("could not be converted", StringComparison.Ordinal)
-                ? $"字段「{field}」的值无效（日期应为 yyyy-MM-dd 且存在，金额应为数字），未保存任何内容。"
-                : $"请求内容不是有效的 JSON（在字段「{field}」附近），未保存任何内容。";
+            return ConvertedTo().Match(json.Message) is { Success: true } wrong
+                ? ($"字段「{field}」的值无效（{Expected(FieldType(wrong.Groups[1].Value, field))}），未保存任何内容。", field)
+                : ($"请求内容不是有效的 JSON（在字段「{field}」附近），未保存任何内容。", field);
         }
 
-        return "请求内容不是有效的 JSON，或字段类型不对，未保存任何内容。";
+        return ("请求内容不是有效的 JSON，或字段类型不对，未保存任何内容。", null);
     }
+
+    /// <summary>
+    /// The .NET type of the field that did not convert. For a record bound through its constructor the message
+    /// names the record, not the field: the field's type is then looked up on it by the path's last name.
+    /// </summary>
+    private static string FieldType(string named, string path)
+    {
+        var type = typeof(RequestProblemsMiddleware).Assembly.GetType(named);
+        if (type is null || type.IsEnum)
+        {
+            return named;
+        }
+
+        var last = path[(path.LastIndexOf('.') + 1)..];
+        last = last.Contains('[', StringComparison.Ordinal) ? last[..last.IndexOf('[', StringComparison.Ordinal)] : last;
+        var property = type.GetProperty(last, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+        return property is null ? named : (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) switch
+        {
+            { IsEnum: true } => "BudgetEval.Enum",
+            var t => t.FullName ?? named,
+        };
+    }
+
+    /// <summary>What a field of this .NET type takes, as a client reads it.</summary>
+    private static string Expected(string type) => type.TrimEnd('?').Replace("System.Nullable`1[", string.Empty, StringComparison.Ordinal).TrimEnd(']') switch
+    {
+        "System.DateOnly" or "System.DateTime" or "System.DateTimeOffset" => "应为 yyyy-MM-dd 格式且存在的日期",
+        "System.Decimal" or "System.Double" or "System.Single" => "应为数字",
+        "System.Int32" or "System.Int64" or "System.Int16" or "System.UInt32" => "应为整数",
+        "System.Boolean" => "应为 true 或 false",
+        "System.Guid" => "应为编号（GUID）",
+        "System.String" => "应为文本",
+        var t when t.StartsWith("BudgetEval.", StringComparison.Ordinal) => "不是可选的值",
+        var t when t.Contains("List", StringComparison.Ordinal) || t.EndsWith("[]", StringComparison.Ordinal) => "应为数组",
+        _ => "类型不正确",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"could not be converted to ([^\s]+?)\.? Path")]
+    private static partial System.Text.RegularExpressions.Regex ConvertedTo();
 
     [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?:[^"]* )?([^" ]+)" from "(.*)"\.$""")]
     private static partial System.Text.RegularExpressions.Regex QueryValue();
