@@ -66,6 +66,29 @@ public sealed class SchedulerTests
         Assert.Contains("unreadable", left);
     }
 
+    [Fact]
+    public async Task Given_idempotency_records_older_and_younger_than_30_days_When_housekeeping_runs_Then_only_the_old_ones_go()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new TestClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var app = new AppFactory(database.ConnectionString, clock: clock);
+        _ = app.Server;
+
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var user = Guid.NewGuid();
+        foreach (var (key, days) in new[] { ("old", 31), ("recent", 29) })
+        {
+            db.IdempotencyKeys.Add(new BudgetEval.Web.Workflows.IdempotencyKey { Key = key, UserId = user, InstanceId = Guid.Empty, StatusCode = 200, ResponseJson = "{}", CreatedAt = clock.GetUtcNow().AddDays(-days) });
+        }
+
+        await db.SaveChangesAsync();
+
+        var job = new HousekeepingJob(db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
+        Assert.Equal(1, await job.PurgeIdempotencyAsync(CancellationToken.None));
+        Assert.Equal(["recent"], await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == user).Select(k => k.Key).ToListAsync());
+    }
+
     private static string KeyXml(DateTimeOffset expires) =>
         $"<key id=\"{Guid.NewGuid()}\" version=\"1\"><creationDate>{expires.AddDays(-90):O}</creationDate><activationDate>{expires.AddDays(-88):O}</activationDate><expirationDate>{expires:O}</expirationDate></key>";
 }

@@ -10,7 +10,8 @@ namespace BudgetEval.Web.Infrastructure.Jobs;
 
 /// <summary>
 /// Nightly clean-up: data-protection keys that expired more than 180 days ago (cookies live 30 minutes
-/// and tokens an hour, so nothing can still need them), and audit entries past their retention period.
+/// and tokens an hour, so nothing can still need them), audit entries past their retention period, and
+/// idempotency records older than 30 days.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> audit, ILogger<HousekeepingJob> logger) : IJob
@@ -18,11 +19,26 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOpti
     public static readonly JobKey Key = new("housekeeping");
     public static readonly TimeSpan KeyRetention = TimeSpan.FromDays(180);
 
+    /// <summary>
+    /// How long a stored answer (a retried action or create) and a used or revoked refresh token are kept: a
+    /// client retries within minutes, and a refresh token expires after 14 days, so older records guard nothing.
+    /// </summary>
+    public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromDays(30);
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var removed = await RemoveExpiredKeysAsync(cancellationToken);
         var purged = await PurgeAuditAsync(cancellationToken);
-        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s) and {Audit} audit entries past retention", removed, purged);
+        var answers = await PurgeIdempotencyAsync(cancellationToken);
+        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s), {Audit} audit entries past retention and {Answers} idempotency record(s)",
+            removed, purged, answers);
+    }
+
+    /// <summary>Without this the table grew by a row per transition and per refresh, for ever.</summary>
+    internal Task<int> PurgeIdempotencyAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - IdempotencyRetention;
+        return db.IdempotencyKeys.Where(k => k.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>
