@@ -101,5 +101,9 @@ if command -v python3 >/dev/null; then
 else
   log "python3 not found: TestResults/reliability.md not written"
 fi
+# The failed tests again, last: a CI log is often seen only by its tail, and the failures scroll far above it.
+if [ "$failed" -ne 0 ] && command -v python3 >/dev/null; then
+  python3 tests/failed-tests.py "$RESULTS"/*.trx || true
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,9 +10,6 @@ internal static class AdminForms
     /// <summary>"名称：必填。" — every message names the field it is about.</summary>
     public static string Field(string label, string message) => $"{label}：{message}";
 
-    /// <summary>Trims and turns blanks into null.</summary>
-    public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
     /// <summary>
     /// Model binding reports values it cannot convert (a bad GUID, an unknown kind) in English; the
     /// forms use their own Chinese messages instead, naming the field by its label.

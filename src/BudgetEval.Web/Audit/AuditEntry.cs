@@ -56,12 +56,14 @@ internal static class AuditActions
     public const string LoginFailed = "login.failure";
     public const string LoginRefused = "login.refused";
     public const string LockedOut = "account.lockout";
+    public const string LoginThrottled = "login.throttle";
     public const string UserCreated = "user.create";
     public const string UserChanged = "user.update";
     public const string UserLocked = "user.lock";
     public const string UserUnlocked = "user.unlock";
     public const string PasswordReset = "user.password-reset";
     public const string PasswordChanged = "user.password-change";
+    public const string PasswordChangeFailed = "user.password-change-failure";
     public const string OrganisationCreated = "organisation.create";
     public const string OrganisationChanged = "organisation.update";
     public const string CategoryChanged = "finding-category";
@@ -76,14 +78,16 @@ internal static class AuditActions
     {
         [LoginSucceeded] = "登录成功",
         [LoginFailed] = "登录失败",
-        [LoginRefused] = "拒绝登录（已锁定或单位停用）",
+        [LoginRefused] = "拒绝登录（已锁定、单位停用等）",
         [LockedOut] = "账户被锁定",
+        [LoginThrottled] = "暂停某地址的登录尝试（失败过多）",
         [UserCreated] = "新增用户",
         [UserChanged] = "修改用户（含角色）",
         [UserLocked] = "锁定用户",
         [UserUnlocked] = "解锁用户",
         [PasswordReset] = "重置密码",
         [PasswordChanged] = "本人修改密码",
+        [PasswordChangeFailed] = "本人修改密码失败（当前密码错误）",
         [OrganisationCreated] = "新增机构",
         [OrganisationChanged] = "修改机构",
         [CategoryChanged] = "问题类别变更",

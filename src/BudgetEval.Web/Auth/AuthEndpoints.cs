@@ -1,3 +1,4 @@
+using BudgetEval.Web.Account;
 using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Identity;
@@ -34,6 +35,8 @@ internal static class AuthEndpoints
                 user.OrganisationKind()?.ToString(),
                 Roles.All.Where(user.IsInRole).ToList()));
         }).RequireAuthorization(ApiAuth.Policy).WithTags("Auth");
+
+        app.MapKeepAlive(); // the browser session's keep-alive (Account/KeepAliveEndpoint), not part of the API
     }
 
     private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<AppUser> signIn,
@@ -71,7 +74,7 @@ internal static class AuthEndpoints
         return Results.Empty; // the bearer handler has written the new token response (a new refresh token, same session)
     }
 
-    private static async Task<IResult> LoginAsync(LoginRequest request, SignInManager<AppUser> signIn, TimeProvider clock)
+    private static async Task<IResult> LoginAsync(LoginRequest request, AppSignInManager signIn, HttpContext http)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.UserName))
@@ -89,62 +92,53 @@ internal static class AuthEndpoints
             return ApiProblems.Validation(errors);
         }
 
-        // An administrator's reset password is not for machines: the person sets their own on the web first.
-        var userName = request.UserName!.Trim();
-        if (await signIn.UserManager.FindByNameAsync(userName) is { MustChangePassword: true } pending)
+        var check = await signIn.CheckLoginAsync(request.UserName!.Trim(), request.Password!);
+        if (check.RetryAfter is { } wait)
         {
-            var check = await signIn.CheckPasswordSignInAsync(pending, request.Password!, lockoutOnFailure: true);
-            return check.Succeeded
-                ? ApiProblems.Problem(StatusCodes.Status403Forbidden, "须先修改密码", "您的密码已由系统管理员重置，请先登录网页修改密码后再使用接口。")
-                : await FailureAsync(check, userName, request.Password!, signIn.UserManager, clock);
+            return LoginMessages.Throttled(http, wait);
+        }
+
+        if (!check.Succeeded)
+        {
+            // One answer for every failure: unknown name, wrong password, locked, deactivated unit (the audit log says which).
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "登录失败", LoginMessages.Failed);
+        }
+
+        // An administrator's reset password is not for machines: the person sets their own on the web first.
+        if (check.User!.MustChangePassword)
+        {
+            await signIn.RecordRefusalAsync(check.User, "密码已由系统管理员重置，接口登录须先在网页修改密码");
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "须先修改密码", "您的密码已由系统管理员重置，请先登录网页修改密码后再使用接口。");
         }
 
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
-        var result = await signIn.PasswordSignInAsync(request.UserName!.Trim(), request.Password!, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
-        {
-            return Results.Empty; // the bearer handler has written the token response
-        }
-
-        return await FailureAsync(result, userName, request.Password!, signIn.UserManager, clock);
-    }
-
-    // 423 only when the message may say the account is locked; otherwise the plain 401 of a wrong password.
-    private static async Task<IResult> FailureAsync(SignInResult result, string userName, string password, UserManager<AppUser> users, TimeProvider clock)
-    {
-        var message = await LoginMessages.ForFailureAsync(result, userName, password, users, clock);
-        return result.IsLockedOut && message != LoginMessages.Failed
-            ? ApiProblems.Problem(StatusCodes.Status423Locked, "账户已锁定", message)
-            : ApiProblems.Problem(StatusCodes.Status401Unauthorized, "登录失败", message);
+        await signIn.CompleteLoginAsync(check.User, isPersistent: false);
+        return Results.Empty; // the bearer handler has written the token response
     }
 }
 
 internal static class LoginMessages
 {
-    public const string Failed = "用户名或密码不正确。";
-    public const string LockedOut = "登录失败次数过多，账户已锁定 15 分钟，请稍后再试或联系系统管理员。";
-    public const string LockedByAdmin = "该账户已被系统管理员锁定，请联系系统管理员。";
-    public const string NotAllowed = "该账户所属单位已停用，无法登录。如有疑问请联系系统管理员。";
+    /// <summary>
+    /// The one answer to every failed sign-in, on the login page and the API alike, whatever the cause: it tells
+    /// an honest user what may be wrong without telling anyone which accounts exist or are locked.
+    /// </summary>
+    public const string Failed = "用户名或密码错误。连续输错 5 次账户将锁定 15 分钟；如账户已被锁定或停用，请联系系统管理员。";
 
-    /// <summary>The one message a failed sign-in shows, on the login page and the API alike.</summary>
-    public static async Task<string> ForFailureAsync(SignInResult result, string userName, string password, UserManager<AppUser> users, TimeProvider clock)
+    public static string ThrottledMessage(TimeSpan wait) =>
+        $"此网络地址登录失败次数过多，请 {Seconds(wait)} 秒后再试。如需帮助请联系系统管理员。";
+
+    /// <summary>429 with Retry-After: the address is over its failed sign-ins per minute.</summary>
+    public static IResult Throttled(HttpContext http, TimeSpan wait)
     {
-        if (result.IsLockedOut)
-        {
-            // An administrator's lock is said only to someone who knows the password: otherwise the message
-            // would tell a stranger that the account exists (the 15-minute lock comes from trying it anyway).
-            var user = await users.FindByNameAsync(userName);
-            return !LockoutKinds.IsAdministrativeLock(user?.LockoutEnd, clock) ? LockedOut
-                : await users.CheckPasswordAsync(user!, password) ? LockedByAdmin
-                : Failed;
-        }
-
-        // Identity refuses a deactivated unit before it checks the password; say why only to someone
-        // who knows the password, so the message does not reveal which accounts exist.
-        return result.IsNotAllowed && await users.FindByNameAsync(userName) is { } u && await users.CheckPasswordAsync(u, password)
-            ? NotAllowed
-            : Failed;
+        SetRetryAfter(http, wait);
+        return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "登录尝试过于频繁", ThrottledMessage(wait));
     }
+
+    public static void SetRetryAfter(HttpContext http, TimeSpan wait) =>
+        http.Response.Headers.RetryAfter = Seconds(wait).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 }
 
 internal static class ApiAuth

@@ -1,12 +1,9 @@
-using BudgetEval.Web.Infrastructure.Data;
-using BudgetEval.Web.Users;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BudgetEval.Web.Auth;
 
-internal sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppUser> users, TimeProvider clock) : PageModel
+internal sealed class LoginModel(AppSignInManager signIn) : PageModel
 {
     [BindProperty]
     public string? UserName { get; set; }
@@ -18,6 +15,12 @@ internal sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppU
     public string? ReturnUrl { get; set; }
 
     public string? Error { get; private set; }
+
+    /// <summary>
+    /// Reached with a ReturnUrl: a page or a save was refused because the session had ended (idle timeout, or
+    /// signed out in another tab). Said the same way whatever the URL is, and only for a local one.
+    /// </summary>
+    public bool SessionEnded => !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl);
 
     public void OnGet()
     {
@@ -31,13 +34,22 @@ internal sealed class LoginModel(SignInManager<AppUser> signIn, UserManager<AppU
             return Page();
         }
 
-        var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var check = await signIn.CheckLoginAsync(UserName.Trim(), Password);
+        if (check.RetryAfter is { } wait)
         {
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            LoginMessages.SetRetryAfter(HttpContext, wait);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Error = LoginMessages.ThrottledMessage(wait);
+            return Page();
         }
 
-        Error = await LoginMessages.ForFailureAsync(result, UserName.Trim(), Password, users, clock);
-        return Page();
+        if (!check.Succeeded)
+        {
+            Error = LoginMessages.Failed; // the same for every cause (see AppSignInManager.CheckLoginAsync)
+            return Page();
+        }
+
+        await signIn.CompleteLoginAsync(check.User!, isPersistent: false);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 }

@@ -6,7 +6,7 @@ namespace BudgetEval.Web.Auth;
 /// </summary>
 internal sealed class MustChangePasswordMiddleware(RequestDelegate next)
 {
-    private static readonly string[] Allowed = ["/account/password", "/logout", "/css", "/js", "/error", "/healthz", "/api"];
+    private static readonly string[] Allowed = ["/account/password", "/account/keepalive", "/logout", "/css", "/js", "/error", "/healthz", "/api"];
 
     public Task InvokeAsync(HttpContext context)
     {

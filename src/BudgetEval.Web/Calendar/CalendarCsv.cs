@@ -75,7 +75,7 @@ internal static class CalendarCsv
                 problems.Add($"{date:yyyy-MM-dd} 是工作日，无须登记为调休上班");
             }
 
-            var name = CsvCells.Restore(fields[2].Trim());
+            var name = TextInput.LineOrEmpty(CsvCells.Restore(fields[2].Trim())); // a holiday's name is one line, as every name
             if (name.Length == 0)
             {
                 problems.Add("名称不能为空");

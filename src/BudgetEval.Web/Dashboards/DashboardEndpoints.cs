@@ -17,6 +17,27 @@ internal static class DashboardEndpoints
 
     public const string UnitRoles = Roles.UnitFiller + "," + Roles.UnitHead;
 
+    /// <summary>One series of a chart; <c>plotted</c> false: in the table and export but not drawn.</summary>
+    internal sealed record ChartSeriesDto(string Name, IReadOnlyList<decimal?> Values, bool Plotted);
+
+    /// <summary>The numbers behind one chart (<c>kind</c>: Bar, StackedBar, Funnel or Line).</summary>
+    internal sealed record ChartDto(string Key, string Title, string Kind, string LabelHeader, IReadOnlyList<string> Labels, IReadOnlyList<ChartSeriesDto> Series, string? Note);
+
+    /// <summary>The filters the figures were computed for, as understood (<c>unit</c>: an id, or the text matched against names).</summary>
+    internal sealed record BureauFilters(int? Year, string? Unit, string? Category, string? Source);
+
+    internal sealed record BureauDashboardDto(BureauFilters Filters, DateTimeOffset ComputedAt, int FindingsTotal, decimal? RectificationRate, string RateFormula,
+        int RecurringFindings, int UnitsWithFindings, IReadOnlyList<ChartDto> Charts, OverdueList Overdue);
+
+    /// <summary>One page (<c>?p=</c>) of the overdue findings, oldest deadline first.</summary>
+    internal sealed record OverdueList(int Total, int Page, int PageSize, IReadOnlyList<OverdueFinding> Items);
+
+    internal sealed record UnitTasks(int Total, IReadOnlyList<UnitTask> Tasks);
+
+    internal sealed record UnitFindings(int Total, IReadOnlyList<UnitFinding> Items);
+
+    internal sealed record UnitDashboardDto(IReadOnlyList<ChartDto> Charts, UnitTasks Tasks, UnitFindings Findings);
+
     public static void MapDashboardEndpoints(this IEndpointRouteBuilder app)
     {
         // Roles are checked in the handlers: a refused read answers 404 like every other (docs/authorization.md).
@@ -32,7 +53,8 @@ internal static class DashboardEndpoints
             var (filter, errors) = DashboardFilter.Parse(year, unit, category, source, p);
             return errors.Count > 0 ? ApiProblems.Validation(errors) : TypedResults.Ok(Dto(filter, await figures.LoadAsync(filter, forExport: false, ct)));
         })
-            .WithSummary("财政数据看板：自评进度、等级分布、重点评价进展、整改漏斗、整改率（按单位、类别）、重复发生数、逾期问题（分页）");
+            .WithSummary("财政数据看板：自评进度、等级分布、重点评价进展、整改漏斗、整改率（按单位、类别）、重复发生数、逾期问题（分页）")
+            .Produces<BureauDashboardDto>();
 
         group.MapGet("/bureau/export.xlsx", async (string? year, string? unit, string? category, string? source, string? p, BureauFigures figures, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
@@ -45,7 +67,7 @@ internal static class DashboardEndpoints
             return errors.Count > 0
                 ? ApiProblems.Validation(errors)
                 : TypedResults.File(await DashboardExport.BureauAsync(db, await figures.LoadAsync(filter, forExport: true, ct), filter, http, clock, ct), DashboardExport.ContentType, "数据看板.xlsx");
-        }).WithSummary("财政数据看板导出（.xlsx，每个图表一个工作表）");
+        }).WithSummary("财政数据看板导出（.xlsx，每个图表一个工作表）").ProducesFile(DashboardExport.ContentType);
 
         group.MapGet("/unit", async (string? year, string? category, string? source, UnitFigures figures, HttpContext http, CancellationToken ct) =>
         {
@@ -56,7 +78,7 @@ internal static class DashboardEndpoints
 
             var (filter, errors) = DashboardFilter.Parse(year, null, category, source, null);
             return errors.Count > 0 ? ApiProblems.Validation(errors) : TypedResults.Ok(Dto(await figures.LoadAsync(WorkflowActor.From(http.User), filter, ct)));
-        }).WithSummary("本单位数据看板：待办、未完成整改的问题、历年得分、整改情况");
+        }).WithSummary("本单位数据看板：待办、未完成整改的问题、历年得分、整改情况").Produces<UnitDashboardDto>();
 
         group.MapGet("/unit/export.xlsx", async (string? year, string? category, string? source, UnitFigures figures, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
@@ -69,41 +91,27 @@ internal static class DashboardEndpoints
             return errors.Count > 0
                 ? ApiProblems.Validation(errors)
                 : TypedResults.File(await DashboardExport.UnitAsync(db, await figures.LoadAsync(WorkflowActor.From(http.User), filter, ct), filter, http, clock, ct), DashboardExport.ContentType, "本单位数据看板.xlsx");
-        }).WithSummary("本单位数据看板导出（.xlsx）");
+        }).WithSummary("本单位数据看板导出（.xlsx）").ProducesFile(DashboardExport.ContentType);
     }
 
     private static bool Bureau(ClaimsPrincipal user) => BureauRoles.Split(',').Any(user.IsInRole);
 
     private static bool Unit(ClaimsPrincipal user) => UnitRoles.Split(',').Any(user.IsInRole);
 
-    public static object Chart(Chart c) => new
-    {
-        c.Key,
-        c.Title,
-        Kind = c.Kind.ToString(),
-        c.LabelHeader,
-        c.Labels,
-        Series = c.Series.Select(s => new { s.Name, s.Values, Plotted = s.Plot }),
-        c.Note,
-    };
+    public static ChartDto Chart(Chart c) =>
+        new(c.Key, c.Title, c.Kind.ToString(), c.LabelHeader, c.Labels, c.Series.Select(s => new ChartSeriesDto(s.Name, s.Values, s.Plot)).ToList(), c.Note);
 
-    private static object Dto(DashboardFilter f, BureauDashboard d) => new
-    {
-        Filters = new { f.Year, Unit = f.UnitId?.ToString() ?? f.UnitText, f.Category, Source = f.Source?.ToString() },
+    private static BureauDashboardDto Dto(DashboardFilter f, BureauDashboard d) => new(
+        new BureauFilters(f.Year, f.UnitId?.ToString() ?? f.UnitText, f.Category, f.Source?.ToString()),
         d.ComputedAt,
         d.FindingsTotal,
         d.RectificationRate,
-        RateFormula = BureauFigures.RateFormula,
+        BureauFigures.RateFormula,
         d.RecurringFindings,
         d.UnitsWithFindings,
-        Charts = d.Charts.Select(Chart),
-        Overdue = new { d.Overdue.Total, d.Overdue.Page, d.Overdue.PageSize, d.Overdue.Items },
-    };
+        d.Charts.Select(Chart).ToList(),
+        new OverdueList(d.Overdue.Total, d.Overdue.Page, d.Overdue.PageSize, d.Overdue.Items));
 
-    private static object Dto(UnitDashboard d) => new
-    {
-        Charts = d.Charts.Select(Chart),
-        Tasks = new { Total = d.TaskTotal, d.Tasks },
-        Findings = new { Total = d.FindingTotal, Items = d.Findings },
-    };
+    private static UnitDashboardDto Dto(UnitDashboard d) =>
+        new(d.Charts.Select(Chart).ToList(), new UnitTasks(d.TaskTotal, d.Tasks), new UnitFindings(d.FindingTotal, d.Findings));
 }

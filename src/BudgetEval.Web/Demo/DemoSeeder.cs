@@ -153,7 +153,7 @@ internal sealed class DemoSeeder(
         ];
         se.GoalsPlanned = SampleSelfEvaluation.GoalsPlanned;
         se.GoalsAchieved = SampleSelfEvaluation.GoalsAchieved;
-        se.Report.Basics = SampleSelfEvaluation.Functions;
+        SampleSelfEvaluation.FillReport(se.Report);
         var lines = SelfEvaluations.Import.IndicatorFile.Read("sample.csv", SampleSelfEvaluation.IndicatorsCsv()).Lines;
         await SelfEvaluations.SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, clock.GetUtcNow(), ct);
         await db.SaveChangesAsync(ct);

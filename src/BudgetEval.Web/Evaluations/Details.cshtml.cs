@@ -152,7 +152,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         Run(id, service.AddMemberAsync(id, new MemberInput(name, isLead, title, noConflict, declaration), WorkflowActor.From(User), ct), "已加入评价组。", ct);
 
     public Task<IActionResult> OnPostRemoveMemberAsync(Guid id, string? name, CancellationToken ct) =>
-        Run(id, service.RemoveMemberAsync(id, name, WorkflowActor.From(User), ct), $"已将{name?.Trim()}移出评价组。", ct);
+        Run(id, service.RemoveMemberAsync(id, name, WorkflowActor.From(User), ct), $"已将{Shared.TextInput.Line(name)}移出评价组。", ct);
 
     /// <param name="version">The evaluation's version the form was shown with: a table saved by someone else since is refused.</param>
     public Task<IActionResult> OnPostScoresAsync(Guid id, List<string> level1, List<string> level3, List<string?> score, List<string?> note, uint? version, CancellationToken ct)
@@ -223,7 +223,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             return NotFound();
         }
 
-        var (cat, text, why, row, advice) = (category ?? string.Empty, title?.Trim() ?? string.Empty, detail?.Trim() ?? string.Empty, Clean(indicatorRow), Clean(recommendation));
+        // As the service stores them (it normalises again): 问题 and 对应指标 one line, the description and the recommendation text.
+        var (cat, text, why, row, advice) = (Shared.TextInput.LineOrEmpty(category), Shared.TextInput.LineOrEmpty(title), Shared.TextInput.Block(detail) ?? string.Empty,
+            Shared.TextInput.Line(indicatorRow), Shared.TextInput.Block(recommendation));
         if (no is not { } n)
         {
             problems.Add(new Problem(problems.Count + 1, cat, text, why, row, advice, rectifiedBeforeReport, rectifiedOn));
@@ -332,6 +334,4 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
         return true;
     }
-
-    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

@@ -80,6 +80,43 @@ internal static class EvaluationEndpoints
 
     internal sealed record AnswersRequest(List<AnswerInput>? Answers);
 
+    /// <summary>A list row; <c>status</c> is the state's id (draft, …).</summary>
+    internal sealed record EvaluationListItem(Guid Id, int FiscalYear, string Title, Guid OrganisationId, string UnitName, string Kind, string? ProjectName,
+        string Reason, string Status, Guid? FirmId, string? FirmName, DateOnly? ReportDueDate, Guid? CaseId);
+
+    /// <summary>A unit or project the rules propose for evaluation, with why (<c>budget</c> in 万元).</summary>
+    internal sealed record EvaluationProposalDto(Guid OrganisationId, string UnitName, string Kind, string KindLabel, string? ProjectName, decimal? Budget, string Reason);
+
+    internal sealed record EvaluationTemplateDto(string Key, string Name, IReadOnlyList<string> Groups, decimal WeightTotal);
+
+    internal sealed record EvaluationSelected(Guid Id, string Title, string Status, Guid? CaseId);
+
+    /// <summary>A save: the evaluation's state and its new <c>version</c> (the next save's expectedVersion).</summary>
+    internal sealed record EvaluationSaved(Guid Id, string Status, uint Version);
+
+    /// <summary>An accepted score file: rows read, the new total, and what of the file was not imported.</summary>
+    internal sealed record ScoresImported(int Count, decimal Total, IReadOnlyList<string> Notes);
+
+    internal sealed record ProposalFinding(Guid Id, string Number, int FiscalYear, string Title, string Status);
+
+    /// <summary>The 整改 indicator's proposed score from the unit's earlier findings (<c>closed</c> of <c>total</c> rectified).</summary>
+    internal sealed record RectificationProposalDto(string Indicator, decimal Weight, decimal Score, int Total, int Closed, IReadOnlyList<ProposalFinding> Findings);
+
+    /// <summary>
+    /// An evaluation. <c>caseVersion</c> is what the actions check, <c>version</c> the row's (for saves). The score, grade,
+    /// groups, rows and proposal are empty (null) to those who may not yet see the report; a unit sees no team.
+    /// </summary>
+    internal sealed record EvaluationDetail(Guid Id, int FiscalYear, string Title, Guid OrganisationId, string UnitName, string Kind, string? ProjectName,
+        string Reason, decimal? Budget, string Status, Guid? CaseId, int? CaseVersion, Guid? FirmId, string? FirmName, DateOnly? ReportDueDate,
+        string TemplateKey, string? ReportNumber, DateOnly? ReportDate, DateOnly? CompletedOn, uint Version, IReadOnlyList<TeamMember> Team,
+        decimal? TotalScore, string? Grade, decimal WeightTotal, IReadOnlyList<GroupSubtotal> Groups, IReadOnlyList<string> Incomplete,
+        IReadOnlyList<ScoreRow> Rows, IReadOnlyList<FindingEndpoints.FindingDto> Findings, RectificationProposalDto? RectificationProposal);
+
+    internal sealed record ReportSectionDto(string Key, string Label, string? Text);
+
+    internal sealed record EvaluationReportDto(Guid Id, string Title, string Status, string? ReportNumber, DateOnly? ReportDate, string? Lead,
+        IReadOnlyList<ReportSectionDto> Sections, IReadOnlyList<Problem> Problems, string? UnitComment);
+
     public static void MapEvaluationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("Evaluations");
@@ -100,23 +137,9 @@ internal static class EvaluationEndpoints
             var rows = await page.ReadAsync(query.OrderByDescending(e => e.FiscalYear).ThenBy(e => e.Title).ThenBy(e => e.Id), http, ct);
 
             var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
-            return Results.Ok(rows.Select(e => new
-            {
-                e.Id,
-                e.FiscalYear,
-                e.Title,
-                e.OrganisationId,
-                UnitName = names[e.OrganisationId],
-                Kind = e.Kind.ToString(),
-                e.ProjectName,
-                e.Reason,
-                e.Status,
-                e.FirmId,
-                FirmName = e.FirmId is { } f ? names[f] : null,
-                e.ReportDueDate,
-                e.CaseId,
-            }));
-        });
+            return Results.Ok(rows.Select(e => new EvaluationListItem(e.Id, e.FiscalYear, e.Title, e.OrganisationId, names[e.OrganisationId], e.Kind.ToString(),
+                e.ProjectName, e.Reason, e.Status, e.FirmId, e.FirmId is { } f ? names[f] : null, e.ReportDueDate, e.CaseId)).ToList());
+        }).Produces<List<EvaluationListItem>>();
 
         // The bureau's working list: to anyone else it does not exist.
         group.MapGet("/proposals", async (int fiscalYear, HttpContext http, DataScopeAccessor scope, EvaluationService service, CancellationToken ct) =>
@@ -133,11 +156,11 @@ internal static class EvaluationEndpoints
 
             // kind as everywhere else in the API ("DepartmentWide" / "Project"), not the enum's number.
             return TypedResults.Ok((await page.ReadAsync(await service.ProposeAsync(fiscalYear, ct), http, ct)).Select(r => r.ToCandidate())
-                .Select(c => new { c.OrganisationId, c.UnitName, kind = c.Kind.ToString(), kindLabel = Plans.EvaluationKinds.EvaluationLabel(c.Kind), c.ProjectName, c.Budget, c.Reason })
+                .Select(c => new EvaluationProposalDto(c.OrganisationId, c.UnitName, c.Kind.ToString(), Plans.EvaluationKinds.EvaluationLabel(c.Kind), c.ProjectName, c.Budget, c.Reason))
                 .ToList());
-        });
+        }).Produces<List<EvaluationProposalDto>>();
 
-        group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new { t.Key, t.Name, t.Groups, weightTotal = t.Rows.Sum(r => r.Weight) })));
+        group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new EvaluationTemplateDto(t.Key, t.Name, t.Groups, t.Rows.Sum(r => r.Weight))).ToList()));
 
         // A repeated Idempotency-Key answers the first selection (not 「已选定」).
         group.MapPost("/", (SelectRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
@@ -146,16 +169,17 @@ internal static class EvaluationEndpoints
                 var (created, errors, status) = await service.SelectAsync(request.FiscalYear, request.Targets ?? [], WorkflowActor.From(http.User), ct);
                 return status switch
                 {
-                    FireStatus.Ok => TypedResults.Ok(created.Select(e => new { e.Id, e.Title, e.Status, e.CaseId })),
+                    FireStatus.Ok => TypedResults.Ok(created.Select(e => new EvaluationSelected(e.Id, e.Title, e.Status, e.CaseId)).ToList()),
                     FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
                     _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
                 };
-            }));
+            })).Produces<List<EvaluationSelected>>();
 
         group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, DataScopeAccessor scope, CancellationToken ct) =>
             await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is { } e
                 ? TypedResults.Ok(await DetailAsync(db, e, scope.Current, ct))
-                : ApiProblems.NotFound());
+                : ApiProblems.NotFound())
+            .Produces<EvaluationDetail>();
 
         group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
         {
@@ -164,16 +188,19 @@ internal static class EvaluationEndpoints
             return IdempotencyKeys.TryRead(http.Request, out var key, out var problem)
                 ? Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct, key))
                 : problem;
-        });
+        }).Produces<Workflows.CaseEndpoints.FireResponse>();
 
         group.MapPost("/{id:guid}/commission", async (Guid id, CommissionInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.CommissionAsync(id, request, WorkflowActor.From(http.User), ct)));
+            Answer(await service.CommissionAsync(id, request, WorkflowActor.From(http.User), ct)))
+            .Produces<EvaluationSaved>();
 
         group.MapPost("/{id:guid}/team", async (Guid id, MemberInput request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.AddMemberAsync(id, request, WorkflowActor.From(http.User), ct)));
+            Answer(await service.AddMemberAsync(id, request, WorkflowActor.From(http.User), ct)))
+            .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/scores", async (Guid id, ScoresRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveScoresAsync(id, [.. (request.Rows ?? []).Select(r => r.ToInput())], request.ExpectedVersion, WorkflowActor.From(http.User), ct)));
+            Answer(await service.SaveScoresAsync(id, [.. (request.Rows ?? []).Select(r => r.ToInput())], request.ExpectedVersion, WorkflowActor.From(http.User), ct)))
+            .Produces<EvaluationSaved>();
 
         group.MapPost("/{id:guid}/scores/import", async (Guid id, HttpRequest request, HttpContext http, AppDbContext db, EvaluationService service, CancellationToken ct) =>
         {
@@ -194,97 +221,102 @@ internal static class EvaluationEndpoints
                 return FormEndpoints.ImportProblem(read.Errors);
             }
 
-            return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count = read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total, notes = read.Notes }) : FireProblem(saved.Status, saved.Errors);
-        }).DisableAntiforgery();
+            return saved.Status == FireStatus.Ok
+                ? TypedResults.Ok(new ScoresImported(read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total, read.Notes))
+                : FireProblem(saved.Status, saved.Errors);
+        }).DisableAntiforgery().Produces<ScoresImported>();
 
         group.MapGet("/{id:guid}/scores/export.{format:regex(^(xlsx|csv)$)}", async (Guid id, string format, AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, CancellationToken ct) =>
             await ScoreExport.FileAsync(db, scope, http, clock, id, format, ct) is { } file
                 ? TypedResults.File(file.Content, file.ContentType, file.Name)
-                : ApiProblems.NotFound());
+                : ApiProblems.NotFound())
+            .ProducesFile(SelfEvaluations.Export.FormWorkbook.ContentType, "text/csv");
 
         group.MapPut("/{id:guid}/report", async (Guid id, ReportRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct)));
+            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct)))
+            .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/problems", async (Guid id, ProblemsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct)));
+            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct)))
+            .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/comments", async (Guid id, CommentsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct)));
+            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct)))
+            .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/answers", async (Guid id, AnswersRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct)));
+            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct)))
+            .Produces<EvaluationSaved>();
 
         // The report itself: the unit reads the draft only in its comment window and the final one after completion.
         group.MapGet("/{id:guid}/report", async (Guid id, AppDbContext db, DataScopeAccessor scope, CancellationToken ct) =>
             await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is { } e && EvaluationService.MaySeeReport(e, scope.Current)
                 ? TypedResults.Ok(Report(e))
-                : ApiProblems.NotFound());
+                : ApiProblems.NotFound())
+            .Produces<EvaluationReportDto>();
     }
 
-    public static async Task<object> DetailAsync(AppDbContext db, Evaluation e, DataScope scope, CancellationToken ct)
+    public static async Task<EvaluationDetail> DetailAsync(AppDbContext db, Evaluation e, DataScope scope, CancellationToken ct)
     {
         var sheet = EvaluationSubject.Sheet(e);
         var content = EvaluationService.MaySeeReport(e, scope);
         var findings = await db.Findings.AsNoTracking().Where(f => f.EvaluationId == e.Id).OrderBy(f => f.Number).ToListAsync(ct);
         var recurring = await RecurringFindings.AmongAsync(db, findings, ct);
         var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
-        return new
-        {
+
+        // The case's version, which the actions (POST …/actions/{action}) check; version is the row's, for saves.
+        var caseVersion = e.CaseId is { } caseId
+            ? await db.WorkflowInstances.IgnoreQueryFilters().Where(i => i.Id == caseId).Select(i => (int?)i.Version).SingleOrDefaultAsync(ct)
+            : null;
+        var proposal = content && await RectificationProposal.ForAsync(db, e, ct) is { } p
+            ? new RectificationProposalDto(p.Indicator, p.Weight, p.Score, p.Total, p.Closed,
+                p.Findings.Select(f => new ProposalFinding(f.Id, f.Number, f.FiscalYear, f.Title, f.Status.ToString())).ToList())
+            : null;
+        return new EvaluationDetail(
             e.Id,
             e.FiscalYear,
             e.Title,
             e.OrganisationId,
-            UnitName = names[e.OrganisationId],
-            Kind = e.Kind.ToString(),
+            names[e.OrganisationId],
+            e.Kind.ToString(),
             e.ProjectName,
             e.Reason,
             e.Budget,
             e.Status,
             e.CaseId,
-
-            // The case's version, which the actions (POST …/actions/{action}) check; Version below is the row's, for saves.
-            CaseVersion = e.CaseId is { } caseId
-                ? await db.WorkflowInstances.IgnoreQueryFilters().Where(i => i.Id == caseId).Select(i => (int?)i.Version).SingleOrDefaultAsync(ct)
-                : null,
+            caseVersion,
             e.FirmId,
-            FirmName = e.FirmId is { } firm ? names[firm] : null,
+            e.FirmId is { } firm ? names[firm] : null,
             e.ReportDueDate,
             e.TemplateKey,
             e.ReportNumber,
             e.ReportDate,
             e.CompletedOn,
-            Version = e.RowVersion,
-
-            // As on the page: the unit does not see who evaluates it, their titles or declarations.
-            Team = scope.Kind == DataScopeKind.Unit ? [] : e.Team,
-            TotalScore = content ? sheet.Total : (decimal?)null,
-            Grade = content ? sheet.Grade : null,
-            WeightTotal = sheet.WeightTotal,
-            Groups = content ? sheet.Groups : [],
-            Incomplete = content ? sheet.Incomplete : [],
-            Rows = content ? e.Rows : [],
-            Findings = findings.Select(f => FindingEndpoints.Dto(f, recurring.Contains(f.Id))),
-            RectificationProposal = content && await RectificationProposal.ForAsync(db, e, ct) is { } p
-                ? new { p.Indicator, p.Weight, p.Score, p.Total, p.Closed, Findings = p.Findings.Select(f => new { f.Id, f.Number, f.FiscalYear, f.Title, Status = f.Status.ToString() }) }
-                : null,
-        };
+            e.RowVersion,
+            scope.Kind == DataScopeKind.Unit ? [] : e.Team, // as on the page: the unit does not see who evaluates it, their titles or declarations
+            content ? sheet.Total : null,
+            content ? sheet.Grade : null,
+            sheet.WeightTotal,
+            content ? sheet.Groups : [],
+            content ? sheet.Incomplete : [],
+            content ? e.Rows : [],
+            findings.Select(f => FindingEndpoints.Dto(f, recurring.Contains(f.Id))).ToList(),
+            proposal);
     }
 
-    public static object Report(Evaluation e) => new
-    {
+    public static EvaluationReportDto Report(Evaluation e) => new(
         e.Id,
         e.Title,
         e.Status,
         e.ReportNumber,
         e.ReportDate,
-        Lead = e.Team.FirstOrDefault(m => m.IsLead)?.Name,
-        Sections = ReportSections.All.Select(s => new { s.Key, s.Label, Text = e.Report.GetValueOrDefault(s.Key) }),
+        e.Team.FirstOrDefault(m => m.IsLead)?.Name,
+        ReportSections.All.Select(s => new ReportSectionDto(s.Key, s.Label, e.Report.GetValueOrDefault(s.Key))).ToList(),
         e.Problems,
-        e.UnitComment,
-    };
+        e.UnitComment);
 
     private static IResult Answer(EvaluationResult result) =>
-        result.Status == FireStatus.Ok ? TypedResults.Ok(new { result.Evaluation!.Id, result.Evaluation.Status, Version = result.Evaluation.RowVersion }) : FireProblem(result.Status, result.Errors);
+        result.Status == FireStatus.Ok ? TypedResults.Ok(new EvaluationSaved(result.Evaluation!.Id, result.Evaluation.Status, result.Evaluation.RowVersion)) : FireProblem(result.Status, result.Errors);
 
     private static IResult FireProblem(FireStatus status, IReadOnlyList<string> errors) => status switch
     {

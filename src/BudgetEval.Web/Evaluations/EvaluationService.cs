@@ -1,13 +1,18 @@
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Plans;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Evaluations;
 
-internal sealed record TargetInput(Guid? OrganisationId, string? Kind, string? ProjectName, string? Reason, decimal? Budget);
+internal sealed record TargetInput(Guid? OrganisationId, string? Kind, string? ProjectName, string? Reason, decimal? Budget)
+{
+    /// <summary>The project name and the 选定理由 are one line each (the name becomes the evaluation's title, its case's and its 待办's).</summary>
+    public TargetInput Normalised() => this with { Kind = TextInput.Line(Kind), ProjectName = TextInput.Line(ProjectName), Reason = TextInput.Line(Reason) };
+}
 
 internal sealed record Candidate(Guid OrganisationId, string UnitName, EvaluationKind Kind, string? ProjectName, decimal? Budget, string Reason);
 
@@ -47,7 +52,11 @@ internal sealed record ProposalRow(Guid OrganisationId, string UnitName, Evaluat
 
 internal sealed record CommissionInput(Guid? FirmId, DateOnly? ReportDueDate, string? TemplateKey);
 
-internal sealed record MemberInput(string? Name, bool IsLead, string? Title, bool NoConflict, string? Declaration);
+internal sealed record MemberInput(string? Name, bool IsLead, string? Title, bool NoConflict, string? Declaration)
+{
+    /// <summary>Name and 职务 are one line each, the declaration is a text area.</summary>
+    public MemberInput Normalised() => this with { Name = TextInput.Line(Name), Title = TextInput.Line(Title), Declaration = TextInput.Block(Declaration) };
+}
 
 /// <summary>
 /// One row's change. <paramref name="NotApplicable"/> null leaves the mark as it is; <paramref name="KeepScore"/> and
@@ -146,6 +155,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     private async Task<(IReadOnlyList<Evaluation> Created, IReadOnlyDictionary<string, string[]> Errors, FireStatus Status)> SelectLockedAsync(
         int? fiscalYear, IReadOnlyList<TargetInput> targets, WorkflowActor actor, CancellationToken ct)
     {
+        targets = targets.Select(t => t?.Normalised()!).ToList();
         var errors = new Dictionary<string, string[]>();
         if (!Shared.DateRange.IsYear(fiscalYear))
         {
@@ -198,7 +208,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             if (problems.Count == 0 && kind is not null)
             {
-                var key = (t.OrganisationId!.Value, kind!.Value, kind == EvaluationKind.Project ? t.ProjectName!.Trim() : null);
+                var key = (t.OrganisationId!.Value, kind!.Value, kind == EvaluationKind.Project ? t.ProjectName : null);
                 if (taken.TryGetValue(key, out var earlier))
                 {
                     problems.Add($"「{earlier}」已选定，不能重复选定。");
@@ -226,7 +236,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         {
             var unit = units[t.OrganisationId!.Value];
             var kind = EvaluationKinds.Parse(t.Kind)!.Value;
-            var project = kind == EvaluationKind.Project ? t.ProjectName!.Trim() : null;
+            var project = kind == EvaluationKind.Project ? t.ProjectName : null;
             var e = new Evaluation
             {
                 Id = Guid.CreateVersion7(now),
@@ -234,7 +244,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 FiscalYear = fiscalYear!.Value,
                 Kind = kind,
                 ProjectName = project,
-                Reason = t.Reason!.Trim(),
+                Reason = t.Reason!,
                 Budget = Money.Round(t.Budget),
                 Title = project is null ? $"{fiscalYear}年度{unit.Name}部门整体支出绩效评价" : $"{fiscalYear}年度{unit.Name}“{project}”项目支出绩效评价",
                 Status = "selected",
@@ -326,6 +336,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     public async Task<EvaluationResult> AddMemberAsync(Guid id, MemberInput input, WorkflowActor actor, CancellationToken ct)
     {
         var isLead = await db.Users.AnyAsync(u => u.Id == actor.UserId && u.IsLeadEvaluator, ct);
+        input = input.Normalised();
         return await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             if (!isLead)
@@ -333,7 +344,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 return ["只有主评人可以确定评价组成员。"];
             }
 
-            if (string.IsNullOrWhiteSpace(input.Name))
+            if (input.Name is null)
             {
                 return ["请填写成员姓名。"];
             }
@@ -341,15 +352,15 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             // An unticked box with nothing declared is a forgotten tick, not a declared conflict: say which.
             if (!input.NoConflict)
             {
-                return [string.IsNullOrWhiteSpace(input.Declaration)
+                return [input.Declaration is null
                     ? "请勾选「本人声明与评价对象不存在利益冲突」；如存在利益冲突，请在「声明内容」中说明（存在利益冲突的人员不能加入评价组）。"
-                    : $"{input.Name.Trim()}申报与评价对象存在利益冲突，不能加入评价组。"];
+                    : $"{input.Name}申报与评价对象存在利益冲突，不能加入评价组。"];
             }
 
             var team = e.Team;
-            if (team.Any(m => m.Name == input.Name.Trim()))
+            if (team.Any(m => m.Name == input.Name))
             {
-                return [$"{input.Name.Trim()}已在评价组中。"];
+                return [$"{input.Name}已在评价组中。"];
             }
 
             if (input.IsLead && team.Any(m => m.IsLead))
@@ -357,10 +368,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 return ["评价组已有主评人。"];
             }
 
-            var declaration = string.IsNullOrWhiteSpace(input.Declaration)
-                ? $"本人{input.Name.Trim()}承诺与{e.Title}的评价对象不存在利益冲突。"
-                : input.Declaration.Trim();
-            team.Add(new TeamMember(input.Name.Trim(), input.IsLead, Clean(input.Title), declaration, clock.GetUtcNow(), actor.DisplayName));
+            var declaration = input.Declaration ?? $"本人{input.Name}承诺与{e.Title}的评价对象不存在利益冲突。";
+            team.Add(new TeamMember(input.Name, input.IsLead, input.Title, declaration, clock.GetUtcNow(), actor.DisplayName));
             e.Team = team;
             return [];
         }, ct);
@@ -370,6 +379,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     public async Task<EvaluationResult> RemoveMemberAsync(Guid id, string? name, WorkflowActor actor, CancellationToken ct)
     {
         var isLead = await db.Users.AnyAsync(u => u.Id == actor.UserId && u.IsLeadEvaluator, ct);
+        name = TextInput.Line(name);
         return await EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             if (!isLead)
@@ -378,9 +388,9 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             }
 
             var team = e.Team;
-            if (team.RemoveAll(m => m.Name == name?.Trim()) == 0)
+            if (team.RemoveAll(m => m.Name == name) == 0)
             {
-                return [$"评价组中没有「{name?.Trim()}」。"];
+                return [$"评价组中没有「{name}」。"];
             }
 
             e.Team = team;
@@ -412,7 +422,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 }
 
                 var row = rows[i];
-                var note = s.KeepNote ? row.Note : Clean(s.Note);
+                var note = s.KeepNote ? row.Note : TextInput.Line(s.Note); // the page's 评分说明 is one line
                 if (s.NotApplicable == true)
                 {
                     if (!s.KeepScore && s.Score is > 0m)
@@ -421,7 +431,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                         continue;
                     }
 
-                    var target = Clean(s.MovedTo) ?? (row.NotApplicable ? row.MovedTo : null);
+                    var target = TextInput.Line(s.MovedTo) ?? (row.NotApplicable ? row.MovedTo : null);
                     var to = rows.FindIndex(r => r.Level3 == target && !r.NotApplicable);
                     if (to < 0 || to == i)
                     {
@@ -556,7 +566,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             var report = e.Report;
             foreach (var (key, text) in input.Sections ?? [])
             {
-                if (Clean(text) is { } t)
+                if (TextInput.Block(text) is { } t)
                 {
                     report[key] = t;
                 }
@@ -576,13 +586,14 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 return ["「报告日期」不能晚于今天。"];
             }
 
-            if (Clean(input.ReportNumber)?.Length > 100)
+            var number = TextInput.Line(input.ReportNumber);
+            if (number?.Length > 100)
             {
                 return ["「报告文号」不能超过 100 字。"];
             }
 
             e.Report = report;
-            e.ReportNumber = input.KeepNumber ? e.ReportNumber : Clean(input.ReportNumber);
+            e.ReportNumber = input.KeepNumber ? e.ReportNumber : number;
             e.ReportDate = input.KeepDate ? e.ReportDate : input.ReportDate;
             return [];
         }, ct);
@@ -607,7 +618,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             var list = new List<Problem>();
             for (var i = 0; i < problems.Count; i++)
             {
-                var p = problems[i];
+                var p = Normalised(problems[i]);
                 if (string.IsNullOrWhiteSpace(p.Title) || string.IsNullOrWhiteSpace(p.Detail))
                 {
                     errors.Add($"问题{i + 1}须填写标题和具体情况。");
@@ -633,9 +644,9 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 }
 
                 // The finding names the row it concerns: a name that is not in this table would point nowhere.
-                if (!string.IsNullOrWhiteSpace(p.IndicatorRow) && !indicators.Contains(p.IndicatorRow.Trim()))
+                if (p.IndicatorRow is not null && !indicators.Contains(p.IndicatorRow))
                 {
-                    errors.Add($"问题{i + 1}的「对应指标」「{p.IndicatorRow.Trim()}」不在本评价的评分表中。");
+                    errors.Add($"问题{i + 1}的「对应指标」「{p.IndicatorRow}」不在本评价的评分表中。");
                 }
 
                 // Each problem becomes a finding at acceptance: its columns' limits are checked here, where the firm
@@ -665,7 +676,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 }
                 else
                 {
-                    kept = old.FirstOrDefault(o => o.Title == p.Title?.Trim() && !matched.Contains(o));
+                    kept = old.FirstOrDefault(o => o.Title == p.Title && !matched.Contains(o));
                 }
 
                 if (kept is not null && !matched.Add(kept))
@@ -677,8 +688,6 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 {
                     No = i + 1,
                     Id = kept?.Id ?? Guid.CreateVersion7(clock.GetUtcNow()),
-                    Title = p.Title?.Trim() ?? string.Empty,
-                    IndicatorRow = Clean(p.IndicatorRow),
                     UnitComment = kept?.UnitComment,
                     Disputed = kept?.Disputed ?? false,
                     FirmAnswer = p.FirmAnswer ?? kept?.FirmAnswer,
@@ -716,16 +725,17 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 }
 
                 // It goes to the finding with the problem (Finding.UnitComment).
-                if (Clean(c.Comment)?.Length > 20000)
+                var comment = TextInput.Block(c.Comment);
+                if (comment?.Length > 20000)
                 {
                     errors.Add($"对问题{c.No}的意见不能超过 20000 字。");
                 }
 
-                problems[i] = problems[i] with { UnitComment = Clean(c.Comment), Disputed = c.Disputed };
+                problems[i] = problems[i] with { UnitComment = comment, Disputed = c.Disputed };
             }
 
             e.Problems = problems;
-            e.UnitComment = Clean(general);
+            e.UnitComment = TextInput.Block(general);
             return errors;
         }, ct);
 
@@ -738,13 +748,14 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             foreach (var a in answers)
             {
                 var i = problems.FindIndex(p => p.No == a.No);
-                if (Clean(a.Answer)?.Length > 20000)
+                var answer = TextInput.Block(a.Answer);
+                if (answer?.Length > 20000)
                 {
                     errors.Add($"对问题{a.No}的答复不能超过 20000 字。");
                 }
                 else if (i >= 0)
                 {
-                    problems[i] = problems[i] with { FirmAnswer = Clean(a.Answer) };
+                    problems[i] = problems[i] with { FirmAnswer = answer };
                 }
             }
 
@@ -834,5 +845,20 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         return EvaluationResult.Ok(await db.Evaluations.AsNoTracking().SingleAsync(e => e.Id == id, ct));
     }
 
-    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+    /// <summary>
+    /// A problem as stored: what becomes the finding's one-line fields (类别, 标题 — the rectification case's title —,
+    /// 对应指标, 此前发现来源 and 文号) is one line; the description, recommendation, evidence note and answer keep their lines.
+    /// </summary>
+    private static Problem Normalised(Problem p) => p with
+    {
+        Category = TextInput.LineOrEmpty(p.Category),
+        Title = TextInput.LineOrEmpty(p.Title),
+        Detail = TextInput.Block(p.Detail) ?? string.Empty,
+        IndicatorRow = TextInput.Line(p.IndicatorRow),
+        Recommendation = TextInput.Block(p.Recommendation),
+        RectifiedEvidence = TextInput.Block(p.RectifiedEvidence),
+        PriorSourceKind = TextInput.Line(p.PriorSourceKind),
+        PriorSourceDocument = TextInput.Line(p.PriorSourceDocument),
+        FirmAnswer = TextInput.Block(p.FirmAnswer),
+    };
 }

@@ -42,7 +42,7 @@ internal static class ScoreFile
         foreach (var (rowNo, raw) in rows)
         {
             var row = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i] : TableCell.Empty).ToArray();
-            var cells = row.Select(c => c.Text.Trim()).ToArray();
+            var cells = row.Select((c, i) => Normalise(i, c.Text)).ToArray();
             void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
             if (cells[0].Length == 0)
@@ -99,4 +99,9 @@ internal static class ScoreFile
     private static string Number(decimal d) => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? Null(string s) => s.Length == 0 ? null : s;
+
+    // The same rules as the page: the indicator names and 评分说明 are one line; 评分要点 and 评分标准 (read-only
+    // on the page, several lines in the templates) keep their lines.
+    private static string Normalise(int column, string text) =>
+        (column >= 6 ? Shared.TextInput.Block(text) : Shared.TextInput.Line(text)) ?? string.Empty;
 }

@@ -3,6 +3,7 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Plans;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using BudgetEval.Web.Workflows.Definitions;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ internal sealed class CommissionComplete : IGuard
 {
     public string Name => nameof(CommissionComplete);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var e = await EvaluationSubject.LoadAsync(context, ct);
         var errors = new List<string>();
@@ -48,7 +49,7 @@ internal sealed class CommissionComplete : IGuard
             errors.Add("请在评价页面的「委托评价机构」中选择评价指标模板。");
         }
 
-        return errors;
+        return errors.AboutContent();
     }
 }
 
@@ -57,10 +58,10 @@ internal sealed class TeamDeclared : IGuard
 {
     public string Name => nameof(TeamDeclared);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var team = (await EvaluationSubject.LoadAsync(context, ct)).Team;
-        return team.Any(m => m.IsLead) ? [] : ["评价组尚未确定主评人（每位成员须作无利益冲突声明）。"];
+        return team.Any(m => m.IsLead) ? [] : [FieldError.Whole("评价组尚未确定主评人（每位成员须作无利益冲突声明）。")];
     }
 }
 
@@ -69,8 +70,8 @@ internal sealed class ScoresComplete : IGuard
 {
     public string Name => nameof(ScoresComplete);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
-        EvaluationSubject.Sheet(await EvaluationSubject.LoadAsync(context, ct)).Incomplete;
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct) =>
+        EvaluationSubject.Sheet(await EvaluationSubject.LoadAsync(context, ct)).Incomplete.AboutContent();
 }
 
 /// <summary>The report's sections are written and its problems listed (a report may list none, but must say so in 存在的问题).</summary>
@@ -78,10 +79,10 @@ internal sealed class ReportDrafted : IGuard
 {
     public string Name => nameof(ReportDrafted);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var report = (await EvaluationSubject.LoadAsync(context, ct)).Report;
-        return ReportSections.All.Where(s => string.IsNullOrWhiteSpace(report.GetValueOrDefault(s.Key))).Select(s => $"报告「{s.Label}」部分尚未填写。").ToList();
+        return ReportSections.All.Where(s => string.IsNullOrWhiteSpace(report.GetValueOrDefault(s.Key))).Select(s => $"报告「{s.Label}」部分尚未填写。").AboutContent();
     }
 }
 
@@ -90,10 +91,10 @@ internal sealed class CommentsAnswered : IGuard
 {
     public string Name => nameof(CommentsAnswered);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct) =>
         (await EvaluationSubject.LoadAsync(context, ct)).Problems
             .Where(p => (p.Disputed || !string.IsNullOrWhiteSpace(p.UnitComment)) && string.IsNullOrWhiteSpace(p.FirmAnswer))
-            .Select(p => $"问题{p.No}「{p.Title}」的单位意见尚未答复。").ToList();
+            .Select(p => $"问题{p.No}「{p.Title}」的单位意见尚未答复。").AboutContent();
 }
 
 /// <summary>The final report carries its number and date.</summary>
@@ -101,7 +102,7 @@ internal sealed class ReportNumbered : IGuard
 {
     public string Name => nameof(ReportNumbered);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var e = await EvaluationSubject.LoadAsync(context, ct);
         var errors = new List<string>();
@@ -115,7 +116,7 @@ internal sealed class ReportNumbered : IGuard
             errors.Add("请填写报告日期。");
         }
 
-        return errors;
+        return errors.AboutContent();
     }
 }
 

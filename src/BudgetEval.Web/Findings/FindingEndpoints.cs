@@ -31,8 +31,8 @@ internal static class FindingEndpoints
 
             var rows = await page.ReadAsync(query.OrderByDescending(f => f.FiscalYear).ThenBy(f => f.Number).ThenBy(f => f.Id), http, ct);
             var recurring = await RecurringFindings.AmongAsync(db, rows, ct);
-            return TypedResults.Ok(rows.Select(f => Dto(f, recurring.Contains(f.Id))));
-        });
+            return TypedResults.Ok(rows.Select(f => Dto(f, recurring.Contains(f.Id))).ToList());
+        }).Produces<List<FindingDto>>();
 
         group.MapGet("/export.xlsx", async (string? unit, int? fiscalYear, string? status, string? source, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
@@ -45,7 +45,7 @@ internal static class FindingEndpoints
             return await FindingLedger.BuildAsync(db, query, http, clock, ct) is { } bytes
                 ? TypedResults.File(bytes, FormWorkbookContentType, "整改台账.xlsx")
                 : ApiProblems.Problem(StatusCodes.Status400BadRequest, "导出范围过大", FindingLedger.TooMany);
-        });
+        }).ProducesFile(FormWorkbookContentType);
 
         group.MapPost("/", (FindingInput input, HttpContext http, FindingRegister register, AppDbContext db, CancellationToken ct) =>
             IdempotentCreates.RunAsync(http, "findings", input, async () =>
@@ -57,7 +57,7 @@ internal static class FindingEndpoints
                     FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权办理", string.Join(" ", errors.SelectMany(e => e.Value))),
                     _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
                 };
-            }));
+            })).Produces<FindingDto>();
     }
 
     private const string FormWorkbookContentType = SelfEvaluations.Export.FormWorkbook.ContentType;
@@ -107,10 +107,16 @@ internal static class FindingEndpoints
         return (query, errors);
     }
 
-    public static object Dto(Finding f, bool recurring = false) => new
-    {
+    /// <summary>A finding as the register lists it (GET /api/findings, and inside a finding's or an evaluation's answer).</summary>
+    internal sealed record FindingDto(Guid Id, bool Recurring, string Number, Guid OrganisationId, int FiscalYear, string Category, string Title,
+        string Detail, string? IndicatorRow, string? Recommendation, DateOnly Deadline, string Source, string SourceLabel, string? SourceDocument,
+        DateOnly? SourceDate, Guid? EvaluationId, string? PriorSourceKind, string? PriorSourceDocument, string? UnitComment, bool UnitDisputed,
+        string? FirmAnswer, string Status, string StatusLabel, bool RectifiedBeforeReport, DateOnly? RectifiedOn, string? RectifiedEvidence,
+        bool FollowUp, DateOnly? ClosedOn);
+
+    public static FindingDto Dto(Finding f, bool recurring = false) => new(
         f.Id,
-        Recurring = recurring,
+        recurring,
         f.Number,
         f.OrganisationId,
         f.FiscalYear,
@@ -120,8 +126,8 @@ internal static class FindingEndpoints
         f.IndicatorRow,
         f.Recommendation,
         f.Deadline,
-        Source = f.Source.ToString(),
-        SourceLabel = FindingLabels.Source(f.Source),
+        f.Source.ToString(),
+        FindingLabels.Source(f.Source),
         f.SourceDocument,
         f.SourceDate,
         f.EvaluationId,
@@ -130,12 +136,11 @@ internal static class FindingEndpoints
         f.UnitComment,
         f.UnitDisputed,
         f.FirmAnswer,
-        Status = f.Status.ToString(),
-        StatusLabel = FindingLabels.Status(f.Status),
+        f.Status.ToString(),
+        FindingLabels.Status(f.Status),
         f.RectifiedBeforeReport,
         f.RectifiedOn,
         f.RectifiedEvidence,
-        FollowUp = FindingLabels.FollowedUp(f.Status),
-        ClosedOn = f.FinishedOn, // as the ledger's 完成日期: a finding fixed before the report was closed then
-    };
+        FindingLabels.FollowedUp(f.Status),
+        f.FinishedOn); // closedOn as the ledger's 完成日期: a finding fixed before the report was closed then
 }

@@ -1,6 +1,7 @@
 using BudgetEval.Web.Evaluations;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,24 @@ namespace BudgetEval.Web.Findings;
 
 internal sealed record FindingInput(Guid? OrganisationId, int? FiscalYear, string? Category, string? Title, string? Detail, string? IndicatorRow,
     string? Recommendation, DateOnly? Deadline, string? Source, string? SourceDocument, DateOnly? SourceDate,
-    bool RectifiedBeforeReport = false, DateOnly? RectifiedOn = null, string? RectifiedEvidence = null);
+    bool RectifiedBeforeReport = false, DateOnly? RectifiedOn = null, string? RectifiedEvidence = null)
+{
+    /// <summary>
+    /// As stored: 问题类别, 问题, 对应指标 and 来源文号 are one line (the title becomes the case's and the 待办's title and a
+    /// ledger cell), the description, the recommendation and the evidence note keep their lines.
+    /// </summary>
+    public FindingInput Normalised() => this with
+    {
+        Category = TextInput.Line(Category),
+        Title = TextInput.Line(Title),
+        Detail = TextInput.Block(Detail),
+        IndicatorRow = TextInput.Line(IndicatorRow),
+        Recommendation = TextInput.Block(Recommendation),
+        Source = TextInput.Line(Source),
+        SourceDocument = TextInput.Line(SourceDocument),
+        RectifiedEvidence = TextInput.Block(RectifiedEvidence),
+    };
+}
 
 /// <summary>Writing to the 问题台账: from an accepted evaluation (inside its Fire) or by the bureau by hand.</summary>
 internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDates dueDates, WorkflowEngine engine)
@@ -75,6 +93,8 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             return (null, new Dictionary<string, string[]> { [string.Empty] = ["只有财政局绩效管理员可以登记问题。"] }, FireStatus.Forbidden);
         }
 
+        input = input.Normalised();
+
         var errors = Validate(input, await FindingCategories.ActiveAsync(db, ct), dueDates.Today(clock.GetUtcNow()));
         var source = FindingLabels.ParseSource(input.Source);
         if (source == FindingSource.ThirdParty)
@@ -115,19 +135,19 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             Number = NumberOf(year, source, await NextSeqAsync(db, year, source, ct)),
             OrganisationId = input.OrganisationId!.Value,
             FiscalYear = year,
-            Category = input.Category!.Trim(),
-            Title = input.Title!.Trim(),
-            Detail = input.Detail!.Trim(),
-            IndicatorRow = Clean(input.IndicatorRow),
-            Recommendation = Clean(input.Recommendation),
+            Category = input.Category!,
+            Title = input.Title!,
+            Detail = input.Detail!,
+            IndicatorRow = input.IndicatorRow,
+            Recommendation = input.Recommendation,
             Deadline = input.Deadline ?? dueDates.Today(now).AddDays(FindingLabels.DefaultDeadlineDays),
             Source = source,
-            SourceDocument = Clean(input.SourceDocument),
+            SourceDocument = input.SourceDocument,
             SourceDate = input.SourceDate,
             Status = input.RectifiedBeforeReport ? FindingStatus.Rectified : FindingStatus.Open,
             RectifiedBeforeReport = input.RectifiedBeforeReport,
             RectifiedOn = input.RectifiedOn,
-            RectifiedEvidence = Clean(input.RectifiedEvidence),
+            RectifiedEvidence = input.RectifiedEvidence,
             CreatedBy = actor.UserId,
             CreatedAt = now,
         };
@@ -136,8 +156,10 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         return finding;
     }
 
+    /// <summary>Checks the input as it will be stored (normalised first).</summary>
     public static Dictionary<string, string[]> Validate(FindingInput input, IReadOnlyList<string> categories, DateOnly today)
     {
+        input = input.Normalised();
         var errors = new Dictionary<string, string[]>();
         void Require(string key, string label, bool ok)
         {
@@ -157,8 +179,8 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             errors["fiscalYear"] = [$"「年度」应为 {Shared.DateRange.Min.Year} 至 {Shared.DateRange.Max.Year} 之间的年份。"];
         }
 
-        Require("title", "问题", !string.IsNullOrWhiteSpace(input.Title));
-        Require("detail", "问题描述及依据", !string.IsNullOrWhiteSpace(input.Detail));
+        Require("title", "问题", input.Title is not null);
+        Require("detail", "问题描述及依据", input.Detail is not null);
         if (string.IsNullOrWhiteSpace(input.Source))
         {
             Require("source", "问题来源", false);
@@ -168,8 +190,8 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             errors["source"] = ["「问题来源」应为 Audit（审计）、Inspection（巡察）或 SelfEvaluation（自评）。"];
         }
 
-        Require("sourceDocument", "来源文号", !string.IsNullOrWhiteSpace(input.SourceDocument) || FindingLabels.ParseSource(input.Source) == FindingSource.SelfEvaluation);
-        if (string.IsNullOrWhiteSpace(input.Category) || !categories.Contains(input.Category.Trim()))
+        Require("sourceDocument", "来源文号", input.SourceDocument is not null || FindingLabels.ParseSource(input.Source) == FindingSource.SelfEvaluation);
+        if (input.Category is null || !categories.Contains(input.Category))
         {
             errors["category"] = [$"「问题类别」应为{string.Join("、", categories)}之一。"];
         }
@@ -225,6 +247,4 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
     }
 
     private static string NumberOf(int year, FindingSource source, int seq) => $"{year}-{FindingLabels.Source(source)}-{seq:000}";
-
-    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

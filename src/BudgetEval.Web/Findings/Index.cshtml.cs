@@ -28,6 +28,37 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
 
     public bool CanRegister => User.IsInRole(Roles.FinanceOfficer);
 
+    /// <summary>
+    /// Why a registration was refused, each with the register form's field it is about (its element id, or null for
+    /// the record as a whole). Shown inside the form card, linked to the fields, rather than above the list.
+    /// </summary>
+    public List<(string? FieldId, string Message)> RegisterErrors { get; } = [];
+
+    /// <summary>Whether a refused registration named this field of the register form (marks it aria-invalid).</summary>
+    public bool RegisterInvalid(string fieldId) => RegisterErrors.Any(e => e.FieldId == fieldId);
+
+    /// <summary>The register form's fields by element id, with their visible labels (the API keys differ only for 年度).</summary>
+    private static readonly Dictionary<string, (string Id, string Label)> RegisterFields = new(StringComparer.Ordinal)
+    {
+        ["organisationId"] = ("organisationId", "责任单位"), ["fiscalYear"] = ("year", "年度"), ["year"] = ("year", "年度"),
+        ["source"] = ("source", "来源"), ["sourceDocument"] = ("sourceDocument", "来源文号"), ["sourceDate"] = ("sourceDate", "来源日期"),
+        ["category"] = ("category", "类别"), ["title"] = ("title", "问题"), ["detail"] = ("detail", "具体情况及依据"),
+        ["recommendation"] = ("recommendation", "建议"), ["deadline"] = ("deadline", "整改期限"), ["rectifiedOn"] = ("rectifiedOn", "整改日期"),
+        ["rectifiedEvidence"] = ("rectifiedEvidence", "整改佐证"),
+    };
+
+    /// <summary>A refusal placed on its field; the message gets the form's label in front unless it already says it.</summary>
+    private void RegisterError(string key, string message)
+    {
+        if (!RegisterFields.TryGetValue(key, out var field))
+        {
+            RegisterErrors.Add((null, message));
+            return;
+        }
+
+        RegisterErrors.Add((field.Id, message.Contains(field.Label, StringComparison.Ordinal) ? message : $"{field.Label}：{message}"));
+    }
+
     /// <summary>What was typed into the register form, shown again when it is refused (nothing typed is lost).</summary>
     public string Posted(string field) => Request.HasFormContentType ? Request.Form[field].ToString() : string.Empty;
 
@@ -75,10 +106,24 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         // The register form's 来源 field is also called "source": the list keeps the filter from the address.
         Source = Request.Query["Source"].FirstOrDefault();
         PostedUnit = organisationId;
+        // A date or year that does not bind ("2025年") belongs to the register form, not to the list's filters above.
+        foreach (var key in new[] { "year", "deadline", "sourceDate", "rectifiedOn" })
+        {
+            if (ModelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0)
+            {
+                foreach (var e in entry.Errors)
+                {
+                    RegisterError(key, e.ErrorMessage);
+                }
+
+                ModelState.Remove(key);
+            }
+        }
+
         var unit = await OrganisationPicker.ResolveAsync(OrganisationPicker.ActiveUnits(db.Organisations), organisationId, ct);
         if (unit.Error is { } unitError)
         {
-            ModelState.AddModelError(string.Empty, $"责任单位：{unitError}");
+            RegisterError("organisationId", $"责任单位：{unitError}");
             await LoadAsync(ct);
             return Page();
         }
@@ -96,9 +141,19 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
             return RedirectToPage();
         }
 
-        foreach (var m in errors.SelectMany(e => e.Value))
+        var unbound = RegisterErrors.Select(e => e.FieldId).ToHashSet();
+        foreach (var (key, messages) in errors)
         {
-            ModelState.AddModelError(string.Empty, m);
+            // A year that did not bind is already named; its "请填写" would only repeat it.
+            if (RegisterFields.TryGetValue(key, out var field) && unbound.Contains(field.Id))
+            {
+                continue;
+            }
+
+            foreach (var m in messages)
+            {
+                RegisterError(key, m);
+            }
         }
 
         await LoadAsync(ct);

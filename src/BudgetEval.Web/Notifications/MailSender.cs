@@ -16,7 +16,20 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
     // and reused for the worker's messages instead of a new connection, EHLO and QUIT per mail.
     private SmtpClient? _client;
 
-    public void Dispose() => _client?.Dispose();
+    // Pickup mode: SmtpClient writes the .eml under a name of its own, straight into the directory it is given.
+    // It writes into this sender's staging directory instead, and the finished file is renamed into the pickup
+    // directory: a node killed while writing leaves no empty or partial mail there (only a staging leftover).
+    private string? _staging;
+    private string? _pickup;
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        if (_staging is not null && Directory.Exists(_staging) && !Directory.EnumerateFileSystemEntries(_staging).Any())
+        {
+            Directory.Delete(_staging);
+        }
+    }
 
     /// <summary>Blocks until the server answers (see <see cref="OutboxDelivery"/> for why synchronously).</summary>
     /// <exception cref="UnsendableMessageException">The row cannot become a mail at all (retrying will not help).</exception>
@@ -38,6 +51,10 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
         try
         {
             client.Send(mail);
+            if (_staging is not null)
+            {
+                Publish(message);
+            }
         }
         catch
         {
@@ -95,15 +112,51 @@ internal sealed class MailSender(EmailOptions options, IHostEnvironment env) : I
 
     internal static string MessageIdOf(OutboxMessage message) => $"<{message.Id:N}@budgeteval>";
 
+    internal const string StagingPrefix = ".staging-";
+
+    /// <summary>
+    /// Moves the mail just written into the pickup directory under the outbox row's id: the rename is atomic, and a
+    /// message sent again after a crash replaces its own file instead of adding a second copy.
+    /// </summary>
+    private void Publish(OutboxMessage message)
+    {
+        foreach (var file in Directory.EnumerateFiles(_staging!, "*.eml"))
+        {
+            File.Move(file, Path.Combine(_pickup!, $"{message.Id:N}.eml"), overwrite: true);
+        }
+    }
+
+    /// <summary>Staging directories of senders that died (a partial file at most) are removed after an hour.</summary>
+    private static void RemoveAbandonedStaging(string pickup)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(pickup, StagingPrefix + "*"))
+        {
+            try
+            {
+                // File times are the real clock's, not the product's TimeProvider (tests move that one).
+                if (Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddHours(-1))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // another node removed it meanwhile
+            }
+        }
+    }
+
     private SmtpClient CreateClient()
     {
         var client = new SmtpClient { Timeout = options.TimeoutSeconds * 1000 };
         if (string.Equals(options.Mode, "Pickup", StringComparison.OrdinalIgnoreCase))
         {
-            var dir = Path.GetFullPath(options.PickupDirectory, env.ContentRootPath);
-            Directory.CreateDirectory(dir);
+            _pickup = Path.GetFullPath(options.PickupDirectory, env.ContentRootPath);
+            _staging = Path.Combine(_pickup, StagingPrefix + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(_staging);
+            RemoveAbandonedStaging(_pickup);
             client.DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory;
-            client.PickupDirectoryLocation = dir;
+            client.PickupDirectoryLocation = _staging;
         }
         else
         {

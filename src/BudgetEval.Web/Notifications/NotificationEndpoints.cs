@@ -13,6 +13,9 @@ internal static class NotificationEndpoints
 
     internal sealed record NotificationList(int Unread, IReadOnlyList<NotificationDto> Items);
 
+    /// <summary><c>marked</c>: how many notifications were unread and are now read.</summary>
+    internal sealed record MarkedRead(int Marked);
+
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/notifications").RequireAuthorization(ApiAuth.Policy).WithTags("Notifications");
@@ -32,7 +35,7 @@ internal static class NotificationEndpoints
                 .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
                 .Select(n => new NotificationDto(n.Id, n.Event, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt)), http, ct);
             return TypedResults.Ok(new NotificationList(count, items));
-        });
+        }).Produces<NotificationList>();
 
         // Someone else's notification is simply not found.
         api.MapPost("/{id:guid}/read", async (Guid id, HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
@@ -46,14 +49,14 @@ internal static class NotificationEndpoints
             await db.Notifications.Where(n => n.Id == id && n.ReadAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, clock.GetUtcNow()), ct);
             return Results.NoContent();
-        });
+        }).Produces(StatusCodes.Status204NoContent);
 
         api.MapPost("/read-all", async (HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
             var me = http.User.UserId();
             var marked = await db.Notifications.Where(n => n.RecipientUserId == me && n.ReadAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, clock.GetUtcNow()), ct);
-            return TypedResults.Ok(new { marked });
+            return TypedResults.Ok(new MarkedRead(marked));
         });
     }
 }

@@ -29,7 +29,7 @@ internal static class OrganisationEndpoints
             return org is null
                 ? ApiProblems.NotFound()
                 : TypedResults.Ok(ToDto(org));
-        });
+        }).Produces<OrganisationDto>();
     }
 
     private static OrganisationDto ToDto(Organisation o) =>

@@ -16,13 +16,28 @@ internal static class PlanEndpoints
 
     internal sealed record AmendRequest(TargetRequest? AddTarget, DateOnly? Deadline, string? Reason);
 
+    internal sealed record PlanListItem(Guid Id, int FiscalYear, string Title, string? NoticeNumber, DateOnly Deadline, string Status);
+
+    internal sealed record PlanTargetDto(Guid Id, Guid OrganisationId, string UnitName, string Kind, string KindLabel, string? ProjectName, decimal? ProjectBudget,
+        Guid? SelfEvaluationId);
+
+    internal sealed record PlanAmendmentDto(DateTimeOffset At, string ByName, string Description);
+
+    /// <summary>
+    /// A plan with <c>targetCount</c> and one page of its targets; <c>amendments</c> is the bureau's record (empty for
+    /// anyone else).
+    /// </summary>
+    internal sealed record PlanDto(Guid Id, int FiscalYear, string Title, string? NoticeNumber, DateOnly Deadline, string Status, DateTimeOffset? PublishedAt,
+        ScoringRules Scoring, string TemplateId, IReadOnlyList<TemplateGroup> Template, int TargetCount, IReadOnlyList<PlanTargetDto> Targets,
+        IReadOnlyList<PlanAmendmentDto> Amendments);
+
     public static void MapPlanEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/plans").RequireAuthorization(ApiAuth.Policy).WithTags("Plans");
 
         group.MapGet("/", async (HttpContext http, AppDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await Visible(db, http).OrderByDescending(p => p.FiscalYear).ThenByDescending(p => p.CreatedAt)
-                .Select(p => new { p.Id, p.FiscalYear, p.Title, p.NoticeNumber, p.Deadline, status = p.Status.ToString() }).ToListAsync(ct)));
+                .Select(p => new PlanListItem(p.Id, p.FiscalYear, p.Title, p.NoticeNumber, p.Deadline, p.Status.ToString())).ToListAsync(ct)));
 
         group.MapGet("/templates", () => TypedResults.Ok(IndicatorTemplates.All));
 
@@ -30,7 +45,7 @@ internal static class PlanEndpoints
         {
             return !ApiPage.TryFrom(http.Request, out var page, out var problem) ? problem
                 : await DtoAsync(db, id, page, http, ct) is { } dto ? TypedResults.Ok(dto) : ApiProblems.NotFound();
-        });
+        }).Produces<PlanDto>();
 
         group.MapPost("/", (PlanRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
             IdempotentCreates.RunAsync(http, "plans", request, async () =>
@@ -58,13 +73,13 @@ internal static class PlanEndpoints
                 return result.Status == FireStatus.Ok
                     ? TypedResults.Created($"/api/plans/{result.Plan!.Id}", await DtoAsync(db, result.Plan.Id, http, ct))
                     : Failure(result);
-            }));
+            })).Produces<PlanDto>(StatusCodes.Status201Created);
 
         group.MapPost("/{id:guid}/publish", async (Guid id, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
         {
             var result = await service.PublishAsync(id, WorkflowActor.From(http.User), ct);
             return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, id, http, ct)) : Failure(result);
-        });
+        }).Produces<PlanDto>();
 
         group.MapPost("/{id:guid}/amendments", async (Guid id, AmendRequest request, HttpContext http, PlanService service, AppDbContext db, CancellationToken ct) =>
         {
@@ -86,7 +101,7 @@ internal static class PlanEndpoints
             // The service names the plan's own field (targets); this request calls it addTarget.
             return result.Status == FireStatus.Ok ? TypedResults.Ok(await DtoAsync(db, id, http, ct))
                 : Failure(result with { Errors = result.Errors.ToDictionary(e => e.Key == "targets" ? "addTarget" : e.Key, e => e.Value) });
-        });
+        }).Produces<PlanDto>();
     }
 
     /// <summary>
@@ -158,14 +173,14 @@ internal static class PlanEndpoints
     }
 
     /// <summary>After a change: the plan with the first page of its targets.</summary>
-    private static async Task<object> DtoAsync(AppDbContext db, Guid id, HttpContext http, CancellationToken ct) =>
+    private static async Task<PlanDto> DtoAsync(AppDbContext db, Guid id, HttpContext http, CancellationToken ct) =>
         (await DtoAsync(db, id, new ApiPage(1, ApiPage.DefaultSize), http, ct))!;
 
     /// <summary>
     /// The plan, <c>targetCount</c>, and one page of its targets (<c>?page=</c>, <c>?pageSize=</c>, the list
     /// headers of <see cref="ApiPage"/>): a province's plan has 120,000.
     /// </summary>
-    private static async Task<object?> DtoAsync(AppDbContext db, Guid id, ApiPage page, HttpContext http, CancellationToken ct)
+    private static async Task<PlanDto?> DtoAsync(AppDbContext db, Guid id, ApiPage page, HttpContext http, CancellationToken ct)
     {
         var plan = await Visible(db, http).Include(p => p.Amendments).SingleOrDefaultAsync(p => p.Id == id, ct);
         if (plan is null)
@@ -176,33 +191,22 @@ internal static class PlanEndpoints
         var bureau = IsBureau(http);
 
         var targets = await page.ReadAsync(TargetRows(db, id), http, ct);
-        return new
-        {
+        return new PlanDto(
             plan.Id,
             plan.FiscalYear,
             plan.Title,
             plan.NoticeNumber,
             plan.Deadline,
-            status = plan.Status.ToString(),
+            plan.Status.ToString(),
             plan.PublishedAt,
-            scoring = plan.Rules,
+            plan.Rules,
             plan.TemplateId,
-            template = plan.Template,
-            targetCount = await db.PlanTargets.CountAsync(t => t.PlanId == id, ct),
-            targets = targets.Select(t => new
-            {
-                t.Id,
-                t.OrganisationId,
-                t.UnitName,
-                kind = t.Kind.ToString(),
-                kindLabel = EvaluationKinds.Label(t.Kind),
-                t.ProjectName,
-                t.ProjectBudget,
-                t.SelfEvaluationId,
-            }),
+            plan.Template,
+            await db.PlanTargets.CountAsync(t => t.PlanId == id, ct),
+            targets.Select(t => new PlanTargetDto(t.Id, t.OrganisationId, t.UnitName, t.Kind.ToString(), EvaluationKinds.Label(t.Kind), t.ProjectName,
+                t.ProjectBudget, t.SelfEvaluationId)).ToList(),
             // An amendment's text names the units added and the bureau's reasons: the bureau's own record.
-            amendments = bureau ? plan.Amendments.OrderBy(a => a.At).Select(a => new { a.At, a.ByName, a.Description }) : [],
-        };
+            bureau ? plan.Amendments.OrderBy(a => a.At).Select(a => new PlanAmendmentDto(a.At, a.ByName, a.Description)).ToList() : []);
     }
 
     private static bool IsBureau(HttpContext http) => http.User.OrganisationKind() == OrganisationKind.FinanceBureau;

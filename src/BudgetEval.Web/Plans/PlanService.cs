@@ -2,16 +2,30 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Notifications;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Plans;
 
-internal sealed record PlanTargetInput(Guid OrganisationId, EvaluationKind Kind, string? ProjectName, decimal? ProjectBudget);
+internal sealed record PlanTargetInput(Guid OrganisationId, EvaluationKind Kind, string? ProjectName, decimal? ProjectBudget)
+{
+    /// <summary>The project name is one line: it becomes the self-evaluation's title, its case's and its 待办's.</summary>
+    public PlanTargetInput Normalised() => this with { ProjectName = TextInput.Line(ProjectName) };
+}
 
 internal sealed record PlanInput(int? FiscalYear, string? Title, string? NoticeNumber, DateOnly? Deadline, ScoringRules? Rules, string? TemplateId,
-    IReadOnlyList<PlanTargetInput> Targets);
+    IReadOnlyList<PlanTargetInput> Targets)
+{
+    /// <summary>As stored: the name, the 文号 and the project names are one line each.</summary>
+    public PlanInput Normalised() => this with
+    {
+        Title = TextInput.Line(Title),
+        NoticeNumber = TextInput.Line(NoticeNumber),
+        Targets = Targets.Select(t => t.Normalised()).ToList(),
+    };
+}
 
 internal sealed record PlanResult(FireStatus Status, Plan? Plan, IReadOnlyDictionary<string, string[]> Errors)
 {
@@ -32,6 +46,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             return denied;
         }
 
+        input = input.Normalised();
         if (await ValidateAsync(input, ct) is { Count: > 0 } errors)
         {
             return new(FireStatus.Invalid, null, errors);
@@ -43,8 +58,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         {
             Id = Guid.CreateVersion7(now),
             FiscalYear = input.FiscalYear!.Value,
-            Title = input.Title!.Trim(),
-            NoticeNumber = string.IsNullOrWhiteSpace(input.NoticeNumber) ? null : input.NoticeNumber.Trim(),
+            Title = input.Title!,
+            NoticeNumber = input.NoticeNumber,
             Deadline = input.Deadline!.Value,
             Status = PlanStatus.Draft,
             Rules = input.Rules ?? ScoringRules.Default,
@@ -88,6 +103,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             return PlanResult.Fail(FireStatus.Invalid, "计划已发布，不能再直接修改；如需增加单位或调整截止日期，请使用“计划变更”。");
         }
 
+        input = input.Normalised();
         if (await ValidateAsync(input, ct) is { Count: > 0 } errors)
         {
             return new(FireStatus.Invalid, null, errors);
@@ -96,8 +112,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         var now = clock.GetUtcNow();
         var template = IndicatorTemplates.Find(input.TemplateId)!;
         plan.FiscalYear = input.FiscalYear!.Value;
-        plan.Title = input.Title!.Trim();
-        plan.NoticeNumber = string.IsNullOrWhiteSpace(input.NoticeNumber) ? null : input.NoticeNumber.Trim();
+        plan.Title = input.Title!;
+        plan.NoticeNumber = input.NoticeNumber;
         plan.Deadline = input.Deadline!.Value;
         plan.Rules = input.Rules ?? ScoringRules.Default;
         plan.TemplateId = template.Id;
@@ -183,9 +199,17 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             return denied;
         }
 
+        addTarget = addTarget?.Normalised();
+        reason = TextInput.Line(reason); // the amendment form's 变更原因 is one line
         if (addTarget is null && newDeadline is null)
         {
-            return PlanResult.Fail(FireStatus.Invalid, "请填写要增加的单位或新的截止日期。");
+            return PlanResult.Fail(FireStatus.Invalid, "请填写要增加的单位或新的截止日期。"); // neither field in particular: under ""
+        }
+
+        // A typo such as 0202 or 9999 would move every open case's due date: refused by name, as on creation.
+        if (Shared.DateRange.Problem("新的截止日期", newDeadline) is { } outOfRange)
+        {
+            return PlanResult.Fail(FireStatus.Invalid, outOfRange, "deadline");
         }
 
         var strategy = db.Database.CreateExecutionStrategy();
@@ -254,7 +278,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
                 At = now,
                 ByUserId = actor.UserId,
                 ByName = actor.DisplayName,
-                Description = string.Join("；", changes) + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $"。原因：{reason.Trim()}"),
+                Description = string.Join("；", changes) + (reason is null ? string.Empty : $"。原因：{reason}"),
             });
             await db.SaveChangesAsync(ct);
             await TellMovedAsync(moved, plan.Deadline, reason, now, ct);
@@ -279,7 +303,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
                 .Select(u => new { u.Id, u.OrganisationId }).ToListAsync(ct))
             .ToLookup(u => u.OrganisationId, u => u.Id);
         var due = Shared.ChineseFormat.Date(deadline);
-        var comment = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        var comment = reason;
         var requests = moved.SelectMany(i => people[i.OrganisationId].Select(user => new NotificationRequest(user, NotificationEvent.DeadlineChanged,
             new NotificationFacts(i.Title) { CaseId = i.Id, Due = due, Comment = comment }))).ToList();
         await (await writer.BuildAsync(db, requests, now, ct)).InsertAsync(db, ct);
@@ -373,7 +397,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         PlanId = planId,
         OrganisationId = t.OrganisationId,
         Kind = t.Kind,
-        ProjectName = t.Kind == EvaluationKind.Project ? t.ProjectName?.Trim() : null,
+        ProjectName = t.Kind == EvaluationKind.Project ? TextInput.Line(t.ProjectName) : null,
         ProjectBudget = t.Kind == EvaluationKind.Project ? Money.Round(t.ProjectBudget) : null,
     };
 
@@ -385,13 +409,14 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
     /// <summary>Every problem of a plan's input, by field; nothing is read or written beyond the units it names.</summary>
     public async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, CancellationToken ct)
     {
+        input = input.Normalised(); // the limits are on what is stored
         var errors = new Dictionary<string, string[]>();
         if (!Shared.DateRange.IsYear(input.FiscalYear))
         {
             errors["fiscalYear"] = ["请填写有效的评价年度。"];
         }
 
-        if (string.IsNullOrWhiteSpace(input.Title) || input.Title.Length > 300)
+        if (input.Title is null || input.Title.Length > 300)
         {
             errors["title"] = ["请填写计划名称（不超过 300 字）。"];
         }
@@ -459,7 +484,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             return errors;
         }
 
-        var name = t.Kind == EvaluationKind.Project ? t.ProjectName?.Trim() : null;
+        var name = t.Kind == EvaluationKind.Project ? TextInput.Line(t.ProjectName) : null;
         if (existing.Any(e => e.OrganisationId == t.OrganisationId && e.Kind == t.Kind && e.ProjectName == name))
         {
             errors.Add($"{org!.Name}的{EvaluationKinds.Label(t.Kind)}{(name is null ? string.Empty : "（" + name + "）")}重复。");
@@ -474,7 +499,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
     /// </summary>
     public static IEnumerable<string> TargetProblems(EvaluationKind kind, string? projectName, decimal? budget, string who)
     {
-        if (kind == EvaluationKind.Project && (string.IsNullOrWhiteSpace(projectName) || projectName.Length > 300))
+        projectName = TextInput.Line(projectName);
+        if (kind == EvaluationKind.Project && (projectName is null || projectName.Length > 300))
         {
             yield return $"{who}：项目支出自评须填写项目名称。";
         }

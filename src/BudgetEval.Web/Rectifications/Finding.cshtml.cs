@@ -39,6 +39,15 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
     /// <summary>The 整改结果 as typed, kept when the save is refused.</summary>
     public ResultInput? TypedResult { get; private set; }
 
+    /// <summary>
+    /// The typed plan or result was refused because someone saved the finding since: the page shows what they saved
+    /// beside the typed text, and the form carries the new stamp, so the next 保存 overwrites knowingly.
+    /// </summary>
+    public bool Conflicted { get; private set; }
+
+    /// <summary>Replaces <see cref="Findings.FindingStamp.StaleMessage"/> on this page, where the other side's values are shown.</summary>
+    public const string OverwriteMessage = "该问题已被他人修改，您的内容未保存。对方已保存的内容显示在表单旁，您填写的内容仍保留在表单中；再次点击保存将以您的内容覆盖。";
+
     public Task<IActionResult> OnPostPlanAsync(Guid id, string? measures, string? responsible, DateOnly? plannedDate, string? stamp, CancellationToken ct)
     {
         TypedPlan = new PlanInput(measures, responsible, plannedDate, stamp);
@@ -91,13 +100,20 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
         return await HandleAsync(id, Task.FromResult(result), $"已上传佐证材料：{added?.FileName}（第 {added?.Version} 版）。", ct);
     }
 
-    private async Task<IActionResult> HandleAsync(Guid id, Task<FireResult> operation, string done, CancellationToken ct)
+    private async Task<IActionResult> HandleAsync(Guid id, Task<EditResult> operation, string done, CancellationToken ct)
     {
         var result = await operation;
         if (result.Succeeded)
         {
             TempData["Flash"] = done;
             return RedirectToPage(new { id });
+        }
+
+        if (result.Status == FireStatus.Conflict && (TypedPlan is not null || TypedResult is not null))
+        {
+            // Re-rendered with the finding as it is now: its values shown read-only and its stamp in the form.
+            Conflicted = true;
+            return await ShowAsync(id, FireResult.Conflict(OverwriteMessage), ct);
         }
 
         return await ShowAsync(id, result, ct);

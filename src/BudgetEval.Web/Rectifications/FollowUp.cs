@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Serialization;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
@@ -151,9 +154,85 @@ internal static class FollowUp
     private static Task<Dictionary<Guid, string>> StatementsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct) =>
         db.FindingStatements.IgnoreQueryFilters().AsNoTracking().Where(s => s.SelfEvaluationId == se.Id).ToDictionaryAsync(s => s.FindingId, s => s.Statement, ct);
 
-    /// <summary>Saves the unit's statements (blank ones are removed) while the self-evaluation is with the unit.</summary>
-    public static async Task<FireResult> SaveAsync(AppDbContext db, Guid selfEvaluationId, IReadOnlyDictionary<Guid, string?> statements, WorkflowActor actor,
-        DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The stamp of a statement as the client loaded it (none is a statement too): a save brings it back per item, so
+    /// the server can tell what this user changed (the posted text differs from what the stamp stands for) and what
+    /// someone else changed since (the stored text differs). Of the content, not of a time: A→B→A is no change.
+    /// </summary>
+    public static string StampOf(string? statement) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(statement ?? string.Empty)))[..16];
+
+    /// <summary>What a save means for one item: the posted text against what the user loaded (stamp) and what is stored now.</summary>
+    public enum Change
+    {
+        /// <summary>The user left it as loaded (or it already reads so): nothing to write.</summary>
+        None,
+
+        Write,
+
+        /// <summary>The user changed it and so did someone else since it was loaded: refused, never overwritten silently.</summary>
+        Conflict,
+    }
+
+    /// <summary><paramref name="stamp"/> null: an API client that sent none — the item is written as sent (as before stamps).</summary>
+    public static Change Classify(string? posted, string? stamp, string? stored)
+    {
+        if (string.Equals(posted, stored, StringComparison.Ordinal))
+        {
+            return Change.None;
+        }
+
+        if (string.IsNullOrWhiteSpace(stamp))
+        {
+            return Change.Write;
+        }
+
+        stamp = stamp.Trim();
+        if (string.Equals(StampOf(posted), stamp, StringComparison.Ordinal))
+        {
+            // Unchanged by this user: a stale copy of what someone else has since saved must not overwrite it.
+            return Change.None;
+        }
+
+        return string.Equals(StampOf(stored), stamp, StringComparison.Ordinal) ? Change.Write : Change.Conflict;
+    }
+
+    /// <summary>Names the finding in a message about its statement, as the submission check does.</summary>
+    public static string Label(FollowUpLine line) => $"问题「{line.Number} {line.Title}」";
+
+    public static string TooLongMessage(FollowUpLine line, int length) =>
+        $"{Label(line)}的整改情况说明不能超过 {MaxStatement} 字（现 {length.ToString("N0", CultureInfo.InvariantCulture)} 字）。";
+
+    public static string ConflictMessage(FollowUpLine line) =>
+        $"{Label(line)}的整改情况说明在你打开页面后已被他人修改，为免覆盖他人的内容，本次保存未生效。请查看他人保存的内容后再保存。";
+
+    /// <summary>
+    /// Saves the statements the user changed (blank ones are removed) while the self-evaluation is with the unit.
+    /// <paramref name="stamps"/>: per item, <see cref="StampOf"/> the statement the user loaded. An item the user did
+    /// not change is not written (a stale blank from a tab opened earlier must not erase another's statement); one
+    /// changed by both the user and someone else since is refused (409) naming the finding. All or nothing: any
+    /// refusal saves none of the items, so the page can hand all the typed text back for another try.
+    /// </summary>
+    public static async Task<EditResult> SaveAsync(AppDbContext db, Guid selfEvaluationId, IReadOnlyDictionary<Guid, string?> statements,
+        IReadOnlyDictionary<Guid, string?>? stamps, WorkflowActor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var result = await SaveLockedAsync(db, selfEvaluationId, statements, stamps ?? new Dictionary<Guid, string?>(), actor, now, ct);
+            if (result.Succeeded)
+            {
+                await tx.CommitAsync(ct);
+            }
+
+            return result;
+        });
+    }
+
+    private static async Task<EditResult> SaveLockedAsync(AppDbContext db, Guid selfEvaluationId, IReadOnlyDictionary<Guid, string?> statements,
+        IReadOnlyDictionary<Guid, string?> stamps, WorkflowActor actor, DateTimeOffset now, CancellationToken ct)
     {
         var se = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == selfEvaluationId, ct);
         if (se is null)
@@ -166,23 +245,58 @@ internal static class FollowUp
             return FireResult.Forbidden("只有本单位填报人可以填写整改情况说明。");
         }
 
+        // Saves of one self-evaluation's statements run one after another, so the check against what is stored holds until written.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM budgeteval.self_evaluations WHERE \"Id\" = {se.Id} FOR UPDATE", ct);
         if (!IsWithUnit(se))
         {
             return FireResult.Invalid(["自评已提交，不能修改整改情况说明。"]);
         }
 
-        var listed = (await ForAsync(db, se, ct)).Select(i => i.Line.FindingId).ToHashSet();
-        var errors = statements.Keys.Where(id => !listed.Contains(id)).Select(id => $"问题 {id} 不在本次自评的整改跟踪范围内。")
-            .Concat(statements.Where(s => s.Value is { Length: > MaxStatement }).Select(_ => $"整改情况说明不能超过 {MaxStatement} 字。")).ToList();
-        if (errors.Count > 0)
+        var listed = (await ForAsync(db, se, ct)).ToDictionary(i => i.Line.FindingId, i => i.Line);
+        var existing = await db.FindingStatements.Where(s => s.SelfEvaluationId == se.Id).ToDictionaryAsync(s => s.FindingId, ct);
+
+        // Each under its entry of the request's statements object, as the JSON path names it (statements.{findingId}); in list order.
+        var invalid = statements.Keys.Where(id => !listed.ContainsKey(id))
+            .Select(id => new FieldError($"statements.{id}", $"问题 {id} 不在本次自评的整改跟踪范围内。")).ToList();
+        var conflicts = new List<FieldError>();
+        var writes = new List<(Guid FindingId, string? Text)>();
+        foreach (var line in listed.Values)
         {
-            return FireResult.Invalid(errors);
+            if (!statements.TryGetValue(line.FindingId, out var text))
+            {
+                continue;
+            }
+
+            var clean = TextInput.Block(text);
+            var change = Classify(clean, stamps.GetValueOrDefault(line.FindingId), existing.GetValueOrDefault(line.FindingId)?.Statement);
+            if (clean is { Length: > MaxStatement } && change != Change.None)
+            {
+                invalid.Add(new($"statements.{line.FindingId}", TooLongMessage(line, clean.Length)));
+            }
+
+            if (change == Change.Conflict)
+            {
+                conflicts.Add(new($"statements.{line.FindingId}", ConflictMessage(line)));
+            }
+            else if (change == Change.Write)
+            {
+                writes.Add((line.FindingId, clean));
+            }
         }
 
-        var existing = await db.FindingStatements.Where(s => s.SelfEvaluationId == se.Id).ToDictionaryAsync(s => s.FindingId, ct);
-        foreach (var (findingId, text) in statements)
+        if (invalid.Count > 0)
         {
-            var clean = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+            // A conflict found on the way is said too, so the user sees everything to settle at once.
+            return EditResult.Invalid([.. invalid, .. conflicts]);
+        }
+
+        if (conflicts.Count > 0)
+        {
+            return EditResult.Conflict(conflicts);
+        }
+
+        foreach (var (findingId, clean) in writes)
+        {
             if (existing.TryGetValue(findingId, out var row))
             {
                 if (clean is null)
@@ -222,11 +336,11 @@ internal sealed class FollowUpStated : IGuard
 
     public string Name => nameof(FollowUpStated);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var items = await FollowUp.ForAsync(context.Db, await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct), ct);
         context.SetItem(ItemKey, items);
-        return Errors(items);
+        return Errors(items).AboutContent();
     }
 
     public static async Task<IReadOnlyList<string>> ErrorsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct) => Errors(await FollowUp.ForAsync(db, se, ct));

@@ -14,6 +14,12 @@ namespace BudgetEval.Web.Rectifications;
 /// </summary>
 internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaClock china) : PageModel
 {
+    private Dictionary<Guid, string?>? posted;
+
+    private Dictionary<Guid, string?> postedStamps = [];
+
+    private IReadOnlyList<FieldError> errors = [];
+
     public SelfEvaluation SelfEvaluation { get; private set; } = null!;
 
     public FollowUpList List { get; private set; } = new([], null, false);
@@ -26,11 +32,15 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
     public bool Editable => FollowUp.IsWithUnit(SelfEvaluation) && User.IsInRole(Users.Roles.UnitFiller);
 
+    /// <summary>A refused save's page holds the user's unsaved text (the leave-page guard starts armed).</summary>
+    public bool Refused => posted is not null;
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(Guid id, Dictionary<Guid, string?> statements, CancellationToken ct)
+    /// <summary><paramref name="stamps"/>: per finding, the stamp of the statement as the page showed it (see <see cref="FollowUp.StampOf"/>).</summary>
+    public async Task<IActionResult> OnPostAsync(Guid id, Dictionary<Guid, string?> statements, Dictionary<Guid, string?> stamps, CancellationToken ct)
     {
-        var result = await FollowUp.SaveAsync(db, id, statements ?? [], WorkflowActor.From(User), clock.GetUtcNow(), ct);
+        var result = await FollowUp.SaveAsync(db, id, statements ?? [], stamps ?? [], WorkflowActor.From(User), clock.GetUtcNow(), ct);
         if (result.Succeeded)
         {
             TempData["Flash"] = "整改情况说明已保存。";
@@ -42,11 +52,46 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
             return NotFound();
         }
 
+        // Nothing was saved: the boxes show what was typed, each refusal beside its box.
+        (posted, postedStamps, errors) = (statements ?? [], stamps ?? [], result.Errors);
         return this.Refused(result);
     }
 
+    /// <summary>
+    /// What a box shows: the stored statement, or after a refused save what the user typed. A box the user left as
+    /// loaded shows what is stored now (someone else may have filled it in the meantime).
+    /// </summary>
+    public string? Shown(FollowUpLine line)
+    {
+        if (posted is null || !posted.TryGetValue(line.FindingId, out var typed) || !ChangedByUser(line.FindingId, typed))
+        {
+            return line.Statement;
+        }
+
+        return typed;
+    }
+
+    /// <summary>
+    /// After a refused save: the statement someone else saved since this user loaded the page, which this user also
+    /// changed. Shown beside the box; the box's stamp is now that statement's, so saving again keeps the user's text.
+    /// </summary>
+    public bool ChangedByOther(FollowUpLine line, out string? theirs)
+    {
+        theirs = line.Statement;
+        return posted is not null && posted.TryGetValue(line.FindingId, out var typed) && ChangedByUser(line.FindingId, typed)
+            && FollowUp.Classify(TextInput.Block(typed), postedStamps.GetValueOrDefault(line.FindingId), line.Statement) == FollowUp.Change.Conflict;
+    }
+
+    /// <summary>The refusals about one box (keyed statements.{findingId}, as the API answers them).</summary>
+    public IReadOnlyList<string> ErrorsFor(FollowUpLine line) =>
+        errors.Where(e => e.Field == $"statements.{line.FindingId}").Select(e => e.Message).ToList();
+
+    private bool ChangedByUser(Guid findingId, string? typed) =>
+        postedStamps.GetValueOrDefault(findingId) is not { } stamp || FollowUp.StampOf(TextInput.Block(typed)) != stamp.Trim();
+
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
+        db.ChangeTracker.Clear();
         if (await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is not { } se)
         {
             return false;

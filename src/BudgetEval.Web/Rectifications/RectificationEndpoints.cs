@@ -15,28 +15,59 @@ namespace BudgetEval.Web.Rectifications;
 /// </summary>
 internal static class RectificationEndpoints
 {
+    /// <summary>A finding's save: its new stamp, sent back with the next save (a change by someone else since is refused, 409).</summary>
+    internal sealed record StampResponse([property: System.ComponentModel.Description("记录的新戳记：下一次修改时作为 stamp 提交。")] string Stamp);
+
+    internal sealed record EvidenceCreated(Guid Id, string FileName, int Version, long Size, string ContentType);
+
+    internal sealed record RectificationPlanDto(string? Measures, string? Responsible, DateOnly? PlannedDate);
+
+    /// <summary>The rectification of a finding: status, deadlines, the unit's plan and result, the bureau's verification, the evidence.</summary>
+    internal sealed record RectificationDetail(string Status, string StatusLabel, DateOnly Deadline, RectificationPlanDto Plan, string? Result,
+        DateOnly? RequestedDeadline, DateOnly? NextDeadline, string? Remaining, string? Verification, DateOnly? ClosedOn, int Extensions,
+        IReadOnlyList<EvidenceInfo> Evidence);
+
+    /// <summary>The finding's rectification case: state, version (for actions), what the caller may do, and its history.</summary>
+    internal sealed record RectificationCaseDto(Guid Id, string State, string StateLabel, int Version, DateTimeOffset? DueAt,
+        IReadOnlyList<CaseEndpoints.ActionDto> AllowedActions, IReadOnlyList<CaseEndpoints.HistoryDto> History);
+
+    /// <summary>GET /api/findings/{id}: <c>stamp</c> is sent back with a save or correction (a change by someone else since is refused, 409).</summary>
+    internal sealed record RectificationDto(FindingEndpoints.FindingDto Finding, string Stamp, RectificationDetail Rectification, RectificationCaseDto? Case);
+
+    /// <summary>A row of 上年及以前发现问题的整改情况; <c>current*</c> and <c>overdue</c> are about the finding today.</summary>
+    internal sealed record FollowUpItemDto(Guid FindingId, string Number, int FiscalYear, string Title, DateOnly Deadline, string Status, string StatusLabel,
+        bool NeedsStatement, string? Statement, int? SubmittedVersion, bool Reconstructed, string? CurrentStatus, string? CurrentStatusLabel,
+        DateOnly? CurrentDeadline, bool Overdue,
+        [property: System.ComponentModel.Description("该项整改情况说明的戳记：保存时在 stamps 中按问题回传；打开后他人已修改且本次也修改的项被拒绝（409）。")] string Stamp);
+
     public static void MapRectificationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/findings").RequireAuthorization(ApiAuth.Policy).WithTags("Rectifications");
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, RectificationService service, CancellationToken ct) =>
-            await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view ? TypedResults.Ok(Dto(view)) : ApiProblems.NotFound());
+            await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view ? TypedResults.Ok(Dto(view)) : ApiProblems.NotFound())
+            .Produces<RectificationDto>();
 
         // 更正 of the registration by the bureau (not the deadline, not the unit's plan or result).
         group.MapPut("/{id:guid}", async (Guid id, CorrectionInput input, HttpContext http, RectificationService service, CancellationToken ct) =>
-            Answer(await service.CorrectAsync(id, input, WorkflowActor.From(http.User), http, ct)));
+            Answer(await service.CorrectAsync(id, input, WorkflowActor.From(http.User), http, ct)))
+            .Produces<StampResponse>();
 
         group.MapPut("/{id:guid}/plan", async (Guid id, PlanInput input, HttpContext http, RectificationService service, CancellationToken ct) =>
-            Answer(await service.SavePlanAsync(id, input, WorkflowActor.From(http.User), ct)));
+            Answer(await service.SavePlanAsync(id, input, WorkflowActor.From(http.User), ct)))
+            .Produces<StampResponse>();
 
         group.MapPut("/{id:guid}/result", async (Guid id, ResultInput input, HttpContext http, RectificationService service, CancellationToken ct) =>
-            Answer(await service.SaveResultAsync(id, input, WorkflowActor.From(http.User), ct)));
+            Answer(await service.SaveResultAsync(id, input, WorkflowActor.From(http.User), ct)))
+            .Produces<StampResponse>();
 
         group.MapPut("/{id:guid}/requested-deadline", async (Guid id, DeadlineInput input, HttpContext http, RectificationService service, CancellationToken ct) =>
-            Answer(await service.SaveRequestedDeadlineAsync(id, input, WorkflowActor.From(http.User), ct)));
+            Answer(await service.SaveRequestedDeadlineAsync(id, input, WorkflowActor.From(http.User), ct)))
+            .Produces<StampResponse>();
 
         group.MapPut("/{id:guid}/next-deadline", async (Guid id, DeadlineInput input, HttpContext http, RectificationService service, CancellationToken ct) =>
-            Answer(await service.SaveNextDeadlineAsync(id, input, WorkflowActor.From(http.User), ct)));
+            Answer(await service.SaveNextDeadlineAsync(id, input, WorkflowActor.From(http.User), ct)))
+            .Produces<StampResponse>();
 
         group.MapPost("/{id:guid}/evidence", async (Guid id, HttpRequest request, HttpContext http, RectificationService service, CancellationToken ct) =>
         {
@@ -49,16 +80,22 @@ internal static class RectificationEndpoints
             var (result, added) = await service.AddEvidenceAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
             return added is null
                 ? Answer(result)
-                : TypedResults.Created($"/api/findings/{id}/evidence/{added.Id}", new { id = added.Id, fileName = added.FileName, version = added.Version, size = added.Size, contentType = added.ContentType });
-        }).DisableAntiforgery();
+                : TypedResults.Created($"/api/findings/{id}/evidence/{added.Id}", new EvidenceCreated(added.Id, added.FileName, added.Version, added.Size, added.ContentType));
+        }).DisableAntiforgery().Produces<EvidenceCreated>(StatusCodes.Status201Created);
 
         group.MapGet("/{id:guid}/evidence/{evidenceId:guid}", async (Guid id, Guid evidenceId, RectificationService service, CancellationToken ct) =>
             await service.FindEvidenceAsync(id, evidenceId, ct) is { } e
                 ? TypedResults.File(e.Content, e.ContentType, e.FileName)
-                : ApiProblems.NotFound());
+                : ApiProblems.NotFound())
+            .ProducesFile(ApiDocument.AttachmentContentTypes);
     }
 
-    internal sealed record StatementsRequest(Dictionary<Guid, string?>? Statements);
+    /// <summary>
+    /// <c>statements</c>: by finding id, the text to save (blank removes it). <c>stamps</c>: by finding id, the <c>stamp</c>
+    /// of that row as read; an item whose text equals what its stamp stands for is left alone, one changed by someone
+    /// else since is refused (409). An item without a stamp is written as sent.
+    /// </summary>
+    internal sealed record StatementsRequest(Dictionary<Guid, string?>? Statements, Dictionary<Guid, string?>? Stamps = null);
 
     /// <summary>上年及以前发现问题的整改情况 of a self-evaluation: the earlier findings with their status and the unit's statements.</summary>
     public static void MapFollowUpEndpoints(this IEndpointRouteBuilder app)
@@ -76,67 +113,77 @@ internal static class RectificationEndpoints
 
             var list = await FollowUp.ShownAsync(db, se, china, ct);
             var today = china.Today(clock);
-            return TypedResults.Ok(list.Items.Select(i => new
-            {
+            return TypedResults.Ok(list.Items.Select(i => new FollowUpItemDto(
                 i.Line.FindingId,
                 i.Line.Number,
                 i.Line.FiscalYear,
                 i.Line.Title,
                 i.Line.Deadline,
-                Status = i.Line.Status.ToString(),
-                StatusLabel = FindingLabels.Status(i.Line.Status),
+                i.Line.Status.ToString(),
+                FindingLabels.Status(i.Line.Status),
                 i.NeedsStatement,
                 i.Line.Statement,
-                SubmittedVersion = list.Version?.VersionNo,
+                list.Version?.VersionNo,
                 list.Reconstructed,
-                CurrentStatus = i.Current?.Status.ToString(),
-                CurrentStatusLabel = i.Current is { } c ? FindingLabels.Status(c.Status) : null,
-                CurrentDeadline = i.Current?.Deadline,
-                Overdue = i.Overdue(today),
-            }).ToList());
-        });
+                i.Current?.Status.ToString(),
+                i.Current is { } c ? FindingLabels.Status(c.Status) : null,
+                i.Current?.Deadline,
+                i.Overdue(today),
+                FollowUp.StampOf(i.Line.Statement))).ToList());
+        }).Produces<List<FollowUpItemDto>>();
 
+        // A conflict answers 409 with each refused item under statements.{findingId}, as a 422 does.
         group.MapPut("/{id:guid}/follow-up", async (Guid id, StatementsRequest request, HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
-            Answer(await FollowUp.SaveAsync(db, id, request.Statements ?? [], WorkflowActor.From(http.User), clock.GetUtcNow(), ct)));
+        {
+            var outcome = await FollowUp.SaveAsync(db, id, request.Statements ?? [], request.Stamps, WorkflowActor.From(http.User), clock.GetUtcNow(), ct);
+            return outcome.Status == FireStatus.Conflict
+                ? TypedResults.Problem(new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(outcome.Errors.ByField())
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = "数据冲突",
+                    Detail = string.Join(" ", outcome.Errors.Messages()),
+                })
+                : Answer(outcome);
+        }).Produces(StatusCodes.Status204NoContent);
     }
 
-    // A saved finding answers its new stamp, so the client's next save needs no GET in between.
-    private static IResult Answer(FireResult result) => result.Status != FireStatus.Ok ? CaseEndpoints.ToResult(result)
-        : result.Stamp is { } stamp ? TypedResults.Ok(new { stamp }) : TypedResults.NoContent();
+    // A saved finding answers its new stamp, so the client's next save needs no GET in between. A refused input is
+    // 422 as a case's refusal, each message under its field ("" for the record's state) so a client can place it.
+    private static IResult Answer(EditResult outcome) => outcome.Result switch
+    {
+        { Status: FireStatus.Invalid } => ApiProblems.UnprocessableByField(outcome.Errors),
+        { Status: not FireStatus.Ok } result => CaseEndpoints.ToResult(result),
+        { Stamp: { } stamp } => TypedResults.Ok(new StampResponse(stamp)),
+        _ => TypedResults.NoContent(),
+    };
 
-    private static object Dto(RectificationView view)
+    private static RectificationDto Dto(RectificationView view)
     {
         var f = view.Finding;
         var c = view.Case;
-        return new
-        {
-            Finding = FindingEndpoints.Dto(f),
-            Stamp = FindingStamp.Of(f), // send it back with a save or correction: a change by someone else since is refused (409)
-            Rectification = new
-            {
-                Status = f.Status.ToString(),
-                StatusLabel = FindingLabels.Status(f.Status),
+        return new RectificationDto(
+            FindingEndpoints.Dto(f),
+            FindingStamp.Of(f),
+            new RectificationDetail(
+                f.Status.ToString(),
+                FindingLabels.Status(f.Status),
                 f.Deadline,
-                Plan = new { Measures = f.PlanMeasures, Responsible = f.PlanResponsible, PlannedDate = f.PlanDate },
-                Result = f.ResultText,
+                new RectificationPlanDto(f.PlanMeasures, f.PlanResponsible, f.PlanDate),
+                f.ResultText,
                 f.RequestedDeadline,
                 f.NextDeadline,
                 f.Remaining,
                 f.Verification,
-                ClosedOn = f.FinishedOn,
+                f.FinishedOn,
                 f.Extensions,
-                Evidence = view.Evidence,
-            },
-            Case = c is null ? null : new
-            {
+                view.Evidence),
+            c is null ? null : new RectificationCaseDto(
                 c.Instance.Id,
                 c.Instance.State,
-                StateLabel = c.Definition.State(c.Instance.State).Label,
+                c.Definition.State(c.Instance.State).Label,
                 c.Instance.Version,
                 c.Instance.DueAt,
-                AllowedActions = c.AllowedActions.Select(a => new CaseEndpoints.ActionDto(a.Id, a.Label, a.CommentRequired)).ToList(),
-                History = c.History.Select(h => new CaseEndpoints.HistoryDto(h.Seq, h.ActorName, h.At, h.Action, h.ActionLabel, h.FromState, h.ToState, h.Comment, h.Hash)).ToList(),
-            },
-        };
+                c.AllowedActions.Select(a => new CaseEndpoints.ActionDto(a.Id, a.Label, a.CommentRequired)).ToList(),
+                c.History.Select(h => new CaseEndpoints.HistoryDto(h.Seq, h.ActorName, h.At, h.Action, h.ActionLabel, h.FromState, h.ToState, h.Comment, h.Hash)).ToList()));
     }
 }

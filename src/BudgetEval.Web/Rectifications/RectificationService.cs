@@ -3,6 +3,7 @@ using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +19,20 @@ internal sealed record DeadlineInput(DateOnly? Deadline, string? Stamp = null);
 
 /// <summary>更正: the bureau's correction of what was registered, with the reason; <c>Stamp</c> is required.</summary>
 internal sealed record CorrectionInput(string? Category, string? Title, string? Detail, string? IndicatorRow, string? Recommendation,
-    string? SourceDocument, DateOnly? SourceDate, string? Reason, string? Stamp);
+    string? SourceDocument, DateOnly? SourceDate, string? Reason, string? Stamp)
+{
+    /// <summary>As stored: the registration's rules (<see cref="FindingInput.Normalised"/>); the reason is a text area.</summary>
+    public CorrectionInput Normalised() => this with
+    {
+        Category = TextInput.Line(Category),
+        Title = TextInput.Line(Title),
+        Detail = TextInput.Block(Detail),
+        IndicatorRow = TextInput.Line(IndicatorRow),
+        Recommendation = TextInput.Block(Recommendation),
+        SourceDocument = TextInput.Line(SourceDocument),
+        Reason = TextInput.Block(Reason),
+    };
+}
 
 internal sealed record EvidenceInfo(Guid Id, string FileName, int Version, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt, string UploadedByName);
 
@@ -52,58 +66,66 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<Guid?> CaseIdAsync(Guid findingId, CancellationToken ct) =>
         db.WorkflowInstances.Where(i => i.SubjectId == findingId && i.DefinitionId == RectificationCases.DefinitionId).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
 
-    public Task<FireResult> SavePlanAsync(Guid id, PlanInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, ["planning"], unitSide: true, input.Stamp, f =>
+    public Task<EditResult> SavePlanAsync(Guid id, PlanInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        // 整改措施 is a text area, 责任人 one line; the limits are on what is stored.
+        input = input with { Measures = TextInput.Block(input.Measures), Responsible = TextInput.Line(input.Responsible) };
+        return EditAsync(id, actor, ["planning"], unitSide: true, input.Stamp, f =>
         {
             if (Shared.DateRange.Problem("计划完成日期", input.PlannedDate) is { } outOfRange)
             {
-                return [outOfRange];
+                return [new("plannedDate", outOfRange)];
             }
 
             // A plan is about what will be done: a date already past is a typo (what is already done goes in the result).
             if (input.PlannedDate is { } planned && planned < dueDates.Today(clock.GetUtcNow()) && planned != f.PlanDate)
             {
-                return ["「计划完成日期」不能早于今天。"];
+                return [new("plannedDate", "「计划完成日期」不能早于今天。")];
             }
 
-            if (TooLong(("整改措施", input.Measures, 20000), ("责任人", input.Responsible, 100)) is { } tooLong)
+            if (TooLong(("measures", "整改措施", input.Measures, 20000), ("responsible", "责任人", input.Responsible, 100)) is { } tooLong)
             {
                 return [tooLong];
             }
 
-            f.PlanMeasures = Clean(input.Measures);
-            f.PlanResponsible = Clean(input.Responsible);
+            f.PlanMeasures = input.Measures;
+            f.PlanResponsible = input.Responsible;
             f.PlanDate = input.PlannedDate;
             return [];
         }, ct);
+    }
 
-    public Task<FireResult> SaveResultAsync(Guid id, ResultInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, ["implementing"], unitSide: true, input.Stamp, f =>
+    public Task<EditResult> SaveResultAsync(Guid id, ResultInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        var result = TextInput.Block(input.Result);
+        return EditAsync(id, actor, ["implementing"], unitSide: true, input.Stamp, f =>
         {
-            if (TooLong(("整改情况", input.Result, 20000)) is { } tooLong)
+            if (TooLong(("result", "整改情况", result, 20000)) is { } tooLong)
             {
                 return [tooLong];
             }
 
-            f.ResultText = Clean(input.Result);
+            f.ResultText = result;
             return [];
         }, ct);
+    }
 
-    private static string? TooLong(params (string Label, string? Text, int Max)[] fields) =>
-        fields.FirstOrDefault(f => Clean(f.Text)?.Length > f.Max) is { Label: { } label } field ? $"「{label}」不能超过 {field.Max} 字。" : null;
+    /// <summary>The first of the (normalised) texts longer than its limit, under its field.</summary>
+    private static FieldError? TooLong(params (string Field, string Label, string? Text, int Max)[] fields) =>
+        fields.FirstOrDefault(f => f.Text?.Length > f.Max) is { Label: { } label } field ? new(field.Field, $"「{label}」不能超过 {field.Max} 字。") : null;
 
     /// <summary>The date an extension asks for; the reason is the comment of 申请延期.</summary>
-    public Task<FireResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
+    public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, f =>
         {
             if (input.Deadline is not { } d || d <= f.Deadline)
             {
-                return [$"延期后的期限须晚于现期限 {f.Deadline:yyyy-MM-dd}。"];
+                return [new("deadline", $"延期后的期限须晚于现期限 {f.Deadline:yyyy-MM-dd}。")];
             }
 
             if (Shared.DateRange.Problem("延期后的期限", d) is { } outOfRange)
             {
-                return [outOfRange];
+                return [new("deadline", outOfRange)];
             }
 
             f.RequestedDeadline = d;
@@ -111,18 +133,18 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         }, ct);
 
     /// <summary>The new deadline 部分整改 sets for what remains.</summary>
-    public Task<FireResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
+    public Task<EditResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, f =>
         {
             if (Shared.DateRange.Problem("新的整改期限", input.Deadline) is { } outOfRange)
             {
-                return [outOfRange];
+                return [new("deadline", outOfRange)];
             }
 
             // Checked here too, not only when 部分整改 is fired: a date in the past is no deadline for what remains.
             if (input.Deadline is { } d && d <= dueDates.Today(clock.GetUtcNow()))
             {
-                return ["新的整改期限须晚于今天。"];
+                return [new("deadline", "新的整改期限须晚于今天。")];
             }
 
             f.NextDeadline = input.Deadline;
@@ -134,7 +156,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     /// case, with a reason. The deadline is not corrected here: it moves only through 延期 and 部分整改, which the
     /// unit sees in the case. The audit log keeps each field before and after; the unit is told.
     /// </summary>
-    public async Task<FireResult> CorrectAsync(Guid id, CorrectionInput input, WorkflowActor actor, HttpContext? http, CancellationToken ct)
+    public async Task<EditResult> CorrectAsync(Guid id, CorrectionInput input, WorkflowActor actor, HttpContext? http, CancellationToken ct)
     {
         if (!actor.IsInRole(Roles.FinanceOfficer) || actor.OrganisationKind != OrganisationKind.FinanceBureau)
         {
@@ -147,6 +169,8 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return FireResult.NotFound();
         }
 
+        input = input.Normalised();
+
         // The registration's own rules, with what a correction cannot change taken from the finding; a category
         // retired since stays acceptable for the finding that has it.
         var categories = (await FindingCategories.ActiveAsync(db, ct)).Append(current.Category).Distinct().ToList();
@@ -154,26 +178,26 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         var errors = FindingRegister.Validate(new FindingInput(current.OrganisationId, current.FiscalYear, input.Category, input.Title, input.Detail,
             input.IndicatorRow, input.Recommendation, current.Deadline, current.Source.ToString(), input.SourceDocument, input.SourceDate,
             current.RectifiedBeforeReport, current.RectifiedOn, current.RectifiedEvidence), categories, today)
-            .SelectMany(e => e.Value).ToList();
-        if (TooLong(("问题", input.Title, 300), ("问题描述及依据", input.Detail, 20000), ("整改建议", input.Recommendation, 20000),
-                ("来源文号", input.SourceDocument, 200), ("对应指标", input.IndicatorRow, 200), ("更正原因", input.Reason, 500)) is { } tooLong)
+            .SelectMany(e => e.Value.Select(m => new FieldError(CorrectionField(e.Key), m))).ToList();
+        if (TooLong(("title", "问题", input.Title, 300), ("detail", "问题描述及依据", input.Detail, 20000), ("recommendation", "整改建议", input.Recommendation, 20000),
+                ("sourceDocument", "来源文号", input.SourceDocument, 200), ("indicatorRow", "对应指标", input.IndicatorRow, 200), ("reason", "更正原因", input.Reason, 500)) is { } tooLong)
         {
             errors.Add(tooLong);
         }
 
-        if (string.IsNullOrWhiteSpace(input.Reason))
+        if (input.Reason is null)
         {
-            errors.Add("请填写「更正原因」。");
+            errors.Add(new("reason", "请填写「更正原因」。"));
         }
 
         if (string.IsNullOrWhiteSpace(input.Stamp))
         {
-            errors.Add("缺少 stamp（打开问题时的内容标记），请刷新后重试。");
+            errors.Add(new("stamp", "缺少 stamp（打开问题时的内容标记），请刷新后重试。"));
         }
 
         if (errors.Count > 0)
         {
-            return FireResult.Invalid(errors);
+            return EditResult.Invalid(errors);
         }
 
         var caseId = await CaseIdAsync(id, ct);
@@ -186,7 +210,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             var f = await db.Findings.SingleAsync(x => x.Id == id, ct);
             if (!FindingStamp.Matches(f, input.Stamp))
             {
-                return FireResult.Conflict(FindingStamp.StaleMessage);
+                return (EditResult)FireResult.Conflict(FindingStamp.StaleMessage);
             }
 
             var changes = new List<(string Label, string? Before, string? After)>();
@@ -199,26 +223,28 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 }
             }
 
-            Set("类别", f.Category, input.Category!.Trim(), v => f.Category = v, v => v);
-            Set("问题", f.Title, input.Title!.Trim(), v => f.Title = v, v => v);
-            Set("问题描述及依据", f.Detail, input.Detail!.Trim(), v => f.Detail = v, v => v);
-            Set("对应指标", f.IndicatorRow, Clean(input.IndicatorRow), v => f.IndicatorRow = v, v => v);
-            Set("整改建议", f.Recommendation, Clean(input.Recommendation), v => f.Recommendation = v, v => v);
-            Set("来源文号", f.SourceDocument, Clean(input.SourceDocument), v => f.SourceDocument = v, v => v);
+            // Compared with the stored text as it would be normalised today: a form that sends back an unchanged
+            // text (a browser posts a text area's lines as CRLF, an older row may still hold one) is no correction.
+            Set("类别", TextInput.LineOrEmpty(f.Category), input.Category!, v => f.Category = v, v => v);
+            Set("问题", TextInput.LineOrEmpty(f.Title), input.Title!, v => f.Title = v, v => v);
+            Set("问题描述及依据", TextInput.Block(f.Detail) ?? string.Empty, input.Detail!, v => f.Detail = v, v => v);
+            Set("对应指标", TextInput.Line(f.IndicatorRow), input.IndicatorRow, v => f.IndicatorRow = v, v => v);
+            Set("整改建议", TextInput.Block(f.Recommendation), input.Recommendation, v => f.Recommendation = v, v => v);
+            Set("来源文号", TextInput.Line(f.SourceDocument), input.SourceDocument, v => f.SourceDocument = v, v => v);
             Set("来源日期", f.SourceDate, input.SourceDate, v => f.SourceDate = v, v => v is { } d ? Shared.ChineseFormat.Date(d) : null);
             if (changes.Count == 0)
             {
-                return FireResult.Invalid(["更正内容与原登记一致，没有需要更正的内容。"]);
+                return (EditResult)FireResult.Invalid(["更正内容与原登记一致，没有需要更正的内容。"]); // the correction as a whole: under ""
             }
 
             // One problem of an evaluation is one finding (a unique index): a corrected title may not take another's.
             if (f.EvaluationId is { } evaluation && await db.Findings.AnyAsync(x => x.EvaluationId == evaluation && x.Id != id && x.Title == f.Title, ct))
             {
-                return FireResult.Invalid([$"同一评价中已有问题「{f.Title}」，请换一个表述。"]);
+                return EditResult.Invalid(new FieldError("title", $"同一评价中已有问题「{f.Title}」，请换一个表述。"));
             }
 
             var now = clock.GetUtcNow();
-            var reason = input.Reason!.Trim();
+            var reason = input.Reason!;
             if (caseId is { } instanceId && changes.Any(x => x.Label == "问题"))
             {
                 // The case, its 待办 and 已办 carry the finding's title: they follow the correction.
@@ -241,16 +267,27 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 }, now, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new FireResult(FireStatus.Ok, locked?.State, null, locked?.Version ?? 0, []) { Stamp = FindingStamp.Of(f) };
+            return (EditResult)new FireResult(FireStatus.Ok, locked?.State, null, locked?.Version ?? 0, []) { Stamp = FindingStamp.Of(f) };
         });
     }
 
+    /// <summary>
+    /// The correction's own field for a key of the registration's rules: its deadline is not corrected, so a source
+    /// date later than it is the source date's error; what a correction cannot send (year, unit) is the record's.
+    /// </summary>
+    private static string CorrectionField(string key) => key switch
+    {
+        "deadline" => "sourceDate",
+        "category" or "title" or "detail" or "indicatorRow" or "recommendation" or "sourceDocument" or "sourceDate" => key,
+        _ => string.Empty,
+    };
+
     /// <summary>An evidence file, as the next version if the unit uploaded one with the same name before.</summary>
-    public async Task<(FireResult Result, FindingEvidence? Added)> AddEvidenceAsync(Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
+    public async Task<(EditResult Result, FindingEvidence? Added)> AddEvidenceAsync(Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
     {
         if (Attachments.Check(fileName, content) is { } problem)
         {
-            return (FireResult.Invalid([problem]), null);
+            return (EditResult.Invalid(new FieldError("file", problem)), null); // the upload's multipart field
         }
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
@@ -293,8 +330,9 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<FindingEvidence?> FindEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct) =>
         db.FindingEvidence.AsNoTracking().SingleOrDefaultAsync(e => e.Id == evidenceId && e.FindingId == id, ct);
 
-    private async Task<FireResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
-        Func<Finding, IReadOnlyList<string>> change, CancellationToken ct, Func<Task>? more = null)
+    /// <summary><paramref name="change"/> applies the input or returns its refusals, each under its field.</summary>
+    private async Task<EditResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
+        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, Func<Task>? more = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
@@ -323,19 +361,19 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             var locked = (await CaseLock.StateAsync(db, instance.Id, ct))!;
             if (!states.Contains(locked.State))
             {
-                return FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]);
+                return (EditResult)FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""
             }
 
             var tracked = await db.Findings.SingleAsync(f => f.Id == id, ct);
             if (!FindingStamp.Matches(tracked, stamp))
             {
-                return FireResult.Conflict(FindingStamp.StaleMessage);
+                return (EditResult)FireResult.Conflict(FindingStamp.StaleMessage);
             }
 
             var errors = change(tracked);
             if (errors.Count > 0)
             {
-                return FireResult.Invalid(errors);
+                return EditResult.Invalid(errors);
             }
 
             if (more is not null)
@@ -345,9 +383,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new FireResult(FireStatus.Ok, locked.State, null, locked.Version, []) { Stamp = FindingStamp.Of(tracked) };
+            return (EditResult)new FireResult(FireStatus.Ok, locked.State, null, locked.Version, []) { Stamp = FindingStamp.Of(tracked) };
         });
     }
-
-    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

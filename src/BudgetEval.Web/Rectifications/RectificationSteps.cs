@@ -46,7 +46,7 @@ internal sealed class RectificationPlanComplete : IGuard
 {
     public string Name => nameof(RectificationPlanComplete);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
         var errors = new List<string>();
@@ -65,7 +65,7 @@ internal sealed class RectificationPlanComplete : IGuard
             errors.Add("请填写计划完成日期。");
         }
 
-        return errors;
+        return errors.AboutContent();
     }
 }
 
@@ -74,7 +74,7 @@ internal sealed class RectificationResultComplete : IGuard
 {
     public string Name => nameof(RectificationResultComplete);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
         var errors = new List<string>();
@@ -88,7 +88,7 @@ internal sealed class RectificationResultComplete : IGuard
             errors.Add("请上传整改佐证材料。");
         }
 
-        return errors;
+        return errors.AboutContent();
     }
 }
 
@@ -97,10 +97,10 @@ internal sealed class ExtensionRequested : IGuard
 {
     public string Name => nameof(ExtensionRequested);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
-        return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [$"请先在问题页面的「申请延期至」中填写并保存延期后的整改期限（须晚于现期限 {ChineseFormat.Date(f.Deadline)}），再申请延期。"];
+        return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [FieldError.Whole($"请先在问题页面的「申请延期至」中填写并保存延期后的整改期限（须晚于现期限 {ChineseFormat.Date(f.Deadline)}），再申请延期。")];
     }
 }
 
@@ -109,10 +109,10 @@ internal sealed class NewDeadlineSet : IGuard
 {
     public string Name => nameof(NewDeadlineSet);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
-        return f.NextDeadline is { } d && d > context.Today ? [] : ["部分整改须先在问题页面的「部分整改的新整改期限」中填写并保存剩余问题的新期限（须晚于今天）。"];
+        return f.NextDeadline is { } d && d > context.Today ? [] : [FieldError.Whole("部分整改须先在问题页面的「部分整改的新整改期限」中填写并保存剩余问题的新期限（须晚于今天）。")];
     }
 }
 

@@ -8,6 +8,9 @@ internal static class ReminderEndpoints
 {
     internal sealed record RemindRequest(string? Message, Guid? WorkItemId);
 
+    /// <summary><c>recipients</c>: how many people were reminded.</summary>
+    internal sealed record RemindResponse(int Recipients);
+
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(ApiAuth.Policy).WithTags("Reminders");
@@ -19,10 +22,10 @@ internal static class ReminderEndpoints
             return result switch
             {
                 { NotFound: true } => ApiProblems.NotFound(),
-                { Ok: true } => Results.Ok(new { recipients = result.Recipients }),
+                { Ok: true } => TypedResults.Ok(new RemindResponse(result.Recipients)),
                 { Forbidden: true } => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", result.Error!),
                 _ => ApiProblems.Unprocessable([result.Error!]),
             };
-        });
+        }).Produces<RemindResponse>();
     }
 }

@@ -47,7 +47,7 @@ internal static class ResultEndpoints
             }
 
             return TypedResults.Ok(Dto(view, asked));
-        });
+        }).Produces<ResultsPage>();
 
         group.MapGet("/{year:int}/export.xlsx", async (int year, string? unit, string? kind, bool? publishedOnly, HttpContext http, ResultsReport report, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
@@ -59,30 +59,55 @@ internal static class ResultEndpoints
             var publication = publishedOnly ?? false;
             return TypedResults.File(await ResultsExport.BuildAsync(report, db, year, Filter(unit, kind, publication), publication, http, clock, ct),
                 SelfEvaluations.Export.FormWorkbook.ContentType, ResultsExport.FileName(year, publication));
-        });
+        }).ProducesFile(SelfEvaluations.Export.FormWorkbook.ContentType);
 
         group.MapPut("/{year:int}/publication/{subjectKind}/{subjectId:guid}", (int year, string subjectKind, Guid subjectId, HttpContext http, ResultsService service, CancellationToken ct) =>
-            MarkAsync(year, subjectKind, subjectId, true, http, service, ct));
+            MarkAsync(year, subjectKind, subjectId, true, http, service, ct))
+            .Produces(StatusCodes.Status204NoContent);
 
         group.MapDelete("/{year:int}/publication/{subjectKind}/{subjectId:guid}", (int year, string subjectKind, Guid subjectId, HttpContext http, ResultsService service, CancellationToken ct) =>
-            MarkAsync(year, subjectKind, subjectId, false, http, service, ct));
+            MarkAsync(year, subjectKind, subjectId, false, http, service, ct))
+            .Produces(StatusCodes.Status204NoContent);
 
         group.MapPost("/{year:int}/approval", async (int year, HttpContext http, ResultsService service, CancellationToken ct) =>
-            ActionRefused(http, year) ?? Answer(await service.ApproveAsync(year, WorkflowActor.From(http.User), ct)));
+            ActionRefused(http, year) ?? Answer(await service.ApproveAsync(year, WorkflowActor.From(http.User), ct)))
+            .Produces(StatusCodes.Status204NoContent);
 
         group.MapPost("/{year:int}/approval/reopen", async (int year, ReopenInput input, HttpContext http, ResultsService service, CancellationToken ct) =>
-            ActionRefused(http, year) ?? Answer(await service.ReopenAsync(year, input.Reason, WorkflowActor.From(http.User), ct)));
+            ActionRefused(http, year) ?? Answer(await service.ReopenAsync(year, input.Reason, WorkflowActor.From(http.User), ct)))
+            .Produces(StatusCodes.Status204NoContent);
 
         group.MapGet("/rules", async (HttpContext http, AppDbContext db, CancellationToken ct) =>
-            ResultsService.MayRead(WorkflowActor.From(http.User)) ? TypedResults.Ok(RulesDto(await ResultRules.LoadAsync(db, ct))) : ApiProblems.NotFound());
+            ResultsService.MayRead(WorkflowActor.From(http.User)) ? TypedResults.Ok(RulesDto(await ResultRules.LoadAsync(db, ct))) : ApiProblems.NotFound())
+            .Produces<BudgetNoteRulesDto>();
 
         group.MapPut("/rules", async (BudgetNoteRulesInput input, HttpContext http, ResultsService service, CancellationToken ct) =>
             ResultsService.MayRead(WorkflowActor.From(http.User))
                 ? Answer(await service.SaveRulesAsync(input, WorkflowActor.From(http.User), ct))
-                : Forbidden());
+                : Forbidden())
+            .Produces(StatusCodes.Status204NoContent);
     }
 
     internal sealed record ReopenInput(string? Reason);
+
+    internal sealed record ApprovalDto(DateTimeOffset ApprovedAt, string ApprovedByName);
+
+    /// <summary>A line's self-evaluation: <c>status</c> is the state's id (draft), as everywhere else in the API; <c>statusLabel</c> its Chinese label.</summary>
+    internal sealed record ResultSelfEvaluation(Guid Id, string? Status, string? StatusLabel, bool Late, decimal? Score, string? Grade);
+
+    internal sealed record ResultEvaluation(Guid Id, string? Status, string? StatusLabel, string? ReportNumber, decimal? Score, string? Grade);
+
+    /// <summary>The unit's findings in the follow-up window; <c>rate</c> is 整改率 (0–1), null when nothing was to be rectified.</summary>
+    internal sealed record ResultRectification(int Total, int Rectified, int Unrectifiable, int Open, int Overdue, decimal? Rate);
+
+    internal sealed record ResultLine(string SubjectKind, Guid SubjectId, Guid OrganisationId, string UnitName, string Kind, string? ProjectName,
+        ResultSelfEvaluation? SelfEvaluation, ResultEvaluation? Evaluation, string? FinalGrade, ResultRectification Rectification, string BudgetNote, bool Published);
+
+    /// <summary>A year's results, one page of lines; <c>approved</c> is null until the year is approved.</summary>
+    internal sealed record ResultsPage(int Year, ApprovalDto? Approved, int Total, int Page, int PageSize, IReadOnlyList<ResultLine> Rows);
+
+    internal sealed record BudgetNoteRulesDto(string Excellent, string Good, string Pass, string Fail, string NoGrade, decimal LowRectificationBelowPercent,
+        string LowRectification, DateTimeOffset? UpdatedAt, string? UpdatedByName, uint Version);
 
     public static ResultFilter Filter(string? unit, string? kind, bool publishedOnly) =>
         new(unit, Shared.EnumNames.TryParse<EvaluationKind>(kind, out var k) ? k : null, publishedOnly);
@@ -129,35 +154,27 @@ internal static class ResultEndpoints
         _ => ApiProblems.For(outcome.Status, outcome.Errors),
     };
 
-    private static object Dto(ResultsView view, Shared.ApiPage page) => new
-    {
-        year = view.Year,
-        approved = view.Approval is { } a ? new { a.ApprovedAt, a.ApprovedByName } : null,
-        total = view.Total,
-        page = page.Page,
-        pageSize = page.Size,
-        rows = view.Rows.Select(r => new
-        {
+    private static ResultsPage Dto(ResultsView view, Shared.ApiPage page) => new(
+        view.Year,
+        view.Approval is { } a ? new ApprovalDto(a.ApprovedAt, a.ApprovedByName) : null,
+        view.Total,
+        page.Page,
+        page.Size,
+        view.Rows.Select(r => new ResultLine(
             r.SubjectKind,
             r.SubjectId,
             r.OrganisationId,
             r.UnitName,
-            kind = r.Kind.ToString(),
+            r.Kind.ToString(),
             r.ProjectName,
-            // status is the state's id (draft), as everywhere else in the API; statusLabel its Chinese label.
-            selfEvaluation = r.SelfEvaluationId is { } s
-                ? new { id = s, status = r.SelfStatus, statusLabel = r.SelfStatusLabel, late = r.SelfLate, score = r.SelfScore, grade = r.SelfGrade } : null,
-            evaluation = r.EvaluationId is { } e
-                ? new { id = e, status = r.EvaluationStatus, statusLabel = r.EvaluationStatusLabel, r.ReportNumber, score = r.EvaluationScore, grade = r.EvaluationGrade } : null,
+            r.SelfEvaluationId is { } s ? new ResultSelfEvaluation(s, r.SelfStatus, r.SelfStatusLabel, r.SelfLate, r.SelfScore, r.SelfGrade) : null,
+            r.EvaluationId is { } e ? new ResultEvaluation(e, r.EvaluationStatus, r.EvaluationStatusLabel, r.ReportNumber, r.EvaluationScore, r.EvaluationGrade) : null,
             r.FinalGrade,
-            rectification = new { r.Rectification.Total, r.Rectification.Rectified, r.Rectification.Unrectifiable, r.Rectification.Open, r.Rectification.Overdue, r.Rectification.Rate },
+            new ResultRectification(r.Rectification.Total, r.Rectification.Rectified, r.Rectification.Unrectifiable, r.Rectification.Open, r.Rectification.Overdue,
+                r.Rectification.Rate),
             r.BudgetNote,
-            r.Published,
-        }),
-    };
+            r.Published)).ToList());
 
-    private static object RulesDto(BudgetNoteRules r) => new
-    {
-        r.Excellent, r.Good, r.Pass, r.Fail, r.NoGrade, r.LowRectificationBelowPercent, r.LowRectification, r.UpdatedAt, r.UpdatedByName, version = r.RowVersion,
-    };
+    private static BudgetNoteRulesDto RulesDto(BudgetNoteRules r) =>
+        new(r.Excellent, r.Good, r.Pass, r.Fail, r.NoGrade, r.LowRectificationBelowPercent, r.LowRectification, r.UpdatedAt, r.UpdatedByName, r.RowVersion);
 }

@@ -191,12 +191,13 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
             return ResultsOutcome.Fail(FireStatus.Forbidden, string.Empty, "只有财政局领导可以撤销审定。");
         }
 
-        if (string.IsNullOrWhiteSpace(reason))
+        reason = Shared.TextInput.Line(reason); // the page's 撤销原因 is one line
+        if (reason is null)
         {
             return ResultsOutcome.Fail(FireStatus.Invalid, "reason", "请填写撤销审定的原因。");
         }
 
-        if (reason.Trim().Length > 500)
+        if (reason.Length > 500)
         {
             return ResultsOutcome.Fail(FireStatus.Invalid, "reason", "撤销原因不能超过 500 字。");
         }
@@ -208,7 +209,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         }
 
         db.Set<ResultApproval>().Remove(approval);
-        AuditTrail.Add(db, http.HttpContext, clock.GetUtcNow(), AuditActions.ResultsApproval, $"{year}年度评价结果", "撤销审定：" + reason.Trim(), actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
+        AuditTrail.Add(db, http.HttpContext, clock.GetUtcNow(), AuditActions.ResultsApproval, $"{year}年度评价结果", "撤销审定：" + reason, actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -232,7 +233,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         var errors = new Dictionary<string, string[]>();
         string Note(string field, string label, string? value)
         {
-            var text = value?.Trim() ?? string.Empty;
+            var text = Shared.TextInput.LineOrEmpty(value); // each note is one line, printed in the budget notes
             if (text.Length == 0)
             {
                 errors[field] = [$"请填写“{label}”。"];

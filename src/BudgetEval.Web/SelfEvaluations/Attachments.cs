@@ -13,14 +13,14 @@ internal static class Attachments
 
     /// <summary>
     /// The name to keep for an uploaded file: only its last segment whatever separator the client used
-    /// (a Windows browser may send <c>C:\dir\a.pdf</c>, a crafted request <c>../../a.pdf</c>), without control
-    /// characters. Chinese names are kept as they are.
+    /// (a Windows browser may send <c>C:\dir\a.pdf</c>, a crafted request <c>../../a.pdf</c>), as one line
+    /// without control characters. Chinese names are kept as they are.
     /// </summary>
     public static string CleanName(string? clientName)
     {
         var name = (clientName ?? string.Empty).Replace('\\', '/');
         name = name[(name.LastIndexOf('/') + 1)..];
-        name = new string(name.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        name = Shared.TextInput.LineOrEmpty(name); // one line: it is a Content-Disposition file name later
         return name is "." or ".." ? string.Empty : name;
     }
 
@@ -37,6 +37,9 @@ internal static class Attachments
         // GB/T 33190: a zip whose root holds OFD.xml, the document's entry point.
         [".ofd"] = ("application/ofd", b => IsZip(b, zip => zip.GetEntry("OFD.xml") is not null)),
     };
+
+    /// <summary>Every content type an attachment can be served with (the OpenAPI document lists them for downloads).</summary>
+    public static string[] ContentTypes => Allowed.Values.Select(v => v.ContentType).Distinct().ToArray();
 
     public static string AllowedText => "PDF、图片（PNG/JPG）、Word、Excel、OFD";
 

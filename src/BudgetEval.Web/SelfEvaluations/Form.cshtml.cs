@@ -74,7 +74,14 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         var indexed = Input.Rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.IsBlank).Select(x => (Line: x.Row.ToLine(errors, x.Index), x.Index)).ToList();
         var lines = indexed.Select(x => x.Line).ToList();
         var fundsRows = FundsRowsFromInput(errors);
-        if (errors.Count == 0)
+
+        // Texts over their column's size are named (with the count) instead of failing at the database; checked with the others, so every error shows at once.
+        foreach (var (k, v) in SelfEvaluationForm.ValidateTexts(Input.GoalsPlanned, Input.GoalsAchieved, Input.Report))
+        {
+            errors[InputName(k)] = v;
+        }
+
+        if (errors.Keys.All(k => k.StartsWith("Input.Goals", StringComparison.Ordinal) || k.StartsWith("Input.Report", StringComparison.Ordinal)))
         {
             foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines)))
             {
@@ -91,8 +98,8 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
                 se.FundsExecuted = executed;
                 se.FundsUpperTransfer = upper ?? 0m;
                 se.FundsRows = fundsRows;
-                se.GoalsPlanned = Input.GoalsPlanned?.Trim();
-                se.GoalsAchieved = Input.GoalsAchieved?.Trim();
+                se.GoalsPlanned = Shared.TextInput.Block(Input.GoalsPlanned);
+                se.GoalsAchieved = Shared.TextInput.Block(Input.GoalsAchieved);
                 foreach (var (key, _) in SelfEvaluationReport.Sections)
                 {
                     se.Report.Set(key, Input.Report.GetValueOrDefault(key));
@@ -116,6 +123,15 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return NotFound();
         }
 
+        if (status == FireStatus.Conflict && errors.Values.Any(v => v.Contains(SelfEvaluationService.StaleMessage)))
+        {
+            // Someone saved in between. The user's text stays on the page; the fields the stored record has otherwise are
+            // named, and the form now carries the stored version, so the next 保存 knowingly keeps the user's version.
+            ConflictFields = ChangedFields(Form, budget, executed, upper ?? 0m, fundsRows, lines);
+            Input.ExpectedVersion = Form.Record.RowVersion;
+            errors = new() { [string.Empty] = [OverwriteMessage] };
+        }
+
         foreach (var m in errors.SelectMany(e => e.Value))
         {
             ModelState.AddModelError(string.Empty, m);
@@ -126,9 +142,51 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         return Page();
     }
 
+    public const string OverwriteMessage = "自评已被他人修改：已显示您的内容；确认无误后再次点击保存将覆盖对方的修改。";
+
+    /// <summary>After a refused save because someone else saved first: the fields whose stored content differs from what the user posted.</summary>
+    public IReadOnlyList<string> ConflictFields { get; private set; } = [];
+
+    /// <summary>The labels of the fields whose stored value differs from the posted one (both as they would be stored).</summary>
+    private List<string> ChangedFields(LoadedForm stored, decimal? budget, decimal? executed, decimal upper, List<FundsSubRow> fundsRows, List<IndicatorLine> lines)
+    {
+        var se = stored.Record;
+        var changed = new List<string>();
+        void Compare(bool same, string label)
+        {
+            if (!same)
+            {
+                changed.Add(label);
+            }
+        }
+
+        Compare(se.FundsBudget == budget, "全年预算数");
+        Compare(se.FundsExecuted == executed, "全年执行数");
+        Compare((se.FundsUpperTransfer ?? 0m) == upper, "上级财政转移支付");
+        Compare(se.FundsRows.SequenceEqual(fundsRows), "资金明细");
+        Compare(se.GoalsPlanned == Shared.TextInput.Block(Input.GoalsPlanned), "年初设定目标");
+        Compare(se.GoalsAchieved == Shared.TextInput.Block(Input.GoalsAchieved), "全年完成情况");
+        Compare(stored.Rows.Select(r => r.ToLine()).SequenceEqual(lines.Select(l => l with { Weight = Plans.Money.Round(l.Weight), Score = Plans.Money.Round(l.Score) })), "绩效指标");
+        foreach (var (key, label) in SelfEvaluationReport.Sections)
+        {
+            Compare(se.Report.Get(key) == Shared.TextInput.Block(Input.Report.GetValueOrDefault(key)), $"自评报告「{label}」");
+        }
+
+        return changed;
+    }
+
+    /// <summary>The page's input for a text the shared check names as the API does (<c>goalsPlanned</c>, <c>report.basics</c>).</summary>
+    private static string InputName(string key) => key switch
+    {
+        "goalsPlanned" => "Input.GoalsPlanned",
+        "goalsAchieved" => "Input.GoalsAchieved",
+        _ when key.StartsWith("report.", StringComparison.Ordinal) => $"Input.Report[{key["report.".Length..]}]",
+        _ => key,
+    };
+
     /// <summary>
     /// The inputs behind a refused save's messages: the keys of this page's own checks are input names; the shared
-    /// funds check names its field; the indicator check (one message list) is matched again row by row.
+    /// funds check names its field; the indicator check's rows (numbered among the filled rows) are matched again row by row.
     /// </summary>
     private static HashSet<string> InvalidInputs(IEnumerable<string> keys, IReadOnlyList<(IndicatorLine Line, int Index)> rows)
     {
@@ -143,7 +201,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             {
                 fields.Add("Input." + char.ToUpperInvariant(key[0]) + key[1..]);
             }
-            else if (key == "indicators")
+            else if (key.StartsWith("indicators", StringComparison.Ordinal)) // indicators[i].score: the blank rows are not counted there
             {
                 foreach (var (line, i) in rows)
                 {
@@ -177,6 +235,11 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return await ShowAsync(id, FireStatus.Invalid, [], [new Import.ImportError(0, string.Empty, problem)], ct);
         }
 
+        if (await UnsavedEditsAsync(id, ct) is { } unsaved)
+        {
+            return unsaved;
+        }
+
         var (saved, errors, count, notes) = await files.ImportIndicatorsAsync(id, Attachments.CleanName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
         if (saved is { Status: FireStatus.Ok })
         {
@@ -192,6 +255,11 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         if (ReadProblem(file, Attachments.MaxBytes, "20 MB") is { } tooBig)
         {
             return await ShowAsync(id, FireStatus.Invalid, [$"附件：{tooBig}"], [], ct);
+        }
+
+        if (await UnsavedEditsAsync(id, ct) is { } unsaved)
+        {
+            return unsaved;
         }
 
         var (saved, added, problem) = await files.AddAttachmentAsync(id, Attachments.CleanName(file!.FileName), await BufferAsync(file), WorkflowActor.From(User), ct);
@@ -214,6 +282,43 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         }
 
         return await ShowAsync(id, saved.Status, saved.Errors.SelectMany(e => e.Value), [], ct);
+    }
+
+    public const string UnsavedMessage = "请先保存已填写的内容：本页有尚未保存的修改（{0}）。请先点击“保存”，再重新选择文件上传或导入。";
+
+    /// <summary>
+    /// 上传 and 导入 post the form's fields with the file (their buttons belong to the main form): with typed edits not yet
+    /// saved, the file action is refused and the page shows those edits again, instead of the reload dropping them.
+    /// Null when nothing is unsaved, or the request did not carry the fields (an older page, a script).
+    /// </summary>
+    private async Task<IActionResult?> UnsavedEditsAsync(Guid id, CancellationToken ct)
+    {
+        if (Input.ExpectedVersion is null)
+        {
+            return null;
+        }
+
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var budget = Amount(Input.Budget, "budget", errors);
+        var executed = Amount(Input.Executed, "executed", errors);
+        var upper = Amount(Input.UpperTransfer, "upperTransfer", errors);
+        var lines = Input.Rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.IsBlank).Select(x => x.Row.ToLine(errors, x.Index)).ToList();
+        var fundsRows = FundsRowsFromInput(errors);
+        List<string> changed = errors.Count > 0 ? ["填写有误的栏目"] : ChangedFields(Form, budget, executed, upper ?? 0m, fundsRows, lines);
+        if (changed.Count == 0)
+        {
+            return null;
+        }
+
+        FormTyped = true;
+        ModelState.AddModelError(string.Empty, string.Format(System.Globalization.CultureInfo.InvariantCulture, UnsavedMessage, string.Join("、", changed)));
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return Page();
     }
 
     /// <summary>The form again, as saved, with the messages of a refused file action (nothing was saved).</summary>
@@ -302,7 +407,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
                 continue;
             }
 
-            var name = string.IsNullOrWhiteSpace(row.Name) ? $"资金明细第{i + 1}行" : row.Name.Trim();
+            var name = Shared.TextInput.Line(row.Name) ?? $"资金明细第{i + 1}行";
             decimal? Parse(string? text, string column)
             {
                 if (string.IsNullOrWhiteSpace(text))
@@ -322,7 +427,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             var budget = Parse(row.Budget, "全年预算数");
             var executed = Parse(row.Executed, "全年执行数");
             var upper = Parse(row.UpperTransfer, "上级财政转移支付");
-            if (string.IsNullOrWhiteSpace(row.Name))
+            if (Shared.TextInput.Line(row.Name) is null)
             {
                 errors[$"Input.FundsRows[{i}].Name"] = [$"资金明细第{i + 1}行须填写名称。"];
             }
@@ -439,9 +544,8 @@ internal sealed class RowInput
             return null;
         }
 
-        static string? T(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-        return new(T(Level1), T(Level2), T(Level3), T(Content), T(Target), T(Actual), Number(Weight, "分值", nameof(Weight)), Number(Score, "得分", nameof(Score)),
-            T(Reason), T(Measure));
+        return SelfEvaluationForm.Normalised(new(Level1, Level2, Level3, Content, Target, Actual, Number(Weight, "分值", nameof(Weight)), Number(Score, "得分", nameof(Score)),
+            Reason, Measure));
     }
 }
 

@@ -23,15 +23,46 @@ internal static class FormEndpoints
 
     internal sealed record TextRequest(string? GoalsPlanned, string? GoalsAchieved, Dictionary<string, string?>? Report, uint? ExpectedVersion);
 
+    /// <summary>A save of the form: the record's new <c>version</c> (the next save's expectedVersion).</summary>
+    internal sealed record FormSaved(Guid Id, uint Version);
+
+    /// <summary>An accepted import: rows imported, the new version, and what of the file was not imported.</summary>
+    internal sealed record IndicatorsImported(int Count, uint Version, IReadOnlyList<string> Notes);
+
+    internal sealed record AttachmentCreated(Guid Id, string FileName, long Size, string ContentType);
+
+    internal sealed record AttachmentDto(Guid Id, string FileName, string ContentType, long Size, DateTimeOffset UploadedAt, string UploadedByName);
+
+    internal sealed record FundsRowDto(string Name, decimal? Budget, decimal? Executed, decimal? UpperTransfer, decimal? ExecutionRate);
+
+    /// <summary>资金情况 in 万元; <c>executionRate</c> is a fraction (0.9 = 90%), <c>score</c> the funds' score under <c>rule</c>.</summary>
+    internal sealed record FundsDto(decimal? Budget, decimal? Executed, decimal? UpperTransfer, decimal? ExecutionRate, string? ExecutionRateText,
+        decimal Weight, string Rule, decimal Score, IReadOnlyList<FundsRowDto> Rows);
+
+    internal sealed record GoalsDto(string? Planned, string? Achieved);
+
+    /// <summary>
+    /// The scored view of a self-evaluation. <c>version</c> is the next save's expectedVersion; <c>submissionErrors</c>
+    /// empty means 提交 will pass; <c>report</c> has one text per section key.
+    /// </summary>
+    internal sealed record SelfEvaluationDetail(Guid Id, Guid? CaseId, Guid? PlanId, Guid OrganisationId, string UnitName, int FiscalYear, string Title,
+        string Kind, string KindLabel, string? ProjectName, DateOnly Deadline, string Status, string StatusLabel, bool IsLate, int CurrentVersion,
+        string? Summary, decimal? TotalBudget, uint Version, FundsDto Funds, GoalsDto Goals, decimal IndicatorWeightTotal, decimal IndicatorTotal,
+        decimal IndicatorScore, decimal TotalScore, string Grade, IReadOnlyList<string> Warnings, IReadOnlyList<string> SubmissionErrors,
+        IReadOnlyList<IndicatorDto> Indicators, IReadOnlyDictionary<string, string?> Report, IReadOnlyList<AttachmentDto> Attachments);
+
     public static void MapSelfEvaluationFormEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations").OnlyEditorsChangeSelfEvaluations();
 
-        group.MapGet("/template.xlsx", () => TypedResults.File(FormWorkbook.BlankTemplate(), FormWorkbook.ContentType, "绩效指标导入模板.xlsx"));
-        group.MapGet("/template.csv", () => TypedResults.File(FormFiles.BlankCsv(), "text/csv; charset=utf-8", "绩效指标导入模板.csv"));
+        group.MapGet("/template.xlsx", () => TypedResults.File(FormWorkbook.BlankTemplate(), FormWorkbook.ContentType, "绩效指标导入模板.xlsx"))
+            .ProducesFile(FormWorkbook.ContentType);
+        group.MapGet("/template.csv", () => TypedResults.File(FormFiles.BlankCsv(), "text/csv; charset=utf-8", "绩效指标导入模板.csv"))
+            .ProducesFile("text/csv");
 
         group.MapGet("/{id:guid}", async (Guid id, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
-            await SelfEvaluationForm.LoadAsync(db, id, ct) is { } form ? TypedResults.Ok(await DetailAsync(db, registry, form, ct)) : ApiProblems.NotFound());
+            await SelfEvaluationForm.LoadAsync(db, id, ct) is { } form ? TypedResults.Ok(await DetailAsync(db, registry, form, ct)) : ApiProblems.NotFound())
+            .Produces<SelfEvaluationDetail>();
 
         group.MapPut("/{id:guid}/funds", async (Guid id, JsonElement body, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {
@@ -54,7 +85,7 @@ internal static class FormEndpoints
 
             if (rows is not null && RowProblem(rows) is { } rowProblem)
             {
-                errors["rows"] = [rowProblem];
+                errors[rowProblem.Field] = [rowProblem.Message];
             }
 
             if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("expectedVersion", out var versionJson)
@@ -83,12 +114,12 @@ internal static class FormEndpoints
                 se.FundsUpperTransfer = upper ?? 0m;
                 if (rows is not null)
                 {
-                    se.FundsRows = rows.Select(r => r with { Name = r.Name.Trim(), Budget = Money.Round(r.Budget), Executed = Money.Round(r.Executed), UpperTransfer = Money.Round(r.UpperTransfer) }).ToList();
+                    se.FundsRows = rows.Select(r => r with { Name = Shared.TextInput.LineOrEmpty(r.Name), Budget = Money.Round(r.Budget), Executed = Money.Round(r.Executed), UpperTransfer = Money.Round(r.UpperTransfer) }).ToList();
                 }
 
                 return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
             }, ct);
-        });
+        }).Produces<FormSaved>();
 
         group.MapPut("/{id:guid}/indicators", async (Guid id, IndicatorsRequest request, HttpContext http, SelfEvaluationService service, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
@@ -103,13 +134,14 @@ internal static class FormEndpoints
                 await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, clock.GetUtcNow(), c);
                 return null;
             }, ct);
-        });
+        }).Produces<FormSaved>();
 
         group.MapPut("/{id:guid}/text", async (Guid id, TextRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {
-            if (new[] { request.GoalsPlanned, request.GoalsAchieved }.Concat(request.Report?.Values.AsEnumerable() ?? []).Any(t => t is { Length: > 20000 }))
+            // Every text too long, named as the body spells it (goalsPlanned, report.{section}), with the same limits as the page.
+            if (SelfEvaluationForm.ValidateTexts(request.GoalsPlanned, request.GoalsAchieved, request.Report) is { Count: > 0 } tooLong)
             {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["text"] = ["每一段文字不超过 20000 字。"] });
+                return ApiProblems.Validation(tooLong);
             }
 
             // A section the report does not have would be dropped without a word; name it instead.
@@ -123,8 +155,8 @@ internal static class FormEndpoints
 
             return await SaveAsync(service, id, http, request.ExpectedVersion, (se, _) =>
             {
-                se.GoalsPlanned = Clean(request.GoalsPlanned) ?? se.GoalsPlanned;
-                se.GoalsAchieved = Clean(request.GoalsAchieved) ?? se.GoalsAchieved;
+                se.GoalsPlanned = Shared.TextInput.Block(request.GoalsPlanned) ?? se.GoalsPlanned;
+                se.GoalsAchieved = Shared.TextInput.Block(request.GoalsAchieved) ?? se.GoalsAchieved;
                 foreach (var (key, value) in request.Report ?? [])
                 {
                     se.Report.Set(key, value);
@@ -132,7 +164,7 @@ internal static class FormEndpoints
 
                 return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(null);
             }, ct);
-        });
+        }).Produces<FormSaved>();
 
         group.MapPost("/{id:guid}/indicators/import", async (Guid id, HttpRequest request, HttpContext http, FormFiles files, CancellationToken ct) =>
         {
@@ -144,9 +176,9 @@ internal static class FormEndpoints
 
             var (saved, errors, count, notes) = await files.ImportIndicatorsAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
             return saved is null ? ImportProblem(errors)
-                : saved.Status == FireStatus.Ok ? TypedResults.Ok(new { count, version = saved.Record!.RowVersion, notes })
+                : saved.Status == FireStatus.Ok ? TypedResults.Ok(new IndicatorsImported(count, saved.Record!.RowVersion, notes))
                 : Failure(saved);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().Produces<IndicatorsImported>();
 
         group.MapGet("/{id:guid}/export.xlsx", async Task<IResult> (Guid id, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
         {
@@ -157,7 +189,7 @@ internal static class FormEndpoints
 
             await AuditTrail.ExportedAsync(db, http, clock, form.Record.Title, "自评表（Excel）", ct);
             return TypedResults.File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
-        });
+        }).ProducesFile(FormWorkbook.ContentType);
 
         group.MapPost("/{id:guid}/attachments", async (Guid id, HttpRequest request, HttpContext http, FormFiles files, CancellationToken ct) =>
         {
@@ -171,83 +203,74 @@ internal static class FormEndpoints
             }
 
             return saved.Status == FireStatus.Ok
-                ? TypedResults.Created($"/api/self-evaluations/{id}/attachments/{added!.Id}", new { id = added.Id, fileName = added.FileName, size = added.Size, contentType = added.ContentType })
+                ? TypedResults.Created($"/api/self-evaluations/{id}/attachments/{added!.Id}", new AttachmentCreated(added.Id, added.FileName, added.Size, added.ContentType))
                 : Failure(saved);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().Produces<AttachmentCreated>(StatusCodes.Status201Created);
 
         group.MapGet("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, FormFiles files, CancellationToken ct) =>
             await files.FindAttachmentAsync(id, attachmentId, ct) is { } a
                 ? TypedResults.File(a.Content, a.ContentType, a.FileName)
-                : ApiProblems.NotFound());
+                : ApiProblems.NotFound())
+            .ProducesFile(ApiDocument.AttachmentContentTypes);
 
         group.MapDelete("/{id:guid}/attachments/{attachmentId:guid}", async (Guid id, Guid attachmentId, HttpContext http, FormFiles files, CancellationToken ct) =>
         {
             var saved = await files.DeleteAttachmentAsync(id, attachmentId, WorkflowActor.From(http.User), ct);
-            return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { id, version = saved.Record!.RowVersion }) : Failure(saved);
-        });
+            return saved.Status == FireStatus.Ok ? TypedResults.Ok(new FormSaved(id, saved.Record!.RowVersion)) : Failure(saved);
+        }).Produces<FormSaved>();
     }
 
     /// <summary>The scored view of a self-evaluation: what the form shows, and what other tools read.</summary>
-    public static async Task<object> DetailAsync(AppDbContext db, WorkflowRegistry registry, LoadedForm form, CancellationToken ct)
+    public static async Task<SelfEvaluationDetail> DetailAsync(AppDbContext db, WorkflowRegistry registry, LoadedForm form, CancellationToken ct)
     {
         var se = form.Record;
         var sheet = form.Sheet();
         // Every check 提交 runs (the form's, the goals, the 整改情况说明), so an empty list means it will pass.
         var submissionErrors = (await SelfEvaluationIsComplete.ErrorsAsync(db, se, ct)).Concat(await Rectifications.FollowUpStated.ErrorsAsync(db, se, ct)).ToList();
         var attachments = await db.SelfEvaluationAttachments.AsNoTracking().Where(a => a.SelfEvaluationId == se.Id)
-            .OrderBy(a => a.UploadedAt).Select(a => new { a.Id, a.FileName, a.ContentType, a.Size, a.UploadedAt, a.UploadedByName }).ToListAsync(ct);
-        return new
-        {
+            .OrderBy(a => a.UploadedAt).Select(a => new AttachmentDto(a.Id, a.FileName, a.ContentType, a.Size, a.UploadedAt, a.UploadedByName)).ToListAsync(ct);
+        var funds = new FundsDto(
+            se.FundsBudget,
+            se.FundsExecuted,
+            se.FundsUpperTransfer,
+            sheet.ExecutionRate,
+            sheet.ExecutionRate is { } r ? Money.Percent(r) : null,
+            form.Rules.FundsWeight,
+            form.Rules.FundsRule.ToString(),
+            sheet.FundsScore,
+            se.FundsRows.Select(x => new FundsRowDto(x.Name, x.Budget, x.Executed, x.UpperTransfer, new FundsFigures(x.Budget, x.Executed, x.UpperTransfer).ExecutionRate)).ToList());
+        return new SelfEvaluationDetail(
             se.Id,
             se.CaseId,
             se.PlanId,
             se.OrganisationId,
-            unitName = form.UnitName,
+            form.UnitName,
             se.FiscalYear,
             se.Title,
-            kind = se.Kind.ToString(),
-            kindLabel = EvaluationKinds.Label(se.Kind),
+            se.Kind.ToString(),
+            EvaluationKinds.Label(se.Kind),
             se.ProjectName,
             se.Deadline,
             se.Status,
-            statusLabel = StatusLabel(registry, se.Status),
+            StatusLabel(registry, se.Status),
             se.IsLate,
             se.CurrentVersion,
             se.Summary,
             se.TotalBudget,
-            version = se.RowVersion,
-            funds = new
-            {
-                budget = se.FundsBudget,
-                executed = se.FundsExecuted,
-                upperTransfer = se.FundsUpperTransfer,
-                executionRate = sheet.ExecutionRate,
-                executionRateText = sheet.ExecutionRate is { } r ? Money.Percent(r) : null,
-                weight = form.Rules.FundsWeight,
-                rule = form.Rules.FundsRule.ToString(),
-                score = sheet.FundsScore,
-                rows = se.FundsRows.Select(x => new
-                {
-                    x.Name,
-                    x.Budget,
-                    x.Executed,
-                    x.UpperTransfer,
-                    executionRate = new FundsFigures(x.Budget, x.Executed, x.UpperTransfer).ExecutionRate,
-                }),
-            },
-            goals = new { planned = se.GoalsPlanned, achieved = se.GoalsAchieved },
-            indicatorWeightTotal = sheet.IndicatorWeightTotal,
-            indicatorTotal = form.Rules.IndicatorTotal,
-            indicatorScore = sheet.IndicatorScore,
-            totalScore = sheet.TotalScore,
-            grade = sheet.Grade,
-            warnings = sheet.Checks.Select(c => c.Message).ToList(),
+            se.RowVersion,
+            funds,
+            new GoalsDto(se.GoalsPlanned, se.GoalsAchieved),
+            sheet.IndicatorWeightTotal,
+            form.Rules.IndicatorTotal,
+            sheet.IndicatorScore,
+            sheet.TotalScore,
+            sheet.Grade,
+            sheet.Checks.Select(c => c.Message).ToList(),
             submissionErrors,
-            indicators = form.Rows.Select((row, i) => new IndicatorDto(row.SortOrder, row.Level1, row.Level2, row.Level3, row.Content, row.Target, row.Actual,
-                row.Weight, row.Score, row.Reason, row.Measure, sheet.Readings[i].Label, sheet.Readings[i].Note)),
-            report = SelfEvaluationReport.Sections.ToDictionary(s => s.Key, s => se.Report.Get(s.Key)),
-            attachments,
-        };
+            form.Rows.Select((row, i) => new IndicatorDto(row.SortOrder, row.Level1, row.Level2, row.Level3, row.Content, row.Target, row.Actual,
+                row.Weight, row.Score, row.Reason, row.Measure, sheet.Readings[i].Label, sheet.Readings[i].Note)).ToList(),
+            SelfEvaluationReport.Sections.ToDictionary(s => s.Key, s => se.Report.Get(s.Key)),
+            attachments);
     }
 
     public static string StatusLabel(WorkflowRegistry registry, string status) =>
@@ -259,7 +282,7 @@ internal static class FormEndpoints
         Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct)
     {
         var saved = await service.EditAsync(id, WorkflowActor.From(http.User), expectedVersion, change, ct);
-        return saved.Status == FireStatus.Ok ? TypedResults.Ok(new { id, version = saved.Record!.RowVersion }) : Failure(saved);
+        return saved.Status == FireStatus.Ok ? TypedResults.Ok(new FormSaved(id, saved.Record!.RowVersion)) : Failure(saved);
     }
 
     internal static IResult ImportProblem(IReadOnlyList<ImportError> errors) => TypedResults.Json(new
@@ -317,26 +340,29 @@ internal static class FormEndpoints
         return null;
     }
 
-    /// <summary>The first problem of the 资金明细 rows: a missing row or name, or an amount the main fields would refuse.</summary>
-    private static string? RowProblem(List<FundsSubRow> rows)
+    /// <summary>
+    /// The first problem of the 资金明细 rows, under the row's field as the body names it (<c>rows[0].budget</c>,
+    /// 0-based; a null row under <c>rows</c> as the other lists' null items): a missing row or name, or an amount the main fields would refuse.
+    /// </summary>
+    private static Shared.FieldError? RowProblem(List<FundsSubRow> rows)
     {
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i] is not { } r)
             {
-                return NoNullItems.Message("rows", i + 1);
+                return new("rows", NoNullItems.Message("rows", i + 1));
             }
 
-            if (string.IsNullOrWhiteSpace(r.Name))
+            if (Shared.TextInput.Line(r.Name) is null)
             {
-                return $"资金明细第{i + 1}行须有名称。";
+                return new($"rows[{i}].name", $"资金明细第{i + 1}行须有名称。");
             }
 
-            foreach (var (label, amount) in new[] { ("全年预算数", r.Budget), ("全年执行数", r.Executed), ("上级财政转移支付", r.UpperTransfer) })
+            foreach (var (field, label, amount) in new[] { ("budget", "全年预算数", r.Budget), ("executed", "全年执行数", r.Executed), ("upperTransfer", "上级财政转移支付", r.UpperTransfer) })
             {
                 if (amount is { } a && (a < 0 || a > SelfEvaluationForm.MaxAmount || a != Math.Round(a, 2)))
                 {
-                    return $"资金明细「{r.Name}」的「{label}」须为 0 至 {SelfEvaluationForm.MaxAmount:0} 之间、最多两位小数的金额（万元）。";
+                    return new($"rows[{i}].{field}", $"资金明细「{r.Name}」的「{label}」须为 0 至 {SelfEvaluationForm.MaxAmount:0} 之间、最多两位小数的金额（万元）。");
                 }
             }
         }
@@ -346,6 +372,4 @@ internal static class FormEndpoints
 
     private static uint? ExpectedVersion(JsonElement body) =>
         body.ValueKind == JsonValueKind.Object && body.TryGetProperty("expectedVersion", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetUInt32(out var u) ? u : null;
-
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -90,16 +90,17 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
 
             db.SelfEvaluationAttachments.Add(added);
             return null;
-        }, ct);
+        }, ct, movesVersion: false);
         return (saved, added, null);
     }
 
+    /// <summary>Attachments are records of their own: adding or deleting one leaves the form's version (its fields' concurrency check) as it is.</summary>
     public Task<SelfEvaluationSaveResult> DeleteAttachmentAsync(Guid id, Guid attachmentId, WorkflowActor actor, CancellationToken ct) =>
         service.EditAsync(id, actor, null, async (se, c) =>
         {
             var n = await db.SelfEvaluationAttachments.Where(a => a.Id == attachmentId && a.SelfEvaluationId == se.Id).ExecuteDeleteAsync(c);
             return n == 0 ? new Dictionary<string, string[]> { ["attachment"] = ["附件不存在。"] } : null;
-        }, ct);
+        }, ct, movesVersion: false);
 
     /// <summary>Through the data scope: another unit's file is not found.</summary>
     public Task<SelfEvaluationAttachment?> FindAttachmentAsync(Guid id, Guid attachmentId, CancellationToken ct) =>

@@ -105,6 +105,12 @@ internal sealed class SelfEvaluationReport
         ("other", "其他"),
     ];
 
+    /// <summary>
+    /// The sections a submission needs (the official report's main parts). 上年及以前发现问题的整改情况 is checked per
+    /// finding by its own guard, 其他 is optional.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Required = new HashSet<string>(StringComparer.Ordinal) { "basics", "budget", "performance", "problems", "nextSteps" };
+
     public string? Basics { get; set; }
 
     public string? Budget { get; set; }
@@ -134,7 +140,7 @@ internal sealed class SelfEvaluationReport
 
     public void Set(string key, string? value)
     {
-        value = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        value = Shared.TextInput.Block(value);
         switch (key)
         {
             case "basics": Basics = value; break;

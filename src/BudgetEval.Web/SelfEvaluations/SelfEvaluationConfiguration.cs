@@ -24,18 +24,18 @@ internal sealed class SelfEvaluationConfiguration : IEntityTypeConfiguration<Sel
         b.Property(s => s.FundsExecuted).HasPrecision(18, 2);
         b.Property(s => s.FundsUpperTransfer).HasPrecision(18, 2);
         b.Property(s => s.FundsRowsJson).HasColumnType("jsonb");
-        b.Property(s => s.GoalsPlanned).HasMaxLength(20000);
-        b.Property(s => s.GoalsAchieved).HasMaxLength(20000);
+        b.Property(s => s.GoalsPlanned).HasMaxLength(SelfEvaluationForm.GoalsMaxLength);
+        b.Property(s => s.GoalsAchieved).HasMaxLength(SelfEvaluationForm.GoalsMaxLength);
         b.Ignore(s => s.FundsRows);
         b.OwnsOne(s => s.Report, r =>
         {
-            r.Property(x => x.Basics).HasMaxLength(50000);
-            r.Property(x => x.Budget).HasMaxLength(50000);
-            r.Property(x => x.Performance).HasMaxLength(50000);
-            r.Property(x => x.Problems).HasMaxLength(50000);
-            r.Property(x => x.NextSteps).HasMaxLength(50000);
-            r.Property(x => x.Rectification).HasMaxLength(50000);
-            r.Property(x => x.Other).HasMaxLength(50000);
+            r.Property(x => x.Basics).HasMaxLength(SelfEvaluationForm.ReportSectionMaxLength);
+            r.Property(x => x.Budget).HasMaxLength(SelfEvaluationForm.ReportSectionMaxLength);
+            r.Property(x => x.Performance).HasMaxLength(SelfEvaluationForm.ReportSectionMaxLength);
+            r.Property(x => x.Problems).HasMaxLength(SelfEvaluationForm.ReportSectionMaxLength);
+            r.Property(x => x.NextSteps).HasMaxLength(SelfEvaluationForm.ReportSectionMaxLength);
+            r.Property(x => x.Rectification).HasMaxLength(SelfEvaluationForm.ReportSectionMaxLength);
+            r.Property(x => x.Other).HasMaxLength(SelfEvaluationForm.ReportSectionMaxLength);
         });
         b.Navigation(s => s.Report).IsRequired();
         b.HasMany(s => s.Indicators).WithOne().HasForeignKey(i => i.SelfEvaluationId).OnDelete(DeleteBehavior.Cascade);
@@ -50,12 +50,12 @@ internal sealed class SelfEvaluationIndicatorConfiguration : IEntityTypeConfigur
         b.ToTable("self_evaluation_indicators");
         foreach (var text in new[] { nameof(SelfEvaluationIndicator.Level1), nameof(SelfEvaluationIndicator.Level2), nameof(SelfEvaluationIndicator.Level3) })
         {
-            b.Property<string?>(text).HasMaxLength(200);
+            b.Property<string?>(text).HasMaxLength(SelfEvaluationForm.IndicatorNameMaxLength);
         }
 
         foreach (var text in new[] { nameof(SelfEvaluationIndicator.Content), nameof(SelfEvaluationIndicator.Target), nameof(SelfEvaluationIndicator.Actual), nameof(SelfEvaluationIndicator.Reason), nameof(SelfEvaluationIndicator.Measure) })
         {
-            b.Property<string?>(text).HasMaxLength(2000);
+            b.Property<string?>(text).HasMaxLength(SelfEvaluationForm.IndicatorTextMaxLength);
         }
 
         b.Property(i => i.Weight).HasPrecision(9, 2);

@@ -54,7 +54,8 @@ internal static class SelfEvaluationEndpoints
         // the service's own key is the 新建自评 form's.
         group.MapPost("/", (SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
             IdempotentCreates.RunAsync(http, "self-evaluations", request, async () =>
-                ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct), created: true)));
+                ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct), created: true)))
+            .Produces<SelfEvaluationDto>(StatusCodes.Status201Created);
 
         group.MapPut("/{id:guid}", async (Guid id, SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {
@@ -64,7 +65,7 @@ internal static class SelfEvaluationEndpoints
             }
 
             return ToResult(await service.UpdateAsync(id, ToInput(request), expected, WorkflowActor.From(http.User), ct), created: false);
-        });
+        }).Produces<SelfEvaluationDto>();
     }
 
     private static SelfEvaluationInput ToInput(SaveRequest r) => new(r.Title, r.FiscalYear, r.Deadline, r.Summary, r.TotalBudget);

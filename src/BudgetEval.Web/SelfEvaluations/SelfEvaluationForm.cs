@@ -19,6 +19,52 @@ internal static class SelfEvaluationForm
 {
     public const decimal MaxAmount = 1_000_000_000m; // 万元: ten trillion yuan is surely a typo
 
+    /// <summary>年初设定目标 and 全年完成情况: the columns' size, so the page, the API and the import refuse longer text by name.</summary>
+    public const int GoalsMaxLength = 20000;
+
+    /// <summary>一级/二级/三级指标: the columns' size (the form, the API and the import share it).</summary>
+    public const int IndicatorNameMaxLength = 200;
+
+    /// <summary>The other texts of an indicator row: the columns' size.</summary>
+    public const int IndicatorTextMaxLength = 2000;
+
+    /// <summary>The indicator row's texts by API field name, with their column's name and limit.</summary>
+    public static readonly IReadOnlyList<(string Field, string Label, int Max)> IndicatorTexts =
+    [
+        ("level1", "一级指标", IndicatorNameMaxLength), ("level2", "二级指标", IndicatorNameMaxLength), ("level3", "三级指标", IndicatorNameMaxLength),
+        ("content", "目标内容", IndicatorTextMaxLength), ("target", "目标值", IndicatorTextMaxLength), ("actual", "完成值", IndicatorTextMaxLength),
+        ("reason", "未完成原因", IndicatorTextMaxLength), ("measure", "改进措施", IndicatorTextMaxLength),
+    ];
+
+    /// <summary>Each section of the 自评报告: the columns' size.</summary>
+    public const int ReportSectionMaxLength = 50000;
+
+    /// <summary>
+    /// Each text of the form that is too long, as stored (after <see cref="Shared.TextInput.Block"/>), under its API
+    /// field name (<c>goalsPlanned</c>, <c>report.basics</c>), the message naming the field, its limit and the count.
+    /// Null texts are not checked (the API leaves them unchanged).
+    /// </summary>
+    public static Dictionary<string, string[]> ValidateTexts(string? goalsPlanned, string? goalsAchieved, IReadOnlyDictionary<string, string?>? report)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Check(string key, string label, string? text, int max)
+        {
+            if (Shared.TextInput.Block(text) is { } stored && stored.Length > max)
+            {
+                errors[key] = [$"{label}不能超过 {max} 字（现 {stored.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} 字）。"];
+            }
+        }
+
+        Check("goalsPlanned", "「年初设定目标」", goalsPlanned, GoalsMaxLength);
+        Check("goalsAchieved", "「全年完成情况」", goalsAchieved, GoalsMaxLength);
+        foreach (var (key, label) in SelfEvaluationReport.Sections)
+        {
+            Check($"report.{key}", $"自评报告「{label}」", report?.GetValueOrDefault(key), ReportSectionMaxLength);
+        }
+
+        return errors;
+    }
+
     public static readonly IReadOnlyDictionary<string, string> FundsFieldLabels = new Dictionary<string, string>
     {
         ["budget"] = "全年预算数",
@@ -91,7 +137,7 @@ internal static class SelfEvaluationForm
         await db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == se.Id).ExecuteDeleteAsync(ct);
         for (var i = 0; i < lines.Count; i++)
         {
-            var l = lines[i];
+            var l = Normalised(lines[i]);
             db.SelfEvaluationIndicators.Add(new SelfEvaluationIndicator
             {
                 Id = Guid.CreateVersion7(now),
@@ -112,41 +158,64 @@ internal static class SelfEvaluationForm
         }
     }
 
-    /// <summary>Row-level errors that make a table unsavable at all (drafts may be incomplete, but not wrong).</summary>
+    /// <summary>
+    /// A row's texts as stored (lengths are checked on this): the indicator names, 目标值 and 完成值 are one line
+    /// on the form, 目标内容, 未完成原因 and 改进措施 are text areas.
+    /// </summary>
+    public static IndicatorLine Normalised(IndicatorLine l) => l with
+    {
+        Level1 = Shared.TextInput.Line(l.Level1),
+        Level2 = Shared.TextInput.Line(l.Level2),
+        Level3 = Shared.TextInput.Line(l.Level3),
+        Content = Shared.TextInput.Block(l.Content),
+        Target = Shared.TextInput.Line(l.Target),
+        Actual = Shared.TextInput.Line(l.Actual),
+        Reason = Shared.TextInput.Block(l.Reason),
+        Measure = Shared.TextInput.Block(l.Measure),
+    };
+
+    /// <summary>
+    /// Row-level errors that make a table unsavable at all (drafts may be incomplete, but not wrong), each under the
+    /// row's field as the API's body names it (<c>indicators[0].score</c>, 0-based); too many rows under <c>indicators</c>.
+    /// </summary>
     public static Dictionary<string, string[]> ValidateLines(IReadOnlyList<IndicatorLine> lines)
     {
-        var errors = new List<string>();
+        var errors = new List<Shared.FieldError>();
         if (lines.Count > Import.IndicatorFile.MaxRows)
         {
-            errors.Add($"指标不能超过 {Import.IndicatorFile.MaxRows} 行。");
+            errors.Add(new("indicators", $"指标不能超过 {Import.IndicatorFile.MaxRows} 行。"));
         }
 
         for (var i = 0; i < lines.Count; i++)
         {
-            var l = lines[i];
+            var l = Normalised(lines[i]);
             var row = $"第{i + 1}行";
+            string Field(string name) => $"indicators[{i}].{name}";
             if (l.Weight is < 0 || l.Score is < 0)
             {
-                errors.Add($"{row}的分值和得分不能为负数。");
+                errors.Add(new(Field(l.Weight is < 0 ? "weight" : "score"), $"{row}的分值和得分不能为负数。"));
             }
 
             if (l.Weight is > 1000 || l.Score is > 1000)
             {
-                errors.Add($"{row}的分值或得分过大。");
+                errors.Add(new(Field(l.Weight is > 1000 ? "weight" : "score"), $"{row}的分值或得分过大。"));
             }
 
             if (l.Score is { } s && l.Weight is { } w && s > w)
             {
-                errors.Add($"{row}的得分（{s:0.##}）超过分值（{w:0.##}）。");
+                errors.Add(new(Field("score"), $"{row}的得分（{s:0.##}）超过分值（{w:0.##}）。"));
             }
 
-            if (new[] { l.Level1, l.Level2, l.Level3 }.Any(t => t is { Length: > 200 })
-                || new[] { l.Content, l.Target, l.Actual, l.Reason, l.Measure }.Any(t => t is { Length: > 2000 }))
+            string?[] texts = [l.Level1, l.Level2, l.Level3, l.Content, l.Target, l.Actual, l.Reason, l.Measure];
+            foreach (var ((name, label, max), text) in IndicatorTexts.Zip(texts))
             {
-                errors.Add($"{row}的文字过长（指标名称不超过 200 字，其他不超过 2000 字）。");
+                if (text?.Length > max)
+                {
+                    errors.Add(new(Field(name), $"{row}「{label}」不能超过 {max} 字（现 {text.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} 字）。"));
+                }
             }
         }
 
-        return errors.Count > 0 ? new Dictionary<string, string[]> { ["indicators"] = [.. errors] } : [];
+        return Shared.FieldErrors.ByField(errors);
     }
 }

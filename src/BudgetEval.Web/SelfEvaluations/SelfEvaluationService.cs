@@ -6,7 +6,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.SelfEvaluations;
 
-internal sealed record SelfEvaluationInput(string? Title, int? FiscalYear, DateOnly? Deadline, string? Summary, decimal? TotalBudget);
+internal sealed record SelfEvaluationInput(string? Title, int? FiscalYear, DateOnly? Deadline, string? Summary, decimal? TotalBudget)
+{
+    /// <summary>As stored: the title is one line (it becomes the case's and the 待办's title, mail subjects and file names), the summary keeps its lines.</summary>
+    public SelfEvaluationInput Normalised() => this with { Title = Shared.TextInput.Line(Title), Summary = Shared.TextInput.Block(Summary) };
+}
 
 internal sealed record SelfEvaluationSaveResult(FireStatus Status, SelfEvaluation? Record, IReadOnlyDictionary<string, string[]> Errors)
 {
@@ -30,6 +34,7 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
     /// </summary>
     public async Task<SelfEvaluationSaveResult> CreateAsync(SelfEvaluationInput input, WorkflowActor actor, CancellationToken ct, string? idempotencyKey = null)
     {
+        input = input.Normalised();
         var key = string.IsNullOrEmpty(idempotencyKey) ? null : CreateKeyPrefix + idempotencyKey;
         if (key is not null && await CreatedEarlierAsync(actor, key, ct) is { } earlier)
         {
@@ -63,9 +68,9 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             Id = Guid.CreateVersion7(now),
             OrganisationId = org,
             FiscalYear = input.FiscalYear!.Value,
-            Title = input.Title!.Trim(),
+            Title = input.Title!,
             Deadline = input.Deadline!.Value,
-            Summary = Clean(input.Summary),
+            Summary = input.Summary,
             TotalBudget = Round(input.TotalBudget),
             Status = "draft",
             CreatedAt = now,
@@ -116,6 +121,7 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
 
     public async Task<SelfEvaluationSaveResult> UpdateAsync(Guid id, SelfEvaluationInput input, uint expectedVersion, WorkflowActor actor, CancellationToken ct)
     {
+        input = input.Normalised();
         if (Validate(input, requireHeader: false) is { Count: > 0 } errors)
         {
             return await EditAsync(id, actor, expectedVersion, (_, _) => Task.FromResult<IReadOnlyDictionary<string, string[]>?>(errors), ct);
@@ -128,7 +134,7 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
                 return refused;
             }
 
-            var title = string.IsNullOrWhiteSpace(input.Title) ? tracked.Title : input.Title.Trim();
+            var title = input.Title ?? tracked.Title;
             if (title != tracked.Title && tracked.CaseId is { } caseId)
             {
                 // The case, its 待办 and 已办 carry the record's title: they follow a renamed hand-made record.
@@ -138,7 +144,7 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
             }
 
             tracked.Title = title;
-            tracked.Summary = Clean(input.Summary);
+            tracked.Summary = input.Summary;
             tracked.TotalBudget = Round(input.TotalBudget);
             return null;
         }, ct);
@@ -155,7 +161,7 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
     {
         var errors = new Dictionary<string, string[]>();
         var fromPlan = se.PlanId is not null;
-        if (fromPlan && !string.IsNullOrWhiteSpace(input.Title) && input.Title.Trim() != se.Title)
+        if (fromPlan && input.Title is { } title && title != se.Title)
         {
             errors["title"] = [PlanFieldsFixed];
         }
@@ -190,10 +196,12 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
     /// Every change of a self-evaluation's content goes through here: only the unit's filler, only while
     /// 草稿 or 退回修改, under the case lock that Fire takes (an edit and a submission never interleave),
     /// and against the row version the caller saw (null = the caller did not say; last write wins).
-    /// <paramref name="change"/> returns validation errors to abort without saving.
+    /// <paramref name="change"/> returns validation errors to abort without saving. <paramref name="movesVersion"/> false is for
+    /// changes of separate records (attachments): they take the same checks and lock but leave the form's version alone, so
+    /// an upload in one tab does not make the form's save in another a conflict.
     /// </summary>
     public async Task<SelfEvaluationSaveResult> EditAsync(Guid id, WorkflowActor actor, uint? expectedVersion,
-        Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct)
+        Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct, bool movesVersion = true)
     {
         var se = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
         if (se is null || Refusal(se.OrganisationId, actor) is not null)
@@ -226,10 +234,14 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
                 return new(FireStatus.Invalid, null, invalid);
             }
 
-            // Always written, so the row version moves even when only child rows (indicators) changed or the
-            // clock has not moved: a save is what other editors must notice.
-            tracked.UpdatedAt = clock.GetUtcNow();
-            db.Entry(tracked).Property(s => s.UpdatedAt).IsModified = true;
+            // A change of the form is always written, so the row version moves even when only child rows (indicators)
+            // changed or the clock has not moved: a save is what other editors must notice.
+            if (movesVersion)
+            {
+                tracked.UpdatedAt = clock.GetUtcNow();
+                db.Entry(tracked).Property(s => s.UpdatedAt).IsModified = true;
+            }
+
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -287,8 +299,6 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
 
         return errors;
     }
-
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     // 万元 with two decimals, half away from zero, as everywhere in the product.
     private static decimal? Round(decimal? amount) => amount is { } a ? Math.Round(a, 2, MidpointRounding.AwayFromZero) : null;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows;
 using BudgetEval.Web.Workflows.Definitions;
 using Microsoft.EntityFrameworkCore;
@@ -34,8 +35,8 @@ internal sealed class SelfEvaluationIsComplete : IGuard
 {
     public string Name => nameof(SelfEvaluationIsComplete);
 
-    public async Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct) =>
-        await ErrorsAsync(context.Db, await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct), ct);
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct) =>
+        (await ErrorsAsync(context.Db, await SelfEvaluationSubject.LoadAsync(context.Db, context.Instance.SubjectId, ct), ct)).AboutContent();
 
     /// <summary>The reasons a submission would be refused; also what the API shows before one (submissionErrors).</summary>
     public static async Task<IReadOnlyList<string>> ErrorsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
@@ -84,6 +85,9 @@ internal sealed class SelfEvaluationIsComplete : IGuard
             errors.Add("请填写年度总体目标（年初设定目标和全年完成情况）。");
         }
 
+        // Each required section by name, all at once; 整改情况 has its own guard (a statement per earlier finding) and 其他 may stay empty.
+        errors.AddRange(SelfEvaluationReport.Sections.Where(x => SelfEvaluationReport.Required.Contains(x.Key) && string.IsNullOrWhiteSpace(se.Report.Get(x.Key)))
+            .Select(x => $"请填写自评报告「{x.Label}」。"));
         return errors;
     }
 }

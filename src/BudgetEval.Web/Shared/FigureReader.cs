@@ -20,7 +20,7 @@ internal sealed record Counted<T>(T Value, DateTimeOffset? At);
 /// hundreds of milliseconds to seconds to count, and 64 viewers must not each pay that. Stale-while-revalidate,
 /// per node and in memory: a view gets the last value at once; when it is older than the given age, one
 /// refresh per key starts in the background (the next views see its result). Only the very first view of a
-/// key waits, and concurrent first views share that one computation. Nothing here is state: every node
+/// key, and a view of a value older than twice the age (nobody looked for a while), waits, and concurrent first views share that one computation. Nothing here is state: every node
 /// counts for itself, a restart counts anew, and the pages say when the figure was counted.
 /// Computations run in a DI scope of their own, outside the request (its DbContext and HttpContext are gone
 /// by the time a background refresh runs), so they see with the system's scope: use this only for figures
@@ -60,24 +60,40 @@ internal sealed class FigureReader<TKey, TValue>(IServiceScopeFactory scopes, Ti
 
         entry.Latest ??= current;
         var age = clock.GetUtcNow() - current.At;
-        if ((age >= maxAge || age < TimeSpan.Zero) && Interlocked.CompareExchange(ref entry.Refreshing, 1, 0) == 0)
+        if (age < maxAge && age >= TimeSpan.Zero)
         {
-            _ = RefreshAsync(key, entry, compute);
+            return current;
+        }
+
+        if (Interlocked.CompareExchange(ref entry.Refreshing, 1, 0) == 0)
+        {
+            entry.Pending = RefreshAsync(key, entry, compute);
+        }
+
+        // Under steady viewing a figure is never much older than maxAge. After a quiet spell (no view for
+        // twice that) the last value could be of any age, and the viewer's own recent work missing from it:
+        // that viewer waits for the recount instead, as the very first one does.
+        if (age >= maxAge * 2 && entry.Pending is { } pending && await pending is { } fresh)
+        {
+            return fresh;
         }
 
         return current;
     }
 
-    /// <summary>The background refresh; a failure keeps the last value (logged) and the next view tries again.</summary>
-    private async Task RefreshAsync(TKey key, Entry entry, Func<IServiceProvider, CancellationToken, Task<TValue>> compute)
+    /// <summary>The refresh; a failure keeps the last value (logged, null returned) and the next view tries again.</summary>
+    private async Task<(TValue Value, DateTimeOffset At)?> RefreshAsync(TKey key, Entry entry, Func<IServiceProvider, CancellationToken, Task<TValue>> compute)
     {
         try
         {
-            entry.Latest = await RunAsync(compute);
+            var fresh = await RunAsync(compute);
+            entry.Latest = fresh;
+            return fresh;
         }
         catch (Exception e)
         {
             log.LogWarning(e, "Recounting the figures {Key} failed; the last ones stay shown", key);
+            return null;
         }
         finally
         {
@@ -106,6 +122,9 @@ internal sealed class FigureReader<TKey, TValue>(IServiceScopeFactory scopes, Ti
         private volatile StrongBox<(TValue Value, DateTimeOffset At)>? _latest;
 
         public int Refreshing;
+
+        /// <summary>The latest refresh started (a viewer of a much older value awaits it).</summary>
+        public volatile Task<(TValue Value, DateTimeOffset At)?>? Pending;
 
         public (TValue Value, DateTimeOffset At)? Latest
         {

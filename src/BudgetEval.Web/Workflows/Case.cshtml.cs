@@ -1,5 +1,6 @@
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.SelfEvaluations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -11,7 +12,8 @@ namespace BudgetEval.Web.Workflows;
 internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowEngine engine, WorkflowRegistry registry,
     Rectifications.RectificationService rectifications, TimeProvider clock) : PageModel
 {
-    // A refused action redirects back here (no re-sendable POST left behind): its messages and the typed input travel in TempData.
+    // A refused action redirects back here (no re-sendable POST left behind): its messages and the typed input travel in
+    // TempData, the messages as JSON with the field each is about (a comment refusal is shown beside its box).
     private const string ErrorsKey = "Case.Errors";
     // The typed input goes as one JSON text: TempData turns a lone string that looks like a date or an id (a
     // comment 「2027-03-01」, the new deadline) into a DateTime or Guid, and `as string` then lost it.
@@ -46,12 +48,75 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>New on every render: a double-clicked button sends the same key twice and acts once.</summary>
     public string IdempotencyKey { get; } = Guid.NewGuid().ToString("N");
 
-    public IReadOnlyList<string> Errors { get; private set; } = [];
+    /// <summary>Every message of the last refusal, in order: the summary at the top of the page.</summary>
+    public IReadOnlyList<string> Errors => Refusals.Messages();
+
+    /// <summary>The last refusal's messages with the input each is about ("" for the case as a whole).</summary>
+    public IReadOnlyList<FieldError> Refusals { get; private set; } = [];
+
+    /// <summary>The messages about one input of the refused action's form (comment, nextDeadline); none for any other action.</summary>
+    public IReadOnlyList<string> FieldMessages(string actionId, string field) =>
+        KeptAction == actionId ? [.. Refusals.Where(r => r.Field == field).Select(r => r.Message)] : [];
+
+    /// <summary>Where the summary's entry for a message about an input of the refused action's form links to, if anywhere.</summary>
+    public string? FieldAnchor(FieldError refusal) => KeptAction switch
+    {
+        null => null,
+        // 调整状态: its inputs are named after the fields (one form on the page).
+        AlterForm => refusal.Field is EngineFields.Reason or EngineFields.ToState && MayAlter ? refusal.Field : null,
+        DelegateForm or ReassignForm => refusal.Field is EngineFields.ToUserId or EngineFields.Comment && KeptWorkItem is { } w
+            && View.OpenItems.FirstOrDefault(o => o.Id == w) is { } open && (KeptAction == DelegateForm ? MayDelegate(open) : MayReassign)
+                ? TaskInputId(KeptAction, w, refusal.Field) : null,
+        { } action => refusal.Field switch
+        {
+            EngineFields.Comment => $"comment-{action}",
+            NextDeadlineField when action == PartialAction => "next-deadline",
+            _ => null,
+        },
+    };
+
+    // The task forms and 调整状态 as KeptAction names them; the action ids of workflows/*.yaml have no dot.
+    public const string DelegateForm = "task.delegate";
+    public const string ReassignForm = "task.reassign";
+    public const string AlterForm = "case.alter";
+
+    /// <summary>The holder of a task may hand it to a colleague (委托) when there is one.</summary>
+    public bool MayDelegate(WorkItem item) => WorkflowEngine.MayWork(item, Actor) && Colleagues.Any(c => c.Id != Actor.UserId);
+
+    /// <summary>The bureau's officer or an administrator may move a task to anyone who may take it (改派).</summary>
+    public bool MayReassign => WorkflowEngine.MayReassign(Actor) && Colleagues.Count > 0;
+
+    public bool MayAlter => Actor.IsInRole(Roles.Admin);
+
+    /// <summary>The id of an input of a task's 委托/改派 form (field: toUserId or comment), unique on the page.</summary>
+    public static string TaskInputId(string form, Guid workItemId, string field) =>
+        $"{(form == DelegateForm ? "delegate" : "reassign")}-{workItemId:N}-{field}";
+
+    /// <summary>What one task's 委托/改派 form shows: what was typed there last time and the refusals beside each input.</summary>
+    public HandOverForm HandOver(string form, Guid workItemId)
+    {
+        var kept = KeptAction == form && KeptWorkItem == workItemId;
+        return new(TaskInputId(form, workItemId, EngineFields.ToUserId), TaskInputId(form, workItemId, EngineFields.Comment), kept,
+            kept ? KeptToUserId : null, kept ? KeptComment : null,
+            kept ? FieldMessages(form, EngineFields.ToUserId) : [], kept ? FieldMessages(form, EngineFields.Comment) : []);
+    }
+
+    /// <summary>The form field of the new deadline typed beside 部分整改.</summary>
+    public const string NextDeadlineField = "nextDeadline";
 
     /// <summary>The action refused last time and what was typed for it, so the form comes back as it was sent.</summary>
     public string? KeptAction { get; private set; }
 
+    /// <summary>The comment, the note of 委托/改派, or the reason of 调整状态.</summary>
     public string? KeptComment { get; private set; }
+
+    /// <summary>委托/改派: the task whose form was refused and the person chosen there.</summary>
+    public Guid? KeptWorkItem { get; private set; }
+
+    public Guid? KeptToUserId { get; private set; }
+
+    /// <summary>调整状态: the target state chosen.</summary>
+    public string? KeptToState { get; private set; }
 
     /// <summary>The new deadline offered beside 部分整改: what was typed last time, else what the finding holds.</summary>
     public string? NextDeadline { get; private set; }
@@ -69,12 +134,12 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        if (TempData[ErrorsKey] is string[] errors)
+        if (TempData[ErrorsKey] is string errors && System.Text.Json.JsonSerializer.Deserialize<List<FieldError>>(errors) is { } refusals)
         {
-            Errors = errors;
+            Refusals = refusals;
             if (TempData[KeptKey] is string json && System.Text.Json.JsonSerializer.Deserialize<Kept>(json) is { } kept)
             {
-                (KeptAction, KeptComment, NextDeadline) = (kept.Action, kept.Comment, kept.NextDeadline);
+                Restore(kept);
             }
 
             ShowSubjectLink = TempData[SubjectKey] is true;
@@ -94,7 +159,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         }
 
         var result = await engine.FireAsync(id, action, Actor, comment, expectedVersion, idempotencyKey, ct);
-        if (result.Status == FireStatus.Invalid && await FromGuardAsync(id, action, result.Errors, ct))
+        if (result.Status == FireStatus.Invalid && await FromGuardAsync(id, action, result.ByField(), ct))
         {
             TempData[SubjectKey] = true;
         }
@@ -103,20 +168,14 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     }
 
     /// <summary>
-    /// Whether a refusal names the subject's content: the action has guards and not every message is one of
-    /// the engine's own about the comment (those are answered in the box beside the button).
+    /// Whether a refusal names the subject's content: the action has guards and some message is about no input
+    /// (those about the comment are answered in the box beside the button).
     /// </summary>
-    private async Task<bool> FromGuardAsync(Guid id, string actionId, IReadOnlyList<string> errors, CancellationToken ct)
+    private async Task<bool> FromGuardAsync(Guid id, string actionId, IReadOnlyList<FieldError> errors, CancellationToken ct)
     {
         var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
         var def = instance is null ? null : registry.Get(instance.DefinitionId, instance.DefinitionVersion);
-        if (def?.State(instance!.State).Action(actionId) is not { Requires.Count: > 0 } action)
-        {
-            return false;
-        }
-
-        var aboutComment = $"「{action.Label}」须填写意见。";
-        return errors.Any(e => e != aboutComment && !e.StartsWith("意见不能超过", StringComparison.Ordinal));
+        return def?.State(instance!.State).Action(actionId) is { Requires.Count: > 0 } && errors.Any(e => e.Field.Length == 0);
     }
 
     public Task<IActionResult> OnPostClaimAsync(Guid id, Guid workItemId, int expectedVersion, CancellationToken ct) =>
@@ -125,16 +184,28 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     public Task<IActionResult> OnPostReleaseAsync(Guid id, Guid workItemId, int expectedVersion, CancellationToken ct) =>
         Handle(id, engine.ReleaseAsync(id, workItemId, Actor, expectedVersion, ct), "已释放。", ct);
 
-    public Task<IActionResult> OnPostDelegateAsync(Guid id, Guid workItemId, Guid toUserId, string? comment, int expectedVersion, CancellationToken ct) =>
-        Handle(id, engine.DelegateAsync(id, workItemId, toUserId, Actor, expectedVersion, comment, ct), "已委托。", ct);
+    public async Task<IActionResult> OnPostDelegateAsync(Guid id, Guid workItemId, Guid toUserId, string? comment, int expectedVersion, CancellationToken ct) =>
+        await Handle(id, await engine.DelegateAsync(id, workItemId, toUserId, Actor, expectedVersion, comment, ct), "已委托。",
+            HandOverKept(DelegateForm, workItemId, toUserId, comment), ct);
 
-    public Task<IActionResult> OnPostReassignAsync(Guid id, Guid workItemId, Guid toUserId, string? comment, int expectedVersion, CancellationToken ct) =>
-        Handle(id, engine.ReassignAsync(id, workItemId, toUserId, Actor, expectedVersion, comment, ct), "已改派。", ct);
+    public async Task<IActionResult> OnPostReassignAsync(Guid id, Guid workItemId, Guid toUserId, string? comment, int expectedVersion, CancellationToken ct) =>
+        await Handle(id, await engine.ReassignAsync(id, workItemId, toUserId, Actor, expectedVersion, comment, ct), "已改派。",
+            HandOverKept(ReassignForm, workItemId, toUserId, comment), ct);
 
-    public Task<IActionResult> OnPostAlterAsync(Guid id, string toState, string? reason, int expectedVersion, CancellationToken ct) =>
-        Handle(id, engine.AlterAsync(id, toState, reason, Actor, expectedVersion, ct), "状态已调整。", ct);
+    public async Task<IActionResult> OnPostAlterAsync(Guid id, string? toState, string? reason, int expectedVersion, CancellationToken ct) =>
+        // A state id is short: anything longer is no state of the flow and is not worth a place in the cookie.
+        await Handle(id, await engine.AlterAsync(id, toState ?? string.Empty, reason, Actor, expectedVersion, ct), "状态已调整。",
+            new Kept(AlterForm, reason, null, ToState: toState is { Length: <= 100 } ? toState : null), ct);
 
-    private sealed record Kept(string? Action, string? Comment, string? NextDeadline);
+    private static Kept HandOverKept(string form, Guid workItemId, Guid toUserId, string? note) =>
+        new(form, note, null, workItemId, toUserId == Guid.Empty ? null : toUserId);
+
+    /// <summary>What was sent with a refused form (Comment also holds the note of 委托/改派 and the reason of 调整状态).</summary>
+    private sealed record Kept(string? Action, string? Comment, string? NextDeadline, Guid? WorkItemId = null, Guid? ToUserId = null, string? ToState = null);
+
+    private void Restore(Kept kept) =>
+        (KeptAction, KeptComment, NextDeadline, KeptWorkItem, KeptToUserId, KeptToState) =
+            (kept.Action, kept.Comment, kept.NextDeadline, kept.WorkItemId, kept.ToUserId, kept.ToState);
 
     private async Task<IActionResult> Handle(Guid id, Task<FireResult> operation, string done, CancellationToken ct) =>
         await Handle(id, await operation, done, null, ct);
@@ -155,30 +226,37 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         if (result.Status == FireStatus.Forbidden)
         {
             // Never offered as a button, so only a stale tab or a crafted request gets here: it keeps its 403.
-            Errors = result.Errors;
+            Refusals = result.ByField();
+            Response.StatusCode = result.HttpStatus;
+            return await LoadAsync(id, ct) ? Page() : NotFound();
+        }
+
+        var errors = result.ByField().Select(e => e.Message == FireResult.StaleMessage ? FieldError.Whole(StaleReloaded) : e).ToList();
+        var nextDeadline = keep?.NextDeadline is { Length: <= 10 } d ? d : null;
+        if (keep is not null && WorkflowEngine.CommentTooLong(Shared.TextInput.Block(keep.Comment), keep.Action == AlterForm ? "原因" : "意见") is { } tooLong)
+        {
+            // An over-long comment would not fit the TempData cookie, and cutting it loses what was typed: this
+            // refusal is shown as the answer to the POST instead, with the whole text in the box (the message
+            // gives the limit and the count, the counter under the box follows the edits).
+            if (!errors.Any(e => e.Message == tooLong))
+            {
+                errors.Add(new(keep.Action == AlterForm ? EngineFields.Reason : EngineFields.Comment, tooLong));
+            }
+
+            Refusals = errors;
+            Restore(keep with { NextDeadline = nextDeadline });
+            ShowSubjectLink = TempData[SubjectKey] is true;
             Response.StatusCode = result.HttpStatus;
             return await LoadAsync(id, ct) ? Page() : NotFound();
         }
 
         // Post/redirect/get: refreshing the page that shows the refusal reloads the case instead of sending the form again.
-        var errors = result.Errors.Select(e => e == FireResult.StaleMessage ? StaleReloaded : e).ToList();
         if (keep is not null)
         {
-            // Capped so an over-long comment (itself refused) cannot overflow the TempData cookie; the user is told.
-            var tooLong = keep.Comment is { Length: > WorkflowEngine.MaxCommentLength };
-            if (tooLong)
-            {
-                errors.Add($"意见超过 {WorkflowEngine.MaxCommentLength} 字，下面保留的是前 {WorkflowEngine.MaxCommentLength} 字，请删减后再办理。");
-            }
-
-            TempData[KeptKey] = System.Text.Json.JsonSerializer.Serialize(keep with
-            {
-                Comment = tooLong ? keep.Comment![..WorkflowEngine.MaxCommentLength] : keep.Comment,
-                NextDeadline = keep.NextDeadline is { Length: <= 10 } d ? d : null,
-            });
+            TempData[KeptKey] = System.Text.Json.JsonSerializer.Serialize(keep with { NextDeadline = nextDeadline });
         }
 
-        TempData[ErrorsKey] = errors.ToArray();
+        TempData[ErrorsKey] = System.Text.Json.JsonSerializer.Serialize(errors);
 
         return RedirectToPage(new { id });
     }
@@ -204,15 +282,19 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
             return FireResult.Conflict();
         }
 
-        var errors = new List<string>();
+        var errors = new List<FieldError>();
         if (!DateOnly.TryParseExact(nextDeadline, "yyyy-MM-dd", out var date))
         {
-            errors.Add("请填写「新整改期限」（剩余问题的整改期限，须晚于今天）。");
+            errors.Add(new(NextDeadlineField, "请填写「新整改期限」（剩余问题的整改期限，须晚于今天）。"));
         }
 
         if (string.IsNullOrWhiteSpace(comment))
         {
-            errors.Add("「部分整改」须填写意见。");
+            errors.Add(new(EngineFields.Comment, WorkflowEngine.CommentRequired("部分整改")));
+        }
+        else if (WorkflowEngine.CommentTooLong(Shared.TextInput.Block(comment)) is { } tooLong)
+        {
+            errors.Add(new(EngineFields.Comment, tooLong));
         }
 
         if (errors.Count > 0)
@@ -221,7 +303,10 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         }
 
         var saved = await rectifications.SaveNextDeadlineAsync(instance.SubjectId, new Rectifications.DeadlineInput(date), Actor, ct);
-        return saved.Succeeded ? null : saved;
+        // The service names the API's field (deadline); here the date is the nextDeadline box beside the button.
+        return saved.Succeeded ? null
+            : saved.Status == FireStatus.Invalid ? FireResult.Invalid([.. saved.Errors.Select(e => e.Field == "deadline" ? e with { Field = NextDeadlineField } : FieldError.Whole(e.Message))])
+            : saved;
     }
 
     /// <summary>
@@ -319,3 +404,10 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         return true;
     }
 }
+
+/// <summary>
+/// One task's 委托 or 改派 form on the case page: the ids of its user select and note box, what was chosen and typed
+/// when it was last refused, and the refusals about each of the two inputs.
+/// </summary>
+internal sealed record HandOverForm(string ToUserInputId, string NoteInputId, bool Kept, Guid? ToUserId, string? Note,
+    IReadOnlyList<string> ToUserErrors, IReadOnlyList<string> NoteErrors);

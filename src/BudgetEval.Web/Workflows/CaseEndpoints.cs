@@ -3,6 +3,7 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
+using BudgetEval.Web.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Workflows;
@@ -20,9 +21,19 @@ internal static class CaseEndpoints
         Guid? AssigneeUserId, Guid? ClaimedBy, DateTimeOffset? DueAt, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? CompletedAction,
         Guid CaseOrganisationId, string? Unit);
 
+    /// <summary>
+    /// An open task of the case as GET /api/cases/{id} shows it: the 待办 fields, who holds it by name (a person, or a
+    /// role of an organisation, and who claimed it) and which of claim/release/delegate/reassign the caller may do.
+    /// </summary>
+    internal sealed record CaseWorkItemDto(Guid Id, Guid CaseId, string Title, string State, string StateLabel, string? AssigneeRole, string? AssigneeRoleLabel,
+        Guid? AssigneeOrganisationId, string? AssigneeOrganisationName, Guid? AssigneeUserId, string? AssigneeUserName, Guid? ClaimedBy, string? ClaimedByName,
+        DateTimeOffset? DueAt, string Status, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? CompletedAction, Guid CaseOrganisationId, string? Unit,
+        IReadOnlyList<ActionDto> AllowedTaskActions);
+
+    /// <summary><c>AlterStates</c>: the states 调整状态 may move the case to; empty unless the caller is the administrator.</summary>
     internal sealed record CaseDto(Guid Id, string DefinitionId, int DefinitionVersion, string Title, string State, string StateLabel, int Version,
         bool IsLate, DateTimeOffset? DueAt, string SubjectType, Guid SubjectId, IReadOnlyList<ActionDto> AllowedActions,
-        IReadOnlyList<WorkItemDto> OpenWorkItems, IReadOnlyList<HistoryDto> History);
+        IReadOnlyList<CaseWorkItemDto> OpenWorkItems, IReadOnlyList<TaskEndpoints.StateDto> AlterStates, IReadOnlyList<HistoryDto> History);
 
     internal sealed record FireResponse(string State, string StateLabel, int Version);
 
@@ -30,9 +41,10 @@ internal static class CaseEndpoints
     {
         var api = app.MapGroup("/api").RequireAuthorization(ApiAuth.Policy).WithTags("Workflows");
 
-        api.MapGet("/cases/{id:guid}", async (Guid id, HttpContext http, InboxQueries queries, AppDbContext db, CancellationToken ct) =>
+        api.MapGet("/cases/{id:guid}", async (Guid id, HttpContext http, InboxQueries queries, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
-            var view = await queries.CaseAsync(id, WorkflowActor.From(http.User), ct);
+            var actor = WorkflowActor.From(http.User);
+            var view = await queries.CaseAsync(id, actor, ct);
             if (view is null)
             {
                 return ApiProblems.NotFound();
@@ -40,13 +52,37 @@ internal static class CaseEndpoints
 
             var i = view.Instance;
             var state = view.Definition.State(i.State);
-            var units = await OrganisationNames.ForAsync(db, view.OpenItems.Select(w => (Guid?)w.CaseOrganisationId), ct);
+            var tasks = new List<CaseWorkItemDto>();
+            if (view.OpenItems.Count > 0)
+            {
+                var organisations = await OrganisationNames.ForAsync(db, view.OpenItems.SelectMany(w => new[] { (Guid?)w.CaseOrganisationId, w.AssigneeOrganisationId }), ct);
+                // As the case page: the holder's name whoever it is (a unit sees the bureau officer who has its task).
+                var userIds = view.OpenItems.SelectMany(w => new[] { w.AssigneeUserId, w.ClaimedBy }).OfType<Guid>().Distinct().ToList();
+                var users = await db.Users.IgnoreQueryFilters().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+                foreach (var w in view.OpenItems)
+                {
+                    var candidates = await TaskEndpoints.CandidatesAsync(db, w, clock.GetUtcNow(), ct);
+                    tasks.Add(new CaseWorkItemDto(w.Id, w.InstanceId, w.Title, w.State, w.StateLabel, w.AssigneeRole, w.AssigneeRole is { } role ? Roles.Label(role) : null,
+                        w.AssigneeOrganisationId, w.AssigneeOrganisationId is { } org ? organisations.GetValueOrDefault(org) : null,
+                        w.AssigneeUserId, w.AssigneeUserId is { } assignee ? users.GetValueOrDefault(assignee) : null,
+                        w.ClaimedBy, w.ClaimedBy is { } claimer ? users.GetValueOrDefault(claimer) : null,
+                        w.DueAt, w.Status.ToString(), w.CreatedAt, w.CompletedAt, w.CompletedAction, w.CaseOrganisationId, organisations.GetValueOrDefault(w.CaseOrganisationId),
+                        TaskEndpoints.AllowedTaskActions(w, actor, candidates)));
+                }
+            }
+
+            var alterStates = actor.IsInRole(Roles.Admin)
+                ? view.Definition.States.Where(s => s.Id != i.State).Select(s => new TaskEndpoints.StateDto(s.Id, s.Label)).ToList()
+                : [];
             return TypedResults.Ok(new CaseDto(i.Id, i.DefinitionId, i.DefinitionVersion, i.Title, i.State, state.Label, i.Version, i.IsLate, i.DueAt,
                 i.SubjectType, i.SubjectId,
                 view.AllowedActions.Select(a => new ActionDto(a.Id, a.Label, a.CommentRequired)).ToList(),
-                view.OpenItems.Select(w => ToDto(w, units)).ToList(),
+                tasks,
+                alterStates,
                 view.History.Select(h => new HistoryDto(h.Seq, h.ActorName, h.At, h.Action, h.ActionLabel, h.FromState, h.ToState, h.Comment, h.Hash)).ToList()));
-        });
+        })
+            .WithSummary("事项详情：状态、版本号、可执行的操作、当前待办（经办人、可认领/释放/委托/改派）、流转记录；系统管理员另见可调整到的状态")
+            .Produces<CaseDto>();
 
         api.MapPost("/cases/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, WorkflowEngine engine, CancellationToken ct) =>
         {
@@ -62,7 +98,11 @@ internal static class CaseEndpoints
 
             var result = await engine.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, expected, key, ct);
             return ToResult(result);
-        });
+        })
+            .WithSummary("办理事项：执行当前状态下的一个操作（操作 id 见 GET /api/cases/{id} 的 allowedActions）")
+            .Produces<FireResponse>();
+
+        api.MapCaseTaskEndpoints();
 
         // count is the number on this page; X-Has-Next / Link say whether more follow (ApiPage).
         api.MapGet("/inbox", async (HttpContext http, InboxQueries queries, AppDbContext db, CancellationToken ct) =>
@@ -74,7 +114,7 @@ internal static class CaseEndpoints
 
             var items = await page.ReadAsync(queries.OpenFor(WorkflowActor.From(http.User)).OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id), http, ct);
             return Results.Ok(await ListAsync(db, items, ct));
-        });
+        }).Produces<InboxList>();
 
         api.MapGet("/inbox/done", async (HttpContext http, InboxQueries queries, AppDbContext db, CancellationToken ct) =>
         {
@@ -85,7 +125,7 @@ internal static class CaseEndpoints
 
             var items = await page.ReadAsync(queries.DoneBy(WorkflowActor.From(http.User)).OrderByDescending(w => w.CompletedAt).ThenBy(w => w.Id), http, ct);
             return Results.Ok(await ListAsync(db, items, ct));
-        });
+        }).Produces<InboxList>();
     }
 
     public static IResult ToResult(FireResult result) => result.Status switch
@@ -95,13 +135,17 @@ internal static class CaseEndpoints
         FireStatus.NotFound => ApiProblems.NotFound(),
         FireStatus.Forbidden => ApiProblems.Problem(StatusCodes.Status403Forbidden, "无权操作", string.Join(" ", result.Errors)),
         FireStatus.Conflict => ApiProblems.Conflict(string.Join(" ", result.Errors)),
-        _ => ApiProblems.Unprocessable(result.Errors),
+        // Each message under the field the engine named (comment, toUserId, reason, toState), the rest under "".
+        _ => ApiProblems.UnprocessableByField(result.ByField()),
     };
 
-    private static async Task<object> ListAsync(AppDbContext db, IReadOnlyList<WorkItem> items, CancellationToken ct)
+    /// <summary>One page of 待办 or 已办 (the paging headers say how many there are in all).</summary>
+    internal sealed record InboxList(int Count, IReadOnlyList<WorkItemDto> Items);
+
+    private static async Task<InboxList> ListAsync(AppDbContext db, IReadOnlyList<WorkItem> items, CancellationToken ct)
     {
         var units = await OrganisationNames.ForAsync(db, items.Select(w => (Guid?)w.CaseOrganisationId), ct);
-        return new { count = items.Count, items = items.Select(w => ToDto(w, units)).ToList() };
+        return new InboxList(items.Count, items.Select(w => ToDto(w, units)).ToList());
     }
 
     private static WorkItemDto ToDto(WorkItem w, IReadOnlyDictionary<Guid, string> units) => new(w.Id, w.InstanceId, w.Title, w.State, w.StateLabel, w.AssigneeRole,

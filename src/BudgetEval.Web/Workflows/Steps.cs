@@ -2,6 +2,7 @@ using System.Security.Claims;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows.Definitions;
 
@@ -72,12 +73,22 @@ internal sealed class FireContext(
     public void SetItem(string key, object value) => _items[key] = value;
 }
 
-/// <summary>A named precondition of an action. Returns the reasons it fails, in Chinese, or none.</summary>
+/// <summary>
+/// A named precondition of an action. Returns the reasons it fails, in Chinese, or none; each names the request field
+/// it is about (<see cref="EngineFields"/>), or "" when it is about the case or its subject's content (most guards:
+/// <see cref="GuardRefusals.AboutContent"/>), which the API answers under <c>errors[""]</c>.
+/// </summary>
 internal interface IGuard
 {
     string Name { get; }
 
-    Task<IReadOnlyList<string>> CheckAsync(FireContext context, CancellationToken ct);
+    Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct);
+}
+
+internal static class GuardRefusals
+{
+    /// <summary>Reasons about what the subject holds, not about anything in the request: unkeyed.</summary>
+    public static IReadOnlyList<FieldError> AboutContent(this IEnumerable<string> messages) => [.. messages.Select(FieldError.Whole)];
 }
 
 /// <summary>A named side effect of an action; it only adds to the DbContext, which Fire saves in its transaction.</summary>

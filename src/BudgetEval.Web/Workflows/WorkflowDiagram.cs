@@ -70,7 +70,7 @@ internal static class WorkflowDiagram
         var minY = Math.Floor(Math.Min(0, top - Margin));
         var height = Math.Ceiling(Math.Max(Top + BoxH + 110, bottom + Margin) - minY);
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(def.Title)}流程图\" viewBox=\"0 {minY} {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(Describe(def, current, visited))}\" viewBox=\"0 {minY} {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
         svg.Append("<defs><marker id=\"wf-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#475467\"/></marker></defs>");
         svg.Append(arcs);
 
@@ -89,6 +89,34 @@ internal static class WorkflowDiagram
 
         svg.Append("</svg>");
         return new HtmlString(svg.ToString());
+    }
+
+    /// <summary>
+    /// The picture in words, for screen readers (role=img takes its name from here): the current state, the states
+    /// already passed (in the flow's order) and what can be done next — 当前：制定整改方案；已经过：登记、…；下一步可：提交方案。
+    /// </summary>
+    public static string Describe(WorkflowDefinition def, string current, IReadOnlySet<string> visited)
+    {
+        var text = new StringBuilder($"{def.Title}流程图。");
+        var state = def.States.FirstOrDefault(s => s.Id == current);
+        if (state is not null)
+        {
+            text.Append(state.Kind == StateKind.End ? $"已办结：{state.Label}" : $"当前：{state.Label}");
+        }
+
+        var passed = def.States.Where(s => s.Id != current && visited.Contains(s.Id)).Select(s => s.Label).ToList();
+        if (passed.Count > 0)
+        {
+            text.Append($"；已经过：{string.Join("、", passed)}");
+        }
+
+        var next = state?.Actions.Select(a => $"{a.Label}（至{def.States.FirstOrDefault(s => s.Id == a.Target)?.Label ?? a.Target}）").ToList() ?? [];
+        if (next.Count > 0)
+        {
+            text.Append($"；下一步可：{string.Join("、", next)}");
+        }
+
+        return text.Append('。').ToString();
     }
 
     private static double CenterX(int i) => 20 + (i * (BoxW + Gap)) + (BoxW / 2.0);

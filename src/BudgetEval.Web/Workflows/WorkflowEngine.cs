@@ -1,7 +1,9 @@
 using BudgetEval.Web.Audit;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
+using BudgetEval.Web.Shared;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows.Definitions;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +51,36 @@ internal sealed record FireResult(FireStatus Status, string? State, string? Stat
     public static FireResult Conflict(string message = StaleMessage) => new(FireStatus.Conflict, null, null, 0, [message]);
 
     public static FireResult Invalid(IReadOnlyList<string> errors) => new(FireStatus.Invalid, null, null, 0, errors);
+
+    /// <summary>A refusal whose messages each name the request field they are about ("" for the case as a whole).</summary>
+    public static FireResult Invalid(IReadOnlyList<FieldError> errors) => new(FireStatus.Invalid, null, null, 0, errors.Messages()) { Fields = errors };
+
+    /// <summary>
+    /// <see cref="Errors"/> with their fields, when the refusal knows them. Not stored with an idempotency key:
+    /// only successes are, and they have no errors.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<FieldError>? Fields { get; init; }
+
+    /// <summary>Each message under the input it is about (<see cref="EngineFields"/>); a result that names none has them all under "".</summary>
+    public IReadOnlyList<FieldError> ByField() => Fields ?? [.. Errors.Select(FieldError.Whole)];
+}
+
+/// <summary>
+/// The request fields an engine refusal can be about, as the JSON bodies and the case page's forms spell them,
+/// so the API answers <c>errors[field]</c> and the page shows the message beside that input.
+/// </summary>
+internal static class EngineFields
+{
+    public const string Comment = "comment";
+
+    /// <summary>委托/改派: whom the task goes to.</summary>
+    public const string ToUserId = "toUserId";
+
+    /// <summary>调整状态: the mandatory reason and the target state.</summary>
+    public const string Reason = "reason";
+
+    public const string ToState = "toState";
 }
 
 /// <summary>
@@ -138,17 +170,17 @@ internal sealed class WorkflowEngine(
                 return FireResult.Forbidden(denied);
             }
 
-            comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+            comment = Shared.TextInput.Block(comment); // line breaks kept, control characters dropped
             var context = new FireContext(db, instance, def, from, action, actor, comment, now, dueDates.Today(now), this);
-            var errors = new List<string>();
+            var errors = new List<FieldError>();
             if (action.CommentRequired && comment is null)
             {
-                errors.Add($"「{action.Label}」须填写意见。");
+                errors.Add(new(EngineFields.Comment, CommentRequired(action.Label)));
             }
 
             if (CommentTooLong(comment) is { } tooLong)
             {
-                errors.Add(tooLong);
+                errors.Add(new(EngineFields.Comment, tooLong));
             }
 
             foreach (var name in action.Requires)
@@ -181,7 +213,11 @@ internal sealed class WorkflowEngine(
 
     /// <summary>A member of the acting role takes a role task for themselves (认领).</summary>
     public Task<FireResult> ClaimAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion, CancellationToken ct) =>
-        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        ClaimAsync(caseId, workItemId, actor, expectedVersion, null, ct);
+
+    /// <summary>认领 with an idempotency key: a repeat with the same key answers the first answer (as <see cref="FireAsync"/>).</summary>
+    public Task<FireResult> ClaimAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion, string? idempotencyKey, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, idempotencyKey, async (instance, def, item, now) =>
         {
             if (item.AssigneeUserId is not null || item.ClaimedBy is not null)
             {
@@ -201,7 +237,10 @@ internal sealed class WorkflowEngine(
 
     /// <summary>Gives a claimed task back to the role (释放).</summary>
     public Task<FireResult> ReleaseAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion, CancellationToken ct) =>
-        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        ReleaseAsync(caseId, workItemId, actor, expectedVersion, null, ct);
+
+    public Task<FireResult> ReleaseAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion, string? idempotencyKey, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, idempotencyKey, async (instance, def, item, now) =>
         {
             if (item.ClaimedBy != actor.UserId)
             {
@@ -216,22 +255,28 @@ internal sealed class WorkflowEngine(
 
     /// <summary>The person holding a task hands it to a colleague with the same role (委托).</summary>
     public Task<FireResult> DelegateAsync(Guid caseId, Guid workItemId, Guid toUserId, WorkflowActor actor, int expectedVersion, string? comment, CancellationToken ct) =>
-        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        DelegateAsync(caseId, workItemId, toUserId, actor, expectedVersion, comment, null, ct);
+
+    public Task<FireResult> DelegateAsync(Guid caseId, Guid workItemId, Guid toUserId, WorkflowActor actor, int expectedVersion, string? comment,
+        string? idempotencyKey, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, idempotencyKey, async (instance, def, item, now) =>
         {
             if (!MayWork(item, actor))
             {
                 return FireResult.Forbidden("只有该待办的经办人可以委托。");
             }
 
+            comment = Shared.TextInput.Block(comment);
+
             if (CommentTooLong(comment) is { } tooLong)
             {
-                return FireResult.Invalid([tooLong]);
+                return FireResult.Invalid([new FieldError(EngineFields.Comment, tooLong)]);
             }
 
             var target = await EligibleUserAsync(item, toUserId, ct);
             if (target is null)
             {
-                return FireResult.Invalid(["被委托人须为同一单位、具有相应角色的用户。"]);
+                return FireResult.Invalid([new FieldError(EngineFields.ToUserId, "被委托人须为同一单位、具有相应角色的用户。")]);
             }
 
             item.AssigneeUserId = target.Id;
@@ -245,22 +290,28 @@ internal sealed class WorkflowEngine(
 
     /// <summary>The bureau moves a task to another person (改派).</summary>
     public Task<FireResult> ReassignAsync(Guid caseId, Guid workItemId, Guid toUserId, WorkflowActor actor, int expectedVersion, string? comment, CancellationToken ct) =>
-        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, async (instance, def, item, now) =>
+        ReassignAsync(caseId, workItemId, toUserId, actor, expectedVersion, comment, null, ct);
+
+    public Task<FireResult> ReassignAsync(Guid caseId, Guid workItemId, Guid toUserId, WorkflowActor actor, int expectedVersion, string? comment,
+        string? idempotencyKey, CancellationToken ct) =>
+        OnWorkItemAsync(caseId, workItemId, actor, expectedVersion, idempotencyKey, async (instance, def, item, now) =>
         {
-            if (actor.OrganisationKind != OrganisationKind.FinanceBureau || !(actor.IsInRole(Roles.FinanceOfficer) || actor.IsInRole(Roles.Admin)))
+            if (!MayReassign(actor))
             {
                 return FireResult.Forbidden("只有财政局绩效管理员或系统管理员可以改派。");
             }
 
+            comment = Shared.TextInput.Block(comment);
+
             if (CommentTooLong(comment) is { } tooLong)
             {
-                return FireResult.Invalid([tooLong]);
+                return FireResult.Invalid([new FieldError(EngineFields.Comment, tooLong)]);
             }
 
             var target = await EligibleUserAsync(item, toUserId, ct);
             if (target is null)
             {
-                return FireResult.Invalid(["改派对象须为该待办所属单位、具有相应角色的用户。"]);
+                return FireResult.Invalid([new FieldError(EngineFields.ToUserId, "改派对象须为该待办所属单位、具有相应角色的用户。")]);
             }
 
             item.AssigneeUserId = target.Id;
@@ -274,26 +325,30 @@ internal sealed class WorkflowEngine(
 
     /// <summary>An administrator moves a case to any state, with a reason (调整状态). Guards and effects do not run.</summary>
     public Task<FireResult> AlterAsync(Guid caseId, string toState, string? reason, WorkflowActor actor, int expectedVersion, CancellationToken ct) =>
-        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, item, def, now) =>
+        AlterAsync(caseId, toState, reason, actor, expectedVersion, null, ct);
+
+    public Task<FireResult> AlterAsync(Guid caseId, string toState, string? reason, WorkflowActor actor, int expectedVersion, string? idempotencyKey, CancellationToken ct) =>
+        RunLockedAsync(caseId, expectedVersion, actor, idempotencyKey, async (instance, item, def, now) =>
         {
             if (!actor.IsInRole(Roles.Admin))
             {
                 return FireResult.Forbidden("只有系统管理员可以调整事项状态。");
             }
 
+            reason = Shared.TextInput.Block(reason);
             if (string.IsNullOrWhiteSpace(reason))
             {
-                return FireResult.Invalid(["调整状态须填写原因。"]);
+                return FireResult.Invalid([new FieldError(EngineFields.Reason, "调整状态须填写原因。")]);
             }
 
-            if (CommentTooLong(reason.Trim()) is { } tooLong)
+            if (CommentTooLong(reason.Trim(), "原因") is { } tooLong)
             {
-                return FireResult.Invalid([tooLong]);
+                return FireResult.Invalid([new FieldError(EngineFields.Reason, tooLong)]);
             }
 
             if (!def.HasState(toState))
             {
-                return FireResult.Invalid([$"流程中没有状态「{toState}」。"]);
+                return FireResult.Invalid([new FieldError(EngineFields.ToState, $"流程中没有状态「{toState}」。")]);
             }
 
             var from = instance.State;
@@ -377,6 +432,10 @@ internal sealed class WorkflowEngine(
     }
 
     /// <summary>May this actor do the work of this item (as its assignee, its claimer, or a member of its role)?</summary>
+    /// <summary>改派 is the bureau's: its performance officers and administrators.</summary>
+    public static bool MayReassign(WorkflowActor actor) =>
+        actor.OrganisationKind == OrganisationKind.FinanceBureau && (actor.IsInRole(Roles.FinanceOfficer) || actor.IsInRole(Roles.Admin));
+
     public static bool MayWork(WorkItem item, WorkflowActor actor) =>
         item.AssigneeUserId is { } user
             ? user == actor.UserId
@@ -409,9 +468,9 @@ internal sealed class WorkflowEngine(
         _ => false,
     };
 
-    private Task<FireResult> OnWorkItemAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion,
+    private Task<FireResult> OnWorkItemAsync(Guid caseId, Guid workItemId, WorkflowActor actor, int expectedVersion, string? idempotencyKey,
         Func<WorkflowInstance, WorkflowDefinition, WorkItem, DateTimeOffset, Task<FireResult>> body, CancellationToken ct) =>
-        RunLockedAsync(caseId, expectedVersion, actor, null, async (instance, _, def, now) =>
+        RunLockedAsync(caseId, expectedVersion, actor, idempotencyKey, async (instance, _, def, now) =>
         {
             var item = await db.WorkItems.SingleOrDefaultAsync(w => w.Id == workItemId && w.InstanceId == caseId && w.Status == WorkItemStatus.Open, ct);
             if (item is null)
@@ -529,15 +588,15 @@ internal sealed class WorkflowEngine(
     }
 
     /// <summary>
-    /// The case filter of AppDbContext, for the one case already loaded: a firm sees a case only while
-    /// the evaluation behind it is open.
+    /// The case filter of AppDbContext, for the one case already loaded: a unit does not see an evaluation
+    /// while it is the bureau's proposal; a firm sees a case only while the evaluation behind it is open.
     /// </summary>
     private async Task<bool> VisibleAsync(WorkflowInstance instance, CancellationToken ct)
     {
         var scope = db.CurrentScope;
         if (scope.CanSee(instance.OrganisationId))
         {
-            return true;
+            return scope.Kind != Auth.DataScopeKind.Unit || !Evaluations.EvaluationProposal.HidesCaseFromUnit(instance.DefinitionId, instance.State);
         }
 
         return instance.AssignedFirmId is { } firm && scope.CanSee(firm)
@@ -643,8 +702,15 @@ internal sealed class WorkflowEngine(
     /// <summary>Comments go into the history, the pages and the mails of everyone involved: a few pages at most.</summary>
     public const int MaxCommentLength = 2000;
 
-    private static string? CommentTooLong(string? comment) =>
-        comment?.Trim().Length > MaxCommentLength ? $"意见不能超过 {MaxCommentLength} 字（现 {comment.Trim().Length} 字）。" : null;
+    /// <summary>The refusal of an action whose definition requires a comment, fired without one.</summary>
+    public static string CommentRequired(string actionLabel) => $"「{actionLabel}」须填写意见。";
+
+    /// <summary>
+    /// The refusal of an over-long comment, named as its box is labelled (意见 on actions, 委托 and 改派; 原因 on
+    /// 调整状态); the case page answers it itself with the same words.
+    /// </summary>
+    public static string? CommentTooLong(string? comment, string field = "意见") =>
+        comment?.Trim().Length > MaxCommentLength ? $"{field}不能超过 {MaxCommentLength} 字（现 {comment.Trim().Length} 字）。" : null;
 
     private static string Join(string a, string? b) => string.IsNullOrWhiteSpace(b) ? a : $"{a}：{b.Trim()}";
 

@@ -71,18 +71,21 @@ public class UserAdminTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.NotEqual(stampBefore, await app.DbAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.SecurityStamp).SingleAsync()));
         using (var client = app.Anonymous())
         {
+            // Right password or wrong, the answer is that of any wrong password: a guesser learns nothing of the account.
             var login = await AppFixture.PostLoginFormAsync(client, "lockme", AdminForms.StrongPassword);
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-            Assert.Contains("该账户已被系统管理员锁定", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var refused = await login.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("该账户已被系统管理员锁定", refused, StringComparison.Ordinal);
+            Assert.Contains("用户名或密码错误", refused, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
 
-            // With a wrong password the answer is that of any wrong password: a stranger learns nothing of the account.
             var guess = await AppFixture.PostLoginFormAsync(client, "lockme", "Wrong@2026!x");
             var guessed = await guess.Content.ReadAsStringAsync();
             Assert.DoesNotContain("该账户已被系统管理员锁定", guessed, StringComparison.Ordinal);
-            Assert.Contains("用户名或密码不正确", guessed, StringComparison.Ordinal);
+            Assert.Contains("用户名或密码错误", guessed, StringComparison.Ordinal);
             var apiGuess = await client.PostAsJsonAsync("/api/auth/login", new { userName = "lockme", password = "Wrong@2026!x" });
             Assert.Equal(HttpStatusCode.Unauthorized, apiGuess.StatusCode);
-            Assert.Contains("用户名或密码不正确", await apiGuess.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("用户名或密码错误", await apiGuess.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         Assert.Contains($"action=\"{page}?handler=Unlock\"", await admin.GetStringAsync(page), StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
         using var client = app.Anonymous();
         var response = await AppFixture.PostLoginFormAsync(client, "unithead", "Wrong@2026!x");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("用户名或密码不正确", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("用户名或密码错误", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
     }
 
@@ -42,17 +42,19 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
             await AppFixture.PostLoginFormAsync(client, "lockme", "Wrong@2026!x");
         }
 
+        // Refused with the one answer of every failed sign-in (it names the lockout as a possible cause).
         var response = await AppFixture.PostLoginFormAsync(client, "lockme", AppFixture.DemoPassword);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("账户已锁定 15 分钟", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("用户名或密码错误。连续输错 5 次账户将锁定 15 分钟", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
 
         var lockoutEnd = await app.DbAsync(db => db.Users.Where(u => u.UserName == "lockme").Select(u => u.LockoutEnd).SingleAsync());
         Assert.NotNull(lockoutEnd);
         Assert.InRange(lockoutEnd.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15.5));
 
-        // The API refuses the locked account too.
+        // The API refuses the locked account too, as it refuses a wrong password.
         var api = await client.PostAsJsonAsync("/api/auth/login", new { userName = "lockme", password = AppFixture.DemoPassword });
-        Assert.Equal((HttpStatusCode)423, api.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
 
     [Fact]
@@ -93,7 +95,7 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
         using var client = app.Anonymous();
         var response = await client.PostAsJsonAsync("/api/auth/login", new { userName = "financelead", password = "nope" });
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("用户名或密码不正确", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("用户名或密码错误", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -169,7 +171,7 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task Given_an_account_locked_by_the_administrator_When_signing_in_Then_the_message_says_so_not_15_minutes()
+    public async Task Given_an_account_locked_by_the_administrator_When_signing_in_with_the_right_password_Then_the_answer_is_that_of_a_wrong_one()
     {
         await CreateUserAsync("adminlocked");
         using (var scope = app.Factory.Services.CreateScope())
@@ -180,11 +182,14 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
 
         using var client = app.Anonymous();
         var response = await AppFixture.PostLoginFormAsync(client, "adminlocked", AppFixture.DemoPassword);
-        Assert.Contains("已被系统管理员锁定", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("用户名或密码错误", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("已被系统管理员锁定", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
     }
 
     [Fact]
-    public async Task Given_a_deactivated_unit_When_its_user_signs_in_Then_it_is_refused_and_only_the_right_password_learns_why()
+    public async Task Given_a_deactivated_unit_When_its_user_signs_in_Then_it_is_refused_as_a_wrong_password_is()
     {
         var org = await CreateUserAsync("inactiveunit", inOwnUnit: true);
         await app.DbAsync(async db =>
@@ -197,16 +202,20 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
         using var client = app.Anonymous();
         var right = await AppFixture.PostLoginFormAsync(client, "inactiveunit", AppFixture.DemoPassword);
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.Contains("所属单位已停用", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var rightHtml = await right.Content.ReadAsStringAsync();
+        Assert.Contains("用户名或密码错误", rightHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("所属单位已停用", rightHtml, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/")).StatusCode);
 
         var wrong = await AppFixture.PostLoginFormAsync(client, "inactiveunit", "Wrong@2026!x");
-        var wrongHtml = await wrong.Content.ReadAsStringAsync();
-        Assert.Contains("用户名或密码不正确", wrongHtml, StringComparison.Ordinal);
-        Assert.DoesNotContain("停用", wrongHtml, StringComparison.Ordinal);
+        Assert.Equal(ErrorOf(rightHtml), ErrorOf(await wrong.Content.ReadAsStringAsync()));
 
         var api = await client.PostAsJsonAsync("/api/auth/login", new { userName = "inactiveunit", password = AppFixture.DemoPassword });
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
+
+    private static string ErrorOf(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "<div class=\"errors\" role=\"alert\">([^<]*)</div>").Groups[1].Value;
 
     private async Task<Guid> CreateUserAsync(string userName, bool inOwnUnit = false)
     {

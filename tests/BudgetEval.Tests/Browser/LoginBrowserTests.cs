@@ -33,7 +33,7 @@ public sealed class LoginBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await page.GetByLabel("用户名").FillAsync("unit");
         await page.GetByLabel("密码").FillAsync("Wrong@2026!!");
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("用户名或密码不正确。");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("用户名或密码错误。连续输错 5 次账户将锁定 15 分钟；如账户已被锁定或停用，请联系系统管理员。");
         await BrowserFixture.ScreenshotAsync(page, "login-error");
     }
 }

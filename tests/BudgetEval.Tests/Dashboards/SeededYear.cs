@@ -97,7 +97,7 @@ public sealed class SeededYear : IAsyncLifetime
             se.FundsUpperTransfer = SampleSelfEvaluation.UpperTransfer;
             se.GoalsPlanned = SampleSelfEvaluation.GoalsPlanned;
             se.GoalsAchieved = SampleSelfEvaluation.GoalsAchieved;
-            se.Report.Basics = SampleSelfEvaluation.Functions;
+            SampleSelfEvaluation.FillReport(se.Report);
             var lines = IndicatorFile.Read("sample.csv", SampleSelfEvaluation.IndicatorsCsv()).Lines;
             await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, App.Clock.GetUtcNow(), CancellationToken.None);
             await db.SaveChangesAsync();

@@ -59,7 +59,7 @@ public sealed class EvaluationBrowserTests(BrowserFixture browser) : IClassFixtu
         }
 
         await evaluator.GetByRole(AriaRole.Button, new() { Name = "保存报告", Exact = true }).ClickAsync();
-        await evaluator.GetByLabel("问题", new() { Exact = true }).FillAsync("政府采购执行率偏低");
+        await evaluator.GetByLabel("问题（必填）", new() { Exact = true }).FillAsync("政府采购执行率偏低");
         await evaluator.GetByLabel("具体情况及依据").FillAsync("年初政府采购预算294.7万元，实际采购65.48万元，执行率22.22%。");
         await evaluator.GetByRole(AriaRole.Button, new() { Name = "加入", Exact = true }).ClickAsync();
         await FireAsync(evaluator, "submitDraft", "单位征求意见");

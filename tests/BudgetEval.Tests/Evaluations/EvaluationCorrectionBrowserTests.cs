@@ -38,12 +38,12 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
         await Assertions.Expect(page.Locator("input[name=note]").Nth(7)).ToHaveValueAsync("待核实");
 
         // A problem marked rectified without its date: refused, title and detail kept; with the date, saved.
-        await page.GetByLabel("问题", new() { Exact = true }).FillAsync("费用报销不规范");
+        await page.GetByLabel("问题（必填）", new() { Exact = true }).FillAsync("费用报销不规范");
         await page.GetByLabel("具体情况及依据").FillAsync("加班餐费凭证后未见审批表。");
         await page.Locator("input[name=rectifiedBeforeReport]").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "加入", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".errors")).ToContainTextAsync("问题1已整改，须填写整改日期。");
-        await Assertions.Expect(page.GetByLabel("问题", new() { Exact = true })).ToHaveValueAsync("费用报销不规范");
+        await Assertions.Expect(page.GetByLabel("问题（必填）", new() { Exact = true })).ToHaveValueAsync("费用报销不规范");
         await Assertions.Expect(page.GetByLabel("具体情况及依据")).ToHaveValueAsync("加班餐费凭证后未见审批表。");
         await Assertions.Expect(page.Locator("input[name=rectifiedBeforeReport]")).ToBeCheckedAsync();
         await page.GetByLabel("整改日期").FillAsync("2026-02-27");
@@ -53,7 +53,7 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
         // Corrected, then deleted.
         await page.GetByRole(AriaRole.Link, new() { Name = "修改问题1" }).ClickAsync();
         await Assertions.Expect(page.Locator("#problem-form")).ToHaveTextAsync("修改问题1");
-        await page.GetByLabel("问题", new() { Exact = true }).FillAsync("加班餐费报销不规范");
+        await page.GetByLabel("问题（必填）", new() { Exact = true }).FillAsync("加班餐费报销不规范");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存修改" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=problems]")).ToContainTextAsync("加班餐费报销不规范");
         // Deleting asks first: dismissed, nothing happens; accepted, the problem goes.

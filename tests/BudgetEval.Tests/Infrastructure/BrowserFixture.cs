@@ -10,8 +10,9 @@ namespace BudgetEval.Tests.Infrastructure;
 /// The application on a real Kestrel port with a seeded database, driven by Debian's headless Chromium
 /// through Playwright (which never downloads a browser when given the executable path).
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
+    private readonly IDictionary<string, string?>? _settings;
     private TestDatabase? _database;
     private AppFactory? _factory;
     private IPlaywright? _playwright;
@@ -27,10 +28,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     public static string ScreenshotDirectory =>
         Environment.GetEnvironmentVariable("BUDGETEVAL_SCREENSHOTS") is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
+    public BrowserFixture()
+    {
+    }
+
+    /// <summary>For a fixture whose application runs with other settings (e.g. short sessions).</summary>
+    protected BrowserFixture(IDictionary<string, string?> settings) => _settings = settings;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _factory = new AppFactory(_database.ConnectionString);
+        _factory = new AppFactory(_database.ConnectionString, _settings);
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()

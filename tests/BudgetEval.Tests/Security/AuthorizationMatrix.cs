@@ -18,6 +18,8 @@ internal static class Matrix
 {
     private const string Everyone = "AFLUHE";
     private const string Bureau = "AFL";
+    private const string NobodyToTakeIt = """{"toUserId":"00000000-0000-0000-0000-000000000001","expectedVersion":$version}""";
+    private const string NoSuchState = """{"toState":"no_such_state","reason":"权限矩阵","expectedVersion":$version}""";
 
     public static readonly IReadOnlyList<Row> Rows =
     [
@@ -32,6 +34,7 @@ internal static class Matrix
         new("POST /error/{code:int?}", Res.None, "*"),
         new("GET /account/password", Res.None, Everyone),
         new("POST /account/password", Res.None, Everyone),
+        new("POST /account/keepalive", Res.None, Everyone),
         new("GET /healthz", Res.None, "*"),
         new("POST /healthz", Res.None, "*"),
         new("GET /healthz/live", Res.None, "*"),
@@ -59,6 +62,21 @@ internal static class Matrix
         new("POST /api/cases/{id:guid}/actions/{action}", Res.SelfEvaluationCase, "U:o", Action: "submit", Body: """{"expectedVersion":$version}"""),
         new("POST /api/cases/{id:guid}/actions/{action}", Res.EvaluationCase, "E:o", Action: "submitDraft", Body: """{"expectedVersion":$version}""", Scopes: "ox"),
         new("POST /api/cases/{id:guid}/actions/{action}", Res.FindingCase, "U:o", Action: "submitPlan", Body: """{"expectedVersion":$version}"""),
+        // The case page's task operations through the API. Claim, then release: the unit's filler takes the task and
+        // gives it back, so the lines after it find it as before. 委托/改派 name nobody who may take the task (422),
+        // 调整状态 a state the flow does not have (422): an allowed caller changes nothing.
+        new("GET /api/cases/{id:guid}/tasks/{workItemId:guid}/candidates", Res.SelfEvaluationTask, "AFL UH:o"),
+        new("GET /api/cases/{id:guid}/tasks/{workItemId:guid}/candidates", Res.EvaluationTask, "AFL UH:oe E:o"),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/claim", Res.SelfEvaluationTask, "U:o", Body: """{"expectedVersion":$version}"""),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/release", Res.SelfEvaluationTask, "U:o", Body: """{"expectedVersion":$version}"""),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/claim", Res.EvaluationTask, "E:o", Body: """{"expectedVersion":$version}"""),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/release", Res.EvaluationTask, "E:o", Body: """{"expectedVersion":$version}"""),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/delegate", Res.SelfEvaluationTask, "U:o", Body: NobodyToTakeIt),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/delegate", Res.EvaluationTask, "E:o", Body: NobodyToTakeIt),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/reassign", Res.SelfEvaluationTask, "AF", Body: NobodyToTakeIt),
+        new("POST /api/cases/{id:guid}/tasks/{workItemId:guid}/reassign", Res.EvaluationTask, "AF", Body: NobodyToTakeIt),
+        new("POST /api/cases/{id:guid}/alter", Res.SelfEvaluationCase, "A", Body: NoSuchState),
+        new("POST /api/cases/{id:guid}/alter", Res.EvaluationCase, "A", Body: NoSuchState),
         new("GET /cases/{id:guid}/remind", Res.SelfEvaluationCase, "AFL UH:o"),
         new("POST /cases/{id:guid}/remind", Res.SelfEvaluationCase, Bureau, Body: "message=请尽快办理"),
         new("POST /api/cases/{id:guid}/remind", Res.SelfEvaluationCase, Bureau, Body: """{"message":"请尽快办理"}"""),
@@ -271,6 +289,12 @@ public enum Res
     EvaluationCase,
     Finding,
     FindingCase,
+
+    /// <summary>A self-evaluation case (<c>id</c>) and its open task (<c>workItemId</c>), for the task operations.</summary>
+    SelfEvaluationTask,
+
+    /// <summary>An evaluation case and its open task (the firm's); for the ended evaluation, its last task (done).</summary>
+    EvaluationTask,
     Evidence,
 
     /// <summary>A year of 结果应用 and one line of it (the finished 2021 evaluation); the bureau's, not an organisation's.</summary>
@@ -311,7 +335,7 @@ internal sealed record Row(
         Scope[] all = Res switch
         {
             Res.None or Res.Plan or Res.User or Res.ResultYear => [Scope.Any],
-            Res.Evaluation or Res.EvaluationCase => [Scope.Own, Scope.Other, Scope.Ended],
+            Res.Evaluation or Res.EvaluationCase or Res.EvaluationTask => [Scope.Own, Scope.Other, Scope.Ended],
             _ => [Scope.Own, Scope.Other],
         };
         return Scopes is null ? all : all.Where(s => s == Scope.Any || Scopes.Contains(Letter(s)));

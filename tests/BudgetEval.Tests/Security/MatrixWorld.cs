@@ -52,6 +52,12 @@ internal sealed class MatrixWorld
         w.SetIds(Res.Evaluation, ownEval, otherEval, endedEval);
         w.SetIds(Res.EvaluationCase, await CaseOfEvaluationAsync(app, ownEval), await CaseOfEvaluationAsync(app, otherEval), await CaseOfEvaluationAsync(app, endedEval));
 
+        // Tasks: the open one of each case above; the ended evaluation's case has none open, so the firm's last one there
+        // (a bureau task of it would let its role through to the engine, which answers 409 for a done task).
+        w.Set(Res.SelfEvaluationTask, await TaskOfAsync(app, ownSeCase), await TaskOfAsync(app, otherSeCase));
+        w.Set(Res.EvaluationTask, await TaskOfAsync(app, await CaseOfEvaluationAsync(app, ownEval)), await TaskOfAsync(app, await CaseOfEvaluationAsync(app, otherEval)),
+            await TaskOfAsync(app, await CaseOfEvaluationAsync(app, endedEval), Web.Users.Roles.Evaluator));
+
         // Findings: an open one of the centre from the 2021 report, and one registered for the 教育局.
         var ownFindingId = await app.DbAsync(db => db.Findings.Where(f => f.OrganisationId == centre && f.Status == Web.Findings.FindingStatus.Open).OrderBy(f => f.Number).Select(f => f.Id).FirstAsync());
         var ownFinding = (ownFindingId, await CaseOfFindingAsync(app, ownFindingId));
@@ -171,6 +177,13 @@ internal sealed class MatrixWorld
 
     private static Task<Guid> CaseOfFindingAsync(AppFixture app, Guid finding) =>
         app.DbAsync(db => db.WorkflowInstances.Where(i => i.SubjectType == Web.Rectifications.RectificationCases.SubjectType && i.SubjectId == finding).Select(i => i.Id).SingleAsync());
+
+    private static async Task<Dictionary<string, string>> TaskOfAsync(AppFixture app, Guid caseId, string? role = null)
+    {
+        var item = await app.DbAsync(db => db.WorkItems.IgnoreQueryFilters().Where(w => w.InstanceId == caseId && (role == null || w.AssigneeRole == role))
+            .OrderBy(w => w.Status != Web.Workflows.WorkItemStatus.Open).ThenByDescending(w => w.CreatedAt).Select(w => w.Id).FirstAsync());
+        return new() { ["id"] = caseId.ToString(), ["workItemId"] = item.ToString() };
+    }
 
     private static Task<Guid> CaseOfEvaluationAsync(AppFixture app, Guid evaluation) =>
         app.DbAsync(db => db.Evaluations.Where(e => e.Id == evaluation).Select(e => e.CaseId!.Value).SingleAsync());

@@ -50,7 +50,7 @@ public sealed class PooledContextScopeTests(AppFixture app) : IClassFixture<AppF
     [InlineData("evaluator")]
     public async Task Given_a_signed_in_caller_When_a_filtered_query_is_translated_Then_its_SQL_holds_only_the_branch_of_that_caller(string userName)
     {
-        using var scope = SignedInScope(await PrincipalAsync(userName));
+        using var scope = app.SignedInScope(await app.PrincipalAsync(userName));
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
 
         var selfEvaluations = db.SelfEvaluations.Where(s => s.FiscalYear == 2024).ToQueryString();
@@ -98,23 +98,7 @@ public sealed class PooledContextScopeTests(AppFixture app) : IClassFixture<AppF
 
     private async Task<int> UnitsSeenAsAsync(string userName)
     {
-        using var scope = SignedInScope(await PrincipalAsync(userName));
+        using var scope = app.SignedInScope(await app.PrincipalAsync(userName));
         return (await UnitsOfSelfEvaluations(scope.ServiceProvider.GetRequiredService<AppDbContext>()).ToListAsync()).Count;
-    }
-
-    // Signs the user in for a new DI scope. The HttpContext is an AsyncLocal, so it is set in the caller's own
-    // (synchronous) frame: a value set inside an async helper would not flow back.
-    private IServiceScope SignedInScope(ClaimsPrincipal principal)
-    {
-        var scope = app.Factory.Services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = principal, RequestServices = scope.ServiceProvider };
-        return scope;
-    }
-
-    private async Task<ClaimsPrincipal> PrincipalAsync(string userName)
-    {
-        using var scope = app.Factory.Services.CreateScope();
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByNameAsync(userName);
-        return await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>().CreateAsync(user!);
     }
 }

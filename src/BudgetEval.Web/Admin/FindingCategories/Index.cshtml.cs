@@ -18,7 +18,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
 
     public async Task<IActionResult> OnPostAddAsync(string? name, CancellationToken ct)
     {
-        name = name?.Trim();
+        name = Shared.TextInput.Line(name); // a category is a finding's one-line field
         if (string.IsNullOrEmpty(name))
         {
             Errors.Add("「类别名称」：必填。");

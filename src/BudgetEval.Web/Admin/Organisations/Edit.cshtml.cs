@@ -61,7 +61,7 @@ internal sealed class EditModel(AppDbContext db, TimeProvider clock) : Organisat
         }
         catch (DbUpdateException ex) when (AdminForms.IsUniqueViolation(ex))
         {
-            Errors.Add(AdminForms.Field("名称", $"已存在名为“{AdminForms.Clean(Input.Name)}”的机构。"));
+            Errors.Add(AdminForms.Field("名称", $"已存在名为“{Shared.TextInput.Line(Input.Name)}”的机构。"));
             return await ShowAgainAsync(id, ct);
         }
 

@@ -34,7 +34,7 @@ internal sealed class IndexModel(AppDbContext db) : PageModel
             query = query.Where(o => o.Kind == kind);
         }
 
-        if (AdminForms.Clean(Q) is { } q)
+        if (Shared.TextInput.Line(Q) is { } q)
         {
             query = query.NamedLike(q);
         }

@@ -113,7 +113,7 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
     {
         AdminForms.AddBindingErrors(ModelState, Labels, Errors);
 
-        var name = AdminForms.Clean(Input.Name);
+        var name = Shared.TextInput.Line(Input.Name);
         if (name is null)
         {
             Errors.Add(AdminForms.Field("名称", "必填。"));
@@ -131,7 +131,7 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
         CheckLength("联系人", Input.ContactPerson, 50);
         CheckLength("联系电话", Input.ContactPhone, 30);
 
-        if (AdminForms.Clean(Input.CreditCode) is { } code && !CreditCodePattern().IsMatch(code))
+        if (Shared.TextInput.Line(Input.CreditCode) is { } code && !CreditCodePattern().IsMatch(code))
         {
             Errors.Add(AdminForms.Field("统一社会信用代码", "应为 18 位数字或大写字母。"));
         }
@@ -160,7 +160,7 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
             }
         }
 
-        if (AdminForms.Clean(Input.ParentId) is { } parentText)
+        if (Shared.TextInput.Line(Input.ParentId) is { } parentText)
         {
             var isId = Guid.TryParse(parentText, out var postedId);
             if (kind != OrganisationKind.BudgetUnit)
@@ -198,13 +198,13 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
     /// <summary>Copies the (validated) form onto the entity.</summary>
     protected void Apply(Organisation org)
     {
-        org.Name = AdminForms.Clean(Input.Name)!;
-        org.ShortName = AdminForms.Clean(Input.ShortName);
+        org.Name = Shared.TextInput.Line(Input.Name)!;
+        org.ShortName = Shared.TextInput.Line(Input.ShortName);
         org.Kind = Input.Kind!.Value;
         org.ParentId = org.Kind == OrganisationKind.BudgetUnit ? _resolvedParentId : null;
-        org.CreditCode = AdminForms.Clean(Input.CreditCode);
-        org.ContactPerson = AdminForms.Clean(Input.ContactPerson);
-        org.ContactPhone = AdminForms.Clean(Input.ContactPhone);
+        org.CreditCode = Shared.TextInput.Line(Input.CreditCode);
+        org.ContactPerson = Shared.TextInput.Line(Input.ContactPerson);
+        org.ContactPhone = Shared.TextInput.Line(Input.ContactPhone);
         org.IsActive = Input.IsActive;
     }
 
@@ -252,7 +252,7 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
 
     private void CheckLength(string label, string? value, int max)
     {
-        if (AdminForms.Clean(value) is { Length: var length } && length > max)
+        if (Shared.TextInput.Line(value) is { Length: var length } && length > max)
         {
             Errors.Add(AdminForms.Field(label, $"不能超过 {max} 个字符。"));
         }

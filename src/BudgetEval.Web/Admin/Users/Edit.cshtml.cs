@@ -75,8 +75,8 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
 
         var errors = await InTransactionAsync(async () =>
         {
-            user.DisplayName = AdminForms.Clean(Input.DisplayName)!;
-            user.Email = AdminForms.Clean(Input.Email);
+            user.DisplayName = Shared.TextInput.Line(Input.DisplayName)!;
+            user.Email = Shared.TextInput.Line(Input.Email);
             user.OrganisationId = org.Id;
             user.IsLeadEvaluator = PostedLeadEvaluator;
 

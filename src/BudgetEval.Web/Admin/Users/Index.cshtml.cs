@@ -51,7 +51,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         var organisations = db.Organisations.IgnoreQueryFilters();
         OrganisationChoices = await OrganisationPicker.ChoicesAsync(organisations, ct);
         var picked = await OrganisationPicker.ResolveAsync(organisations, Org, ct);
-        (OrgValue, OrgText) = picked.Id is null ? (AdminForms.Clean(Org), null)
+        (OrgValue, OrgText) = picked.Id is null ? (Shared.TextInput.Line(Org), null)
             : await OrganisationPicker.ShownAsync(organisations, OrganisationChoices, picked.Id.ToString(), picked.Id, ct);
         if (picked.Error is { } orgError)
         {
@@ -66,7 +66,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
             query = query.Where(u => u.OrganisationId == orgId);
         }
 
-        if (AdminForms.Clean(Q) is { } q)
+        if (Shared.TextInput.Line(Q) is { } q)
         {
             query = query.Where(u => u.DisplayName.Contains(q) || u.UserName!.Contains(q) || (u.Email != null && u.Email.Contains(q)));
         }

@@ -23,9 +23,9 @@ internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, T
         var user = new AppUser
         {
             Id = Guid.CreateVersion7(now),
-            UserName = AdminForms.Clean(Input.UserName),
-            DisplayName = AdminForms.Clean(Input.DisplayName) ?? string.Empty,
-            Email = AdminForms.Clean(Input.Email),
+            UserName = Shared.TextInput.Line(Input.UserName),
+            DisplayName = Shared.TextInput.Line(Input.DisplayName) ?? string.Empty,
+            Email = Shared.TextInput.Line(Input.Email),
             OrganisationId = org?.Id ?? Guid.Empty,
             IsLeadEvaluator = PostedLeadEvaluator,
             CreatedAt = now,

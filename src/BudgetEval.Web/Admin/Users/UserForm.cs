@@ -95,7 +95,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
 
         if (existing is null)
         {
-            var userName = AdminForms.Clean(Input.UserName);
+            var userName = Shared.TextInput.Line(Input.UserName);
             if (userName is null)
             {
                 Errors.Add(AdminForms.Field("用户名", "必填。"));
@@ -106,7 +106,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
             }
         }
 
-        var displayName = AdminForms.Clean(Input.DisplayName);
+        var displayName = Shared.TextInput.Line(Input.DisplayName);
         if (displayName is null)
         {
             Errors.Add(AdminForms.Field("姓名", "必填。"));
@@ -116,7 +116,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
             Errors.Add(AdminForms.Field("姓名", "不能超过 50 个字符。"));
         }
 
-        if (AdminForms.Clean(Input.Email) is { } email
+        if (Shared.TextInput.Line(Input.Email) is { } email
             && (email.Length > 256 || !MailAddress.TryCreate(email, out var address) || address.Address != email))
         {
             Errors.Add(AdminForms.Field("电子邮箱", $"“{email}”格式不正确。"));
@@ -127,7 +127,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
         if (picked.Error is { } pickError)
         {
             // An id that names nothing keeps its old message; a typed text gets the picker's (which names the matches).
-            Errors.Add(AdminForms.Field("所属单位", Guid.TryParse(AdminForms.Clean(Input.OrganisationId), out _) ? "所选单位不存在。" : pickError));
+            Errors.Add(AdminForms.Field("所属单位", Guid.TryParse(Shared.TextInput.Line(Input.OrganisationId), out _) ? "所选单位不存在。" : pickError));
         }
         else if (picked.Id is { } orgId)
         {

@@ -10,6 +10,7 @@ using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using EvaluationProposal = BudgetEval.Web.Evaluations.EvaluationProposal;
 
 namespace BudgetEval.Web.Infrastructure.Data;
 
@@ -106,11 +107,14 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         // (ScopedQueryCompiler), so each kind of caller gets SQL that PostgreSQL can plan once.
         OwnedBy<Organisation>(builder, o => o.Id);
 
-        // Cases and their tasks: a unit sees its own; a firm sees what it is assigned to, and only while the
-        // assignment lasts: the evaluation behind the case must still be open (see Evaluation below).
+        // Cases and their tasks: a unit sees its own, except an evaluation's case while it is the bureau's
+        // proposal (see Evaluation below; the case's own columns, no join); a firm sees what it is assigned to,
+        // and only while the assignment lasts: the evaluation behind the case must still be open.
         // Organisation ids of units and firms never coincide, so one comparison each is enough.
         OwnedBy<WorkflowInstance>(builder, i => i.OrganisationId, i => i.OrganisationId == FilterOwn
-            || (i.AssignedFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == i.Id && e.CompletedOn == null)));
+            || (i.AssignedFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == i.Id && e.CompletedOn == null)),
+            unit: i => i.OrganisationId == FilterOwn && (i.DefinitionId != EvaluationProposal.WorkflowId
+                || (i.State != EvaluationProposal.Selected && i.State != EvaluationProposal.Dropped)));
         OwnedBy<WorkItem>(builder, w => w.CaseOrganisationId, w => w.CaseOrganisationId == FilterOwn
             || (w.CaseFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == w.InstanceId && e.CompletedOn == null)));
         OwnedBy<SelfEvaluation>(builder, s => s.OrganisationId);
@@ -122,26 +126,30 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         // unit sees only its own lines of the coverage list.
         OwnedBy<Plans.PlanTarget>(builder, t => t.OrganisationId);
 
-        // An evaluation: its unit, and the firm only while its assignment lasts: it is the one commissioned
-        // (FirmId moves with a change of firm) and the bureau has not yet accepted the final report
-        // (CompletedOn). After that the report belongs to the bureau and the unit; the firm keeps its own
+        // An evaluation: its unit once the lead has approved it (before that, and when rejected, it is the
+        // bureau's internal proposal: EvaluationProposal), and the firm only while its assignment lasts: it is
+        // the one commissioned (FirmId moves with a change of firm) and the bureau has not yet accepted the final
+        // report (CompletedOn). After that the report belongs to the bureau and the unit; the firm keeps its own
         // copy outside the system. The findings register belongs to the bureau and the responsible unit.
         OwnedBy<Evaluations.Evaluation>(builder, e => e.OrganisationId, e => e.OrganisationId == FilterOwn
-            || (e.FirmId == FilterOwn && e.CompletedOn == null));
+            || (e.FirmId == FilterOwn && e.CompletedOn == null),
+            unit: e => e.OrganisationId == FilterOwn
+                && e.Status != EvaluationProposal.Selected && e.Status != EvaluationProposal.Dropped);
         OwnedBy<Findings.Finding>(builder, f => f.OrganisationId);
         OwnedBy<Rectifications.FindingEvidence>(builder, e => e.OrganisationId);
         OwnedBy<Rectifications.FindingStatement>(builder, s => s.OrganisationId);
     }
 
     /// <summary>
-    /// Both scope filters of an entity: a unit (and a firm, unless <paramref name="firm"/> says more) sees the rows
-    /// of its own organisation.
+    /// Both scope filters of an entity: a unit (unless <paramref name="unit"/> says less) and a firm (unless
+    /// <paramref name="firm"/> says more) see the rows of their own organisation.
     /// </summary>
-    private void OwnedBy<T>(ModelBuilder builder, Expression<Func<T, Guid>> organisation, Expression<Func<T, bool>>? firm = null)
+    private void OwnedBy<T>(ModelBuilder builder, Expression<Func<T, Guid>> organisation, Expression<Func<T, bool>>? firm = null,
+        Expression<Func<T, bool>>? unit = null)
         where T : class
     {
         var own = Expression.Lambda<Func<T, bool>>(
             Expression.Equal(organisation.Body, Expression.Property(Expression.Constant(this), nameof(FilterOwn))), organisation.Parameters);
-        builder.Entity<T>().HasQueryFilter(ScopeFilters.Unit, own).HasQueryFilter(ScopeFilters.Firm, firm ?? own);
+        builder.Entity<T>().HasQueryFilter(ScopeFilters.Unit, unit ?? own).HasQueryFilter(ScopeFilters.Firm, firm ?? own);
     }
 }

@@ -75,6 +75,8 @@ internal static class AppComposition
         services.Configure<ProxyOptions>(config.GetSection(ProxyOptions.Section));
         services.Configure<AdmissionOptions>(config.GetSection(AdmissionOptions.Section));
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
+        services.Configure<LoginThrottleOptions>(config.GetSection(LoginThrottleOptions.Section));
+        services.AddSingleton<LoginThrottle>(); // per node, in memory: failed sign-ins per client address
         services.Configure<PdfOptions>(config.GetSection(PdfOptions.Section));
         services.Configure<Dashboards.DashboardOptions>(config.GetSection(Dashboards.DashboardOptions.Section));
         services.Configure<BudgetEval.Web.Shared.FigureOptions>(config.GetSection(BudgetEval.Web.Shared.FigureOptions.Section));
@@ -128,6 +130,7 @@ internal static class AppComposition
         services.AddHostedService<DemoBanner>();
 
         AddIdentity(services);
+        services.AddSessionLifetime(config);
 
         // Keys in PostgreSQL: cookies and tokens survive restarts and are valid on every node.
         var dataProtection = services.AddDataProtection().SetApplicationName("BudgetEval");
@@ -254,8 +257,7 @@ internal static class AppComposition
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromMinutes(30); // idle timeout: sliding, so activity keeps it alive
-            o.SlidingExpiration = true;
+            // Idle timeout (Auth:IdleMinutes, default 30) and sliding renewal: SessionLifetime.AddSessionLifetime.
             o.LoginPath = "/login";
             o.LogoutPath = "/logout";
             o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, StatusCodes.Status401Unauthorized);

@@ -10,8 +10,9 @@ namespace BudgetEval.Web.Infrastructure.Web;
 
 /// <summary>
 /// What the OpenAPI document says about the API as a whole. The generator only sees the handlers' signatures,
-/// so a client generated from it would not know the refusals, the success codes other than 200, the paging,
-/// the uploads or how to authenticate; this fills that in by route pattern and method, not per endpoint.
+/// so a client generated from it would not know the refusals, the paging, the uploads or how to authenticate;
+/// this fills that in by route pattern and method, not per endpoint. The success bodies and codes are the
+/// endpoints' own (.Produces&lt;T&gt;() of the record the handler answers, <see cref="ProducesFile"/> for downloads).
 /// </summary>
 internal static partial class ApiDocument
 {
@@ -30,31 +31,12 @@ internal static partial class ApiDocument
         options.AddDocumentTransformer(DescribeAsync);
     }
 
-    /// <summary>Success answers other than a plain 200 (read from the endpoints), by "METHOD /path".</summary>
-    private static readonly Dictionary<string, int> SuccessStatus = new(StringComparer.Ordinal)
-    {
-        ["POST /api/self-evaluations"] = StatusCodes.Status201Created,
-        ["POST /api/plans"] = StatusCodes.Status201Created,
-        ["POST /api/self-evaluations/{id}/attachments"] = StatusCodes.Status201Created,
-        ["POST /api/findings/{id}/evidence"] = StatusCodes.Status201Created,
-        ["POST /api/notifications/{id}/read"] = StatusCodes.Status204NoContent,
-        ["PUT /api/self-evaluations/{id}/follow-up"] = StatusCodes.Status204NoContent,
-        ["PUT /api/results/{year}/publication/{subjectKind}/{subjectId}"] = StatusCodes.Status204NoContent,
-        ["DELETE /api/results/{year}/publication/{subjectKind}/{subjectId}"] = StatusCodes.Status204NoContent,
-        ["POST /api/results/{year}/approval"] = StatusCodes.Status204NoContent,
-        ["POST /api/results/{year}/approval/reopen"] = StatusCodes.Status204NoContent,
-        ["PUT /api/results/rules"] = StatusCodes.Status204NoContent,
-    };
+    /// <summary>What a stored attachment or evidence file may be (the types Attachments accepts), for their downloads.</summary>
+    public static readonly string[] AttachmentContentTypes = SelfEvaluations.Attachments.ContentTypes;
 
-    /// <summary>The finding's edits answer the finding's new stamp (the next edit's optimistic-concurrency token).</summary>
-    private static readonly HashSet<string> AnswersStamp = new(StringComparer.Ordinal)
-    {
-        "PUT /api/findings/{id}",
-        "PUT /api/findings/{id}/plan",
-        "PUT /api/findings/{id}/result",
-        "PUT /api/findings/{id}/requested-deadline",
-        "PUT /api/findings/{id}/next-deadline",
-    };
+    /// <summary>A file download: the document names its content types with a binary body (Stream is described as string/binary).</summary>
+    public static RouteHandlerBuilder ProducesFile(this RouteHandlerBuilder builder, params string[] contentTypes) =>
+        builder.Produces<Stream>(StatusCodes.Status200OK, contentTypes[0], contentTypes[1..]);
 
     /// <summary>Lists read through ApiPage: ?page=&amp;pageSize= and the X-Page / X-Page-Size / X-Has-Next / Link headers.</summary>
     private static readonly HashSet<string> Paged = new(StringComparer.Ordinal)
@@ -74,6 +56,11 @@ internal static partial class ApiDocument
     private static readonly HashSet<string> Idempotent = new(StringComparer.Ordinal)
     {
         "POST /api/cases/{id}/actions/{action}",
+        "POST /api/cases/{id}/tasks/{workItemId}/claim",
+        "POST /api/cases/{id}/tasks/{workItemId}/release",
+        "POST /api/cases/{id}/tasks/{workItemId}/delegate",
+        "POST /api/cases/{id}/tasks/{workItemId}/reassign",
+        "POST /api/cases/{id}/alter",
         "POST /api/evaluations/{id}/actions/{action}",
         "POST /api/self-evaluations",
         "POST /api/evaluations",
@@ -93,9 +80,9 @@ internal static partial class ApiDocument
     {
         ["POST /api/auth/login"] =
         [
-            (StatusCodes.Status401Unauthorized, "用户名或密码不正确。"),
+            (StatusCodes.Status401Unauthorized, "登录失败：用户名不存在、密码错误、账户已锁定或所属单位停用，答复相同，不区分原因。"),
             (StatusCodes.Status403Forbidden, "密码已由管理员重置：须先在网页上修改密码。"),
-            (StatusCodes.Status423Locked, "登录失败次数过多，账户暂时锁定。"),
+            (StatusCodes.Status429TooManyRequests, "此网络地址登录失败次数过多：按 Retry-After（秒）等待后再试。"),
         ],
         ["POST /api/auth/refresh"] = [(StatusCodes.Status401Unauthorized, "refreshToken 无效或已过期：请重新登录。")],
         // The year's results name what is missing in the year with 404, for actions too.
@@ -114,6 +101,23 @@ internal static partial class ApiDocument
         ("OrganisationDto", "kind", typeof(Organisations.OrganisationKind)),
         ("MeResponse", "organisationKind", typeof(Organisations.OrganisationKind)),
         ("FindingInput", "source", typeof(Findings.FindingSource)),
+        ("FindingDto", "status", typeof(Findings.FindingStatus)),
+        ("FindingDto", "source", typeof(Findings.FindingSource)),
+        ("RectificationDetail", "status", typeof(Findings.FindingStatus)),
+        ("FollowUpItemDto", "status", typeof(Findings.FindingStatus)),
+        ("FollowUpItemDto", "currentStatus", typeof(Findings.FindingStatus)),
+        ("ProposalFinding", "status", typeof(Findings.FindingStatus)),
+        ("BureauFilters", "source", typeof(Findings.FindingSource)),
+        ("ChartDto", "kind", typeof(Dashboards.ChartKind)),
+        ("SelfEvaluationDetail", "kind", typeof(Plans.EvaluationKind)),
+        ("FundsDto", "rule", typeof(Plans.FundsRule)),
+        ("PlanListItem", "status", typeof(Plans.PlanStatus)),
+        ("PlanDto", "status", typeof(Plans.PlanStatus)),
+        ("PlanTargetDto", "kind", typeof(Plans.EvaluationKind)),
+        ("EvaluationListItem", "kind", typeof(Plans.EvaluationKind)),
+        ("EvaluationProposalDto", "kind", typeof(Plans.EvaluationKind)),
+        ("EvaluationDetail", "kind", typeof(Plans.EvaluationKind)),
+        ("ResultLine", "kind", typeof(Plans.EvaluationKind)),
     ];
 
     /// <summary>Query parameters that carry an enum's names, by "METHOD /path" and parameter.</summary>
@@ -149,12 +153,24 @@ internal static partial class ApiDocument
         }
 
         var clr = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (clr == typeof(decimal))
+        {
+            schema.Format = "decimal"; // money and scores are exact decimals, not binary floating point ("double")
+        }
+
         if (clr.IsEnum)
         {
             // The enums the API exposes are written by name (JsonStringEnumConverter).
             var nullable = schema.Type is { } t && (t & JsonSchemaType.Null) != 0;
             schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
             schema.Enum = EnumNames(clr, nullable);
+        }
+
+        // A map whose values may be null (string?) says so: the generator reads the dictionary's type, not its annotations.
+        if (context.JsonPropertyInfo?.AttributeProvider is PropertyInfo property && schema.AdditionalProperties is OpenApiSchema { Type: { } valueType } values
+            && new NullabilityInfoContext().Create(property) is { GenericTypeArguments: [_, { ReadState: NullabilityState.Nullable }] })
+        {
+            values.Type = valueType | JsonSchemaType.Null;
         }
 
         // Only a non-nullable constructor parameter without a default must be sent; a nullable one may be left out.
@@ -191,6 +207,9 @@ internal static partial class ApiDocument
         document.Components.Schemas[ImportProblemSchema] = ImportProblemDetailsSchema();
         document.Components.Schemas["AccessTokenResponse"] = AccessTokenSchema();
         document.Components.Schemas.Remove("JsonElement"); // the funds body, described below instead
+        // The downloads' Stream, inlined below as string/binary; uploads read the request (UploadBody).
+        document.Components.Schemas.Remove("IFormFile");
+        document.Components.Schemas.Remove("Stream");
         foreach (var (schemaName, property, enumType) in EnumNamedText)
         {
             if (document.Components.Schemas.TryGetValue(schemaName, out var named) && named is OpenApiSchema { Properties: { } properties }
@@ -238,7 +257,7 @@ internal static partial class ApiDocument
         }
 
         operation.Responses ??= [];
-        DescribeSuccess(operation, key);
+        DescribeSuccess(operation);
 
         if (Paged.Contains(key))
         {
@@ -324,30 +343,43 @@ internal static partial class ApiDocument
         }
     }
 
-    private static void DescribeSuccess(OpenApiOperation operation, string key)
+    /// <summary>
+    /// The success answers are the endpoints' own (.Produces): a 201 says where the new record is, a 204 has no body,
+    /// and the framework's bare default 200 is dropped where the endpoint declared another success.
+    /// </summary>
+    private static void DescribeSuccess(OpenApiOperation operation)
     {
-        if (AnswersStamp.Contains(key))
+        var responses = operation.Responses!;
+        if ((responses.ContainsKey("201") || responses.ContainsKey("204"))
+            && responses.TryGetValue("200", out var ok) && ok is OpenApiResponse { Content: null or { Count: 0 } })
         {
-            SetSuccess(operation, StatusCodes.Status200OK, new OpenApiSchema
-            {
-                Type = JsonSchemaType.Object,
-                Required = new HashSet<string> { "stamp" },
-                Properties = new Dictionary<string, IOpenApiSchema>
-                {
-                    ["stamp"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "记录的新戳记：下一次修改时作为 stamp 提交。" },
-                },
-            });
-            return;
+            responses.Remove("200");
         }
 
-        if (SuccessStatus.TryGetValue(key, out var status))
+        if (responses.GetValueOrDefault("201") is OpenApiResponse created)
         {
-            var ok = operation.Responses!.GetValueOrDefault("200");
-            operation.Responses!.Remove("200");
-            var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            operation.Responses[code] = status == StatusCodes.Status204NoContent
-                ? new OpenApiResponse { Description = "已完成（无内容）。" }
-                : new OpenApiResponse { Description = "已创建；Location 头给出新记录的地址。", Content = (ok as OpenApiResponse)?.Content };
+            created.Description = "已创建；Location 头给出新记录的地址。";
+            created.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            created.Headers["Location"] = Header("新记录的地址。", JsonSchemaType.String);
+        }
+
+        if (responses.ContainsKey("204"))
+        {
+            responses["204"] = new OpenApiResponse { Description = "已完成（无内容）。" };
+        }
+
+        // A download (ProducesFile) is the file itself, whatever component the generator filed Stream under.
+        foreach (var response in responses.Where(r => r.Key.StartsWith('2')).Select(r => r.Value).OfType<OpenApiResponse>())
+        {
+            foreach (var media in (response.Content ?? new Dictionary<string, OpenApiMediaType>()).Where(m => !m.Key.Contains("json", StringComparison.Ordinal)))
+            {
+                media.Value.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+            }
+
+            if (response.Content?.Keys.Any(k => !k.Contains("json", StringComparison.Ordinal)) == true)
+            {
+                response.Description = "文件内容（Content-Disposition 给出文件名）。";
+            }
         }
     }
 

@@ -15,6 +15,21 @@ internal static class ApiProblems
             Detail = string.Join(" ", errors),
         });
 
+    /// <summary>
+    /// 422 as <see cref="Unprocessable"/>, each message under the input it is about (<see cref="Shared.FieldError.Field"/>;
+    /// "" for the record as a whole), so a client can show it beside that input. Same title; detail joins every message.
+    /// </summary>
+    public static IResult UnprocessableByField(IEnumerable<Shared.FieldError> errors)
+    {
+        var list = errors.ToList();
+        return TypedResults.Problem(new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(Shared.FieldErrors.ByField(list))
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "无法办理",
+            Detail = string.Join(" ", list.Select(e => e.Message)),
+        });
+    }
+
     public static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
 

@@ -38,14 +38,22 @@ internal static class IndicatorFile
 
     public static readonly IReadOnlyList<string> Header = ["一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"];
 
-    private const int MaxText = 2000;
-
     private static readonly TableSpec Spec = new(Header, Header.Count, ["分值", "得分"], MaxBytes, MaxRows);
 
     public static ImportResult Read(string fileName, byte[] content)
     {
+        // The table's own errors (a row under 总分, a merged number) and every cell's, in one answer, in the order of the rows.
         var table = TableFile.Read(fileName, content, Spec);
-        return table.Errors.Count > 0 ? new ImportResult([], table.Errors) : ReadRows(table);
+        if (table.Errors.Count == 0)
+        {
+            return ReadRows(table);
+        }
+
+        // A cell the table already refused (a formula) is named once.
+        var cells = table.Rows.Count > 0
+            ? ReadRows(table).Errors.Where(e => e.Row == 0 || !table.Errors.Any(t => t.Row == e.Row && t.Column == e.Column && e.Column.Length > 0))
+            : [];
+        return new ImportResult([], [.. table.Errors.Concat(cells).OrderBy(e => e.Row)]);
     }
 
     private static ImportResult ReadRows(TableRead table)
@@ -66,7 +74,7 @@ internal static class IndicatorFile
         foreach (var (rowNo, raw) in rows)
         {
             var row = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i] : TableCell.Empty).ToArray();
-            var cells = row.Select(c => c.Text.Trim()).ToArray();
+            var cells = row.Select((c, i) => Normalise(i, c.Text)).ToArray();
             void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
 
             if (cells[0].Length == 0)
@@ -76,9 +84,11 @@ internal static class IndicatorFile
 
             for (var c = 0; c < Header.Count; c++)
             {
-                if (cells[c].Length > MaxText)
+                // The form's limits (the indicator names are shorter), so a long cell is named here instead of failing at the database.
+                var max = c < 3 ? SelfEvaluationForm.IndicatorNameMaxLength : SelfEvaluationForm.IndicatorTextMaxLength;
+                if (cells[c].Length > max)
                 {
-                    Error(c, $"超过 {MaxText} 字。");
+                    Error(c, $"超过 {max} 字（现 {cells[c].Length.ToString("N0", CultureInfo.InvariantCulture)} 字）。");
                 }
             }
 
@@ -171,7 +181,7 @@ internal static class IndicatorFile
                 break;
             }
 
-            string Text(int column) => column >= 0 && cells.TryGetValue(column, out var cell) ? cell.Text.Trim() : string.Empty;
+            string Text(int column) => column >= 0 && cells.TryGetValue(column, out var cell) ? Shared.TextInput.LineOrEmpty(cell.Text) : string.Empty;
             FundsCell? Amount(int column) => column < 0 ? null : new FundsCell($"{TableFile.ColumnName(column)}{row}", Text(column));
             if (Text(nameAt) is { Length: > 0 } name)
             {
@@ -183,4 +193,11 @@ internal static class IndicatorFile
     }
 
     private static string? Null(string s) => s.Length == 0 ? null : s;
+
+    // The same rules as the form: 目标内容, 未完成原因 and 改进措施 are multi-line, the other texts one line
+    // (a cell with Alt+Enter in 三级指标 would otherwise carry its line break into every report).
+    private static readonly HashSet<int> BlockColumns = [3, 8, 9];
+
+    private static string Normalise(int column, string text) =>
+        (BlockColumns.Contains(column) ? Shared.TextInput.Block(text) : Shared.TextInput.Line(text)) ?? string.Empty;
 }

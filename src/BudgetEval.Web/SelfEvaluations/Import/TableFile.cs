@@ -288,11 +288,7 @@ internal static class TableFile
             }
         }
 
-        if (read.Errors.Count > 0)
-        {
-            return read;
-        }
-
+        // The rows are read even with errors above, so the caller can name every bad cell in the same answer.
         FillMergedDown(data, merges);
         read.Rows.AddRange(data.Select(r => (r.Row, columns.Select(c => c >= 0 && r.Cells.TryGetValue(c, out var cell) ? cell : TableCell.Empty).ToArray())));
         return read;

@@ -31,5 +31,25 @@
         : '等级：' + grade(Math.round(total * 100) / 100);
     }
   }
-  table.addEventListener('input', function (e) { if (e.target.classList.contains('score')) { recompute(); } });
+  // The new total and grade are read out (polite live region) once typing pauses, not at every keystroke.
+  var status = document.getElementById('evaluation-scores-status');
+  var spoken = null, timer = null;
+  function totalsText() {
+    var t = table.querySelector('[data-testid=total]'), g = table.querySelector('[data-testid=grade]');
+    return t && g ? '合计' + t.textContent + '，' + g.textContent : '';
+  }
+  function announce() {
+    if (!status) { return; }
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var now = totalsText();
+      if (now && now !== spoken) {
+        spoken = now;
+        status.textContent = '';
+        setTimeout(function () { status.textContent = now; }, 50);
+      }
+    }, 1500);
+  }
+  spoken = totalsText();
+  table.addEventListener('input', function (e) { if (e.target.classList.contains('score')) { recompute(); announce(); } });
 })();

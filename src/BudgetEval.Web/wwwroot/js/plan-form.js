@@ -3,6 +3,17 @@
 (function () {
     'use strict';
 
+    // Each row's fields are named "第N行 单位", "第N行 项目名称"…: after any change to the rows, N is the row's
+    // place again, so a copied row does not repeat the row it was copied from.
+    function renumber(table) {
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row, i) {
+            row.querySelectorAll('[aria-label]').forEach(function (field) {
+                var label = field.getAttribute('aria-label').replace(/^第\d+行\s*/, '');
+                field.setAttribute('aria-label', '第' + (i + 1) + '行 ' + label);
+            });
+        });
+    }
+
     function addRow(tableId, buttonId) {
         var table = document.getElementById(tableId);
         var button = document.getElementById(buttonId);
@@ -30,6 +41,7 @@
                 }
             });
             table.tBodies[0].appendChild(copy);
+            renumber(table);
         });
     }
 

@@ -55,13 +55,41 @@
     text('grade', grade);
   }
 
+  // Screen-reader announcements: row tools and totals speak through polite live regions (Form.cshtml). Clearing first
+  // and writing a moment later makes a repeated message ("已上移第3行" twice) be read again.
+  function say(id, message) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    el.textContent = '';
+    setTimeout(function () { el.textContent = message; }, 50);
+  }
+
+  // Thirty rows of the same ten fields: every field's name says its row and indicator (第3行（社会治理系统运行维护）得分),
+  // and the row tools say which row they move. Kept current as rows move and the indicator text changes.
+  function label(row, n) {
+    var indicator = ['Level3', 'Level2', 'Level1'].map(function (k) {
+      var el = row.querySelector('[name$=".' + k + '"]');
+      return el ? el.value.trim() : '';
+    }).filter(function (t) { return t; })[0];
+    var rowName = '第' + n + '行' + (indicator ? '（' + indicator + '）' : '');
+    var no = row.querySelector('.row-no');
+    if (no) { no.textContent = String(n); }
+    row.querySelectorAll('[data-field]').forEach(function (el) { el.setAttribute('aria-label', rowName + el.dataset.field); });
+    [['.row-up', '上移'], ['.row-down', '下移'], ['.row-remove', '删除']].forEach(function (x) {
+      var b = row.querySelector(x[0]);
+      if (b) { b.setAttribute('aria-label', x[1] + '第' + n + '行'); }
+    });
+  }
+
   // Row names carry their index (Input.Rows[3].Score); after add/remove/move they are renumbered.
   function renumber() {
     form.querySelectorAll('.indicator-row').forEach(function (row, i) {
       row.querySelectorAll('input, textarea').forEach(function (el) { el.name = el.name.replace(/Rows\[\d+\]/, 'Rows[' + i + ']'); });
+      label(row, i + 1);
     });
     recompute();
   }
+  function rowNumber(row) { return Array.prototype.indexOf.call(body.querySelectorAll('.indicator-row'), row) + 1; }
 
   var body = document.querySelector('#indicator-table tbody');
   var add = document.getElementById('add-row');
@@ -70,22 +98,62 @@
     add.addEventListener('click', function () {
       var rows = body.querySelectorAll('.indicator-row');
       var copy = rows[rows.length - 1].cloneNode(true);
-      copy.querySelectorAll('input, textarea').forEach(function (el) { el.value = ''; });
+      copy.querySelectorAll('input, textarea').forEach(function (el) {
+        el.value = '';
+        el.classList.remove('invalid', 'server-invalid');
+        el.removeAttribute('aria-invalid');
+      });
       body.appendChild(copy);
       renumber();
+      // The new row's first field takes the focus, so typing goes where the row appeared.
+      copy.querySelector('input, textarea').focus();
+      say('grid-status', '已增加第' + rowNumber(copy) + '行');
     });
   }
   if (body) {
     body.addEventListener('click', function (e) {
-      var row = e.target.closest('.indicator-row');
+      var button = e.target.closest('button');
+      var row = button && button.closest('.indicator-row');
       if (!row) { return; }
-      if (e.target.classList.contains('row-remove') && body.querySelectorAll('.indicator-row').length > 1) { row.remove(); }
-      else if (e.target.classList.contains('row-up') && row.previousElementSibling) { body.insertBefore(row, row.previousElementSibling); }
-      else if (e.target.classList.contains('row-down') && row.nextElementSibling) { body.insertBefore(row.nextElementSibling, row); }
+      var from = rowNumber(row), message;
+      // Moving a row takes it out of the document for a moment, which drops the focus to <body>: it is put back on the
+      // same button, and after a delete on the next row's (or else the previous row's) 删除.
+      if (button.classList.contains('row-remove') && body.querySelectorAll('.indicator-row').length > 1) {
+        var next = row.nextElementSibling || row.previousElementSibling;
+        row.remove();
+        renumber();
+        next.querySelector('.row-remove').focus();
+        say('grid-status', '已删除第' + from + '行');
+        return;
+      }
+      if (button.classList.contains('row-up') && row.previousElementSibling) { body.insertBefore(row, row.previousElementSibling); message = '已上移第' + from + '行，现为第' + (from - 1) + '行'; }
+      else if (button.classList.contains('row-down') && row.nextElementSibling) { body.insertBefore(row.nextElementSibling, row); message = '已下移第' + from + '行，现为第' + (from + 1) + '行'; }
       else { return; }
       renumber();
+      button.focus();
+      say('grid-status', message);
+    });
+    // A typed indicator name goes into that row's field names.
+    body.addEventListener('change', function (e) {
+      var row = e.target.closest && e.target.closest('.indicator-row');
+      if (row && /\.Level[123]$/.test(e.target.name || '')) { label(row, rowNumber(row)); }
     });
   }
+
+  // The live total and grade are read out once typing pauses, not at every keystroke.
+  var spoken = null, totalsTimer = null;
+  function totalsText() {
+    var t = document.getElementById('total-score'), g = document.getElementById('grade');
+    return t && g ? '总分' + t.textContent + '，等级' + g.textContent : '';
+  }
+  function announceTotals() {
+    clearTimeout(totalsTimer);
+    totalsTimer = setTimeout(function () {
+      var now = totalsText();
+      if (now && now !== spoken) { spoken = now; say('totals-status', now); }
+    }, 1500);
+  }
+
   form.addEventListener('input', function (e) {
     var t = e.target;
     if (t && t.classList && t.classList.contains('server-invalid')) { t.classList.remove('server-invalid'); }
@@ -94,9 +162,11 @@
       t.removeAttribute('aria-invalid');
     }
     recompute();
+    announceTotals();
   });
   // After a refused save the fields show what was typed, not what is stored: the figures follow the fields.
   recompute();
+  spoken = totalsText();
 
   // A refused save: take the reader to the first field it names (the messages above say why).
   if (document.getElementById('form-errors')) {
