@@ -33,6 +33,16 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void Given_two_nodes_with_one_name_started_in_the_same_millisecond_When_they_take_instance_ids_Then_the_ids_differ()
+    {
+        // Twenty ids in a row mostly share one millisecond; the cluster needs each to be its own.
+        var ids = Enumerable.Range(0, 20).Select(_ => JobsSetup.InstanceIdFor("web1")).ToList();
+
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.StartsWith("web1-", id));
+    }
+
+    [Fact]
     public async Task Given_a_web_only_node_When_it_starts_Then_it_runs_no_scheduler()
     {
         await using var database = await TestDatabase.CreateAsync();

@@ -28,9 +28,7 @@ internal static class JobsSetup
         var nodeName = NodeOptions.NameOf(config);
         services.AddQuartz(SchedulerName, q =>
         {
-            // The operator's node name first (logs, /admin/jobs); the start time after it keeps ids unique
-            // in the cluster even when two nodes are given the same name.
-            q.ConfigureScheduler(o => o.InstanceId = $"{nodeName}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}");
+            q.ConfigureScheduler(o => o.InstanceId = InstanceIdFor(nodeName));
 
             q.UsePersistentStore(store =>
             {
@@ -66,4 +64,13 @@ internal static class JobsSetup
         // (OutboxDelivery), well within the host's ShutdownTimeout (AppComposition).
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
+
+    /// <summary>
+    /// The operator's node name first (logs, /admin/jobs), then the start time and a random part. Two
+    /// nodes with one name started in the same millisecond (a restart script starting both at once)
+    /// had one id, and the cluster then saw a single node: both ran its jobs and neither took over
+    /// the other's when it died.
+    /// </summary>
+    internal static string InstanceIdFor(string nodeName) =>
+        $"{nodeName}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}-{Guid.NewGuid().ToString("N")[..6]}";
 }
