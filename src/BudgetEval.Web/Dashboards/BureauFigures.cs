@@ -165,7 +165,7 @@ internal sealed class BureauFigures(AppDbContext db, WorkflowRegistry registry, 
     {
         var years = rows.Select(r => r.Year).Distinct().Order().ToList();
         var grades = Grades.Concat(rows.Any(r => r.Grade == Ungraded) ? [Ungraded] : Array.Empty<string>()).ToList();
-        var colors = new Dictionary<string, string> { ["优"] = "#067647", ["良"] = "#2e90fa", ["中"] = "#f79009", ["差"] = "#b42318", [Ungraded] = "#98a2b3" };
+        var colors = new Dictionary<string, string> { ["优"] = ChartPalette.Green, ["良"] = ChartPalette.Blue, ["中"] = ChartPalette.Orange, ["差"] = ChartPalette.Red, [Ungraded] = ChartPalette.Grey };
         var series = grades.Select(g => new ChartSeries(g, years.Select(y => (decimal?)rows.Where(r => r.Year == y && r.Grade == g).Sum(r => r.Count)).ToList(), Color: colors[g])).ToList();
         return new Chart(key, title, ChartKind.StackedBar, "年度", years.Select(y => y + "年度").ToList(), series,
             grades.Contains(Ungraded) ? "未评分：早期手工登记、没有指标表的自评。" : null);

@@ -4,7 +4,7 @@ namespace BudgetEval.Web.Dashboards;
 
 /// <summary>
 /// Text colours for the server-drawn charts that meet WCAG 2.1 AA (GB/T 37668) contrast, 4.5:1 for normal-size text.
-/// The palette's lighter bars (#2e90fa 3.24:1, #f79009 2.35:1, #98a2b3 2.58:1 against white) cannot carry white numbers,
+/// The palette's lighter bars (blue #2e90fa 3.24:1, orange #e07004 3.24:1, grey #8a93a5 3.09:1 against white) cannot carry white numbers,
 /// and a line chart's value written in the series colour on the white card would be as faint for those colours.
 /// </summary>
 internal static class ChartContrast
@@ -26,13 +26,13 @@ internal static class ChartContrast
             return "#ffffff";
         }
 
-        // #2e90fa 4.54:1, #f79009 6.26:1, #98a2b3 5.71:1 with the ink colour; black for a mid-tone neither white nor ink suits.
+        // Blue 4.54:1, orange 4.54:1, grey 4.76:1 with the ink colour; black for a mid-tone neither white nor ink suits.
         return Ratio(Ink, fill) >= Minimum ? Ink : "#000000";
     }
 
     /// <summary>
     /// The series colour itself when it reads on the card, else that colour darkened just enough (keeping its hue,
-    /// so a value still matches its line): #f79009 becomes a brown of at least 4.5:1.
+    /// so a value still matches its line): orange becomes a brown of at least 4.5:1.
     /// </summary>
     public static string OnCard(string color)
     {

@@ -27,11 +27,11 @@ internal static class ProgressBuckets
 
     public static readonly IReadOnlyList<(ProgressBucket Bucket, string Label, string Color)> All =
     [
-        (ProgressBucket.NotSubmitted, "未提交", "#98a2b3"),
-        (ProgressBucket.UnitReview, "单位审核中", "#2e90fa"),
-        (ProgressBucket.BureauReview, "财政审核中", "#1f4e8c"),
-        (ProgressBucket.Returned, "退回修改", "#f79009"),
-        (ProgressBucket.Accepted, "已通过", "#067647"),
+        (ProgressBucket.NotSubmitted, "未提交", ChartPalette.Grey),
+        (ProgressBucket.UnitReview, "单位审核中", ChartPalette.Blue),
+        (ProgressBucket.BureauReview, "财政审核中", ChartPalette.Navy),
+        (ProgressBucket.Returned, "退回修改", ChartPalette.Orange),
+        (ProgressBucket.Accepted, "已通过", ChartPalette.Green),
     ];
 
     /// <summary>State id → bucket over every loaded version of the review workflow (the newest version wins a clash).</summary>

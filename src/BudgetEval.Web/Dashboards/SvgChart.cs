@@ -23,8 +23,6 @@ internal static class SvgChart
     private const int StackedValueRoom = 110;
     private const string Font = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif";
 
-    private static readonly string[] Palette = ["#1f4e8c", "#2e90fa", "#f79009", "#067647", "#b42318", "#7a5af8", "#98a2b3"];
-
     public static IHtmlContent Render(Chart chart) => new HtmlString(chart.Kind == ChartKind.Line ? Line(chart) : Bars(chart));
 
     private static string Bars(Chart chart)
@@ -59,7 +57,7 @@ internal static class SvgChart
                 var value = series.Values[i] ?? 0;
                 var w = max == 0 ? 0 : (double)(value / max) * plotWidth;
                 var start = chart.Kind == ChartKind.Funnel ? LabelWidth + ((plotWidth - w) / 2) : x;
-                var color = series.Color ?? Palette[k % Palette.Length];
+                var color = series.Color ?? ChartPalette.Series[k % ChartPalette.Series.Count];
                 sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar\" x=\"{N(start)}\" y=\"{y + 3}\" width=\"{N(w)}\" height=\"{BarHeight}\" fill=\"{color}\" data-label=\"{E(chart.Labels[i])}\" data-series=\"{E(series.Name)}\" data-value=\"{series.Show(value)}\">");
                 sb.Append(CultureInfo.InvariantCulture, $"<title>{E(chart.Labels[i])} · {E(series.Name)}：{series.Show(value)}</title></rect>");
                 if (chart.Kind == ChartKind.StackedBar)
@@ -135,7 +133,7 @@ internal static class SvgChart
         for (var k = 0; k < plotted.Count; k++)
         {
             var series = plotted[k];
-            var color = series.Color ?? Palette[k % Palette.Length];
+            var color = series.Color ?? ChartPalette.Series[k % ChartPalette.Series.Count];
             var points = series.Values.Select((v, i) => (v, i)).Where(p => p.v is not null).Select(p => $"{N(X(p.i))},{N(Y(p.v!.Value))}").ToList();
             if (points.Count > 1)
             {
@@ -171,7 +169,7 @@ internal static class SvgChart
         var x = 10.0;
         for (var k = 0; k < plotted.Count; k++)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(x)}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{plotted[k].Color ?? Palette[k % Palette.Length]}\"/>");
+            sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(x)}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{plotted[k].Color ?? ChartPalette.Series[k % ChartPalette.Series.Count]}\"/>");
             Text(sb, x + 16, 17, plotted[k].Name, "#1d2939", "start");
             x += 34 + (plotted[k].Name.Length * 13);
         }

@@ -71,8 +71,8 @@ internal sealed class UnitFigures(AppDbContext db, InboxQueries inbox, WorkflowR
         var years = rows.Select(r => r.Year).Distinct().Order().ToList();
         return new Chart("scores", "历年得分（部门整体支出）", ChartKind.Line, "年度", years.Select(y => y + "年度").ToList(),
         [
-            new("自评得分", years.Select(y => rows.FirstOrDefault(r => r.Year == y && r.Kind == "自评")?.Score).ToList(), Color: "#1f4e8c", NumberFormat: ChartSeries.Score),
-            new("重点评价得分", years.Select(y => rows.FirstOrDefault(r => r.Year == y && r.Kind == "重点评价")?.Score).ToList(), Color: "#f79009", NumberFormat: ChartSeries.Score),
+            new("自评得分", years.Select(y => rows.FirstOrDefault(r => r.Year == y && r.Kind == "自评")?.Score).ToList(), Color: ChartPalette.Navy, NumberFormat: ChartSeries.Score),
+            new("重点评价得分", years.Select(y => rows.FirstOrDefault(r => r.Year == y && r.Kind == "重点评价")?.Score).ToList(), Color: ChartPalette.Orange, NumberFormat: ChartSeries.Score),
         ],
         "自评得分取财政审核通过的版本；重点评价得分取验收通过的评价报告。");
     }

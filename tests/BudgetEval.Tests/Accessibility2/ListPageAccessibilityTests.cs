@@ -47,7 +47,7 @@ public sealed partial class ListPageAccessibilityTests(SeededYear seeded) : ICla
     [Theory]
     [InlineData("finance", "/dashboards")]
     [InlineData("unit", "/dashboards/unit")]
-    public async Task Given_the_dashboard_charts_When_drawn_Then_every_label_is_at_least_4_5_to_1_against_its_bar_or_the_card(string user, string url)
+    public async Task Given_the_dashboard_charts_When_drawn_Then_every_label_is_at_least_4_5_to_1_against_its_bar_or_the_card_and_every_bar_3_to_1(string user, string url)
     {
         using var client = await seeded.App.SignInAsync(user);
         var html = await client.GetStringAsync(url);
@@ -64,6 +64,12 @@ public sealed partial class ListPageAccessibilityTests(SeededYear seeded) : ICla
                 if (m.Groups["rect"].Success)
                 {
                     bars.Add((D(m, "x"), D(m, "y"), D(m, "w"), D(m, "h"), m.Groups["fill"].Value));
+                    var barRatio = ChartContrast.Ratio(m.Groups["fill"].Value, ChartContrast.Card);
+                    if (barRatio < ChartPalette.GraphicsMinimum)
+                    {
+                        failures.Add($"{chart.Groups["key"].Value}: bar {m.Groups["fill"].Value} on the card = {barRatio:0.00}:1 (graphics need 3:1)");
+                    }
+
                     continue;
                 }
 
@@ -101,17 +107,28 @@ public sealed partial class ListPageAccessibilityTests(SeededYear seeded) : ICla
 
     [Theory]
     [InlineData("#f79009")]
-    [InlineData("#2e90fa")]
     [InlineData("#98a2b3")]
-    [InlineData("#1f4e8c")]
-    [InlineData("#067647")]
-    [InlineData("#b42318")]
-    [InlineData("#7a5af8")]
+    [InlineData(ChartPalette.Orange)]
+    [InlineData(ChartPalette.Blue)]
+    [InlineData(ChartPalette.Grey)]
+    [InlineData(ChartPalette.Navy)]
+    [InlineData(ChartPalette.Green)]
+    [InlineData(ChartPalette.Red)]
+    [InlineData(ChartPalette.Purple)]
     [InlineData("#777777")] // a mid-grey: neither white (4.48) nor the ink colour would do
     public void Given_a_palette_colour_When_text_is_drawn_on_it_or_in_it_Then_the_text_colour_is_at_least_4_5(string color)
     {
         Assert.True(ChartContrast.Ratio(ChartContrast.OnFill(color), color) >= 4.5, $"on {color}: {ChartContrast.OnFill(color)}");
         Assert.True(ChartContrast.Ratio(ChartContrast.OnCard(color), ChartContrast.Card) >= 4.5, $"{color} as text: {ChartContrast.OnCard(color)}");
+    }
+
+    [Fact]
+    public void Given_the_chart_palette_When_its_colours_are_drawn_on_the_card_Then_each_is_at_least_3_to_1()
+    {
+        var faint = ChartPalette.Series.Where(c => ChartContrast.Ratio(c, ChartContrast.Card) < ChartPalette.GraphicsMinimum).ToList();
+
+        Assert.True(faint.Count == 0, "below 3:1 on white: " + string.Join(", ", faint));
+        Assert.Equal(ChartPalette.Series.Count, ChartPalette.Series.Distinct().Count());
     }
 
     [Fact]
