@@ -102,6 +102,29 @@ public sealed class HandOverPageTests(AppFixture app) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task Given_an_over_long_alteration_reason_When_refused_Then_the_reason_message_is_shown_once_beside_its_box_and_the_text_is_kept()
+    {
+        var caseId = await _cases.CaseInStateAsync("bureau_review");
+        var admin = await app.SignInAsync("admin");
+        var typed = "单位申请撤回。" + new string('补', WorkflowEngine.MaxCommentLength);
+        var expected = $"原因不能超过 {WorkflowEngine.MaxCommentLength} 字（现 {typed.Length} 字）。";
+
+        var refused = await PostAsync(admin, caseId, "Alter", ("toState", "returned"), ("reason", typed), ("expectedVersion", $"{await _cases.VersionAsync(caseId)}"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var page = await refused.Content.ReadAsStringAsync();
+
+        var reason = Tag(page, "textarea", "reason");
+        Assert.Equal("true", Attribute(reason, "aria-invalid"));
+        Assert.Matches($"<p class=\"field-error\" id=\"reason-error\"[^>]*>{Regex.Escape(expected)}</p>", page);
+        // Once beside the box and once in the summary: the page's own length check and the engine's must not both speak.
+        Assert.Equal(2, Regex.Count(page, Regex.Escape(expected)));
+        Assert.DoesNotContain("意见不能超过", page, StringComparison.Ordinal);
+        var box = Regex.Match(page, "<textarea id=\"reason\"[^>]*>([^<]*)</textarea>");
+        Assert.Equal(typed, WebUtility.HtmlDecode(box.Groups[1].Value));
+        Assert.Equal("bureau_review", await _cases.StateAsync(caseId));
+    }
+
+    [Fact]
     public async Task Given_an_over_long_delegate_note_When_refused_Then_it_is_kept_in_its_box_marked_invalid_with_the_message_beside_it()
     {
         var (_, caseId) = await _cases.CreateAsync();
