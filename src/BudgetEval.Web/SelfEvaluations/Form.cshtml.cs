@@ -125,10 +125,13 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
 
         if (status == FireStatus.Conflict && errors.Values.Any(v => v.Contains(SelfEvaluationService.StaleMessage)))
         {
-            // Someone saved in between. The user's text stays on the page; the fields the stored record has otherwise are
-            // named, and the form now carries the stored version, so the next 保存 knowingly keeps the user's version.
-            ConflictFields = ChangedFields(Form, budget, executed, upper ?? 0m, fundsRows, lines);
+            // Someone saved in between. The user's text stays on the page; the fields the other person changed since the
+            // page was loaded are named (from the page's fingerprints of that version), and the form now carries the stored
+            // version and its fingerprints, so the next 保存 knowingly keeps the user's version and a third save is judged again.
+            var storedNow = FormSnapshot.Of(Form);
+            Conflict = FormSnapshot.Conflict(storedNow, Posted(budget, executed, upper ?? 0m, fundsRows, lines), Input.Fingerprints, Input.ExpectedVersion);
             Input.ExpectedVersion = Form.Record.RowVersion;
+            Input.Fingerprints = storedNow.Fingerprints(Form.Record.RowVersion);
             errors = new() { [string.Empty] = [OverwriteMessage] };
         }
 
@@ -144,36 +147,12 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
 
     public const string OverwriteMessage = "自评已被他人修改：已显示您的内容；确认无误后再次点击保存将覆盖对方的修改。";
 
-    /// <summary>After a refused save because someone else saved first: the fields whose stored content differs from what the user posted.</summary>
-    public IReadOnlyList<string> ConflictFields { get; private set; } = [];
+    /// <summary>After a save refused because someone else saved first: which fields the other person changed, and which both did.</summary>
+    public FormConflict? Conflict { get; private set; }
 
-    /// <summary>The labels of the fields whose stored value differs from the posted one (both as they would be stored).</summary>
-    private List<string> ChangedFields(LoadedForm stored, decimal? budget, decimal? executed, decimal upper, List<FundsSubRow> fundsRows, List<IndicatorLine> lines)
-    {
-        var se = stored.Record;
-        var changed = new List<string>();
-        void Compare(bool same, string label)
-        {
-            if (!same)
-            {
-                changed.Add(label);
-            }
-        }
-
-        Compare(se.FundsBudget == budget, "全年预算数");
-        Compare(se.FundsExecuted == executed, "全年执行数");
-        Compare((se.FundsUpperTransfer ?? 0m) == upper, "上级财政转移支付");
-        Compare(se.FundsRows.SequenceEqual(fundsRows), "资金明细");
-        Compare(se.GoalsPlanned == Shared.TextInput.Block(Input.GoalsPlanned), "年初设定目标");
-        Compare(se.GoalsAchieved == Shared.TextInput.Block(Input.GoalsAchieved), "全年完成情况");
-        Compare(stored.Rows.Select(r => r.ToLine()).SequenceEqual(lines.Select(l => l with { Weight = Plans.Money.Round(l.Weight), Score = Plans.Money.Round(l.Score) })), "绩效指标");
-        foreach (var (key, label) in SelfEvaluationReport.Sections)
-        {
-            Compare(se.Report.Get(key) == Shared.TextInput.Block(Input.Report.GetValueOrDefault(key)), $"自评报告「{label}」");
-        }
-
-        return changed;
-    }
+    /// <summary>The posted form as it would be stored, in the shape the stored record is compared in.</summary>
+    private FormSnapshot Posted(decimal? budget, decimal? executed, decimal upper, List<FundsSubRow> fundsRows, List<IndicatorLine> lines) =>
+        FormSnapshot.Of(budget, executed, upper, fundsRows, Input.GoalsPlanned, Input.GoalsAchieved, lines, Input.Report);
 
     /// <summary>The page's input for a text the shared check names as the API does (<c>goalsPlanned</c>, <c>report.basics</c>).</summary>
     private static string InputName(string key) => key switch
@@ -309,7 +288,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         var upper = Amount(Input.UpperTransfer, "upperTransfer", errors);
         var lines = Input.Rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.IsBlank).Select(x => x.Row.ToLine(errors, x.Index)).ToList();
         var fundsRows = FundsRowsFromInput(errors);
-        List<string> changed = errors.Count > 0 ? ["填写有误的栏目"] : ChangedFields(Form, budget, executed, upper ?? 0m, fundsRows, lines);
+        List<string> changed = errors.Count > 0 ? ["填写有误的栏目"] : FormSnapshot.Of(Form).Differing(Posted(budget, executed, upper ?? 0m, fundsRows, lines));
         if (changed.Count == 0)
         {
             return null;
@@ -481,6 +460,9 @@ internal sealed class FormInput
 
     public uint? ExpectedVersion { get; set; }
 
+    /// <summary>Per field, a fingerprint of the stored value the page was loaded with (<see cref="FormSnapshot.Fingerprints"/>).</summary>
+    public string? Fingerprints { get; set; }
+
     public static FormInput From(LoadedForm form) => new()
     {
         Budget = form.Record.FundsBudget?.ToString("0.00", CultureInfo.InvariantCulture),
@@ -497,6 +479,7 @@ internal sealed class FormInput
             Reason = r.Reason, Measure = r.Measure,
         }).ToList(),
         ExpectedVersion = form.Record.RowVersion,
+        Fingerprints = FormSnapshot.Of(form).Fingerprints(form.Record.RowVersion),
     };
 }
 

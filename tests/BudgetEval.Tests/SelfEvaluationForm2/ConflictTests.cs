@@ -11,7 +11,7 @@ namespace BudgetEval.Tests.SelfEvaluationForm2;
 public sealed class ConflictTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
-    public async Task Given_another_save_in_between_When_the_page_saves_Then_409_with_the_users_text_and_the_differing_fields_and_saving_again_keeps_the_users_version()
+    public async Task Given_another_save_in_between_When_the_page_saves_Then_409_with_the_users_text_and_the_fields_the_other_changed_and_saving_again_keeps_the_users_version()
     {
         var id = await TextLimitTests.CentreDraftAsync(app);
         using var unit = await app.SignInAsync("unit");
@@ -27,7 +27,8 @@ public sealed class ConflictTests(AppFixture app) : IClassFixture<AppFixture>
         var page = await refused.Content.ReadAsStringAsync();
         var decoded = WebUtility.HtmlDecode(page);
         Assert.Contains(FormModel.OverwriteMessage, decoded, StringComparison.Ordinal);
-        Assert.Contains("对方保存的内容与您填写的不同之处：全年完成情况、自评报告「绩效情况」。", decoded, StringComparison.Ordinal);
+        Assert.Contains("对方修改了：全年完成情况。", decoded, StringComparison.Ordinal); // the user's own 绩效情况 is not the other's change
+        Assert.DoesNotContain("绩效情况", ConflictFieldsTests.Notice(page), StringComparison.Ordinal);
         var shown = FormPage.Fields(page);
         Assert.Equal("我写的绩效情况", shown["Input.Report[performance]"]);
         Assert.Equal(fields["Input.GoalsAchieved"], shown["Input.GoalsAchieved"]); // the user's own value, not the other save's
