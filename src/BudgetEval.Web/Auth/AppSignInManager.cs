@@ -69,7 +69,8 @@ internal sealed class AppSignInManager(
     internal async Task<LoginCheck> CheckLoginAsync(string userName, string password)
     {
         var address = LoginThrottle.AddressOf(Context);
-        if (throttle.TryBegin(address, clock.GetUtcNow()) is { } wait)
+        var attempt = await throttle.BeginAsync(address, Context.RequestAborted);
+        if (attempt.RetryAfter is { } wait)
         {
             return new LoginCheck(SignInResult.Failed, null, wait);
         }
@@ -83,7 +84,7 @@ internal sealed class AppSignInManager(
         }
         finally
         {
-            if (throttle.End(address, clock.GetUtcNow(), failed))
+            if (await throttle.EndAsync(attempt, failed))
             {
                 Logger.LogWarning("Sign-in attempts from {Address} paused: too many failures within a minute", address);
                 AuditTrail.Add(db, Context, clock.GetUtcNow(), AuditActions.LoginThrottled, address,

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using BudgetEval.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BudgetEval.Web.Auth;
@@ -17,68 +19,96 @@ internal sealed class LoginThrottleOptions
 }
 
 /// <summary>
-/// Throttles failed sign-ins per client address, in this node's memory (an extra layer over the per-account
-/// lockout: it stops one address from spraying passwords across many accounts, or keeping many of them locked).
-/// Only failures count, so people signing in often from one address (an office behind NAT, the tests) are not
-/// slowed. Attempts in flight count as failures until they end, so parallel requests cannot overshoot the limit.
+/// Throttles failed sign-ins per client address (an extra layer over the per-account lockout: it stops one address
+/// from spraying passwords across many accounts, or keeping many of them locked). The count lives in PostgreSQL
+/// (<see cref="LoginAttempt"/> rows), so the limit holds for the address across all web nodes together, not once per
+/// node. Only failures count, so people signing in often from one address (an office behind NAT, the tests) are not
+/// slowed. Attempts in flight count as failures until they end (a pending row), so parallel requests, on one node
+/// or several, cannot overshoot the limit; each decision is taken under a transaction-scoped advisory lock on the
+/// address, so two nodes cannot both let the last allowed attempt through.
 /// </summary>
-internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options)
+internal sealed class LoginThrottle(AppDbContext db, TimeProvider clock, IOptions<LoginThrottleOptions> options)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
-    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
-
     /// <summary>
-    /// Starts an attempt from <paramref name="address"/>; null if it may go on (then <see cref="End"/> must follow),
-    /// or how long the address must wait.
+    /// Starts an attempt from <paramref name="address"/>: either it may go on (then <see cref="EndAsync"/> must
+    /// follow, whatever happens) or <see cref="LoginAttemptTicket.RetryAfter"/> says how long the address must wait.
     /// </summary>
-    public TimeSpan? TryBegin(string address, DateTimeOffset now)
+    public async Task<LoginAttemptTicket> BeginAsync(string address, CancellationToken ct = default)
     {
         var limit = options.Value.FailedLoginsPerMinutePerAddress;
-        lock (_lock)
+        if (limit <= 0)
         {
-            Sweep(now);
-            if (!_buckets.TryGetValue(address, out var bucket))
-            {
-                _buckets[address] = bucket = new Bucket();
-            }
+            return new LoginAttemptTicket(address, null, null); // off: nothing is counted, nothing is written
+        }
 
-            bucket.Expire(now);
-            if (limit > 0 && bucket.Failures.Count + bucket.Pending >= limit)
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await LockAsync(address, ct);
+            var now = clock.GetUtcNow();
+            var attempts = await PruneAsync(address, now, ct);
+            if (await attempts.CountAsync(ct) >= limit)
             {
                 // Free again when the oldest failure leaves the window (at least a second: Retry-After is in seconds).
-                var wait = bucket.Failures.Count > 0 ? bucket.Failures.Peek() + Window - now : TimeSpan.Zero;
-                return wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait;
+                var oldest = await attempts.Where(a => !a.Pending).MinAsync(a => (DateTimeOffset?)a.At, ct);
+                await tx.CommitAsync(ct); // keeps the pruning
+                var wait = oldest is { } first ? first + Window - now : TimeSpan.Zero;
+                return new LoginAttemptTicket(address, null, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait);
             }
 
-            bucket.Pending++;
-            return null;
-        }
+            var id = Guid.NewGuid();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO budgeteval.login_attempts ("Id", "Address", "At", "Pending") VALUES ({id}, {address}, {now}, true)
+                """, ct);
+            await tx.CommitAsync(ct);
+            return new LoginAttemptTicket(address, id, null);
+        });
     }
 
-    /// <summary>Ends an attempt begun by <see cref="TryBegin"/>; true when this failure made the address reach the limit.</summary>
-    public bool End(string address, DateTimeOffset now, bool failed)
+    /// <summary>
+    /// Ends an attempt begun by <see cref="BeginAsync"/>; true when this failure made the address reach the limit
+    /// (said once: the decisions are serialised by the lock). Takes no cancellation token: a client that went away
+    /// must not leave its pending row behind to count for the rest of the minute.
+    /// </summary>
+    public async Task<bool> EndAsync(LoginAttemptTicket ticket, bool failed)
     {
-        var limit = options.Value.FailedLoginsPerMinutePerAddress;
-        lock (_lock)
+        if (ticket.AttemptId is not { } id)
         {
-            if (!_buckets.TryGetValue(address, out var bucket))
-            {
-                _buckets[address] = bucket = new Bucket();
-            }
-
-            bucket.Pending = Math.Max(0, bucket.Pending - 1);
-            if (!failed)
-            {
-                return false;
-            }
-
-            bucket.Expire(now);
-            bucket.Failures.Enqueue(now);
-            return limit > 0 && bucket.Failures.Count == limit;
+            return false;
         }
+
+        var rows = db.Set<LoginAttempt>();
+        if (!failed)
+        {
+            await rows.Where(a => a.Id == id).ExecuteDeleteAsync();
+            return false;
+        }
+
+        var limit = options.Value.FailedLoginsPerMinutePerAddress;
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await LockAsync(ticket.Address, default);
+            var now = clock.GetUtcNow();
+            var attempts = await PruneAsync(ticket.Address, now, default);
+
+            // The pending row becomes the failure; if it has already expired (the clock moved on), a new row is it.
+            if (await rows.Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Pending, false).SetProperty(a => a.At, now)) == 0)
+            {
+                var failure = Guid.NewGuid();
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO budgeteval.login_attempts ("Id", "Address", "At", "Pending") VALUES ({failure}, {ticket.Address}, {now}, false)
+                    """);
+            }
+
+            var failures = await attempts.CountAsync(a => !a.Pending);
+            await tx.CommitAsync();
+            return limit > 0 && failures == limit;
+        });
     }
 
     /// <summary>
@@ -108,39 +138,26 @@ internal sealed class LoginThrottle(IOptions<LoginThrottleOptions> options)
         return ip.ToString();
     }
 
-    // Forget addresses with nothing left in the window, at most once a minute, so the table stays small.
-    private void Sweep(DateTimeOffset now)
+    // One address's decisions take turns on every node; other addresses are not held up.
+    private Task LockAsync(string address, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"login-throttle:" + address}, 0))", ct);
+
+    /// <summary>
+    /// Deletes the address's rows outside the window and returns the rest. Rows up to a window ahead of this
+    /// node's clock still count: nodes' clocks differ a little, and an attempt a node ahead has just begun must hold
+    /// here too. Rows further ahead (a clock set back; tests move theirs) go, so they cannot block for ever.
+    /// </summary>
+    private async Task<IQueryable<LoginAttempt>> PruneAsync(string address, DateTimeOffset now, CancellationToken ct)
     {
-        if (now >= _lastSweep && now < _lastSweep + Window)
-        {
-            return;
-        }
-
-        _lastSweep = now;
-        foreach (var (address, bucket) in _buckets.ToList())
-        {
-            bucket.Expire(now);
-            if (bucket.Pending == 0 && bucket.Failures.Count == 0)
-            {
-                _buckets.Remove(address);
-            }
-        }
-    }
-
-    private sealed class Bucket
-    {
-        /// <summary>Times of the failures in the window, oldest first (at most the limit of them).</summary>
-        public Queue<DateTimeOffset> Failures { get; private set; } = new();
-
-        public int Pending { get; set; }
-
-        public void Expire(DateTimeOffset now)
-        {
-            // Failures "in the future" go too: a clock set back (tests move theirs) must not block an address for ever.
-            if (Failures.Any(f => f <= now - Window || f > now))
-            {
-                Failures = new Queue<DateTimeOffset>(Failures.Where(f => f > now - Window && f <= now));
-            }
-        }
+        var (from, to) = (now - Window, now + Window);
+        var rows = db.Set<LoginAttempt>().Where(a => a.Address == address);
+        await rows.Where(a => a.At <= from || a.At > to).ExecuteDeleteAsync(ct);
+        return rows;
     }
 }
+
+/// <summary>
+/// An attempt begun by <see cref="LoginThrottle.BeginAsync"/>: refused (<see cref="RetryAfter"/> set), or let
+/// through and counted as the pending row <see cref="AttemptId"/> (null when the throttle is off).
+/// </summary>
+internal sealed record LoginAttemptTicket(string Address, Guid? AttemptId, TimeSpan? RetryAfter);

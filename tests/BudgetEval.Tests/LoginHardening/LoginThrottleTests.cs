@@ -4,8 +4,13 @@ using System.Text.Json;
 using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Web.Audit;
 using BudgetEval.Web.Auth;
+using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Hosting;
+using BudgetEval.Web.Infrastructure.Jobs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace BudgetEval.Tests.LoginHardening;
@@ -77,34 +82,105 @@ public sealed class LoginThrottleTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Given_the_throttle_When_addresses_fail_Then_each_is_counted_alone_in_a_sliding_minute_and_attempts_in_flight_count()
+    public async Task Given_the_throttle_When_addresses_fail_Then_each_is_counted_alone_in_a_sliding_minute_and_attempts_in_flight_count()
     {
-        var throttle = new LoginThrottle(Options.Create(new LoginThrottleOptions { FailedLoginsPerMinutePerAddress = 2 }));
         var t0 = new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero);
+        var clock = new TestClock(t0);
+        using var scope = _app.Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var throttle = new LoginThrottle(db, clock, Options.Create(new LoginThrottleOptions { FailedLoginsPerMinutePerAddress = 2 }));
 
-        Assert.Null(throttle.TryBegin("10.0.0.1", t0));
-        Assert.False(throttle.End("10.0.0.1", t0, failed: true));
-        Assert.Null(throttle.TryBegin("10.0.0.1", t0.AddSeconds(20)));
-        Assert.True(throttle.End("10.0.0.1", t0.AddSeconds(20), failed: true)); // reached: said once
-        Assert.Equal(TimeSpan.FromSeconds(20), throttle.TryBegin("10.0.0.1", t0.AddSeconds(40)));
-        Assert.Null(throttle.TryBegin("10.0.0.2", t0.AddSeconds(40))); // another address is not affected
-        Assert.False(throttle.End("10.0.0.2", t0.AddSeconds(40), failed: false));
-        Assert.Null(throttle.TryBegin("10.0.0.1", t0.AddSeconds(61))); // the first failure has left the minute
+        var first = await throttle.BeginAsync("10.0.0.1");
+        Assert.Null(first.RetryAfter);
+        Assert.False(await throttle.EndAsync(first, failed: true));
+        clock.Set(t0.AddSeconds(20));
+        var second = await throttle.BeginAsync("10.0.0.1");
+        Assert.Null(second.RetryAfter);
+        Assert.True(await throttle.EndAsync(second, failed: true)); // reached: said once
+        clock.Set(t0.AddSeconds(40));
+        Assert.Equal(TimeSpan.FromSeconds(20), (await throttle.BeginAsync("10.0.0.1")).RetryAfter);
+        var other = await throttle.BeginAsync("10.0.0.2"); // another address is not affected
+        Assert.Null(other.RetryAfter);
+        Assert.False(await throttle.EndAsync(other, failed: false));
+        clock.Set(t0.AddSeconds(61));
+        var third = await throttle.BeginAsync("10.0.0.1"); // the first failure has left the minute, and its row is gone
+        Assert.Null(third.RetryAfter);
+        Assert.False(await throttle.EndAsync(third, failed: false));
+        Assert.Equal([t0.AddSeconds(20)], await db.Set<LoginAttempt>().Where(a => a.Address == "10.0.0.1").Select(a => a.At).ToListAsync());
 
         // Two attempts in flight fill the limit: a third parallel one waits, though nothing has failed yet.
-        Assert.Null(throttle.TryBegin("10.0.0.3", t0));
-        Assert.Null(throttle.TryBegin("10.0.0.3", t0));
-        Assert.NotNull(throttle.TryBegin("10.0.0.3", t0));
-        throttle.End("10.0.0.3", t0, failed: false);
-        Assert.Null(throttle.TryBegin("10.0.0.3", t0));
+        var a = await throttle.BeginAsync("10.0.0.3");
+        var b = await throttle.BeginAsync("10.0.0.3");
+        Assert.Null(a.RetryAfter);
+        Assert.Null(b.RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(1), (await throttle.BeginAsync("10.0.0.3")).RetryAfter); // no failure to wait for: the least
+        Assert.False(await throttle.EndAsync(a, failed: false));
+        var c = await throttle.BeginAsync("10.0.0.3");
+        Assert.Null(c.RetryAfter);
+        Assert.False(await throttle.EndAsync(b, failed: true));
+        Assert.True(await throttle.EndAsync(c, failed: true));
 
-        // 0 turns the throttle off.
-        var off = new LoginThrottle(Options.Create(new LoginThrottleOptions { FailedLoginsPerMinutePerAddress = 0 }));
+        // 0 turns the throttle off, and nothing is written.
+        var off = new LoginThrottle(db, clock, Options.Create(new LoginThrottleOptions { FailedLoginsPerMinutePerAddress = 0 }));
         for (var i = 0; i < 100; i++)
         {
-            Assert.Null(off.TryBegin("10.0.0.1", t0));
-            Assert.False(off.End("10.0.0.1", t0, failed: true));
+            var attempt = await off.BeginAsync("10.0.0.4");
+            Assert.Null(attempt.RetryAfter);
+            Assert.False(await off.EndAsync(attempt, failed: true));
         }
+
+        Assert.Equal(0, await db.Set<LoginAttempt>().CountAsync(x => x.Address == "10.0.0.4"));
+    }
+
+    [Fact]
+    public async Task Given_pending_rows_a_crashed_node_left_When_the_minute_has_passed_Then_they_no_longer_block_and_are_deleted()
+    {
+        using var scope = _app.Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var throttle = scope.ServiceProvider.GetRequiredService<LoginThrottle>(); // the app's: limit 3, the fixture's clock
+        var now = _app.Clock.GetUtcNow();
+
+        // Three attempts began 50 s ago on a node that then died: they never end.
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            db.Set<LoginAttempt>().Add(new LoginAttempt { Address = "198.51.100.9", At = now.AddSeconds(-50), Pending = true });
+        }
+
+        // And a failure "in the future" by more than the window: a clock was set back.
+        db.Set<LoginAttempt>().Add(new LoginAttempt { Address = "198.51.100.9", At = now.AddMinutes(10), Pending = false });
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
+
+        // Within their minute they count as failures: the address waits (no failure to wait for: the least).
+        Assert.Equal(TimeSpan.FromSeconds(1), (await throttle.BeginAsync("198.51.100.9")).RetryAfter);
+
+        // Older than the window, they no longer block, and touching the address deletes them and the future one.
+        _app.Clock.Advance(TimeSpan.FromSeconds(11));
+        var attempt = await throttle.BeginAsync("198.51.100.9");
+        Assert.Null(attempt.RetryAfter);
+        var left = await db.Set<LoginAttempt>().AsNoTracking().Where(a => a.Address == "198.51.100.9").ToListAsync();
+        Assert.Equal(attempt.AttemptId, Assert.Single(left).Id);
+        Assert.True(left[0].Pending);
+        Assert.False(await throttle.EndAsync(attempt, failed: false));
+        Assert.Equal(0, await db.Set<LoginAttempt>().CountAsync(a => a.Address == "198.51.100.9"));
+    }
+
+    [Fact]
+    public async Task Given_throttle_rows_of_addresses_that_never_came_back_When_housekeeping_runs_Then_rows_older_than_an_hour_go()
+    {
+        using var scope = _app.Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = _app.Clock.GetUtcNow();
+        db.Set<LoginAttempt>().AddRange(
+            new LoginAttempt { Address = "192.0.2.1", At = now.AddHours(-2), Pending = false },
+            new LoginAttempt { Address = "192.0.2.2", At = now.AddHours(-2), Pending = true },
+            new LoginAttempt { Address = "192.0.2.3", At = now.AddDays(3), Pending = false },
+            new LoginAttempt { Address = "192.0.2.4", At = now.AddSeconds(-30), Pending = false });
+        await db.SaveChangesAsync();
+
+        var job = new HousekeepingJob(db, _app.Clock, Options.Create(new AuditOptions()), NullLogger<HousekeepingJob>.Instance);
+        Assert.Equal(3, await job.PurgeLoginAttemptsAsync(CancellationToken.None));
+        Assert.Equal(["192.0.2.4"], await db.Set<LoginAttempt>().AsNoTracking().Select(a => a.Address).ToListAsync());
     }
 
     [Theory]

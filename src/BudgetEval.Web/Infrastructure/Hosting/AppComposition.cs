@@ -76,7 +76,7 @@ internal static class AppComposition
         services.Configure<AdmissionOptions>(config.GetSection(AdmissionOptions.Section));
         services.Configure<AuditOptions>(config.GetSection(AuditOptions.Section));
         services.Configure<LoginThrottleOptions>(config.GetSection(LoginThrottleOptions.Section));
-        services.AddSingleton<LoginThrottle>(); // per node, in memory: failed sign-ins per client address
+        services.AddScoped<LoginThrottle>(); // failed sign-ins per client address, counted in PostgreSQL for all nodes
         services.Configure<PdfOptions>(config.GetSection(PdfOptions.Section));
         services.Configure<Dashboards.DashboardOptions>(config.GetSection(Dashboards.DashboardOptions.Section));
         services.Configure<BudgetEval.Web.Shared.FigureOptions>(config.GetSection(BudgetEval.Web.Shared.FigureOptions.Section));

@@ -10,8 +10,8 @@ namespace BudgetEval.Web.Infrastructure.Jobs;
 
 /// <summary>
 /// Nightly clean-up: data-protection keys that expired more than 180 days ago (cookies live 30 minutes
-/// and tokens an hour, so nothing can still need them), audit entries past their retention period, and
-/// idempotency records older than 30 days.
+/// and tokens an hour, so nothing can still need them), audit entries past their retention period,
+/// idempotency records older than 30 days, and the sign-in throttle's rows of addresses that never came back.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> audit, ILogger<HousekeepingJob> logger) : IJob
@@ -25,13 +25,31 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOpti
     /// </summary>
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long the sign-in throttle's rows are kept: they count for a minute (LoginThrottle), and an address's
+    /// own are deleted when it next tries; an hour leaves room for clocks that differ between nodes.
+    /// </summary>
+    public static readonly TimeSpan LoginAttemptRetention = TimeSpan.FromHours(1);
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var removed = await RemoveExpiredKeysAsync(cancellationToken);
         var purged = await PurgeAuditAsync(cancellationToken);
         var answers = await PurgeIdempotencyAsync(cancellationToken);
-        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s), {Audit} audit entries past retention and {Answers} idempotency record(s)",
-            removed, purged, answers);
+        var attempts = await PurgeLoginAttemptsAsync(cancellationToken);
+        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s), {Audit} audit entries past retention, {Answers} idempotency record(s) and {Attempts} sign-in throttle row(s)",
+            removed, purged, answers, attempts);
+    }
+
+    /// <summary>
+    /// The throttle's rows of addresses not seen again (a crashed node's pending ones included), and rows far in
+    /// the future (a clock that was set back), which the throttle ignores anyway.
+    /// </summary>
+    internal Task<int> PurgeLoginAttemptsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var (cutoff, horizon) = (now - LoginAttemptRetention, now + LoginAttemptRetention);
+        return db.Set<Auth.LoginAttempt>().Where(a => a.At < cutoff || a.At > horizon).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>Without this the table grew by a row per transition and per refresh, for ever.</summary>

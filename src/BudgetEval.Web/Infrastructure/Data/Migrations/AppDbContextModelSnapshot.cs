@@ -72,6 +72,32 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.ToTable("audit_entries", "budgeteval");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Auth.LoginAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Pending")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Address", "At");
+
+                    b.ToTable("login_attempts", "budgeteval");
+                });
+
             modelBuilder.Entity("BudgetEval.Web.Calendar.CalendarDay", b =>
                 {
                     b.Property<DateOnly>("Date")
