@@ -125,14 +125,16 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
 
         if (status == FireStatus.Conflict && errors.Values.Any(v => v.Contains(SelfEvaluationService.StaleMessage)))
         {
-            // Someone saved in between. The user's text stays on the page; the fields the other person changed since the
-            // page was loaded are named (from the page's fingerprints of that version), and the form now carries the stored
-            // version and its fingerprints, so the next 保存 knowingly keeps the user's version and a third save is judged again.
+            // Someone saved in between. The fields the other person changed since the page was loaded (from the page's
+            // fingerprints of that version) are named and now show the other's content, since the user left them alone;
+            // the user's own edits stay on the page. The form then carries the stored version and its fingerprints, so the
+            // next 保存 keeps both people's work (the user's text where both changed a field) and a third save is judged again.
             var storedNow = FormSnapshot.Of(Form);
             Conflict = FormSnapshot.Conflict(storedNow, Posted(budget, executed, upper ?? 0m, fundsRows, lines), Input.Fingerprints, Input.ExpectedVersion);
+            Input.TakeStored(FormInput.From(Form), Conflict.TakenFromStored);
             Input.ExpectedVersion = Form.Record.RowVersion;
             Input.Fingerprints = storedNow.Fingerprints(Form.Record.RowVersion);
-            errors = new() { [string.Empty] = [OverwriteMessage] };
+            errors = new() { [string.Empty] = [Conflict.Traced ? MergedMessage : OverwriteMessage] };
         }
 
         foreach (var m in errors.SelectMany(e => e.Value))
@@ -145,7 +147,10 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         return Page();
     }
 
+    /// <summary>Without the page's fingerprints nothing tells the user's edits from the other's: the page shows what was posted.</summary>
     public const string OverwriteMessage = "自评已被他人修改：已显示您的内容；确认无误后再次点击保存将覆盖对方的修改。";
+
+    public const string MergedMessage = "自评已被他人修改：您修改的栏目保留您的内容，仅对方修改的栏目已换成对方的内容；请核对后再次点击保存。";
 
     /// <summary>After a save refused because someone else saved first: which fields the other person changed, and which both did.</summary>
     public FormConflict? Conflict { get; private set; }
@@ -288,7 +293,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         var upper = Amount(Input.UpperTransfer, "upperTransfer", errors);
         var lines = Input.Rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.IsBlank).Select(x => x.Row.ToLine(errors, x.Index)).ToList();
         var fundsRows = FundsRowsFromInput(errors);
-        List<string> changed = errors.Count > 0 ? ["填写有误的栏目"] : FormSnapshot.Of(Form).Differing(Posted(budget, executed, upper ?? 0m, fundsRows, lines));
+        List<string> changed = errors.Count > 0 ? ["填写有误的栏目"] : FormSnapshot.EditedByUser(FormSnapshot.Of(Form), Posted(budget, executed, upper ?? 0m, fundsRows, lines), Input.Fingerprints, Input.ExpectedVersion);
         if (changed.Count == 0)
         {
             return null;
@@ -462,6 +467,28 @@ internal sealed class FormInput
 
     /// <summary>Per field, a fingerprint of the stored value the page was loaded with (<see cref="FormSnapshot.Fingerprints"/>).</summary>
     public string? Fingerprints { get; set; }
+
+    /// <summary>Takes the fields named by <see cref="FormConflict.TakenFromStored"/> keys from <paramref name="stored"/>.</summary>
+    public void TakeStored(FormInput stored, IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            switch (key)
+            {
+                case "budget": Budget = stored.Budget; break;
+                case "executed": Executed = stored.Executed; break;
+                case "upperTransfer": UpperTransfer = stored.UpperTransfer; break;
+                case "fundsRows": FundsRows = stored.FundsRows; break;
+                case "goalsPlanned": GoalsPlanned = stored.GoalsPlanned; break;
+                case "goalsAchieved": GoalsAchieved = stored.GoalsAchieved; break;
+                case "indicators": Rows = stored.Rows; break;
+                case var k when k.StartsWith("report.", StringComparison.Ordinal):
+                    Report[k["report.".Length..]] = stored.Report.GetValueOrDefault(k["report.".Length..]);
+                    break;
+                default: throw new InvalidOperationException($"No form input for the field key {key}.");
+            }
+        }
+    }
 
     public static FormInput From(LoadedForm form) => new()
     {

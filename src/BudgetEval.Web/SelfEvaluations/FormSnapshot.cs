@@ -86,6 +86,7 @@ internal sealed class FormSnapshot
         }
 
         var byOther = new List<string>();
+        var byOtherKeys = new List<string>();
         var byBoth = new List<string>();
         foreach (var ((key, label, now), (_, _, mine)) in storedNow.fields.Zip(posted.fields))
         {
@@ -98,6 +99,7 @@ internal sealed class FormSnapshot
             if (Hash(mine) == original)
             {
                 byOther.Add(label);
+                byOtherKeys.Add(key);
             }
             else if (mine != now)
             {
@@ -105,8 +107,18 @@ internal sealed class FormSnapshot
             }
         }
 
-        return new(byOther, byBoth, Traced: true);
+        return new(byOther, byBoth, Traced: true) { TakenFromStored = byOtherKeys };
     }
+
+    /// <summary>
+    /// The labels of the fields the user changed since the page was loaded (posted ≠ the page's fingerprints); without
+    /// readable fingerprints, the fields where <paramref name="stored"/> and posted differ (which then counts another
+    /// person's save in between as the user's edit, the best that can be said).
+    /// </summary>
+    public static List<string> EditedByUser(FormSnapshot stored, FormSnapshot posted, string? fingerprints, uint? postedVersion) =>
+        Read(fingerprints, postedVersion, posted) is { } loaded
+            ? posted.fields.Where(f => Hash(f.Value) != loaded[f.Key]).Select(f => f.Label).ToList()
+            : stored.Differing(posted);
 
     /// <summary>The fingerprints by field key; null unless the text is well formed, for the posted version, and names every field.</summary>
     private static Dictionary<string, string>? Read(string? text, uint? postedVersion, FormSnapshot shape)
@@ -137,4 +149,11 @@ internal sealed class FormSnapshot
 /// <param name="ChangedByOther">Traced: the fields only the other person changed. Not traced: every field where stored and posted differ.</param>
 /// <param name="ChangedByBoth">The fields both changed, differently (the user decides); empty when not traced.</param>
 /// <param name="Traced">Whether the page's fingerprints of the version it loaded could be read.</param>
-internal sealed record FormConflict(IReadOnlyList<string> ChangedByOther, IReadOnlyList<string> ChangedByBoth, bool Traced);
+internal sealed record FormConflict(IReadOnlyList<string> ChangedByOther, IReadOnlyList<string> ChangedByBoth, bool Traced)
+{
+    /// <summary>
+    /// Traced: the keys of the fields only the other person changed (<c>budget</c>, <c>indicators</c>, <c>report.basics</c>):
+    /// the page shows the stored value there, since the user left them as loaded and saving again must not undo them.
+    /// </summary>
+    public IReadOnlyList<string> TakenFromStored { get; init; } = [];
+}

@@ -36,7 +36,10 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var notice = Notice(await refused.Content.ReadAsStringAsync());
-        Assert.Equal("对方修改了：全年执行数。", Squeezed(notice));
+        Assert.Equal("对方修改了：全年执行数。（已换成对方的内容）", Squeezed(notice));
+        var shown = FormPage.Fields(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(fieldsB["Input.Executed"], shown["Input.Executed"]); // the other's amount, which the user had not touched
+        Assert.Equal(fieldsA["Input.Report[problems]"], shown["Input.Report[problems]"]);
         Assert.DoesNotContain("存在的问题及原因", notice, StringComparison.Ordinal);
         Assert.DoesNotContain("双方都修改了", notice, StringComparison.Ordinal);
     }
@@ -57,8 +60,11 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var page = await refused.Content.ReadAsStringAsync();
-        Assert.Equal("对方修改了：自评报告「部门基本情况」。双方都修改了：全年完成情况（保存将以您的内容为准）。", Squeezed(Notice(page)));
-        Assert.Equal(fields["Input.GoalsAchieved"], FormPage.Fields(page)["Input.GoalsAchieved"]);
+        Assert.Equal("对方修改了：自评报告「部门基本情况」。（已换成对方的内容）双方都修改了：全年完成情况（保存将以您的内容为准）。", Squeezed(Notice(page)));
+        var shown = FormPage.Fields(page);
+        Assert.Equal(fields["Input.GoalsAchieved"], shown["Input.GoalsAchieved"]); // both changed it: the user's text
+        Assert.StartsWith("对方写的基本情况 ", shown["Input.Report[basics]"], StringComparison.Ordinal); // only the other did: theirs
+        Assert.Equal(fields["Input.Report[other]"], shown["Input.Report[other]"]);
     }
 
     [Fact]
@@ -85,14 +91,14 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         var again = await FormPage.PostAsync(unit, id, page, shown);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var againPage = await again.Content.ReadAsStringAsync();
-        Assert.Equal("对方修改了：自评报告「下一步改进措施」。", Squeezed(Notice(againPage)));
+        Assert.Equal("对方修改了：自评报告「下一步改进措施」。（已换成对方的内容）", Squeezed(Notice(againPage)));
 
         var kept = await FormPage.PostAsync(unit, id, againPage, FormPage.Fields(againPage));
 
         Assert.Equal(HttpStatusCode.Redirect, kept.StatusCode);
         var stored = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().SingleAsync(s => s.Id == id));
         Assert.Equal(mine, stored.GoalsAchieved);
-        Assert.Equal(fields["Input.Report[nextSteps]"], stored.Report.NextSteps ?? string.Empty); // the page's text, as the user chose to keep
+        Assert.StartsWith("对方第二次写的改进措施 ", stored.Report.NextSteps, StringComparison.Ordinal); // the user never touched it: the other's stays
     }
 
     [Theory]
@@ -126,6 +132,56 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         var shown = FormPage.Fields(page);
         Assert.StartsWith(await VersionAsync(id) + ";", shown["Input.Fingerprints"], StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await FormPage.PostAsync(unit, id, page, shown)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_the_other_saved_a_field_and_the_user_edited_another_When_the_user_uploads_Then_only_the_users_own_edit_is_named_as_unsaved()
+    {
+        var id = await TextLimitTests.CentreDraftAsync(app);
+        using var unit = await app.SignInAsync("unit");
+        var (html, fields) = await FormPage.OpenAsync(unit, id);
+        var api = await app.ApiAsync("unit");
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid() })).StatusCode);
+
+        fields["Input.Report[other]"] = "我写的其他 " + Guid.NewGuid();
+        var refused = await UploadAsync(unit, id, html, fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var text = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Contains("本页有尚未保存的修改（自评报告「其他」）", text, StringComparison.Ordinal); // not 年初设定目标: that was the other's save
+        Assert.Equal(0, await app.DbAsync(db => db.SelfEvaluationAttachments.CountAsync(a => a.SelfEvaluationId == id)));
+    }
+
+    [Fact]
+    public async Task Given_the_other_saved_and_the_user_edited_nothing_When_the_user_uploads_Then_the_file_is_taken()
+    {
+        var id = await TextLimitTests.CentreDraftAsync(app);
+        using var unit = await app.SignInAsync("unit");
+        var (html, fields) = await FormPage.OpenAsync(unit, id);
+        var api = await app.ApiAsync("unit");
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid() })).StatusCode);
+
+        var uploaded = await UploadAsync(unit, id, html, fields);
+
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        Assert.Equal(1, await app.DbAsync(db => db.SelfEvaluationAttachments.CountAsync(a => a.SelfEvaluationId == id)));
+        var stored = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().SingleAsync(s => s.Id == id));
+        Assert.StartsWith("对方写的目标 ", stored.GoalsPlanned, StringComparison.Ordinal);
+    }
+
+    /// <summary>上传 as the browser sends it: the main form's fields with the file.</summary>
+    private static Task<HttpResponseMessage> UploadAsync(HttpClient client, Guid id, string html, Dictionary<string, string> fields)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in fields.Append(new("__RequestVerificationToken", AppFixture.AntiforgeryToken(html))))
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        var file = new ByteArrayContent("%PDF-1.4 佐证材料"u8.ToArray());
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        form.Add(file, "file", "佐证材料.pdf");
+        return client.PostAsync($"/self-evaluations/{id}/form?handler=attachment", form);
     }
 
     private Task<string> VersionAsync(Guid id) =>

@@ -11,7 +11,7 @@ namespace BudgetEval.Tests.SelfEvaluationForm2;
 public sealed class ConflictTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
-    public async Task Given_another_save_in_between_When_the_page_saves_Then_409_with_the_users_text_and_the_fields_the_other_changed_and_saving_again_keeps_the_users_version()
+    public async Task Given_another_save_in_between_When_the_page_saves_Then_409_with_the_users_text_and_the_others_field_taken_over_and_saving_again_keeps_both()
     {
         var id = await TextLimitTests.CentreDraftAsync(app);
         using var unit = await app.SignInAsync("unit");
@@ -26,12 +26,14 @@ public sealed class ConflictTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var page = await refused.Content.ReadAsStringAsync();
         var decoded = WebUtility.HtmlDecode(page);
-        Assert.Contains(FormModel.OverwriteMessage, decoded, StringComparison.Ordinal);
-        Assert.Contains("对方修改了：全年完成情况。", decoded, StringComparison.Ordinal); // the user's own 绩效情况 is not the other's change
+        Assert.Contains(FormModel.MergedMessage, decoded, StringComparison.Ordinal);
+        Assert.Contains("对方修改了：全年完成情况。（已换成对方的内容）", decoded, StringComparison.Ordinal); // the user's own 绩效情况 is not the other's change
         Assert.DoesNotContain("绩效情况", ConflictFieldsTests.Notice(page), StringComparison.Ordinal);
         var shown = FormPage.Fields(page);
         Assert.Equal("我写的绩效情况", shown["Input.Report[performance]"]);
-        Assert.Equal(fields["Input.GoalsAchieved"], shown["Input.GoalsAchieved"]); // the user's own value, not the other save's
+        // The user left 全年完成情况 as loaded: the page now shows the other's text there, so saving again does not undo it.
+        Assert.NotEqual(fields["Input.GoalsAchieved"], shown["Input.GoalsAchieved"]);
+        Assert.Equal("他人写入的完成情况", shown["Input.GoalsAchieved"]);
         var current = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().Where(s => s.Id == id).Select(s => s.RowVersion).SingleAsync());
         Assert.Equal(current.ToString(System.Globalization.CultureInfo.InvariantCulture), shown["Input.ExpectedVersion"]);
         Assert.NotEqual(fields["Input.ExpectedVersion"], shown["Input.ExpectedVersion"]);
@@ -41,7 +43,7 @@ public sealed class ConflictTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Redirect, kept.StatusCode);
         var stored = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().SingleAsync(s => s.Id == id));
         Assert.Equal("我写的绩效情况", stored.Report.Performance);
-        Assert.Equal(fields["Input.GoalsAchieved"], stored.GoalsAchieved);
+        Assert.Equal("他人写入的完成情况", stored.GoalsAchieved);
     }
 
     [Fact]
