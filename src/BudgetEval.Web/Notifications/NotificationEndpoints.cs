@@ -3,6 +3,7 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Shared;
 using Microsoft.EntityFrameworkCore;
+using JsonConverter = System.Text.Json.Serialization.JsonConverterAttribute;
 
 namespace BudgetEval.Web.Notifications;
 
@@ -15,6 +16,17 @@ internal static class NotificationEndpoints
 
     /// <summary><c>marked</c>: how many notifications were unread and are now read.</summary>
     internal sealed record MarkedRead(int Marked);
+
+    /// <summary>
+    /// 通知设置. <c>emailMode</c>: Immediate (即时发送) or DailyDigest (每日汇总); <c>nonEssentialEmail</c>: mail for
+    /// events other than reminders and escalations (always mailed at once); <c>email</c>: where mail goes, null if none is registered.
+    /// </summary>
+    internal sealed record NotificationSettingsDto(
+        [property: JsonConverter(typeof(StrictEnumConverter<EmailMode>))] EmailMode EmailMode, bool NonEssentialEmail, string? Email);
+
+    /// <summary>Both fields must be sent; an emailMode other than the two names (a number included) is refused, not taken as Immediate.</summary>
+    internal sealed record NotificationSettingsRequest(
+        [property: JsonConverter(typeof(StrictEnumConverter<EmailMode>))] EmailMode? EmailMode, bool? NonEssentialEmail);
 
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -51,6 +63,28 @@ internal static class NotificationEndpoints
             return Results.NoContent();
         }).Produces(StatusCodes.Status204NoContent);
 
+        // "/settings" is a literal segment: it never meets "/{id:guid}/read" (a GUID, then "read").
+        api.MapGet("/settings", async (HttpContext http, AppDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(SettingsDto(await NotificationSettings.LoadAsync(db, Me(http), ct))))
+            .WithSummary("通知设置（本人）：邮件发送方式、是否接收一般通知邮件、接收邮箱")
+            .Produces<NotificationSettingsDto>();
+
+        // The page's rules (NotificationSettings): both fields required, an unknown emailMode refused and nothing saved.
+        api.MapPut("/settings", async (NotificationSettingsRequest request, HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var errors = NotificationSettings.Validate(request.EmailMode, request.NonEssentialEmail);
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors.ByField());
+            }
+
+            var me = Me(http);
+            await NotificationSettings.SaveAsync(db, me, request.EmailMode!.Value, request.NonEssentialEmail!.Value, clock.GetUtcNow(), ct);
+            return TypedResults.Ok(SettingsDto(await NotificationSettings.LoadAsync(db, me, ct)));
+        })
+            .WithSummary("保存通知设置（本人）：emailMode（Immediate 即时发送 / DailyDigest 每日汇总）与 nonEssentialEmail 均须提供；答复保存后的设置")
+            .Produces<NotificationSettingsDto>();
+
         api.MapPost("/read-all", async (HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
             var me = http.User.UserId();
@@ -59,4 +93,8 @@ internal static class NotificationEndpoints
             return TypedResults.Ok(new MarkedRead(marked));
         });
     }
+
+    private static Guid Me(HttpContext http) => http.User.UserId() ?? throw new InvalidOperationException("signed in");
+
+    private static NotificationSettingsDto SettingsDto(NotificationSettingsView v) => new(v.EmailMode, v.NonEssentialEmail, v.Email);
 }
