@@ -351,6 +351,7 @@ internal static class AppComposition
         api.MapFollowUpEndpoints();
         api.MapDashboardEndpoints();
         api.MapResultEndpoints();
+        Admin.FindingCategories.FindingCategoryEndpoints.MapFindingCategoryEndpoints(api);
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from
