@@ -89,6 +89,8 @@ internal static class Matrix
         new("GET /api/notifications", Res.None, Everyone),
         new("POST /api/notifications/{id:guid}/read", Res.Notification, "AFLUHE:o"),
         new("POST /api/notifications/read-all", Res.None, Everyone),
+        new("GET /api/notifications/settings", Res.None, Everyone),
+        new("PUT /api/notifications/settings", Res.None, Everyone), // {}: refused as incomplete (400), nothing saved
 
         // Organisations.
         new("GET /organisations", Res.None, Bureau),
@@ -214,6 +216,13 @@ internal static class Matrix
         new("POST /admin/calendar", Res.None, "A", Handler: "import"),
         new("GET /admin/finding-categories", Res.None, "A"),
         new("POST /admin/finding-categories", Res.None, "A", Handler: "add"),
+        // 问题类别 through the API: read by those who pick categories, kept by the administrator as on the page. Retired,
+        // then brought back, so the category ends as it began; an empty name is refused (400), nothing added.
+        new("GET /api/finding-categories", Res.None, "AFLE"),
+        new("GET /api/finding-categories/{id:int}", Res.FindingCategory, "AFLE"),
+        new("POST /api/finding-categories", Res.None, "A"),
+        new("POST /api/finding-categories/{id:int}/deactivate", Res.FindingCategory, "A"),
+        new("POST /api/finding-categories/{id:int}/activate", Res.FindingCategory, "A"),
         // 结果应用: the bureau reads; the officer marks and sets the rules, the lead approves.
         new("GET /results", Res.None, Bureau),
         new("POST /results", Res.None, "F", Handler: "mark"),
@@ -299,6 +308,9 @@ public enum Res
 
     /// <summary>A year of 结果应用 and one line of it (the finished 2021 evaluation); the bureau's, not an organisation's.</summary>
     ResultYear,
+
+    /// <summary>An active 问题类别 (the district's, not an organisation's).</summary>
+    FindingCategory,
 }
 
 /// <summary>
@@ -334,7 +346,7 @@ internal sealed record Row(
     {
         Scope[] all = Res switch
         {
-            Res.None or Res.Plan or Res.User or Res.ResultYear => [Scope.Any],
+            Res.None or Res.Plan or Res.User or Res.ResultYear or Res.FindingCategory => [Scope.Any],
             Res.Evaluation or Res.EvaluationCase or Res.EvaluationTask => [Scope.Own, Scope.Other, Scope.Ended],
             _ => [Scope.Own, Scope.Other],
         };

@@ -77,6 +77,12 @@ internal sealed class MatrixWorld
             w._values[(Res.ResultYear, Scope.Any, who)] = new() { ["year"] = "2021", ["subjectKind"] = "Evaluation", ["subjectId"] = endedEval.ToString() };
         }
 
+        var category = await app.DbAsync(db => db.FindingCategories.Where(c => c.IsActive).OrderByDescending(c => c.SortOrder).Select(c => c.Id).FirstAsync());
+        foreach (var who in Enum.GetValues<Who>())
+        {
+            w._values[(Res.FindingCategory, Scope.Any, who)] = new() { ["id"] = category.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
         // Organisations and notifications are "own" per caller: the caller's organisation, a notice of the caller.
         var unit2Notice = await AddNotificationAsync(app, "unit2");
         foreach (var who in Enum.GetValues<Who>().Where(x => x != Who.Anonymous))
