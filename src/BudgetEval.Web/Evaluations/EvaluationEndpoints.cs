@@ -17,10 +17,11 @@ internal static class EvaluationEndpoints
 {
     internal sealed record SelectRequest(int? FiscalYear, List<TargetInput>? Targets);
 
-    internal sealed record ActionRequest(string? Comment, int? ExpectedVersion);
+    /// <summary><c>expectedVersion</c> (required): the case's version, <c>caseVersion</c> of GET /api/evaluations/{id}.</summary>
+    internal sealed record ActionRequest(string? Comment, [property: ConcurrencyToken] int? ExpectedVersion);
 
-    /// <summary><c>expectedVersion</c>: the <c>version</c> of GET /api/evaluations/{id}; when given, a table saved by someone else since is refused (409).</summary>
-    internal sealed record ScoresRequest(List<ScoreRowRequest>? Rows, uint? ExpectedVersion);
+    /// <summary><c>expectedVersion</c> (required): the <c>version</c> of GET /api/evaluations/{id}; a table saved by someone else since is refused (409).</summary>
+    internal sealed record ScoresRequest(List<ScoreRowRequest>? Rows, [property: ConcurrencyToken] uint? ExpectedVersion);
 
     /// <summary>
     /// One row of PUT …/scores. The setters note which fields the caller sent: a field left out keeps its value
@@ -181,10 +182,20 @@ internal static class EvaluationEndpoints
                 : ApiProblems.NotFound())
             .Produces<EvaluationDetail>();
 
-        group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, AppDbContext db, CancellationToken ct) =>
         {
             // Answered as /api/cases/{id}/actions/{action} answers: {state, stateLabel, version} or a problem, and
-            // the same Idempotency-Key again answers the first request's answer without acting twice.
+            // the same Idempotency-Key again answers the first request's answer without acting twice. expectedVersion
+            // (the case's, caseVersion) is required as there: without it an action would act on a case changed unseen.
+            if (request.ExpectedVersion is null)
+            {
+                // An evaluation the caller cannot see is refused as one that does not exist, whatever the body lacks.
+                return !await db.Evaluations.AnyAsync(e => e.Id == id, ct) ? ApiProblems.NotFound() : ApiProblems.Validation(new Dictionary<string, string[]>
+                {
+                    ["expectedVersion"] = [$"缺少版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 caseVersion）并随办理一并提交，以免办理他人已处理过的事项。"],
+                });
+            }
+
             return IdempotencyKeys.TryRead(http.Request, out var key, out var problem)
                 ? Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct, key))
                 : problem;
@@ -316,7 +327,8 @@ internal static class EvaluationEndpoints
         e.UnitComment);
 
     private static IResult Answer(EvaluationResult result) =>
-        result.Status == FireStatus.Ok ? TypedResults.Ok(new EvaluationSaved(result.Evaluation!.Id, result.Evaluation.Status, result.Evaluation.RowVersion)) : FireProblem(result.Status, result.Errors);
+        result.MissingField is { } missing ? ApiProblems.Validation(new Dictionary<string, string[]> { [missing] = [.. result.Errors] })
+        : result.Status == FireStatus.Ok ? TypedResults.Ok(new EvaluationSaved(result.Evaluation!.Id, result.Evaluation.Status, result.Evaluation.RowVersion)) : FireProblem(result.Status, result.Errors);
 
     private static IResult FireProblem(FireStatus status, IReadOnlyList<string> errors) => status switch
     {

@@ -77,6 +77,9 @@ internal sealed record EvaluationResult(FireStatus Status, Evaluation? Evaluatio
     public static EvaluationResult Ok(Evaluation e) => new(FireStatus.Ok, e, []);
 
     public static EvaluationResult Fail(FireStatus status, params string[] errors) => new(status, null, errors);
+
+    /// <summary>A save without the version it read: a malformed request (400 under this field), nothing written.</summary>
+    public string? MissingField { get; init; }
 }
 
 /// <summary>
@@ -405,7 +408,10 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// NotApplicable null) keep their values. With <paramref name="expectedVersion"/> (the page always sends it)
     /// a table changed since it was read is refused, so nobody's work is overwritten unseen.
     /// </summary>
-    public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, uint? expectedVersion, WorkflowActor actor, CancellationToken ct) =>
+    /// <paramref name="versionRequired"/> false is the page's form (it always carries the version; a post without one is
+    /// checked as before); the API always needs <paramref name="expectedVersion"/>.
+    public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, uint? expectedVersion, WorkflowActor actor, CancellationToken ct,
+        bool versionRequired = true) =>
         EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             var rows = e.Rows;
@@ -509,7 +515,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Rows = rows;
             return errors;
-        }, ct, expectedVersion);
+        }, ct, expectedVersion, versionRequired);
 
     private static string AutoNote(string? receiver) => $"该项评分不适用，分数已调至「{receiver}」。";
 
@@ -794,7 +800,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
     /// <summary>Loads (within the data scope), checks whose turn it is, applies the change and saves; a change returning errors saves nothing.</summary>
     private async Task<EvaluationResult> EditAsync(Guid id, WorkflowActor actor, Party party, string[] states, Func<Evaluation, List<string>> change, CancellationToken ct,
-        uint? expectedVersion = null)
+        uint? expectedVersion = null, bool versionRequired = false)
     {
         db.ChangeTracker.Clear();
         var e = await db.Evaluations.SingleOrDefaultAsync(x => x.Id == id, ct);
@@ -806,6 +812,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         if (!IsParty(e, actor, party))
         {
             return EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。");
+        }
+
+        // After the access checks, so a caller who may not save is told so (403) rather than what its request lacks.
+        if (versionRequired && expectedVersion is null)
+        {
+            return EvaluationResult.Fail(FireStatus.Invalid, MissingVersionMessage(id)) with { MissingField = "expectedVersion" };
         }
 
         if (!states.Contains(e.Status))
@@ -838,6 +850,9 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
         return EvaluationResult.Ok(e);
     }
+
+    public static string MissingVersionMessage(Guid id) =>
+        $"缺少版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 version）并随保存一并提交，以免覆盖他人的修改。";
 
     private async Task<EvaluationResult> ReloadAsync(Guid id, CancellationToken ct)
     {

@@ -115,7 +115,8 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
     {
         var id = await _api.CommissionedAsync(2012);
         var evaluator = await app.ApiAsync("evaluator");
-        Task<HttpResponseMessage> PutAsync(object row) => evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row } });
+        async Task<HttpResponseMessage> PutAsync(object row) =>
+            await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row }, expectedVersion = await EvaluationApi.VersionAsync(evaluator, id) });
         const string Funds = "资金到位率（公共专项）";
 
         await EvaluationApi.Ok(await PutAsync(new { level1 = "投入", level3 = Funds, notApplicable = true, movedTo = "绩效目标合理性" }));
@@ -143,7 +144,8 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
     {
         var id = await _api.CommissionedAsync(2011);
         var evaluator = await app.ApiAsync("evaluator");
-        Task<HttpResponseMessage> PutAsync(object row) => evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row } });
+        async Task<HttpResponseMessage> PutAsync(object row) =>
+            await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row }, expectedVersion = await EvaluationApi.VersionAsync(evaluator, id) });
 
         await EvaluationApi.Ok(await PutAsync(new { level1 = "投入", level3 = "绩效指标明确性", score = 3m, note = "依据充分" }));
         await EvaluationApi.Ok(await PutAsync(new { level1 = "投入", level3 = "绩效指标明确性", score = 2.5m }));
@@ -170,7 +172,7 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         Assert.Equal(0, await app.DbAsync(db => db.Evaluations.CountAsync(e => e.FiscalYear == 2027)));
 
         var id = await _api.InCommentWindowAsync(2010);
-        await EvaluationApi.Ok(await (await app.ApiAsync("unit")).PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("unit"), id, "comment"));
         var evaluator = await app.ApiAsync("evaluator");
 
         var report = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第9号", reportDate = "2026-03-03" });
@@ -209,7 +211,7 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         Assert.Equal(JsonValueKind.Null, cleared.GetProperty("reportDate").ValueKind);
 
         // Without them the final report cannot go to the bureau.
-        var submit = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { });
+        var submit = await EvaluationApi.ActAsync(evaluator, id, "submitFinal");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submit.StatusCode);
         Assert.Contains("请填写正式报告文号", await submit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -276,8 +278,8 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
 
         var problems = SampleExternalEvaluation.Problems.Append(SampleExternalEvaluation.Problems[0] with { No = 10, Title = "合同管理不规范", Detail = "部分采购合同未约定验收条款。" });
         await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems }));
-        await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { }));
-        await EvaluationApi.Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/actions/accept", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(evaluator, id, "submitFinal"));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("finance"), id, "accept"));
 
         var findings = await app.DbAsync(db => db.Findings.Where(f => f.EvaluationId == id).Select(f => f.Title).ToListAsync());
         Assert.Equal(10, findings.Count);
