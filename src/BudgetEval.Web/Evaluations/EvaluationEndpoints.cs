@@ -72,14 +72,19 @@ internal static class EvaluationEndpoints
         [System.Text.Json.Serialization.JsonIgnore]
         public bool DateSent { get; private set; }
 
+        /// <summary>Required: the <c>version</c> of GET /api/evaluations/{id}; a report saved by someone else since is refused (409).</summary>
+        [ConcurrencyToken]
+        public uint? ExpectedVersion { get; set; }
+
         public ReportInput ToInput() => new(Sections, ReportNumber, ReportDate, KeepNumber: !NumberSent, KeepDate: !DateSent);
     }
 
-    internal sealed record ProblemsRequest(List<Problem>? Problems);
+    /// <summary><c>expectedVersion</c> (required, as on each save of the evaluation): the <c>version</c> of GET /api/evaluations/{id}.</summary>
+    internal sealed record ProblemsRequest(List<Problem>? Problems, [property: ConcurrencyToken] uint? ExpectedVersion = null);
 
-    internal sealed record CommentsRequest(string? General, List<CommentInput>? Problems);
+    internal sealed record CommentsRequest(string? General, List<CommentInput>? Problems, [property: ConcurrencyToken] uint? ExpectedVersion = null);
 
-    internal sealed record AnswersRequest(List<AnswerInput>? Answers);
+    internal sealed record AnswersRequest(List<AnswerInput>? Answers, [property: ConcurrencyToken] uint? ExpectedVersion = null);
 
     /// <summary>A list row; <c>status</c> is the state's id (draft, …).</summary>
     internal sealed record EvaluationListItem(Guid Id, int FiscalYear, string Title, Guid OrganisationId, string UnitName, string Kind, string? ProjectName,
@@ -244,19 +249,19 @@ internal static class EvaluationEndpoints
             .ProducesFile(SelfEvaluations.Export.FormWorkbook.ContentType, "text/csv");
 
         group.MapPut("/{id:guid}/report", async (Guid id, ReportRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct)))
+            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/problems", async (Guid id, ProblemsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct)))
+            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/comments", async (Guid id, CommentsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct)))
+            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/answers", async (Guid id, AnswersRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct)))
+            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         // The report itself: the unit reads the draft only in its comment window and the final one after completion.

@@ -558,7 +558,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// submitted without them, ReportNumbered); left out (<see cref="ReportInput.KeepNumber"/>, <see cref="ReportInput.KeepDate"/>)
     /// it stays as it is.
     /// </summary>
-    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct)
+    /// <remarks><paramref name="versionRequired"/>: the API's (a save without the version it read is refused); the pages and the demo seed do not send one.</remarks>
+    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false)
     {
         var today = china.Today(clock);
         return EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
@@ -602,7 +603,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.ReportNumber = input.KeepNumber ? e.ReportNumber : number;
             e.ReportDate = input.KeepDate ? e.ReportDate : input.ReportDate;
             return [];
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
     }
 
     /// <summary>
@@ -611,7 +612,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// GET …/report returns it) or, sent without an id, the old one with the same title; anything else is
     /// a new problem. Numbers follow the new order, so remarks never move to another problem by position.
     /// </summary>
-    public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct)
+    public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false)
     {
         var categories = await Findings.FindingCategories.ActiveAsync(db, ct);
         var today = china.Today(clock);
@@ -707,11 +708,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Problems = list;
             return errors;
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
     }
 
     /// <summary>The unit's remarks in the comment window: a general one and, per problem, a comment or a dispute.</summary>
-    public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct) =>
+    public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false) =>
         EditAsync(id, actor, Party.Unit, ["comment_window"], e =>
         {
             var problems = e.Problems;
@@ -743,10 +744,10 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.Problems = problems;
             e.UnitComment = TextInput.Block(general);
             return errors;
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
 
     /// <summary>The firm's answers to the unit's remarks, given with the final report.</summary>
-    public Task<EvaluationResult> AnswerAsync(Guid id, IReadOnlyList<AnswerInput> answers, WorkflowActor actor, CancellationToken ct) =>
+    public Task<EvaluationResult> AnswerAsync(Guid id, IReadOnlyList<AnswerInput> answers, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false) =>
         EditAsync(id, actor, Party.Firm, ["final_report"], e =>
         {
             var problems = e.Problems;
@@ -767,7 +768,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Problems = problems;
             return errors;
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
 
     /// <summary>
     /// Whether the caller may read the report and the table: the bureau always, the assigned firm always,

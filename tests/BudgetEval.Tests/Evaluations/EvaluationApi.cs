@@ -55,8 +55,8 @@ internal sealed class EvaluationApi(AppFixture app)
         var evaluator = await app.ApiAsync("evaluator");
         await Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
         await Ok(await ImportAsync(evaluator, id, SampleExternalEvaluation.IndicatorsCsv()));
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { sections = SampleExternalEvaluation.Sections }));
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems = SampleExternalEvaluation.Problems }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await VersionAsync(evaluator, id), sections = SampleExternalEvaluation.Sections }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await VersionAsync(evaluator, id), problems = SampleExternalEvaluation.Problems }));
         await Ok(await EvaluationApi.ActAsync(evaluator, id, "submitDraft"));
         return id;
     }
@@ -65,11 +65,11 @@ internal sealed class EvaluationApi(AppFixture app)
     {
         var id = await InCommentWindowAsync(fiscalYear);
         var unit = await app.ApiAsync("unit");
-        await Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { general = "基本同意。", problems = new[] { new { no = 8, comment = "部分超期工单系上级转办延迟。", disputed = true } } }));
+        await Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { expectedVersion = await VersionAsync(unit, id), general = "基本同意。", problems = new[] { new { no = 8, comment = "部分超期工单系上级转办延迟。", disputed = true } } }));
         await Ok(await EvaluationApi.ActAsync(unit, id, "comment", "已反馈意见"));
         var evaluator = await app.ApiAsync("evaluator");
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/answers", new { answers = new[] { new { no = 8, answer = "经核实，超期以系统记录为准，维持原意见。" } } }));
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = SampleExternalEvaluation.ReportNumber, reportDate = "2026-03-02" }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/answers", new { expectedVersion = await VersionAsync(evaluator, id), answers = new[] { new { no = 8, answer = "经核实，超期以系统记录为准，维持原意见。" } } }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await VersionAsync(evaluator, id), reportNumber = SampleExternalEvaluation.ReportNumber, reportDate = "2026-03-02" }));
         return id;
     }
 

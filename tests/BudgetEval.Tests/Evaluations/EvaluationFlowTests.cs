@@ -188,7 +188,7 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Equal(System.Text.Json.JsonValueKind.Null, hidden.GetProperty("totalScore").ValueKind);
 
         var evaluator = await app.ApiAsync("evaluator");
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第1号", reportDate = "2026-03-02" }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), reportNumber = "湘财苑专审字[2026]第1号", reportDate = "2026-03-02" }));
         await EvaluationApi.Ok(await EvaluationApi.ActAsync(evaluator, id, "submitFinal"));
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync($"/api/evaluations/{id}/report")).StatusCode);
         await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("finance"), id, "accept"));
@@ -202,10 +202,10 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
     {
         var id = await _api.InCommentWindowAsync(2013);
         var unit = await app.ApiAsync("unit");
-        await EvaluationApi.Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { problems = new[] { new { no = 1, comment = "采购预算含跨年项目。", disputed = true } } }));
+        await EvaluationApi.Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { expectedVersion = await EvaluationApi.VersionAsync(unit, id), problems = new[] { new { no = 1, comment = "采购预算含跨年项目。", disputed = true } } }));
         await EvaluationApi.Ok(await EvaluationApi.ActAsync(unit, id, "comment"));
         var evaluator = await app.ApiAsync("evaluator");
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第2号", reportDate = "2026-03-02" }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), reportNumber = "湘财苑专审字[2026]第2号", reportDate = "2026-03-02" }));
 
         var response = await EvaluationApi.ActAsync(evaluator, id, "submitFinal");
 

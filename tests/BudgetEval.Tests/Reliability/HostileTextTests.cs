@@ -65,9 +65,10 @@ public sealed class HostileTextTests(AppFixture app) : IClassFixture<AppFixture>
         await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{evaluation}/team", new { name = "江惠平", isLead = true, noConflict = true }));
         var problems = await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/problems", new
         {
+            expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation),
             problems = new[] { new { category = "财务管理", title = new string('题', 400), detail = "具体情况" } },
         });
-        var report = await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { reportNumber = new string('号', 500) });
+        var report = await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation), reportNumber = new string('号', 500) });
 
         Assert.Contains("问题1的「标题」不能超过 300 字", await problems.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("「报告文号」不能超过 100 字", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);

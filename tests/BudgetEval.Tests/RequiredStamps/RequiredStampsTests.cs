@@ -155,6 +155,39 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Equal(HttpStatusCode.Forbidden, unit.StatusCode);
     }
 
+    [Theory]
+    [InlineData("evaluator", "report", """{"reportNumber":"湘财苑专审字[2026]第7号"}""")]
+    [InlineData("evaluator", "problems", """{"problems":[]}""")]
+    [InlineData("unit", "comments", """{"general":"基本同意。"}""")]
+    [InlineData("evaluator", "answers", """{"answers":[]}""")]
+    public async Task Given_an_evaluations_report_problems_comments_or_answers_without_expectedVersion_When_put_Then_400_naming_the_GET_and_nothing_is_written(
+        string user, string part, string body)
+    {
+        var id = await new EvaluationApi(app).CommissionedAsync(2014, $"缺少版本号测试 {part}");
+        var client = await app.ApiAsync(user);
+        var before = await FingerprintAsync();
+
+        var response = await client.PutAsync($"/api/evaluations/{id}/{part}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal($"缺少版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 version）并随保存一并提交，以免覆盖他人的修改。",
+            await MissingAsync(response, "expectedVersion"));
+        Assert.Equal(before, await FingerprintAsync());
+    }
+
+    [Fact]
+    public async Task Given_a_version_read_before_another_save_When_the_report_is_put_with_it_Then_409_and_the_number_is_not_saved()
+    {
+        var id = await new EvaluationApi(app).CommissionedAsync(2013, "报告版本过期测试");
+        var evaluator = await app.ApiAsync("evaluator");
+        var version = await EvaluationApi.VersionAsync(evaluator, id);
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第8号", expectedVersion = version }));
+
+        var stale = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "过期的文号", expectedVersion = version });
+
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal("湘财苑专审字[2026]第8号", (await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}")).GetProperty("reportNumber").GetString());
+    }
+
     [Fact]
     public async Task Given_an_evaluation_action_without_expectedVersion_When_posted_Then_400_naming_caseVersion_and_the_case_does_not_move()
     {
@@ -184,6 +217,10 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
     [InlineData("PUT", "/api/self-evaluations/{id}/indicators", "expectedVersion")]
     [InlineData("PUT", "/api/self-evaluations/{id}/text", "expectedVersion")]
     [InlineData("PUT", "/api/evaluations/{id}/scores", "expectedVersion")]
+    [InlineData("PUT", "/api/evaluations/{id}/report", "expectedVersion")]
+    [InlineData("PUT", "/api/evaluations/{id}/problems", "expectedVersion")]
+    [InlineData("PUT", "/api/evaluations/{id}/comments", "expectedVersion")]
+    [InlineData("PUT", "/api/evaluations/{id}/answers", "expectedVersion")]
     [InlineData("POST", "/api/evaluations/{id}/actions/{action}", "expectedVersion")]
     [InlineData("POST", "/api/cases/{id}/actions/{action}", "expectedVersion")]
     [InlineData("POST", "/api/cases/{id}/tasks/{workItemId}/claim", "expectedVersion")]

@@ -169,9 +169,10 @@ public sealed class OneLineInputTests(AppFixture app) : IClassFixture<AppFixture
         var evaluation = await new EvaluationApi(app).CommissionedAsync(2024, "换行测试项目");
         using var evaluator = await app.ApiAsync("evaluator");
         await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{evaluation}/team", new { name = "江\r\n惠平", isLead = true, title = "项目\t经理", noConflict = true }));
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { reportNumber = "新财评\r\n〔2025〕8号" }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation), reportNumber = "新财评\r\n〔2025〕8号" }));
         await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/problems", new
         {
+            expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation),
             problems = new[] { new { category = "财务管理", title = "专项资金\r\n未专款专用", detail = "具体情况：\r\n挪用于日常开支。" } },
         }));
 
