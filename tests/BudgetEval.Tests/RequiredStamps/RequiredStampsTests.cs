@@ -99,6 +99,7 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     [Theory]
+    [InlineData("", """{"title":"2025年度部门整体支出绩效自评","summary":"改写的概述"}""")]
     [InlineData("funds", """{"budget":1412.74,"executed":979.56,"upperTransfer":0}""")]
     [InlineData("indicators", """{"indicators":[{"level1":"产出指标","level2":"数量指标","level3":"培训人次","weight":10,"score":8}]}""")]
     [InlineData("text", """{"goalsPlanned":"年度目标"}""")]
@@ -108,7 +109,7 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
         var unit = await _findings.Cases.As("unit");
         var before = await FingerprintAsync();
 
-        var response = await unit.PutAsync($"/api/self-evaluations/{id}/{part}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await unit.PutAsync($"/api/self-evaluations/{id}{(part.Length > 0 ? "/" + part : "")}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal($"缺少版本号 expectedVersion：请先读取该自评（GET /api/self-evaluations/{id}，返回的 version）并随保存一并提交，以免覆盖他人的修改。",
             await MissingAsync(response, "expectedVersion"));
@@ -213,6 +214,7 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
     [InlineData("PUT", "/api/findings/{id}/requested-deadline", "stamp")]
     [InlineData("PUT", "/api/findings/{id}/next-deadline", "stamp")]
     [InlineData("PUT", "/api/self-evaluations/{id}/follow-up", "stamps")]
+    [InlineData("PUT", "/api/self-evaluations/{id}", "expectedVersion")]
     [InlineData("PUT", "/api/self-evaluations/{id}/funds", "expectedVersion")]
     [InlineData("PUT", "/api/self-evaluations/{id}/indicators", "expectedVersion")]
     [InlineData("PUT", "/api/self-evaluations/{id}/text", "expectedVersion")]
