@@ -183,7 +183,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         UnreadableScores = unreadable;
         return errors.Count > 0
             ? Run(id, Task.FromResult(new EvaluationResult(FireStatus.Invalid, null, errors)), string.Empty, ct)
-            : Run(id, service.SaveScoresAsync(id, inputs, version, WorkflowActor.From(User), ct), "评分已保存。", ct);
+            : Run(id, service.SaveScoresAsync(id, inputs, version, WorkflowActor.From(User), ct, versionRequired: false), "评分已保存。", ct);
     }
 
     public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, CancellationToken ct)

@@ -17,10 +17,11 @@ internal static class EvaluationEndpoints
 {
     internal sealed record SelectRequest(int? FiscalYear, List<TargetInput>? Targets);
 
-    internal sealed record ActionRequest(string? Comment, int? ExpectedVersion);
+    /// <summary><c>expectedVersion</c> (required): the case's version, <c>caseVersion</c> of GET /api/evaluations/{id}.</summary>
+    internal sealed record ActionRequest(string? Comment, [property: ConcurrencyToken] int? ExpectedVersion);
 
-    /// <summary><c>expectedVersion</c>: the <c>version</c> of GET /api/evaluations/{id}; when given, a table saved by someone else since is refused (409).</summary>
-    internal sealed record ScoresRequest(List<ScoreRowRequest>? Rows, uint? ExpectedVersion);
+    /// <summary><c>expectedVersion</c> (required): the <c>version</c> of GET /api/evaluations/{id}; a table saved by someone else since is refused (409).</summary>
+    internal sealed record ScoresRequest(List<ScoreRowRequest>? Rows, [property: ConcurrencyToken] uint? ExpectedVersion);
 
     /// <summary>
     /// One row of PUT …/scores. The setters note which fields the caller sent: a field left out keeps its value
@@ -71,14 +72,19 @@ internal static class EvaluationEndpoints
         [System.Text.Json.Serialization.JsonIgnore]
         public bool DateSent { get; private set; }
 
+        /// <summary>Required: the <c>version</c> of GET /api/evaluations/{id}; a report saved by someone else since is refused (409).</summary>
+        [ConcurrencyToken]
+        public uint? ExpectedVersion { get; set; }
+
         public ReportInput ToInput() => new(Sections, ReportNumber, ReportDate, KeepNumber: !NumberSent, KeepDate: !DateSent);
     }
 
-    internal sealed record ProblemsRequest(List<Problem>? Problems);
+    /// <summary><c>expectedVersion</c> (required, as on each save of the evaluation): the <c>version</c> of GET /api/evaluations/{id}.</summary>
+    internal sealed record ProblemsRequest(List<Problem>? Problems, [property: ConcurrencyToken] uint? ExpectedVersion = null);
 
-    internal sealed record CommentsRequest(string? General, List<CommentInput>? Problems);
+    internal sealed record CommentsRequest(string? General, List<CommentInput>? Problems, [property: ConcurrencyToken] uint? ExpectedVersion = null);
 
-    internal sealed record AnswersRequest(List<AnswerInput>? Answers);
+    internal sealed record AnswersRequest(List<AnswerInput>? Answers, [property: ConcurrencyToken] uint? ExpectedVersion = null);
 
     /// <summary>A list row; <c>status</c> is the state's id (draft, …).</summary>
     internal sealed record EvaluationListItem(Guid Id, int FiscalYear, string Title, Guid OrganisationId, string UnitName, string Kind, string? ProjectName,
@@ -181,10 +187,20 @@ internal static class EvaluationEndpoints
                 : ApiProblems.NotFound())
             .Produces<EvaluationDetail>();
 
-        group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, ActionRequest request, HttpContext http, EvaluationService service, AppDbContext db, CancellationToken ct) =>
         {
             // Answered as /api/cases/{id}/actions/{action} answers: {state, stateLabel, version} or a problem, and
-            // the same Idempotency-Key again answers the first request's answer without acting twice.
+            // the same Idempotency-Key again answers the first request's answer without acting twice. expectedVersion
+            // (the case's, caseVersion) is required as there: without it an action would act on a case changed unseen.
+            if (request.ExpectedVersion is null)
+            {
+                // An evaluation the caller cannot see is refused as one that does not exist, whatever the body lacks.
+                return !await db.Evaluations.AnyAsync(e => e.Id == id, ct) ? ApiProblems.NotFound() : ApiProblems.Validation(new Dictionary<string, string[]>
+                {
+                    ["expectedVersion"] = [$"缺少版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 caseVersion）并随办理一并提交，以免办理他人已处理过的事项。"],
+                });
+            }
+
             return IdempotencyKeys.TryRead(http.Request, out var key, out var problem)
                 ? Workflows.CaseEndpoints.ToResult(await service.FireAsync(id, action, WorkflowActor.From(http.User), request.Comment, request.ExpectedVersion, ct, key))
                 : problem;
@@ -233,19 +249,19 @@ internal static class EvaluationEndpoints
             .ProducesFile(SelfEvaluations.Export.FormWorkbook.ContentType, "text/csv");
 
         group.MapPut("/{id:guid}/report", async (Guid id, ReportRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct)))
+            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/problems", async (Guid id, ProblemsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct)))
+            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/comments", async (Guid id, CommentsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct)))
+            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         group.MapPut("/{id:guid}/answers", async (Guid id, AnswersRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct)))
+            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
             .Produces<EvaluationSaved>();
 
         // The report itself: the unit reads the draft only in its comment window and the final one after completion.
@@ -316,7 +332,8 @@ internal static class EvaluationEndpoints
         e.UnitComment);
 
     private static IResult Answer(EvaluationResult result) =>
-        result.Status == FireStatus.Ok ? TypedResults.Ok(new EvaluationSaved(result.Evaluation!.Id, result.Evaluation.Status, result.Evaluation.RowVersion)) : FireProblem(result.Status, result.Errors);
+        result.MissingField is { } missing ? ApiProblems.Validation(new Dictionary<string, string[]> { [missing] = [.. result.Errors] })
+        : result.Status == FireStatus.Ok ? TypedResults.Ok(new EvaluationSaved(result.Evaluation!.Id, result.Evaluation.Status, result.Evaluation.RowVersion)) : FireProblem(result.Status, result.Errors);
 
     private static IResult FireProblem(FireStatus status, IReadOnlyList<string> errors) => status switch
     {

@@ -77,6 +77,9 @@ internal sealed record EvaluationResult(FireStatus Status, Evaluation? Evaluatio
     public static EvaluationResult Ok(Evaluation e) => new(FireStatus.Ok, e, []);
 
     public static EvaluationResult Fail(FireStatus status, params string[] errors) => new(status, null, errors);
+
+    /// <summary>A save without the version it read: a malformed request (400 under this field), nothing written.</summary>
+    public string? MissingField { get; init; }
 }
 
 /// <summary>
@@ -405,7 +408,10 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// NotApplicable null) keep their values. With <paramref name="expectedVersion"/> (the page always sends it)
     /// a table changed since it was read is refused, so nobody's work is overwritten unseen.
     /// </summary>
-    public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, uint? expectedVersion, WorkflowActor actor, CancellationToken ct) =>
+    /// <paramref name="versionRequired"/> false is the page's form (it always carries the version; a post without one is
+    /// checked as before); the API always needs <paramref name="expectedVersion"/>.
+    public Task<EvaluationResult> SaveScoresAsync(Guid id, IReadOnlyList<ScoreInput> scores, uint? expectedVersion, WorkflowActor actor, CancellationToken ct,
+        bool versionRequired = true) =>
         EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             var rows = e.Rows;
@@ -509,7 +515,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Rows = rows;
             return errors;
-        }, ct, expectedVersion);
+        }, ct, expectedVersion, versionRequired);
 
     private static string AutoNote(string? receiver) => $"该项评分不适用，分数已调至「{receiver}」。";
 
@@ -552,7 +558,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// submitted without them, ReportNumbered); left out (<see cref="ReportInput.KeepNumber"/>, <see cref="ReportInput.KeepDate"/>)
     /// it stays as it is.
     /// </summary>
-    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct)
+    /// <remarks><paramref name="versionRequired"/>: the API's (a save without the version it read is refused); the pages and the demo seed do not send one.</remarks>
+    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false)
     {
         var today = china.Today(clock);
         return EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
@@ -596,7 +603,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.ReportNumber = input.KeepNumber ? e.ReportNumber : number;
             e.ReportDate = input.KeepDate ? e.ReportDate : input.ReportDate;
             return [];
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
     }
 
     /// <summary>
@@ -605,7 +612,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// GET …/report returns it) or, sent without an id, the old one with the same title; anything else is
     /// a new problem. Numbers follow the new order, so remarks never move to another problem by position.
     /// </summary>
-    public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct)
+    public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false)
     {
         var categories = await Findings.FindingCategories.ActiveAsync(db, ct);
         var today = china.Today(clock);
@@ -701,11 +708,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Problems = list;
             return errors;
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
     }
 
     /// <summary>The unit's remarks in the comment window: a general one and, per problem, a comment or a dispute.</summary>
-    public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct) =>
+    public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false) =>
         EditAsync(id, actor, Party.Unit, ["comment_window"], e =>
         {
             var problems = e.Problems;
@@ -737,10 +744,10 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.Problems = problems;
             e.UnitComment = TextInput.Block(general);
             return errors;
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
 
     /// <summary>The firm's answers to the unit's remarks, given with the final report.</summary>
-    public Task<EvaluationResult> AnswerAsync(Guid id, IReadOnlyList<AnswerInput> answers, WorkflowActor actor, CancellationToken ct) =>
+    public Task<EvaluationResult> AnswerAsync(Guid id, IReadOnlyList<AnswerInput> answers, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false) =>
         EditAsync(id, actor, Party.Firm, ["final_report"], e =>
         {
             var problems = e.Problems;
@@ -761,7 +768,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Problems = problems;
             return errors;
-        }, ct);
+        }, ct, expectedVersion, versionRequired);
 
     /// <summary>
     /// Whether the caller may read the report and the table: the bureau always, the assigned firm always,
@@ -794,7 +801,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
     /// <summary>Loads (within the data scope), checks whose turn it is, applies the change and saves; a change returning errors saves nothing.</summary>
     private async Task<EvaluationResult> EditAsync(Guid id, WorkflowActor actor, Party party, string[] states, Func<Evaluation, List<string>> change, CancellationToken ct,
-        uint? expectedVersion = null)
+        uint? expectedVersion = null, bool versionRequired = false)
     {
         db.ChangeTracker.Clear();
         var e = await db.Evaluations.SingleOrDefaultAsync(x => x.Id == id, ct);
@@ -806,6 +813,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         if (!IsParty(e, actor, party))
         {
             return EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。");
+        }
+
+        // After the access checks, so a caller who may not save is told so (403) rather than what its request lacks.
+        if (versionRequired && expectedVersion is null)
+        {
+            return EvaluationResult.Fail(FireStatus.Invalid, MissingVersionMessage(id)) with { MissingField = "expectedVersion" };
         }
 
         if (!states.Contains(e.Status))
@@ -838,6 +851,9 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
         return EvaluationResult.Ok(e);
     }
+
+    public static string MissingVersionMessage(Guid id) =>
+        $"缺少版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 version）并随保存一并提交，以免覆盖他人的修改。";
 
     private async Task<EvaluationResult> ReloadAsync(Guid id, CancellationToken ct)
     {

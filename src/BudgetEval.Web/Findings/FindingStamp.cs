@@ -22,6 +22,10 @@ internal static class FindingStamp
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
-    /// <summary>True when the caller brought no stamp (older API clients) or the one the finding has now.</summary>
-    public static bool Matches(Finding f, string? stamp) => string.IsNullOrWhiteSpace(stamp) || string.Equals(stamp.Trim(), Of(f), StringComparison.Ordinal);
+    /// <summary>True when the caller brought the stamp the finding has now; no stamp never matches (a save must say what it read).</summary>
+    public static bool Matches(Finding f, string? stamp) => !string.IsNullOrWhiteSpace(stamp) && string.Equals(stamp.Trim(), Of(f), StringComparison.Ordinal);
+
+    /// <summary>A save without its stamp (refused before anything is written, 400 under <c>stamp</c>), naming the GET that gives it.</summary>
+    public static string MissingMessage(Guid id) =>
+        $"缺少版本标记 stamp：请先读取该问题（GET /api/findings/{id}）并随保存一并提交，以免覆盖他人的修改。";
 }

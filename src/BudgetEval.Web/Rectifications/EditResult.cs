@@ -19,6 +19,14 @@ internal sealed record EditResult(FireResult Result, IReadOnlyList<FieldError> E
 
     public static EditResult Invalid(params IReadOnlyList<FieldError> errors) => new(FireResult.Invalid(errors), errors);
 
+    /// <summary>
+    /// The save brought no stamp for what it would change: a malformed request (the API answers 400 naming the field),
+    /// never a save that overwrites whatever someone else wrote since the client read it.
+    /// </summary>
+    public static EditResult MissingStamp(params IReadOnlyList<FieldError> errors) => new(FireResult.Invalid(errors), errors) { StampMissing = true };
+
+    public bool StampMissing { get; init; }
+
     /// <summary>409: each conflicting input under its field, so a client can show the message beside it.</summary>
     public static EditResult Conflict(params IReadOnlyList<FieldError> errors) => new(new FireResult(FireStatus.Conflict, null, null, 0, errors.Messages()), errors);
 

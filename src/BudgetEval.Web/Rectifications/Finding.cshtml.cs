@@ -78,10 +78,10 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
     }
 
     public Task<IActionResult> OnPostRequestedDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
-        HandleAsync(id, service.SaveRequestedDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct), "申请的期限已保存，请在事项页「申请延期」并说明理由。", ct);
+        HandleAsync(id, service.SaveRequestedDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct, needsStamp: false), "申请的期限已保存，请在事项页「申请延期」并说明理由。", ct);
 
     public Task<IActionResult> OnPostNextDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
-        HandleAsync(id, service.SaveNextDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct), "新的整改期限已保存，请在事项页「部分整改」并写明未整改内容。", ct);
+        HandleAsync(id, service.SaveNextDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct, needsStamp: false), "新的整改期限已保存，请在事项页「部分整改」并写明未整改内容。", ct);
 
     /// <summary>A 佐证材料 file for the signed-in browser (the API's download takes a bearer token only).</summary>
     public async Task<IActionResult> OnGetEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct) =>

@@ -174,7 +174,10 @@ internal static class FollowUp
         Conflict,
     }
 
-    /// <summary><paramref name="stamp"/> null: an API client that sent none — the item is written as sent (as before stamps).</summary>
+    /// <summary>
+    /// <paramref name="stamp"/> null or blank: never written (a save must say what it read; <see cref="SaveAsync"/> refuses
+    /// such a request before this, and a page row without a stamp is the user's conflict to settle, not an overwrite).
+    /// </summary>
     public static Change Classify(string? posted, string? stamp, string? stored)
     {
         if (string.Equals(posted, stored, StringComparison.Ordinal))
@@ -184,7 +187,7 @@ internal static class FollowUp
 
         if (string.IsNullOrWhiteSpace(stamp))
         {
-            return Change.Write;
+            return Change.Conflict;
         }
 
         stamp = stamp.Trim();
@@ -202,6 +205,10 @@ internal static class FollowUp
 
     public static string TooLongMessage(FollowUpLine line, int length) =>
         $"{Label(line)}的整改情况说明不能超过 {MaxStatement} 字（现 {length.ToString("N0", CultureInfo.InvariantCulture)} 字）。";
+
+    /// <summary>A statement sent without its stamp, naming the finding and the GET that gives the stamp.</summary>
+    public static string MissingStampMessage(FollowUpLine line, Guid findingId, Guid selfEvaluationId) =>
+        $"缺少{Label(line)}的版本标记 stamps.{findingId}：请先读取整改情况（GET /api/self-evaluations/{selfEvaluationId}/follow-up，各项的 stamp）并随保存一并提交，以免覆盖他人的修改。";
 
     public static string ConflictMessage(FollowUpLine line) =>
         $"{Label(line)}的整改情况说明在你打开页面后已被他人修改，为免覆盖他人的内容，本次保存未生效。请查看他人保存的内容后再保存。";
@@ -253,6 +260,16 @@ internal static class FollowUp
         }
 
         var listed = (await ForAsync(db, se, ct)).ToDictionary(i => i.Line.FindingId, i => i.Line);
+
+        // Every statement of a listed finding needs the stamp of its row as read, or nothing is saved: without it a stale
+        // copy would overwrite what someone else wrote since. Under stamps.{findingId}, as the request's stamps object names
+        // it. A finding not in the list has no row (and no stamp) to read: it is refused under statements.{findingId} below.
+        var unstamped = statements.Keys.Where(id => listed.ContainsKey(id) && string.IsNullOrWhiteSpace(stamps.GetValueOrDefault(id)))
+            .Select(id => new FieldError($"stamps.{id}", MissingStampMessage(listed[id], id, se.Id))).ToList();
+        if (unstamped.Count > 0)
+        {
+            return EditResult.MissingStamp(unstamped);
+        }
         var existing = await db.FindingStatements.Where(s => s.SelfEvaluationId == se.Id).ToDictionaryAsync(s => s.FindingId, ct);
 
         // Each under its entry of the request's statements object, as the JSON path names it (statements.{findingId}); in list order.

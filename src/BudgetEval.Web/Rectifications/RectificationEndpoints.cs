@@ -91,11 +91,12 @@ internal static class RectificationEndpoints
     }
 
     /// <summary>
-    /// <c>statements</c>: by finding id, the text to save (blank removes it). <c>stamps</c>: by finding id, the <c>stamp</c>
-    /// of that row as read; an item whose text equals what its stamp stands for is left alone, one changed by someone
-    /// else since is refused (409). An item without a stamp is written as sent.
+    /// <c>statements</c>: by finding id, the text to save (blank removes it). <c>stamps</c> (required): by finding id, the
+    /// <c>stamp</c> of that row as read, one for every statement sent; an item whose text equals what its stamp stands for
+    /// is left alone, one changed by someone else since is refused (409). A statement without its stamp refuses the
+    /// whole save (400 under <c>stamps.{findingId}</c>).
     /// </summary>
-    internal sealed record StatementsRequest(Dictionary<Guid, string?>? Statements, Dictionary<Guid, string?>? Stamps = null);
+    internal sealed record StatementsRequest(Dictionary<Guid, string?>? Statements, [property: ConcurrencyToken] Dictionary<Guid, string?>? Stamps);
 
     /// <summary>上年及以前发现问题的整改情况 of a self-evaluation: the earlier findings with their status and the unit's statements.</summary>
     public static void MapFollowUpEndpoints(this IEndpointRouteBuilder app)
@@ -151,6 +152,7 @@ internal static class RectificationEndpoints
     // 422 as a case's refusal, each message under its field ("" for the record's state) so a client can place it.
     private static IResult Answer(EditResult outcome) => outcome.Result switch
     {
+        _ when outcome.StampMissing => ApiProblems.Validation(outcome.Errors.ByField()), // a malformed request: 400, nothing saved
         { Status: FireStatus.Invalid } => ApiProblems.UnprocessableByField(outcome.Errors),
         { Status: not FireStatus.Ok } result => CaseEndpoints.ToResult(result),
         { Stamp: { } stamp } => TypedResults.Ok(new StampResponse(stamp)),

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.SelfEvaluations;
 using BudgetEval.Web.Shared;
@@ -10,16 +11,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Rectifications;
 
-/// <remarks><c>Stamp</c> (optional, from <c>GET /api/findings/{id}</c>): the save is refused if the finding changed since.</remarks>
-internal sealed record PlanInput(string? Measures, string? Responsible, DateOnly? PlannedDate, string? Stamp = null);
+/// <remarks>
+/// <c>Stamp</c> (required, from <c>GET /api/findings/{id}</c>): the save is refused if the finding changed since (409);
+/// without one it is refused before anything is written (400), as a save that cannot say what it read would overwrite unseen.
+/// </remarks>
+internal sealed record PlanInput(string? Measures, string? Responsible, DateOnly? PlannedDate, [property: ConcurrencyToken] string? Stamp = null);
 
-internal sealed record ResultInput(string? Result, string? Stamp = null);
+internal sealed record ResultInput(string? Result, [property: ConcurrencyToken] string? Stamp = null);
 
-internal sealed record DeadlineInput(DateOnly? Deadline, string? Stamp = null);
+internal sealed record DeadlineInput(DateOnly? Deadline, [property: ConcurrencyToken] string? Stamp = null);
 
 /// <summary>更正: the bureau's correction of what was registered, with the reason; <c>Stamp</c> is required.</summary>
 internal sealed record CorrectionInput(string? Category, string? Title, string? Detail, string? IndicatorRow, string? Recommendation,
-    string? SourceDocument, DateOnly? SourceDate, string? Reason, string? Stamp)
+    string? SourceDocument, DateOnly? SourceDate, string? Reason, [property: ConcurrencyToken] string? Stamp)
 {
     /// <summary>As stored: the registration's rules (<see cref="FindingInput.Normalised"/>); the reason is a text area.</summary>
     public CorrectionInput Normalised() => this with
@@ -114,9 +118,12 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     private static FieldError? TooLong(params (string Field, string Label, string? Text, int Max)[] fields) =>
         fields.FirstOrDefault(f => f.Text?.Length > f.Max) is { Label: { } label } field ? new(field.Field, $"「{label}」不能超过 {field.Max} 字。") : null;
 
-    /// <summary>The date an extension asks for; the reason is the comment of 申请延期.</summary>
-    public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, f =>
+    /// <summary>
+    /// The date an extension asks for; the reason is the comment of 申请延期. <paramref name="needsStamp"/> false is the
+    /// finding page's date form, which has never carried a stamp; the API always needs one.
+    /// </summary>
+    public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct, bool needsStamp = true) =>
+        EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, needsStamp: needsStamp, ct: ct, change: f =>
         {
             if (input.Deadline is not { } d || d <= f.Deadline)
             {
@@ -130,11 +137,14 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
             f.RequestedDeadline = d;
             return [];
-        }, ct);
+        });
 
-    /// <summary>The new deadline 部分整改 sets for what remains.</summary>
-    public Task<EditResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, f =>
+    /// <summary>
+    /// The new deadline 部分整改 sets for what remains. <paramref name="needsStamp"/> false is the pages' (the finding
+    /// page's date form, the case page's 部分整改, which checks the case's version); the API always needs one.
+    /// </summary>
+    public Task<EditResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct, bool needsStamp = true) =>
+        EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, needsStamp: needsStamp, ct: ct, change: f =>
         {
             if (Shared.DateRange.Problem("新的整改期限", input.Deadline) is { } outOfRange)
             {
@@ -149,7 +159,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
             f.NextDeadline = input.Deadline;
             return [];
-        }, ct);
+        });
 
     /// <summary>
     /// 更正: the bureau corrects what it registered (a typo in the 问题, the wrong 类别 or 文号), in any state of the
@@ -310,7 +320,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 UploadedByName = actor.DisplayName,
             };
             return [];
-        }, ct, async () =>
+        }, ct, needsStamp: false, more: async () =>
         {
             // A double click or a resent form answers with the version already stored instead of an identical next one.
             var latest = await db.FindingEvidence.AsNoTracking().Where(e => e.FindingId == id && e.FileName == fileName)
@@ -330,9 +340,12 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<FindingEvidence?> FindEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct) =>
         db.FindingEvidence.AsNoTracking().SingleOrDefaultAsync(e => e.Id == evidenceId && e.FindingId == id, ct);
 
-    /// <summary><paramref name="change"/> applies the input or returns its refusals, each under its field.</summary>
+    /// <summary>
+    /// <paramref name="change"/> applies the input or returns its refusals, each under its field. <paramref name="needsStamp"/>
+    /// false is for adding a record of its own (evidence), which overwrites nothing.
+    /// </summary>
     private async Task<EditResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
-        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, Func<Task>? more = null)
+        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task>? more = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
@@ -350,6 +363,12 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return FireResult.Forbidden(unitSide ? "只有责任单位的填报人可以填写整改情况。" : "只有财政局绩效管理员可以核验整改。");
         }
 
+        // After the access checks, so a caller who may not write is told so (403) rather than what its request lacks.
+        if (needsStamp && string.IsNullOrWhiteSpace(stamp))
+        {
+            return EditResult.MissingStamp(new FieldError("stamp", FindingStamp.MissingMessage(id)));
+        }
+
         // Under the case lock, as Fire and the self-evaluation edits: a change never interleaves with a
         // transition, and two copies of one upload (a double click) run one after the other, so the second
         // finds the first's file instead of racing it for the same version number.
@@ -365,7 +384,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             }
 
             var tracked = await db.Findings.SingleAsync(f => f.Id == id, ct);
-            if (!FindingStamp.Matches(tracked, stamp))
+            if (needsStamp && !FindingStamp.Matches(tracked, stamp))
             {
                 return (EditResult)FireResult.Conflict(FindingStamp.StaleMessage);
             }

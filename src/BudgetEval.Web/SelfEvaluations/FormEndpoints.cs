@@ -19,9 +19,9 @@ internal static class FormEndpoints
     internal sealed record IndicatorDto(int Order, string? Level1, string? Level2, string? Level3, string? Content, string? Target, string? Actual,
         decimal? Weight, decimal? Score, string? Reason, string? Measure, string Reading, string ReadingNote);
 
-    internal sealed record IndicatorsRequest(List<IndicatorLine>? Indicators, uint? ExpectedVersion);
+    internal sealed record IndicatorsRequest(List<IndicatorLine>? Indicators, [property: ConcurrencyToken] uint? ExpectedVersion);
 
-    internal sealed record TextRequest(string? GoalsPlanned, string? GoalsAchieved, Dictionary<string, string?>? Report, uint? ExpectedVersion);
+    internal sealed record TextRequest(string? GoalsPlanned, string? GoalsAchieved, Dictionary<string, string?>? Report, [property: ConcurrencyToken] uint? ExpectedVersion);
 
     /// <summary>A save of the form: the record's new <c>version</c> (the next save's expectedVersion).</summary>
     internal sealed record FormSaved(Guid Id, uint Version);
@@ -102,12 +102,18 @@ internal static class FormEndpoints
                 }
             }
 
+            // Said with the other problems, so the client can settle everything at once.
+            if (ExpectedVersion(body) is null)
+            {
+                errors.TryAdd("expectedVersion", [MissingVersion(id)]);
+            }
+
             if (errors.Count > 0)
             {
                 return ApiProblems.Validation(errors);
             }
 
-            return await SaveAsync(service, id, http, ExpectedVersion(body), (se, _) =>
+            return await SaveAsync(service, id, http, ExpectedVersion(body)!.Value, (se, _) =>
             {
                 se.FundsBudget = budget;
                 se.FundsExecuted = executed;
@@ -124,12 +130,18 @@ internal static class FormEndpoints
         group.MapPut("/{id:guid}/indicators", async (Guid id, IndicatorsRequest request, HttpContext http, SelfEvaluationService service, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
             var lines = request.Indicators ?? [];
-            if (SelfEvaluationForm.ValidateLines(lines) is { Count: > 0 } errors)
+            var errors = SelfEvaluationForm.ValidateLines(lines);
+            if (request.ExpectedVersion is null)
+            {
+                errors["expectedVersion"] = [MissingVersion(id)];
+            }
+
+            if (errors.Count > 0 || request.ExpectedVersion is not { } expected)
             {
                 return ApiProblems.Validation(errors);
             }
 
-            return await SaveAsync(service, id, http, request.ExpectedVersion, async (se, c) =>
+            return await SaveAsync(service, id, http, expected, async (se, c) =>
             {
                 await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, lines, clock.GetUtcNow(), c);
                 return null;
@@ -139,21 +151,25 @@ internal static class FormEndpoints
         group.MapPut("/{id:guid}/text", async (Guid id, TextRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {
             // Every text too long, named as the body spells it (goalsPlanned, report.{section}), with the same limits as the page.
-            if (SelfEvaluationForm.ValidateTexts(request.GoalsPlanned, request.GoalsAchieved, request.Report) is { Count: > 0 } tooLong)
-            {
-                return ApiProblems.Validation(tooLong);
-            }
+            var errors = SelfEvaluationForm.ValidateTexts(request.GoalsPlanned, request.GoalsAchieved, request.Report);
 
             // A section the report does not have would be dropped without a word; name it instead.
-            if (request.Report?.Keys.FirstOrDefault(k => SelfEvaluationReport.Sections.All(x => x.Key != k)) is { } unknown)
+            if (errors.Count == 0 && request.Report?.Keys.FirstOrDefault(k => SelfEvaluationReport.Sections.All(x => x.Key != k)) is { } unknown)
             {
-                return ApiProblems.Validation(new Dictionary<string, string[]>
-                {
-                    ["report"] = [$"自评报告没有「{unknown}」一节；可填写：{string.Join("、", SelfEvaluationReport.Sections.Select(x => $"{x.Key}（{x.Label}）"))}。"],
-                });
+                errors["report"] = [$"自评报告没有「{unknown}」一节；可填写：{string.Join("、", SelfEvaluationReport.Sections.Select(x => $"{x.Key}（{x.Label}）"))}。"];
             }
 
-            return await SaveAsync(service, id, http, request.ExpectedVersion, (se, _) =>
+            if (request.ExpectedVersion is null)
+            {
+                errors["expectedVersion"] = [MissingVersion(id)];
+            }
+
+            if (errors.Count > 0 || request.ExpectedVersion is not { } expected)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            return await SaveAsync(service, id, http, expected, (se, _) =>
             {
                 se.GoalsPlanned = Shared.TextInput.Block(request.GoalsPlanned) ?? se.GoalsPlanned;
                 se.GoalsAchieved = Shared.TextInput.Block(request.GoalsAchieved) ?? se.GoalsAchieved;
@@ -278,7 +294,14 @@ internal static class FormEndpoints
 
     public static IResult Failure(SelfEvaluationSaveResult result) => ApiProblems.For(result.Status, result.Errors);
 
-    private static async Task<IResult> SaveAsync(SelfEvaluationService service, Guid id, HttpContext http, uint? expectedVersion,
+    /// <summary>
+    /// A save of the form without the version it read: refused (400) before anything is written, as it would overwrite
+    /// unseen whatever someone else saved since. The editors-only filter has already answered a caller who may not save.
+    /// </summary>
+    internal static string MissingVersion(Guid id) =>
+        $"缺少版本号 expectedVersion：请先读取该自评（GET /api/self-evaluations/{id}，返回的 version）并随保存一并提交，以免覆盖他人的修改。";
+
+    private static async Task<IResult> SaveAsync(SelfEvaluationService service, Guid id, HttpContext http, uint expectedVersion,
         Func<SelfEvaluation, CancellationToken, Task<IReadOnlyDictionary<string, string[]>?>> change, CancellationToken ct)
     {
         var saved = await service.EditAsync(id, WorkflowActor.From(http.User), expectedVersion, change, ct);

@@ -11,6 +11,10 @@ internal static class SelfEvaluationEndpoints
 {
     internal sealed record SaveRequest(string? Title, int? FiscalYear, DateOnly? Deadline, string? Summary, decimal? TotalBudget, uint? ExpectedVersion);
 
+    /// <summary>PUT /{id}: the fields of <see cref="SaveRequest"/> and the required <c>expectedVersion</c> (the <c>version</c> of GET /{id}).</summary>
+    internal sealed record UpdateRequest(string? Title, int? FiscalYear, DateOnly? Deadline, string? Summary, decimal? TotalBudget,
+        [property: ConcurrencyToken] uint? ExpectedVersion);
+
     internal sealed record SelfEvaluationDto(Guid Id, Guid OrganisationId, int FiscalYear, string Title, DateOnly Deadline, string? Summary,
         decimal? TotalBudget, string Status, bool IsLate, int CurrentVersion, Guid? CaseId, uint Version);
 
@@ -57,14 +61,15 @@ internal static class SelfEvaluationEndpoints
                 ToResult(await service.CreateAsync(ToInput(request), WorkflowActor.From(http.User), ct), created: true)))
             .Produces<SelfEvaluationDto>(StatusCodes.Status201Created);
 
-        group.MapPut("/{id:guid}", async (Guid id, SaveRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
+        group.MapPut("/{id:guid}", async (Guid id, UpdateRequest request, HttpContext http, SelfEvaluationService service, CancellationToken ct) =>
         {
             if (request.ExpectedVersion is not { } expected)
             {
-                return ApiProblems.Validation(new Dictionary<string, string[]> { ["expectedVersion"] = ["请提供 expectedVersion（记录当前版本号）。"] });
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["expectedVersion"] = [FormEndpoints.MissingVersion(id)] });
             }
 
-            return ToResult(await service.UpdateAsync(id, ToInput(request), expected, WorkflowActor.From(http.User), ct), created: false);
+            return ToResult(await service.UpdateAsync(id, new(request.Title, request.FiscalYear, request.Deadline, request.Summary, request.TotalBudget), expected,
+                WorkflowActor.From(http.User), ct), created: false);
         }).Produces<SelfEvaluationDto>();
     }
 

@@ -302,7 +302,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
             return FireResult.Invalid(errors);
         }
 
-        var saved = await rectifications.SaveNextDeadlineAsync(instance.SubjectId, new Rectifications.DeadlineInput(date), Actor, ct);
+        var saved = await rectifications.SaveNextDeadlineAsync(instance.SubjectId, new Rectifications.DeadlineInput(date), Actor, ct, needsStamp: false);
         // The service names the API's field (deadline); here the date is the nextDeadline box beside the button.
         return saved.Succeeded ? null
             : saved.Status == FireStatus.Invalid ? FireResult.Invalid([.. saved.Errors.Select(e => e.Field == "deadline" ? e with { Field = NextDeadlineField } : FieldError.Whole(e.Message))])

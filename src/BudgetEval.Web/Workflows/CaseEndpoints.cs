@@ -10,7 +10,7 @@ namespace BudgetEval.Web.Workflows;
 
 internal static class CaseEndpoints
 {
-    internal sealed record ActionRequest(string? Comment, int? ExpectedVersion);
+    internal sealed record ActionRequest(string? Comment, [property: ConcurrencyToken] int? ExpectedVersion);
 
     internal sealed record ActionDto(string Id, string Label, bool CommentRequired);
 

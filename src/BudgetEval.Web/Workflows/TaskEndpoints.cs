@@ -13,12 +13,12 @@ namespace BudgetEval.Web.Workflows;
 /// </summary>
 internal static class TaskEndpoints
 {
-    internal sealed record CaseTaskRequest(int? ExpectedVersion);
+    internal sealed record CaseTaskRequest([property: ConcurrencyToken] int? ExpectedVersion);
 
     /// <summary>委托 / 改派: who takes the task over, an optional note for them, and the case's version.</summary>
-    internal sealed record HandOverRequest(Guid? ToUserId, string? Comment, int? ExpectedVersion);
+    internal sealed record HandOverRequest(Guid? ToUserId, string? Comment, [property: ConcurrencyToken] int? ExpectedVersion);
 
-    internal sealed record AlterStateRequest(string? ToState, string? Reason, int? ExpectedVersion);
+    internal sealed record AlterStateRequest(string? ToState, string? Reason, [property: ConcurrencyToken] int? ExpectedVersion);
 
     internal sealed record TaskCandidateDto(Guid Id, string DisplayName);
 

@@ -28,7 +28,7 @@ public sealed partial class ScoreSheetAnnouncementBrowserTests(BrowserFixture br
         await EvaluationApi.Ok(selected);
         var id = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
         using var lead = await browser.ApiAsync("financelead");
-        await EvaluationApi.Ok(await lead.PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(lead, id, "approve"));
         await EvaluationApi.Ok(await finance.PostAsJsonAsync($"/api/evaluations/{id}/commission", new
         {
             firmId = firm,

@@ -42,7 +42,7 @@ public sealed class ApiCaseContractTests(AppFixture app) : IClassFixture<AppFixt
         var (id, _) = await api.RegisterAsync("印章管理不规范", new DateOnly(2026, 6, 30));
         var unit = await api.Cases.As("unit");
 
-        var first = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "建立用印登记。", responsible = "李主任", plannedDate = "2026-04-15" });
+        var first = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "建立用印登记。", responsible = "李主任", plannedDate = "2026-04-15", stamp = await api.StampAsync("unit", id) });
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var stamp = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("stamp").GetString();
         Assert.Equal((await api.FindingAsync("unit", id)).GetProperty("stamp").GetString(), stamp);

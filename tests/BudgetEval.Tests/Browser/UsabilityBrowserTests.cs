@@ -215,7 +215,8 @@ public sealed class UsabilityBrowserTests(BrowserFixture browser) : IClassFixtur
         var unit = await browser.ApiAsync("unit");
         var items = await unit.GetFromJsonAsync<JsonElement>($"/api/self-evaluations/{id}/follow-up");
         var statements = items.EnumerateArray().ToDictionary(i => i.GetProperty("findingId").GetGuid(), _ => (string?)"已制定整改方案，正在落实。");
-        Assert.Equal(HttpStatusCode.NoContent, (await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements })).StatusCode);
+        var stamps = Rectifications.RectificationApi.FollowUpStamps(items);
+        Assert.Equal(HttpStatusCode.NoContent, (await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements, stamps })).StatusCode);
         foreach (var (user, action, comment) in new[] { ("unit", "submit", (string?)null), ("unithead", "approve", null), ("finance", "return", ReturnComment) })
         {
             var client = await browser.ApiAsync(user);

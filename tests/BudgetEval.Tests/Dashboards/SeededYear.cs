@@ -45,7 +45,7 @@ public sealed class SeededYear : IAsyncLifetime
 
         var (partial, partialCase) = await rectification.RegisterAsync("固定资产账实不符", new DateOnly(2026, 4, 30));
         await rectification.PlanAndReportAsync(partial, partialCase);
-        await rectification.PutOkAsync("finance", $"/api/findings/{partial}/next-deadline", new { deadline = "2026-06-30" });
+        await rectification.PutOkAsync("finance", $"/api/findings/{partial}/next-deadline", new { deadline = "2026-06-30", stamp = await rectification.StampAsync("finance", partial) });
         await rectification.Cases.FireOkAsync("finance", partialCase, "partial", "尚有两项资产未入账。");
 
         var (cannot, cannotCase) = await rectification.RegisterAsync("以前年度原始凭证缺失", new DateOnly(2026, 4, 30));

@@ -49,7 +49,7 @@ public sealed class EvaluationProposalVisibilityTests(AppFixture app) : IClassFi
         // Approved (委托评价机构): now the unit's, in lists, detail, case and its history.
         using (var lead = await app.ApiAsync("financelead"))
         {
-            await EvaluationApi.Ok(await lead.PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { }));
+            await EvaluationApi.Ok(await EvaluationApi.ActAsync(lead, id, "approve"));
         }
 
         foreach (var client in new[] { unit, head })
@@ -75,7 +75,7 @@ public sealed class EvaluationProposalVisibilityTests(AppFixture app) : IClassFi
         var (id, caseId, title, reason) = await SelectAsync(2018);
         using (var lead = await app.ApiAsync("financelead"))
         {
-            await EvaluationApi.Ok(await lead.PostAsJsonAsync($"/api/evaluations/{id}/actions/reject", new { comment = "本年度不予评价。" }));
+            await EvaluationApi.Ok(await EvaluationApi.ActAsync(lead, id, "reject", "本年度不予评价。"));
         }
 
         using var unit = await app.ApiAsync("unit");
@@ -95,8 +95,8 @@ public sealed class EvaluationProposalVisibilityTests(AppFixture app) : IClassFi
         var (rejected, rejectedCase, rejectedTitle, _) = await SelectAsync(2017, "社区服务项目");
         using (var lead = await app.ApiAsync("financelead"))
         {
-            await EvaluationApi.Ok(await lead.PostAsJsonAsync($"/api/evaluations/{approved}/actions/approve", new { }));
-            await EvaluationApi.Ok(await lead.PostAsJsonAsync($"/api/evaluations/{rejected}/actions/reject", new { comment = "不予评价。" }));
+            await EvaluationApi.Ok(await EvaluationApi.ActAsync(lead, approved, "approve"));
+            await EvaluationApi.Ok(await EvaluationApi.ActAsync(lead, rejected, "reject", "不予评价。"));
         }
 
         var links = new[] { $"/cases/{approvedCase}", $"/cases/{rejectedCase}" };

@@ -31,7 +31,7 @@ internal sealed class EvaluationApi(AppFixture app)
         });
         await Ok(response);
         var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
-        await Ok(await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { }));
+        await Ok(await EvaluationApi.ActAsync(await app.ApiAsync("financelead"), id, "approve"));
         return id;
     }
 
@@ -55,9 +55,9 @@ internal sealed class EvaluationApi(AppFixture app)
         var evaluator = await app.ApiAsync("evaluator");
         await Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
         await Ok(await ImportAsync(evaluator, id, SampleExternalEvaluation.IndicatorsCsv()));
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { sections = SampleExternalEvaluation.Sections }));
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems = SampleExternalEvaluation.Problems }));
-        await Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitDraft", new { }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await VersionAsync(evaluator, id), sections = SampleExternalEvaluation.Sections }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await VersionAsync(evaluator, id), problems = SampleExternalEvaluation.Problems }));
+        await Ok(await EvaluationApi.ActAsync(evaluator, id, "submitDraft"));
         return id;
     }
 
@@ -65,21 +65,31 @@ internal sealed class EvaluationApi(AppFixture app)
     {
         var id = await InCommentWindowAsync(fiscalYear);
         var unit = await app.ApiAsync("unit");
-        await Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { general = "基本同意。", problems = new[] { new { no = 8, comment = "部分超期工单系上级转办延迟。", disputed = true } } }));
-        await Ok(await unit.PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { comment = "已反馈意见" }));
+        await Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { expectedVersion = await VersionAsync(unit, id), general = "基本同意。", problems = new[] { new { no = 8, comment = "部分超期工单系上级转办延迟。", disputed = true } } }));
+        await Ok(await EvaluationApi.ActAsync(unit, id, "comment", "已反馈意见"));
         var evaluator = await app.ApiAsync("evaluator");
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/answers", new { answers = new[] { new { no = 8, answer = "经核实，超期以系统记录为准，维持原意见。" } } }));
-        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = SampleExternalEvaluation.ReportNumber, reportDate = "2026-03-02" }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/answers", new { expectedVersion = await VersionAsync(evaluator, id), answers = new[] { new { no = 8, answer = "经核实，超期以系统记录为准，维持原意见。" } } }));
+        await Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await VersionAsync(evaluator, id), reportNumber = SampleExternalEvaluation.ReportNumber, reportDate = "2026-03-02" }));
         return id;
     }
 
     public async Task<Guid> CompletedAsync(int fiscalYear)
     {
         var id = await InFinalReportAsync(fiscalYear);
-        await Ok(await (await app.ApiAsync("evaluator")).PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { }));
-        await Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/actions/accept", new { }));
+        await Ok(await EvaluationApi.ActAsync(await app.ApiAsync("evaluator"), id, "submitFinal"));
+        await Ok(await EvaluationApi.ActAsync(await app.ApiAsync("finance"), id, "accept"));
         return id;
     }
+
+    /// <summary>The evaluation's own <c>version</c> as <paramref name="client"/> reads it now: every save of its content sends it as expectedVersion.</summary>
+    public static async Task<uint> VersionAsync(HttpClient client, Guid id) => (await JsonAsync(client, $"/api/evaluations/{id}")).GetProperty("version").GetUInt32();
+
+    /// <summary>The evaluation's case version (<c>caseVersion</c>) as <paramref name="client"/> reads it now: every action sends it.</summary>
+    public static async Task<int> CaseVersionAsync(HttpClient client, Guid id) => (await JsonAsync(client, $"/api/evaluations/{id}")).GetProperty("caseVersion").GetInt32();
+
+    /// <summary>An action of the evaluation's case, with the case version <paramref name="client"/> reads first.</summary>
+    public static async Task<HttpResponseMessage> ActAsync(HttpClient client, Guid id, string action, string? comment = null) =>
+        await client.PostAsJsonAsync($"/api/evaluations/{id}/actions/{action}", new { comment, expectedVersion = await CaseVersionAsync(client, id) });
 
     public static Task<HttpResponseMessage> ImportAsync(HttpClient client, Guid id, byte[] csv, string name = "sample.csv")
     {

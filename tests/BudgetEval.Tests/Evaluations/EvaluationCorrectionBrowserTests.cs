@@ -96,7 +96,7 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
         await EvaluationApi.Ok(selected);
         var created = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0];
         var id = created.GetProperty("id").GetGuid();
-        await EvaluationApi.Ok(await (await browser.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await browser.ApiAsync("financelead"), id, "approve"));
         await EvaluationApi.Ok(await finance.PostAsJsonAsync($"/api/evaluations/{id}/commission", new { firmId = firm, reportDueDate = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), templateKey = EvaluationTemplates.DefaultKey }));
         return (id, created.GetProperty("caseId").GetGuid());
     }

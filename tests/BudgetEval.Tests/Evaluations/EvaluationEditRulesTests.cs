@@ -27,7 +27,7 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         var id = await _api.InFinalReportAsync(2015);
         var evaluator = await app.ApiAsync("evaluator");
 
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems = SampleExternalEvaluation.Problems.Skip(1) }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), problems = SampleExternalEvaluation.Problems.Skip(1) }));
 
         var problems = (await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}/report")).GetProperty("problems").EnumerateArray().ToList();
         Assert.Equal(8, problems.Count);
@@ -43,7 +43,7 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         var target = edited.Single(p => p["title"]!.ToString() == Disputed);
         target["title"] = "工单办理及时性不足";
         edited.Reverse();
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems = edited }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), problems = edited }));
         var after = (await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}/report")).GetProperty("problems").EnumerateArray().ToList();
         var moved = Assert.Single(after, p => p.GetProperty("disputed").GetBoolean());
         Assert.Equal("工单办理及时性不足", moved.GetProperty("title").GetString());
@@ -52,7 +52,7 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
 
         // An id that is not one of this evaluation's problems is refused, nothing saved.
         target["id"] = Guid.NewGuid();
-        var refused = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems = edited });
+        var refused = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), problems = edited });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("id 不是本评价的问题", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -115,7 +115,8 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
     {
         var id = await _api.CommissionedAsync(2012);
         var evaluator = await app.ApiAsync("evaluator");
-        Task<HttpResponseMessage> PutAsync(object row) => evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row } });
+        async Task<HttpResponseMessage> PutAsync(object row) =>
+            await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row }, expectedVersion = await EvaluationApi.VersionAsync(evaluator, id) });
         const string Funds = "资金到位率（公共专项）";
 
         await EvaluationApi.Ok(await PutAsync(new { level1 = "投入", level3 = Funds, notApplicable = true, movedTo = "绩效目标合理性" }));
@@ -143,7 +144,8 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
     {
         var id = await _api.CommissionedAsync(2011);
         var evaluator = await app.ApiAsync("evaluator");
-        Task<HttpResponseMessage> PutAsync(object row) => evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row } });
+        async Task<HttpResponseMessage> PutAsync(object row) =>
+            await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new { rows = new[] { row }, expectedVersion = await EvaluationApi.VersionAsync(evaluator, id) });
 
         await EvaluationApi.Ok(await PutAsync(new { level1 = "投入", level3 = "绩效指标明确性", score = 3m, note = "依据充分" }));
         await EvaluationApi.Ok(await PutAsync(new { level1 = "投入", level3 = "绩效指标明确性", score = 2.5m }));
@@ -170,17 +172,17 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         Assert.Equal(0, await app.DbAsync(db => db.Evaluations.CountAsync(e => e.FiscalYear == 2027)));
 
         var id = await _api.InCommentWindowAsync(2010);
-        await EvaluationApi.Ok(await (await app.ApiAsync("unit")).PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("unit"), id, "comment"));
         var evaluator = await app.ApiAsync("evaluator");
 
-        var report = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第9号", reportDate = "2026-03-03" });
+        var report = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), reportNumber = "湘财苑专审字[2026]第9号", reportDate = "2026-03-03" });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, report.StatusCode);
         Assert.Contains("「报告日期」不能晚于今天", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         var problems = SampleExternalEvaluation.Problems.ToList();
         problems[5] = problems[5] with { RectifiedOn = new DateOnly(2026, 3, 3) };
         problems[6] = problems[6] with { IndicatorRow = "不存在的指标" };
-        var refused = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems });
+        var refused = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), problems });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         var body = await refused.Content.ReadAsStringAsync();
         Assert.Contains("问题6的「整改日期」不能晚于今天", body, StringComparison.Ordinal);
@@ -198,18 +200,18 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         var id = await _api.InFinalReportAsync(2009);
         var evaluator = await app.ApiAsync("evaluator");
 
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { sections = SampleExternalEvaluation.Sections }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), sections = SampleExternalEvaluation.Sections }));
         var kept = await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}");
         Assert.Equal(SampleExternalEvaluation.ReportNumber, kept.GetProperty("reportNumber").GetString());
         Assert.Equal("2026-03-02", kept.GetProperty("reportDate").GetString());
 
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "", reportDate = (string?)null }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), reportNumber = "", reportDate = (string?)null }));
         var cleared = await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}");
         Assert.Equal(JsonValueKind.Null, cleared.GetProperty("reportNumber").ValueKind);
         Assert.Equal(JsonValueKind.Null, cleared.GetProperty("reportDate").ValueKind);
 
         // Without them the final report cannot go to the bureau.
-        var submit = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { });
+        var submit = await EvaluationApi.ActAsync(evaluator, id, "submitFinal");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, submit.StatusCode);
         Assert.Contains("请填写正式报告文号", await submit.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -275,9 +277,9 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         Assert.Contains(caseId.ToString(), (await EvaluationApi.JsonAsync(evaluator, "/api/inbox")).GetRawText(), StringComparison.Ordinal);
 
         var problems = SampleExternalEvaluation.Problems.Append(SampleExternalEvaluation.Problems[0] with { No = 10, Title = "合同管理不规范", Detail = "部分采购合同未约定验收条款。" });
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { problems }));
-        await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { }));
-        await EvaluationApi.Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/actions/accept", new { }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), problems }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(evaluator, id, "submitFinal"));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("finance"), id, "accept"));
 
         var findings = await app.DbAsync(db => db.Findings.Where(f => f.EvaluationId == id).Select(f => f.Title).ToListAsync());
         Assert.Equal(10, findings.Count);

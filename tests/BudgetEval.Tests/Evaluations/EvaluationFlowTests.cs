@@ -51,7 +51,7 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
 
         // Once the lead drops the first (不予评价), the unit's year may be selected again.
         var id = System.Text.Json.JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
-        await EvaluationApi.Ok(await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/reject", new { comment = "本年度不评价。" }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("financelead"), id, "reject", "本年度不评价。"));
         await EvaluationApi.Ok(await SelectAsync(2011, Whole("重新选定")));
         Assert.Equal(3, await CountAsync(2011));
     }
@@ -79,9 +79,10 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
         var id = System.Text.Json.JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
 
         var lead = await app.ApiAsync("financelead");
+        var caseVersion = await EvaluationApi.CaseVersionAsync(lead, id);
         async Task<HttpResponseMessage> ApproveAsync()
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/evaluations/{id}/actions/approve") { Content = JsonContent.Create(new { }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/evaluations/{id}/actions/approve") { Content = JsonContent.Create(new { expectedVersion = caseVersion }) };
             request.Headers.Add("Idempotency-Key", $"approve-{id}");
             return await lead.SendAsync(request);
         }
@@ -127,9 +128,10 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
         await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/scores", new
         {
             rows = new[] { new { level1 = "过程", level3 = "政府采购执行率", score = 0m, note = (string?)null } },
+            expectedVersion = await EvaluationApi.VersionAsync(evaluator, id),
         }));
 
-        var response = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { });
+        var response = await EvaluationApi.ActAsync(evaluator, id, "submitFinal");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("政府采购执行率", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -180,16 +182,16 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Equal(9, draft.GetProperty("problems").GetArrayLength());
 
         var unitClient = await app.ApiAsync("unit");
-        await EvaluationApi.Ok(await unitClient.PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(unitClient, id, "comment"));
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync($"/api/evaluations/{id}/report")).StatusCode);
         var hidden = await EvaluationApi.JsonAsync(unit, $"/api/evaluations/{id}");
         Assert.Equal(System.Text.Json.JsonValueKind.Null, hidden.GetProperty("totalScore").ValueKind);
 
         var evaluator = await app.ApiAsync("evaluator");
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第1号", reportDate = "2026-03-02" }));
-        await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), reportNumber = "湘财苑专审字[2026]第1号", reportDate = "2026-03-02" }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(evaluator, id, "submitFinal"));
         Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync($"/api/evaluations/{id}/report")).StatusCode);
-        await EvaluationApi.Ok(await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/actions/accept", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("finance"), id, "accept"));
 
         var final = await EvaluationApi.JsonAsync(unit, $"/api/evaluations/{id}/report");
         Assert.Equal("湘财苑专审字[2026]第1号", final.GetProperty("reportNumber").GetString());
@@ -200,12 +202,12 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
     {
         var id = await _api.InCommentWindowAsync(2013);
         var unit = await app.ApiAsync("unit");
-        await EvaluationApi.Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { problems = new[] { new { no = 1, comment = "采购预算含跨年项目。", disputed = true } } }));
-        await EvaluationApi.Ok(await unit.PostAsJsonAsync($"/api/evaluations/{id}/actions/comment", new { }));
+        await EvaluationApi.Ok(await unit.PutAsJsonAsync($"/api/evaluations/{id}/comments", new { expectedVersion = await EvaluationApi.VersionAsync(unit, id), problems = new[] { new { no = 1, comment = "采购预算含跨年项目。", disputed = true } } }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(unit, id, "comment"));
         var evaluator = await app.ApiAsync("evaluator");
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "湘财苑专审字[2026]第2号", reportDate = "2026-03-02" }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), reportNumber = "湘财苑专审字[2026]第2号", reportDate = "2026-03-02" }));
 
-        var response = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/actions/submitFinal", new { });
+        var response = await EvaluationApi.ActAsync(evaluator, id, "submitFinal");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("尚未答复", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -212,7 +212,7 @@ public sealed partial class EvaluationPageCorrectionTests(AppFixture app) : ICla
         var caseId = (await EvaluationApi.JsonAsync(finance, $"/api/evaluations/{id}")).GetProperty("caseId").GetGuid();
 
         var casePage = await (await app.SignInAsync("finance")).GetStringAsync($"/cases/{caseId}");
-        var fired = await finance.PostAsJsonAsync($"/api/evaluations/{id}/actions/commission", new { }); // as the case page's 委托 does
+        var fired = await EvaluationApi.ActAsync(finance, id, "commission"); // as the case page's 委托 does
 
         Assert.Contains($"href=\"/evaluations/{id}\" data-testid=\"case-evaluation\"", casePage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, fired.StatusCode);

@@ -41,19 +41,19 @@ public sealed class FieldErrorTests(AppFixture app) : IClassFixture<AppFixture>
         var (id, _) = await api.RegisterAsync("专项资金未按计划拨付", new DateOnly(2026, 5, 1));
         var unit = await api.Cases.As("unit");
 
-        var past = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", responsible = "王科长", plannedDate = "2026-01-05" });
+        var past = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", responsible = "王科长", plannedDate = "2026-01-05", stamp = await api.StampAsync("unit", id) });
         var pastProblem = await ProblemAsync(past, HttpStatusCode.UnprocessableEntity, "无法办理");
         Assert.Equal(["「计划完成日期」不能早于今天。"], Only(pastProblem, "plannedDate"));
 
-        var typo = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", plannedDate = "0202-04-15" });
+        var typo = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", plannedDate = "0202-04-15", stamp = await api.StampAsync("unit", id) });
         Assert.Equal(["「计划完成日期」0202-04-15 超出范围（2000-01-01 至 2100-12-31）。"],
             Only(await ProblemAsync(typo, HttpStatusCode.UnprocessableEntity, "无法办理"), "plannedDate"));
 
-        var longName = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", responsible = new string('王', 101), plannedDate = "2026-04-15" });
+        var longName = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", responsible = new string('王', 101), plannedDate = "2026-04-15", stamp = await api.StampAsync("unit", id) });
         Assert.Equal(["「责任人」不能超过 100 字。"], Only(await ProblemAsync(longName, HttpStatusCode.UnprocessableEntity, "无法办理"), "responsible"));
 
         // The result belongs to 整改落实; in 制定方案 the refusal is the case's step, no input's.
-        var outOfStep = await unit.PutAsJsonAsync($"/api/findings/{id}/result", new { result = "已拨付。" });
+        var outOfStep = await unit.PutAsJsonAsync($"/api/findings/{id}/result", new { result = "已拨付。", stamp = await api.StampAsync("unit", id) });
         Assert.Equal(["整改事项当前所处环节不能修改此项内容。"], Only(await ProblemAsync(outOfStep, HttpStatusCode.UnprocessableEntity, "无法办理"), ""));
 
         var plan = (await api.FindingAsync("unit", id)).GetProperty("rectification").GetProperty("plan");
@@ -133,6 +133,7 @@ public sealed class FieldErrorTests(AppFixture app) : IClassFixture<AppFixture>
                 new { level1 = "产出指标", level2 = "质量指标", level3 = "合格率", weight = 3m, score = 5m },
                 new { level1 = "效益指标", level2 = "社会效益", level3 = new string('指', 201), weight = 5m, score = 5m },
             },
+            expectedVersion = await SelfEvaluationApiTests.VersionAsync(unit, id),
         });
         var problem = await ProblemAsync(indicators, HttpStatusCode.BadRequest, "提交的数据有误");
         var errors = problem.GetProperty("errors");
@@ -145,11 +146,12 @@ public sealed class FieldErrorTests(AppFixture app) : IClassFixture<AppFixture>
         {
             budget = 1412.74m, executed = 979.56m, upperTransfer = 0m,
             rows = new object[] { new { name = "基本支出", budget = 800m, executed = 600m }, new { name = "项目支出", budget = -1m, executed = 379.56m } },
+            expectedVersion = await SelfEvaluationApiTests.VersionAsync(unit, id),
         });
         Assert.Equal(["资金明细「项目支出」的「全年预算数」须为 0 至 1000000000 之间、最多两位小数的金额（万元）。"],
             Only(await ProblemAsync(funds, HttpStatusCode.BadRequest, "提交的数据有误"), "rows[1].budget"));
 
-        var text = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "目标", report = new { problems = new string('问', 50001) } });
+        var text = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "目标", report = new { problems = new string('问', 50001) }, expectedVersion = await SelfEvaluationApiTests.VersionAsync(unit, id) });
         Assert.Equal(["自评报告「存在的问题及原因」不能超过 50000 字（现 50,001 字）。"], Only(await ProblemAsync(text, HttpStatusCode.BadRequest, "提交的数据有误"), "report.problems"));
     }
 

@@ -136,7 +136,7 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
 
         var unit = await app.ApiAsync("unit");
         var seId = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.PlanId == id && s.ProjectName == null && s.OrganisationId == db.Organisations.Single(o => o.Name == DemoSeeder.SocialGovernanceCentre).Id).Select(s => s.Id).SingleAsync());
-        Assert.Equal(HttpStatusCode.OK, (await unit.PutAsJsonAsync($"/api/self-evaluations/{seId}/funds", new { budget = 1412.74m, executed = 979.56m, upperTransfer = 0m })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await unit.PutAsJsonAsync($"/api/self-evaluations/{seId}/funds", new { budget = 1412.74m, executed = 979.56m, upperTransfer = 0m, expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(unit, seId) })).StatusCode);
         var detail = JsonDocument.Parse(await unit.GetStringAsync($"/api/self-evaluations/{seId}")).RootElement;
         Assert.Equal(6m, detail.GetProperty("funds").GetProperty("score").GetDecimal()); // 69.34% is in the ≥60% band
     }

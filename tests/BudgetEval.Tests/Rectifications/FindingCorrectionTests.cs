@@ -51,7 +51,7 @@ public sealed class FindingCorrectionTests(AppFixture app) : IClassFixture<AppFi
         var finance = await api.Cases.As("finance");
 
         // Someone else saves the plan first: the officer's correction, made on what was loaded before, is a conflict.
-        await api.PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "补记资产卡片。", responsible = "王会计", plannedDate = "2026-04-15" });
+        await api.PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "补记资产卡片。", responsible = "王会计", plannedDate = "2026-04-15", stamp = await api.StampAsync("unit", id) });
         var stale = await finance.PutAsJsonAsync($"/api/findings/{id}", Correction("固定资产入账不及时", "表述调整", stamp));
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         Assert.Contains("已被他人修改", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -93,7 +93,8 @@ public sealed class FindingCorrectionTests(AppFixture app) : IClassFixture<AppFi
         Assert.Contains("已被他人修改", System.Net.WebUtility.HtmlDecode(await overwritten.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
         var past = await first.PostFormAsync($"/findings/{id}",
-            [new("measures", "建立合同台账。"), new("responsible", "李主任"), new("plannedDate", "2026-01-05")], $"/findings/{id}?handler=Plan");
+            [new("measures", "建立合同台账。"), new("responsible", "李主任"), new("plannedDate", "2026-01-05"), new("stamp", Stamp(await first.GetStringAsync($"/findings/{id}")))],
+            $"/findings/{id}?handler=Plan");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, past.StatusCode);
         Assert.Contains("「计划完成日期」不能早于今天", System.Net.WebUtility.HtmlDecode(await past.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 

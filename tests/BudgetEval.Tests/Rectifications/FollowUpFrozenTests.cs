@@ -25,7 +25,7 @@ public sealed partial class FollowUpFrozenTests(AppFixture app) : IClassFixture<
         var listed = await EvaluationApi.JsonAsync(unit, $"/api/self-evaluations/{id}/follow-up");
         var open = listed.EnumerateArray().Where(i => i.GetProperty("needsStatement").GetBoolean()).ToList();
         var statements = open.ToDictionary(i => i.GetProperty("findingId").GetGuid().ToString(), i => $"正在补录（{i.GetProperty("number").GetString()}）");
-        await api.PutOkAsync("unit", $"/api/self-evaluations/{id}/follow-up", new { statements });
+        await api.PutOkAsync("unit", $"/api/self-evaluations/{id}/follow-up", new { statements, stamps = await RectificationApi.FollowUpStampsAsync(await api.Cases.As("unit"), id) });
         await api.Cases.FireOkAsync("unit", caseId, "submit");
         await api.Cases.FireOkAsync("unithead", caseId, "approve");
         await api.Cases.FireOkAsync("finance", caseId, "accept");
@@ -82,7 +82,7 @@ public sealed partial class FollowUpFrozenTests(AppFixture app) : IClassFixture<
             .Select(i => i.GetProperty("findingId").GetGuid()).Where(f => f != first); // the other tests' findings of those years, if any
         var statements = others.ToDictionary(f => f.ToString(), _ => "正在整改。");
         statements[first.ToString()] = "已拨付大部分资金。";
-        await api.PutOkAsync("unit", $"/api/self-evaluations/{id}/follow-up", new { statements });
+        await api.PutOkAsync("unit", $"/api/self-evaluations/{id}/follow-up", new { statements, stamps = await RectificationApi.FollowUpStampsAsync(await api.Cases.As("unit"), id) });
         await api.Cases.FireOkAsync("unit", caseId, "submit");
         var later = await RegisterAsync(api, 2024, "政府采购未履行验收程序", new DateOnly(2026, 10, 31));
 
@@ -140,7 +140,7 @@ public sealed partial class FollowUpFrozenTests(AppFixture app) : IClassFixture<
         var stated = await RegisterAsync(api, 2023, "办公用房超标准配置", new DateOnly(2026, 8, 31));
         var statements = (await EvaluationApi.JsonAsync(await api.Cases.As("unit"), $"/api/self-evaluations/{id}/follow-up")).EnumerateArray()
             .Where(i => i.GetProperty("needsStatement").GetBoolean()).ToDictionary(i => i.GetProperty("findingId").GetGuid().ToString(), _ => "正在调整用房。");
-        await api.PutOkAsync("unit", $"/api/self-evaluations/{id}/follow-up", new { statements });
+        await api.PutOkAsync("unit", $"/api/self-evaluations/{id}/follow-up", new { statements, stamps = await RectificationApi.FollowUpStampsAsync(await api.Cases.As("unit"), id) });
         await api.Cases.FireOkAsync("unit", caseId, "submit");
         await api.Cases.FireOkAsync("unithead", caseId, "approve");
         await api.Cases.FireOkAsync("finance", caseId, "accept");

@@ -24,9 +24,10 @@ public sealed class FollowUpTests(AppFixture app) : IClassFixture<AppFixture>
         var open = listed.EnumerateArray().Where(i => i.GetProperty("needsStatement").GetBoolean()).ToList();
         var otherUnit = await (await api.Cases.As("unit2")).GetAsync($"/api/self-evaluations/{id}/follow-up");
         var statements = open.ToDictionary(i => i.GetProperty("findingId").GetGuid().ToString(), _ => "已制定整改方案，正在落实。");
-        var saved = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements });
+        var stamps = RectificationApi.FollowUpStamps(listed);
+        var saved = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements, stamps });
         await api.Cases.FireOkAsync("unit", caseId, "submit");
-        var lockedAfterSubmit = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements });
+        var lockedAfterSubmit = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements, stamps });
 
         Assert.Equal(7, open.Count);
         Assert.All(listed.EnumerateArray(), i => Assert.Equal(2021, i.GetProperty("fiscalYear").GetInt32()));

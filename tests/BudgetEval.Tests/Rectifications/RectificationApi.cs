@@ -42,6 +42,17 @@ internal sealed class RectificationApi(AppFixture app)
 
     public async Task<JsonElement> FindingAsync(string user, Guid id) => await EvaluationApi.JsonAsync(await Cases.As(user), $"/api/findings/{id}");
 
+    /// <summary>By finding id, each row's stamp of a GET …/follow-up list: a save of the statements sends them.</summary>
+    public static Dictionary<string, string?> FollowUpStamps(JsonElement items) =>
+        items.EnumerateArray().ToDictionary(i => i.GetProperty("findingId").GetGuid().ToString(), i => i.GetProperty("stamp").GetString());
+
+    /// <summary>The follow-up list's stamps as <paramref name="client"/> reads them now.</summary>
+    public static async Task<Dictionary<string, string?>> FollowUpStampsAsync(HttpClient client, Guid selfEvaluationId) =>
+        FollowUpStamps(await EvaluationApi.JsonAsync(client, $"/api/self-evaluations/{selfEvaluationId}/follow-up"));
+
+    /// <summary>The finding's stamp as <paramref name="user"/> reads it now: every save of a finding sends it.</summary>
+    public async Task<string> StampAsync(string user, Guid id) => (await FindingAsync(user, id)).GetProperty("stamp").GetString()!;
+
     public async Task PutOkAsync(string user, string url, object body)
     {
         var response = await (await Cases.As(user)).PutAsJsonAsync(url, body);
@@ -69,14 +80,14 @@ internal sealed class RectificationApi(AppFixture app)
     /// <summary>The unit plans and reports a result with one evidence file: the case waits for the bureau's verification.</summary>
     public async Task PlanAndReportAsync(Guid id, Guid caseId)
     {
-        await PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "完善制度，补记账务。", responsible = "张会计", plannedDate = "2026-04-15" });
+        await PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "完善制度，补记账务。", responsible = "张会计", plannedDate = "2026-04-15", stamp = await StampAsync("unit", id) });
         await Cases.FireOkAsync("unit", caseId, "submitPlan");
         await ReportAsync(id, caseId, "整改报告.pdf");
     }
 
     public async Task ReportAsync(Guid id, Guid caseId, string fileName)
     {
-        await PutOkAsync("unit", $"/api/findings/{id}/result", new { result = "已补记账务并完善制度。" });
+        await PutOkAsync("unit", $"/api/findings/{id}/result", new { result = "已补记账务并完善制度。", stamp = await StampAsync("unit", id) });
         // Each report carries a new file: an identical re-upload is answered with the stored version instead.
         Assert.Equal(HttpStatusCode.Created, (await UploadAsync("unit", id, fileName, Pdf($"{fileName} {Guid.NewGuid():N}"))).StatusCode);
         await Cases.FireOkAsync("unit", caseId, "submitResult");

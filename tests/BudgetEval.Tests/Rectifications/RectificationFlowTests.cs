@@ -21,7 +21,7 @@ public sealed class RectificationFlowTests(AppFixture app) : IClassFixture<AppFi
 
         await api.PlanAndReportAsync(id, caseId);
         var tooEarly = await api.Cases.FireAsync("finance", caseId, "partial", "尚有两笔往来款未清理。");
-        await api.PutOkAsync("finance", $"/api/findings/{id}/next-deadline", new { deadline = "2026-06-30" });
+        await api.PutOkAsync("finance", $"/api/findings/{id}/next-deadline", new { deadline = "2026-06-30", stamp = await api.StampAsync("finance", id) });
         await api.Cases.FireOkAsync("finance", caseId, "partial", "尚有两笔往来款未清理。");
         var partly = await api.FindingAsync("unit", id);
         await api.ReportAsync(id, caseId, "整改报告.pdf");
@@ -58,12 +58,12 @@ public sealed class RectificationFlowTests(AppFixture app) : IClassFixture<AppFi
         var (id, caseId) = await api.RegisterAsync("固定资产账实不符", Deadline);
 
         var noDate = await api.Cases.FireAsync("unit", caseId, "requestExtension", "需盘点。");
-        await api.PutOkAsync("unit", $"/api/findings/{id}/requested-deadline", new { deadline = "2026-06-01" });
+        await api.PutOkAsync("unit", $"/api/findings/{id}/requested-deadline", new { deadline = "2026-06-01", stamp = await api.StampAsync("unit", id) });
         await api.Cases.FireOkAsync("unit", caseId, "requestExtension", "资产盘点需要时间。");
         var refusedWithoutReason = await api.Cases.FireAsync("finance", caseId, "refuseExtension");
         await api.Cases.FireOkAsync("finance", caseId, "refuseExtension", "期限充足，不予延期。");
         var afterRefusal = await api.FindingAsync("unit", id);
-        await api.PutOkAsync("unit", $"/api/findings/{id}/requested-deadline", new { deadline = "2026-07-01" });
+        await api.PutOkAsync("unit", $"/api/findings/{id}/requested-deadline", new { deadline = "2026-07-01", stamp = await api.StampAsync("unit", id) });
         await api.Cases.FireOkAsync("unit", caseId, "requestExtension", "盘点范围扩大。");
         await api.Cases.FireOkAsync("finance", caseId, "grantExtension");
         var granted = await api.FindingAsync("unit", id);

@@ -14,8 +14,10 @@ public sealed class RectificationPageTests(AppFixture app) : IClassFixture<AppFi
         var (id, caseId) = await api.RegisterAsync("差旅费报销审核不严", new DateOnly(2026, 5, 1));
         var unit = await app.SignInAsync("unit");
 
+        // The stamp the page's plan form carries, as a browser sends it back.
+        var opened = System.Text.RegularExpressions.Regex.Match(await unit.GetStringAsync($"/findings/{id}"), "name=\"stamp\" value=\"([0-9a-f]{16})\"").Groups[1].Value;
         var saved = await unit.PostFormAsync($"/findings/{id}",
-            [new("measures", "逐笔复核差旅报销单据。"), new("responsible", "李主任"), new("plannedDate", "2026-04-20")], $"/findings/{id}?handler=Plan");
+            [new("measures", "逐笔复核差旅报销单据。"), new("responsible", "李主任"), new("plannedDate", "2026-04-20"), new("stamp", opened)], $"/findings/{id}?handler=Plan");
         var page = await unit.GetStringAsync($"/findings/{id}");
         var other = await (await app.SignInAsync("unit2")).GetAsync($"/findings/{id}");
 

@@ -82,10 +82,11 @@ public sealed class ApiRangeTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task Given_a_plan_date_in_9999_When_saved_Then_refused_by_name()
     {
-        var (id, _) = await new Rectifications.RectificationApi(app).RegisterAsync("计划日期越界", new DateOnly(2026, 6, 30));
+        var rectifications = new Rectifications.RectificationApi(app);
+        var (id, _) = await rectifications.RegisterAsync("计划日期越界", new DateOnly(2026, 6, 30));
         var unit = await app.ApiAsync("unit");
 
-        var plan = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "措施", responsible = "王主任", plannedDate = "9999-12-31" });
+        var plan = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "措施", responsible = "王主任", plannedDate = "9999-12-31", stamp = await rectifications.StampAsync("unit", id) });
 
         Assert.False(plan.IsSuccessStatusCode);
         Assert.Contains("「计划完成日期」9999-12-31 超出范围", await plan.Content.ReadAsStringAsync(), StringComparison.Ordinal);

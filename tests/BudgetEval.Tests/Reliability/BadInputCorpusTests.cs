@@ -151,7 +151,8 @@ public sealed class BadInputCorpusTests(AppFixture app) : IClassFixture<AppFixtu
             {
                 var id = await DraftAsync(unit);
                 var budget = input.StartsWith("negative", StringComparison.Ordinal) ? -100m : 100_000_000_000_000_000_000m;
-                return () => unit.PutAsJsonAsync($"/api/self-evaluations/{id}/funds", new { budget, executed = 1m, upperTransfer = 0m });
+                var expectedVersion = await SelfEvaluationApiTests.VersionAsync(unit, id);
+                return () => unit.PutAsJsonAsync($"/api/self-evaluations/{id}/funds", new { budget, executed = 1m, upperTransfer = 0m, expectedVersion });
             }
 
             case "新建自评 API":
@@ -176,16 +177,20 @@ public sealed class BadInputCorpusTests(AppFixture app) : IClassFixture<AppFixtu
             case "自评指标 API":
             {
                 var id = await DraftAsync(unit);
+                var expectedVersion = await SelfEvaluationApiTests.VersionAsync(unit, id);
                 return () => unit.PutAsJsonAsync($"/api/self-evaluations/{id}/indicators", new
                 {
                     indicators = new[] { new { level1 = "产出指标", level2 = "数量指标", level3 = "接通率", weight = 5m, score = 9m } },
+                    expectedVersion,
                 });
             }
 
             case "整改延期 API":
             {
-                var (finding, _) = await new RectificationApi(app).RegisterAsync("延期测试" + Guid.NewGuid().ToString("N")[..6], new DateOnly(2026, 6, 30));
-                return () => unit.PutAsJsonAsync($"/api/findings/{finding}/requested-deadline", new { deadline = "9999-12-31" });
+                var rectifications = new RectificationApi(app);
+                var (finding, _) = await rectifications.RegisterAsync("延期测试" + Guid.NewGuid().ToString("N")[..6], new DateOnly(2026, 6, 30));
+                var stamp = await rectifications.StampAsync("unit", finding);
+                return () => unit.PutAsJsonAsync($"/api/findings/{finding}/requested-deadline", new { deadline = "9999-12-31", stamp });
             }
 
             case "自评文字 API":

@@ -24,7 +24,7 @@ public sealed class HostileTextTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var api = new RectificationApi(app);
         var (id, _) = await api.RegisterAsync("控制字符测试问题", new DateOnly(2026, 12, 31));
-        await api.PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "措施\u0001控制字符", responsible = "张三", plannedDate = "2026-12-31" });
+        await api.PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "措施\u0001控制字符", responsible = "张三", plannedDate = "2026-12-31", stamp = await api.StampAsync("unit", id) });
 
         using var finance = await app.ApiAsync("finance");
         var export = await finance.GetAsync("/api/findings/export.xlsx");
@@ -43,7 +43,7 @@ public sealed class HostileTextTests(AppFixture app) : IClassFixture<AppFixture>
         using var unit = await app.ApiAsync("unit");
 
         // PostgreSQL cannot store a NUL: it is dropped at input like any other control character (Shared.TextInput).
-        var response = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "措施\u0000", responsible = "张\u0000三", plannedDate = "2026-12-31" });
+        var response = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "措施\u0000", responsible = "张\u0000三", plannedDate = "2026-12-31", stamp = await api.StampAsync("unit", id) });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var plan = (await api.FindingAsync("unit", id)).GetProperty("rectification").GetProperty("plan");
@@ -56,7 +56,7 @@ public sealed class HostileTextTests(AppFixture app) : IClassFixture<AppFixture>
         var api = new RectificationApi(app);
         var (id, _) = await api.RegisterAsync("超长文字测试问题", new DateOnly(2026, 12, 31));
         using var unit = await app.ApiAsync("unit");
-        var responsible = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "措施", responsible = new string('张', 101), plannedDate = "2026-12-31" });
+        var responsible = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "措施", responsible = new string('张', 101), plannedDate = "2026-12-31", stamp = await api.StampAsync("unit", id) });
         Assert.Contains("「责任人」不能超过 100 字", await responsible.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // A firm's problem title becomes a finding's title (300) at the bureau's acceptance: refused when the firm saves it.
@@ -65,9 +65,10 @@ public sealed class HostileTextTests(AppFixture app) : IClassFixture<AppFixture>
         await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{evaluation}/team", new { name = "江惠平", isLead = true, noConflict = true }));
         var problems = await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/problems", new
         {
+            expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation),
             problems = new[] { new { category = "财务管理", title = new string('题', 400), detail = "具体情况" } },
         });
-        var report = await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { reportNumber = new string('号', 500) });
+        var report = await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation), reportNumber = new string('号', 500) });
 
         Assert.Contains("问题1的「标题」不能超过 300 字", await problems.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("「报告文号」不能超过 100 字", await report.Content.ReadAsStringAsync(), StringComparison.Ordinal);

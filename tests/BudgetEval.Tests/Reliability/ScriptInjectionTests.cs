@@ -30,10 +30,12 @@ internal static class ScriptPayloads
             goalsPlanned = All("年度目标"),
             goalsAchieved = All("完成情况"),
             report = new Dictionary<string, string> { ["basics"] = All("基本情况"), ["problems"] = All("问题") },
+            expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(unit, id),
         })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/indicators", new
         {
             indicators = new[] { new { level1 = All("一级"), level2 = All("二级"), level3 = All("三级"), content = All("内容"), target = All("目标"), actual = All("完成"), weight = 5m, score = 5m, reason = All("原因"), measure = All("措施") } },
+            expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(unit, id),
         })).StatusCode);
 
         var finance = await api("finance");

@@ -53,7 +53,8 @@ public sealed class ResultUseTests(AppFixture app) : IClassFixture<AppFixture>
         var caseId = (await SelfEvaluationApiTests.DetailAsync(unit, id)).GetProperty("caseId").GetGuid();
         var open = (await EvaluationApi.JsonAsync(unit, $"/api/self-evaluations/{id}/follow-up")).EnumerateArray().Where(i => i.GetProperty("needsStatement").GetBoolean());
         var statements = open.ToDictionary(i => i.GetProperty("findingId").GetGuid().ToString(), _ => "正在整改。");
-        Assert.Equal(HttpStatusCode.NoContent, (await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements })).StatusCode);
+        var stamps = await RectificationApi.FollowUpStampsAsync(unit, id);
+        Assert.Equal(HttpStatusCode.NoContent, (await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/follow-up", new { statements, stamps })).StatusCode);
         await caseApi.Cases.FireOkAsync("unit", caseId, "submit");
         await caseApi.Cases.FireOkAsync("unithead", caseId, "approve");
 

@@ -158,7 +158,7 @@ internal static class Matrix
         new("GET /api/evaluations/templates", Res.None, Everyone),
         new("POST /api/evaluations", Res.None, "F"),
         new("GET /api/evaluations/{id:guid}", Res.Evaluation, "AFL UH:oe E:o"),
-        new("POST /api/evaluations/{id:guid}/actions/{action}", Res.Evaluation, "E:o", Action: "submitDraft", Scopes: "ox"),
+        new("POST /api/evaluations/{id:guid}/actions/{action}", Res.Evaluation, "E:o", Action: "submitDraft", Body: """{"expectedVersion":$caseVersion}""", Scopes: "ox"),
         new("POST /api/evaluations/{id:guid}/commission", Res.Evaluation, "F"),
         new("POST /api/evaluations/{id:guid}/team", Res.Evaluation, "E:o"),
         new("PUT /api/evaluations/{id:guid}/scores", Res.Evaluation, "E:o"),

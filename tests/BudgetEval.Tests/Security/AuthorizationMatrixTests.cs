@@ -121,6 +121,15 @@ public sealed partial class AuthorizationMatrixTests(AppFixture app, ITestOutput
         }
 
         var body = row.Body;
+        if (body is not null && body.Contains("$caseVersion", StringComparison.Ordinal))
+        {
+            // An evaluation's own actions take its case's version (caseVersion): the route's id is the evaluation's.
+            var id = Guid.Parse(values["id"]);
+            var caseId = await app.DbAsync(db => db.Evaluations.Where(e => e.Id == id).Select(e => e.CaseId).SingleAsync());
+            var version = await app.DbAsync(db => db.WorkflowInstances.Where(i => i.Id == caseId).Select(i => i.Version).SingleAsync());
+            body = body.Replace("$caseVersion", version.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
         if (body is not null && body.Contains("$version", StringComparison.Ordinal))
         {
             var id = Guid.Parse(values["id"]);

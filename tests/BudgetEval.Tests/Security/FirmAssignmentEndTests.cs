@@ -27,12 +27,12 @@ public sealed class FirmAssignmentEndTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.OK, (await evaluator.GetAsync($"/api/cases/{caseId}")).StatusCode);
         Assert.Contains(caseId, await IdsAsync(evaluator, "/api/inbox/done", "caseId"));
 
-        await EvaluationApi.Ok(await evaluator.PostAsync($"/api/evaluations/{id}/actions/submitFinal", JsonContent()));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(evaluator, id, "submitFinal"));
         var evaluatorId = await app.DbAsync(db => db.Users.Where(u => u.UserName == "evaluator").Select(u => u.Id).SingleAsync());
         var earlier = await app.DbAsync(db => db.Notifications.Where(n => n.RecipientUserId == evaluatorId).Select(n => n.Id).ToListAsync());
         using (var finance = await app.ApiAsync("finance"))
         {
-            await EvaluationApi.Ok(await finance.PostAsync($"/api/evaluations/{id}/actions/accept", JsonContent()));
+            await EvaluationApi.Ok(await EvaluationApi.ActAsync(finance, id, "accept"));
         }
 
         // The firm is told of the acceptance, without a link to a case it can no longer open.

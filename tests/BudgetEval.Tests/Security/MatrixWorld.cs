@@ -157,7 +157,7 @@ internal sealed class MatrixWorld
         });
         await EvaluationApi.Ok(response);
         var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
-        await EvaluationApi.Ok(await (await app.ApiAsync("financelead")).PostAsJsonAsync($"/api/evaluations/{id}/actions/approve", new { }));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("financelead"), id, "approve"));
         await EvaluationApi.Ok(await finance.PostAsJsonAsync($"/api/evaluations/{id}/commission", new
         {
             firmId = firm,

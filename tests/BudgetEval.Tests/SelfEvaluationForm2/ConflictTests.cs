@@ -18,7 +18,7 @@ public sealed class ConflictTests(AppFixture app) : IClassFixture<AppFixture>
         var (html, fields) = await FormPage.OpenAsync(unit, id);
 
         var api = await app.ApiAsync("unit");
-        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsAchieved = "他人写入的完成情况" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsAchieved = "他人写入的完成情况", expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) })).StatusCode);
 
         fields["Input.Report[performance]"] = "我写的绩效情况";
         var refused = await FormPage.PostAsync(unit, id, html, fields);

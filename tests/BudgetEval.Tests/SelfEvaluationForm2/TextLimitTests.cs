@@ -59,10 +59,10 @@ public sealed class TextLimitTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Redirect, (await FormPage.PostAsync(unit, id, html, fields)).StatusCode);
 
         var api = await app.ApiAsync("unit");
-        var ok = await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { report = new Dictionary<string, string> { ["nextSteps"] = new string('措', 30000) } });
+        var ok = await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { report = new Dictionary<string, string> { ["nextSteps"] = new string('措', 30000) }, expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
 
-        var refused = await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsAchieved = new string('完', 20001), report = new Dictionary<string, string> { ["basics"] = new string('基', 50001) } });
+        var refused = await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsAchieved = new string('完', 20001), report = new Dictionary<string, string> { ["basics"] = new string('基', 50001) }, expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var errors = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
         Assert.Equal("「全年完成情况」不能超过 20000 字（现 20,001 字）。", errors.GetProperty("goalsAchieved")[0].GetString());

@@ -70,7 +70,8 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
     public async Task Given_a_report_section_the_report_does_not_have_When_saved_Then_400_names_it_instead_of_dropping_it()
     {
         var unit = await app.ApiAsync("unit");
-        var response = await unit.PutAsJsonAsync($"/api/self-evaluations/{await CentreIdAsync(unit)}/text", new { report = new Dictionary<string, string> { ["nosuch"] = "内容" } });
+        var id = await CentreIdAsync(unit);
+        var response = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { report = new Dictionary<string, string> { ["nosuch"] = "内容" }, expectedVersion = await VersionAsync(unit, id) });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("自评报告没有「nosuch」一节", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -350,6 +351,9 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
 
     internal static async Task<JsonElement> DetailAsync(HttpClient client, Guid id) =>
         JsonDocument.Parse(await client.GetStringAsync($"/api/self-evaluations/{id}")).RootElement.Clone();
+
+    /// <summary>The self-evaluation's <c>version</c> as <paramref name="client"/> reads it now: every save of the form sends it as expectedVersion.</summary>
+    internal static async Task<uint> VersionAsync(HttpClient client, Guid id) => (await DetailAsync(client, id)).GetProperty("version").GetUInt32();
 
     internal static Task<HttpResponseMessage> ImportAsync(HttpClient client, Guid id, string fileName, byte[] content) =>
         UploadAsync(client, $"/api/self-evaluations/{id}/indicators/import", fileName, content);

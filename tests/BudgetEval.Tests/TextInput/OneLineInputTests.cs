@@ -68,9 +68,10 @@ public sealed class OneLineInputTests(AppFixture app) : IClassFixture<AppFixture
         var indicators = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/indicators", new
         {
             indicators = new[] { new { level1 = "产出\r\n指标", level2 = "数量指标", level3 = "培训\t人次", content = "第一行\r\n第二行", target = "≥100\n人次", actual = "120人次", weight = 5m, score = 5m, reason = (string?)null, measure = "措施\u0001一\r\n措施二" } },
+            expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(unit, id),
         });
         Assert.True(indicators.IsSuccessStatusCode, await indicators.Content.ReadAsStringAsync());
-        var text = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "目标一\r\n目标二", report = new Dictionary<string, string> { ["basics"] = "基本\r情况" } });
+        var text = await unit.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "目标一\r\n目标二", report = new Dictionary<string, string> { ["basics"] = "基本\r情况" }, expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(unit, id) });
         Assert.True(text.IsSuccessStatusCode, await text.Content.ReadAsStringAsync());
 
         var row = await app.DbAsync(db => db.SelfEvaluationIndicators.AsNoTracking().SingleAsync(i => i.SelfEvaluationId == id));
@@ -168,9 +169,10 @@ public sealed class OneLineInputTests(AppFixture app) : IClassFixture<AppFixture
         var evaluation = await new EvaluationApi(app).CommissionedAsync(2024, "换行测试项目");
         using var evaluator = await app.ApiAsync("evaluator");
         await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{evaluation}/team", new { name = "江\r\n惠平", isLead = true, title = "项目\t经理", noConflict = true }));
-        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { reportNumber = "新财评\r\n〔2025〕8号" }));
+        await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/report", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation), reportNumber = "新财评\r\n〔2025〕8号" }));
         await EvaluationApi.Ok(await evaluator.PutAsJsonAsync($"/api/evaluations/{evaluation}/problems", new
         {
+            expectedVersion = await EvaluationApi.VersionAsync(evaluator, evaluation),
             problems = new[] { new { category = "财务管理", title = "专项资金\r\n未专款专用", detail = "具体情况：\r\n挪用于日常开支。" } },
         }));
 

@@ -184,7 +184,8 @@ internal static partial class ApiDocument
     }
 
     private static bool IsRequired(JsonPropertyInfo property) =>
-        property.IsRequired || property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false };
+        property.IsRequired || property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false }
+        || property.AttributeProvider?.IsDefined(typeof(ConcurrencyTokenAttribute), inherit: false) == true;
 
     public static Task DescribeAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
     {
@@ -491,8 +492,9 @@ internal static partial class ApiDocument
                             ["executed"] = Money("全年执行数（万元）。"),
                             ["upperTransfer"] = Money("其中上级转移支付（万元），未填为 0。"),
                             ["rows"] = new OpenApiSchema { Type = JsonSchemaType.Array | JsonSchemaType.Null, Items = row, Description = "资金明细；省略或为 null 时保持原样。" },
-                            ["expectedVersion"] = new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "uint32", Minimum = "0", Description = "记录当前版本号，防止覆盖他人的修改。" },
+                            ["expectedVersion"] = new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null, Format = "uint32", Minimum = "0", Description = "必填：记录当前版本号（GET /api/self-evaluations/{id} 返回的 version），防止覆盖他人的修改。" },
                         },
+                        Required = new HashSet<string> { "expectedVersion" },
                     },
                 },
             },
