@@ -52,7 +52,7 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         var (html, fields) = await FormPage.OpenAsync(unit, id);
         var api = await app.ApiAsync("unit");
         Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text",
-            new { goalsAchieved = "对方写的完成情况 " + Guid.NewGuid(), report = new Dictionary<string, string> { ["basics"] = "对方写的基本情况 " + Guid.NewGuid() } })).StatusCode);
+            new { goalsAchieved = "对方写的完成情况 " + Guid.NewGuid(), report = new Dictionary<string, string> { ["basics"] = "对方写的基本情况 " + Guid.NewGuid() }, expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) })).StatusCode);
 
         fields["Input.GoalsAchieved"] = "我写的完成情况 " + Guid.NewGuid();
         fields["Input.Report[other]"] = "我写的其他 " + Guid.NewGuid();
@@ -75,7 +75,7 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         var (html, fields) = await FormPage.OpenAsync(unit, id);
         var api = await app.ApiAsync("unit");
         var mine = "我写的完成情况 " + Guid.NewGuid();
-        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsAchieved = "对方第一次写的完成情况" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsAchieved = "对方第一次写的完成情况", expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) })).StatusCode);
         fields["Input.GoalsAchieved"] = mine;
         var refused = await FormPage.PostAsync(unit, id, html, fields);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -87,7 +87,7 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         // Someone saves once more, another field: the page's next save is refused again and names only that field,
         // not 全年完成情况 (the page already showed that change; keeping the user's text there is now the user's own edit).
         Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text",
-            new { report = new Dictionary<string, string> { ["nextSteps"] = "对方第二次写的改进措施 " + Guid.NewGuid() } })).StatusCode);
+            new { report = new Dictionary<string, string> { ["nextSteps"] = "对方第二次写的改进措施 " + Guid.NewGuid() }, expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) })).StatusCode);
         var again = await FormPage.PostAsync(unit, id, page, shown);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var againPage = await again.Content.ReadAsStringAsync();
@@ -112,7 +112,7 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         using var unit = await app.SignInAsync("unit");
         var (html, fields) = await FormPage.OpenAsync(unit, id);
         var api = await app.ApiAsync("unit");
-        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid() })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid(), expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) })).StatusCode);
         var original = fields["Input.Fingerprints"];
         Assert.Matches("^[0-9]+(;[A-Za-z.]+=[0-9a-f]{16})+$", original);
         switch (tampering)
@@ -141,7 +141,7 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         using var unit = await app.SignInAsync("unit");
         var (html, fields) = await FormPage.OpenAsync(unit, id);
         var api = await app.ApiAsync("unit");
-        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid() })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid(), expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) })).StatusCode);
 
         fields["Input.Report[other]"] = "我写的其他 " + Guid.NewGuid();
         var refused = await UploadAsync(unit, id, html, fields);
@@ -159,7 +159,7 @@ public sealed partial class ConflictFieldsTests(AppFixture app) : IClassFixture<
         using var unit = await app.SignInAsync("unit");
         var (html, fields) = await FormPage.OpenAsync(unit, id);
         var api = await app.ApiAsync("unit");
-        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid() })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/self-evaluations/{id}/text", new { goalsPlanned = "对方写的目标 " + Guid.NewGuid(), expectedVersion = await SelfEvaluations.SelfEvaluationApiTests.VersionAsync(api, id) })).StatusCode);
 
         var uploaded = await UploadAsync(unit, id, html, fields);
 
