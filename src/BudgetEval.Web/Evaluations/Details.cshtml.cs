@@ -211,17 +211,37 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         return await Run(id, Task.FromResult(saved), string.Join(" ", [$"已导入 {read.Rows.Count} 行评分。", .. read.Notes]), ct);
     }
 
-    public Task<IActionResult> OnPostReportAsync(Guid id, Dictionary<string, string?> sections, string? reportNumber, DateOnly? reportDate, CancellationToken ct) =>
-        Run(id, service.SaveReportAsync(id, new ReportInput(sections, reportNumber, reportDate), WorkflowActor.From(User), ct), "报告已保存。", ct);
+    /// <param name="reportStamp">The stamp of the report as the form was shown (<see cref="EvaluationService.Stamp.Report"/>): a report saved by someone else since is refused.</param>
+    public Task<IActionResult> OnPostReportAsync(Guid id, Dictionary<string, string?> sections, string? reportNumber, DateOnly? reportDate, string? reportStamp, CancellationToken ct) =>
+        Run(id, service.SaveReportAsync(id, new ReportInput(sections, reportNumber, reportDate), WorkflowActor.From(User), ct,
+            precondition: e => EvaluationService.Stamp.Holds(reportStamp, EvaluationService.Stamp.Report(e)) ? null : ReportStaleMessage), "报告已保存。", ct);
+
+    public const string ReportStaleMessage = "评价报告已被他人修改（本次保存未生效）：已保留您填写的内容，请核对对方保存的内容后再保存。";
+
+    public const string CommentsStaleMessage = "单位意见已被他人修改（本次保存未生效）：已保留您填写的内容，请核对对方保存的内容后再保存。";
+
+    public const string AnswersStaleMessage = "评价机构答复已被他人修改（本次保存未生效）：已保留您填写的内容，请核对对方保存的内容后再保存。";
+
+    /// <summary>
+    /// Problem edits and deletes: the list the page changed must still be the one stored when the save runs (else someone saved
+    /// in between: refused), and the problem at <paramref name="no"/> must still be the one the form showed (its stamp).
+    /// </summary>
+    private static Func<Evaluation, string?> ProblemsUnchanged(string read, int? no, string? stamp, string refused) => e =>
+        e.ProblemsJson != read ? EvaluationService.StaleMessage
+        : no is { } n && !EvaluationService.Stamp.Holds(stamp, e.Problems.FirstOrDefault(x => x.No == n) is { } now ? EvaluationService.Stamp.Problem(now) : string.Empty) ? refused
+        : null;
 
     /// <summary>Adds a problem, or (with <paramref name="no"/>) corrects one; the unit's comment and the firm's answer on it are kept.</summary>
+    /// <param name="problemStamp">With <paramref name="no"/>: the stamp of the problem as the form showed it; a problem changed or renumbered since is refused.</param>
     public async Task<IActionResult> OnPostProblemAsync(Guid id, int? no, string? category, string? title, string? detail, string? indicatorRow, string? recommendation,
-        bool rectifiedBeforeReport, DateOnly? rectifiedOn, CancellationToken ct)
+        bool rectifiedBeforeReport, DateOnly? rectifiedOn, string? problemStamp, CancellationToken ct)
     {
-        if (await CurrentProblemsAsync(id, ct) is not { } problems)
+        if (await CurrentProblemsAsync(id, ct) is not { } read)
         {
             return NotFound();
         }
+
+        var problems = read.Problems;
 
         // As the service stores them (it normalises again): 问题 and 对应指标 one line, the description and the recommendation text.
         var (cat, text, why, row, advice) = (Shared.TextInput.LineOrEmpty(category), Shared.TextInput.LineOrEmpty(title), Shared.TextInput.Block(detail) ?? string.Empty,
@@ -229,10 +249,12 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         if (no is not { } n)
         {
             problems.Add(new Problem(problems.Count + 1, cat, text, why, row, advice, rectifiedBeforeReport, rectifiedOn));
-            return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), "问题已加入。", ct);
+            return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct, precondition: ProblemsUnchanged(read.Json, null, null, string.Empty)), "问题已加入。", ct);
         }
 
+        var refused = $"问题{n}已被他人修改或删除（本次修改未生效），请刷新后再修改。";
         var i = problems.FindIndex(p => p.No == n);
+
         if (i < 0)
         {
             return await Run(id, Task.FromResult(EvaluationResult.Fail(FireStatus.Invalid, $"问题{n}已不存在（可能已被删除），请刷新页面后再修改。")), string.Empty, ct);
@@ -243,35 +265,45 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             Category = cat, Title = text, Detail = why, IndicatorRow = row, Recommendation = advice,
             RectifiedBeforeReport = rectifiedBeforeReport, RectifiedOn = rectifiedBeforeReport ? rectifiedOn : null,
         };
-        return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), $"问题{n}已修改。", ct);
+        return await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct, precondition: ProblemsUnchanged(read.Json, n, problemStamp, refused)), $"问题{n}已修改。", ct);
     }
 
     /// <summary>Deletes a problem; those after it move up one number, each keeping the unit's comment made on it.</summary>
-    public async Task<IActionResult> OnPostDeleteProblemAsync(Guid id, int no, CancellationToken ct)
+    /// <param name="stamps">Each listed problem's stamp as the page showed it, <c>number:stamp</c> (the delete buttons share one form).</param>
+    public async Task<IActionResult> OnPostDeleteProblemAsync(Guid id, int no, List<string> stamps, CancellationToken ct)
     {
-        if (await CurrentProblemsAsync(id, ct) is not { } problems)
+        if (await CurrentProblemsAsync(id, ct) is not { } read)
         {
             return NotFound();
         }
 
+        var prefix = no.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":";
+        var stamp = stamps.FirstOrDefault(s => s.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
+        var refused = $"问题{no}已被他人修改或删除（本次删除未生效），请刷新后再删除。";
+        var problems = read.Problems;
         var removed = problems.RemoveAll(p => p.No == no);
         return removed == 0
             ? await Run(id, Task.FromResult(EvaluationResult.Fail(FireStatus.Invalid, $"问题{no}已不存在（可能已被删除），请刷新页面。")), string.Empty, ct)
-            : await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct), $"问题{no}已删除。", ct);
+            : await Run(id, service.SaveProblemsAsync(id, problems, WorkflowActor.From(User), ct, precondition: ProblemsUnchanged(read.Json, no, stamp, refused)), $"问题{no}已删除。", ct);
     }
 
-    private async Task<List<Problem>?> CurrentProblemsAsync(Guid id, CancellationToken ct)
+    /// <summary>The stored problems and their JSON as read (the save checks it is still what is stored, see <see cref="ProblemsUnchanged"/>).</summary>
+    private async Task<(string Json, List<Problem> Problems)?> CurrentProblemsAsync(Guid id, CancellationToken ct)
     {
         var current = await db.Evaluations.AsNoTracking().Where(e => e.Id == id).Select(e => e.ProblemsJson).SingleOrDefaultAsync(ct);
-        return current is null ? null : new Evaluation { Reason = string.Empty, Title = string.Empty, Status = string.Empty, ProblemsJson = current }.Problems;
+        return current is null ? null : (current, new Evaluation { Reason = string.Empty, Title = string.Empty, Status = string.Empty, ProblemsJson = current }.Problems);
     }
 
-    public Task<IActionResult> OnPostCommentsAsync(Guid id, string? general, List<int> no, List<string?> comment, List<string?> disputed, CancellationToken ct) =>
+    /// <param name="commentsStamp">The stamp of the unit's remarks as the form was shown (<see cref="EvaluationService.Stamp.Comments"/>).</param>
+    public Task<IActionResult> OnPostCommentsAsync(Guid id, string? general, List<int> no, List<string?> comment, List<string?> disputed, string? commentsStamp, CancellationToken ct) =>
         Run(id, service.CommentAsync(id, general, no.Select((n, i) => new CommentInput(n, i < comment.Count ? comment[i] : null, disputed.Contains(n.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToList(),
-            WorkflowActor.From(User), ct), "意见已保存，请在办理页面提交“反馈意见”。", ct);
+            WorkflowActor.From(User), ct, precondition: e => EvaluationService.Stamp.Holds(commentsStamp, EvaluationService.Stamp.Comments(e)) ? null : CommentsStaleMessage),
+            "意见已保存，请在办理页面提交“反馈意见”。", ct);
 
-    public Task<IActionResult> OnPostAnswersAsync(Guid id, List<int> no, List<string?> answer, CancellationToken ct) =>
-        Run(id, service.AnswerAsync(id, no.Select((n, i) => new AnswerInput(n, i < answer.Count ? answer[i] : null)).ToList(), WorkflowActor.From(User), ct), "答复已保存。", ct);
+    /// <param name="answersStamp">The stamp of the firm's answers as the form was shown (<see cref="EvaluationService.Stamp.Answers"/>).</param>
+    public Task<IActionResult> OnPostAnswersAsync(Guid id, List<int> no, List<string?> answer, string? answersStamp, CancellationToken ct) =>
+        Run(id, service.AnswerAsync(id, no.Select((n, i) => new AnswerInput(n, i < answer.Count ? answer[i] : null)).ToList(), WorkflowActor.From(User), ct,
+            precondition: e => EvaluationService.Stamp.Holds(answersStamp, EvaluationService.Stamp.Answers(e)) ? null : AnswersStaleMessage), "答复已保存。", ct);
 
     private async Task<IActionResult> Run(Guid id, Task<EvaluationResult> work, string done, CancellationToken ct)
     {

@@ -559,7 +559,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// it stays as it is.
     /// </summary>
     /// <remarks><paramref name="versionRequired"/>: the API's (a save without the version it read is refused); the pages and the demo seed do not send one.</remarks>
-    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false)
+    public Task<EvaluationResult> SaveReportAsync(Guid id, ReportInput input, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false,
+        Func<Evaluation, string?>? precondition = null)
     {
         var today = china.Today(clock);
         return EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
@@ -603,7 +604,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.ReportNumber = input.KeepNumber ? e.ReportNumber : number;
             e.ReportDate = input.KeepDate ? e.ReportDate : input.ReportDate;
             return [];
-        }, ct, expectedVersion, versionRequired);
+        }, ct, expectedVersion, versionRequired, precondition);
     }
 
     /// <summary>
@@ -612,7 +613,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     /// GET …/report returns it) or, sent without an id, the old one with the same title; anything else is
     /// a new problem. Numbers follow the new order, so remarks never move to another problem by position.
     /// </summary>
-    public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false)
+    public async Task<EvaluationResult> SaveProblemsAsync(Guid id, IReadOnlyList<Problem> problems, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false,
+        Func<Evaluation, string?>? precondition = null)
     {
         var categories = await Findings.FindingCategories.ActiveAsync(db, ct);
         var today = china.Today(clock);
@@ -708,11 +710,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Problems = list;
             return errors;
-        }, ct, expectedVersion, versionRequired);
+        }, ct, expectedVersion, versionRequired, precondition);
     }
 
     /// <summary>The unit's remarks in the comment window: a general one and, per problem, a comment or a dispute.</summary>
-    public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false) =>
+    public Task<EvaluationResult> CommentAsync(Guid id, string? general, IReadOnlyList<CommentInput> comments, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false,
+        Func<Evaluation, string?>? precondition = null) =>
         EditAsync(id, actor, Party.Unit, ["comment_window"], e =>
         {
             var problems = e.Problems;
@@ -744,10 +747,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.Problems = problems;
             e.UnitComment = TextInput.Block(general);
             return errors;
-        }, ct, expectedVersion, versionRequired);
+        }, ct, expectedVersion, versionRequired, precondition);
 
     /// <summary>The firm's answers to the unit's remarks, given with the final report.</summary>
-    public Task<EvaluationResult> AnswerAsync(Guid id, IReadOnlyList<AnswerInput> answers, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false) =>
+    public Task<EvaluationResult> AnswerAsync(Guid id, IReadOnlyList<AnswerInput> answers, WorkflowActor actor, CancellationToken ct, uint? expectedVersion = null, bool versionRequired = false,
+        Func<Evaluation, string?>? precondition = null) =>
         EditAsync(id, actor, Party.Firm, ["final_report"], e =>
         {
             var problems = e.Problems;
@@ -768,7 +772,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             e.Problems = problems;
             return errors;
-        }, ct, expectedVersion, versionRequired);
+        }, ct, expectedVersion, versionRequired, precondition);
 
     /// <summary>
     /// Whether the caller may read the report and the table: the bureau always, the assigned firm always,
@@ -800,8 +804,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     };
 
     /// <summary>Loads (within the data scope), checks whose turn it is, applies the change and saves; a change returning errors saves nothing.</summary>
+    /// <param name="precondition">
+    /// A page's check of the part it edits (its content stamp, see <see cref="Stamp"/>): a message refuses the save as a conflict.
+    /// It reads the tracked row that is then saved with its concurrency token, so a save slipping in between still ends in Conflict.
+    /// </param>
     private async Task<EvaluationResult> EditAsync(Guid id, WorkflowActor actor, Party party, string[] states, Func<Evaluation, List<string>> change, CancellationToken ct,
-        uint? expectedVersion = null, bool versionRequired = false)
+        uint? expectedVersion = null, bool versionRequired = false, Func<Evaluation, string?>? precondition = null)
     {
         db.ChangeTracker.Clear();
         var e = await db.Evaluations.SingleOrDefaultAsync(x => x.Id == id, ct);
@@ -831,6 +839,12 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             return EvaluationResult.Fail(FireStatus.Conflict, StaleMessage);
         }
 
+        if (precondition?.Invoke(e) is { } stale)
+        {
+            db.ChangeTracker.Clear();
+            return EvaluationResult.Fail(FireStatus.Conflict, stale);
+        }
+
         var errors = change(e);
         if (errors.Count > 0)
         {
@@ -850,6 +864,39 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }
 
         return EvaluationResult.Ok(e);
+    }
+
+    /// <summary>
+    /// What a page form saw of the part of the evaluation it edits, as a short hash. Not the row version, which any
+    /// save moves (a teammate's scores would refuse the report): each form is refused only when its own part changed.
+    /// </summary>
+    public static class Stamp
+    {
+        public static string Report(Evaluation e)
+        {
+            var report = e.Report;
+            return Of(ReportSections.All.Select(s => report.GetValueOrDefault(s.Key)).Append(e.ReportNumber).Append(Day(e.ReportDate)));
+        }
+
+        public static string Comments(Evaluation e) =>
+            Of(e.Problems.SelectMany(p => new[] { Number(p.No), p.UnitComment, p.Disputed ? "1" : "0" }).Prepend(e.UnitComment));
+
+        public static string Answers(Evaluation e) => Of(e.Problems.SelectMany(p => new[] { Number(p.No), p.FirmAnswer }));
+
+        /// <summary>One problem as its edit form shows it (with its number and id, so a renumbered or replaced problem differs).</summary>
+        public static string Problem(Problem p) =>
+            Of([Number(p.No), p.Id?.ToString(), p.Category, p.Title, p.Detail, p.IndicatorRow, p.Recommendation, p.RectifiedBeforeReport ? "1" : "0", Day(p.RectifiedOn),
+                p.RectifiedEvidence, p.PriorSourceKind, p.PriorSourceDocument]);
+
+        /// <summary>True unless a stamp was sent and the part's stamp now differs: a page without one (an older page) saves as before.</summary>
+        public static bool Holds(string? sent, string now) => string.IsNullOrWhiteSpace(sent) || string.Equals(sent.Trim(), now, StringComparison.Ordinal);
+
+        // A separator no form field keeps (TextInput strips control characters), and a marker for null unlike any text.
+        private static string Of(IEnumerable<string?> parts) => Rectifications.FollowUp.StampOf(string.Join('\u001f', parts.Select(p => p ?? "\u0000")));
+
+        private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string? Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static string MissingVersionMessage(Guid id) =>
