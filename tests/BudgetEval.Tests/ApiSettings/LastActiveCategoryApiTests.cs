@@ -9,7 +9,7 @@ namespace BudgetEval.Tests.ApiSettings;
 public sealed class LastActiveCategoryApiTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
-    public async Task Given_one_active_category_left_When_the_administrator_deactivates_it_through_the_api_Then_422_and_it_stays_active()
+    public async Task Given_one_active_category_left_When_the_administrator_deactivates_it_through_the_api_or_two_retire_the_last_two_at_once_Then_422_and_one_stays_active()
     {
         using var admin = await app.ApiAsync("admin");
         var ids = await app.DbAsync(db => db.FindingCategories.Where(c => c.IsActive).OrderBy(c => c.SortOrder).Select(c => c.Id).ToListAsync());
@@ -26,5 +26,23 @@ public sealed class LastActiveCategoryApiTests(AppFixture app) : IClassFixture<A
         Assert.Equal("至少保留一个启用的问题类别。", errors.GetProperty("")[0].GetString());
         Assert.True(await app.DbAsync(db => db.FindingCategories.Where(c => c.Id == ids[0]).Select(c => c.IsActive).SingleAsync()));
         Assert.Equal(1, await app.DbAsync(db => db.FindingCategories.CountAsync(c => c.IsActive)));
+
+        // Two administrators retire the last two at the same moment, again and again: one of them is always refused.
+        using var second = await app.ApiAsync("admin");
+        for (var round = 0; round < 8; round++)
+        {
+            var other = ids[1 + (round % (ids.Count - 1))];
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/finding-categories/{other}/activate", null)).StatusCode);
+
+            var answers = await Task.WhenAll(admin.PostAsync($"/api/finding-categories/{ids[0]}/deactivate", null), second.PostAsync($"/api/finding-categories/{other}/deactivate", null));
+
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity], answers.Select(a => a.StatusCode).Order());
+            Assert.Equal(1, await app.DbAsync(db => db.FindingCategories.CountAsync(c => c.IsActive)));
+            if (!await app.DbAsync(db => db.FindingCategories.Where(c => c.Id == ids[0]).Select(c => c.IsActive).SingleAsync()))
+            {
+                Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/finding-categories/{ids[0]}/activate", null)).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/finding-categories/{other}/deactivate", null)).StatusCode);
+            }
+        }
     }
 }

@@ -97,16 +97,41 @@ internal static class FindingCategoryAdmin
         }
 
         var next = active ?? !category.IsActive;
-        if (next != category.IsActive)
+        if (next == category.IsActive)
         {
-            if (!next && await db.FindingCategories.CountAsync(c => c.IsActive, ct) == 1)
+            return new CategoryOutcome(CategoryChange.Ok, await FindAsync(db, id, includeInactive: true, ct), null);
+        }
+
+        // Two administrators retiring the last two active categories at once must not both pass the count: the active
+        // rows are locked first (FOR UPDATE), so the second waits and then counts one. In the execution strategy, as
+        // the connection retries on failure and a retry must run the whole transaction again.
+        var strategy = db.Database.CreateExecutionStrategy();
+        var refused = await strategy.ExecuteAsync(async () =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var stillActive = await db.Database.SqlQuery<int>($"""
+                SELECT "Id" AS "Value" FROM budgeteval.finding_categories WHERE "IsActive" FOR UPDATE
+                """).ToListAsync(ct);
+            await db.Entry(category).ReloadAsync(ct);
+            if (next == category.IsActive)
             {
-                return Refused(CategoryChange.LastActive, LastActiveMessage, field: string.Empty);
+                return false; // someone else made the same change meanwhile
+            }
+
+            if (!next && stillActive.Count == 1)
+            {
+                return true;
             }
 
             category.IsActive = next;
             AuditTrail.Add(db, http, now, AuditActions.CategoryChanged, category.Name, next ? "启用问题类别" : "停用问题类别");
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return false;
+        });
+        if (refused)
+        {
+            return Refused(CategoryChange.LastActive, LastActiveMessage, field: string.Empty);
         }
 
         return new CategoryOutcome(CategoryChange.Ok, await FindAsync(db, id, includeInactive: true, ct), null);
