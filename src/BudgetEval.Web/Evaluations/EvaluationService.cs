@@ -892,7 +892,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         public static bool Holds(string? sent, string now) => string.IsNullOrWhiteSpace(sent) || string.Equals(sent.Trim(), now, StringComparison.Ordinal);
 
         // A separator no form field keeps (TextInput strips control characters), and a marker for null unlike any text.
-        private static string Of(IEnumerable<string?> parts) => Rectifications.FollowUp.StampOf(string.Join('\u001f', parts.Select(p => p ?? "\u0000")));
+        private static string Of(IEnumerable<string?> parts) => ContentStamp.Of(string.Join('\u001f', parts.Select(p => p ?? "\u0000")));
 
         private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace BudgetEval.Web.Findings;
 
@@ -19,7 +17,7 @@ internal static class FindingStamp
         string? Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var text = string.Join('\u001f', f.Category, f.Title, f.Detail, f.IndicatorRow, f.Recommendation, f.SourceDocument, Day(f.SourceDate),
             Day(f.Deadline), f.PlanMeasures, f.PlanResponsible, Day(f.PlanDate), f.ResultText, Day(f.RequestedDeadline), Day(f.NextDeadline), f.Status.ToString());
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+        return Shared.ContentStamp.Of(text);
     }
 
     /// <summary>True when the caller brought the stamp the finding has now; no stamp never matches (a save must say what it read).</summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
@@ -160,7 +158,7 @@ internal static class FollowUp
     /// someone else changed since (the stored text differs). Of the content, not of a time: A→B→A is no change.
     /// </summary>
     public static string StampOf(string? statement) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(statement ?? string.Empty)))[..16];
+        ContentStamp.Of(statement ?? string.Empty);
 
     /// <summary>What a save means for one item: the posted text against what the user loaded (stamp) and what is stored now.</summary>
     public enum Change

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using BudgetEval.Web.SelfEvaluations.Scoring;
 
@@ -70,7 +68,7 @@ internal sealed class FormSnapshot
     public string Fingerprints(uint version) =>
         string.Join(';', fields.Select(f => $"{f.Key}={Hash(f.Value)}").Prepend(version.ToString(CultureInfo.InvariantCulture)));
 
-    private static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 8));
+    private static string Hash(string value) => Shared.ContentStamp.Of(value);
 
     /// <summary>
     /// After a save refused because someone else saved first: the fields the other person changed since the page was
