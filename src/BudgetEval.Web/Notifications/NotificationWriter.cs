@@ -62,18 +62,23 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
 
     private sealed record Person(Guid Id, string DisplayName, string? Email, EmailMode? EmailMode, bool? NonEssentialEmail, bool HasRole);
 
-    private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, string? role, CancellationToken ct) =>
-        (await users.AsNoTracking()
+    private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, string? role, CancellationToken ct)
+    {
+        // The sets and the flag as locals: EF reads a captured variable directly, but evaluates a longer path
+        // (db.Roles) or an expression (role != null) by compiling a delegate on every call.
+        var (preferences, userRoles, roles, withRole) = (db.NotificationPreferences, db.UserRoles, db.Roles, role is not null);
+        return (await users.AsNoTracking()
             .Select(u => new
             {
                 u.Id,
                 u.DisplayName,
                 u.Email,
-                Preference = db.NotificationPreferences.Where(p => p.UserId == u.Id).Select(p => new { p.EmailMode, p.NonEssentialEmail }).FirstOrDefault(),
-                HasRole = role != null && db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)),
+                Preference = preferences.Where(p => p.UserId == u.Id).Select(p => new { p.EmailMode, p.NonEssentialEmail }).FirstOrDefault(),
+                HasRole = withRole && userRoles.Any(ur => ur.UserId == u.Id && roles.Any(r => r.Id == ur.RoleId && r.Name == role)),
             })
             .ToListAsync(ct))
         .ToDictionary(u => u.Id, u => new Person(u.Id, u.DisplayName, u.Email, u.Preference?.EmailMode, u.Preference?.NonEssentialEmail, u.HasRole));
+    }
 
     private NotificationRows Build(IReadOnlyCollection<NotificationRequest> requests, Dictionary<Guid, Person> people, DateTimeOffset now)
     {

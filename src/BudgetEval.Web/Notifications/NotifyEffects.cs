@@ -31,7 +31,10 @@ internal static class FireNotifications
             DuePassed = due is { } past && dueDates.DueDay(past) < context.Today,
             Basis = basis,
         };
-        await writer.AddToAsync(context.Db, recipients.Where(u => u.Id != context.Actor.UserId), evt ?? EventOf(context), facts, context.Now, ct, split);
+        // Plain locals in the query: EF reads a captured variable directly, but evaluates a longer path (context.Actor.UserId)
+        // by building and running a delegate on every call.
+        var actorId = context.Actor.UserId;
+        await writer.AddToAsync(context.Db, recipients.Where(u => u.Id != actorId), evt ?? EventOf(context), facts, context.Now, ct, split);
     }
 
     /// <summary>A return asks for rework; reaching an end state is a decision; anything else hands over a task.</summary>
@@ -41,12 +44,18 @@ internal static class FireNotifications
         : NotificationEvent.TaskAssigned;
 
     /// <summary>The case's unit (its fillers and head), looked up as the system.</summary>
-    public static IQueryable<AppUser> OfUnit(FireContext context) =>
-        context.Db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == context.Instance.OrganisationId);
+    public static IQueryable<AppUser> OfUnit(FireContext context)
+    {
+        var organisationId = context.Instance.OrganisationId;
+        return context.Db.Users.IgnoreQueryFilters().Where(u => u.OrganisationId == organisationId);
+    }
 
     /// <summary>Users with a role, looked up as the system (a unit's request must still reach the bureau).</summary>
-    public static IQueryable<AppUser> WithRole(FireContext context, string role) =>
-        context.Db.Users.IgnoreQueryFilters().Where(u => context.Db.UserRoles.Any(ur => ur.UserId == u.Id && context.Db.Roles.Any(r => r.Id == ur.RoleId && r.Name == role)));
+    public static IQueryable<AppUser> WithRole(FireContext context, string role)
+    {
+        var (users, userRoles, roles) = (context.Db.Users, context.Db.UserRoles, context.Db.Roles);
+        return users.IgnoreQueryFilters().Where(u => userRoles.Any(ur => ur.UserId == u.Id && roles.Any(r => r.Id == ur.RoleId && r.Name == role)));
+    }
 
     /// <summary>The bureau's users with a role.</summary>
     public static IQueryable<AppUser> OfBureau(FireContext context, string role) =>

@@ -94,12 +94,16 @@ internal static class FollowUp
     /// <summary>The live list. Read as the system: the caller has already found the self-evaluation within its scope (or holds the case lock).</summary>
     public static async Task<IReadOnlyList<FollowUpItem>> ForAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct)
     {
-        var (yearStart, yearEnd) = (new DateOnly(se.FiscalYear, 1, 1), new DateOnly(se.FiscalYear, 12, 31));
-        var findings = await Window(db, se)
+        var (yearStart, yearEnd, id, statements) = (new DateOnly(se.FiscalYear, 1, 1), new DateOnly(se.FiscalYear, 12, 31), se.Id, db.FindingStatements);
+
+        // Each finding with this self-evaluation's statement about it, in one query (it runs in every submission); the
+        // window's IgnoreQueryFilters covers the subquery too.
+        var rows = await Window(db, se)
             .Where(f => f.Status != FindingStatus.Rectified || (f.RectifiedOn >= yearStart && f.RectifiedOn <= yearEnd))
-            .OrderBy(f => f.FiscalYear).ThenBy(f => f.Number).ToListAsync(ct);
-        var statements = await StatementsAsync(db, se, ct);
-        return findings.Select(f => new FollowUpItem(FollowUpLine.Of(f, statements.GetValueOrDefault(f.Id)), f)).ToList();
+            .OrderBy(f => f.FiscalYear).ThenBy(f => f.Number)
+            .Select(f => new { Finding = f, Statement = statements.Where(s => s.SelfEvaluationId == id && s.FindingId == f.Id).Select(s => s.Statement).FirstOrDefault() })
+            .ToListAsync(ct);
+        return rows.Select(r => new FollowUpItem(FollowUpLine.Of(r.Finding, r.Statement), r.Finding)).ToList();
     }
 
     /// <summary>
@@ -146,11 +150,19 @@ internal static class FollowUp
     }
 
     /// <summary>The unit's findings of the three years before the self-evaluation's.</summary>
-    private static IQueryable<Finding> Window(AppDbContext db, SelfEvaluation se) => db.Findings.IgnoreQueryFilters().AsNoTracking()
-        .Where(f => f.OrganisationId == se.OrganisationId && f.FiscalYear >= se.FiscalYear - Years && f.FiscalYear < se.FiscalYear);
+    private static IQueryable<Finding> Window(AppDbContext db, SelfEvaluation se)
+    {
+        // Locals, not se.FiscalYear - Years: EF evaluates such an expression by compiling it on every call.
+        var (organisationId, from, to) = (se.OrganisationId, se.FiscalYear - Years, se.FiscalYear);
+        return db.Findings.IgnoreQueryFilters().AsNoTracking()
+            .Where(f => f.OrganisationId == organisationId && f.FiscalYear >= from && f.FiscalYear < to);
+    }
 
     private static Task<Dictionary<Guid, string>> StatementsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct) =>
-        db.FindingStatements.IgnoreQueryFilters().AsNoTracking().Where(s => s.SelfEvaluationId == se.Id).ToDictionaryAsync(s => s.FindingId, s => s.Statement, ct);
+        StatementsAsync(db, se.Id, ct);
+
+    private static Task<Dictionary<Guid, string>> StatementsAsync(AppDbContext db, Guid selfEvaluationId, CancellationToken ct) =>
+        db.FindingStatements.IgnoreQueryFilters().AsNoTracking().Where(s => s.SelfEvaluationId == selfEvaluationId).ToDictionaryAsync(s => s.FindingId, s => s.Statement, ct);
 
     /// <summary>
     /// The stamp of a statement as the client loaded it (none is a statement too): a save brings it back per item, so

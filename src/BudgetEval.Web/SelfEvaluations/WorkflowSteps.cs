@@ -23,9 +23,10 @@ internal static class SelfEvaluationSubject
     /// <summary>The indicator rows and the scores of a plan's self-evaluation, read inside Fire (no data scope).</summary>
     public static async Task<(List<Scoring.IndicatorLine> Lines, Scoring.ScoreSheet Sheet)> SheetAsync(AppDbContext db, SelfEvaluation se, bool submitting, CancellationToken ct)
     {
-        var lines = (await db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == se.Id).OrderBy(i => i.SortOrder).ToListAsync(ct))
+        var (id, planId) = (se.Id, se.PlanId); // locals: EF compiles a delegate per call to read se.Id
+        var lines = (await db.SelfEvaluationIndicators.IgnoreQueryFilters().Where(i => i.SelfEvaluationId == id).OrderBy(i => i.SortOrder).ToListAsync(ct))
             .Select(r => r.ToLine()).ToList();
-        var rules = (await db.Plans.SingleAsync(p => p.Id == se.PlanId, ct)).Rules;
+        var rules = (await db.Plans.SingleAsync(p => p.Id == planId, ct)).Rules;
         return (lines, Scoring.ScoreSheet.Compute(new(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer), lines, rules, submitting));
     }
 }

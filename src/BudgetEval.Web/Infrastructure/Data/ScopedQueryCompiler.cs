@@ -101,13 +101,16 @@ internal sealed class ScopedQueryCompiler : QueryCompiler
     {
         if (ElementType(query.Type) is { IsValueType: false } element) // IgnoreQueryFilters wants a class: below Select(x => x.Id) then
         {
-            return Expression.Call(IgnoreNamed.MakeGenericMethod(element), query, names);
+            return Expression.Call(IgnoreNamedFor.GetOrAdd(element, static t => IgnoreNamed.MakeGenericMethod(t)), query, names);
         }
 
         return query is MethodCallExpression { Object: null, Arguments.Count: > 0 } terminal
             ? terminal.Update(null, [Wrap(terminal.Arguments[0], names), .. terminal.Arguments.Skip(1)])
             : query;
     }
+
+    // Per query, so made once per entity type (MakeGenericMethod allocates and validates every time).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, MethodInfo> IgnoreNamedFor = new();
 
     // Per query, so looked up once per type (GetInterfaces allocates).
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type?> ElementTypes = new();
