@@ -23,6 +23,18 @@ internal static class FindingStamp
     /// <summary>True when the caller brought the stamp the finding has now; no stamp never matches (a save must say what it read).</summary>
     public static bool Matches(Finding f, string? stamp) => !string.IsNullOrWhiteSpace(stamp) && string.Equals(stamp.Trim(), Of(f), StringComparison.Ordinal);
 
+    /// <summary>
+    /// A page's date form (申请延期至, 新整改期限) refused because the finding changed since the page was opened: names
+    /// the field and what it holds now, as the typed date stays in the form; <paramref name="button"/> is what sends it
+    /// again (保存, 「部分整改」), which then overwrites knowingly with the page's new stamp.
+    /// </summary>
+    public static string DateChangedMessage(string label, DateOnly? now, string button) =>
+        $"该问题在您打开页面后已被他人修改（本次{button}未生效）：「{label}」现为{(now is { } d ? Shared.ChineseFormat.Date(d) : "空")}。"
+        + $"您填写的日期仍保留在表单中，核对后再次点击{button}将以您填写的日期为准。";
+
+    /// <summary>A page's form sent without its stamp (a page older than the stamp, or a crafted post): nothing is saved.</summary>
+    public const string PageMissingMessage = "页面缺少版本标记（stamp），本次保存未生效，请刷新页面后重试。";
+
     /// <summary>A save without its stamp (refused before anything is written, 400 under <c>stamp</c>), naming the GET that gives it.</summary>
     public static string MissingMessage(Guid id) =>
         $"缺少版本标记 stamp：请先读取该问题（GET /api/findings/{id}）并随保存一并提交，以免覆盖他人的修改。";

@@ -77,11 +77,35 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
         return await ShowAsync(id, result, ct);
     }
 
-    public Task<IActionResult> OnPostRequestedDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
-        HandleAsync(id, service.SaveRequestedDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct, needsStamp: false), "申请的期限已保存，请在事项页「申请延期」并说明理由。", ct);
+    /// <summary>The date typed in 申请延期至 or 部分整改的新整改期限 (by its form's handler), kept when the save is refused.</summary>
+    public TypedDate? TypedDeadline { get; private set; }
 
-    public Task<IActionResult> OnPostNextDeadlineAsync(Guid id, DateOnly? deadline, CancellationToken ct) =>
-        HandleAsync(id, service.SaveNextDeadlineAsync(id, new DeadlineInput(deadline), WorkflowActor.From(User), ct, needsStamp: false), "新的整改期限已保存，请在事项页「部分整改」并写明未整改内容。", ct);
+    /// <summary>The date a date form shows: what was typed there if its save was refused, else what the finding holds.</summary>
+    public string? DeadlineValue(string handler, DateOnly? saved) =>
+        (TypedDeadline is { } t && t.Handler == handler ? t.Value : saved)?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    // The date forms' handlers, as TypedDeadline and the page name them.
+    public const string RequestedDeadlineHandler = "RequestedDeadline";
+
+    public const string NextDeadlineHandler = "NextDeadline";
+
+    public const string RequestedDeadlineLabel = "申请延期至";
+
+    public const string NextDeadlineLabel = "部分整改的新整改期限";
+
+    public Task<IActionResult> OnPostRequestedDeadlineAsync(Guid id, DateOnly? deadline, string? stamp, CancellationToken ct)
+    {
+        TypedDeadline = new(RequestedDeadlineHandler, deadline);
+        return HandleAsync(id, service.SaveRequestedDeadlineAsync(id, new DeadlineInput(deadline, stamp), WorkflowActor.From(User), ct),
+            "申请的期限已保存，请在事项页「申请延期」并说明理由。", ct);
+    }
+
+    public Task<IActionResult> OnPostNextDeadlineAsync(Guid id, DateOnly? deadline, string? stamp, CancellationToken ct)
+    {
+        TypedDeadline = new(NextDeadlineHandler, deadline);
+        return HandleAsync(id, service.SaveNextDeadlineAsync(id, new DeadlineInput(deadline, stamp), WorkflowActor.From(User), ct),
+            "新的整改期限已保存，请在事项页「部分整改」并写明未整改内容。", ct);
+    }
 
     /// <summary>A 佐证材料 file for the signed-in browser (the API's download takes a bearer token only).</summary>
     public async Task<IActionResult> OnGetEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct) =>
@@ -116,7 +140,23 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
             return await ShowAsync(id, FireResult.Conflict(OverwriteMessage), ct);
         }
 
-        return await ShowAsync(id, result, ct);
+        if (result.Status == FireStatus.Conflict && TypedDeadline is { } typed)
+        {
+            // Re-rendered with the finding as it is now: the message names the date and what it holds now, the form
+            // keeps the typed date and carries the new stamp, so the next 保存 overwrites knowingly.
+            if (!await LoadAsync(id, ct))
+            {
+                return NotFound();
+            }
+
+            var f = View.Finding;
+            return this.Refused(FireResult.Conflict(typed.Handler == RequestedDeadlineHandler
+                ? Findings.FindingStamp.DateChangedMessage(RequestedDeadlineLabel, f.RequestedDeadline, "保存")
+                : Findings.FindingStamp.DateChangedMessage(NextDeadlineLabel, f.NextDeadline, "保存")));
+        }
+
+        // A page's form always carries its stamp: without one it is a page from before the stamp, not an API client.
+        return await ShowAsync(id, result.StampMissing && TypedDeadline is not null ? FireResult.Invalid([Findings.FindingStamp.PageMissingMessage]) : result, ct);
     }
 
     private async Task<IActionResult> ShowAsync(Guid id, FireResult result, CancellationToken ct)
@@ -128,6 +168,9 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
 
         return this.Refused(result);
     }
+
+    /// <summary>A date as typed in one of the date forms, named by its handler.</summary>
+    internal sealed record TypedDate(string Handler, DateOnly? Value);
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {

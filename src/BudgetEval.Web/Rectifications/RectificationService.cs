@@ -119,11 +119,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         fields.FirstOrDefault(f => f.Text?.Length > f.Max) is { Label: { } label } field ? new(field.Field, $"「{label}」不能超过 {field.Max} 字。") : null;
 
     /// <summary>
-    /// The date an extension asks for; the reason is the comment of 申请延期. <paramref name="needsStamp"/> false is the
-    /// finding page's date form, which has never carried a stamp; the API always needs one.
+    /// The date an extension asks for; the reason is the comment of 申请延期. The stamp is required, from the API and
+    /// the finding page's 申请延期至 form alike.
     /// </summary>
-    public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct, bool needsStamp = true) =>
-        EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, needsStamp: needsStamp, ct: ct, change: f =>
+    public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
+        EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, ct: ct, change: f =>
         {
             if (input.Deadline is not { } d || d <= f.Deadline)
             {
@@ -140,11 +140,12 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         });
 
     /// <summary>
-    /// The new deadline 部分整改 sets for what remains. <paramref name="needsStamp"/> false is the pages' (the finding
-    /// page's date form, the case page's 部分整改, which checks the case's version); the API always needs one.
+    /// The new deadline 部分整改 sets for what remains. The stamp is required (the API, the finding page's form, the
+    /// case page's 部分整改); <paramref name="expectedCaseVersion"/> is the case page's: the case it showed, checked
+    /// under the case lock with the stamp, so a page older than another action saves nothing.
     /// </summary>
-    public Task<EditResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct, bool needsStamp = true) =>
-        EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, needsStamp: needsStamp, ct: ct, change: f =>
+    public Task<EditResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct, int? expectedCaseVersion = null) =>
+        EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, expectedCaseVersion: expectedCaseVersion, ct: ct, change: f =>
         {
             if (Shared.DateRange.Problem("新的整改期限", input.Deadline) is { } outOfRange)
             {
@@ -342,10 +343,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
     /// <summary>
     /// <paramref name="change"/> applies the input or returns its refusals, each under its field. <paramref name="needsStamp"/>
-    /// false is for adding a record of its own (evidence), which overwrites nothing.
+    /// false is for adding a record of its own (evidence), which overwrites nothing. <paramref name="expectedCaseVersion"/>,
+    /// when given, is compared with the case's version under its lock (409 with the engine's stale message).
     /// </summary>
     private async Task<EditResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
-        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task>? more = null)
+        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task>? more = null, int? expectedCaseVersion = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
@@ -378,6 +380,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var locked = (await CaseLock.StateAsync(db, instance.Id, ct))!;
+            if (expectedCaseVersion is { } expected && locked.Version != expected)
+            {
+                return (EditResult)FireResult.Conflict(); // the case moved on since the page was shown
+            }
+
             if (!states.Contains(locked.State))
             {
                 return (EditResult)FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""

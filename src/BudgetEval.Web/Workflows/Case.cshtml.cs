@@ -121,6 +121,12 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>The new deadline offered beside 部分整改: what was typed last time, else what the finding holds.</summary>
     public string? NextDeadline { get; private set; }
 
+    /// <summary>
+    /// Beside 部分整改: the finding as shown (<see cref="Findings.FindingStamp"/>), so the new deadline never overwrites
+    /// one saved since (on the finding page or by the API) unseen; the case's version alone does not move with it.
+    /// </summary>
+    public string? FindingStamp { get; private set; }
+
     /// <summary>Set when a refusal is about the subject's content (a guard): the errors end with a link to where it is filled in.</summary>
     public bool ShowSubjectLink { get; private set; }
 
@@ -149,11 +155,11 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     }
 
     public async Task<IActionResult> OnPostFireAsync(Guid id, string action, string? comment, int expectedVersion, string? idempotencyKey,
-        string? nextDeadline, CancellationToken ct)
+        string? nextDeadline, string? stamp, CancellationToken ct)
     {
         var keep = new Kept(action, comment, nextDeadline);
         if (action == PartialAction && Request.HasFormContentType && Request.Form.ContainsKey("nextDeadline")
-            && await SaveNextDeadlineAsync(id, comment, expectedVersion, nextDeadline, ct) is { } refused)
+            && await SaveNextDeadlineAsync(id, comment, expectedVersion, nextDeadline, stamp, ct) is { } refused)
         {
             return await Handle(id, refused, null, keep, ct);
         }
@@ -267,9 +273,10 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>
     /// 部分整改 from the case page: the new deadline typed beside the button is saved on the finding first (the
     /// guard NewDeadlineSet then finds it). The cheap checks the action would fail on come first, so a missing
-    /// comment or a stale page does not leave a saved deadline behind an action that did not happen.
+    /// comment or a stale page does not leave a saved deadline behind an action that did not happen. The save itself
+    /// checks the case's version and the finding's stamp under the case lock, in its transaction.
     /// </summary>
-    private async Task<FireResult?> SaveNextDeadlineAsync(Guid id, string? comment, int expectedVersion, string? nextDeadline, CancellationToken ct)
+    private async Task<FireResult?> SaveNextDeadlineAsync(Guid id, string? comment, int expectedVersion, string? nextDeadline, string? stamp, CancellationToken ct)
     {
         var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
         if (instance is null || instance.SubjectType != Rectifications.RectificationCases.SubjectType)
@@ -302,7 +309,21 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
             return FireResult.Invalid(errors);
         }
 
-        var saved = await rectifications.SaveNextDeadlineAsync(instance.SubjectId, new Rectifications.DeadlineInput(date), Actor, ct, needsStamp: false);
+        var saved = await rectifications.SaveNextDeadlineAsync(instance.SubjectId, new Rectifications.DeadlineInput(date, stamp), Actor, ct, expectedVersion);
+        if (saved.StampMissing)
+        {
+            return FireResult.Invalid([FieldError.Whole(Findings.FindingStamp.PageMissingMessage)]);
+        }
+
+        if (saved.Status == FireStatus.Conflict && saved.Result.Errors.Contains(Findings.FindingStamp.StaleMessage))
+        {
+            // The deadline (or anything else of the finding) was saved since this page was shown: said beside the box,
+            // the typed date kept; the reloaded page carries the new stamp, so pressing 部分整改 again is deliberate.
+            var now = await db.Findings.AsNoTracking().Where(f => f.Id == instance.SubjectId).Select(f => f.NextDeadline).SingleOrDefaultAsync(ct);
+            var message = Findings.FindingStamp.DateChangedMessage("新整改期限", now, "「部分整改」");
+            return FireResult.Conflict(message) with { Fields = [new(NextDeadlineField, message)] };
+        }
+
         // The service names the API's field (deadline); here the date is the nextDeadline box beside the button.
         return saved.Succeeded ? null
             : saved.Status == FireStatus.Invalid ? FireResult.Invalid([.. saved.Errors.Select(e => e.Field == "deadline" ? e with { Field = NextDeadlineField } : FieldError.Whole(e.Message))])
@@ -355,10 +376,11 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                 .Select(u => (u.Id, u.DisplayName)).ToList();
         }
 
-        if (view.Instance.SubjectType == Rectifications.RectificationCases.SubjectType && view.AllowedActions.Any(a => a.Id == PartialAction))
+        if (view.Instance.SubjectType == Rectifications.RectificationCases.SubjectType && view.AllowedActions.Any(a => a.Id == PartialAction)
+            && await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == view.Instance.SubjectId, ct) is { } finding)
         {
-            NextDeadline ??= (await db.Findings.AsNoTracking().Where(f => f.Id == view.Instance.SubjectId).Select(f => f.NextDeadline).SingleOrDefaultAsync(ct))
-                ?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            NextDeadline ??= finding.NextDeadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            FindingStamp = Findings.FindingStamp.Of(finding);
         }
 
         var subjectId = view.Instance.SubjectId;

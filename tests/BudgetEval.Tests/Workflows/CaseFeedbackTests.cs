@@ -131,6 +131,8 @@ public sealed partial class CaseFeedbackTests(AppFixture app) : IClassFixture<Ap
         var page = await client.GetStringAsync($"/cases/{caseId}");
         var fields = new Dictionary<string, string>(more ?? [])
         {
+            // The finding's stamp beside 部分整改, as the page's form sends it (none for other actions).
+            ["stamp"] = Regex.Match(page, "name=\"stamp\" value=\"([0-9a-f]{16})\"").Groups[1].Value,
             ["action"] = action,
             ["expectedVersion"] = $"{await _api.VersionAsync(caseId)}",
             ["comment"] = comment ?? "",
