@@ -203,7 +203,9 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
         if (string.IsNullOrWhiteSpace(input.Stamp))
         {
+            // A request without its concurrency token is malformed (400, as every other save answers), with the other refusals beside it.
             errors.Add(new("stamp", "缺少 stamp（打开问题时的内容标记），请刷新后重试。"));
+            return EditResult.MissingStamp(errors);
         }
 
         if (errors.Count > 0)

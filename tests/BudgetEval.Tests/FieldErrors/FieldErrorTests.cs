@@ -62,7 +62,7 @@ public sealed class FieldErrorTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task Given_a_finding_correction_without_stamp_or_reason_or_with_nothing_changed_When_put_Then_422_under_stamp_and_reason_or_the_record()
+    public async Task Given_a_finding_correction_without_stamp_or_reason_or_with_nothing_changed_When_put_Then_400_under_stamp_and_reason_or_422_for_the_record()
     {
         var api = new RectificationApi(app);
         var (id, _) = await api.RegisterAsync("会议费超预算列支", new DateOnly(2026, 5, 1));
@@ -74,7 +74,7 @@ public sealed class FieldErrorTests(AppFixture app) : IClassFixture<AppFixture>
         };
 
         var missing = await finance.PutAsJsonAsync($"/api/findings/{id}", Correction("会议费超预算列支问题", " ", null));
-        var problem = await ProblemAsync(missing, HttpStatusCode.UnprocessableEntity, "无法办理");
+        var problem = await ProblemAsync(missing, HttpStatusCode.BadRequest, "提交的数据有误");
         var errors = problem.GetProperty("errors");
         Assert.Equal(["reason", "stamp"], errors.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("缺少 stamp（打开问题时的内容标记），请刷新后重试。", Assert.Single(errors.GetProperty("stamp").EnumerateArray()).GetString());
