@@ -43,8 +43,10 @@ public sealed partial class AuthorizationMatrixTests(AppFixture app, ITestOutput
         }
 
         // Reads first, then actions; those that end a session or delete a record walked against last, and signing
-        // out the very last: it renews the caller's security stamp, which ends its API token too.
-        var ordered = Matrix.Rows.OrderBy(r => r.Last).ThenBy(r => !r.IsRead).ThenBy(r => r.Endpoint == "POST /logout").ToList();
+        // out the very last: it renews the caller's security stamp, which ends its API token too; the API's logout
+        // ends the caller's API token.
+        var ordered = Matrix.Rows.OrderBy(r => r.Last).ThenBy(r => !r.IsRead)
+            .ThenBy(r => r.Endpoint is "POST /logout" or "POST /api/auth/logout").ToList();
         var failures = new List<string>();
         var checks = 0;
         foreach (var row in ordered)
