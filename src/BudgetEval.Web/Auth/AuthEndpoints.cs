@@ -23,6 +23,12 @@ internal static class AuthEndpoints
         // sign in and its security stamp is unchanged (a password change or an administrator's lock ends it).
         app.MapPost("/api/auth/refresh", RefreshAsync).AllowAnonymous().WithTags("Auth").DisableAntiforgery();
 
+        // Signed in with a bearer token: ends the caller's API login (this session's access and refresh tokens, on
+        // every node at once); the user's other logins keep working.
+        app.MapPost("/api/auth/logout", LogoutAsync).RequireAuthorization(ApiAuth.Policy).WithTags("Auth").DisableAntiforgery()
+            .WithSummary("退出本次接口登录：本次登录的访问令牌和刷新令牌立即失效，本人的其他登录不受影响")
+            .Produces(StatusCodes.Status204NoContent);
+
         app.MapGet("/api/me", (HttpContext http) =>
         {
             var user = http.User;
@@ -62,16 +68,31 @@ internal static class AuthEndpoints
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效", "refreshToken 无效或已过期，请重新登录。");
         }
 
-        if (!await RefreshTokens.TryUseAsync(db, user.Id, session, tokenId, clock.GetUtcNow(), ct))
+        switch (await RefreshTokens.TryUseAsync(db, user.Id, session, tokenId, clock.GetUtcNow(), ct))
         {
-            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效",
-                "refreshToken 已使用过（每个只能换取一次），为安全起见本次登录的刷新令牌已全部失效，请重新登录。");
+            case RefreshUse.Replayed:
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效",
+                    "refreshToken 已使用过（每个只能换取一次），为安全起见本次登录的访问令牌和刷新令牌已全部失效，请重新登录。");
+            case RefreshUse.Revoked:
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效", "本次登录已退出或已被撤销，refreshToken 已失效，请重新登录。");
         }
 
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;
         await signIn.SignInWithClaimsAsync(user, new Microsoft.AspNetCore.Authentication.AuthenticationProperties { IsPersistent = false },
             [new System.Security.Claims.Claim(RefreshTokens.Session, session.ToString("N"))]);
         return Results.Empty; // the bearer handler has written the new token response (a new refresh token, same session)
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext http, TimeProvider clock, Infrastructure.Data.AppDbContext db, CancellationToken ct)
+    {
+        // Every token issued since sessions are recorded carries one; an older one cannot be told apart from its siblings.
+        if (RefreshTokens.SessionOf(http.User) is not { } session || http.User.UserId() is not { } user)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "无法退出", "该访问令牌签发于登录记录启用之前，无法单独撤销，请等待其过期（至多 1 小时）。");
+        }
+
+        await RefreshTokens.RevokeAsync(db, user, session, BearerRevocationReason.Logout, clock.GetUtcNow(), ct);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> LoginAsync(LoginRequest request, AppSignInManager signIn, HttpContext http)

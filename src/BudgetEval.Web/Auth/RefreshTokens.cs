@@ -1,49 +1,83 @@
+using System.Security.Claims;
 using BudgetEval.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Auth;
 
+/// <summary>The outcome of exchanging a refresh token.</summary>
+internal enum RefreshUse
+{
+    Accepted,
+
+    /// <summary>The token was exchanged before: its session is now revoked.</summary>
+    Replayed,
+
+    /// <summary>The session was revoked before (a replay or a logout).</summary>
+    Revoked,
+}
+
 /// <summary>
 /// Refresh tokens are one-time: every bearer sign-in carries a session id (kept across refreshes) and a token id
 /// (new each time). Exchanging a token records its id; a second exchange of the same token is a replay (stolen or
-/// copied), so the whole session is revoked and every refresh token of it answers 401 from then on. The records
-/// live in PostgreSQL (the idempotency_keys table, one row per used token: unique by user and key), so every
-/// node sees them; the tokens themselves stay stateless.
+/// copied), so the whole session is revoked: its refresh tokens and its access tokens answer 401 from then on. A
+/// logout revokes the session the same way. The records live in PostgreSQL (refresh_token_uses, one row per used
+/// token; revoked_bearer_sessions, one row per ended session), so every node sees them; the tokens themselves stay
+/// stateless. The nightly housekeeping removes rows once no token can refer to them (<see cref="Retention"/>).
 /// </summary>
 internal static class RefreshTokens
 {
     public const string Session = "be:token_session";
     public const string TokenId = "be:token_id";
 
-    private const string UsedPrefix = "refresh-used:";
-    private const string RevokedPrefix = "refresh-revoked:";
+    // Compiled once: it runs on every bearer request (BearerStampMiddleware), a primary-key lookup.
+    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<BearerRevocationReason?>> Revocation = EF.CompileAsyncQuery(
+        (AppDbContext db, Guid session, CancellationToken ct) => db.Set<RevokedBearerSession>()
+            .Where(r => r.SessionId == session).Select(r => (BearerRevocationReason?)r.Reason).FirstOrDefault());
 
-    /// <summary>Marks the token used; false when it was used before (the session is then revoked) or its session is revoked.</summary>
-    public static async Task<bool> TryUseAsync(AppDbContext db, Guid userId, Guid session, Guid tokenId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The session id a bearer token carries; null for one without (issued before sessions were recorded).</summary>
+    public static Guid? SessionOf(ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.FindFirst(Session)?.Value, out var session) ? session : null;
+
+    /// <summary>Why the session was revoked; null while it is not.</summary>
+    public static Task<BearerRevocationReason?> RevocationAsync(AppDbContext db, Guid session, CancellationToken ct) =>
+        Revocation(db, session, ct);
+
+    /// <summary>
+    /// How long the rows are needed: a used token stays a replay until it expires (it was issued before it was
+    /// used, so it expires within the refresh lifetime of its use), and a revoked session's tokens were all
+    /// issued before the revocation. A day more leaves room for clocks that differ between nodes.
+    /// </summary>
+    public static TimeSpan Retention(Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions bearer) =>
+        (bearer.RefreshTokenExpiration > bearer.BearerTokenExpiration ? bearer.RefreshTokenExpiration : bearer.BearerTokenExpiration)
+        + TimeSpan.FromDays(1);
+
+    /// <summary>Marks the token used; otherwise says why it buys nothing (a replay revokes the session here).</summary>
+    public static async Task<RefreshUse> TryUseAsync(AppDbContext db, Guid userId, Guid session, Guid tokenId, DateTimeOffset now, CancellationToken ct)
     {
-        var revoked = RevokedPrefix + session.ToString("N");
-        if (await db.IdempotencyKeys.AsNoTracking().AnyAsync(k => k.UserId == userId && k.Key == revoked, ct))
+        if (await RevocationAsync(db, session, ct) is not null)
         {
-            return false;
+            return RefreshUse.Revoked;
         }
 
-        // One statement, decided by the unique index: of two exchanges of one token (even on two nodes) one wins.
-        if (await InsertAsync(db, userId, UsedPrefix + tokenId.ToString("N"), session, now, ct) == 1)
+        // One statement, decided by the primary key: of two exchanges of one token (even on two nodes) one wins.
+        if (await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO budgeteval.refresh_token_uses ("TokenId", "SessionId", "UserId", "UsedAt")
+            VALUES ({tokenId}, {session}, {userId}, {now})
+            ON CONFLICT ("TokenId") DO NOTHING
+            """, ct) == 1)
         {
-            return true;
+            return RefreshUse.Accepted;
         }
 
-        await InsertAsync(db, userId, revoked, session, now, ct);
-        return false;
+        await RevokeAsync(db, userId, session, BearerRevocationReason.Replay, now, ct);
+        return RefreshUse.Replayed;
     }
 
-    private static Task<int> InsertAsync(AppDbContext db, Guid userId, string key, Guid session, DateTimeOffset now, CancellationToken ct)
-    {
-        const string empty = "{}";
-        return db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO budgeteval.idempotency_keys ("Key", "UserId", "InstanceId", "StatusCode", "ResponseJson", "CreatedAt")
-            VALUES ({key}, {userId}, {session}, 0, CAST({empty} AS jsonb), {now})
-            ON CONFLICT ("UserId", "Key") DO NOTHING
+    /// <summary>Ends the session on every node; revoking one twice keeps the first reason.</summary>
+    public static Task<int> RevokeAsync(AppDbContext db, Guid userId, Guid session, BearerRevocationReason reason, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT INTO budgeteval.revoked_bearer_sessions ("SessionId", "UserId", "RevokedAt", "Reason")
+            VALUES ({session}, {userId}, {now}, {(int)reason})
+            ON CONFLICT ("SessionId") DO NOTHING
             """, ct);
-    }
 }

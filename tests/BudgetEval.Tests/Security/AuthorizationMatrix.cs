@@ -42,6 +42,7 @@ internal static class Matrix
         new("POST /api/auth/login", Res.None, "*", Body: """{"userName":"","password":""}"""),
         new("POST /api/auth/refresh", Res.None, "*", Body: """{"refreshToken":""}"""),
         new("GET /api/me", Res.None, Everyone),
+        new("POST /api/auth/logout", Res.None, Everyone, Last: true),
 
         // 待办 / 已办 and the case page.
         new("GET /inbox", Res.None, Everyone),

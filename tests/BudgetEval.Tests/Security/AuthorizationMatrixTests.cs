@@ -43,8 +43,10 @@ public sealed partial class AuthorizationMatrixTests(AppFixture app, ITestOutput
         }
 
         // Reads first, then actions; those that end a session or delete a record walked against last, and signing
-        // out the very last: it renews the caller's security stamp, which ends its API token too.
-        var ordered = Matrix.Rows.OrderBy(r => r.Last).ThenBy(r => !r.IsRead).ThenBy(r => r.Endpoint == "POST /logout").ToList();
+        // out the very last: it renews the caller's security stamp, which ends its API token too. The API's logout
+        // (it ends the caller's API token) just before it.
+        var ordered = Matrix.Rows.OrderBy(r => r.Last).ThenBy(r => !r.IsRead)
+            .ThenBy(r => r.Endpoint switch { "POST /api/auth/logout" => 1, "POST /logout" => 2, _ => 0 }).ToList();
         var failures = new List<string>();
         var checks = 0;
         foreach (var row in ordered)

@@ -11,18 +11,18 @@ namespace BudgetEval.Web.Infrastructure.Jobs;
 /// <summary>
 /// Nightly clean-up: data-protection keys that expired more than 180 days ago (cookies live 30 minutes
 /// and tokens an hour, so nothing can still need them), audit entries past their retention period,
-/// idempotency records older than 30 days, and the sign-in throttle's rows of addresses that never came back.
+/// idempotency records older than 30 days, used refresh tokens and revoked API sessions no token can refer to
+/// any more, and the sign-in throttle's rows of addresses that never came back.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> audit, ILogger<HousekeepingJob> logger) : IJob
+// The bearer options come last and optional: without them (tests that build the job by hand) the framework's defaults hold.
+internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> audit, ILogger<HousekeepingJob> logger,
+    IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>? bearer = null) : IJob
 {
     public static readonly JobKey Key = new("housekeeping");
     public static readonly TimeSpan KeyRetention = TimeSpan.FromDays(180);
 
-    /// <summary>
-    /// How long a stored answer (a retried action or create) and a used or revoked refresh token are kept: a
-    /// client retries within minutes, and a refresh token expires after 14 days, so older records guard nothing.
-    /// </summary>
+    /// <summary>How long a stored answer (a retried action or create) is kept: a client retries within minutes.</summary>
     public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromDays(30);
 
     /// <summary>
@@ -37,8 +37,9 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOpti
         var purged = await PurgeAuditAsync(cancellationToken);
         var answers = await PurgeIdempotencyAsync(cancellationToken);
         var attempts = await PurgeLoginAttemptsAsync(cancellationToken);
-        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s), {Audit} audit entries past retention, {Answers} idempotency record(s) and {Attempts} sign-in throttle row(s)",
-            removed, purged, answers, attempts);
+        var (uses, sessions) = await PurgeBearerSessionsAsync(cancellationToken);
+        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s), {Audit} audit entries past retention, {Answers} idempotency record(s), {Uses} used refresh token(s), {Sessions} revoked API session(s) and {Attempts} sign-in throttle row(s)",
+            removed, purged, answers, uses, sessions, attempts);
     }
 
     /// <summary>
@@ -52,7 +53,20 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOpti
         return db.Set<Auth.LoginAttempt>().Where(a => a.At < cutoff || a.At > horizon).ExecuteDeleteAsync(ct);
     }
 
-    /// <summary>Without this the table grew by a row per transition and per refresh, for ever.</summary>
+    /// <summary>
+    /// Used refresh tokens and revoked API sessions once every token they could stop has expired anyway
+    /// (<see cref="Auth.RefreshTokens.Retention"/>: the refresh token lifetime and a day, 15 days by default).
+    /// </summary>
+    internal async Task<(int Uses, int Sessions)> PurgeBearerSessionsAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - Auth.RefreshTokens.Retention(
+            bearer?.Get(Microsoft.AspNetCore.Identity.IdentityConstants.BearerScheme) ?? new Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions());
+        var uses = await db.Set<Auth.RefreshTokenUse>().Where(u => u.UsedAt < cutoff).ExecuteDeleteAsync(ct);
+        var sessions = await db.Set<Auth.RevokedBearerSession>().Where(r => r.RevokedAt < cutoff).ExecuteDeleteAsync(ct);
+        return (uses, sessions);
+    }
+
+    /// <summary>Without this the table grew by a row per transition, for ever.</summary>
     internal Task<int> PurgeIdempotencyAsync(CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow() - IdempotencyRetention;

@@ -199,7 +199,8 @@ internal static partial class ApiDocument
             Scheme = "bearer",
             // Not a JWT: ASP.NET Core Identity's bearer token is opaque (data-protected); clients must not parse it.
             Description = "POST /api/auth/login（userName, password）取得 accessToken（不透明令牌，不是 JWT，请勿解析），"
-                + "以 Authorization: Bearer <accessToken> 调用其他接口；过期后用 POST /api/auth/refresh 换取新令牌。",
+                + "以 Authorization: Bearer <accessToken> 调用其他接口；过期后用 POST /api/auth/refresh 换取新令牌；"
+                + "POST /api/auth/logout 退出本次登录（其访问令牌和刷新令牌立即失效）。",
         };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
 

@@ -98,6 +98,50 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.ToTable("login_attempts", "budgeteval");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Auth.RefreshTokenUse", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SessionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("UsedAt");
+
+                    b.ToTable("refresh_token_uses", "budgeteval");
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Auth.RevokedBearerSession", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Reason")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("SessionId");
+
+                    b.HasIndex("RevokedAt");
+
+                    b.ToTable("revoked_bearer_sessions", "budgeteval");
+                });
+
             modelBuilder.Entity("BudgetEval.Web.Calendar.CalendarDay", b =>
                 {
                     b.Property<DateOnly>("Date")
