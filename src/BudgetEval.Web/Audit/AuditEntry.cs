@@ -57,6 +57,8 @@ internal static class AuditActions
     public const string LoginRefused = "login.refused";
     public const string LockedOut = "account.lockout";
     public const string LoginThrottled = "login.throttle";
+    public const string Logout = "logout";
+    public const string SessionRevoked = "login.revoked";
     public const string UserCreated = "user.create";
     public const string UserChanged = "user.update";
     public const string UserLocked = "user.lock";
@@ -81,6 +83,8 @@ internal static class AuditActions
         [LoginRefused] = "拒绝登录（已锁定、单位停用等）",
         [LockedOut] = "账户被锁定",
         [LoginThrottled] = "暂停某地址的登录尝试（失败过多）",
+        [Logout] = "退出登录",
+        [SessionRevoked] = "撤销接口登录（刷新令牌被重复使用）",
         [UserCreated] = "新增用户",
         [UserChanged] = "修改用户（含角色）",
         [UserLocked] = "锁定用户",

@@ -47,7 +47,7 @@ internal static class AuthEndpoints
 
     private static async Task<IResult> RefreshAsync(RefreshRequest request, SignInManager<AppUser> signIn,
         Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions> bearer, TimeProvider clock,
-        Infrastructure.Data.AppDbContext db, CancellationToken ct)
+        Infrastructure.Data.AppDbContext db, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken))
         {
@@ -68,7 +68,7 @@ internal static class AuthEndpoints
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效", "refreshToken 无效或已过期，请重新登录。");
         }
 
-        switch (await RefreshTokens.TryUseAsync(db, user.Id, session, tokenId, clock.GetUtcNow(), ct))
+        switch (await RefreshTokens.TryUseAsync(db, http, user, session, tokenId, clock.GetUtcNow(), ct))
         {
             case RefreshUse.Replayed:
                 return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "令牌无效",
@@ -83,15 +83,15 @@ internal static class AuthEndpoints
         return Results.Empty; // the bearer handler has written the new token response (a new refresh token, same session)
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http, TimeProvider clock, Infrastructure.Data.AppDbContext db, CancellationToken ct)
+    private static async Task<IResult> LogoutAsync(HttpContext http, TimeProvider clock, Infrastructure.Data.AppDbContext db, UserManager<AppUser> users, CancellationToken ct)
     {
         // Every token issued since sessions are recorded carries one; an older one cannot be told apart from its siblings.
-        if (RefreshTokens.SessionOf(http.User) is not { } session || http.User.UserId() is not { } user)
+        if (RefreshTokens.SessionOf(http.User) is not { } session || await users.GetUserAsync(http.User) is not { } user)
         {
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "无法退出", "该访问令牌签发于登录记录启用之前，无法单独撤销，请等待其过期（至多 1 小时）。");
         }
 
-        await RefreshTokens.RevokeAsync(db, user, session, BearerRevocationReason.Logout, clock.GetUtcNow(), ct);
+        await RefreshTokens.RevokeAsync(db, http, user, session, BearerRevocationReason.Logout, clock.GetUtcNow(), ct);
         return Results.NoContent();
     }
 

@@ -52,8 +52,9 @@ internal static class RefreshTokens
         + TimeSpan.FromDays(1);
 
     /// <summary>Marks the token used; otherwise says why it buys nothing (a replay revokes the session here).</summary>
-    public static async Task<RefreshUse> TryUseAsync(AppDbContext db, Guid userId, Guid session, Guid tokenId, DateTimeOffset now, CancellationToken ct)
+    public static async Task<RefreshUse> TryUseAsync(AppDbContext db, HttpContext http, Users.AppUser user, Guid session, Guid tokenId, DateTimeOffset now, CancellationToken ct)
     {
+        var userId = user.Id;
         if (await RevocationAsync(db, session, ct) is not null)
         {
             return RefreshUse.Revoked;
@@ -69,15 +70,32 @@ internal static class RefreshTokens
             return RefreshUse.Accepted;
         }
 
-        await RevokeAsync(db, userId, session, BearerRevocationReason.Replay, now, ct);
+        await RevokeAsync(db, http, user, session, BearerRevocationReason.Replay, now, ct);
         return RefreshUse.Replayed;
     }
 
-    /// <summary>Ends the session on every node; revoking one twice keeps the first reason.</summary>
-    public static Task<int> RevokeAsync(AppDbContext db, Guid userId, Guid session, BearerRevocationReason reason, DateTimeOffset now, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"""
-            INSERT INTO budgeteval.revoked_bearer_sessions ("SessionId", "UserId", "RevokedAt", "Reason")
-            VALUES ({session}, {userId}, {now}, {(int)reason})
-            ON CONFLICT ("SessionId") DO NOTHING
-            """, ct);
+    /// <summary>
+    /// Ends the session on every node, with its audit line in the same transaction (a logout, or a revocation after
+    /// a replay: a stolen token is a security event). Revoking one twice keeps the first reason and its one line.
+    /// </summary>
+    public static Task RevokeAsync(AppDbContext db, HttpContext http, Users.AppUser user, Guid session, BearerRevocationReason reason, DateTimeOffset now, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var revoked = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO budgeteval.revoked_bearer_sessions ("SessionId", "UserId", "RevokedAt", "Reason")
+                VALUES ({session}, {user.Id}, {now}, {(int)reason})
+                ON CONFLICT ("SessionId") DO NOTHING
+                """, ct);
+            if (revoked == 1)
+            {
+                Audit.AuditTrail.Add(db, http, now, reason == BearerRevocationReason.Logout ? Audit.AuditActions.Logout : Audit.AuditActions.SessionRevoked,
+                    user.UserName, reason == BearerRevocationReason.Logout ? "接口登录（访问令牌）" : "同一刷新令牌被第二次使用，本次登录的全部令牌已失效",
+                    actorId: user.Id, actorName: Audit.AuditTrail.ActorName(user.DisplayName, user.UserName), organisationId: user.OrganisationId);
+                await db.SaveChangesAsync(ct);
+            }
+
+            await tx.CommitAsync(ct);
+        });
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Jobs;
@@ -55,6 +56,9 @@ public sealed class BearerRevocationTests(BearerRevocationTests.TwoNodes nodes) 
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await RefreshAsync(first, refresh2)).StatusCode);
 
+        // The revocation is a security event: one audit line for the user, however often the dead tokens come back.
+        Assert.Equal(1, await AuditCountAsync(AuditActions.SessionRevoked, "unit"));
+
         // The same user's other login is untouched.
         Assert.Equal(HttpStatusCode.OK, (await MeAsync(first, otherAccess)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await MeAsync(second, otherAccess)).StatusCode);
@@ -90,6 +94,14 @@ public sealed class BearerRevocationTests(BearerRevocationTests.TwoNodes nodes) 
 
         Assert.Equal(HttpStatusCode.OK, (await MeAsync(second, otherAccess)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(second, otherRefresh)).StatusCode);
+        Assert.Equal(1, await AuditCountAsync(AuditActions.Logout, "finance"));
+    }
+
+    private async Task<int> AuditCountAsync(string action, string userName)
+    {
+        using var scope = nodes.First.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.AuditEntries.IgnoreQueryFilters().CountAsync(a => a.Action == action && a.Target == userName && a.ActorName != null);
     }
 
     [Fact]

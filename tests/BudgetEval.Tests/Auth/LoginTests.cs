@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Users;
 using Microsoft.AspNetCore.Identity;
@@ -160,6 +161,10 @@ public sealed class LoginTests(AppFixture app) : IClassFixture<AppFixture>
 
         var home = await browser.GetStringAsync("/");
         await browser.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(home) }));
+
+        // The sign-out is in the audit log, once, as the user who left.
+        var logouts = await app.DbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Action == AuditActions.Logout && a.Target == "signsout").ToListAsync());
+        Assert.NotNull(Assert.Single(logouts).ActorId);
 
         // Past the stamp check's minute (the cookie is checked against the database at most once a minute).
         await app.Clock.LaterAsync(TimeSpan.FromMinutes(2), async () =>
