@@ -19,7 +19,7 @@ namespace BudgetEval.Tests.ApiFixes;
 /// every node: two web nodes on one database, the revocation written through one and checked on the other. Before,
 /// the access tokens of a revoked session kept working until they expired (an hour).
 /// </summary>
-public sealed class BearerRevocationTests(BearerRevocationTests.TwoNodes nodes) : IClassFixture<BearerRevocationTests.TwoNodes>
+public sealed class BearerRevocationTests(TwoNodes nodes) : IClassFixture<TwoNodes>
 {
     [Fact]
     public async Task Given_a_refresh_token_reused_When_the_sessions_access_tokens_are_used_on_either_node_Then_401_and_another_session_keeps_working()
@@ -166,36 +166,5 @@ public sealed class BearerRevocationTests(BearerRevocationTests.TwoNodes nodes) 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/me");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
         return await client.SendAsync(request);
-    }
-
-    /// <summary>Two nodes of the application on one database, with one clock.</summary>
-    public sealed class TwoNodes : IAsyncLifetime
-    {
-        private TestDatabase? _database;
-
-        internal TestClock Clock { get; } = new(AppFactory.DefaultNow);
-
-        internal AppFactory First { get; private set; } = null!;
-
-        internal AppFactory Second { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            _database = await TestDatabase.CreateAsync();
-            First = new AppFactory(_database.ConnectionString, clock: Clock);
-            _ = First.Server; // migrations and demo seed run here
-            Second = new AppFactory(_database.ConnectionString, new Dictionary<string, string?> { ["Node:Migrate"] = "false" }, Clock);
-            _ = Second.Server;
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Second.DisposeAsync();
-            await First.DisposeAsync();
-            if (_database is not null)
-            {
-                await _database.DisposeAsync();
-            }
-        }
     }
 }

@@ -75,27 +75,8 @@ public sealed class SharedThrottleTests(SharedThrottleTests.TwoNodes nodes) : IC
         client.PostAsJsonAsync("/api/auth/login", new { userName, password });
 
     /// <summary>Two nodes of the application on one database, with one clock and a throttle limit of 3.</summary>
-    public sealed class TwoNodes : IAsyncLifetime
+    public sealed class TwoNodes() : Infrastructure.TwoNodes(new() { ["Auth:FailedLoginsPerMinutePerAddress"] = "3" })
     {
-        private static readonly Dictionary<string, string?> Settings = new() { ["Auth:FailedLoginsPerMinutePerAddress"] = "3" };
-
-        private TestDatabase? _database;
-
-        internal TestClock Clock { get; } = new(AppFactory.DefaultNow);
-
-        internal AppFactory First { get; private set; } = null!;
-
-        internal AppFactory Second { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            _database = await TestDatabase.CreateAsync();
-            First = new AppFactory(_database.ConnectionString, Settings, Clock);
-            _ = First.Server; // migrations and demo seed run here
-            Second = new AppFactory(_database.ConnectionString, Settings, Clock);
-            _ = Second.Server;
-        }
-
         /// <summary>Moves the clock past anything an earlier test counted; returns the new time.</summary>
         internal DateTimeOffset NewMinute()
         {
@@ -108,16 +89,6 @@ public sealed class SharedThrottleTests(SharedThrottleTests.TwoNodes nodes) : IC
             using var scope = First.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             return await db.AuditEntries.AsNoTracking().Where(a => a.Action == action && a.At >= since).ToListAsync();
-        }
-
-        public async Task DisposeAsync()
-        {
-            await Second.DisposeAsync();
-            await First.DisposeAsync();
-            if (_database is not null)
-            {
-                await _database.DisposeAsync();
-            }
         }
     }
 }
