@@ -214,7 +214,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <param name="reportStamp">The stamp of the report as the form was shown (<see cref="EvaluationService.Stamp.Report"/>): a report saved by someone else since is refused.</param>
     public Task<IActionResult> OnPostReportAsync(Guid id, Dictionary<string, string?> sections, string? reportNumber, DateOnly? reportDate, string? reportStamp, CancellationToken ct) =>
         Run(id, service.SaveReportAsync(id, new ReportInput(sections, reportNumber, reportDate), WorkflowActor.From(User), ct,
-            precondition: e => EvaluationService.Stamp.Holds(reportStamp, EvaluationService.Stamp.Report(e)) ? null : ReportStaleMessage), "报告已保存。", ct);
+            precondition: EvaluationService.Stamp.Unchanged(reportStamp, EvaluationService.Stamp.Report, ReportStaleMessage)), "报告已保存。", ct);
 
     public const string ReportStaleMessage = "评价报告已被他人修改（本次保存未生效）：已保留您填写的内容，请核对对方保存的内容后再保存。";
 
@@ -297,13 +297,13 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <param name="commentsStamp">The stamp of the unit's remarks as the form was shown (<see cref="EvaluationService.Stamp.Comments"/>).</param>
     public Task<IActionResult> OnPostCommentsAsync(Guid id, string? general, List<int> no, List<string?> comment, List<string?> disputed, string? commentsStamp, CancellationToken ct) =>
         Run(id, service.CommentAsync(id, general, no.Select((n, i) => new CommentInput(n, i < comment.Count ? comment[i] : null, disputed.Contains(n.ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToList(),
-            WorkflowActor.From(User), ct, precondition: e => EvaluationService.Stamp.Holds(commentsStamp, EvaluationService.Stamp.Comments(e)) ? null : CommentsStaleMessage),
+            WorkflowActor.From(User), ct, precondition: EvaluationService.Stamp.Unchanged(commentsStamp, EvaluationService.Stamp.Comments, CommentsStaleMessage)),
             "意见已保存，请在办理页面提交“反馈意见”。", ct);
 
     /// <param name="answersStamp">The stamp of the firm's answers as the form was shown (<see cref="EvaluationService.Stamp.Answers"/>).</param>
     public Task<IActionResult> OnPostAnswersAsync(Guid id, List<int> no, List<string?> answer, string? answersStamp, CancellationToken ct) =>
         Run(id, service.AnswerAsync(id, no.Select((n, i) => new AnswerInput(n, i < answer.Count ? answer[i] : null)).ToList(), WorkflowActor.From(User), ct,
-            precondition: e => EvaluationService.Stamp.Holds(answersStamp, EvaluationService.Stamp.Answers(e)) ? null : AnswersStaleMessage), "答复已保存。", ct);
+            precondition: EvaluationService.Stamp.Unchanged(answersStamp, EvaluationService.Stamp.Answers, AnswersStaleMessage)), "答复已保存。", ct);
 
     private async Task<IActionResult> Run(Guid id, Task<EvaluationResult> work, string done, CancellationToken ct)
     {

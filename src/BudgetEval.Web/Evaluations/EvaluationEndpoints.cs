@@ -72,19 +72,65 @@ internal static class EvaluationEndpoints
         [System.Text.Json.Serialization.JsonIgnore]
         public bool DateSent { get; private set; }
 
-        /// <summary>Required: the <c>version</c> of GET /api/evaluations/{id}; a report saved by someone else since is refused (409).</summary>
-        [ConcurrencyToken]
+        /// <summary>The report's stamp (<c>stamps.report</c>), or <see cref="ExpectedVersion"/>: at least one, see <see cref="SavePartAsync"/>.</summary>
+        [System.ComponentModel.Description(ReportStampText)]
+        public string? Stamp { get; set; }
+
+        [System.ComponentModel.Description(VersionText)]
         public uint? ExpectedVersion { get; set; }
 
         public ReportInput ToInput() => new(Sections, ReportNumber, ReportDate, KeepNumber: !NumberSent, KeepDate: !DateSent);
     }
 
-    /// <summary><c>expectedVersion</c> (required, as on each save of the evaluation): the <c>version</c> of GET /api/evaluations/{id}.</summary>
-    internal sealed record ProblemsRequest(List<Problem>? Problems, [property: ConcurrencyToken] uint? ExpectedVersion = null);
+    /// <summary>
+    /// The token of a part's save (report, problems, comments, answers): its stamp, or the evaluation's <c>version</c> as before
+    /// stamps. Either one will do, so neither is marked required (ConcurrencyToken marks one field required); the
+    /// descriptions and the endpoints' say so, and a save with neither answers 400 naming both.
+    /// </summary>
+    private const string VersionText = "评价的版本号（GET /api/evaluations/{id} 返回的 version）：评价的任何部分（包括评分）在读取后被他人保存过即拒绝（409）。"
+        + "与 stamp 至少提交一个；建议改用 stamp。";
 
-    internal sealed record CommentsRequest(string? General, List<CommentInput>? Problems, [property: ConcurrencyToken] uint? ExpectedVersion = null);
+    private const string ReportStampText = "评价报告的戳记（GET /api/evaluations/{id} 返回的 stamps.report）：仅当报告（各部分、文号、日期）在读取后被他人修改过才拒绝（409），"
+        + "他人保存评分等其他内容不影响。与 expectedVersion 至少提交一个。";
 
-    internal sealed record AnswersRequest(List<AnswerInput>? Answers, [property: ConcurrencyToken] uint? ExpectedVersion = null);
+    private const string ProblemsStampText = "问题清单的戳记（GET /api/evaluations/{id} 返回的 stamps.problems）：仅当问题清单（各问题的内容、顺序及评价机构答复）在读取后被他人修改过才拒绝（409）。"
+        + "与 expectedVersion 至少提交一个。";
+
+    private const string CommentsStampText = "单位意见的戳记（GET /api/evaluations/{id} 返回的 stamps.comments）：仅当单位意见（总体意见、对各问题的意见和异议）在读取后被他人修改过才拒绝（409）。"
+        + "与 expectedVersion 至少提交一个。";
+
+    private const string AnswersStampText = "评价机构答复的戳记（GET /api/evaluations/{id} 返回的 stamps.answers）：仅当对各问题的答复在读取后被他人修改过才拒绝（409）。"
+        + "与 expectedVersion 至少提交一个。";
+
+    internal sealed record ProblemsRequest(List<Problem>? Problems, [property: System.ComponentModel.Description(VersionText)] uint? ExpectedVersion = null,
+        [property: System.ComponentModel.Description(ProblemsStampText)] string? Stamp = null);
+
+    internal sealed record CommentsRequest(string? General, List<CommentInput>? Problems, [property: System.ComponentModel.Description(VersionText)] uint? ExpectedVersion = null,
+        [property: System.ComponentModel.Description(CommentsStampText)] string? Stamp = null);
+
+    internal sealed record AnswersRequest(List<AnswerInput>? Answers, [property: System.ComponentModel.Description(VersionText)] uint? ExpectedVersion = null,
+        [property: System.ComponentModel.Description(AnswersStampText)] string? Stamp = null);
+
+    /// <summary>
+    /// Each part's stamp: the <c>stamp</c> of its PUT, refused (409) only when that part changed since it was read, not
+    /// when a teammate saved the scores or another part (as on the page, whose forms carry the same stamps).
+    /// </summary>
+    internal sealed record EvaluationStamps(string Report, string Problems, string Comments, string Answers)
+    {
+        public static EvaluationStamps Of(Evaluation e) =>
+            new(EvaluationService.Stamp.Report(e), EvaluationService.Stamp.Problems(e), EvaluationService.Stamp.Comments(e), EvaluationService.Stamp.Answers(e));
+    }
+
+    /// <summary>A part saved on its own: how its refusal names it, its key in <see cref="EvaluationStamps"/>, and its stamp.</summary>
+    private sealed record StampedPart(string Label, string Key, Func<Evaluation, string> Stamp);
+
+    private static readonly StampedPart ReportPart = new("评价报告", "report", EvaluationService.Stamp.Report);
+
+    private static readonly StampedPart ProblemsPart = new("问题清单", "problems", EvaluationService.Stamp.Problems);
+
+    private static readonly StampedPart CommentsPart = new("单位意见", "comments", EvaluationService.Stamp.Comments);
+
+    private static readonly StampedPart AnswersPart = new("评价机构答复", "answers", EvaluationService.Stamp.Answers);
 
     /// <summary>A list row; <c>status</c> is the state's id (draft, …).</summary>
     internal sealed record EvaluationListItem(Guid Id, int FiscalYear, string Title, Guid OrganisationId, string UnitName, string Kind, string? ProjectName,
@@ -97,8 +143,8 @@ internal static class EvaluationEndpoints
 
     internal sealed record EvaluationSelected(Guid Id, string Title, string Status, Guid? CaseId);
 
-    /// <summary>A save: the evaluation's state and its new <c>version</c> (the next save's expectedVersion).</summary>
-    internal sealed record EvaluationSaved(Guid Id, string Status, uint Version);
+    /// <summary>A save: the evaluation's state, its new <c>version</c> and <c>stamps</c> (the next save's expectedVersion or stamp).</summary>
+    internal sealed record EvaluationSaved(Guid Id, string Status, uint Version, EvaluationStamps Stamps);
 
     /// <summary>An accepted score file: rows read, the new total, and what of the file was not imported.</summary>
     internal sealed record ScoresImported(int Count, decimal Total, IReadOnlyList<string> Notes);
@@ -109,14 +155,16 @@ internal static class EvaluationEndpoints
     internal sealed record RectificationProposalDto(string Indicator, decimal Weight, decimal Score, int Total, int Closed, IReadOnlyList<ProposalFinding> Findings);
 
     /// <summary>
-    /// An evaluation. <c>caseVersion</c> is what the actions check, <c>version</c> the row's (for saves). The score, grade,
-    /// groups, rows and proposal are empty (null) to those who may not yet see the report; a unit sees no team.
+    /// An evaluation. <c>caseVersion</c> is what the actions check, <c>version</c> the row's (for saves), <c>stamps</c> each part's
+    /// (for its save). The score, grade, groups, rows, proposal and stamps are empty (null) to those who may not yet see the
+    /// report; a unit sees no team.
     /// </summary>
     internal sealed record EvaluationDetail(Guid Id, int FiscalYear, string Title, Guid OrganisationId, string UnitName, string Kind, string? ProjectName,
         string Reason, decimal? Budget, string Status, Guid? CaseId, int? CaseVersion, Guid? FirmId, string? FirmName, DateOnly? ReportDueDate,
         string TemplateKey, string? ReportNumber, DateOnly? ReportDate, DateOnly? CompletedOn, uint Version, IReadOnlyList<TeamMember> Team,
         decimal? TotalScore, string? Grade, decimal WeightTotal, IReadOnlyList<GroupSubtotal> Groups, IReadOnlyList<string> Incomplete,
-        IReadOnlyList<ScoreRow> Rows, IReadOnlyList<FindingEndpoints.FindingDto> Findings, RectificationProposalDto? RectificationProposal);
+        IReadOnlyList<ScoreRow> Rows, IReadOnlyList<FindingEndpoints.FindingDto> Findings, RectificationProposalDto? RectificationProposal,
+        EvaluationStamps? Stamps);
 
     internal sealed record ReportSectionDto(string Key, string Label, string? Text);
 
@@ -248,21 +296,25 @@ internal static class EvaluationEndpoints
                 : ApiProblems.NotFound())
             .ProducesFile(SelfEvaluations.Export.FormWorkbook.ContentType, "text/csv");
 
-        group.MapPut("/{id:guid}/report", async (Guid id, ReportRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
-            .Produces<EvaluationSaved>();
+        group.MapPut("/{id:guid}/report", (Guid id, ReportRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            SavePartAsync(id, ReportPart, request.Stamp, request.ExpectedVersion, (version, required, precondition) =>
+                service.SaveReportAsync(id, request.ToInput(), WorkflowActor.From(http.User), ct, version, required, precondition)))
+            .Produces<EvaluationSaved>().WithDescription(PartDescription(ReportPart));
 
-        group.MapPut("/{id:guid}/problems", async (Guid id, ProblemsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
-            .Produces<EvaluationSaved>();
+        group.MapPut("/{id:guid}/problems", (Guid id, ProblemsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            SavePartAsync(id, ProblemsPart, request.Stamp, request.ExpectedVersion, (version, required, precondition) =>
+                service.SaveProblemsAsync(id, request.Problems ?? [], WorkflowActor.From(http.User), ct, version, required, precondition)))
+            .Produces<EvaluationSaved>().WithDescription(PartDescription(ProblemsPart));
 
-        group.MapPut("/{id:guid}/comments", async (Guid id, CommentsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
-            .Produces<EvaluationSaved>();
+        group.MapPut("/{id:guid}/comments", (Guid id, CommentsRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            SavePartAsync(id, CommentsPart, request.Stamp, request.ExpectedVersion, (version, required, precondition) =>
+                service.CommentAsync(id, request.General, request.Problems ?? [], WorkflowActor.From(http.User), ct, version, required, precondition)))
+            .Produces<EvaluationSaved>().WithDescription(PartDescription(CommentsPart));
 
-        group.MapPut("/{id:guid}/answers", async (Guid id, AnswersRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
-            Answer(await service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct, request.ExpectedVersion, versionRequired: true)))
-            .Produces<EvaluationSaved>();
+        group.MapPut("/{id:guid}/answers", (Guid id, AnswersRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>
+            SavePartAsync(id, AnswersPart, request.Stamp, request.ExpectedVersion, (version, required, precondition) =>
+                service.AnswerAsync(id, request.Answers ?? [], WorkflowActor.From(http.User), ct, version, required, precondition)))
+            .Produces<EvaluationSaved>().WithDescription(PartDescription(AnswersPart));
 
         // The report itself: the unit reads the draft only in its comment window and the final one after completion.
         group.MapGet("/{id:guid}/report", async (Guid id, AppDbContext db, DataScopeAccessor scope, CancellationToken ct) =>
@@ -317,7 +369,8 @@ internal static class EvaluationEndpoints
             content ? sheet.Incomplete : [],
             content ? e.Rows : [],
             findings.Select(f => FindingEndpoints.Dto(f, recurring.Contains(f.Id))).ToList(),
-            proposal);
+            proposal,
+            content ? EvaluationStamps.Of(e) : null);
     }
 
     public static EvaluationReportDto Report(Evaluation e) => new(
@@ -331,9 +384,36 @@ internal static class EvaluationEndpoints
         e.Problems,
         e.UnitComment);
 
+    /// <summary>
+    /// Saves one part with the concurrency token the client read. <c>stamp</c> (the part's) refuses the save only when that part
+    /// changed since, so a teammate's scores or another part do not (the page's check, <see cref="EvaluationService.Stamp.Unchanged"/>);
+    /// <c>expectedVersion</c> refuses it when anything of the evaluation changed, as before stamps, so older clients keep working.
+    /// Sent both, both are checked. Sent neither, the service refuses it as missing its version after the access checks (403
+    /// first), and the 400 is worded here for the either/or.
+    /// </summary>
+    private static async Task<IResult> SavePartAsync(Guid id, StampedPart part, string? stamp, uint? expectedVersion,
+        Func<uint?, bool, Func<Evaluation, string?>?, Task<EvaluationResult>> save)
+    {
+        var sent = string.IsNullOrWhiteSpace(stamp) ? null : stamp;
+        var precondition = sent is null ? null : EvaluationService.Stamp.Unchanged(sent, part.Stamp,
+            $"{part.Label}已被他人修改（本次保存未生效）：请重新读取该评价（GET /api/evaluations/{id}，返回的 stamps.{part.Key}），核对对方保存的内容后再保存。");
+        var result = await save(expectedVersion, sent is null, precondition);
+        return result.MissingField is { } missing
+            ? ApiProblems.Validation(new Dictionary<string, string[]>
+            {
+                [missing] = [$"缺少版本标记 stamp 或版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 stamps.{part.Key} 或 version），并随保存一并提交其中之一，以免覆盖他人的修改。"],
+            })
+            : Answer(result);
+    }
+
+    private static string PartDescription(StampedPart part) =>
+        $"须提交 stamp（GET /api/evaluations/{{id}} 返回的 stamps.{part.Key}）或 expectedVersion（返回的 version）之一："
+        + $"stamp 仅在{part.Label}被他人修改后拒绝（409），他人保存评分或其他部分不影响；expectedVersion 在评价的任何部分被他人保存后即拒绝（409）。"
+        + "两者都提交时两者都检查；都不提交答 400（errors.expectedVersion）。成功时返回新的 version 和 stamps，供下一次保存使用。";
+
     private static IResult Answer(EvaluationResult result) =>
         result.MissingField is { } missing ? ApiProblems.Validation(new Dictionary<string, string[]> { [missing] = [.. result.Errors] })
-        : result.Status == FireStatus.Ok ? TypedResults.Ok(new EvaluationSaved(result.Evaluation!.Id, result.Evaluation.Status, result.Evaluation.RowVersion)) : FireProblem(result.Status, result.Errors);
+        : result.Status == FireStatus.Ok ? TypedResults.Ok(new EvaluationSaved(result.Evaluation!.Id, result.Evaluation.Status, result.Evaluation.RowVersion, EvaluationStamps.Of(result.Evaluation))) : FireProblem(result.Status, result.Errors);
 
     private static IResult FireProblem(FireStatus status, IReadOnlyList<string> errors) => status switch
     {

@@ -888,6 +888,19 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             Of([Number(p.No), p.Id?.ToString(), p.Category, p.Title, p.Detail, p.IndicatorRow, p.Recommendation, p.RectifiedBeforeReport ? "1" : "0", Day(p.RectifiedOn),
                 p.RectifiedEvidence, p.PriorSourceKind, p.PriorSourceDocument]);
 
+        /// <summary>
+        /// The problem list as PUT …/problems replaces it whole: each problem's own stamp (<c>Problem</c>), in order,
+        /// and the firm's answer, which a problem sent with one replaces. The unit's remarks are not in it: that save keeps them as stored.
+        /// </summary>
+        public static string Problems(Evaluation e) => Of(e.Problems.SelectMany(p => new[] { Problem(p), p.FirmAnswer }));
+
+        /// <summary>
+        /// The precondition (see <see cref="EditAsync"/>) of a save of one part: refused with <paramref name="refused"/> when the
+        /// part's stamp now differs from <paramref name="sent"/> (as <see cref="Holds"/> decides).
+        /// </summary>
+        public static Func<Evaluation, string?> Unchanged(string? sent, Func<Evaluation, string> part, string refused) =>
+            e => Holds(sent, part(e)) ? null : refused;
+
         /// <summary>True unless a stamp was sent and the part's stamp now differs: a page without one (an older page) saves as before.</summary>
         public static bool Holds(string? sent, string now) => string.IsNullOrWhiteSpace(sent) || string.Equals(sent.Trim(), now, StringComparison.Ordinal);
 

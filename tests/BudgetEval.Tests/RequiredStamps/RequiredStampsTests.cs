@@ -161,18 +161,31 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
     [InlineData("evaluator", "problems", """{"problems":[]}""")]
     [InlineData("unit", "comments", """{"general":"基本同意。"}""")]
     [InlineData("evaluator", "answers", """{"answers":[]}""")]
-    public async Task Given_an_evaluations_report_problems_comments_or_answers_without_expectedVersion_When_put_Then_400_naming_the_GET_and_nothing_is_written(
+    [InlineData("evaluator", "report", """{"reportNumber":"湘财苑专审字[2026]第7号","stamp":"  "}""")]
+    public async Task Given_an_evaluations_report_problems_comments_or_answers_without_stamp_or_expectedVersion_When_put_Then_400_naming_both_and_nothing_is_written(
         string user, string part, string body)
     {
-        var id = await new EvaluationApi(app).CommissionedAsync(2014, $"缺少版本号测试 {part}");
+        var id = await new EvaluationApi(app).CommissionedAsync(2014, $"缺少版本号测试 {part} {body.Length}");
         var client = await app.ApiAsync(user);
         var before = await FingerprintAsync();
 
         var response = await client.PutAsync($"/api/evaluations/{id}/{part}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal($"缺少版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 version）并随保存一并提交，以免覆盖他人的修改。",
+        Assert.Equal($"缺少版本标记 stamp 或版本号 expectedVersion：请先读取该评价（GET /api/evaluations/{id}，返回的 stamps.{part} 或 version），并随保存一并提交其中之一，以免覆盖他人的修改。",
             await MissingAsync(response, "expectedVersion"));
         Assert.Equal(before, await FingerprintAsync());
+    }
+
+    [Fact]
+    public async Task Given_another_party_When_it_puts_the_report_with_a_stamp_only_Then_403_not_a_word_about_the_token()
+    {
+        var id = await new EvaluationApi(app).CommissionedAsync(2014, "他方戳记测试");
+        var stamp = (await EvaluationApi.JsonAsync(await app.ApiAsync("evaluator"), $"/api/evaluations/{id}")).GetProperty("stamps").GetProperty("report").GetString();
+
+        var response = await (await app.ApiAsync("finance")).PutAsJsonAsync($"/api/evaluations/{id}/report", new { reportNumber = "他方的文号", stamp });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("stamp", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -219,10 +232,6 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
     [InlineData("PUT", "/api/self-evaluations/{id}/indicators", "expectedVersion")]
     [InlineData("PUT", "/api/self-evaluations/{id}/text", "expectedVersion")]
     [InlineData("PUT", "/api/evaluations/{id}/scores", "expectedVersion")]
-    [InlineData("PUT", "/api/evaluations/{id}/report", "expectedVersion")]
-    [InlineData("PUT", "/api/evaluations/{id}/problems", "expectedVersion")]
-    [InlineData("PUT", "/api/evaluations/{id}/comments", "expectedVersion")]
-    [InlineData("PUT", "/api/evaluations/{id}/answers", "expectedVersion")]
     [InlineData("POST", "/api/evaluations/{id}/actions/{action}", "expectedVersion")]
     [InlineData("POST", "/api/cases/{id}/actions/{action}", "expectedVersion")]
     [InlineData("POST", "/api/cases/{id}/tasks/{workItemId}/claim", "expectedVersion")]
@@ -241,5 +250,36 @@ public sealed class RequiredStampsTests(AppFixture app) : IClassFixture<AppFixtu
 
         Assert.True(schema.GetProperty("properties").TryGetProperty(field, out _), $"{method} {path} has no {field}");
         Assert.Contains(field, schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    /// <summary>A part of an evaluation takes its stamp or the version: either will do, so neither is required, and the document says so.</summary>
+    [Theory]
+    [InlineData("report")]
+    [InlineData("problems")]
+    [InlineData("comments")]
+    [InlineData("answers")]
+    public async Task Given_the_api_document_Then_an_evaluation_parts_put_offers_stamp_or_expectedVersion_and_describes_the_either_or(string part)
+    {
+        using var client = app.Anonymous();
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var operation = document.GetProperty("paths").GetProperty($"/api/evaluations/{{id}}/{part}").GetProperty("put");
+        var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!["#/components/schemas/".Length..]);
+        }
+
+        var required = schema.TryGetProperty("required", out var r) ? r.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+        foreach (var field in new[] { "stamp", "expectedVersion" })
+        {
+            Assert.True(schema.GetProperty("properties").TryGetProperty(field, out var property), $"{part} has no {field}");
+            Assert.Contains("至少提交一个", property.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(field, required);
+        }
+
+        var description = operation.GetProperty("description").GetString()!;
+        Assert.Contains($"stamp（GET /api/evaluations/{{id}} 返回的 stamps.{part}）或 expectedVersion", description, StringComparison.Ordinal);
+        Assert.True(document.GetProperty("components").GetProperty("schemas").GetProperty("EvaluationDetail").GetProperty("properties").TryGetProperty("stamps", out _));
     }
 }
