@@ -140,27 +140,52 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         });
 
     /// <summary>
-    /// The new deadline 部分整改 sets for what remains. The stamp is required (the API, the finding page's form, the
-    /// case page's 部分整改); <paramref name="expectedCaseVersion"/> is the case page's: the case it showed, checked
-    /// under the case lock with the stamp, so a page older than another action saves nothing.
+    /// The new deadline 部分整改 sets for what remains, saved on its own (the API, the finding page's form). The stamp
+    /// is required. The case page's 部分整改 writes it in the action's transaction instead (<see cref="PrepareNextDeadlineAsync"/>).
     /// </summary>
-    public Task<EditResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct, int? expectedCaseVersion = null) =>
-        EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, expectedCaseVersion: expectedCaseVersion, ct: ct, change: f =>
+    public Task<EditResult> SaveNextDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
+        EditAsync(id, actor, ["verifying"], unitSide: false, input.Stamp, ct: ct, change: f => SetNextDeadline(f, input.Deadline));
+
+    /// <summary>
+    /// 部分整改 fired with its new deadline (the case page): the date is written inside the action's own transaction
+    /// (<see cref="WorkflowEngine.FireAsync"/>'s prepare), so the action and its deadline happen together or not at
+    /// all. The engine has checked the actor and the state; the stamp is the finding's as the page showed it.
+    /// </summary>
+    public async Task<FireResult?> PrepareNextDeadlineAsync(FireContext context, DeadlineInput input, CancellationToken ct)
+    {
+        if (context.Instance.SubjectType != RectificationCases.SubjectType)
         {
-            if (Shared.DateRange.Problem("新的整改期限", input.Deadline) is { } outOfRange)
-            {
-                return [new("deadline", outOfRange)];
-            }
+            return null;
+        }
 
-            // Checked here too, not only when 部分整改 is fired: a date in the past is no deadline for what remains.
-            if (input.Deadline is { } d && d <= dueDates.Today(clock.GetUtcNow()))
-            {
-                return [new("deadline", "新的整改期限须晚于今天。")];
-            }
+        var finding = await RectificationCases.LoadAsync(context, ct);
+        if (!FindingStamp.Matches(finding, input.Stamp))
+        {
+            return FireResult.Conflict(FindingStamp.StaleMessage);
+        }
 
-            f.NextDeadline = input.Deadline;
-            return [];
-        });
+        var errors = SetNextDeadline(finding, input.Deadline, context.Now);
+        return errors.Count > 0 ? FireResult.Invalid(errors) : null;
+    }
+
+    private IReadOnlyList<FieldError> SetNextDeadline(Finding f, DateOnly? deadline) => SetNextDeadline(f, deadline, clock.GetUtcNow());
+
+    private IReadOnlyList<FieldError> SetNextDeadline(Finding f, DateOnly? deadline, DateTimeOffset now)
+    {
+        if (Shared.DateRange.Problem("新的整改期限", deadline) is { } outOfRange)
+        {
+            return [new("deadline", outOfRange)];
+        }
+
+        // Checked here too, not only when 部分整改 is fired: a date in the past is no deadline for what remains.
+        if (deadline is { } d && d <= dueDates.Today(now))
+        {
+            return [new("deadline", "新的整改期限须晚于今天。")];
+        }
+
+        f.NextDeadline = deadline;
+        return [];
+    }
 
     /// <summary>
     /// 更正: the bureau corrects what it registered (a typo in the 问题, the wrong 类别 or 文号), in any state of the
@@ -345,11 +370,10 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
     /// <summary>
     /// <paramref name="change"/> applies the input or returns its refusals, each under its field. <paramref name="needsStamp"/>
-    /// false is for adding a record of its own (evidence), which overwrites nothing. <paramref name="expectedCaseVersion"/>,
-    /// when given, is compared with the case's version under its lock (409 with the engine's stale message).
+    /// false is for adding a record of its own (evidence), which overwrites nothing.
     /// </summary>
     private async Task<EditResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
-        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task>? more = null, int? expectedCaseVersion = null)
+        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task>? more = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
@@ -382,11 +406,6 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var locked = (await CaseLock.StateAsync(db, instance.Id, ct))!;
-            if (expectedCaseVersion is { } expected && locked.Version != expected)
-            {
-                return (EditResult)FireResult.Conflict(); // the case moved on since the page was shown
-            }
-
             if (!states.Contains(locked.State))
             {
                 return (EditResult)FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""

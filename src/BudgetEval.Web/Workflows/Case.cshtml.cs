@@ -158,13 +158,24 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         string? nextDeadline, string? stamp, CancellationToken ct)
     {
         var keep = new Kept(action, comment, nextDeadline);
-        if (action == PartialAction && Request.HasFormContentType && Request.Form.ContainsKey("nextDeadline")
-            && await SaveNextDeadlineAsync(id, comment, expectedVersion, nextDeadline, stamp, ct) is { } refused)
+        Func<FireContext, CancellationToken, Task<FireResult?>>? prepare = null;
+        if (action == PartialAction && Request.HasFormContentType && Request.Form.ContainsKey("nextDeadline"))
         {
-            return await Handle(id, refused, null, keep, ct);
+            if (NextDeadlineRefusal(comment, nextDeadline, stamp) is { } refused)
+            {
+                return await Handle(id, refused, null, keep, ct);
+            }
+
+            // Written by the action's own transaction: 部分整改 and its new deadline happen together or not at all.
+            var input = new Rectifications.DeadlineInput(DateOnly.ParseExact(nextDeadline!, "yyyy-MM-dd"), stamp);
+            prepare = (context, token) => rectifications.PrepareNextDeadlineAsync(context, input, token);
         }
 
-        var result = await engine.FireAsync(id, action, Actor, comment, expectedVersion, idempotencyKey, ct);
+        var result = await engine.FireAsync(id, action, Actor, comment, expectedVersion, idempotencyKey, ct, prepare);
+        if (prepare is not null)
+        {
+            result = await BesideDeadlineBoxAsync(id, result, ct);
+        }
         if (result.Status == FireStatus.Invalid && await FromGuardAsync(id, action, result.ByField(), ct))
         {
             TempData[SubjectKey] = true;
@@ -271,26 +282,13 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     public const string StaleReloaded = "该事项已被他人处理，页面已刷新为最新状态，请查看后重试。";
 
     /// <summary>
-    /// 部分整改 from the case page: the new deadline typed beside the button is saved on the finding first (the
-    /// guard NewDeadlineSet then finds it). The cheap checks the action would fail on come first, so a missing
-    /// comment or a stale page does not leave a saved deadline behind an action that did not happen. The save itself
-    /// checks the case's version and the finding's stamp under the case lock, in its transaction.
+    /// 部分整改 from the case page: what can be told without the database (the date, the comment, the stamp), all at once,
+    /// before the action runs; the engine then writes the date in the action's transaction (see OnPostFireAsync).
     /// </summary>
-    private async Task<FireResult?> SaveNextDeadlineAsync(Guid id, string? comment, int expectedVersion, string? nextDeadline, string? stamp, CancellationToken ct)
+    private static FireResult? NextDeadlineRefusal(string? comment, string? nextDeadline, string? stamp)
     {
-        var instance = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
-        if (instance is null || instance.SubjectType != Rectifications.RectificationCases.SubjectType)
-        {
-            return null;
-        }
-
-        if (instance.Version != expectedVersion)
-        {
-            return FireResult.Conflict();
-        }
-
         var errors = new List<FieldError>();
-        if (!DateOnly.TryParseExact(nextDeadline, "yyyy-MM-dd", out var date))
+        if (!DateOnly.TryParseExact(nextDeadline, "yyyy-MM-dd", out _))
         {
             errors.Add(new(NextDeadlineField, "请填写「新整改期限」（剩余问题的整改期限，须晚于今天）。"));
         }
@@ -304,30 +302,30 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
             errors.Add(new(EngineFields.Comment, tooLong));
         }
 
-        if (errors.Count > 0)
+        if (string.IsNullOrWhiteSpace(stamp))
         {
-            return FireResult.Invalid(errors);
+            errors.Add(FieldError.Whole(Findings.FindingStamp.PageMissingMessage));
         }
 
-        var saved = await rectifications.SaveNextDeadlineAsync(instance.SubjectId, new Rectifications.DeadlineInput(date, stamp), Actor, ct, expectedVersion);
-        if (saved.StampMissing)
-        {
-            return FireResult.Invalid([FieldError.Whole(Findings.FindingStamp.PageMissingMessage)]);
-        }
+        return errors.Count > 0 ? FireResult.Invalid(errors) : null;
+    }
 
-        if (saved.Status == FireStatus.Conflict && saved.Result.Errors.Contains(Findings.FindingStamp.StaleMessage))
+    /// <summary>The refusals about the new deadline, said beside its box (the service names the API's field, deadline).</summary>
+    private async Task<FireResult> BesideDeadlineBoxAsync(Guid id, FireResult result, CancellationToken ct)
+    {
+        if (result.Status == FireStatus.Conflict && result.Errors.Contains(Findings.FindingStamp.StaleMessage))
         {
-            // The deadline (or anything else of the finding) was saved since this page was shown: said beside the box,
-            // the typed date kept; the reloaded page carries the new stamp, so pressing 部分整改 again is deliberate.
-            var now = await db.Findings.AsNoTracking().Where(f => f.Id == instance.SubjectId).Select(f => f.NextDeadline).SingleOrDefaultAsync(ct);
+            // The deadline (or anything else of the finding) was saved since this page was shown: the typed date is
+            // kept, and the reloaded page carries the new stamp, so pressing 部分整改 again is deliberate.
+            var subject = await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == id).Select(i => i.SubjectId).SingleAsync(ct);
+            var now = await db.Findings.AsNoTracking().Where(f => f.Id == subject).Select(f => f.NextDeadline).SingleOrDefaultAsync(ct);
             var message = Findings.FindingStamp.DateChangedMessage("新整改期限", now, "「部分整改」");
             return FireResult.Conflict(message) with { Fields = [new(NextDeadlineField, message)] };
         }
 
-        // The service names the API's field (deadline); here the date is the nextDeadline box beside the button.
-        return saved.Succeeded ? null
-            : saved.Status == FireStatus.Invalid ? FireResult.Invalid([.. saved.Errors.Select(e => e.Field == "deadline" ? e with { Field = NextDeadlineField } : FieldError.Whole(e.Message))])
-            : saved;
+        return result.Status == FireStatus.Invalid
+            ? FireResult.Invalid([.. result.ByField().Select(e => e.Field == "deadline" ? e with { Field = NextDeadlineField } : e)])
+            : result;
     }
 
     /// <summary>

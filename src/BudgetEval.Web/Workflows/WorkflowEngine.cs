@@ -146,8 +146,13 @@ internal sealed class WorkflowEngine(
         return instance;
     }
 
+    /// <remarks>
+    /// <paramref name="prepare"/> writes what the action's own form carries onto the subject (部分整改's new deadline)
+    /// inside this transaction, after the access checks and before the guards, so the guards see it and a refused
+    /// action leaves nothing of it saved; a result it returns is the refusal.
+    /// </remarks>
     public Task<FireResult> FireAsync(Guid caseId, string actionId, WorkflowActor actor, string? comment, int expectedVersion,
-        string? idempotencyKey, CancellationToken ct) =>
+        string? idempotencyKey, CancellationToken ct, Func<FireContext, CancellationToken, Task<FireResult?>>? prepare = null) =>
         RunLockedAsync(caseId, expectedVersion, actor, idempotencyKey, async (instance, openItem, def, now) =>
         {
             var from = def.State(instance.State);
@@ -181,6 +186,11 @@ internal sealed class WorkflowEngine(
             if (CommentTooLong(comment) is { } tooLong)
             {
                 errors.Add(new(EngineFields.Comment, tooLong));
+            }
+
+            if (errors.Count == 0 && prepare is not null && await prepare(context, ct) is { } unprepared)
+            {
+                return unprepared;
             }
 
             foreach (var name in action.Requires)

@@ -133,25 +133,29 @@ public sealed partial class FindingDateStampTests(AppFixture app) : IClassFixtur
     }
 
     [Fact]
-    public async Task Given_a_current_stamp_but_an_older_case_version_When_the_next_deadline_is_saved_for_partial_Then_it_is_refused_under_the_lock_and_nothing_is_saved()
+    public async Task Given_partial_fired_with_its_new_deadline_When_the_action_is_refused_after_the_date_was_written_Then_nothing_of_it_is_saved()
     {
         var api = new RectificationApi(app);
         var (id, caseId) = await api.RegisterAsync("资产处置未报批", new DateOnly(2026, 5, 1));
         await api.PlanAndReportAsync(id, caseId);
         var version = await api.Cases.VersionAsync(caseId);
-        var stamp = await api.StampAsync("finance", id);
 
-        // What the case page's save does after its early check passed: here the case moved on in between.
         var principal = await app.PrincipalAsync("finance");
         using var scope = app.SignedInScope(principal);
-        var service = scope.ServiceProvider.GetRequiredService<RectificationService>();
-        var actor = WorkflowActor.From(principal);
-        var stale = await service.SaveNextDeadlineAsync(id, new DeadlineInput(new DateOnly(2026, 8, 31), stamp), actor, CancellationToken.None, version - 1);
-        var current = await service.SaveNextDeadlineAsync(id, new DeadlineInput(new DateOnly(2026, 9, 30), stamp), actor, CancellationToken.None, version);
+        var engine = scope.ServiceProvider.GetRequiredService<WorkflowEngine>();
 
-        Assert.Equal(FireStatus.Conflict, stale.Status);
-        Assert.True(current.Succeeded);
-        Assert.Equal(new DateOnly(2026, 9, 30), await NextAsync(id));
+        // The prepare step writes a date the guard NewDeadlineSet then refuses (one in the past): the action is
+        // refused, and the date written in its transaction goes with it.
+        var refused = await engine.FireAsync(caseId, "partial", WorkflowActor.From(principal), "尚有一项未整改完毕。", version, null, CancellationToken.None,
+            async (context, ct) =>
+            {
+                (await context.Db.Findings.SingleAsync(f => f.Id == id, ct)).NextDeadline = new DateOnly(2020, 1, 1);
+                return null;
+            });
+
+        Assert.Equal(FireStatus.Invalid, refused.Status);
+        Assert.Null(await NextAsync(id));
+        Assert.Equal(version, await api.Cases.VersionAsync(caseId));
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string page, Guid id, string handler, string deadline, string stamp) =>
