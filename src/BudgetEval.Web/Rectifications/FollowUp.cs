@@ -139,7 +139,7 @@ internal static class FollowUp
         CancellationToken ct)
     {
         var (yearStart, yearEnd) = (new DateOnly(se.FiscalYear, 1, 1), new DateOnly(se.FiscalYear, 12, 31));
-        var statements = await StatementsAsync(db, se, ct);
+        var statements = await StatementsAsync(db, se.Id, ct);
         var stated = statements.Keys.ToList();
         var findings = await Window(db, se)
             .Where(f => stated.Contains(f.Id) || (f.CreatedAt <= submittedAt
@@ -157,9 +157,6 @@ internal static class FollowUp
         return db.Findings.IgnoreQueryFilters().AsNoTracking()
             .Where(f => f.OrganisationId == organisationId && f.FiscalYear >= from && f.FiscalYear < to);
     }
-
-    private static Task<Dictionary<Guid, string>> StatementsAsync(AppDbContext db, SelfEvaluation se, CancellationToken ct) =>
-        StatementsAsync(db, se.Id, ct);
 
     private static Task<Dictionary<Guid, string>> StatementsAsync(AppDbContext db, Guid selfEvaluationId, CancellationToken ct) =>
         db.FindingStatements.IgnoreQueryFilters().AsNoTracking().Where(s => s.SelfEvaluationId == selfEvaluationId).ToDictionaryAsync(s => s.FindingId, s => s.Statement, ct);

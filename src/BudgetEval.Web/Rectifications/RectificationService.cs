@@ -164,13 +164,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return FireResult.Conflict(FindingStamp.StaleMessage);
         }
 
-        var errors = SetNextDeadline(finding, input.Deadline, context.Now);
+        var errors = SetNextDeadline(finding, input.Deadline);
         return errors.Count > 0 ? FireResult.Invalid(errors) : null;
     }
 
-    private IReadOnlyList<FieldError> SetNextDeadline(Finding f, DateOnly? deadline) => SetNextDeadline(f, deadline, clock.GetUtcNow());
-
-    private IReadOnlyList<FieldError> SetNextDeadline(Finding f, DateOnly? deadline, DateTimeOffset now)
+    private IReadOnlyList<FieldError> SetNextDeadline(Finding f, DateOnly? deadline)
     {
         if (Shared.DateRange.Problem("新的整改期限", deadline) is { } outOfRange)
         {
@@ -178,7 +176,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         }
 
         // Checked here too, not only when 部分整改 is fired: a date in the past is no deadline for what remains.
-        if (deadline is { } d && d <= dueDates.Today(now))
+        if (deadline is { } d && d <= dueDates.Today(clock.GetUtcNow()))
         {
             return [new("deadline", "新的整改期限须晚于今天。")];
         }

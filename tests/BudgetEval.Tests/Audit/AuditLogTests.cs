@@ -107,7 +107,7 @@ public sealed class AuditLogTests(AppFixture app) : IClassFixture<AppFixture>
         // Configured below the legal floor: 30 days still keeps everything younger than 180.
         using var scope = app.Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var job = new HousekeepingJob(db, TimeProvider.System, Options.Create(new AuditOptions { RetentionDays = 30 }), NullLogger<HousekeepingJob>.Instance);
+        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, TimeProvider.System, Options.Create(new AuditOptions { RetentionDays = 30 }), NullLogger<HousekeepingJob>.Instance);
         await job.PurgeAuditAsync(CancellationToken.None);
 
         var left = await db.AuditEntries.Where(a => a.Target!.StartsWith("retention-")).Select(a => a.Target).ToListAsync();

@@ -66,7 +66,7 @@ public sealed class SchedulerTests
         db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "unreadable", Xml = "<key><expirationDate>not a date" + "</expirationDate></key>" });
         await db.SaveChangesAsync();
 
-        var job = new HousekeepingJob(db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
+        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
         var removed = await job.RemoveExpiredKeysAsync(CancellationToken.None);
 
         Assert.Equal(1, removed);
@@ -94,7 +94,7 @@ public sealed class SchedulerTests
 
         await db.SaveChangesAsync();
 
-        var job = new HousekeepingJob(db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
+        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
         Assert.Equal(1, await job.PurgeIdempotencyAsync(CancellationToken.None));
         Assert.Equal(["recent"], await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == user).Select(k => k.Key).ToListAsync());
     }

@@ -178,7 +178,7 @@ public sealed class LoginThrottleTests : IAsyncLifetime
             new LoginAttempt { Address = "192.0.2.4", At = now.AddSeconds(-30), Pending = false });
         await db.SaveChangesAsync();
 
-        var job = new HousekeepingJob(db, _app.Clock, Options.Create(new AuditOptions()), NullLogger<HousekeepingJob>.Instance);
+        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, _app.Clock, Options.Create(new AuditOptions()), NullLogger<HousekeepingJob>.Instance);
         Assert.Equal(3, await job.PurgeLoginAttemptsAsync(CancellationToken.None));
         Assert.Equal(["192.0.2.4"], await db.Set<LoginAttempt>().AsNoTracking().Select(a => a.Address).ToListAsync());
     }

@@ -15,9 +15,8 @@ namespace BudgetEval.Web.Infrastructure.Jobs;
 /// any more, and the sign-in throttle's rows of addresses that never came back.
 /// </summary>
 [DisallowConcurrentExecution]
-// The bearer options come last and optional: without them (tests that build the job by hand) the framework's defaults hold.
 internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> audit, ILogger<HousekeepingJob> logger,
-    IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions>? bearer = null) : IJob
+    IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions> bearer) : IJob
 {
     public static readonly JobKey Key = new("housekeeping");
     public static readonly TimeSpan KeyRetention = TimeSpan.FromDays(180);
@@ -59,8 +58,7 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOpti
     /// </summary>
     internal async Task<(int Uses, int Sessions)> PurgeBearerSessionsAsync(CancellationToken ct)
     {
-        var cutoff = clock.GetUtcNow() - Auth.RefreshTokens.Retention(
-            bearer?.Get(Microsoft.AspNetCore.Identity.IdentityConstants.BearerScheme) ?? new Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions());
+        var cutoff = clock.GetUtcNow() - Auth.RefreshTokens.Retention(bearer.Get(Microsoft.AspNetCore.Identity.IdentityConstants.BearerScheme));
         var uses = await db.Set<Auth.RefreshTokenUse>().Where(u => u.UsedAt < cutoff).ExecuteDeleteAsync(ct);
         var sessions = await db.Set<Auth.RevokedBearerSession>().Where(r => r.RevokedAt < cutoff).ExecuteDeleteAsync(ct);
         return (uses, sessions);
