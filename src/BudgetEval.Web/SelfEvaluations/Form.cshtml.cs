@@ -81,12 +81,12 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             errors[InputName(k)] = v;
         }
 
-        if (errors.Keys.All(k => k.StartsWith("Input.Goals", StringComparison.Ordinal) || k.StartsWith("Input.Report", StringComparison.Ordinal)))
+        // The range checks run even when some value did not parse, so every wrong value is named in one answer (not a
+        // negative amount only after the user fixed a typo elsewhere). A value that did not parse keeps its own message:
+        // its null would otherwise read as 请填写.
+        foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines)))
         {
-            foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines)))
-            {
-                errors[k] = v;
-            }
+            errors.TryAdd(k, v);
         }
 
         var status = FireStatus.Invalid;
@@ -439,7 +439,8 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return d;
         }
 
-        errors[key] = [$"「{SelfEvaluationForm.FundsFieldLabels[key]}」不是数字。"];
+        // Quoted as typed, like the indicator cells' message: the user sees which entry is meant.
+        errors[key] = [$"「{SelfEvaluationForm.FundsFieldLabels[key]}」“{text.Trim()}”不是数字。"];
         return null;
     }
 }

@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using BudgetEval.Tests.Admin;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Tests.Rectifications;
+using BudgetEval.Tests.SelfEvaluationForm2;
+using BudgetEval.Web.Demo;
+using BudgetEval.Web.Notifications;
+using BudgetEval.Web.Plans;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Tests.UnitReview;
+
+/// <summary>
+/// What a unit's users (and the bureau verifying their rectification) stumbled over on the 自评表, the finding page,
+/// the 整改情况说明 page and the notifications inbox: each test fails without its fix.
+/// </summary>
+public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_an_extension_asked_for_When_the_bureau_opens_the_finding_page_Then_it_shows_the_date_asked_for_in_Chinese()
+    {
+        var api = new RectificationApi(app);
+        var (id, caseId) = await api.RegisterAsync("固定资产未定期盘点", new DateOnly(2026, 5, 1));
+        await api.PutOkAsync("unit", $"/api/findings/{id}/requested-deadline", new { deadline = "2026-07-01", stamp = await api.StampAsync("unit", id) });
+        using var unit = await app.SignInAsync("unit");
+        var saved = WebUtility.HtmlDecode(await unit.GetStringAsync($"/findings/{id}"));
+        await api.Cases.FireOkAsync("unit", caseId, "requestExtension", "盘点需跨季度完成。");
+
+        using var finance = await app.SignInAsync("finance");
+        var page = WebUtility.HtmlDecode(await finance.GetStringAsync($"/findings/{id}"));
+
+        // Before the request the unit is told the date is saved but not yet asked for; the bureau deciding 同意延期 sees it.
+        Assert.Contains("<strong>申请延期至：</strong>2026年7月1日（已保存，尚未在事项页申请延期）", saved, StringComparison.Ordinal);
+        Assert.Contains("<strong>申请延期至：</strong>2026年7月1日（已申请，待财政局审核）", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_the_extension_form_When_the_date_is_empty_or_not_later_Then_the_message_names_the_field_and_the_deadline_in_Chinese()
+    {
+        var api = new RectificationApi(app);
+        var (id, _) = await api.RegisterAsync("公务用车登记不全", new DateOnly(2026, 5, 1));
+        using var unit = await app.SignInAsync("unit");
+        string Stamp(string html) => System.Text.RegularExpressions.Regex.Match(html, "name=\"stamp\" value=\"([0-9a-f]{16})\"").Groups[1].Value;
+
+        var opened = await unit.GetStringAsync($"/findings/{id}");
+        var empty = await unit.PostFormAsync($"/findings/{id}", [new("deadline", ""), new("stamp", Stamp(opened))], $"/findings/{id}?handler=RequestedDeadline");
+        var early = await unit.PostFormAsync($"/findings/{id}", [new("deadline", "2026-04-01"), new("stamp", Stamp(opened))], $"/findings/{id}?handler=RequestedDeadline");
+
+        var emptyPage = WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync());
+        var earlyPage = WebUtility.HtmlDecode(await early.Content.ReadAsStringAsync());
+        Assert.Contains("请填写「申请延期至」的日期。", emptyPage, StringComparison.Ordinal);
+        Assert.Contains("「申请延期至」须晚于现整改期限 2026年5月1日。", earlyPage, StringComparison.Ordinal);
+        Assert.Contains("id=\"requested\" name=\"deadline\" type=\"date\" value=\"2026-04-01\"", earlyPage, StringComparison.Ordinal); // the typed date is kept
+        Assert.Null((await api.FindingAsync("unit", id)).GetProperty("rectification").GetProperty("requestedDeadline").GetString());
+    }
+
+    [Fact]
+    public async Task Given_a_plan_and_result_of_several_lines_When_the_bureau_reads_the_finding_page_Then_the_line_breaks_are_kept()
+    {
+        var api = new RectificationApi(app);
+        var (id, caseId) = await api.RegisterAsync("会议费超标准列支", new DateOnly(2026, 6, 30));
+        const string measures = "1、清理2025年会议费支出。\n2、修订会议费管理办法。";
+        await api.PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures, responsible = "张晓燕", plannedDate = "2026-05-30", stamp = await api.StampAsync("unit", id) });
+        await api.Cases.FireOkAsync("unit", caseId, "submitPlan");
+        const string result = "已清退超标准费用。\n已印发新办法。";
+        await api.PutOkAsync("unit", $"/api/findings/{id}/result", new { result, stamp = await api.StampAsync("unit", id) });
+
+        using var finance = await app.SignInAsync("finance");
+        var page = WebUtility.HtmlDecode(await finance.GetStringAsync($"/findings/{id}"));
+
+        Assert.Contains($"<p style=\"white-space: pre-wrap\">{measures}</p>", page, StringComparison.Ordinal);
+        Assert.Contains($"<p style=\"white-space: pre-wrap\">{result}</p>", page, StringComparison.Ordinal);
+        Assert.Contains("2025年度 · 财务管理", page, StringComparison.Ordinal); // the year as everywhere else, not 「2025 年」
+        Assert.DoesNotContain("2025 年 ·", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_a_form_with_an_amount_that_is_no_number_and_one_negative_When_saved_Then_both_are_named_in_one_answer_and_nothing_is_saved()
+    {
+        var id = await ProjectDraftAsync();
+        using var unit = await app.SignInAsync("unit");
+        var (html, fields) = await FormPage.OpenAsync(unit, id);
+        fields["Input.Budget"] = "四百";
+        fields["Input.Executed"] = "-5";
+
+        var response = await FormPage.PostAsync(unit, id, html, fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("「全年预算数」“四百”不是数字。", page, StringComparison.Ordinal);
+        Assert.Contains("「全年执行数」不能为负数。", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("请填写「全年预算数」", page, StringComparison.Ordinal); // the unreadable value is not also called missing
+        Assert.Matches("name=\"Input.Executed\" id=\"funds-executed\" value=\"-5\"[^>]* class=\"invalid\" aria-invalid=\"true\"", page);
+        var stored = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().SingleAsync(s => s.Id == id));
+        Assert.NotEqual(-5m, stored.FundsExecuted);
+    }
+
+    [Fact]
+    public async Task Given_statements_of_several_lines_When_the_self_evaluation_is_submitted_Then_the_unit_head_reads_them_as_typed_and_can_go_to_the_case()
+    {
+        var centre = await app.SocialGovernanceCentreAsync();
+        var se = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking()
+            .SingleAsync(s => s.OrganisationId == centre && s.FiscalYear == 2022 && s.PlanId != null && s.Kind == EvaluationKind.DepartmentWide));
+        var api = new RectificationApi(app);
+        var client = await api.Cases.As("unit");
+        var items = await Evaluations.EvaluationApi.JsonAsync(client, $"/api/self-evaluations/{se.Id}/follow-up");
+        const string statement = "已建立台账。\n计划6月底前完成。";
+        var statements = items.EnumerateArray().Where(i => i.GetProperty("needsStatement").GetBoolean())
+            .ToDictionary(i => i.GetProperty("findingId").GetGuid().ToString(), _ => statement);
+        var put = await client.PutAsJsonAsync($"/api/self-evaluations/{se.Id}/follow-up", new { statements, stamps = RectificationApi.FollowUpStamps(items) });
+        Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+        await api.Cases.FireOkAsync("unit", se.CaseId!.Value, "submit");
+
+        using var head = await app.SignInAsync("unithead");
+        var page = WebUtility.HtmlDecode(await head.GetStringAsync($"/self-evaluations/{se.Id}/follow-up"));
+
+        Assert.Contains($"<span style=\"white-space: pre-wrap\">{statement}</span>", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/cases/{se.CaseId}\" data-testid=\"follow-up-case\">事项与提交</a>", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_a_unit_without_earlier_findings_When_its_follow_up_page_opens_Then_it_says_so_without_an_empty_table()
+    {
+        var education = await app.OrganisationIdAsync(DemoSeeder.EducationBureau);
+        var se = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().FirstAsync(s => s.OrganisationId == education && s.PlanId != null));
+        using var unit2 = await app.SignInAsync("unit2");
+
+        var page = await unit2.GetStringAsync($"/self-evaluations/{se.Id}/follow-up");
+
+        Assert.Contains("没有需要跟踪的问题。", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"follow-up\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("保存整改情况说明", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_more_notifications_than_a_page_When_the_inbox_opens_Then_it_says_how_many_are_not_shown_and_the_unread_view_says_none_are_unread()
+    {
+        var me = await app.DbAsync(db => db.Users.Where(u => u.UserName == "unit2").Select(u => u.Id).SingleAsync());
+        await app.DbAsync(async db =>
+        {
+            var at = app.Clock.GetUtcNow().AddDays(-30);
+            for (var i = 0; i < Web.Notifications.IndexModel.PageSize + 1; i++)
+            {
+                db.Notifications.Add(new Notification { Id = Guid.NewGuid(), RecipientUserId = me, Title = $"逾期提醒{i}", Body = "请尽快办理。", Link = "/inbox", CreatedAt = at.AddMinutes(i), ReadAt = at });
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        using var unit2 = await app.SignInAsync("unit2");
+        var readAll = await unit2.PostFormAsync("/notifications", [], "/notifications?handler=ReadAll");
+        Assert.Equal(HttpStatusCode.Redirect, readAll.StatusCode);
+        var total = await app.DbAsync(db => db.Notifications.CountAsync(n => n.RecipientUserId == me));
+
+        var all = await unit2.GetStringAsync("/notifications");
+        var unread = await unit2.GetStringAsync("/notifications?unread=true");
+
+        Assert.Contains($"仅显示最近 100 条（共 {total} 条）通知", all, StringComparison.Ordinal);
+        Assert.Contains("没有未读通知。", unread, StringComparison.Ordinal);
+        Assert.DoesNotContain("notifications-more", unread, StringComparison.Ordinal);
+    }
+
+    private Task<Guid> ProjectDraftAsync() => app.DbAsync(async db =>
+    {
+        var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
+        return await db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.PlanId != null && s.Kind == EvaluationKind.Project).Select(s => s.Id).FirstAsync();
+    });
+}
