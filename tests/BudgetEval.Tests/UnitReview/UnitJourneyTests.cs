@@ -160,6 +160,61 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.DoesNotContain("notifications-more", unread, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_a_budget_that_is_no_number_When_a_unit_creates_a_self_evaluation_Then_it_is_refused_by_its_Chinese_name_with_the_text_kept_and_nothing_created()
+    {
+        using var unit = await app.SignInAsync("unit");
+        var html = await unit.GetStringAsync("/self-evaluations");
+        var response = await unit.PostAsync("/self-evaluations", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(html),
+            ["Title"] = "2025年度专项调研自评",
+            ["FiscalYear"] = "2025",
+            ["Deadline"] = "2026-04-30",
+            ["TotalBudget"] = "一百",
+            ["IdempotencyKey"] = Guid.NewGuid().ToString("N"),
+        }));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("「全年预算数」的值「一百」无效。", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("TotalBudget」", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"TotalBudget\" name=\"TotalBudget\" value=\"一百\"", page, StringComparison.Ordinal);
+        Assert.False(await app.DbAsync(db => db.SelfEvaluations.AnyAsync(s => s.Title == "2025年度专项调研自评")));
+    }
+
+    [Fact]
+    public async Task Given_a_hand_made_self_evaluation_When_its_budget_is_changed_to_no_number_Then_the_stored_amount_is_kept()
+    {
+        var (id, caseId) = await new Workflows.CaseApi(app).CreateAsync();
+        var before = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().SingleAsync(s => s.Id == id));
+        using var unit = await app.SignInAsync("unit");
+        var html = await unit.GetStringAsync($"/self-evaluations/{id}/edit");
+        var version = System.Text.RegularExpressions.Regex.Match(html, "name=\"ExpectedVersion\" value=\"(\\d+)\"").Groups[1].Value;
+
+        var response = await unit.PostFormAsync($"/self-evaluations/{id}/edit",
+            [new("Title", before.Title), new("TotalBudget", "一百万"), new("Summary", "改了概述"), new("ExpectedVersion", version)]);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("「全年预算数」的值「一百万」无效。", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        var after = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().SingleAsync(s => s.Id == id));
+        Assert.NotNull(before.TotalBudget);
+        Assert.Equal(before.TotalBudget, after.TotalBudget);
+        Assert.Equal(before.Summary, after.Summary);
+        Assert.NotEqual(Guid.Empty, caseId);
+    }
+
+    [Fact]
+    public async Task Given_it_is_January_2027_When_a_unit_opens_the_self_evaluation_list_Then_the_new_form_proposes_2026()
+    {
+        await app.Clock.LaterAsync(TimeSpan.FromDays(335), async () => // 2026-03-02 + 335 days = 2027-01-31
+        {
+            using var unit = await app.SignInAsync("unit");
+            var html = await unit.GetStringAsync("/self-evaluations");
+            Assert.Contains("id=\"FiscalYear\" name=\"FiscalYear\" value=\"2026\"", html, StringComparison.Ordinal);
+        });
+    }
+
     private Task<Guid> ProjectDraftAsync() => app.DbAsync(async db =>
     {
         var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
