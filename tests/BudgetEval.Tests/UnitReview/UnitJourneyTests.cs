@@ -36,6 +36,22 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_a_finding_in_planning_When_the_filler_and_the_unit_head_open_it_Then_only_the_filler_is_offered_to_act_naming_the_actions()
+    {
+        var api = new RectificationApi(app);
+        var (id, caseId) = await api.RegisterAsync("办公用房超标", new DateOnly(2026, 6, 30));
+        using var unit = await app.SignInAsync("unit");
+        using var head = await app.SignInAsync("unithead");
+
+        var filler = WebUtility.HtmlDecode(await unit.GetStringAsync($"/findings/{id}"));
+        var reader = WebUtility.HtmlDecode(await head.GetStringAsync($"/findings/{id}"));
+
+        Assert.Contains($"<a class=\"button\" href=\"/cases/{caseId}\" data-testid=\"finding-act\">办理整改事项（报送整改方案、申请延期）</a>", filler, StringComparison.Ordinal);
+        Assert.Contains($"<a class=\"button secondary\" href=\"/cases/{caseId}\" data-testid=\"finding-act\">查看整改事项及流转记录</a>", reader, StringComparison.Ordinal);
+        Assert.DoesNotContain("办理整改事项", reader, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_the_extension_form_When_the_date_is_empty_or_not_later_Then_the_message_names_the_field_and_the_deadline_in_Chinese()
     {
         var api = new RectificationApi(app);
