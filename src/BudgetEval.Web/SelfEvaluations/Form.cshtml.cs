@@ -11,9 +11,18 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>The 自评表 and 自评报告 editor. Works as a plain form; wwwroot/js/self-evaluation-form.js adds rows and live totals.</summary>
+/// <remarks>
+/// Each indicator row posts ten fields: a table of a hundred rows is more fields than a form is read with by default
+/// (1,024), and the save was refused as an invalid request with everything typed lost. The page takes as many rows as
+/// the import and the API do (<see cref="FormValueCount"/>).
+/// </remarks>
+[RequestFormLimits(ValueCountLimit = FormValueCount)]
 internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, FormFiles files, TimeProvider clock, WorkflowRegistry registry,
     Shared.ChinaClock china) : PageModel
 {
+    /// <summary>The form fields of a table of <see cref="Import.IndicatorFile.MaxRows"/> rows (and its blank row), with room for the rest of the page.</summary>
+    public const int FormValueCount = (Import.IndicatorFile.MaxRows + 1) * 10 + 1000;
+
     /// <summary>The record's state in the review flow (草稿, 退回修改, …).</summary>
     public string StateLabel { get; private set; } = string.Empty;
 
