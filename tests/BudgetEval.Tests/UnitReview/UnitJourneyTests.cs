@@ -268,6 +268,20 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(rows, await app.DbAsync(db => db.SelfEvaluationIndicators.CountAsync(i => i.SelfEvaluationId == id)));
     }
 
+    [Fact]
+    public async Task Given_the_print_preview_and_the_notification_settings_When_opened_Then_each_offers_a_way_back()
+    {
+        var id = await ProjectDraftAsync();
+        using var unit = await app.SignInAsync("unit");
+
+        var print = await unit.GetStringAsync($"/self-evaluations/{id}/print");
+        var settings = await unit.GetStringAsync("/notifications/settings");
+
+        Assert.Matches($"<nav class=\"screen-only\" data-testid=\"print-nav\"><a href=\"/self-evaluations/{id}/form\">返回自评表</a>", print);
+        Assert.Contains("@media print { .screen-only { display: none; } }", print, StringComparison.Ordinal);
+        Assert.Contains("<a class=\"button secondary\" href=\"/notifications\" data-testid=\"settings-back\">返回通知</a>", settings, StringComparison.Ordinal);
+    }
+
     private Task<Guid> ProjectDraftAsync() => app.DbAsync(async db =>
     {
         var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
