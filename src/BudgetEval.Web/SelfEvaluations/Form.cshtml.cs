@@ -93,7 +93,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         // The range checks run even when some value did not parse, so every wrong value is named in one answer (not a
         // negative amount only after the user fixed a typo elsewhere). A value that did not parse keeps its own message:
         // its null would otherwise read as 请填写.
-        foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines)))
+        foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines, indexed.Select(x => x.Index + 1).ToList())))
         {
             errors.TryAdd(k, v);
         }

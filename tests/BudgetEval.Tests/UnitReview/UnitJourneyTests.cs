@@ -282,6 +282,33 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Contains("<a class=\"button secondary\" href=\"/notifications\" data-testid=\"settings-back\">返回通知</a>", settings, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_a_blank_row_between_indicators_When_a_later_row_scores_above_its_weight_Then_the_message_names_the_row_number_shown_on_the_page()
+    {
+        var education = await app.OrganisationIdAsync(DemoSeeder.EducationBureau);
+        var id = await app.DbAsync(db => db.SelfEvaluations.Where(s => s.OrganisationId == education && s.PlanId != null).Select(s => s.Id).FirstAsync());
+        using var unit2 = await app.SignInAsync("unit2");
+        var (html, fields) = await FormPage.OpenAsync(unit2, id);
+        foreach (var key in fields.Keys.Where(k => k.StartsWith("Input.Rows[", StringComparison.Ordinal)).ToList())
+        {
+            fields.Remove(key);
+        }
+
+        fields["Input.Budget"] = "100.00";
+        fields["Input.Executed"] = "90.00";
+        (fields["Input.Rows[0].Level3"], fields["Input.Rows[0].Weight"], fields["Input.Rows[0].Score"]) = ("教师培训人次", "5", "5");
+        (fields["Input.Rows[1].Level3"], fields["Input.Rows[1].Weight"], fields["Input.Rows[1].Score"]) = ("", "", ""); // cleared by hand, not removed
+        (fields["Input.Rows[2].Level3"], fields["Input.Rows[2].Weight"], fields["Input.Rows[2].Score"]) = ("校舍维修完成率", "2", "5");
+
+        var response = await FormPage.PostAsync(unit2, id, html, fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("第3行的得分（5）超过分值（2）。", page, StringComparison.Ordinal); // the 行号 the page shows
+        Assert.DoesNotContain("第2行的得分", page, StringComparison.Ordinal);
+        Assert.Matches("name=\"Input.Rows\\[2\\].Score\" value=\"5\"[^>]*aria-invalid=\"true\"|class=\"score invalid server-invalid\" aria-invalid=\"true\" name=\"Input.Rows\\[2\\].Score\"", page);
+    }
+
     private Task<Guid> ProjectDraftAsync() => app.DbAsync(async db =>
     {
         var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
