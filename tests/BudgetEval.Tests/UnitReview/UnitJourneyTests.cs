@@ -279,6 +279,7 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
 
         Assert.Matches($"<nav class=\"screen-only\" data-testid=\"print-nav\"><a href=\"/self-evaluations/{id}/form\">返回自评表</a>", print);
         Assert.Contains("@media print { .screen-only { display: none; } }", print, StringComparison.Ordinal);
+        Assert.Contains("<p class=\"year\">（2022年度）</p>", print, StringComparison.Ordinal); // as the official form writes it, not 「2022 年」
         Assert.Contains("<a class=\"button secondary\" href=\"/notifications\" data-testid=\"settings-back\">返回通知</a>", settings, StringComparison.Ordinal);
     }
 
