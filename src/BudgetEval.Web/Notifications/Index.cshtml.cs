@@ -18,13 +18,18 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
 
     public int UnreadCount { get; private set; }
 
+    /// <summary>How many notifications the list would hold without the page limit (daily overdue reminders add up).</summary>
+    public int Total { get; private set; }
+
     private Guid Me => User.UserId() ?? throw new InvalidOperationException("signed in");
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         var mine = db.Notifications.AsNoTracking().Where(n => n.RecipientUserId == Me);
         UnreadCount = await mine.CountAsync(n => n.ReadAt == null, ct);
-        Items = await (Unread ? mine.Where(n => n.ReadAt == null) : mine).OrderByDescending(n => n.CreatedAt).Take(PageSize).ToListAsync(ct);
+        var shown = Unread ? mine.Where(n => n.ReadAt == null) : mine;
+        Items = await shown.OrderByDescending(n => n.CreatedAt).Take(PageSize).ToListAsync(ct);
+        Total = Items.Count < PageSize ? Items.Count : await shown.CountAsync(ct);
     }
 
     public async Task<IActionResult> OnPostReadAsync(Guid id, CancellationToken ct)

@@ -86,7 +86,9 @@ internal static class MailTemplates
             NotificationEvent.FindingNotice => ($"整改通知：{Finding(f)}", f.DuePassed
                 ? $"{f.Basis ?? "根据绩效评价结果"}，「{Finding(f)}」存在问题需要整改。制定整改方案的期限（{f.Due}）已过，请尽快制定整改方案并报送整改情况。"
                 : $"{f.Basis ?? "根据绩效评价结果"}，「{Finding(f)}」存在问题需要整改，请{DueClause(f)}制定整改方案并报送整改情况。"),
-            NotificationEvent.RectificationVerified => ($"整改核验结果：{Finding(f)}", $"财政局已核验「{Finding(f)}」的整改情况：{f.ActionLabel}。"),
+            // 部分整改 hands the case back with a new deadline for what remains: the unit reads it here, not only in 待办.
+            NotificationEvent.RectificationVerified => ($"整改核验结果：{Finding(f)}", $"财政局已核验「{Finding(f)}」的整改情况：{f.ActionLabel}。"
+                + (f.Due is null ? string.Empty : $"请于{f.Due}前完成剩余整改并重新报送整改结果。")),
             NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
             NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),
             NotificationEvent.FindingCorrected => ($"问题更正：{f.CaseTitle}", $"财政局更正了问题「{f.CaseTitle}」的登记内容（{f.Corrected}），请按更正后的内容整改。"),

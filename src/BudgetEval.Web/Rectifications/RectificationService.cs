@@ -125,9 +125,14 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, ct: ct, change: f =>
         {
-            if (input.Deadline is not { } d || d <= f.Deadline)
+            if (input.Deadline is not { } d)
             {
-                return [new("deadline", $"延期后的期限须晚于现期限 {f.Deadline:yyyy-MM-dd}。")];
+                return [new("deadline", "请填写「申请延期至」的日期。")];
+            }
+
+            if (d <= f.Deadline)
+            {
+                return [new("deadline", $"「申请延期至」须晚于现整改期限 {ChineseFormat.Date(f.Deadline)}。")];
             }
 
             if (Shared.DateRange.Problem("延期后的期限", d) is { } outOfRange)

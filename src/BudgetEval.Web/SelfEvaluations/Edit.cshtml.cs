@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +23,7 @@ internal sealed class EditModel(AppDbContext db, SelfEvaluationService service) 
     public string? Summary { get; set; }
 
     [BindProperty]
+    [Display(Name = "全年预算数")] // named so in the message when the typed value is no number
     public decimal? TotalBudget { get; set; }
 
     [BindProperty]
@@ -41,6 +43,19 @@ internal sealed class EditModel(AppDbContext db, SelfEvaluationService service) 
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken ct)
     {
+        if (!ModelState.IsValid)
+        {
+            // 「一百」 in 全年预算数 binds as empty: saving would clear the stored amount. Refused, the typed text kept.
+            if (await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is not { } shown)
+            {
+                return NotFound();
+            }
+
+            Record = shown;
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
         var result = await service.UpdateAsync(id, new SelfEvaluationInput(Title, null, null, Summary, TotalBudget), ExpectedVersion, WorkflowActor.From(User), ct);
         if (result.Status == FireStatus.NotFound)
         {

@@ -11,9 +11,18 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>The 自评表 and 自评报告 editor. Works as a plain form; wwwroot/js/self-evaluation-form.js adds rows and live totals.</summary>
+/// <remarks>
+/// Each indicator row posts ten fields: a table of a hundred rows is more fields than a form is read with by default
+/// (1,024), and the save was refused as an invalid request with everything typed lost. The page takes as many rows as
+/// the import and the API do (<see cref="FormValueCount"/>).
+/// </remarks>
+[RequestFormLimits(ValueCountLimit = FormValueCount)]
 internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, FormFiles files, TimeProvider clock, WorkflowRegistry registry,
     Shared.ChinaClock china) : PageModel
 {
+    /// <summary>The form fields of a table of <see cref="Import.IndicatorFile.MaxRows"/> rows (and its blank row), with room for the rest of the page.</summary>
+    public const int FormValueCount = (Import.IndicatorFile.MaxRows + 1) * 10 + 1000;
+
     /// <summary>The record's state in the review flow (草稿, 退回修改, …).</summary>
     public string StateLabel { get; private set; } = string.Empty;
 
@@ -81,12 +90,12 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             errors[InputName(k)] = v;
         }
 
-        if (errors.Keys.All(k => k.StartsWith("Input.Goals", StringComparison.Ordinal) || k.StartsWith("Input.Report", StringComparison.Ordinal)))
+        // The range checks run even when some value did not parse, so every wrong value is named in one answer (not a
+        // negative amount only after the user fixed a typo elsewhere). A value that did not parse keeps its own message:
+        // its null would otherwise read as 请填写.
+        foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines, indexed.Select(x => x.Index + 1).ToList())))
         {
-            foreach (var (k, v) in SelfEvaluationForm.ValidateFunds(budget, executed, upper).Concat(SelfEvaluationForm.ValidateLines(lines)))
-            {
-                errors[k] = v;
-            }
+            errors.TryAdd(k, v);
         }
 
         var status = FireStatus.Invalid;
@@ -439,7 +448,8 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             return d;
         }
 
-        errors[key] = [$"「{SelfEvaluationForm.FundsFieldLabels[key]}」不是数字。"];
+        // Quoted as typed, like the indicator cells' message: the user sees which entry is meant.
+        errors[key] = [$"「{SelfEvaluationForm.FundsFieldLabels[key]}」“{text.Trim()}”不是数字。"];
         return null;
     }
 }

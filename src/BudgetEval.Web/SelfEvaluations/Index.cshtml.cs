@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
@@ -13,7 +14,7 @@ namespace BudgetEval.Web.SelfEvaluations;
 /// 自评 list (scoped by the query filter), filtered by year, unit and status as <c>GET /api/self-evaluations</c> is,
 /// and, for a unit's filler, the form to start one.
 /// </summary>
-internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service, WorkflowRegistry registry, TimeProvider clock) : PageModel
+internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service, WorkflowRegistry registry, TimeProvider clock, ChinaClock china) : PageModel
 {
     /// <summary>Cases of the listed records with an open task past its due date (已逾期, as 待办 and the case page mark them).</summary>
     public IReadOnlySet<Guid> Overdue { get; private set; } = new HashSet<Guid>();
@@ -56,28 +57,56 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
     [BindProperty]
     public string? Title { get; set; }
 
+    // Display names: a value that does not bind is named in Chinese (「全年预算数」的值「一百」无效。), not by the property.
     [BindProperty]
-    public int? FiscalYear { get; set; } = 2025;
+    [Display(Name = "年度")]
+    public int? FiscalYear { get; set; }
 
     [BindProperty]
+    [Display(Name = "截止日期")]
     public DateOnly? Deadline { get; set; }
 
     [BindProperty]
     public string? Summary { get; set; }
 
     [BindProperty]
+    [Display(Name = "全年预算数")]
     public decimal? TotalBudget { get; set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        // The year a unit evaluates is the one just ended (in January 2027, 2026), by the clock, not a fixed year.
+        FiscalYear ??= china.Today(clock).Year - 1;
+        await LoadAsync(ct);
+    }
 
     /// <summary>A fresh key per rendered form: a double click or a re-sent form creates one self-evaluation, not two.</summary>
     [BindProperty]
-    public string IdempotencyKey { get; set; } = Guid.NewGuid().ToString("N");
+    public string? IdempotencyKey { get; set; } = Guid.NewGuid().ToString("N");
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        var input = new SelfEvaluationInput(Title, FiscalYear, Deadline, Summary, TotalBudget);
+        if (!ModelState.IsValid)
+        {
+            // A value that did not bind (「一百」 in 全年预算数) would reach the service as empty and be created so: refuse it,
+            // with the other fields' problems, so everything is named at once and nothing is created.
+            var unbound = ModelState.Where(e => e.Value?.Errors.Count > 0).Select(e => e.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var (key, messages) in SelfEvaluationService.Validate(input.Normalised(), requireHeader: true).Where(e => !unbound.Contains(e.Key)))
+            {
+                foreach (var m in messages)
+                {
+                    ModelState.AddModelError(key, m);
+                }
+            }
+
+            await LoadAsync(ct);
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return Page();
+        }
+
         var formKey = IdempotencyKey is { Length: > 0 and <= 100 } k ? k : null;
-        var result = await service.CreateAsync(new SelfEvaluationInput(Title, FiscalYear, Deadline, Summary, TotalBudget), WorkflowActor.From(User), ct, formKey);
+        var result = await service.CreateAsync(input, WorkflowActor.From(User), ct, formKey);
         if (result.Status == FireStatus.Forbidden)
         {
             return Forbid();

@@ -178,7 +178,9 @@ internal static class SelfEvaluationForm
     /// Row-level errors that make a table unsavable at all (drafts may be incomplete, but not wrong), each under the
     /// row's field as the API's body names it (<c>indicators[0].score</c>, 0-based); too many rows under <c>indicators</c>.
     /// </summary>
-    public static Dictionary<string, string[]> ValidateLines(IReadOnlyList<IndicatorLine> lines)
+    /// <param name="rowNumbers">The 行号 each line has where the user sees it (the form page, which drops blank rows
+    /// in between before checking); null: the lines' own order, as the API's body and the import number them.</param>
+    public static Dictionary<string, string[]> ValidateLines(IReadOnlyList<IndicatorLine> lines, IReadOnlyList<int>? rowNumbers = null)
     {
         var errors = new List<Shared.FieldError>();
         if (lines.Count > Import.IndicatorFile.MaxRows)
@@ -189,7 +191,7 @@ internal static class SelfEvaluationForm
         for (var i = 0; i < lines.Count; i++)
         {
             var l = Normalised(lines[i]);
-            var row = $"第{i + 1}行";
+            var row = $"第{(rowNumbers is not null && i < rowNumbers.Count ? rowNumbers[i] : i + 1)}行";
             string Field(string name) => $"indicators[{i}].{name}";
             if (l.Weight is < 0 || l.Score is < 0)
             {

@@ -259,7 +259,8 @@ internal sealed class SelfEvaluationService(AppDbContext db, WorkflowEngine engi
     /// <summary>What a filler sees when someone else saved in between.</summary>
     public const string StaleMessage = "自评已被他人修改，请刷新页面后再保存（您的修改未保存）。";
 
-    private static Dictionary<string, string[]> Validate(SelfEvaluationInput input, bool requireHeader)
+    /// <summary>The header's own checks, keyed as the API names the fields; the pages add them to a refusal of values that did not bind.</summary>
+    internal static Dictionary<string, string[]> Validate(SelfEvaluationInput input, bool requireHeader)
     {
         var errors = new Dictionary<string, string[]>();
         if (requireHeader && string.IsNullOrWhiteSpace(input.Title))

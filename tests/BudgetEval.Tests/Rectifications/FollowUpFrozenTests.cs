@@ -66,7 +66,7 @@ public sealed partial class FollowUpFrozenTests(AppFixture app) : IClassFixture<
         // The print view: the table as submitted, statuses at submission, no empty statement.
         Assert.Contains("data-testid=\"follow-up\"", print, StringComparison.Ordinal);
         Assert.Equal(listed.GetArrayLength(), FollowUpRows(print).Count);
-        Assert.Contains($"<td>未整改</td><td>正在补录（{rectifiedNumber}）</td>", print, StringComparison.Ordinal);
+        Assert.Contains($"<td>未整改</td><td class=\"text\">正在补录（{rectifiedNumber}）</td>", print, StringComparison.Ordinal);
         Assert.DoesNotContain(FollowUpRows(print), r => r.Contains("（未填写）", StringComparison.Ordinal));
         Assert.DoesNotContain("验收后登记的资产台账问题", print, StringComparison.Ordinal);
         Assert.DoesNotContain("已整改 | 正在补录", print, StringComparison.Ordinal);

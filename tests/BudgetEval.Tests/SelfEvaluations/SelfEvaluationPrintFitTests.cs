@@ -46,5 +46,7 @@ public sealed class SelfEvaluationPrintFitTests(BrowserFixture browser) : IClass
         var flat = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
         Assert.Contains("改进措施", flat, StringComparison.Ordinal);
         Assert.Contains(Measure, flat, StringComparison.Ordinal); // wrapped over several lines of the cell, drawn in order
+        Assert.DoesNotContain("返回自评表", flat, StringComparison.Ordinal); // the preview's way back is on screen only
+        await Assertions.Expect(page.Locator("[data-testid=print-nav]")).ToBeHiddenAsync(); // print media, as emulated above
     }
 }

@@ -163,6 +163,8 @@ internal static class AppComposition
             o.Filters.Add<AccessDenied.RefusedActionFilter>();
             o.Filters.Add<AccessDenied.NoHandlerFilter>();
             Web.ChineseBindingMessages.Apply(o.ModelBindingMessageProvider);
+            // The 自评表 page binds its indicator rows as a list: as many as the import and the API take (default 1,024).
+            o.MaxModelBindingCollectionSize = Math.Max(o.MaxModelBindingCollectionSize, SelfEvaluations.Import.IndicatorFile.MaxRows + 1);
         });
         services.AddOpenApi(Web.ApiDocument.Configure);
         // Binding failures reach RequestProblemsMiddleware, which answers them in Chinese naming the field.
