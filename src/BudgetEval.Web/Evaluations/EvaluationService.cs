@@ -301,7 +301,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             }
 
             // Today as in Beijing: before 08:00 there the UTC date is still yesterday's.
-            if (input.ReportDueDate is not { } due || due <= china.Today(clock))
+            if (input.ReportDueDate is not { } due)
+            {
+                errors.Add("请填写报告提交期限。"); // not "须晚于今天": nothing was typed
+            }
+            else if (due <= china.Today(clock))
             {
                 errors.Add("报告提交期限须晚于今天。");
             }

@@ -99,14 +99,28 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
             return RedirectToPage(new { FiscalYear = Year });
         }
 
-        foreach (var m in errors.SelectMany(e => e.Value))
+        // Each message says which line it is about: a ticked proposal by its unit (and project), the hand-added one as 另行添加.
+        var names = await OrganisationNames.ForAsync(db, targets.Select(t => t.OrganisationId), ct);
+        foreach (var (key, messages) in errors)
         {
-            ModelState.AddModelError(string.Empty, m);
+            var prefix = TargetIndex(key) is { } i && i < targets.Count
+                ? manual.Id is not null && i == targets.Count - 1 ? "另行添加："
+                : $"{names.GetValueOrDefault(targets[i].OrganisationId ?? Guid.Empty, "评价对象")}{(targets[i].ProjectName is { } p ? "“" + p + "”" : "")}："
+                : string.Empty;
+            foreach (var m in messages)
+            {
+                ModelState.AddModelError(string.Empty, prefix + m);
+            }
         }
 
         await LoadAsync(ct);
         return Page();
     }
+
+    /// <summary>The target a service error key ("targets[2]", "targets[2].kind") is about.</summary>
+    private static int? TargetIndex(string key) =>
+        key.StartsWith("targets[", StringComparison.Ordinal) && key.IndexOf(']', StringComparison.Ordinal) is > 8 and var end
+        && int.TryParse(key.AsSpan(8, end - 8), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : null;
 
     /// <summary>The lead approves the whole list at once; each target is still its own case with its own history line.</summary>
     public async Task<IActionResult> OnPostApproveAllAsync(CancellationToken ct)

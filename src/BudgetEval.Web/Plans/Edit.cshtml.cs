@@ -203,7 +203,8 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         // Only the units this page names: the plan's, and ids posted back from its drop-downs.
         var named = (Plan?.Targets.Select(t => (Guid?)t.OrganisationId) ?? [])
             .Concat(Input.Units.Select(u => (Guid?)u))
-            .Concat(Input.Projects.Select(p => Guid.TryParse(p.OrganisationId, out var g) ? g : (Guid?)null));
+            .Concat(Input.Projects.Select(p => Guid.TryParse(p.OrganisationId, out var g) ? g : (Guid?)null))
+            .Append(Guid.TryParse(Amend.OrganisationId, out var amended) ? amended : null);
         UnitNames = await OrganisationNames.ForAsync(db, named, ct);
         return true;
     }

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BudgetEval.Tests.Evaluations;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Demo;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Tests.Bureau;
+
+/// <summary>
+/// What the finance bureau's officer stumbled over in a walk through plans, 重点评价, the register and 结果应用:
+/// refused forms that dropped what was typed, messages that did not say which line or field, an empty list with
+/// no word, a deadline before its fiscal year was over. Each test posts as a browser without scripts would.
+/// </summary>
+public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string formUrl, string action, Dictionary<string, string> fields)
+    {
+        var page = await client.GetStringAsync(formUrl);
+        fields["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(page);
+        return await client.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>A published plan of the education bureau for <paramref name="fiscalYear"/> (each test its own year: one plan per unit and year).</summary>
+    private async Task<Guid> PublishedPlanAsync(int fiscalYear)
+    {
+        var finance = await app.ApiAsync("finance");
+        var created = await finance.PostAsJsonAsync("/api/plans", new
+        {
+            fiscalYear,
+            title = $"{fiscalYear}年度绩效自评工作",
+            deadline = "2026-04-30",
+            targets = new[] { new { organisationName = DemoSeeder.EducationBureau, kind = "部门整体支出" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await finance.PostAsync($"/api/plans/{id}/publish", null)).StatusCode);
+        return id;
+    }
+
+    [Fact]
+    public async Task Given_a_published_plan_When_an_amendment_is_refused_Then_the_form_comes_back_with_everything_typed()
+    {
+        var id = await PublishedPlanAsync(2013);
+        var civil = await app.OrganisationIdAsync("长沙市望城区民政局");
+        var finance = await app.SignInAsync("finance");
+
+        var refused = await PostAsync(finance, $"/plans/{id}", $"/plans/{id}?handler=amend", new()
+        {
+            ["Amend.OrganisationId"] = civil.ToString(),
+            ["Amend.Kind"] = "Project",
+            ["Amend.ProjectName"] = "社会救助资金",
+            ["Amend.ProjectBudget"] = "12x",
+            ["Amend.Deadline"] = "2026-05-15",
+            ["Amend.Reason"] = "区政府追加",
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("「12x」不是数字", html, StringComparison.Ordinal);
+        Assert.Matches($"<option value=\"{civil}\" selected", html);
+        Assert.Contains("<option value=\"Project\" selected", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"amend-project\" name=\"Amend.ProjectName\" value=\"社会救助资金\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"amend-budget\" name=\"Amend.ProjectBudget\" value=\"12x\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"amend-deadline\" name=\"Amend.Deadline\" value=\"2026-05-15\"", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"amend-reason\" name=\"Amend.Reason\" value=\"区政府追加\"", html, StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Plans.Where(p => p.Id == id).SelectMany(p => p.Amendments).CountAsync()));
+    }
+
+    [Fact]
+    public async Task Given_a_plan_When_its_deadline_falls_inside_its_fiscal_year_Then_creating_and_amending_are_refused_under_deadline()
+    {
+        var finance = await app.ApiAsync("finance");
+        var created = await finance.PostAsJsonAsync("/api/plans", new
+        {
+            fiscalYear = 2012,
+            title = "2012年度绩效自评工作",
+            deadline = "2012-12-31",
+            targets = new[] { new { organisationName = DemoSeeder.EducationBureau, kind = "部门整体支出" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        var errors = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Contains("不能早于2013年1月1日", errors.GetProperty("deadline")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Plans.CountAsync(p => p.FiscalYear == 2012)));
+
+        // A typo in an amendment (2020 for 2026) would have made every open case overdue at once.
+        var id = await PublishedPlanAsync(2011);
+        var amended = await finance.PostAsJsonAsync($"/api/plans/{id}/amendments", new { deadline = "2011-06-30", reason = "录入" });
+        Assert.Equal(HttpStatusCode.BadRequest, amended.StatusCode);
+        errors = JsonDocument.Parse(await amended.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Contains("不能早于2012年1月1日", errors.GetProperty("deadline")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2026, 4, 30), await app.DbAsync(db => db.Plans.Where(p => p.Id == id).Select(p => p.Deadline).SingleAsync()));
+        Assert.All(await app.DbAsync(db => db.SelfEvaluations.Where(s => s.PlanId == id).Select(s => s.Deadline).ToListAsync()),
+            d => Assert.Equal(new DateOnly(2026, 4, 30), d));
+
+        // The day after the year ends is fine.
+        Assert.Equal(HttpStatusCode.OK, (await finance.PostAsJsonAsync($"/api/plans/{id}/amendments", new { deadline = "2012-01-01", reason = "录入" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Given_a_selection_with_a_ticked_proposal_and_a_hand_added_target_without_reason_When_refused_Then_ticks_and_typing_stay_and_the_message_names_the_line()
+    {
+        var finance = await app.SignInAsync("finance");
+        var form = await finance.GetStringAsync("/evaluations?FiscalYear=2022");
+        var proposal = System.Net.WebUtility.HtmlDecode(PickedValue().Match(form).Groups[1].Value);
+        Assert.NotEmpty(proposal); // the demo centre's 2022 self-evaluation is proposed (largest budget)
+        var education = await app.OrganisationIdAsync(DemoSeeder.EducationBureau);
+
+        var refused = await PostAsync(finance, "/evaluations?FiscalYear=2022", "/evaluations?handler=Select", new()
+        {
+            ["FiscalYear"] = "2022",
+            ["Picked"] = proposal,
+            ["ManualUnit"] = education.ToString(),
+            ["ManualKind"] = "Project",
+            ["ManualProject"] = "义务教育营养改善计划",
+            ["ManualReason"] = "",
+        });
+
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("另行添加：请填写选定理由。", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"Project\" selected", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"ManualProject\" value=\"义务教育营养改善计划\"", html, StringComparison.Ordinal);
+        Assert.Matches($"<option value=\"{education}\" selected", html);
+        var ticked = PickedInput().Matches(html).Single(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value) == proposal);
+        Assert.Contains("checked", ticked.Value, StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Evaluations.CountAsync(e => e.FiscalYear == 2022)));
+    }
+
+    [Fact]
+    public async Task Given_a_commission_without_a_report_date_When_posted_Then_asked_to_fill_it_not_told_it_is_too_early()
+    {
+        var id = await new EvaluationApi(app).SelectAndApproveAsync(2010);
+        var firm = await app.OrganisationIdAsync(DemoSeeder.XinCaiYuan);
+        var refused = await (await app.ApiAsync("finance")).PostAsJsonAsync($"/api/evaluations/{id}/commission",
+            new { firmId = firm, templateKey = BudgetEval.Web.Evaluations.EvaluationTemplates.DefaultKey });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var text = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("请填写报告提交期限", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("须晚于今天", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_a_year_with_nothing_marked_for_publication_When_its_list_is_opened_Then_it_says_so_and_where_to_mark()
+    {
+        var finance = await app.SignInAsync("finance");
+        var html = await finance.GetStringAsync("/results/2021/publication");
+
+        Assert.Contains("data-testid=\"publication-empty\"", html, StringComparison.Ordinal);
+        Assert.Contains("尚未列入公开的评价结果", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/results?year=2021\">结果应用</a>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_the_register_form_without_detail_When_posted_Then_the_message_names_the_field_as_the_form_labels_it()
+    {
+        var finance = await app.SignInAsync("finance");
+        var education = await app.OrganisationIdAsync(DemoSeeder.EducationBureau);
+        var refused = await PostAsync(finance, "/findings", "/findings", new()
+        {
+            ["organisationId"] = education.ToString(), ["year"] = "2025", ["source"] = "Audit", ["sourceDocument"] = "望审〔2026〕12号",
+            ["category"] = "财务管理", ["title"] = "专项资金未按规定用途使用", ["detail"] = "",
+        });
+
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("<label for=\"detail\">具体情况及依据（必填）</label>", html, StringComparison.Ordinal);
+        Assert.Contains("请填写「具体情况及依据」", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("问题描述及依据", html, StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Findings.CountAsync(f => f.Title == "专项资金未按规定用途使用")));
+    }
+
+    [GeneratedRegex("name=\"Picked\" value=\"([^\"]+)\"")]
+    private static partial Regex PickedValue();
+
+    [GeneratedRegex("<input type=\"checkbox\" name=\"Picked\" value=\"([^\"]+)\"[^>]*>")]
+    private static partial Regex PickedInput();
+}
