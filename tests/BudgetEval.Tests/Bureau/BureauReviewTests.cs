@@ -172,6 +172,44 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
         Assert.Equal(0, await app.DbAsync(db => db.Findings.CountAsync(f => f.Title == "专项资金未按规定用途使用")));
     }
 
+    [Fact]
+    public async Task Given_a_commissioned_evaluation_without_a_team_When_the_bureau_opens_it_Then_the_team_table_says_none_is_declared_yet()
+    {
+        var id = await new EvaluationApi(app).CommissionedAsync(2009);
+        var finance = await app.SignInAsync("finance");
+        var html = await finance.GetStringAsync($"/evaluations/{id}");
+
+        Assert.Contains("data-testid=\"team-empty\"", html, StringComparison.Ordinal);
+        Assert.Contains("评价机构尚未组建评价组", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_the_rules_form_with_a_threshold_typed_as_a_percentage_When_refused_Then_the_typed_text_is_shown_again_not_the_stored_value()
+    {
+        var finance = await app.SignInAsync("finance");
+        var form = await finance.GetStringAsync("/results/rules");
+        var version = Regex.Match(form, "name=\"version\" value=\"(\\d+)\"").Groups[1].Value;
+        var refused = await PostAsync(finance, "/results/rules", "/results/rules", new()
+        {
+            ["version"] = version, ["excellent"] = "优先保障", ["good"] = "维持", ["pass"] = "压减10%", ["fail"] = "大幅压减",
+            ["noGrade"] = "暂不提出", ["lowPercent"] = "75%", ["lowRectification"] = "从严审核",
+        });
+
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("须为 0 到 100 之间的数", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"lowPercent\" value=\"75%\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_the_register_When_listed_Then_the_category_column_keeps_its_words_whole()
+    {
+        var finance = await app.SignInAsync("finance");
+        var html = await finance.GetStringAsync("/findings?FiscalYear=2021");
+
+        Assert.Contains("<th class=\"nowrap\">类别</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"nowrap\">预算绩效管理</td>", html, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"Picked\" value=\"([^\"]+)\"")]
     private static partial Regex PickedValue();
 
