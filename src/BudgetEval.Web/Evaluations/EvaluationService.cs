@@ -572,7 +572,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             var unknown = (input.Sections?.Keys.ToList() ?? []).Where(k => !ReportSections.IsKnown(k)).ToList();
             if (unknown.Count > 0)
             {
-                return [$"报告没有「{string.Join("、", unknown)}」部分。"];
+                // The keys are English: an API client sending the Chinese headings learns which ones to use.
+                return [$"报告没有「{string.Join("、", unknown)}」部分；sections 的键应为 {string.Join("、", ReportSections.All.Select(s => $"{s.Key}（{s.Label}）"))}。"];
             }
 
             var report = e.Report;

@@ -210,6 +210,24 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
         Assert.Contains("<td class=\"nowrap\">预算绩效管理</td>", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_report_sections_sent_under_their_chinese_headings_When_saved_over_the_api_Then_the_refusal_names_the_keys_to_use()
+    {
+        var id = await new EvaluationApi(app).CommissionedAsync(2008);
+        var evaluator = await app.ApiAsync("evaluator");
+        var refused = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/report", new
+        {
+            expectedVersion = await EvaluationApi.VersionAsync(evaluator, id),
+            sections = new Dictionary<string, string> { ["部门概况"] = "概况" },
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var text = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("报告没有「部门概况」部分", text, StringComparison.Ordinal);
+        Assert.Contains("overview（部门概况）", text, StringComparison.Ordinal);
+        Assert.Contains("recommendations（有关建议）", text, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"Picked\" value=\"([^\"]+)\"")]
     private static partial Regex PickedValue();
 
