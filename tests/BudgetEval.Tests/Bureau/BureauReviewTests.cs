@@ -228,6 +228,24 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
         Assert.Contains("recommendations（有关建议）", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_the_published_demo_plan_When_the_officer_reads_its_targets_Then_each_says_where_it_stands_and_links_to_its_case()
+    {
+        var (planId, caseId) = await app.DbAsync(async db =>
+        {
+            var plan = await db.Plans.Where(p => p.NoticeNumber == DemoSeeder.DemoNotice).Select(p => p.Id).SingleAsync();
+            var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
+            var se = await db.SelfEvaluations.Where(s => s.PlanId == plan && s.OrganisationId == centre && s.Kind == BudgetEval.Web.Plans.EvaluationKind.DepartmentWide)
+                .Select(s => s.CaseId).SingleAsync();
+            return (plan, se!.Value);
+        });
+        var finance = await app.SignInAsync("finance");
+        var html = await finance.GetStringAsync($"/plans/{planId}?tq={Uri.EscapeDataString("社会治理服务中心")}");
+
+        Assert.Contains($"<a href=\"/cases/{caseId}\" data-testid=\"target-case\">办理</a>", html, StringComparison.Ordinal);
+        Assert.Matches("data-testid=\"target-status\">(草稿|单位审核|财政审核|退回修改|已通过)</span>", html);
+    }
+
     [GeneratedRegex("name=\"Picked\" value=\"([^\"]+)\"")]
     private static partial Regex PickedValue();
 
