@@ -246,6 +246,39 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
         Assert.Matches("data-testid=\"target-status\">(草稿|单位审核|财政审核|退回修改|已通过)</span>", html);
     }
 
+    [Fact]
+    public async Task Given_the_lead_viewing_a_waiting_list_When_the_officer_adds_a_target_before_the_lead_approves_Then_only_what_the_lead_saw_is_approved()
+    {
+        var finance = await app.ApiAsync("finance");
+        var centre = await app.SocialGovernanceCentreAsync();
+        async Task SelectAsync(string project) => await EvaluationApi.Ok(await finance.PostAsJsonAsync("/api/evaluations", new
+        {
+            fiscalYear = 2007,
+            targets = new[] { new { organisationId = centre, kind = "Project", projectName = project, reason = "预算规模大" } },
+        }));
+        await SelectAsync("甲项目");
+
+        var lead = await app.SignInAsync("financelead");
+        var page = await lead.GetStringAsync("/evaluations");
+        var seen = Regex.Match(page, "data-year=\"2007\"[^>]*>\\s*<input type=\"hidden\" name=\"FiscalYear\" value=\"2007\" />\\s*<input type=\"hidden\" name=\"Seen\" value=\"(\\d+)\"").Groups[1].Value;
+        Assert.NotEmpty(seen);
+
+        // The officer adds another target a minute later, while the lead's page is open.
+        await app.Clock.LaterAsync(TimeSpan.FromMinutes(1), () => SelectAsync("乙项目"));
+
+        var approved = await lead.PostAsync("/evaluations?handler=ApproveAll", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["FiscalYear"] = "2007", ["Seen"] = seen, ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(page),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+
+        var states = await app.DbAsync(db => db.Evaluations.Where(e => e.FiscalYear == 2007).ToDictionaryAsync(e => e.ProjectName!, e => e.Status));
+        Assert.Equal("commissioning", states["甲项目"]);
+        Assert.Equal("selected", states["乙项目"]);
+        var after = await lead.GetStringAsync(approved.Headers.Location!.ToString());
+        Assert.Contains("另有 1 个评价对象在您打开页面后选定，尚未批准", after, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("name=\"Picked\" value=\"([^\"]+)\"")]
     private static partial Regex PickedValue();
 
