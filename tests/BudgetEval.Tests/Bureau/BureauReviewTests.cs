@@ -67,6 +67,30 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
         Assert.Contains("id=\"amend-deadline\" name=\"Amend.Deadline\" value=\"2026-05-15\"", html, StringComparison.Ordinal);
         Assert.Contains("id=\"amend-reason\" name=\"Amend.Reason\" value=\"区政府追加\"", html, StringComparison.Ordinal);
         Assert.Equal(0, await app.DbAsync(db => db.Plans.Where(p => p.Id == id).SelectMany(p => p.Amendments).CountAsync()));
+
+        // The form posts to the plan's own address (it used to go to /plans/new?id=…, left in the address bar), with its token.
+        var amendForm = Regex.Match(html, "<form [^>]*id=\"amend-form\"[^>]*>.*?</form>", RegexOptions.Singleline).Value;
+        Assert.Contains($"action=\"/plans/{id}?handler=amend\"", amendForm, StringComparison.Ordinal);
+        Assert.Contains("__RequestVerificationToken", amendForm, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_an_inspection_finding_registered_as_already_rectified_When_listed_Then_it_reads_rectified_at_registration_not_before_a_report()
+    {
+        var finance = await app.SignInAsync("finance");
+        var centre = await app.SocialGovernanceCentreAsync();
+        var registered = await PostAsync(finance, "/findings", "/findings", new()
+        {
+            ["organisationId"] = centre.ToString(), ["year"] = "2020", ["source"] = "Inspection", ["sourceDocument"] = "望治党组〔2020〕9号",
+            ["sourceDate"] = "2020-10-15", ["category"] = "资产管理", ["title"] = "部分软件未作为无形资产入账",
+            ["detail"] = "区委第三巡察组反馈：部分软件未作为无形资产入账。", ["rectified"] = "true", ["rectifiedOn"] = "2022-07-15",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+
+        var html = await finance.GetStringAsync("/findings?Source=Inspection&FiscalYear=2020");
+        var row = Regex.Match(html, "<tr>\\s*<td>2020-巡察-\\d+</td>.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains("（登记时已整改，", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("报告前", row, StringComparison.Ordinal);
     }
 
     [Fact]
