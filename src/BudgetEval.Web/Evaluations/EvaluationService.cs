@@ -301,7 +301,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             }
 
             // Today as in Beijing: before 08:00 there the UTC date is still yesterday's.
-            if (input.ReportDueDate is not { } due || due <= china.Today(clock))
+            if (input.ReportDueDate is not { } due)
+            {
+                errors.Add("请填写报告提交期限。"); // not "须晚于今天": nothing was typed
+            }
+            else if (due <= china.Today(clock))
             {
                 errors.Add("报告提交期限须晚于今天。");
             }
@@ -568,7 +572,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             var unknown = (input.Sections?.Keys.ToList() ?? []).Where(k => !ReportSections.IsKnown(k)).ToList();
             if (unknown.Count > 0)
             {
-                return [$"报告没有「{string.Join("、", unknown)}」部分。"];
+                // The keys are English: an API client sending the Chinese headings learns which ones to use.
+                return [$"报告没有「{string.Join("、", unknown)}」部分；sections 的键应为 {string.Join("、", ReportSections.All.Select(s => $"{s.Key}（{s.Label}）"))}。"];
             }
 
             var report = e.Report;

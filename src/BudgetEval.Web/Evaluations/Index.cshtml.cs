@@ -49,7 +49,14 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
     public int Year => FiscalYear ?? china.Today(clock).Year - 1;
 
     /// <summary>What waits for the lead, per year (newest first): a selection of any year can be approved, not only the default one.</summary>
-    public IReadOnlyList<(int FiscalYear, int Count)> PendingByYear { get; private set; } = [];
+    public IReadOnlyList<(int FiscalYear, int Count, long Newest)> PendingByYear { get; private set; } = [];
+
+    /// <summary>
+    /// The newest selection the lead's page showed for the year (UTC ticks of its CreatedAt): 批准 approves what the lead
+    /// saw, not a target the officer added after the page was loaded.
+    /// </summary>
+    [BindProperty]
+    public long? Seen { get; set; }
 
     /// <summary>Posted selection: "organisationId|kind|project|reason" per ticked candidate.</summary>
     [BindProperty]
@@ -99,20 +106,36 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
             return RedirectToPage(new { FiscalYear = Year });
         }
 
-        foreach (var m in errors.SelectMany(e => e.Value))
+        // Each message says which line it is about: a ticked proposal by its unit (and project), the hand-added one as 另行添加.
+        var names = await OrganisationNames.ForAsync(db, targets.Select(t => t.OrganisationId), ct);
+        foreach (var (key, messages) in errors)
         {
-            ModelState.AddModelError(string.Empty, m);
+            var prefix = TargetIndex(key) is { } i && i < targets.Count
+                ? manual.Id is not null && i == targets.Count - 1 ? "另行添加："
+                : $"{names.GetValueOrDefault(targets[i].OrganisationId ?? Guid.Empty, "评价对象")}{(targets[i].ProjectName is { } p ? "“" + p + "”" : "")}："
+                : string.Empty;
+            foreach (var m in messages)
+            {
+                ModelState.AddModelError(string.Empty, prefix + m);
+            }
         }
 
         await LoadAsync(ct);
         return Page();
     }
 
+    /// <summary>The target a service error key ("targets[2]", "targets[2].kind") is about.</summary>
+    private static int? TargetIndex(string key) =>
+        key.StartsWith("targets[", StringComparison.Ordinal) && key.IndexOf(']', StringComparison.Ordinal) is > 8 and var end
+        && int.TryParse(key.AsSpan(8, end - 8), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : null;
+
     /// <summary>The lead approves the whole list at once; each target is still its own case with its own history line.</summary>
     public async Task<IActionResult> OnPostApproveAllAsync(CancellationToken ct)
     {
         var year = Year;
-        var waiting = await db.Evaluations.Where(e => e.FiscalYear == year && e.Status == "selected").Select(e => e.Id).ToListAsync(ct);
+        var pending = await db.Evaluations.Where(e => e.FiscalYear == year && e.Status == "selected").Select(e => new { e.Id, e.CreatedAt }).ToListAsync(ct);
+        var seen = Seen is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : (DateTimeOffset?)null;
+        var waiting = pending.Where(e => seen is null || e.CreatedAt <= seen).Select(e => e.Id).ToList();
         var actor = WorkflowActor.From(User);
         var failed = new List<string>();
         foreach (var id in waiting)
@@ -121,7 +144,9 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
             failed.AddRange(result.Errors);
         }
 
-        TempData["Flash"] = failed.Count == 0 ? $"已批准 {waiting.Count} 个评价对象（{year} 年度）。" : string.Join(" ", failed);
+        var later = pending.Count - waiting.Count;
+        TempData["Flash"] = (failed.Count == 0 ? $"已批准 {waiting.Count} 个评价对象（{year} 年度）。" : string.Join(" ", failed))
+            + (later > 0 ? $"另有 {later} 个评价对象在您打开页面后选定，尚未批准，请核对后再审批。" : string.Empty);
         return RedirectToPage(new { FiscalYear = Year });
     }
 
@@ -136,8 +161,8 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
         if (CanApprove)
         {
             PendingByYear = (await db.Evaluations.AsNoTracking().Where(e => e.Status == "selected").GroupBy(e => e.FiscalYear)
-                .Select(g => new { g.Key, Count = g.Count() }).OrderByDescending(g => g.Key).ToListAsync(ct))
-                .Select(g => (g.Key, g.Count)).ToList();
+                .Select(g => new { g.Key, Count = g.Count(), Newest = g.Max(e => e.CreatedAt) }).OrderByDescending(g => g.Key).ToListAsync(ct))
+                .Select(g => (g.Key, g.Count, g.Newest.UtcTicks)).ToList();
         }
 
         if (CanSelect)

@@ -120,6 +120,12 @@ internal sealed class Finding
 
 internal static class FindingLabels
 {
+    /// <summary>
+    /// How a finding recorded as already rectified says so: 报告前 only for a third-party report's problem; one of 审计,
+    /// 巡察 or 自评 registered by hand had no report to be fixed before.
+    /// </summary>
+    public static string RectifiedEarly(Finding finding) => finding.Source == FindingSource.ThirdParty ? "报告前已整改" : "登记时已整改";
+
     /// <summary>Default rectification period after the evaluation is completed.</summary>
     public const int DefaultDeadlineDays = 60;
 

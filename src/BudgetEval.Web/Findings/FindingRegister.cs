@@ -180,7 +180,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         }
 
         Require("title", "问题", input.Title is not null);
-        Require("detail", "问题描述及依据", input.Detail is not null);
+        Require("detail", "具体情况及依据", input.Detail is not null); // the register form's and the evaluation's label
         if (string.IsNullOrWhiteSpace(input.Source))
         {
             Require("source", "问题来源", false);

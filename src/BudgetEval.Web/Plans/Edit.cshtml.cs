@@ -18,7 +18,7 @@ namespace BudgetEval.Web.Plans;
 /// Chinese messages naming the field. The bureau's leaders see the same page read-only.
 /// </summary>
 [Authorize(Roles = Roles.Bureau)]
-internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvider clock) : PageModel
+internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvider clock, WorkflowRegistry registry) : PageModel
 {
     /// <summary>Only a 绩效管理员 changes plans: refused before the form is read (403, docs/authorization.md).</summary>
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
@@ -63,6 +63,9 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     public IReadOnlyList<PlanTargetRow> Targets { get; private set; } = [];
 
     public IPage TargetPager { get; private set; } = Paged<object>.Empty;
+
+    /// <summary>The listed targets' self-evaluations: where each stands and its case, so the officer goes from the plan to it.</summary>
+    public IReadOnlyDictionary<Guid, (Guid? CaseId, string StatusLabel)> TargetCases { get; private set; } = new Dictionary<Guid, (Guid?, string)>();
 
     [BindProperty(SupportsGet = true, Name = "tp")]
     public int? TargetPage { get; set; }
@@ -203,7 +206,8 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         // Only the units this page names: the plan's, and ids posted back from its drop-downs.
         var named = (Plan?.Targets.Select(t => (Guid?)t.OrganisationId) ?? [])
             .Concat(Input.Units.Select(u => (Guid?)u))
-            .Concat(Input.Projects.Select(p => Guid.TryParse(p.OrganisationId, out var g) ? g : (Guid?)null));
+            .Concat(Input.Projects.Select(p => Guid.TryParse(p.OrganisationId, out var g) ? g : (Guid?)null))
+            .Append(Guid.TryParse(Amend.OrganisationId, out var amended) ? amended : null);
         UnitNames = await OrganisationNames.ForAsync(db, named, ct);
         return true;
     }
@@ -215,6 +219,9 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         var page = await PlanEndpoints.TargetRows(db, planId, TargetQuery).ToPageAsync(TargetPage, ct);
         Targets = page.Items;
         TargetPager = page with { Parameter = "tp" };
+        var ids = Targets.Select(t => t.SelfEvaluationId).OfType<Guid>().ToList();
+        TargetCases = (await db.SelfEvaluations.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.CaseId, s.Status }).ToListAsync(ct))
+            .ToDictionary(s => s.Id, s => (s.CaseId, SelfEvaluations.FormEndpoints.StatusLabel(registry, s.Status)));
     }
 }
 

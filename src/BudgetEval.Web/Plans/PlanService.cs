@@ -221,6 +221,11 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
                 return PlanResult.Fail(FireStatus.NotFound, "评价工作计划不存在。");
             }
 
+            if (newDeadline is { } asked && DeadlineTooEarly(plan.FiscalYear, asked) is { } early)
+            {
+                return PlanResult.Fail(FireStatus.Invalid, early, "deadline");
+            }
+
             var now = clock.GetUtcNow();
             var changes = new List<string>();
             IReadOnlyList<WorkflowInstance> moved = [];
@@ -401,6 +406,13 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         ProjectBudget = t.Kind == EvaluationKind.Project ? Money.Round(t.ProjectBudget) : null,
     };
 
+    /// <summary>
+    /// A year's spending is self-evaluated after the year has ended: a deadline inside the fiscal year (a typo such as
+    /// 2020 for 2026) would make every case overdue at once and send overdue reminders and escalations.
+    /// </summary>
+    internal static string? DeadlineTooEarly(int fiscalYear, DateOnly deadline) =>
+        deadline.Year <= fiscalYear ? $"不能早于{fiscalYear + 1}年1月1日（{fiscalYear}年度结束后才开展自评），填写的是{Shared.ChineseFormat.Date(deadline)}。" : null;
+
     public static PlanResult? Denied(WorkflowActor actor) =>
         actor.IsInRole(Roles.FinanceOfficer) && actor.OrganisationKind == OrganisationKind.FinanceBureau
             ? null
@@ -433,6 +445,10 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         else if (Shared.DateRange.Problem("截止日期", input.Deadline) is { } outOfRange)
         {
             errors["deadline"] = [outOfRange];
+        }
+        else if (Shared.DateRange.IsYear(input.FiscalYear) && DeadlineTooEarly(input.FiscalYear!.Value, input.Deadline.Value) is { } early)
+        {
+            errors["deadline"] = [early];
         }
 
         if (IndicatorTemplates.Find(input.TemplateId) is null)

@@ -13,6 +13,9 @@ internal sealed class RulesModel(AppDbContext db, ResultsService service) : Page
 {
     public BudgetNoteRules Rules { get; private set; } = BudgetNoteRules.Defaults();
 
+    /// <summary>The threshold as typed when a save was refused ("80%" is not a number: shown again, not the stored value).</summary>
+    public string? TypedPercent { get; private set; }
+
     public bool CanEdit => ResultsService.MayEdit(WorkflowActor.From(User));
 
     public async Task OnGetAsync(CancellationToken ct) => Rules = await ResultRules.LoadAsync(db, ct);
@@ -33,6 +36,7 @@ internal sealed class RulesModel(AppDbContext db, ResultsService service) : Page
         }
 
         outcome.ShowOn(this);
+        TypedPercent = lowPercent;
 
         // Show what was typed, with the version it was based on, so nothing is lost on an error.
         var stored = await ResultRules.LoadAsync(db, ct);

@@ -66,7 +66,7 @@ public sealed class UnitDashboardTests(SeededYear seeded) : IClassFixture<Seeded
         using var unit = await App.SignInAsync("unit");
         var html = await unit.GetStringAsync("/dashboards/unit");
         var row = System.Text.RegularExpressions.Regex.Match(html, $"<tr><td><a href=\"/cases/{task[0][0]}\">.*?</tr>").Value;
-        Assert.Contains($"<td>{task[0][1]}", row, StringComparison.Ordinal);
+        Assert.Contains($"<td class=\"date\">{task[0][1]}", row, StringComparison.Ordinal); // a date cell: no break inside it
     }
 
     [Fact]

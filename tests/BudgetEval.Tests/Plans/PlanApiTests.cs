@@ -199,8 +199,9 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
         return JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
     }
 
+    // The deadline falls after the fiscal year, as PlanService requires (2026-04-30 for the 2025 plans).
     private static object PlanOf(int fiscalYear, string notice, params object[] targets) =>
-        new { fiscalYear, title = $"{fiscalYear}年度绩效自评（{notice}）", noticeNumber = notice, deadline = "2026-04-30", targets };
+        new { fiscalYear, title = $"{fiscalYear}年度绩效自评（{notice}）", noticeNumber = notice, deadline = $"{fiscalYear + 1}-04-30", targets };
 
     private static string[] Errors(JsonElement problem, string field) =>
         problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()!).ToArray();
