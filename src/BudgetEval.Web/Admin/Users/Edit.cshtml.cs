@@ -33,6 +33,9 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
 
     public int AccessFailedCount { get; private set; }
 
+    /// <summary>The password is one the administrator set (new account or reset) and the user has not replaced yet.</summary>
+    public bool MustChangePassword { get; private set; }
+
     public string CreatedAt { get; private set; } = string.Empty;
 
     public string? LastLoginAt { get; private set; }
@@ -258,6 +261,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
             ? ChineseFormat.DateTime(china.ToLocal(until))
             : null;
         AccessFailedCount = u.AccessFailedCount;
+        MustChangePassword = u.MustChangePassword;
         CreatedAt = ChineseFormat.DateTime(china.ToLocal(u.CreatedAt));
         LastLoginAt = u.LastLoginAt is { } last ? ChineseFormat.DateTime(china.ToLocal(last)) : null;
         IsSelf = IsCurrentUser(u);
