@@ -70,4 +70,37 @@ public class AdminReviewTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.DoesNotContain("没有符合条件的用户。", await admin.GetStringAsync("/admin/users"), StringComparison.Ordinal);
         Assert.DoesNotContain("没有符合条件的机构。", await admin.GetStringAsync("/admin/organisations"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Given_an_organisation_When_the_administrator_adds_its_users_Then_the_new_user_form_starts_in_that_organisation()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var id = await admin.CreateOrganisationAsync("长沙市望城区新增用户入口测试单位");
+
+        Assert.Contains($"href=\"/admin/users/new?org={id}\"", await admin.GetStringAsync($"/admin/organisations/{id}"), StringComparison.Ordinal);
+        Assert.Contains($"href=\"/admin/users/new?org={id}\"", await admin.GetStringAsync($"/admin/users?org={id}"), StringComparison.Ordinal);
+        Assert.Contains("href=\"/admin/users/new\"", await admin.GetStringAsync("/admin/users"), StringComparison.Ordinal);
+        Assert.Matches($"<option value=\"{id}\" selected=\"selected\"", await admin.GetStringAsync($"/admin/users/new?org={id}"));
+    }
+
+    [Fact]
+    public async Task Given_a_user_of_a_deactivated_unit_When_the_administrator_looks_Then_the_user_is_not_shown_as_normal()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var orgId = await admin.CreateOrganisationAsync("长沙市望城区停用状态显示测试单位");
+        var userId = await admin.CreateUserAsync("inactiveshown", orgId, Roles.UnitFiller);
+        Assert.DoesNotContain("单位已停用", await admin.GetStringAsync($"/admin/users?org={orgId}"), StringComparison.Ordinal);
+
+        await app.DbAsync(async db =>
+        {
+            var org = await db.Organisations.SingleAsync(o => o.Id == orgId);
+            org.IsActive = false;
+            return await db.SaveChangesAsync();
+        });
+
+        var list = await admin.GetStringAsync($"/admin/users?org={orgId}");
+        Assert.Contains("单位已停用</span>", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("<span>正常</span>", list, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"organisation-inactive\"", await admin.GetStringAsync($"/admin/users/{userId}"), StringComparison.Ordinal);
+    }
 }

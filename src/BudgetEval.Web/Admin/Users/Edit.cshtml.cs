@@ -27,6 +27,9 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
 
     public string OrganisationName { get; private set; } = string.Empty;
 
+    /// <summary>False: the user's unit is deactivated, so they cannot sign in even when not locked.</summary>
+    public bool OrganisationActive { get; private set; } = true;
+
     public bool IsLocked { get; private set; }
 
     public string? LockedUntil { get; private set; }
@@ -242,6 +245,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
             {
                 User = u,
                 OrganisationName = u.Organisation!.Name,
+                OrganisationActive = u.Organisation!.IsActive,
                 Roles = Db.UserRoles.Where(r => r.UserId == u.Id).Join(Db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
             })
             .SingleOrDefaultAsync(ct);
@@ -256,6 +260,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
         UserName = u.UserName ?? string.Empty;
         StoredDisplayName = u.DisplayName;
         OrganisationName = user.OrganisationName;
+        OrganisationActive = user.OrganisationActive;
         IsLocked = u.LockoutEnd is { } end && end > now;
         LockedUntil = IsLocked && u.LockoutEnd is { } until && until < DateTimeOffset.MaxValue.AddYears(-1)
             ? ChineseFormat.DateTime(china.ToLocal(until))
