@@ -77,7 +77,7 @@ public class AdminReviewTests(AppFixture app) : IClassFixture<AppFixture>
         using var admin = await app.SignInAsync("admin");
         var id = await admin.CreateOrganisationAsync("长沙市望城区新增用户入口测试单位");
 
-        Assert.Contains($"href=\"/admin/users/new?org={id}\"", await admin.GetStringAsync($"/admin/organisations/{id}"), StringComparison.Ordinal);
+        Assert.Contains($"href=\"/admin/users/new?org={id}\" data-testid=\"new-user-here\"", await admin.GetStringAsync($"/admin/organisations/{id}"), StringComparison.Ordinal);
         Assert.Contains($"href=\"/admin/users/new?org={id}\"", await admin.GetStringAsync($"/admin/users?org={id}"), StringComparison.Ordinal);
         Assert.Contains("href=\"/admin/users/new\"", await admin.GetStringAsync("/admin/users"), StringComparison.Ordinal);
         Assert.Matches($"<option value=\"{id}\" selected=\"selected\"", await admin.GetStringAsync($"/admin/users/new?org={id}"));
@@ -98,6 +98,8 @@ public class AdminReviewTests(AppFixture app) : IClassFixture<AppFixture>
             return await db.SaveChangesAsync();
         });
 
+        // A deactivated unit takes no new users (the form would refuse it): its page no longer offers to add one.
+        Assert.DoesNotContain("data-testid=\"new-user-here\"", await admin.GetStringAsync($"/admin/organisations/{orgId}"), StringComparison.Ordinal);
         var list = await admin.GetStringAsync($"/admin/users?org={orgId}");
         Assert.Contains("单位已停用</span>", list, StringComparison.Ordinal);
         Assert.DoesNotContain("<span>正常</span>", list, StringComparison.Ordinal);
