@@ -20,4 +20,13 @@ public class OrganisationDetailsReviewTests(AppFixture app) : IClassFixture<AppF
         Assert.Contains("<tr><th>主管部门</th><td>无</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("<td>江惠平</td><td>evaluator</td><td>评价人员（主评人）</td>", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Given_a_name_no_unit_has_When_the_bureau_filters_单位名录_Then_the_list_says_so()
+    {
+        using var finance = await app.SignInAsync("finance");
+
+        Assert.Contains("没有符合条件的单位。", await finance.GetStringAsync("/organisations?q=" + Uri.EscapeDataString("查无此单位")), StringComparison.Ordinal);
+        Assert.DoesNotContain("没有符合条件的单位。", await finance.GetStringAsync("/organisations"), StringComparison.Ordinal);
+    }
 }
