@@ -105,4 +105,23 @@ public class AdminReviewTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.DoesNotContain("<span>正常</span>", list, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"organisation-inactive\"", await admin.GetStringAsync($"/admin/users/{userId}"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Given_November_and_no_entries_for_next_year_When_the_administrator_opens_the_calendar_Then_it_warns_and_links_to_that_year()
+    {
+        using var admin = await app.SignInAsync("admin");
+
+        // In March (the fixture's date) next year's arrangement is not out yet: no warning.
+        Assert.DoesNotContain("calendar-next-year-missing", await admin.GetStringAsync("/admin/calendar"), StringComparison.Ordinal);
+
+        // 2026-11-24 in Beijing: the demo seeds 2022–2026 only, so 2027 is missing.
+        var november = new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero) - app.Clock.GetUtcNow();
+        await app.Clock.LaterAsync(november, async () =>
+        {
+            using var later = await app.SignInAsync("admin"); // the morning's session has long ended by then
+            var html = await later.GetStringAsync("/admin/calendar");
+            Assert.Contains("尚未登记 2027 年的节假日与调休上班日", html, StringComparison.Ordinal);
+            Assert.Contains("<a href=\"/admin/calendar?year=2027\">导入 2027 年日历</a>", html, StringComparison.Ordinal);
+        });
+    }
 }
