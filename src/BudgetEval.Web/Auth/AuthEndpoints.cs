@@ -125,11 +125,11 @@ internal static class AuthEndpoints
             return ApiProblems.Problem(StatusCodes.Status401Unauthorized, "登录失败", LoginMessages.Failed);
         }
 
-        // An administrator's reset password is not for machines: the person sets their own on the web first.
+        // A password the administrator set (new account or reset) is not for machines: the person sets their own on the web first.
         if (check.User!.MustChangePassword)
         {
-            await signIn.RecordRefusalAsync(check.User, "密码已由系统管理员重置，接口登录须先在网页修改密码");
-            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "须先修改密码", "您的密码已由系统管理员重置，请先登录网页修改密码后再使用接口。");
+            await signIn.RecordRefusalAsync(check.User, "密码由系统管理员设置（新建或重置），接口登录须先在网页修改密码");
+            return ApiProblems.Problem(StatusCodes.Status403Forbidden, "须先修改密码", "您的密码由系统管理员设置（新建账户或重置密码），请先登录网页修改密码后再使用接口。");
         }
 
         signIn.AuthenticationScheme = IdentityConstants.BearerScheme;

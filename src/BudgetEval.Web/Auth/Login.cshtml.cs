@@ -20,7 +20,17 @@ internal sealed class LoginModel(AppSignInManager signIn) : PageModel
     /// Reached with a ReturnUrl: a page or a save was refused because the session had ended (idle timeout, or
     /// signed out in another tab). Said the same way whatever the URL is, and only for a local one.
     /// </summary>
-    public bool SessionEnded => !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl);
+    public bool SessionEnded => !SignedIn && !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl);
+
+    /// <summary>
+    /// Someone already signed in (a bookmark of the login page, a second tab, the login opened from the
+    /// session banner after the session came back): told so, with a way on, rather than that their session ended.
+    /// The form stays, to sign in as someone else.
+    /// </summary>
+    public bool SignedIn => User.Identity?.IsAuthenticated == true;
+
+    /// <summary>Where 继续使用 leads a signed-in user: the page they were sent from, else the home page.</summary>
+    public string ContinueUrl => !string.IsNullOrEmpty(ReturnUrl) && Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/";
 
     public void OnGet()
     {

@@ -28,9 +28,11 @@ internal sealed class DetailsModel(AppDbContext db) : PageModel
 
         // Users are reached only through an organisation the caller may see.
         var users = await db.Users.AsNoTracking().Where(u => u.OrganisationId == org.Id).OrderBy(u => u.UserName)
-            .Select(u => new { u.DisplayName, u.UserName, Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList() })
+            .Select(u => new { u.DisplayName, u.UserName, u.IsLeadEvaluator, Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList() })
             .ToListAsync(ct);
-        Users = users.Select(u => (u.DisplayName, u.UserName, string.Join("、", u.Roles.Select(Roles.Label)))).ToList();
+
+        // Worded as in 用户管理: 评价人员（主评人） for a firm's lead evaluator.
+        Users = users.Select(u => (u.DisplayName, u.UserName, Admin.Users.IndexModel.RoleText(u.Roles, u.IsLeadEvaluator))).ToList();
         return Page();
     }
 }

@@ -78,6 +78,25 @@ internal static partial class AdminForms
             ? WebUtility.HtmlDecode(m.Groups[1].Value)
             : throw new InvalidOperationException($"no hidden field {name} in page");
 
+    /// <summary>A password the user chooses in place of the one the administrator set.</summary>
+    public const string OwnPassword = "Own@2026-Choice";
+
+    /// <summary>
+    /// A user the administrator created must replace the initial password before any other page opens:
+    /// does that through 修改密码 as the user would, and returns the answer.
+    /// </summary>
+    public static async Task<HttpResponseMessage> ChooseOwnPasswordAsync(this HttpClient user, string current = StrongPassword, string next = OwnPassword)
+    {
+        var page = await user.GetStringAsync("/account/password");
+        return await user.PostAsync("/account/password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["CurrentPassword"] = current,
+            ["NewPassword"] = next,
+            ["ConfirmPassword"] = next,
+            ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(page),
+        }));
+    }
+
     public static async Task<bool> CanLogInAsync(this AppFixture app, string userName, string password)
     {
         using var client = app.Anonymous();

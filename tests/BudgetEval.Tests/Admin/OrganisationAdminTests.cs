@@ -24,6 +24,7 @@ public class OrganisationAdminTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal([Roles.UnitFiller], roles);
 
         using var user = await app.SignInAsync("newfiller", AdminForms.StrongPassword);
+        Assert.Equal(HttpStatusCode.Redirect, (await user.ChooseOwnPasswordAsync()).StatusCode);
         var home = await user.GetStringAsync("/");
         Assert.Contains("测试用户newfiller", home, StringComparison.Ordinal);
         Assert.Contains("长沙市望城区测试新建单位", home, StringComparison.Ordinal);
@@ -114,8 +115,9 @@ public class OrganisationAdminTests(AppFixture app) : IClassFixture<AppFixture>
         var id = await admin.CreateOrganisationAsync("长沙市望城区停用测试单位");
         await admin.CreateUserAsync("retiring", id, Roles.UnitFiller);
         using var browser = await app.SignInAsync("retiring", AdminForms.StrongPassword);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.ChooseOwnPasswordAsync()).StatusCode);
         using var api = app.Anonymous();
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await app.TokenAsync("retiring", AdminForms.StrongPassword));
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await app.TokenAsync("retiring", AdminForms.OwnPassword));
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/inbox")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/inbox")).StatusCode);
 

@@ -34,9 +34,31 @@ internal sealed class IndexModel(AppDbContext db, ChinaClock china, TimeProvider
 
     public IPage Pager { get; private set; } = Paged<object>.Empty;
 
+    /// <summary>Filters that cannot be applied (a date that is no date, 至 before 自): said, and nothing listed.</summary>
+    public List<string> Errors { get; } = [];
+
     /// <summary>Newest first, 50 a page: a province's log grows by millions of lines a year.</summary>
     public async Task OnGetAsync(CancellationToken ct)
     {
+        foreach (var (key, label) in new[] { (nameof(From), "自"), (nameof(To), "至") })
+        {
+            if (ModelState.TryGetValue(key, out var entry) && entry.Errors.Count > 0)
+            {
+                Errors.Add(AdminForms.Field(label, $"“{entry.AttemptedValue}”不是有效的日期。"));
+            }
+        }
+
+        if (From is { } from && To is { } to && to < from)
+        {
+            Errors.Add(AdminForms.Field("至", $"不能早于“自”的日期（{ChineseFormat.Date(from)}）。"));
+        }
+
+        if (Errors.Count > 0)
+        {
+            // An empty list would read as "nothing happened"; the message says why nothing is listed.
+            return;
+        }
+
         var page = await Filtered().OrderByDescending(a => a.Id).ToPageAsync(PageNumber, ct);
         (Entries, Pager) = (page.Items, page);
 

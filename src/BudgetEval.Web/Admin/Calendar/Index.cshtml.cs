@@ -98,8 +98,21 @@ internal sealed class IndexModel(AppDbContext db, IWorkingCalendar calendar, Chi
         return RedirectToPage(new { year = ShownYear });
     }
 
+    /// <summary>
+    /// From November on (the State Council publishes next year's arrangement in the autumn), the coming year
+    /// when it has no entries yet: deadlines that run into it would count 春节 and 元旦 as working days.
+    /// </summary>
+    public int? MissingNextYear { get; private set; }
+
     private async Task LoadAsync(CancellationToken ct)
     {
+        var today = china.Today(clock);
+        if (today.Month >= 11)
+        {
+            var (nextFrom, nextTo) = Range(today.Year + 1);
+            MissingNextYear = await db.CalendarDays.AnyAsync(d => d.Date >= nextFrom && d.Date <= nextTo, ct) ? null : today.Year + 1;
+        }
+
         var (from, to) = Range(ShownYear);
         Days = await db.CalendarDays.AsNoTracking().Where(d => d.Date >= from && d.Date <= to).OrderBy(d => d.Date).ToListAsync(ct);
         var years = await db.CalendarDays.Select(d => d.Date.Year).Distinct().ToListAsync(ct);

@@ -12,6 +12,9 @@ internal sealed class EditModel(AppDbContext db, TimeProvider clock) : Organisat
     /// <summary>The name as stored, for the heading (the form may hold an unsaved one).</summary>
     public string StoredName { get; private set; } = string.Empty;
 
+    /// <summary>As stored (not as posted): a deactivated organisation takes no new users.</summary>
+    public bool StoredActive { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         var org = await Db.Organisations.IgnoreQueryFilters().AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct);
@@ -82,6 +85,7 @@ internal sealed class EditModel(AppDbContext db, TimeProvider clock) : Organisat
     {
         EditingId = org.Id;
         StoredName = org.Name;
+        StoredActive = org.IsActive;
         UserCount = await Db.Users.CountAsync(u => u.OrganisationId == org.Id, ct);
         await LoadOptionsAsync(ct);
     }

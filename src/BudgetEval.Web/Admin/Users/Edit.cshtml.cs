@@ -27,11 +27,17 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
 
     public string OrganisationName { get; private set; } = string.Empty;
 
+    /// <summary>False: the user's unit is deactivated, so they cannot sign in even when not locked.</summary>
+    public bool OrganisationActive { get; private set; } = true;
+
     public bool IsLocked { get; private set; }
 
     public string? LockedUntil { get; private set; }
 
     public int AccessFailedCount { get; private set; }
+
+    /// <summary>The password is one the administrator set (new account or reset) and the user has not replaced yet.</summary>
+    public bool MustChangePassword { get; private set; }
 
     public string CreatedAt { get; private set; } = string.Empty;
 
@@ -239,6 +245,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
             {
                 User = u,
                 OrganisationName = u.Organisation!.Name,
+                OrganisationActive = u.Organisation!.IsActive,
                 Roles = Db.UserRoles.Where(r => r.UserId == u.Id).Join(Db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
             })
             .SingleOrDefaultAsync(ct);
@@ -253,11 +260,13 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
         UserName = u.UserName ?? string.Empty;
         StoredDisplayName = u.DisplayName;
         OrganisationName = user.OrganisationName;
+        OrganisationActive = user.OrganisationActive;
         IsLocked = u.LockoutEnd is { } end && end > now;
         LockedUntil = IsLocked && u.LockoutEnd is { } until && until < DateTimeOffset.MaxValue.AddYears(-1)
             ? ChineseFormat.DateTime(china.ToLocal(until))
             : null;
         AccessFailedCount = u.AccessFailedCount;
+        MustChangePassword = u.MustChangePassword;
         CreatedAt = ChineseFormat.DateTime(china.ToLocal(u.CreatedAt));
         LastLoginAt = u.LastLoginAt is { } last ? ChineseFormat.DateTime(china.ToLocal(last)) : null;
         IsSelf = IsCurrentUser(u);

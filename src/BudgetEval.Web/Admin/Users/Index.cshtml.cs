@@ -35,6 +35,9 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>The organisation the list is filtered to, if one: 新增用户 starts there.</summary>
+    public Guid? PickedOrganisationId { get; private set; }
+
     public IReadOnlyList<AdminUserRow> Rows { get; private set; } = [];
 
     public int Total { get; private set; }
@@ -61,6 +64,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         }
 
         var query = db.Users.AsNoTracking();
+        PickedOrganisationId = picked.Id;
         if (picked.Id is { } orgId)
         {
             query = query.Where(u => u.OrganisationId == orgId);
@@ -85,6 +89,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
                 u.DisplayName,
                 u.UserName,
                 OrganisationName = u.Organisation!.Name,
+                OrganisationActive = u.Organisation!.IsActive,
                 u.LockoutEnd,
                 u.IsLeadEvaluator,
                 Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
@@ -97,11 +102,13 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
             u.UserName ?? string.Empty,
             u.OrganisationName,
             RoleText(u.Roles, u.IsLeadEvaluator),
-            u.LockoutEnd is { } end && end > now)).ToList();
+            u.LockoutEnd is { } end && end > now,
+            u.OrganisationActive)).ToList();
     }
 
     internal static string RoleText(IEnumerable<string> roles, bool lead) =>
         string.Join("、", Roles.All.Where(roles.Contains).Select(r => r == Roles.Evaluator && lead ? Roles.Label(r) + "（主评人）" : Roles.Label(r)));
 }
 
-internal sealed record AdminUserRow(Guid Id, string DisplayName, string UserName, string OrganisationName, string Roles, bool IsLocked);
+/// <param name="OrganisationActive">False: the user cannot sign in (the unit is deactivated), though not locked.</param>
+internal sealed record AdminUserRow(Guid Id, string DisplayName, string UserName, string OrganisationName, string Roles, bool IsLocked, bool OrganisationActive);

@@ -29,6 +29,9 @@ internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, T
             OrganisationId = org?.Id ?? Guid.Empty,
             IsLeadEvaluator = PostedLeadEvaluator,
             CreatedAt = now,
+
+            // The administrator typed this password (as for a reset): the user replaces it at first sign-in.
+            MustChangePassword = true,
         };
 
         // Identity's own checks (password rules, a taken user name) run now too, so every error is reported in one round.
@@ -80,7 +83,7 @@ internal sealed class NewModel(AppDbContext db, UserManager<AppUser> accounts, T
             return Page();
         }
 
-        TempData["Flash"] = $"已新增用户“{user.DisplayName}”（{user.UserName}）。";
+        TempData["Flash"] = $"已新增用户“{user.DisplayName}”（{user.UserName}），请将初始密码告知本人；首次登录后须先设置自己的密码。";
         return Redirect($"/admin/users/{user.Id}");
     }
 }
