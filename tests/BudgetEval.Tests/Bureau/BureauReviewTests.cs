@@ -230,8 +230,8 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
         var finance = await app.SignInAsync("finance");
         var html = await finance.GetStringAsync("/findings?FiscalYear=2021");
 
-        Assert.Contains("<th class=\"nowrap\">类别</th>", html, StringComparison.Ordinal);
-        Assert.Contains("<td class=\"nowrap\">预算绩效管理</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<th class=\"screen-nowrap\">类别</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"screen-nowrap\">预算绩效管理</td>", html, StringComparison.Ordinal);
     }
 
     [Fact]
