@@ -91,6 +91,13 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
         var row = Regex.Match(html, "<tr>\\s*<td>2020-巡察-\\d+</td>.*?</tr>", RegexOptions.Singleline).Value;
         Assert.Contains("（登记时已整改，", row, StringComparison.Ordinal);
         Assert.DoesNotContain("报告前", row, StringComparison.Ordinal);
+
+        // The finding's own page says the same, in its summary and where the plan and the result would stand.
+        var id = Regex.Match(row, "href=\"/findings/([0-9a-f-]{36})\"").Groups[1].Value;
+        var page = await finance.GetStringAsync($"/findings/{id}");
+        Assert.Contains("登记时已整改（2022年7月15日）", page, StringComparison.Ordinal);
+        Assert.Contains("（登记时已整改，无需整改方案）", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("报告前", page, StringComparison.Ordinal);
     }
 
     [Fact]
