@@ -180,7 +180,8 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
     decimal? FundsBudget = null, decimal? FundsExecuted = null, decimal? FundsUpperTransfer = null, decimal? TotalScore = null, string? Grade = null,
     string? GoalsPlanned = null, string? GoalsAchieved = null, IReadOnlyList<Scoring.IndicatorLine>? Indicators = null,
     IReadOnlyDictionary<string, string?>? Report = null, IReadOnlyList<FundsSubRow>? FundsRows = null,
-    IReadOnlyDictionary<string, string>? FollowUp = null, IReadOnlyList<Rectifications.FollowUpLine>? FollowUpItems = null)
+    IReadOnlyDictionary<string, string>? FollowUp = null, IReadOnlyList<Rectifications.FollowUpLine>? FollowUpItems = null,
+    decimal? ExecutionRate = null, decimal? FundsScore = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -213,6 +214,8 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
             FundsBudget = se.FundsBudget,
             FundsExecuted = se.FundsExecuted,
             FundsUpperTransfer = se.FundsUpperTransfer,
+            ExecutionRate = sheet.ExecutionRate,
+            FundsScore = sheet.FundsScore,
             TotalScore = sheet.TotalScore,
             Grade = sheet.Grade,
             GoalsPlanned = se.GoalsPlanned,
@@ -252,6 +255,14 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         Compare("全年预算数 A（万元）", Amount(old?.FundsBudget), Amount(now.FundsBudget));
         Compare("全年执行数 B（万元）", Amount(old?.FundsExecuted), Amount(now.FundsExecuted));
         Compare("上级财政转移支付 C（万元）", Amount(old?.FundsUpperTransfer), Amount(now.FundsUpperTransfer));
+        // The rate and the funds score follow from A, B, C under the plan's rule; a reviewer reads them, not the
+        // formula. Versions frozen before they were kept have none: nothing to compare with, rather than "all new".
+        if (old is null || old.FundsScore is not null)
+        {
+            Compare("执行率", old?.ExecutionRate is { } r0 ? Plans.Money.Percent(r0) : null, now.ExecutionRate is { } r1 ? Plans.Money.Percent(r1) : null);
+            Compare("资金得分", old?.FundsScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), now.FundsScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         Compare("总分", old?.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), now.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
         Compare("等级", old?.Grade, now.Grade);
         Compare("年初设定目标", old?.GoalsPlanned, now.GoalsPlanned);
@@ -262,7 +273,7 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         {
             static string? Line(Scoring.IndicatorLine? l) => l is null ? null
                 : $"{l.Level1}/{l.Level2}/{l.Level3} {l.Content}：目标 {l.Target}，完成 {l.Actual}，分值 {l.Weight:0.##}，得分 {l.Score:0.##}"
-                  + (l.Reason is null && l.Measure is null ? string.Empty : $"；原因 {l.Reason}；措施 {l.Measure}");
+                  + (l.Reason is null ? string.Empty : $"；原因 {l.Reason}") + (l.Measure is null ? string.Empty : $"；措施 {l.Measure}");
             Compare($"指标第{i + 1}行", Line(i < oldLines.Count ? oldLines[i] : null), Line(i < newLines.Count ? newLines[i] : null));
         }
 

@@ -24,4 +24,16 @@ public sealed class SubmittedGradeTests(SeededYear seeded) : IClassFixture<Seede
             Assert.Equal(frozen, p.SubmittedGrade);
         }
     }
+
+    [Fact]
+    public async Task Given_the_centres_plan_form_submitted_When_its_version_is_read_Then_it_keeps_the_rate_and_funds_score_for_the_reviewers_diff()
+    {
+        var contents = await seeded.App.DbAsync(db => db.SelfEvaluationVersions.Select(v => v.ContentJson).ToListAsync());
+
+        // The real 2022 table: 1412.74 / 979.56 → 69.34% → 6.93 (DOMAIN.md).
+        var centre = contents.Select(c => JsonDocument.Parse(c).RootElement)
+            .First(c => c.TryGetProperty("fundsBudget", out var b) && b.ValueKind == JsonValueKind.Number && b.GetDecimal() == 1412.74m);
+        Assert.Equal(0.6934m, centre.GetProperty("executionRate").GetDecimal());
+        Assert.Equal(6.93m, centre.GetProperty("fundsScore").GetDecimal());
+    }
 }

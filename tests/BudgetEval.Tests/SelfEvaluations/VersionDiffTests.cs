@@ -42,4 +42,43 @@ public sealed class VersionDiffTests
         Assert.Null(older!.FundsRows);
         Assert.Empty(SelfEvaluationContent.Diff(older, First));
     }
+
+    [Fact]
+    public void Given_a_resubmission_that_changed_the_executed_amount_When_compared_Then_the_rate_and_the_funds_score_are_listed_too()
+    {
+        var first = First with { FundsExecuted = 979.56m, ExecutionRate = 0.6934m, FundsScore = 6.93m };
+        var second = first with { FundsExecuted = 1000.00m, ExecutionRate = 0.7078m, FundsScore = 7.08m };
+
+        var diff = SelfEvaluationContent.Diff(first, second);
+
+        Assert.Equal(
+            [
+                ("全年执行数 B（万元）", "979.56", "1,000.00"),
+                ("执行率", "69.34%", "70.78%"),
+                ("资金得分", "6.93", "7.08"),
+            ],
+            diff);
+    }
+
+    [Fact]
+    public void Given_a_version_frozen_before_the_rate_was_kept_When_compared_Then_rate_and_funds_score_are_not_shown_as_new()
+    {
+        var older = SelfEvaluationContent.Parse("""{"title":"2022年度部门整体支出绩效自评","fiscalYear":2022,"deadline":"2023-03-31","fundsBudget":1412.74}""");
+
+        Assert.Empty(SelfEvaluationContent.Diff(older, First with { ExecutionRate = 0.6934m, FundsScore = 6.93m }));
+    }
+
+    [Fact]
+    public void Given_an_indicator_row_with_a_reason_and_no_measure_When_changed_Then_the_row_names_no_empty_measure()
+    {
+        var line = new BudgetEval.Web.SelfEvaluations.Scoring.IndicatorLine("产出指标", "数量指标", "网格员培训", "培训人次", "≥500人次", "480人次", 10m, 9m, "疫情影响", null);
+        var first = First with { Indicators = [line] };
+        var second = first with { Indicators = [line with { Score = 8m }] };
+
+        var (field, old, now) = Assert.Single(SelfEvaluationContent.Diff(first, second));
+
+        Assert.Equal("指标第1行", field);
+        Assert.EndsWith("得分 9；原因 疫情影响", old, StringComparison.Ordinal);
+        Assert.EndsWith("得分 8；原因 疫情影响", now, StringComparison.Ordinal);
+    }
 }
