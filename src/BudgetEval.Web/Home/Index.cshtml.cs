@@ -1,4 +1,5 @@
 using BudgetEval.Web.Auth;
+using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
@@ -94,10 +95,32 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
             }
 
             sections.Add(new HomeSection(User.OrganisationKind() == OrganisationKind.BudgetUnit ? "本单位" : "本机构", tiles));
+            sections.Add(User.OrganisationKind() == OrganisationKind.BudgetUnit ? await UnitWorkAsync(ct) : await FirmWorkAsync(ct));
         }
 
         Sections = sections;
     }
+
+    /// <summary>
+    /// What a unit comes to do besides its 待办: its self-evaluations and the findings still being rectified. Counted
+    /// through the data scope, as the lists they link to are, so each number is the length of the list it opens.
+    /// </summary>
+    private async Task<HomeSection> UnitWorkAsync(CancellationToken ct)
+    {
+        var selfEvaluations = await db.SelfEvaluations.CountAsync(ct);
+        var open = await db.Findings.Where(f => f.Status == FindingStatus.Open || f.Status == FindingStatus.InProgress || f.Status == FindingStatus.Partial)
+            .GroupBy(f => f.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return new HomeSection("自评与整改",
+        [
+            new("own-self-evaluations", "绩效自评", selfEvaluations, "/self-evaluations"),
+            .. new[] { FindingStatus.Open, FindingStatus.InProgress, FindingStatus.Partial }
+                .Select(s => new HomeTile($"own-findings-{s.ToString().ToLowerInvariant()}", FindingLabels.Status(s) + "问题", open.GetValueOrDefault(s), $"/findings?Status={s}")),
+        ]);
+    }
+
+    /// <summary>A firm's evaluations: those it is commissioned for and has not yet had accepted (its data scope).</summary>
+    private async Task<HomeSection> FirmWorkAsync(CancellationToken ct) =>
+        new("评价任务", [new("own-evaluations", "我的评价任务", await db.Evaluations.CountAsync(ct), "/evaluations")]);
 }
 
 /// <summary>全区概况 of the bureau's home page: the whole province's units, 主管部门, firms and unit users.</summary>
