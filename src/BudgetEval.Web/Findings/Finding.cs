@@ -138,6 +138,10 @@ internal static class FindingLabels
         _ => source.ToString(),
     };
 
+    /// <summary>The statuses in the order a finding passes through them (the enum's numbers are storage, not order).</summary>
+    public static readonly IReadOnlyList<FindingStatus> FlowOrder =
+        [FindingStatus.Open, FindingStatus.InProgress, FindingStatus.Partial, FindingStatus.Rectified, FindingStatus.Unrectifiable];
+
     public static string Status(FindingStatus status) => status switch
     {
         FindingStatus.Open => "未整改",

@@ -242,6 +242,17 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task Given_the_register_When_filtered_by_status_Then_the_choices_follow_the_rectification_flow_and_miss_none()
+    {
+        var html = await (await app.SignInAsync("finance")).GetStringAsync("/findings");
+        var select = Regex.Match(html, "<select id=\"Status\" name=\"Status\">(.*?)</select>", RegexOptions.Singleline).Groups[1].Value;
+        var labels = Regex.Matches(select, ">([^<]+)</option>").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal(["全部", "未整改", "整改中", "部分整改", "已整改", "无法整改"], labels);
+        Assert.Equal(Enum.GetValues<BudgetEval.Web.Findings.FindingStatus>().Order(), BudgetEval.Web.Findings.FindingLabels.FlowOrder.Order());
+    }
+
+    [Fact]
     public async Task Given_report_sections_sent_under_their_chinese_headings_When_saved_over_the_api_Then_the_refusal_names_the_keys_to_use()
     {
         var id = await new EvaluationApi(app).CommissionedAsync(2008);
