@@ -12,6 +12,7 @@ internal static class DateRange
     /// <summary>A fiscal year the product accepts (the years of <see cref="Min"/> to <see cref="Max"/>).</summary>
     public static bool IsYear(int? year) => year is { } y && y >= Min.Year && y <= Max.Year;
 
+    /// <summary>The typed date keeps its digits (0202 shows the typo); the bounds read as the page's dates do.</summary>
     public static string? Problem(string label, DateOnly? date) =>
-        date is { } d && (d < Min || d > Max) ? $"「{label}」{d:yyyy-MM-dd} 超出范围（2000-01-01 至 2100-12-31）。" : null;
+        date is { } d && (d < Min || d > Max) ? $"「{label}」{d:yyyy-MM-dd} 超出范围，应在{ChineseFormat.Date(Min)}至{ChineseFormat.Date(Max)}之间。" : null;
 }

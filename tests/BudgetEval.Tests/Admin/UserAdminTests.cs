@@ -19,7 +19,8 @@ public class UserAdminTests(AppFixture app) : IClassFixture<AppFixture>
             AdminForms.User("wrongrole", "错配角色", unitId, AdminForms.StrongPassword, Roles.UnitFiller, Roles.Evaluator));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("角色“评价人员”只能授予第三方机构的用户。", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Named by its field, so the message links to the role boxes like the form's other refusals.
+        Assert.Contains("<a href=\"#role-0\">角色：“评价人员”只能授予第三方机构的用户。</a>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.False(await app.DbAsync(db => db.Users.AnyAsync(u => u.UserName == "wrongrole")));
     }
 

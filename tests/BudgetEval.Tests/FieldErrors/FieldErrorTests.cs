@@ -46,7 +46,7 @@ public sealed class FieldErrorTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(["「计划完成日期」不能早于今天。"], Only(pastProblem, "plannedDate"));
 
         var typo = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", plannedDate = "0202-04-15", stamp = await api.StampAsync("unit", id) });
-        Assert.Equal(["「计划完成日期」0202-04-15 超出范围（2000-01-01 至 2100-12-31）。"],
+        Assert.Equal(["「计划完成日期」0202-04-15 超出范围，应在2000年1月1日至2100年12月31日之间。"],
             Only(await ProblemAsync(typo, HttpStatusCode.UnprocessableEntity, "无法办理"), "plannedDate"));
 
         var longName = await unit.PutAsJsonAsync($"/api/findings/{id}/plan", new { measures = "加快拨付。", responsible = new string('王', 101), plannedDate = "2026-04-15", stamp = await api.StampAsync("unit", id) });
@@ -168,7 +168,7 @@ public sealed class FieldErrorTests(AppFixture app) : IClassFixture<AppFixture>
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
 
         var typo = await finance.PostAsJsonAsync($"/api/plans/{id}/amendments", new { deadline = "0206-04-30", reason = "录入" });
-        Assert.Equal(["「新的截止日期」0206-04-30 超出范围（2000-01-01 至 2100-12-31）。"],
+        Assert.Equal(["「新的截止日期」0206-04-30 超出范围，应在2000年1月1日至2100年12月31日之间。"],
             Only(await ProblemAsync(typo, HttpStatusCode.BadRequest, "提交的数据有误"), "deadline"));
 
         var nothing = await finance.PostAsJsonAsync($"/api/plans/{id}/amendments", new { reason = "无" });

@@ -161,7 +161,7 @@ internal abstract class UserFormPage(AppDbContext db, UserManager<AppUser> accou
             }
             else if (org is not null && Roles.KindFor(role) != org.Kind)
             {
-                Errors.Add($"角色“{Roles.Label(role)}”只能授予{Roles.KindFor(role).Label()}的用户。");
+                Errors.Add(AdminForms.Field("角色", $"“{Roles.Label(role)}”只能授予{Roles.KindFor(role).Label()}的用户。"));
             }
         }
 
