@@ -20,6 +20,20 @@ public sealed class ResultUseBrowserTests(BrowserFixture browser) : IClassFixtur
 
         var lead = await browser.SignInAsync("financelead");
         await lead.GotoAsync(browser.BaseUrl + "/results?year=2021");
+        // 审定 asks first: dismissed, nothing is approved; answered, the year is approved.
+        var asked = new List<string>();
+        var answer = false;
+        lead.Dialog += async (_, dialog) =>
+        {
+            asked.Add(dialog.Message);
+            await (answer ? dialog.AcceptAsync() : dialog.DismissAsync());
+        };
+        await lead.GetByTestId("approve").ClickAsync();
+        Assert.Equal(["确定审定2021年度评价结果吗？审定后以此时的结果为准，公开清单随之锁定（如需更改，可撤销审定）。"], asked);
+        await lead.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Assertions.Expect(lead.GetByTestId("approval")).ToContainTextAsync("未审定");
+
+        answer = true;
         await lead.GetByTestId("approve").ClickAsync();
         await Assertions.Expect(lead.GetByTestId("approval")).ToContainTextAsync("已审定");
         await lead.GetByTestId("results-publication").ClickAsync();
