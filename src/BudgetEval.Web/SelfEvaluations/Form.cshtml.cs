@@ -507,7 +507,7 @@ internal sealed class FormInput
         UpperTransfer = form.Record.FundsUpperTransfer?.ToString("0.00", CultureInfo.InvariantCulture),
         GoalsPlanned = form.Record.GoalsPlanned,
         GoalsAchieved = form.Record.GoalsAchieved,
-        FundsRows = FundsRowInput.From(form.Record.FundsRows),
+        FundsRows = FundsRowInput.From(form.Record.FundsRows, form.Record.Kind),
         Report = SelfEvaluationReport.Sections.ToDictionary(s => s.Key, s => form.Record.Report.Get(s.Key)),
         Rows = form.Rows.Select(r => new RowInput
         {
@@ -571,8 +571,11 @@ internal sealed class RowInput
 
 internal sealed class FundsRowInput
 {
-    /// <summary>The rows a unit normally reports; offered blank until it fills them.</summary>
+    /// <summary>The rows a unit normally reports for its whole spending; offered blank until it fills them.</summary>
     public static readonly string[] StandardNames = ["基本支出-人员经费", "基本支出-公用经费", "项目支出"];
+
+    /// <summary>A project's funds by source, as in the national 项目支出绩效自评表: it has no 基本支出.</summary>
+    public static readonly string[] ProjectNames = ["当年财政拨款", "上年结转资金", "其他资金"];
 
     public string? Name { get; set; }
 
@@ -582,7 +585,7 @@ internal sealed class FundsRowInput
 
     public string? UpperTransfer { get; set; }
 
-    public static List<FundsRowInput> From(IReadOnlyList<FundsSubRow> rows)
+    public static List<FundsRowInput> From(IReadOnlyList<FundsSubRow> rows, Plans.EvaluationKind kind)
     {
         var list = rows.Select(r => new FundsRowInput
         {
@@ -591,7 +594,7 @@ internal sealed class FundsRowInput
             Executed = r.Executed?.ToString("0.00", CultureInfo.InvariantCulture),
             UpperTransfer = r.UpperTransfer?.ToString("0.00", CultureInfo.InvariantCulture),
         }).ToList();
-        list.AddRange(StandardNames.Where(n => list.All(r => r.Name != n)).Select(n => new FundsRowInput { Name = n }));
+        list.AddRange((kind == Plans.EvaluationKind.Project ? ProjectNames : StandardNames).Where(n => list.All(r => r.Name != n)).Select(n => new FundsRowInput { Name = n }));
         return list;
     }
 }
