@@ -121,6 +121,12 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>The new deadline offered beside 部分整改: what was typed last time, else what the finding holds.</summary>
     public string? NextDeadline { get; private set; }
 
+    /// <summary>The rectification flow's action that grants an extension (workflows/rectification.v1.yaml).</summary>
+    public const string GrantExtensionAction = "grantExtension";
+
+    /// <summary>In a state that decides an extension: the date the unit asks for and the current deadline.</summary>
+    public (DateOnly Asked, DateOnly Current)? Extension { get; private set; }
+
     /// <summary>
     /// Beside 部分整改: the finding as shown (<see cref="Findings.FindingStamp"/>), so the new deadline never overwrites
     /// one saved since (on the finding page or by the API) unseen; the case's version alone does not move with it.
@@ -379,6 +385,15 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         {
             NextDeadline ??= finding.NextDeadline?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             FindingStamp = Findings.FindingStamp.Of(finding);
+        }
+
+        // 延期审核: the date asked for beside the deadline it would replace, so the bureau does not decide blind.
+        if (view.Instance.SubjectType == Rectifications.RectificationCases.SubjectType && view.Definition.HasState(view.Instance.State)
+            && view.Definition.State(view.Instance.State).Action(GrantExtensionAction) is not null
+            && await db.Findings.AsNoTracking().Where(f => f.Id == view.Instance.SubjectId).Select(f => new { f.RequestedDeadline, f.Deadline }).SingleOrDefaultAsync(ct)
+                is { RequestedDeadline: { } asked } extension)
+        {
+            Extension = (asked, extension.Deadline);
         }
 
         var subjectId = view.Instance.SubjectId;

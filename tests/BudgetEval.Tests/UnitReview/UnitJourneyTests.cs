@@ -25,6 +25,7 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         await api.PutOkAsync("unit", $"/api/findings/{id}/requested-deadline", new { deadline = "2026-07-01", stamp = await api.StampAsync("unit", id) });
         using var unit = await app.SignInAsync("unit");
         var saved = WebUtility.HtmlDecode(await unit.GetStringAsync($"/findings/{id}"));
+        var caseBefore = await unit.GetStringAsync($"/cases/{caseId}");
         await api.Cases.FireOkAsync("unit", caseId, "requestExtension", "盘点需跨季度完成。");
 
         using var finance = await app.SignInAsync("finance");
@@ -33,6 +34,11 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         // Before the request the unit is told the date is saved but not yet asked for; the bureau deciding 同意延期 sees it.
         Assert.Contains("<strong>申请延期至：</strong>2026年7月1日（已保存，尚未在事项页申请延期）", saved, StringComparison.Ordinal);
         Assert.Contains("<strong>申请延期至：</strong>2026年7月1日（已申请，待财政局审核）", page, StringComparison.Ordinal);
+
+        // The case page, where 同意延期 is clicked, says it too, beside the deadline it would replace; not before the request.
+        Assert.DoesNotContain("case-extension", caseBefore, StringComparison.Ordinal);
+        var casePage = WebUtility.HtmlDecode(await finance.GetStringAsync($"/cases/{caseId}"));
+        Assert.Contains("data-testid=\"case-extension\">申请延期至：<strong>2026年7月1日</strong>（现整改期限：2026年5月1日）", casePage, StringComparison.Ordinal);
     }
 
     [Fact]
