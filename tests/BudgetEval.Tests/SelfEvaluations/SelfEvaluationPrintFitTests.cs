@@ -49,4 +49,28 @@ public sealed class SelfEvaluationPrintFitTests(BrowserFixture browser) : IClass
         Assert.DoesNotContain("返回自评表", flat, StringComparison.Ordinal); // the preview's way back is on screen only
         await Assertions.Expect(page.Locator("[data-testid=print-nav]")).ToBeHiddenAsync(); // print media, as emulated above
     }
+
+    [Fact]
+    public async Task Given_long_overall_goals_When_the_print_view_is_laid_out_on_a4_Then_the_label_column_keeps_several_characters_a_line()
+    {
+        var goals = string.Concat(Enumerable.Repeat("围绕社会治理网格化服务管理目标，推进网格员队伍建设、矛盾纠纷排查化解和平安建设宣传。", 6));
+        var id = await browser.DbAsync(async db =>
+        {
+            var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
+            var record = await db.SelfEvaluations.FirstAsync(s => s.OrganisationId == centre && s.PlanId != null && s.Kind == EvaluationKind.DepartmentWide);
+            (record.GoalsPlanned, record.GoalsAchieved) = (goals, goals);
+            await db.SaveChangesAsync();
+            return record.Id;
+        });
+
+        var page = await browser.SignInAsync("unit");
+        await page.SetViewportSizeAsync(703, 1000);
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await page.GotoAsync($"{browser.BaseUrl}/self-evaluations/{id}/print");
+
+        var m = await page.EvaluateAsync<double[]>("""
+            (() => { const th = document.querySelector('table.summary th'); return [th.clientWidth, parseFloat(getComputedStyle(th).fontSize)]; })()
+            """);
+        Assert.True(m[0] >= 4 * m[1], $"部门(单位)名称 is {m[0]} px wide at {m[1]} px type: fewer than four characters a line");
+    }
 }
