@@ -101,6 +101,9 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
         Sections = sections;
     }
 
+    /// <summary>The statuses of a finding the unit still has work on, in the order it passes them.</summary>
+    private static readonly FindingStatus[] BeingRectified = [FindingStatus.Open, FindingStatus.InProgress, FindingStatus.Partial];
+
     /// <summary>
     /// What a unit comes to do besides its 待办: its self-evaluations and the findings still being rectified. Counted
     /// through the data scope, as the lists they link to are, so each number is the length of the list it opens.
@@ -108,13 +111,12 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
     private async Task<HomeSection> UnitWorkAsync(CancellationToken ct)
     {
         var selfEvaluations = await db.SelfEvaluations.CountAsync(ct);
-        var open = await db.Findings.Where(f => f.Status == FindingStatus.Open || f.Status == FindingStatus.InProgress || f.Status == FindingStatus.Partial)
+        var open = await db.Findings.Where(f => BeingRectified.Contains(f.Status))
             .GroupBy(f => f.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return new HomeSection("自评与整改",
         [
             new("own-self-evaluations", "绩效自评", selfEvaluations, "/self-evaluations"),
-            .. new[] { FindingStatus.Open, FindingStatus.InProgress, FindingStatus.Partial }
-                .Select(s => new HomeTile($"own-findings-{s.ToString().ToLowerInvariant()}", FindingLabels.Status(s) + "问题", open.GetValueOrDefault(s), $"/findings?Status={s}")),
+            .. BeingRectified.Select(s => new HomeTile($"own-findings-{s.ToString().ToLowerInvariant()}", FindingLabels.Status(s) + "问题", open.GetValueOrDefault(s), $"/findings?Status={s}")),
         ]);
     }
 
