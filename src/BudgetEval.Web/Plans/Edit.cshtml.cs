@@ -138,6 +138,12 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     {
         var unit = await OrganisationPicker.ResolveAsync(OrganisationPicker.ActiveUnits(db.Organisations), Amend.OrganisationId, ct);
         var (target, deadline) = Amend.ToInput(Errors, unit);
+        if (Errors.Count > 0)
+        {
+            // What did read is checked too, so one post names every problem (an unreadable value leaves its part unchecked).
+            AddErrors(await service.AmendmentProblemsAsync(id, target, deadline, ct));
+        }
+
         var result = Errors.Count > 0 ? null : await service.AmendAsync(id, target, deadline, Amend.Reason, WorkflowActor.From(User), ct);
         if (result?.Status == FireStatus.Ok)
         {

@@ -206,12 +206,6 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             return PlanResult.Fail(FireStatus.Invalid, "请填写要增加的单位或新的截止日期。"); // neither field in particular: under ""
         }
 
-        // A typo such as 0202 or 9999 would move every open case's due date: refused by name, as on creation.
-        if (Shared.DateRange.Problem("新的截止日期", newDeadline) is { } outOfRange)
-        {
-            return PlanResult.Fail(FireStatus.Invalid, outOfRange, "deadline");
-        }
-
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -221,9 +215,9 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
                 return PlanResult.Fail(FireStatus.NotFound, "评价工作计划不存在。");
             }
 
-            if (newDeadline is { } asked && DeadlineTooEarly(plan.FiscalYear, asked) is { } early)
+            if (await AmendmentProblemsAsync(plan, addTarget, newDeadline, ct) is { Count: > 0 } problems)
             {
-                return PlanResult.Fail(FireStatus.Invalid, early, "deadline");
+                return new(FireStatus.Invalid, null, problems);
             }
 
             var now = clock.GetUtcNow();
@@ -246,11 +240,6 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
 
             if (addTarget is not null)
             {
-                if (await TargetErrorsAsync(addTarget, plan.Targets, ct) is { Count: > 0 } errors)
-                {
-                    return new(FireStatus.Invalid, null, new Dictionary<string, string[]> { ["targets"] = [.. errors] });
-                }
-
                 var target = NewTarget(plan.Id, addTarget, now);
                 db.PlanTargets.Add(target); // explicitly: with its key already set, EF would take it for an existing row
                 plan.Targets.Add(target);
@@ -290,6 +279,34 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             await tx.CommitAsync(ct);
             return PlanResult.Ok(plan);
         });
+    }
+
+    /// <summary>
+    /// Every problem of an amendment's readable parts against the plan as it stands, by field; nothing is written.
+    /// A form with a field it could not read asks this, so that one answer names every problem.
+    /// </summary>
+    public async Task<Dictionary<string, string[]>> AmendmentProblemsAsync(Guid planId, PlanTargetInput? addTarget, DateOnly? newDeadline, CancellationToken ct)
+    {
+        var plan = await db.Plans.AsNoTracking().Include(p => p.Targets).SingleOrDefaultAsync(p => p.Id == planId, ct);
+        return plan is null ? [] : await AmendmentProblemsAsync(plan, addTarget?.Normalised(), newDeadline, ct);
+    }
+
+    private async Task<Dictionary<string, string[]>> AmendmentProblemsAsync(Plan plan, PlanTargetInput? addTarget, DateOnly? newDeadline, CancellationToken ct)
+    {
+        var problems = new Dictionary<string, string[]>();
+
+        // A typo such as 0202, 9999 or 2020 for 2026 would move every open case's due date: refused by name, as on creation.
+        if (newDeadline is { } asked && (Shared.DateRange.Problem("新的截止日期", asked) ?? DeadlineTooEarly(plan.FiscalYear, asked)) is { } wrong)
+        {
+            problems["deadline"] = [wrong];
+        }
+
+        if (addTarget is not null && await TargetErrorsAsync(addTarget, plan.Targets, ct) is { Count: > 0 } errors)
+        {
+            problems["targets"] = [.. errors];
+        }
+
+        return problems;
     }
 
     /// <summary>

@@ -101,6 +101,45 @@ public sealed partial class BureauReviewTests(AppFixture app) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task Given_an_amendment_with_an_unreadable_budget_a_too_early_deadline_and_a_unit_already_covered_When_posted_Then_one_answer_names_all_three()
+    {
+        var id = await PublishedPlanAsync(2014);
+        var education = await app.OrganisationIdAsync(DemoSeeder.EducationBureau);
+        var finance = await app.SignInAsync("finance");
+
+        // Before, the unreadable budget came back alone and the deadline and the duplicate showed on the next two tries.
+        var refused = await PostAsync(finance, $"/plans/{id}", $"/plans/{id}?handler=amend", new()
+        {
+            ["Amend.OrganisationId"] = education.ToString(),
+            ["Amend.Kind"] = "DepartmentWide",
+            ["Amend.ProjectBudget"] = "12x",
+            ["Amend.Deadline"] = "2014-06-30",
+            ["Amend.Reason"] = "录入",
+        });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("「12x」不是数字", html, StringComparison.Ordinal);
+        Assert.Contains("不能早于2015年1月1日", html, StringComparison.Ordinal);
+        Assert.Contains("部门整体支出绩效自评重复", html, StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Plans.Where(p => p.Id == id).SelectMany(p => p.Amendments).CountAsync()));
+        Assert.Equal(new DateOnly(2026, 4, 30), await app.DbAsync(db => db.Plans.Where(p => p.Id == id).Select(p => p.Deadline).SingleAsync()));
+
+        // The API, whose values always read, answers both of its problems at once as well.
+        var api = await app.ApiAsync("finance");
+        var amended = await api.PostAsJsonAsync($"/api/plans/{id}/amendments", new
+        {
+            deadline = "2014-06-30",
+            addTarget = new { organisationName = DemoSeeder.EducationBureau, kind = "部门整体支出" },
+            reason = "录入",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, amended.StatusCode);
+        var errors = JsonDocument.Parse(await amended.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Contains("不能早于2015年1月1日", errors.GetProperty("deadline")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("重复", errors.GetProperty("addTarget")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_a_plan_When_its_deadline_falls_inside_its_fiscal_year_Then_creating_and_amending_are_refused_under_deadline()
     {
         var finance = await app.ApiAsync("finance");
