@@ -35,6 +35,8 @@ internal static class Matrix
         new("GET /account/password", Res.None, Everyone),
         new("POST /account/password", Res.None, Everyone),
         new("POST /account/keepalive", Res.None, Everyone),
+        new("GET /help", Res.None, Everyone),
+        new("POST /help", Res.None, Everyone, NoForm: true),
         new("GET /healthz", Res.None, "*"),
         new("POST /healthz", Res.None, "*"),
         new("GET /healthz/live", Res.None, "*"),
