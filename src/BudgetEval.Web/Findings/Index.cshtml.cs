@@ -28,6 +28,9 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
 
     public bool CanRegister => User.IsInRole(Roles.FinanceOfficer);
 
+    /// <summary>A unit's staff see their own unit's findings only: a filter by unit would offer them nothing.</summary>
+    public bool ShowUnitFilter => !User.IsInRole(Roles.UnitFiller) && !User.IsInRole(Roles.UnitHead);
+
     /// <summary>
     /// Why a registration was refused, each with the register form's field it is about (its element id, or null for
     /// the record as a whole). Shown inside the form card, linked to the fields, rather than above the list.

@@ -316,6 +316,23 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Matches("name=\"Input.Rows\\[2\\].Score\" value=\"5\"[^>]*aria-invalid=\"true\"|class=\"score invalid server-invalid\" aria-invalid=\"true\" name=\"Input.Rows\\[2\\].Score\"", page);
     }
 
+    [Fact]
+    public async Task Given_the_findings_register_When_unit_staff_open_it_Then_no_unit_filter_is_offered_while_the_bureau_and_the_firm_keep_theirs()
+    {
+        // A unit sees its own findings only: the filter by unit offered it nothing but an empty list.
+        foreach (var login in new[] { "unit", "unithead" })
+        {
+            var page = await (await app.SignInAsync(login)).GetStringAsync("/findings");
+            Assert.DoesNotContain("id=\"Unit\"", page, StringComparison.Ordinal);
+            Assert.Contains("id=\"Status\"", page, StringComparison.Ordinal);
+        }
+
+        foreach (var login in new[] { "finance", "financelead", "evaluator" })
+        {
+            Assert.Contains("<label for=\"Unit\">单位</label>", await (await app.SignInAsync(login)).GetStringAsync("/findings"), StringComparison.Ordinal);
+        }
+    }
+
     private Task<Guid> ProjectDraftAsync() => app.DbAsync(async db =>
     {
         var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
