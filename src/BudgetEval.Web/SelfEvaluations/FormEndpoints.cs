@@ -207,6 +207,17 @@ internal static class FormEndpoints
             return TypedResults.File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
         }).ProducesFile(FormWorkbook.ContentType);
 
+        group.MapGet("/{id:guid}/export.docx", async Task<IResult> (Guid id, AppDbContext db, HttpContext http, TimeProvider clock, Shared.ChinaClock china, CancellationToken ct) =>
+        {
+            if (await SelfEvaluationForm.LoadAsync(db, id, ct) is not { } form)
+            {
+                return ApiProblems.NotFound();
+            }
+
+            await AuditTrail.ExportedAsync(db, http, clock, form.Record.Title, FormDocument.AuditDetail, ct);
+            return TypedResults.File(await FormDocument.BuildAsync(db, form, china, ct), Shared.WordDocument.ContentType, $"{form.Record.Title}.docx");
+        }).ProducesFile(Shared.WordDocument.ContentType);
+
         group.MapPost("/{id:guid}/attachments", async (Guid id, HttpRequest request, HttpContext http, FormFiles files, CancellationToken ct) =>
         {
             var (file, problem) = await SingleFileAsync(request, Attachments.MaxBytes, "20 MB", ct);

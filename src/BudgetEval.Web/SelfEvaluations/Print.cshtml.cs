@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace BudgetEval.Web.SelfEvaluations;
 
-/// <summary>The print view (A4, official table look), its PDF and, for the signed-in browser user, the Excel export and blank template.</summary>
+/// <summary>The print view (A4, official table look), its PDF and, for the signed-in browser user, the Excel and Word exports.</summary>
 internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvironment env, TimeProvider clock, Shared.ChinaClock china) : PageModel
 {
     /// <summary>The print stylesheet, set when rendering for Chromium: a temporary file cannot load /css/print.css.</summary>
@@ -38,6 +38,18 @@ internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvir
         }
 
         return Page();
+    }
+
+    /// <summary>The 自评表 and 自评报告 as .docx, with the print view's figures, for a unit that finishes its report in Word.</summary>
+    public async Task<IActionResult> OnGetDocxAsync(Guid id, CancellationToken ct)
+    {
+        if (await SelfEvaluationForm.LoadAsync(db, id, ct) is not { } form)
+        {
+            return NotFound();
+        }
+
+        await AuditTrail.ExportedAsync(db, HttpContext, clock, form.Record.Title, FormDocument.AuditDetail, ct);
+        return File(await FormDocument.BuildAsync(db, form, china, ct), Shared.WordDocument.ContentType, $"{form.Record.Title}.docx");
     }
 
     public async Task<IActionResult> OnGetXlsxAsync(Guid id, CancellationToken ct)

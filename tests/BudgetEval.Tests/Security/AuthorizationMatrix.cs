@@ -141,6 +141,7 @@ internal static class Matrix
         new("PUT /api/self-evaluations/{id:guid}/text", Res.SelfEvaluation, "U:o"),
         new("POST /api/self-evaluations/{id:guid}/indicators/import", Res.SelfEvaluation, "U:o", Body: "file"),
         new("GET /api/self-evaluations/{id:guid}/export.xlsx", Res.SelfEvaluation, "AFL UH:o"),
+        new("GET /api/self-evaluations/{id:guid}/export.docx", Res.SelfEvaluation, "AFL UH:o"),
         new("POST /api/self-evaluations/{id:guid}/attachments", Res.SelfEvaluation, "U:o", Body: "file"),
         new("GET /api/self-evaluations/{id:guid}/attachments/{attachmentId:guid}", Res.Attachment, "AFL UH:o"),
         new("DELETE /api/self-evaluations/{id:guid}/attachments/{attachmentId:guid}", Res.Attachment, "U:o", Last: true),
