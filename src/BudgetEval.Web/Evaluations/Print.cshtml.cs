@@ -24,23 +24,45 @@ internal sealed class PrintModel(AppDbContext db, DataScopeAccessor scope, SelfE
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
-        if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e || !EvaluationService.MaySeeReport(e, scope.Current))
+        if (!await LoadAsync(id, ct))
         {
             return NotFound();
+        }
+
+        if (Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true)
+        {
+            // /evaluations/{id}/print.pdf: the same page and visibility check, printed by headless Chromium.
+            InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
+            await AuditTrail.ExportedAsync(db, HttpContext, clock, Evaluation.Title, "评价报告（PDF）", ct);
+            return new SelfEvaluations.PdfPageResult(pdf, $"{Evaluation.Title}.pdf");
+        }
+
+        return Page();
+    }
+
+    /// <summary>The report as .docx (?handler=docx), with the same visibility check.</summary>
+    public async Task<IActionResult> OnGetDocxAsync(Guid id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        await AuditTrail.ExportedAsync(db, HttpContext, clock, Evaluation.Title, ReportDocument.AuditDetail, ct);
+        return File(ReportDocument.Build(Evaluation, UnitName, FirmName, Sheet), Shared.WordDocument.ContentType, $"{Evaluation.Title}.docx");
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } e || !EvaluationService.MaySeeReport(e, scope.Current))
+        {
+            return false;
         }
 
         Evaluation = e;
         var names = await OrganisationNames.ForAsync(db, [e.OrganisationId, e.FirmId], ct);
         (UnitName, FirmName) = (names[e.OrganisationId], e.FirmId is { } f ? names[f] : null);
         Sheet = EvaluationSubject.Sheet(e);
-        if (Request.Path.Value?.EndsWith(".pdf", StringComparison.Ordinal) == true)
-        {
-            // /evaluations/{id}/print.pdf: the same page and visibility check, printed by headless Chromium.
-            InlineStyles = await System.IO.File.ReadAllTextAsync(Path.Combine(env.WebRootPath, "css", "print.css"), ct);
-            await AuditTrail.ExportedAsync(db, HttpContext, clock, e.Title, "评价报告（PDF）", ct);
-            return new SelfEvaluations.PdfPageResult(pdf, $"{e.Title}.pdf");
-        }
-
-        return Page();
+        return true;
     }
 }
