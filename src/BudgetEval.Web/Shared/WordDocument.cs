@@ -32,6 +32,7 @@ internal sealed class WordDocument : IDisposable
     private readonly MemoryStream _stream = new();
     private readonly WordprocessingDocument _document;
     private readonly Body _body;
+    private readonly string _footerId;
 
     public WordDocument(string title)
     {
@@ -45,7 +46,23 @@ internal sealed class WordDocument : IDisposable
                 new RunFonts { Ascii = "Times New Roman", HighAnsi = "Times New Roman", EastAsia = Body },
                 new FontSize { Val = "24" }, new FontSizeComplexScript { Val = "24" }, new Languages { EastAsia = "zh-CN" })),
             new ParagraphPropertiesDefault(new ParagraphPropertiesBaseStyle(new SpacingBetweenLines { After = "0", Line = "360", LineRule = LineSpacingRuleValues.Auto }))));
+
+        // 第 N 页，共 M 页 at the foot of every page, as on the printed views: Word fills the fields in.
+        var footer = main.AddNewPart<FooterPart>();
+        OpenXmlElement[] line =
+            [new ParagraphProperties(new Justification { Val = JustificationValues.Center }), TextRun("第 "), .. Field("PAGE"), TextRun(" 页，共 "), .. Field("NUMPAGES"), TextRun(" 页")];
+        footer.Footer = new Footer(new Paragraph(line));
+        _footerId = main.GetIdOfPart(footer);
     }
+
+    private static Run[] Field(string code) =>
+    [
+        new(new FieldChar { FieldCharType = FieldCharValues.Begin }),
+        new(new FieldCode($" {code} ") { Space = SpaceProcessingModeValues.Preserve }),
+        new(new FieldChar { FieldCharType = FieldCharValues.Separate }),
+        new(new Text("1")),
+        new(new FieldChar { FieldCharType = FieldCharValues.End }),
+    ];
 
     /// <summary>Width of the text on a page of this orientation, for table column widths.</summary>
     public static int TextWidth(bool landscape) => landscape ? A4Long - (2 * Margin) : A4Short - (2 * PortraitSide);
@@ -140,9 +157,9 @@ internal sealed class WordDocument : IDisposable
         _stream.Dispose();
     }
 
-    private static SectionProperties Section(bool landscape, bool nextPage)
+    private SectionProperties Section(bool landscape, bool nextPage)
     {
-        var section = new SectionProperties();
+        var section = new SectionProperties(new FooterReference { Type = HeaderFooterValues.Default, Id = _footerId });
         if (nextPage)
         {
             section.Append(new SectionType { Val = SectionMarkValues.NextPage });

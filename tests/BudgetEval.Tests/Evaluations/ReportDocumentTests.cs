@@ -48,6 +48,10 @@ public sealed class ReportDocumentTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Equal(rows, annex.Count(r => r.Count == 8) - 1);
         var sections = body.Descendants<SectionProperties>().Select(s => s.GetFirstChild<PageSize>()!.Orient?.Value).ToList();
         Assert.Equal([null, PageOrientationValues.Landscape], sections); // the report portrait, its annex landscape
+        var footer = Assert.Single(doc.MainDocumentPart.FooterParts).Footer;
+        Assert.Equal([" PAGE ", " NUMPAGES "], footer.Descendants<FieldCode>().Select(f => f.Text));
+        Assert.Equal("第 1 页，共 1 页", footer.InnerText.Replace(" PAGE ", "", StringComparison.Ordinal).Replace(" NUMPAGES ", "", StringComparison.Ordinal));
+        Assert.All(body.Descendants<SectionProperties>(), s => Assert.Equal(doc.MainDocumentPart.GetIdOfPart(doc.MainDocumentPart.FooterParts.Single()), s.GetFirstChild<FooterReference>()!.Id!.Value));
 
         Assert.Equal(1, await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.Export && a.Target == title && a.Detail == "评价报告（Word）")));
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.SignInAsync("unit2")).GetAsync($"/evaluations/{id}/print?handler=docx")).StatusCode);
