@@ -41,6 +41,9 @@ internal sealed class DashboardModel(AppDbContext db, ChinaClock china, TimeProv
 
     public int RemindersToday { get; private set; }
 
+    /// <summary>How far back 最近执行记录 looks.</summary>
+    public const int RecentRunDays = 7;
+
     public IReadOnlyList<JobRun> RecentRuns { get; private set; } = [];
 
     public bool CanAct => User.IsInRole(Roles.Admin);
@@ -71,7 +74,13 @@ internal sealed class DashboardModel(AppDbContext db, ChinaClock china, TimeProv
         var today = china.Today(clock);
         var start = new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), china.Zone.GetUtcOffset(today.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
         RemindersToday = await db.ReminderLedger.CountAsync(r => r.CreatedAt >= start && r.CreatedAt < start.AddDays(1), ct);
-        RecentRuns = await db.JobRuns.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(20).ToListAsync(ct);
+        // Mail delivery runs every 15 seconds and the sweep every minute: their idle runs would push every run that did
+        // something (this morning's reminders, last night's housekeeping) off the list within minutes.
+        var (sweep, sweepIdle, delivery, deliveryIdle) = (ReminderSweepJob.Key.Name, ReminderSweepJob.IdleDetail, OutboxDeliveryJob.Key.Name, OutboxDeliveryJob.IdleDetail);
+        var since = clock.GetUtcNow().AddDays(-RecentRunDays);
+        RecentRuns = await db.JobRuns.AsNoTracking()
+            .Where(r => r.StartedAt >= since && !(r.Succeeded && ((r.Job == sweep && r.Detail == sweepIdle) || (r.Job == delivery && r.Detail == deliveryIdle))))
+            .OrderByDescending(r => r.StartedAt).Take(20).ToListAsync(ct);
     }
 
     public Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken ct) =>

@@ -20,6 +20,8 @@ internal enum NotificationEvent
     Digest,
     DeadlineChanged,
     FindingCorrected,
+    ExtensionGranted,
+    ExtensionRefused,
 }
 
 /// <summary>The facts a template may use; all optional except the case title.</summary>
@@ -90,6 +92,11 @@ internal static class MailTemplates
             NotificationEvent.RectificationVerified => ($"整改核验结果：{Finding(f)}", $"财政局已核验「{Finding(f)}」的整改情况：{f.ActionLabel}。"
                 + (f.Due is null ? string.Empty : $"请于{f.Due}前完成剩余整改并重新报送整改结果。")),
             NotificationEvent.ManualReminder => ($"催办：{f.CaseTitle}", $"{f.ActorName}对您的待办「{f.CaseTitle}」（{f.StateLabel}）进行了催办{DueSuffix(f)}，请尽快办理。"),
+            // The unit asked for more time: the answer says yes or no and the deadline that now holds, not only 待办.
+            NotificationEvent.ExtensionGranted => ($"延期申请结果：{Finding(f)}（同意延期）",
+                $"{f.ActorName}已同意「{Finding(f)}」的延期申请，整改期限延至{f.Due}，请按新的期限{f.StateLabel}。"),
+            NotificationEvent.ExtensionRefused => ($"延期申请结果：{Finding(f)}（不同意延期）",
+                $"{f.ActorName}不同意「{Finding(f)}」的延期申请，整改期限仍为{f.Due}，请按期{f.StateLabel}。"),
             NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),
             NotificationEvent.FindingCorrected => ($"问题更正：{f.CaseTitle}", $"财政局更正了问题「{f.CaseTitle}」的登记内容（{f.Corrected}），请按更正后的内容整改。"),
             NotificationEvent.Digest => ($"每日通知汇总：{f.CaseTitle}", $"以下是您 {f.CaseTitle} 的通知汇总。"),

@@ -12,7 +12,8 @@ internal sealed record NotificationRequest(Guid RecipientUserId, NotificationEve
 /// <summary>
 /// Adds in-app notifications and their e-mails (outbox rows) to the DbContext; the caller saves them in
 /// the transaction of the change they report. Mail follows the recipient's 通知设置: immediate, into the
-/// daily digest, or none for non-essential events; reminders and escalations always go immediately.
+/// daily digest, or none for non-essential events; reminders and escalations always go immediately. Accounts an
+/// administrator has locked get nothing (<see cref="LockedAccounts"/>).
 /// </summary>
 internal sealed class NotificationWriter(IOptions<AppOptions> app)
 {
@@ -39,7 +40,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
         }
 
         var ids = requests.Select(r => r.RecipientUserId).Distinct().ToList();
-        return Build(requests, await PeopleAsync(db, db.Users.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)), null, ct), now);
+        return Build(requests, await PeopleAsync(db, db.Users.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)), null, now, ct), now);
     }
 
     /// <summary>
@@ -53,7 +54,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
     public async Task AddToAsync(AppDbContext db, IQueryable<AppUser> recipients, NotificationEvent evt, NotificationFacts facts, DateTimeOffset now, CancellationToken ct,
         (string Role, NotificationEvent Others)? split = null)
     {
-        var people = await PeopleAsync(db, recipients, split?.Role, ct);
+        var people = await PeopleAsync(db, recipients, split?.Role, now, ct);
         var requests = people.Values.Select(p => new NotificationRequest(p.Id, split is { } s && !p.HasRole ? s.Others : evt, facts)).ToList();
         var rows = Build(requests, people, now);
         db.Notifications.AddRange(rows.Notifications);
@@ -62,12 +63,15 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
 
     private sealed record Person(Guid Id, string DisplayName, string? Email, EmailMode? EmailMode, bool? NonEssentialEmail, bool HasRole);
 
-    private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, string? role, CancellationToken ct)
+    private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, string? role, DateTimeOffset now, CancellationToken ct)
     {
+        // An administrator's lock means the person cannot act and may have left the unit: no notice, no mail.
+        var lockedFrom = LockedAccounts.From(now);
         // The sets and the flag as locals: EF reads a captured variable directly, but evaluates a longer path
         // (db.Roles) or an expression (role != null) by compiling a delegate on every call.
         var (preferences, userRoles, roles, withRole) = (db.NotificationPreferences, db.UserRoles, db.Roles, role is not null);
         return (await users.AsNoTracking()
+            .Where(u => u.LockoutEnd == null || u.LockoutEnd <= lockedFrom)
             .Select(u => new
             {
                 u.Id,

@@ -37,9 +37,14 @@ internal static class FireNotifications
         await writer.AddToAsync(context.Db, recipients.Where(u => u.Id != actorId), evt ?? EventOf(context), facts, context.Now, ct, split);
     }
 
-    /// <summary>A return asks for rework; reaching an end state is a decision; anything else hands over a task.</summary>
+    /// <summary>
+    /// A return asks for rework; the answer to an extension request says which it is; reaching an end state is a
+    /// decision; anything else hands over a task.
+    /// </summary>
     public static NotificationEvent EventOf(FireContext context) =>
         context.Action.Id.Contains("return", StringComparison.Ordinal) ? NotificationEvent.Returned
+        : context.Action.Id == "grantExtension" ? NotificationEvent.ExtensionGranted
+        : context.Action.Id == "refuseExtension" ? NotificationEvent.ExtensionRefused
         : context.To.Kind == StateKind.End ? NotificationEvent.Decision
         : NotificationEvent.TaskAssigned;
 

@@ -53,7 +53,7 @@ internal sealed class ManualReminders(AppDbContext db, NotificationWriter writer
                 : new ManualReminderResult(false, 0, null, NotFound: true);
         }
 
-        var recipients = (await ReminderRecipients.LoadAsync(db, [item], [], ct)).Assignees(item);
+        var recipients = (await ReminderRecipients.LoadAsync(db, [item], [], clock.GetUtcNow(), ct)).Assignees(item);
         if (recipients.Count == 0)
         {
             return new ManualReminderResult(false, 0, "该待办没有可催办的人员。");

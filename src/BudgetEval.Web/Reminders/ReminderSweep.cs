@@ -120,7 +120,7 @@ internal sealed class ReminderSweep(
                 nextAt[index] = next is { } nextDay ? schedule.At(nextDay).UtcDateTime : null;
             }
 
-            var recipients = await ReminderRecipients.LoadAsync(db, items, owed.Select(o => o.Stage.EscalateTo).OfType<string>(), ct);
+            var recipients = await ReminderRecipients.LoadAsync(db, items, owed.Select(o => o.Stage.EscalateTo).OfType<string>(), now, ct);
             var candidates = new List<(WorkItem Item, ReminderStage Stage, DateOnly Day, DateOnly DueDay, Guid User)>();
             foreach (var (item, stage, day, dueDay) in owed)
             {
@@ -141,7 +141,7 @@ internal sealed class ReminderSweep(
                     Due = ChineseFormat.Date(c.DueDay),
                     OverdueWorkingDays = c.Stage.OverdueWorkingDays,
                     DueToday = c.Stage.Kind == ReminderKind.DueDay,
-                    Assignee = c.Stage.Kind == ReminderKind.Escalation ? holders.Describe(c.Item) : null,
+                    Assignee = c.Stage.Kind == ReminderKind.Escalation ? holders.Describe(c.Item, recipients.Assignees(c.Item).Count == 0) : null,
                 }))
                 .ToList();
 

@@ -29,10 +29,17 @@ internal sealed class TaskHolders(IReadOnlyDictionary<Guid, string> organisation
     }
 
     /// <summary>e.g. 长沙市望城区社会治理服务中心（单位填报人：张晓燕）, or without the name when the whole role holds it.</summary>
-    public string Describe(WorkItem item)
+    /// <param name="unreached">Nobody received the task's own reminders (no account with its role, or only locked ones):
+    /// the 督办 says so, or the officer would assume the unit has been reminded and only chase by phone much later.</param>
+    public string Describe(WorkItem item, bool unreached = false)
     {
         var organisation = organisations.GetValueOrDefault(item.AssigneeOrganisationId ?? item.CaseOrganisationId) ?? string.Empty;
         var role = item.AssigneeRole is { } r ? Roles.Label(r) : "经办人";
+        if (unreached)
+        {
+            return $"{organisation}（{role}；暂无可接收提醒的{role}账号）";
+        }
+
         return (item.AssigneeUserId ?? item.ClaimedBy) is { } holder && people.GetValueOrDefault(holder) is { } name
             ? $"{organisation}（{role}：{name}）"
             : $"{organisation}（{role}）";
