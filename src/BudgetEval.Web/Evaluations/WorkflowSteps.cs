@@ -148,10 +148,11 @@ internal sealed class NotifyFirm(NotificationWriter writer, DueDates dueDates) :
 }
 
 /// <summary>
-/// On acceptance each problem of the report becomes a finding of the unit, due 60 days after completion. Accepted
-/// again after an administrator reopened the case, it adds only the problems not yet in the register.
+/// On acceptance each problem of the report becomes a finding of the unit, due 60 days after completion (the next
+/// working day if that is none). Accepted again after an administrator reopened the case, it adds only the problems
+/// not yet in the register.
 /// </summary>
-internal sealed class CreateFindings : IEffect
+internal sealed class CreateFindings(DueDates dueDates) : IEffect
 {
     public string Name => nameof(CreateFindings);
 
@@ -159,7 +160,7 @@ internal sealed class CreateFindings : IEffect
     {
         var e = await EvaluationSubject.LoadAsync(context, ct);
         e.CompletedOn = context.Today;
-        await FindingRegister.AddFromEvaluationAsync(context, e, ct);
+        await FindingRegister.AddFromEvaluationAsync(context, e, dueDates.DefaultRectificationDeadline(context.Today), ct);
     }
 }
 

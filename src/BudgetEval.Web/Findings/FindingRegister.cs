@@ -39,7 +39,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
     /// (their rectification may be under way) and only the problems not yet registered are added. A finding
     /// whose problem was dropped in the rework stays in the register too; the bureau settles it there.
     /// </summary>
-    public static async Task AddFromEvaluationAsync(FireContext context, Evaluation e, CancellationToken ct)
+    public static async Task AddFromEvaluationAsync(FireContext context, Evaluation e, DateOnly deadline, CancellationToken ct)
     {
         var (db, now) = (context.Db, context.Now);
         var registered = (await db.Findings.IgnoreQueryFilters().Where(f => f.EvaluationId == e.Id).Select(f => f.Title).ToListAsync(ct)).ToHashSet();
@@ -63,7 +63,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
                 Detail = p.Detail,
                 IndicatorRow = p.IndicatorRow,
                 Recommendation = p.Recommendation,
-                Deadline = context.Today.AddDays(FindingLabels.DefaultDeadlineDays),
+                Deadline = deadline,
                 Source = FindingSource.ThirdParty,
                 SourceDocument = e.ReportNumber,
                 SourceDate = e.ReportDate,
@@ -140,7 +140,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             Detail = input.Detail!,
             IndicatorRow = input.IndicatorRow,
             Recommendation = input.Recommendation,
-            Deadline = input.Deadline ?? dueDates.Today(now).AddDays(FindingLabels.DefaultDeadlineDays),
+            Deadline = input.Deadline ?? dueDates.DefaultRectificationDeadline(dueDates.Today(now)),
             Source = source,
             SourceDocument = input.SourceDocument,
             SourceDate = input.SourceDate,

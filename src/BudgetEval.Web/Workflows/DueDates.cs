@@ -22,6 +22,22 @@ internal sealed class DueDates(IWorkingCalendar calendar, ChinaClock china, Remi
         return day is { } d ? LocalMidnight(d.AddDays(1)) : null;
     }
 
+    /// <summary>
+    /// A finding's rectification deadline when none is given: <see cref="Findings.FindingLabels.DefaultDeadlineDays"/> days
+    /// after <paramref name="today"/>, moved on to the next working day, so it never falls on a weekend or in a holiday
+    /// (a 整改 due on 劳动节 was reminded "今日到期" on a day off).
+    /// </summary>
+    public DateOnly DefaultRectificationDeadline(DateOnly today)
+    {
+        var day = today.AddDays(Findings.FindingLabels.DefaultDeadlineDays);
+        for (var i = 0; i < 400 && !calendar.IsWorkingDay(day); i++)
+        {
+            day = day.AddDays(1); // bounded: a calendar with an absurd run of holidays cannot hang a registration
+        }
+
+        return day;
+    }
+
     /// <summary>The civil day a due instant ends.</summary>
     public DateOnly DueDay(DateTimeOffset dueAt) => reminders.DueDay(dueAt);
 

@@ -19,11 +19,12 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
         var findings = await EvaluationApi.JsonAsync(finance, "/api/findings?fiscalYear=2012&source=ThirdParty");
 
         Assert.Equal(9, findings.GetArrayLength());
-        var completed = DateOnly.FromDateTime(AppFactory.DefaultNow.AddHours(8).Date);
+        // Completed on 2026-03-02: 60 days on is 2026-05-01, in the 劳动节 holiday (1–5 May); the deadline is the next working day.
+        Assert.Equal(new DateOnly(2026, 5, 1), DateOnly.FromDateTime(AppFactory.DefaultNow.AddHours(8).Date).AddDays(60));
         Assert.All(findings.EnumerateArray(), f =>
         {
             Assert.Equal(id, f.GetProperty("evaluationId").GetGuid());
-            Assert.Equal(completed.AddDays(60), DateOnly.Parse(f.GetProperty("deadline").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(new DateOnly(2026, 5, 6), DateOnly.Parse(f.GetProperty("deadline").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
         });
         Assert.Equal(["三级网格队伍建设管理不严谨", "重点问题未及时整改到位"],
             findings.EnumerateArray().Where(f => f.GetProperty("rectifiedBeforeReport").GetBoolean()).Select(f => f.GetProperty("title").GetString()));
@@ -78,6 +79,7 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
 
         var found = await EvaluationApi.JsonAsync(finance, $"/api/findings?unit={Uri.EscapeDataString("社会治理")}&source=Inspection&fiscalYear=2020");
         Assert.Equal("巡察", found[0].GetProperty("sourceLabel").GetString());
+        Assert.Equal("2026-05-06", found[0].GetProperty("deadline").GetString()); // none given: 60 days on is 劳动节, moved to the next working day
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, unitTries.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await finance.GetAsync("/api/findings?source=nope")).StatusCode);
