@@ -384,6 +384,24 @@ internal static class AppComposition
         app.UseForwardedHeaders(options);
     }
 
+    /// <summary>
+    /// Loads the workflow definitions before the database is touched, and checks that each flow the code starts is
+    /// among them: a Workflows:Directories list replaces the shipped folder, and a list holding only a district's
+    /// variant would otherwise start fine and answer 500 on the first case of a missing flow.
+    /// </summary>
+    public static void CheckWorkflows(this WebApplication app)
+    {
+        var registry = app.Services.GetRequiredService<WorkflowRegistry>();
+        string[] needed = [SelfEvaluations.SelfEvaluationService.WorkflowId, Evaluations.EvaluationService.WorkflowId, Rectifications.RectificationCases.DefinitionId];
+        var missing = needed.Where(id => registry.All.All(d => d.Id != id)).ToList();
+        if (missing.Count > 0)
+        {
+            var folders = WorkflowRegistry.DefaultDirectories(app.Services.GetRequiredService<IOptions<WorkflowOptions>>(), app.Environment);
+            throw new StartupRefusedException(
+                $"Workflows:Directories: no definition of {string.Join(", ", missing)} in {string.Join(", ", folders)}. The folders listed there replace the shipped workflows/ folder: list that folder too (e.g. /opt/budgeteval/workflows), or copy its files.");
+        }
+    }
+
     public static async Task MigrateDatabaseAsync(this WebApplication app)
     {
         await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
