@@ -36,6 +36,21 @@ public sealed class SettingValueRefusalTests
         StartupRefusalTests.AssertNoStackTrace(run);
     }
 
+    [Theory]
+    [InlineData("Host=db;Databse=budgeteval;Username=budgeteval;Password=Secret-Pw-1", "databse")]
+    [InlineData("Host=db;Port=abc;Database=budgeteval;Username=budgeteval;Password=Secret-Pw-1", "port")]
+    [InlineData("postgres://budgeteval:Secret-Pw-1@db/budgeteval", "initialization string")]
+    public async Task Given_a_connection_string_that_cannot_be_parsed_When_a_node_starts_Then_it_refuses_naming_it_without_the_password(string connectionString, string named)
+    {
+        var run = await StartupRefusalTests.RunAsync("Testing", new() { ["ConnectionStrings__Default"] = connectionString });
+
+        Assert.Equal(StartupRefusal.ConfigurationExitCode, run.ExitCode);
+        var line = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("BudgetEval: start-up refused: ConnectionStrings:Default", StringComparison.Ordinal));
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Secret-Pw-1", run.Stderr + run.Stdout, StringComparison.Ordinal);
+        StartupRefusalTests.AssertNoStackTrace(run);
+    }
+
     [Fact]
     public async Task Given_a_workflow_folder_holding_only_a_district_variant_When_a_node_starts_Then_it_refuses_naming_the_missing_flows()
     {

@@ -27,6 +27,16 @@ internal static class StartupSettings
             Refuse("ConnectionStrings:Default is not set (see appsettings.sample.json).");
         }
 
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(config.GetConnectionString("Default"));
+        }
+        catch (ArgumentException e)
+        {
+            // Only the parser's own words: they name the keyword (a typo such as Databse, Port=abc), never the password.
+            Refuse($"ConnectionStrings:Default cannot be read: {e.Message}. Npgsql syntax is expected: Host=…;Port=5432;Database=budgeteval;Username=…;Password=… (not a postgres:// URL).");
+        }
+
         BindEverySection(config);
         CheckValues(config);
 
