@@ -93,6 +93,7 @@ internal static class AppComposition
         }
 
         services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
+        services.AddSingleton<BudgetEval.Web.Shared.BureauName>(); // the district's name in the page footer
 
         var connectionString = WithConnectionTuning(config.GetConnectionString("Default")
             ?? throw new StartupRefusedException("ConnectionStrings:Default is not set (see appsettings.sample.json)."));
