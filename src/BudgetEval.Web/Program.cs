@@ -28,6 +28,7 @@ try
         return await command.RunAsync(app.Services);
     }
 
+    app.CheckWorkflows();
     await app.PrepareDatabaseAsync();
     app.UseBudgetEval();
     await app.RunAsync();

@@ -93,6 +93,7 @@ internal static class AppComposition
         }
 
         services.AddSingleton<BudgetEval.Web.Shared.ChinaClock>();
+        services.AddSingleton<BudgetEval.Web.Shared.BureauName>(); // the district's name in the page footer
 
         var connectionString = WithConnectionTuning(config.GetConnectionString("Default")
             ?? throw new StartupRefusedException("ConnectionStrings:Default is not set (see appsettings.sample.json)."));
@@ -382,6 +383,24 @@ internal static class AppComposition
         }
 
         app.UseForwardedHeaders(options);
+    }
+
+    /// <summary>
+    /// Loads the workflow definitions before the database is touched, and checks that each flow the code starts is
+    /// among them: a Workflows:Directories list replaces the shipped folder, and a list holding only a district's
+    /// variant would otherwise start fine and answer 500 on the first case of a missing flow.
+    /// </summary>
+    public static void CheckWorkflows(this WebApplication app)
+    {
+        var registry = app.Services.GetRequiredService<WorkflowRegistry>();
+        string[] needed = [SelfEvaluations.SelfEvaluationService.WorkflowId, Evaluations.EvaluationService.WorkflowId, Rectifications.RectificationCases.DefinitionId];
+        var missing = needed.Where(id => registry.All.All(d => d.Id != id)).ToList();
+        if (missing.Count > 0)
+        {
+            var folders = WorkflowRegistry.DefaultDirectories(app.Services.GetRequiredService<IOptions<WorkflowOptions>>(), app.Environment);
+            throw new StartupRefusedException(
+                $"Workflows:Directories: no definition of {string.Join(", ", missing)} in {string.Join(", ", folders)}. The folders listed there replace the shipped workflows/ folder: list that folder too (e.g. /opt/budgeteval/workflows), or copy its files.");
+        }
     }
 
     public static async Task MigrateDatabaseAsync(this WebApplication app)

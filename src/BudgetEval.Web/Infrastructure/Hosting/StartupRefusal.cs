@@ -32,6 +32,12 @@ internal static class StartupRefusal
                 return refused;
             }
 
+            // A broken workflow file is a setting the operator deployed: its message is already "file:line: problem".
+            if (inner is Workflows.Definitions.WorkflowDefinitionException definition)
+            {
+                return new StartupRefusedException($"workflow definition {definition.Message} (fix the file, or remove it from the folders of Workflows:Directories)", inner: definition);
+            }
+
             if (inner is AggregateException { InnerExceptions.Count: 1 } aggregate)
             {
                 return Find(aggregate.InnerExceptions[0]);
