@@ -20,7 +20,7 @@ internal static partial class FormWorkbook
 
     public const string FundsTotal = "年度资金总额", Goals = "年度总体目标";
 
-    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6;
+    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6, BoxedPercent = 7;
 
     public static byte[] Build(LoadedForm form)
     {
@@ -111,7 +111,7 @@ internal static partial class FormWorkbook
         Text(sum, "I", "等级：" + sheet.Grade, BoxedBold);
         merges.Add($"I{r}:J{r}");
 
-        return Write([("自评表", rows, merges, [14, 14, 16, 24, 14, 14, 9, 9, 18, 18])]);
+        return Write([("自评表", rows, merges, [14, 14, 16, 24, 14, 14, 9, 9, 18, 18], false)]);
     }
 
     /// <summary>
@@ -120,11 +120,11 @@ internal static partial class FormWorkbook
     /// </summary>
     /// <param name="twoDecimals">Columns (0-based) whose numbers all show two decimals (分值, 得分: 2.00 beside 1.50, not 2).</param>
     public static byte[] Table(string sheetName, IEnumerable<IEnumerable<string?>> table, double[] widths, IReadOnlySet<int>? twoDecimals = null) =>
-        Write([(sheetName, TableRows(table, twoDecimals), [], widths)]);
+        Write([(sheetName, TableRows(table, twoDecimals), [], widths, true)]);
 
     /// <summary>Several plain tables in one workbook, a sheet each (the dashboards' export: a sheet per chart).</summary>
     public static byte[] Tables(IEnumerable<(string SheetName, IEnumerable<IEnumerable<string?>> Table, double[] Widths)> sheets) =>
-        Write(sheets.Select(s => (s.SheetName, TableRows(s.Table), new List<string>(), s.Widths)).ToList());
+        Write(sheets.Select(s => (s.SheetName, TableRows(s.Table), new List<string>(), s.Widths, true)).ToList());
 
     /// <summary>
     /// <see cref="Table"/> for rows that arrive from the database as they are read (a province's year of results):
@@ -141,7 +141,7 @@ internal static partial class FormWorkbook
             }
         }
 
-        return await WriteAsync([(sheetName, Rows, [], widths)]);
+        return await WriteAsync([(sheetName, Rows, [], widths, true)]);
     }
 
     /// <summary>The rows of a plain table, made one at a time as the sheet is written.</summary>
@@ -156,9 +156,9 @@ internal static partial class FormWorkbook
 
     /// <summary>
     /// Row <paramref name="r"/> of a plain table: the first is the bold header. Below it, whole numbers (年度,
-    /// counts) become number cells shown as they are, decimals (分值, 得分) number cells with two decimals, and
-    /// dates written 2026年3月2日 date cells in that format, so Excel can sum, sort and filter them. A number
-    /// with a leading zero (a 文号 such as 007) stays text, as typed.
+    /// counts) become number cells shown as they are, decimals (分值, 得分) number cells with two decimals, rates
+    /// written 22.2% percent cells, and dates written 2026年3月2日 date cells in that format, so Excel can sum,
+    /// sort and filter them. A number with a leading zero (a 文号 such as 007) stays text, as typed.
     /// </summary>
     private static Row TableRow(uint r, IEnumerable<string?> cells, IReadOnlySet<int>? twoDecimals = null)
     {
@@ -179,6 +179,11 @@ internal static partial class FormWorkbook
             else if (DecimalNumber().IsMatch(cell))
             {
                 Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture));
+            }
+            else if (Percentage().Match(cell) is { Success: true } percent)
+            {
+                // 整改率 "22.2%": a percent cell (0.222 shown 22.2%), so the column sorts as numbers, not as text ("100.0%" before "22.2%").
+                Number(row, column, decimal.Parse(percent.Groups[1].Value, CultureInfo.InvariantCulture) / 100m, BoxedPercent);
             }
             else if (ChineseDate().Match(cell) is { Success: true } m
                 && DateOnly.TryParseExact($"{m.Groups[1].Value}-{m.Groups[2].Value}-{m.Groups[3].Value}", "yyyy-M-d", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
@@ -203,6 +208,9 @@ internal static partial class FormWorkbook
     [System.Text.RegularExpressions.GeneratedRegex(@"^(0|[1-9][0-9]{0,14})\.[0-9]{1,10}$")]
     private static partial System.Text.RegularExpressions.Regex DecimalNumber();
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^((?:0|[1-9][0-9]{0,2})\.[0-9])%$")]
+    private static partial System.Text.RegularExpressions.Regex Percentage();
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$")]
     private static partial System.Text.RegularExpressions.Regex ChineseDate();
 
@@ -215,7 +223,7 @@ internal static partial class FormWorkbook
             Text(head, TableFile.ColumnName(i), IndicatorFile.Header[i], BoxedBold);
         }
 
-        return Write([("绩效指标", [head], [], [14, 14, 16, 24, 14, 14, 9, 9, 18, 18])]);
+        return Write([("绩效指标", [head], [], [14, 14, 16, 24, 14, 14, 9, 9, 18, 18], true)]);
     }
 
     /// <summary>
@@ -225,7 +233,7 @@ internal static partial class FormWorkbook
     /// read-write package holds every part uncompressed until the end, so the package's few fixed parts
     /// (content types, relationships) are written here.
     /// </summary>
-    private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths)> sheets)
+    private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets)
     {
         // Rows already in hand: every await below completes at once (a MemoryStream), so this runs synchronously.
         return WriteAsync(sheets.Select(sheet => (sheet.SheetName, (Func<OpenXmlWriter, ValueTask>)(writer =>
@@ -236,10 +244,14 @@ internal static partial class FormWorkbook
             }
 
             return ValueTask.CompletedTask;
-        }), sheet.Merges, sheet.Widths)).ToList()).GetAwaiter().GetResult();
+        }), sheet.Merges, sheet.Widths, sheet.HeaderRow)).ToList()).GetAwaiter().GetResult();
     }
 
-    private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths)> sheets)
+    /// <param name="sheets">
+    /// Each sheet; <c>HeaderRow</c>: a plain table whose first row is its header, kept in view while scrolling
+    /// (frozen) and printed again at the top of every page, as a long ledger needs on paper.
+    /// </param>
+    private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets)
     {
         using var stream = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
@@ -248,15 +260,31 @@ internal static partial class FormWorkbook
             RawPart(zip, "[Content_Types].xml", $"""<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{string.Concat(numbers.Select(n => $"""<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"""))}</Types>""");
             RawPart(zip, "_rels/.rels", $"""<Relationships xmlns="{RelationshipsNs}"><Relationship Id="rId1" Type="{OfficeRelNs}/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
             RawPart(zip, "xl/_rels/workbook.xml.rels", $"""<Relationships xmlns="{RelationshipsNs}">{string.Concat(numbers.Select(n => $"""<Relationship Id="rId{n}" Type="{OfficeRelNs}/worksheet" Target="worksheets/sheet{n}.xml"/>"""))}<Relationship Id="rIdStyles" Type="{OfficeRelNs}/styles" Target="styles.xml"/></Relationships>""");
-            ElementPart(zip, "xl/workbook.xml", new Workbook(new Sheets(sheets.Select((sheet, i) => new Sheet { Id = $"rId{i + 1}", SheetId = (uint)(i + 1), Name = sheet.SheetName }))));
+            var workbook = new Workbook(new Sheets(sheets.Select((sheet, i) => new Sheet { Id = $"rId{i + 1}", SheetId = (uint)(i + 1), Name = sheet.SheetName })));
+            var printTitles = sheets.Select((sheet, i) => (sheet, i)).Where(s => s.sheet.HeaderRow)
+                .Select(s => new DefinedName($"'{s.sheet.SheetName.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1") { Name = "_xlnm.Print_Titles", LocalSheetId = (uint)s.i }).ToList();
+            if (printTitles.Count > 0)
+            {
+                workbook.Append(new DefinedNames(printTitles));
+            }
+
+            ElementPart(zip, "xl/workbook.xml", workbook);
             ElementPart(zip, "xl/styles.xml", Styles());
-            foreach (var (n, (_, writeRows, merges, widths)) in numbers.Zip(sheets))
+            foreach (var (n, (_, writeRows, merges, widths, headerRow)) in numbers.Zip(sheets))
             {
                 using var part = zip.CreateEntry($"xl/worksheets/sheet{n}.xml").Open();
                 using var writer = OpenXmlWriter.Create(part);
                 writer.WriteStartDocument();
                 writer.WriteStartElement(new Worksheet());
                 writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
+                if (headerRow)
+                {
+                    writer.WriteElement(new SheetViews(new SheetView(
+                        new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+                        new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
+                    { TabSelected = n == 1, WorkbookViewId = 0 }));
+                }
+
                 writer.WriteElement(new Columns(widths.Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true })));
                 writer.WriteStartElement(new SheetData());
                 await writeRows(writer);
@@ -297,7 +325,8 @@ internal static partial class FormWorkbook
     private static Stylesheet Styles() => new(
         new NumberingFormats(
             new NumberingFormat { NumberFormatId = 164, FormatCode = "0.00" },
-            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" }) { Count = 2 },
+            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" },
+            new NumberingFormat { NumberFormatId = 166, FormatCode = "0.0%" }) { Count = 3 },
         new Fonts(
             new Font(new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
             new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
@@ -318,7 +347,8 @@ internal static partial class FormWorkbook
             new CellFormat(new Alignment { Horizontal = HorizontalAlignmentValues.Center }) { FontId = 2, ApplyFont = true, ApplyAlignment = true },
             new CellFormat(Wrap()) { FontId = 1, BorderId = 1, ApplyFont = true, ApplyBorder = true, ApplyAlignment = true },
             new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 1, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
-            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 165, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 7 });
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 165, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 166, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 8 });
 
     private static Alignment Wrap() => new() { WrapText = true, Vertical = VerticalAlignmentValues.Center };
 
