@@ -31,6 +31,19 @@ internal static partial class FormWorkbook
         uint r = 0;
         Row Next() { var row = new Row { RowIndex = ++r }; rows.Add(row); return row; }
 
+        // Excel draws a merged range's ruling from each of its cells: every cell of a boxed range is written,
+        // blank but ruled, or the printed form lacks the right and bottom lines of 单位名称, the goals and 总分.
+        void Merged(Row row, char from, char to, string text, uint style)
+        {
+            Text(row, from.ToString(), text, style);
+            for (var c = (char)(from + 1); c <= to; c++)
+            {
+                Text(row, c.ToString(), string.Empty, style);
+            }
+
+            merges.Add($"{from}{row.RowIndex}:{to}{row.RowIndex}");
+        }
+
         var title = Next();
         Text(title, "A", $"{EvaluationKinds.Label(se.Kind).Replace("绩效自评", "自评表", StringComparison.Ordinal)}", Title);
         merges.Add($"A{r}:J{r}");
@@ -39,10 +52,10 @@ internal static partial class FormWorkbook
 
         var unit = Next();
         Text(unit, "A", "部门(单位)名称", BoxedBold);
-        Text(unit, "B", form.UnitName + (se.ProjectName is { } p ? $"　项目：{p}" : string.Empty), Boxed);
-        merges.Add($"B{r}:J{r}");
+        Merged(unit, 'B', 'J', form.UnitName + (se.ProjectName is { } p ? $"　项目：{p}" : string.Empty), Boxed);
 
         var fundsHead = Next();
+        var fundsTop = r;
         for (var i = 0; i < FundsHeads.Count; i++)
         {
             Text(fundsHead, TableFile.ColumnName(i), FundsHeads[i], BoxedBold);
@@ -51,6 +64,7 @@ internal static partial class FormWorkbook
         foreach (var sub in se.FundsRows)
         {
             var row = Next();
+            Text(row, "A", string.Empty, Boxed);
             Text(row, "B", sub.Name, Boxed);
             Number(row, "C", sub.Budget);
             Number(row, "D", sub.Executed);
@@ -61,6 +75,7 @@ internal static partial class FormWorkbook
         }
 
         var total = Next();
+        Text(total, "A", string.Empty, Boxed);
         Text(total, "B", FundsTotal, Boxed);
         Number(total, "C", se.FundsBudget);
         Number(total, "D", se.FundsExecuted);
@@ -68,18 +83,22 @@ internal static partial class FormWorkbook
         Number(total, "F", form.Rules.FundsWeight);
         Text(total, "G", form.Funds.RateText, Boxed);
         Number(total, "H", sheet.FundsScore);
+        merges.Add($"A{fundsTop}:A{r}"); // 资金情况（万元） beside its whole block, as on the paper form
 
         var goalsHead = Next();
         Text(goalsHead, "A", Goals, BoxedBold);
-        Text(goalsHead, "B", "年初设定目标", BoxedBold);
-        Text(goalsHead, "F", "全年完成情况", BoxedBold);
-        merges.Add($"B{r}:E{r}");
-        merges.Add($"F{r}:J{r}");
+        Merged(goalsHead, 'B', 'E', "年初设定目标", BoxedBold);
+        Merged(goalsHead, 'F', 'J', "全年完成情况", BoxedBold);
         var goals = Next();
-        Text(goals, "B", se.GoalsPlanned ?? string.Empty, Boxed);
-        Text(goals, "F", se.GoalsAchieved ?? string.Empty, Boxed);
-        merges.Add($"B{r}:E{r}");
-        merges.Add($"F{r}:J{r}");
+        Text(goals, "A", string.Empty, Boxed);
+        Merged(goals, 'B', 'E', se.GoalsPlanned ?? string.Empty, Boxed);
+        Merged(goals, 'F', 'J', se.GoalsAchieved ?? string.Empty, Boxed);
+        merges.Add($"A{r - 1}:A{r}");
+
+        // Excel never grows a row to fit wrapped text in merged cells: the goals row gets the height its
+        // longer text needs, or a paragraph of 全年完成情况 shows as one cut line.
+        goals.Height = GoalsRowHeight(se.GoalsPlanned, se.GoalsAchieved);
+        goals.CustomHeight = true;
 
         Next();
         var head = Next();
@@ -104,14 +123,26 @@ internal static partial class FormWorkbook
         }
 
         var sum = Next();
-        Text(sum, "A", "总分", BoxedBold);
-        merges.Add($"A{r}:F{r}");
+        Merged(sum, 'A', 'F', "总分", BoxedBold);
         Number(sum, "G", form.Rules.FundsWeight + sheet.IndicatorWeightTotal);
         Number(sum, "H", sheet.TotalScore);
-        Text(sum, "I", "等级：" + sheet.Grade, BoxedBold);
-        merges.Add($"I{r}:J{r}");
+        Merged(sum, 'I', 'J', "等级：" + sheet.Grade, BoxedBold);
 
-        return Write([("自评表", rows, merges, [14, 14, 16, 24, 14, 14, 9, 9, 18, 18], false)]);
+        return Write([("自评表", rows, merges, FormWidths, false)]);
+    }
+
+    private static readonly double[] FormWidths = [14, 14, 16, 24, 14, 14, 9, 9, 18, 18];
+
+    /// <summary>
+    /// Points for the goals row: the lines of the longer text across its merged columns (B–E and F–J are each
+    /// 68 character widths; a Chinese character takes two), at 宋体 11's line height, within Excel's 409 pt.
+    /// </summary>
+    internal static double GoalsRowHeight(params string?[] texts)
+    {
+        const double Width = 66, Line = 14.4; // a little under the 68 widths: the cell's own padding
+        var lines = texts.Select(t => (t ?? string.Empty).Split('\n').Sum(paragraph =>
+            Math.Max(1, (int)Math.Ceiling(paragraph.Sum(c => c > 0x2E7F ? 2 : 1) / Width)))).Max();
+        return Math.Min(409, lines * Line + 4);
     }
 
     /// <summary>
@@ -223,7 +254,7 @@ internal static partial class FormWorkbook
             Text(head, TableFile.ColumnName(i), IndicatorFile.Header[i], BoxedBold);
         }
 
-        return Write([("绩效指标", [head], [], [14, 14, 16, 24, 14, 14, 9, 9, 18, 18], true)]);
+        return Write([("绩效指标", [head], [], FormWidths, true)]);
     }
 
     /// <summary>
