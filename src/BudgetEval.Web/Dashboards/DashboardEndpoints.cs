@@ -64,9 +64,13 @@ internal static class DashboardEndpoints
             }
 
             var (filter, errors) = DashboardFilter.Parse(year, unit, category, source, p);
-            return errors.Count > 0
-                ? ApiProblems.Validation(errors)
-                : TypedResults.File(await DashboardExport.BureauAsync(db, await figures.LoadAsync(filter, forExport: true, ct), filter, http, clock, ct), DashboardExport.ContentType, "数据看板.xlsx");
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            var (content, name) = await DashboardExport.BureauAsync(db, await figures.LoadAsync(filter, forExport: true, ct), filter, http, clock, ct);
+            return TypedResults.File(content, DashboardExport.ContentType, name);
         }).WithSummary("财政数据看板导出（.xlsx，每个图表一个工作表）").ProducesFile(DashboardExport.ContentType);
 
         group.MapGet("/unit", async (string? year, string? category, string? source, UnitFigures figures, HttpContext http, CancellationToken ct) =>
@@ -88,9 +92,13 @@ internal static class DashboardEndpoints
             }
 
             var (filter, errors) = DashboardFilter.Parse(year, null, category, source, null);
-            return errors.Count > 0
-                ? ApiProblems.Validation(errors)
-                : TypedResults.File(await DashboardExport.UnitAsync(db, await figures.LoadAsync(WorkflowActor.From(http.User), filter, ct), filter, http, clock, ct), DashboardExport.ContentType, "本单位数据看板.xlsx");
+            if (errors.Count > 0)
+            {
+                return ApiProblems.Validation(errors);
+            }
+
+            var (content, name) = await DashboardExport.UnitAsync(db, await figures.LoadAsync(WorkflowActor.From(http.User), filter, ct), filter, http, clock, ct);
+            return TypedResults.File(content, DashboardExport.ContentType, name);
         }).WithSummary("本单位数据看板导出（.xlsx）").ProducesFile(DashboardExport.ContentType);
     }
 

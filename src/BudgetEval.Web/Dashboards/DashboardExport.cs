@@ -14,8 +14,14 @@ internal static class DashboardExport
 {
     public const string ContentType = FormWorkbook.ContentType;
 
-    public static async Task<byte[]> BureauAsync(AppDbContext db, BureauDashboard d, DashboardFilter filter, HttpContext http, TimeProvider clock, CancellationToken ct)
+    public static async Task<(byte[] Content, string FileName)> BureauAsync(AppDbContext db, BureauDashboard d, DashboardFilter filter, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
+        // A unit chosen by id (the API, a link) is named in the summary and the file name, not shown as its id.
+        if (filter.UnitId is { } unitId)
+        {
+            filter = filter with { UnitText = (await Organisations.OrganisationNames.ForAsync(db, [unitId], ct)).GetValueOrDefault(unitId) ?? "（未知单位）" };
+        }
+
         var sheets = d.Charts.Select(Sheet).ToList();
         sheets.Insert(0, ("概况", Summary(filter,
         [
@@ -28,10 +34,10 @@ internal static class DashboardExport
         var overdue = new List<IEnumerable<string?>> { new[] { "编号", "单位", "问题", "类别", "来源", "整改期限", "状态", "逾期天数" } };
         overdue.AddRange(d.Overdue.Items.Select(o => new[] { o.Number, o.Unit, o.Title, o.Category, o.Source, ChineseFormat.Date(o.Deadline), o.Status, o.DaysOverdue.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         sheets.Add(("逾期未完成的问题", overdue, [16, 28, 36, 12, 10, 16, 10, 10]));
-        return await SaveAsync(db, http, clock, "数据看板（财政）", sheets, ct);
+        return (await SaveAsync(db, http, clock, "数据看板（财政）", sheets, ct), FileName(filter.UnitText, filter.Year));
     }
 
-    public static async Task<byte[]> UnitAsync(AppDbContext db, UnitDashboard d, DashboardFilter filter, HttpContext http, TimeProvider clock, CancellationToken ct)
+    public static async Task<(byte[] Content, string FileName)> UnitAsync(AppDbContext db, UnitDashboard d, DashboardFilter filter, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
         var sheets = d.Charts.Select(Sheet).ToList();
         var tasks = new List<IEnumerable<string?>> { new[] { "事项", "环节", "期限", "是否逾期" } };
@@ -41,8 +47,12 @@ internal static class DashboardExport
         findings.AddRange(d.Findings.Select(f => new[] { f.Number, f.Title, f.Category, f.Source, ChineseFormat.Date(f.Deadline), f.Status, f.Overdue ? "逾期" : null }));
         sheets.Add(("未完成整改的问题", findings, [16, 40, 12, 10, 16, 10, 10]));
         sheets.Insert(0, ("概况", Summary(filter with { UnitText = http.User.OrganisationName() }, []), [24, 60]));
-        return await SaveAsync(db, http, clock, "数据看板（单位）", sheets, ct);
+        return (await SaveAsync(db, http, clock, "数据看板（单位）", sheets, ct), FileName(http.User.OrganisationName(), filter.Year));
     }
+
+    /// <summary>长沙市望城区教育局2022年度数据看板.xlsx: the unit and year the figures are for, when chosen.</summary>
+    public static string FileName(string? unit, int? year) =>
+        $"{unit}{(year is { } y ? $"{y}年度" : string.Empty)}数据看板.xlsx";
 
     private static (string, IEnumerable<IEnumerable<string?>>, double[]) Sheet(Chart chart) =>
         (chart.Title.Length > 31 ? chart.Title[..31] : chart.Title, chart.Table(), [40, .. chart.Series.Select(_ => 14.0)]);
@@ -53,7 +63,7 @@ internal static class DashboardExport
         {
             new[] { "项目", "内容" },
             new[] { "年度", filter.Year?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "全部" },
-            new[] { "单位", filter.UnitText ?? filter.UnitId?.ToString() ?? "全部" },
+            new[] { "单位", filter.UnitText ?? "全部" },
             new[] { "问题类别", filter.Category ?? "全部" },
             new[] { "问题来源", filter.Source is { } s ? Findings.FindingLabels.Source(s) : "全部" },
         };

@@ -32,6 +32,7 @@ internal sealed class IndexModel(BureauFigures figures, AppDbContext db, TimePro
         }
 
         var data = await figures.LoadAsync(Filter, forExport: true, ct);
-        return File(await DashboardExport.BureauAsync(Db, data, Filter, HttpContext, clock, ct), DashboardExport.ContentType, "数据看板.xlsx");
+        var (content, name) = await DashboardExport.BureauAsync(Db, data, Filter, HttpContext, clock, ct);
+        return File(content, DashboardExport.ContentType, name);
     }
 }

@@ -27,6 +27,7 @@ internal sealed class UnitModel(UnitFigures figures, AppDbContext db, TimeProvid
         }
 
         var data = await figures.LoadAsync(WorkflowActor.From(User), Filter, ct);
-        return File(await DashboardExport.UnitAsync(Db, data, Filter, HttpContext, clock, ct), DashboardExport.ContentType, "本单位数据看板.xlsx");
+        var (content, name) = await DashboardExport.UnitAsync(Db, data, Filter, HttpContext, clock, ct);
+        return File(content, DashboardExport.ContentType, name);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BudgetEval.Web.Audit;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Infrastructure.Data;
@@ -11,7 +12,7 @@ internal sealed record ExportedFile(byte[] Content, string ContentType, string N
 
 /// <summary>
 /// The score table as .xlsx (the form the import takes back) or UTF-8 .csv, for the API and the page
-/// alike; every export leaves an audit line. Null when the caller may not see the report.
+/// alike, ending with the 总分 row; every export leaves an audit line. Null when the caller may not see the report.
 /// </summary>
 internal static class ScoreExport
 {
@@ -26,7 +27,16 @@ internal static class ScoreExport
         }
 
         await AuditTrail.ExportedAsync(db, http, clock, e.Title, $"评价指标评分表（{format.ToUpperInvariant()}）", ct);
-        var table = ScoreFile.Table(e.Rows);
+
+        // The 总分 row as in the report's 附表 (89.80, 良), so the file shows what was scored; the import stops at
+        // it. While rows are unscored there is no total or grade yet, only the weights.
+        var sheet = EvaluationSubject.Sheet(e);
+        var complete = sheet.Incomplete.Count == 0;
+        var table = ScoreFile.Table(e.Rows).Append(
+        [
+            "总分", null, null, sheet.WeightTotal.ToString("0.##", CultureInfo.InvariantCulture),
+            complete ? sheet.Total.ToString("0.00", CultureInfo.InvariantCulture) : null, complete ? $"等级：{sheet.Grade}" : null, null, null,
+        ]);
         return format == "xlsx"
             ? new ExportedFile(FormWorkbook.Table("评分表", table, [10, 14, 22, 8, 8, 40, 30, 40], ScoreColumns), FormWorkbook.ContentType, $"{e.Title}-评分表.xlsx")
             : new ExportedFile(System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(CsvText.Write(table))).ToArray(),

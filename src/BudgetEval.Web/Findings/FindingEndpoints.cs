@@ -42,8 +42,8 @@ internal static class FindingEndpoints
                 return ApiProblems.Validation(errors);
             }
 
-            return await FindingLedger.BuildAsync(db, query, http, clock, ct) is { } bytes
-                ? TypedResults.File(bytes, FormWorkbookContentType, "整改台账.xlsx")
+            return await FindingLedger.BuildAsync(db, query, http, clock, ct) is { } ledger
+                ? TypedResults.File(ledger.Content, FormWorkbookContentType, ledger.FileName)
                 : ApiProblems.Problem(StatusCodes.Status400BadRequest, "导出范围过大", FindingLedger.TooMany);
         }).ProducesFile(FormWorkbookContentType);
 

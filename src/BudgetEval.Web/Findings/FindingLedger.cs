@@ -26,7 +26,7 @@ internal static class FindingLedger
     public static readonly string TooMany = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"符合条件的问题超过 {MaxRows:N0} 条，请按年度、单位、状态或来源筛选后分批导出。");
 
     /// <summary>The workbook, or null when the filters select more than <see cref="MaxRows"/> (see <see cref="TooMany"/>).</summary>
-    public static async Task<byte[]?> BuildAsync(AppDbContext db, IQueryable<Finding> query, HttpContext http, TimeProvider clock, CancellationToken ct)
+    public static async Task<(byte[] Content, string FileName)?> BuildAsync(AppDbContext db, IQueryable<Finding> query, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
         var rows = await query.OrderBy(f => f.FiscalYear).ThenBy(f => f.Number).Take(MaxRows + 1).ToListAsync(ct);
         if (rows.Count > MaxRows)
@@ -46,6 +46,18 @@ internal static class FindingLedger
         }).Prepend<IEnumerable<string?>>(Header);
         AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, "整改台账", $"{rows.Count} 条");
         await db.SaveChangesAsync(ct);
-        return FormWorkbook.Table("整改台账", table, [16, 24, 7, 10, 18, 12, 24, 36, 28, 14, 10, 30, 10, 14, 30, 24, 14, 8]);
+        return (FormWorkbook.Table("整改台账", table, [16, 24, 7, 10, 18, 12, 24, 36, 28, 14, 10, 30, 10, 14, 30, 24, 14, 8]),
+            FileName(rows.Select(f => names[f.OrganisationId]), rows.Select(f => f.FiscalYear)));
+    }
+
+    /// <summary>
+    /// 长沙市望城区社会治理服务中心2021年度整改台账.xlsx: the unit and the year when every row shares them (a unit's
+    /// own ledger, a filtered one), so ledgers saved side by side in a folder tell themselves apart.
+    /// </summary>
+    public static string FileName(IEnumerable<string> units, IEnumerable<int> years)
+    {
+        var unit = units.Distinct().Take(2).ToList() is [var one] ? one : string.Empty;
+        var year = years.Distinct().Take(2).ToList() is [var y] ? $"{y}年度" : string.Empty;
+        return $"{unit}{year}整改台账.xlsx";
     }
 }

@@ -92,14 +92,14 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
             return Page();
         }
 
-        if (await FindingLedger.BuildAsync(db, query, HttpContext, HttpContext.RequestServices.GetRequiredService<TimeProvider>(), ct) is not { } bytes)
+        if (await FindingLedger.BuildAsync(db, query, HttpContext, HttpContext.RequestServices.GetRequiredService<TimeProvider>(), ct) is not { } ledger)
         {
             ModelState.AddModelError(string.Empty, FindingLedger.TooMany);
             await LoadAsync(ct);
             return Page();
         }
 
-        return File(bytes, SelfEvaluations.Export.FormWorkbook.ContentType, "整改台账.xlsx");
+        return File(ledger.Content, SelfEvaluations.Export.FormWorkbook.ContentType, ledger.FileName);
     }
 
     public async Task<IActionResult> OnPostAsync(string? organisationId, int? year, string? category, string? title, string? detail, string? indicatorRow,

@@ -156,7 +156,7 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal((byte)'P', xlsx[0]);
         var form = Assert.Single(Infrastructure.XlsxText.Sheets(xlsx)); // also checks the schema (merged title rows included)
         Assert.Equal("自评表", form.Key);
-        Assert.Equal(["总分", "100.00", "96.93", "等级：优"], form.Value[^1].Select(c => c.Length > 0 && decimal.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : c));
+        Assert.Equal(["总分", "100.00", "96.93", "等级：优"], form.Value[^1].Where(c => c.Length > 0).Select(c => c.Length > 0 && decimal.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : c));
         var template = Assert.Single(Infrastructure.XlsxText.Sheets(await unit.GetByteArrayAsync("/api/self-evaluations/template.xlsx")));
         Assert.Equal(BudgetEval.Web.SelfEvaluations.Import.IndicatorFile.Header, template.Value.Single());
 

@@ -20,7 +20,7 @@ internal static partial class FormWorkbook
 
     public const string FundsTotal = "年度资金总额", Goals = "年度总体目标";
 
-    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6;
+    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6, BoxedPercent = 7;
 
     public static byte[] Build(LoadedForm form)
     {
@@ -31,6 +31,19 @@ internal static partial class FormWorkbook
         uint r = 0;
         Row Next() { var row = new Row { RowIndex = ++r }; rows.Add(row); return row; }
 
+        // Excel draws a merged range's ruling from each of its cells: every cell of a boxed range is written,
+        // blank but ruled, or the printed form lacks the right and bottom lines of 单位名称, the goals and 总分.
+        void Merged(Row row, char from, char to, string text, uint style)
+        {
+            Text(row, from.ToString(), text, style);
+            for (var c = (char)(from + 1); c <= to; c++)
+            {
+                Text(row, c.ToString(), string.Empty, style);
+            }
+
+            merges.Add($"{from}{row.RowIndex}:{to}{row.RowIndex}");
+        }
+
         var title = Next();
         Text(title, "A", $"{EvaluationKinds.Label(se.Kind).Replace("绩效自评", "自评表", StringComparison.Ordinal)}", Title);
         merges.Add($"A{r}:J{r}");
@@ -39,10 +52,10 @@ internal static partial class FormWorkbook
 
         var unit = Next();
         Text(unit, "A", "部门(单位)名称", BoxedBold);
-        Text(unit, "B", form.UnitName + (se.ProjectName is { } p ? $"　项目：{p}" : string.Empty), Boxed);
-        merges.Add($"B{r}:J{r}");
+        Merged(unit, 'B', 'J', form.UnitName + (se.ProjectName is { } p ? $"　项目：{p}" : string.Empty), Boxed);
 
         var fundsHead = Next();
+        var fundsTop = r;
         for (var i = 0; i < FundsHeads.Count; i++)
         {
             Text(fundsHead, TableFile.ColumnName(i), FundsHeads[i], BoxedBold);
@@ -51,6 +64,7 @@ internal static partial class FormWorkbook
         foreach (var sub in se.FundsRows)
         {
             var row = Next();
+            Text(row, "A", string.Empty, Boxed);
             Text(row, "B", sub.Name, Boxed);
             Number(row, "C", sub.Budget);
             Number(row, "D", sub.Executed);
@@ -61,6 +75,7 @@ internal static partial class FormWorkbook
         }
 
         var total = Next();
+        Text(total, "A", string.Empty, Boxed);
         Text(total, "B", FundsTotal, Boxed);
         Number(total, "C", se.FundsBudget);
         Number(total, "D", se.FundsExecuted);
@@ -68,18 +83,22 @@ internal static partial class FormWorkbook
         Number(total, "F", form.Rules.FundsWeight);
         Text(total, "G", form.Funds.RateText, Boxed);
         Number(total, "H", sheet.FundsScore);
+        merges.Add($"A{fundsTop}:A{r}"); // 资金情况（万元） beside its whole block, as on the paper form
 
         var goalsHead = Next();
         Text(goalsHead, "A", Goals, BoxedBold);
-        Text(goalsHead, "B", "年初设定目标", BoxedBold);
-        Text(goalsHead, "F", "全年完成情况", BoxedBold);
-        merges.Add($"B{r}:E{r}");
-        merges.Add($"F{r}:J{r}");
+        Merged(goalsHead, 'B', 'E', "年初设定目标", BoxedBold);
+        Merged(goalsHead, 'F', 'J', "全年完成情况", BoxedBold);
         var goals = Next();
-        Text(goals, "B", se.GoalsPlanned ?? string.Empty, Boxed);
-        Text(goals, "F", se.GoalsAchieved ?? string.Empty, Boxed);
-        merges.Add($"B{r}:E{r}");
-        merges.Add($"F{r}:J{r}");
+        Text(goals, "A", string.Empty, Boxed);
+        Merged(goals, 'B', 'E', se.GoalsPlanned ?? string.Empty, Boxed);
+        Merged(goals, 'F', 'J', se.GoalsAchieved ?? string.Empty, Boxed);
+        merges.Add($"A{r - 1}:A{r}");
+
+        // Excel never grows a row to fit wrapped text in merged cells: the goals row gets the height its
+        // longer text needs, or a paragraph of 全年完成情况 shows as one cut line.
+        goals.Height = GoalsRowHeight(se.GoalsPlanned, se.GoalsAchieved);
+        goals.CustomHeight = true;
 
         Next();
         var head = Next();
@@ -104,14 +123,26 @@ internal static partial class FormWorkbook
         }
 
         var sum = Next();
-        Text(sum, "A", "总分", BoxedBold);
-        merges.Add($"A{r}:F{r}");
+        Merged(sum, 'A', 'F', "总分", BoxedBold);
         Number(sum, "G", form.Rules.FundsWeight + sheet.IndicatorWeightTotal);
         Number(sum, "H", sheet.TotalScore);
-        Text(sum, "I", "等级：" + sheet.Grade, BoxedBold);
-        merges.Add($"I{r}:J{r}");
+        Merged(sum, 'I', 'J', "等级：" + sheet.Grade, BoxedBold);
 
-        return Write([("自评表", rows, merges, [14, 14, 16, 24, 14, 14, 9, 9, 18, 18])]);
+        return Write([("自评表", rows, merges, FormWidths, false)]);
+    }
+
+    private static readonly double[] FormWidths = [14, 14, 16, 24, 14, 14, 9, 9, 18, 18];
+
+    /// <summary>
+    /// Points for the goals row: the lines of the longer text across its merged columns (B–E and F–J are each
+    /// 68 character widths; a Chinese character takes two), at 宋体 11's line height, within Excel's 409 pt.
+    /// </summary>
+    internal static double GoalsRowHeight(params string?[] texts)
+    {
+        const double Width = 66, Line = 14.4; // a little under the 68 widths: the cell's own padding
+        var lines = texts.Select(t => (t ?? string.Empty).Split('\n').Sum(paragraph =>
+            Math.Max(1, (int)Math.Ceiling(paragraph.Sum(c => c > 0x2E7F ? 2 : 1) / Width)))).Max();
+        return Math.Min(409, lines * Line + 4);
     }
 
     /// <summary>
@@ -120,11 +151,11 @@ internal static partial class FormWorkbook
     /// </summary>
     /// <param name="twoDecimals">Columns (0-based) whose numbers all show two decimals (分值, 得分: 2.00 beside 1.50, not 2).</param>
     public static byte[] Table(string sheetName, IEnumerable<IEnumerable<string?>> table, double[] widths, IReadOnlySet<int>? twoDecimals = null) =>
-        Write([(sheetName, TableRows(table, twoDecimals), [], widths)]);
+        Write([(sheetName, TableRows(table, twoDecimals), [], widths, true)]);
 
     /// <summary>Several plain tables in one workbook, a sheet each (the dashboards' export: a sheet per chart).</summary>
     public static byte[] Tables(IEnumerable<(string SheetName, IEnumerable<IEnumerable<string?>> Table, double[] Widths)> sheets) =>
-        Write(sheets.Select(s => (s.SheetName, TableRows(s.Table), new List<string>(), s.Widths)).ToList());
+        Write(sheets.Select(s => (s.SheetName, TableRows(s.Table), new List<string>(), s.Widths, true)).ToList());
 
     /// <summary>
     /// <see cref="Table"/> for rows that arrive from the database as they are read (a province's year of results):
@@ -141,7 +172,7 @@ internal static partial class FormWorkbook
             }
         }
 
-        return await WriteAsync([(sheetName, Rows, [], widths)]);
+        return await WriteAsync([(sheetName, Rows, [], widths, true)]);
     }
 
     /// <summary>The rows of a plain table, made one at a time as the sheet is written.</summary>
@@ -156,9 +187,9 @@ internal static partial class FormWorkbook
 
     /// <summary>
     /// Row <paramref name="r"/> of a plain table: the first is the bold header. Below it, whole numbers (年度,
-    /// counts) become number cells shown as they are, decimals (分值, 得分) number cells with two decimals, and
-    /// dates written 2026年3月2日 date cells in that format, so Excel can sum, sort and filter them. A number
-    /// with a leading zero (a 文号 such as 007) stays text, as typed.
+    /// counts) become number cells shown as they are, decimals (分值, 得分) number cells with two decimals, rates
+    /// written 22.2% percent cells, and dates written 2026年3月2日 date cells in that format, so Excel can sum,
+    /// sort and filter them. A number with a leading zero (a 文号 such as 007) stays text, as typed.
     /// </summary>
     private static Row TableRow(uint r, IEnumerable<string?> cells, IReadOnlySet<int>? twoDecimals = null)
     {
@@ -179,6 +210,11 @@ internal static partial class FormWorkbook
             else if (DecimalNumber().IsMatch(cell))
             {
                 Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture));
+            }
+            else if (Percentage().Match(cell) is { Success: true } percent)
+            {
+                // 整改率 "22.2%": a percent cell (0.222 shown 22.2%), so the column sorts as numbers, not as text ("100.0%" before "22.2%").
+                Number(row, column, decimal.Parse(percent.Groups[1].Value, CultureInfo.InvariantCulture) / 100m, BoxedPercent);
             }
             else if (ChineseDate().Match(cell) is { Success: true } m
                 && DateOnly.TryParseExact($"{m.Groups[1].Value}-{m.Groups[2].Value}-{m.Groups[3].Value}", "yyyy-M-d", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
@@ -203,6 +239,9 @@ internal static partial class FormWorkbook
     [System.Text.RegularExpressions.GeneratedRegex(@"^(0|[1-9][0-9]{0,14})\.[0-9]{1,10}$")]
     private static partial System.Text.RegularExpressions.Regex DecimalNumber();
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^((?:0|[1-9][0-9]{0,2})\.[0-9])%$")]
+    private static partial System.Text.RegularExpressions.Regex Percentage();
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$")]
     private static partial System.Text.RegularExpressions.Regex ChineseDate();
 
@@ -215,7 +254,7 @@ internal static partial class FormWorkbook
             Text(head, TableFile.ColumnName(i), IndicatorFile.Header[i], BoxedBold);
         }
 
-        return Write([("绩效指标", [head], [], [14, 14, 16, 24, 14, 14, 9, 9, 18, 18])]);
+        return Write([("绩效指标", [head], [], FormWidths, true)]);
     }
 
     /// <summary>
@@ -225,7 +264,7 @@ internal static partial class FormWorkbook
     /// read-write package holds every part uncompressed until the end, so the package's few fixed parts
     /// (content types, relationships) are written here.
     /// </summary>
-    private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths)> sheets)
+    private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets)
     {
         // Rows already in hand: every await below completes at once (a MemoryStream), so this runs synchronously.
         return WriteAsync(sheets.Select(sheet => (sheet.SheetName, (Func<OpenXmlWriter, ValueTask>)(writer =>
@@ -236,10 +275,14 @@ internal static partial class FormWorkbook
             }
 
             return ValueTask.CompletedTask;
-        }), sheet.Merges, sheet.Widths)).ToList()).GetAwaiter().GetResult();
+        }), sheet.Merges, sheet.Widths, sheet.HeaderRow)).ToList()).GetAwaiter().GetResult();
     }
 
-    private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths)> sheets)
+    /// <param name="sheets">
+    /// Each sheet; <c>HeaderRow</c>: a plain table whose first row is its header, kept in view while scrolling
+    /// (frozen) and printed again at the top of every page, as a long ledger needs on paper.
+    /// </param>
+    private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets)
     {
         using var stream = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
@@ -248,15 +291,31 @@ internal static partial class FormWorkbook
             RawPart(zip, "[Content_Types].xml", $"""<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{string.Concat(numbers.Select(n => $"""<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"""))}</Types>""");
             RawPart(zip, "_rels/.rels", $"""<Relationships xmlns="{RelationshipsNs}"><Relationship Id="rId1" Type="{OfficeRelNs}/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
             RawPart(zip, "xl/_rels/workbook.xml.rels", $"""<Relationships xmlns="{RelationshipsNs}">{string.Concat(numbers.Select(n => $"""<Relationship Id="rId{n}" Type="{OfficeRelNs}/worksheet" Target="worksheets/sheet{n}.xml"/>"""))}<Relationship Id="rIdStyles" Type="{OfficeRelNs}/styles" Target="styles.xml"/></Relationships>""");
-            ElementPart(zip, "xl/workbook.xml", new Workbook(new Sheets(sheets.Select((sheet, i) => new Sheet { Id = $"rId{i + 1}", SheetId = (uint)(i + 1), Name = sheet.SheetName }))));
+            var workbook = new Workbook(new Sheets(sheets.Select((sheet, i) => new Sheet { Id = $"rId{i + 1}", SheetId = (uint)(i + 1), Name = sheet.SheetName })));
+            var printTitles = sheets.Select((sheet, i) => (sheet, i)).Where(s => s.sheet.HeaderRow)
+                .Select(s => new DefinedName($"'{s.sheet.SheetName.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1") { Name = "_xlnm.Print_Titles", LocalSheetId = (uint)s.i }).ToList();
+            if (printTitles.Count > 0)
+            {
+                workbook.Append(new DefinedNames(printTitles));
+            }
+
+            ElementPart(zip, "xl/workbook.xml", workbook);
             ElementPart(zip, "xl/styles.xml", Styles());
-            foreach (var (n, (_, writeRows, merges, widths)) in numbers.Zip(sheets))
+            foreach (var (n, (_, writeRows, merges, widths, headerRow)) in numbers.Zip(sheets))
             {
                 using var part = zip.CreateEntry($"xl/worksheets/sheet{n}.xml").Open();
                 using var writer = OpenXmlWriter.Create(part);
                 writer.WriteStartDocument();
                 writer.WriteStartElement(new Worksheet());
                 writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
+                if (headerRow)
+                {
+                    writer.WriteElement(new SheetViews(new SheetView(
+                        new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+                        new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
+                    { TabSelected = n == 1, WorkbookViewId = 0 }));
+                }
+
                 writer.WriteElement(new Columns(widths.Select((w, i) => new Column { Min = (uint)(i + 1), Max = (uint)(i + 1), Width = w, CustomWidth = true })));
                 writer.WriteStartElement(new SheetData());
                 await writeRows(writer);
@@ -297,7 +356,8 @@ internal static partial class FormWorkbook
     private static Stylesheet Styles() => new(
         new NumberingFormats(
             new NumberingFormat { NumberFormatId = 164, FormatCode = "0.00" },
-            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" }) { Count = 2 },
+            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" },
+            new NumberingFormat { NumberFormatId = 166, FormatCode = "0.0%" }) { Count = 3 },
         new Fonts(
             new Font(new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
             new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
@@ -318,7 +378,8 @@ internal static partial class FormWorkbook
             new CellFormat(new Alignment { Horizontal = HorizontalAlignmentValues.Center }) { FontId = 2, ApplyFont = true, ApplyAlignment = true },
             new CellFormat(Wrap()) { FontId = 1, BorderId = 1, ApplyFont = true, ApplyBorder = true, ApplyAlignment = true },
             new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 1, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
-            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 165, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 7 });
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 165, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 166, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 8 });
 
     private static Alignment Wrap() => new() { WrapText = true, Vertical = VerticalAlignmentValues.Center };
 

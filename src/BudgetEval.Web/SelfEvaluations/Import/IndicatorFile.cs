@@ -109,7 +109,8 @@ internal static class IndicatorFile
     /// <summary>
     /// A 分值 or 得分 cell: empty, or a non-negative number with at most two decimals; shared with the evaluation
     /// score import. A logical value, a date or a percent is refused even though Excel stores a number
-    /// behind it (TRUE is 1, 2022-12-31 is 44926): the user did not type that number.
+    /// behind it (TRUE is 1, 2022-12-31 is 44926): the user did not type that number. Full-width digits
+    /// (１０．５, typed with a Chinese input method in full-width mode) are the same number to the user and read as one.
     /// </summary>
     internal static decimal? ParseNumber(TableCell cell, bool required, Action<string> error)
     {
@@ -140,7 +141,7 @@ internal static class IndicatorFile
             return null;
         }
 
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        if (!decimal.TryParse(Narrow(text), NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
             error($"{TableRead.Quote(text)}不是数字。");
             return null;
@@ -160,6 +161,12 @@ internal static class IndicatorFile
 
         return value;
     }
+
+    /// <summary>Full-width digits, point and signs (０–９ ． － ＋) as their ASCII forms; nothing else changes.</summary>
+    private static string Narrow(string text) =>
+        text.Any(c => c is >= '０' and <= '９' or '．' or '－' or '＋')
+            ? string.Concat(text.Select(c => c is >= '０' and <= '９' or '．' or '－' or '＋' ? (char)(c - 0xFEE0) : c))
+            : text;
 
     /// <summary>The rows under the funds headings of an exported 自评表, up to its 年度总体目标; null without the headings.</summary>
     private static List<FundsLine>? FundsBlock(TableRead table)
