@@ -99,6 +99,28 @@ public sealed class SchedulerTests
         Assert.Equal(["recent"], await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == user).Select(k => k.Key).ToListAsync());
     }
 
+    [Fact]
+    public async Task Given_job_runs_older_and_younger_than_30_days_When_housekeeping_runs_Then_old_ones_go_but_each_jobs_latest_stays()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new TestClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var app = new AppFactory(database.ConnectionString, clock: clock);
+        _ = app.Server;
+
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        foreach (var (name, days) in new[] { ("sweep", 40), ("sweep", 31), ("sweep", 2), ("yearly", 200), ("yearly", 100) })
+        {
+            db.JobRuns.Add(new BudgetEval.Web.Infrastructure.Jobs.JobRun { Job = name, Node = "test", StartedAt = clock.GetUtcNow().AddDays(-days), Succeeded = true, Detail = $"{days}" });
+            await db.SaveChangesAsync(); // one at a time: ids follow the order of the runs
+        }
+
+        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
+        Assert.Equal(3, await job.PurgeJobRunsAsync(CancellationToken.None));
+        // The sweep keeps its recent run; a job that ran 100 days ago keeps that run, its 上次执行 on the dashboard.
+        Assert.Equal(["sweep 2", "yearly 100"], await db.JobRuns.AsNoTracking().Where(r => r.Node == "test").OrderBy(r => r.Job).Select(r => r.Job + " " + r.Detail).ToListAsync());
+    }
+
     private static string KeyXml(DateTimeOffset expires) =>
         $"<key id=\"{Guid.NewGuid()}\" version=\"1\"><creationDate>{expires.AddDays(-90):O}</creationDate><activationDate>{expires.AddDays(-88):O}</activationDate><expirationDate>{expires:O}</expirationDate></key>";
 }

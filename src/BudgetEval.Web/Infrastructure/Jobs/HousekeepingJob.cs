@@ -12,7 +12,7 @@ namespace BudgetEval.Web.Infrastructure.Jobs;
 /// Nightly clean-up: data-protection keys that expired more than 180 days ago (cookies live 30 minutes
 /// and tokens an hour, so nothing can still need them), audit entries past their retention period,
 /// idempotency records older than 30 days, used refresh tokens and revoked API sessions no token can refer to
-/// any more, and the sign-in throttle's rows of addresses that never came back.
+/// any more, the sign-in throttle's rows of addresses that never came back, and job runs older than 30 days.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOptions<AuditOptions> audit, ILogger<HousekeepingJob> logger,
@@ -30,6 +30,12 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOpti
     /// </summary>
     public static readonly TimeSpan LoginAttemptRetention = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long the jobs dashboard's run log is kept: it shows the last 7 days, and the sweep and the delivery
+    /// write a row a minute and four a minute (about 7,000 a day).
+    /// </summary>
+    public static readonly TimeSpan JobRunRetention = TimeSpan.FromDays(30);
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var removed = await RemoveExpiredKeysAsync(cancellationToken);
@@ -37,8 +43,16 @@ internal sealed class HousekeepingJob(AppDbContext db, TimeProvider clock, IOpti
         var answers = await PurgeIdempotencyAsync(cancellationToken);
         var attempts = await PurgeLoginAttemptsAsync(cancellationToken);
         var (uses, sessions) = await PurgeBearerSessionsAsync(cancellationToken);
-        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s), {Audit} audit entries past retention, {Answers} idempotency record(s), {Uses} used refresh token(s), {Sessions} revoked API session(s) and {Attempts} sign-in throttle row(s)",
-            removed, purged, answers, uses, sessions, attempts);
+        var runs = await PurgeJobRunsAsync(cancellationToken);
+        logger.LogInformation("Housekeeping removed {Keys} expired data-protection key(s), {Audit} audit entries past retention, {Answers} idempotency record(s), {Uses} used refresh token(s), {Sessions} revoked API session(s), {Attempts} sign-in throttle row(s) and {Runs} job run(s)",
+            removed, purged, answers, uses, sessions, attempts, runs);
+    }
+
+    /// <summary>Run log rows past <see cref="JobRunRetention"/>, except each job's latest, which the dashboard shows as its 上次执行.</summary>
+    internal Task<int> PurgeJobRunsAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - JobRunRetention;
+        return db.JobRuns.Where(r => r.StartedAt < cutoff && r.Id != db.JobRuns.Where(x => x.Job == r.Job).Max(x => x.Id)).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>
