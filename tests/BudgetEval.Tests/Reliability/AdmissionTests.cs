@@ -22,7 +22,9 @@ public sealed class AdmissionTests
             ["Demo__Seed"] = "true",
             ["Node__Jobs"] = "false",
             ["Admission__MaxConcurrentRequests"] = "1",
-            ["Admission__QueueTimeoutSeconds"] = "2",
+            // Long enough that the waiting request outlasts the held sign-in's password check on a loaded CI machine
+            // (with 2 s it timed out there once); each refusal below waits this long too.
+            ["Admission__QueueTimeoutSeconds"] = "6",
         });
         using var client = node.Client();
 
@@ -56,7 +58,7 @@ public sealed class AdmissionTests
         Assert.DoesNotContain("Unhandled", node.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>A JSON body sent in two parts: the first at once, the rest when the test says so.</summary>
+    /// <summary>A JSON body sent in two parts: the first at once, the rest when the test says so (whitespace in between).</summary>
     private sealed class HeldContent : HttpContent
     {
         private readonly string _first;
@@ -77,7 +79,19 @@ public sealed class AdmissionTests
             await stream.WriteAsync(Encoding.UTF8.GetBytes(_first));
             await stream.FlushAsync();
             Started.SetResult();
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(await _rest.Task.WaitAsync(TimeSpan.FromSeconds(60))));
+
+            // JSON whitespace while held, faster than Kestrel's minimum body data rate (240 bytes/s after 5 s): a
+            // body that stalls longer is aborted by the server, which would free the slot early.
+            var padding = Encoding.UTF8.GetBytes(new string(' ', 64));
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!_rest.Task.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                await stream.WriteAsync(padding);
+                await stream.FlushAsync();
+                await Task.WhenAny(_rest.Task, Task.Delay(TimeSpan.FromMilliseconds(100)));
+            }
+
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(await _rest.Task.WaitAsync(TimeSpan.FromSeconds(1))));
         }
 
         protected override bool TryComputeLength(out long length)
