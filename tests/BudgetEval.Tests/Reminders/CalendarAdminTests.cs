@@ -16,6 +16,7 @@ public sealed class CalendarAdminTests(AppFixture app) : IClassFixture<AppFixtur
         var admin = await app.SignInAsync("admin");
         var response = await admin.GetAsync("/admin/calendar?handler=Export&year=2026");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("2026年工作日历.csv", response.Content.Headers.ContentDisposition!.FileNameStar);
         var csv = await response.Content.ReadAsStringAsync();
         Assert.StartsWith(CalendarCsv.Header, csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
         Assert.Contains("2026-10-01,holiday,国庆节", csv, StringComparison.Ordinal);

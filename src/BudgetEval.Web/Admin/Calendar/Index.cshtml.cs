@@ -37,7 +37,7 @@ internal sealed class IndexModel(AppDbContext db, IWorkingCalendar calendar, Chi
 
         // The BOM lets Excel open the Chinese names correctly; our own parser skips it.
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(CalendarCsv.Write(days))).ToArray();
-        return File(bytes, "text/csv; charset=utf-8", $"calendar-{ShownYear}.csv");
+        return File(bytes, "text/csv; charset=utf-8", $"{ShownYear}年工作日历.csv"); // named like the other exports, in Chinese
     }
 
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, string? csv, CancellationToken ct)
