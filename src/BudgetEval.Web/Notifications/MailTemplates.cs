@@ -68,6 +68,12 @@ internal static class MailTemplates
 {
     private const string Prefix = "【预算绩效】";
 
+    /// <summary>
+    /// The in-app notice's title: the mail subject without 【预算绩效】, which tells a mail apart in an inbox of other
+    /// mail but in the product's own 通知 list only repeats itself on every line.
+    /// </summary>
+    public static string InAppTitle(string subject) => subject.StartsWith(Prefix, StringComparison.Ordinal) ? subject[Prefix.Length..] : subject;
+
     /// <summary>Reminders and escalations always go out by mail; users may not turn them off.</summary>
     public static bool IsEssential(NotificationEvent e) =>
         e is NotificationEvent.Reminder or NotificationEvent.Overdue or NotificationEvent.Escalation or NotificationEvent.ManualReminder;

@@ -107,7 +107,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
                 Id = Guid.CreateVersion7(now),
                 RecipientUserId = person.Id,
                 Event = request.Event.ToString(),
-                Title = Truncate(message.Subject, 200),
+                Title = Truncate(MailTemplates.InAppTitle(message.Subject), 200),
                 Body = Truncate(message.Summary, 2000),
                 Link = link,
                 CreatedAt = now,

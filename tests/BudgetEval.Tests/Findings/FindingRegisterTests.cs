@@ -88,7 +88,7 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
         var number = found[0].GetProperty("number").GetString();
         var notices = await app.DbAsync(db => db.Notifications.Where(n => n.Event == "FindingNotice" && n.Title.Contains("部分软件未作为无形资产入账"))
             .Join(db.Users, n => n.RecipientUserId, u => u.Id, (n, u) => new { u.UserName, n.Title }).ToListAsync());
-        Assert.Equal($"【预算绩效】整改通知：{number} 部分软件未作为无形资产入账", Assert.Single(notices, n => n.UserName == "unit").Title);
+        Assert.Equal($"整改通知：{number} 部分软件未作为无形资产入账", Assert.Single(notices, n => n.UserName == "unit").Title);
         // It rests on the inspection, not on a 绩效评价结果.
         var body = await app.DbAsync(db => db.Notifications.Where(n => n.Event == "FindingNotice" && n.Title.Contains("部分软件未作为无形资产入账")).Select(n => n.Body).FirstAsync());
         Assert.StartsWith("根据巡察反馈（望治党组〔2020〕9号），", body, StringComparison.Ordinal);

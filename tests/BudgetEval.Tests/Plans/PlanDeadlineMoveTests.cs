@@ -84,7 +84,7 @@ public sealed class PlanDeadlineMoveTests(AppFixture app) : IClassFixture<AppFix
         foreach (var user in new[] { "unit", "unithead" })
         {
             var notice = Assert.Single(told, n => n.UserName == user && n.Link == $"/cases/{open.CaseId}");
-            Assert.Equal($"【预算绩效】截止日期调整：{open.Title}", notice.Title);
+            Assert.Equal($"截止日期调整：{open.Title}", notice.Title);
             Assert.Contains("调整为2026年3月27日", notice.Body, StringComparison.Ordinal);
             Assert.Contains("部分单位申请延期", notice.Body, StringComparison.Ordinal);
         }

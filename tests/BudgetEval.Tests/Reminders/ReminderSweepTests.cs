@@ -188,7 +188,7 @@ public sealed class ReminderSweepTests(AppFixture app) : IClassFixture<AppFixtur
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
         var notice = await app.DbAsync(db => db.Notifications.SingleAsync(n => n.Link == $"/cases/{caseId}" && n.Event == nameof(NotificationEvent.ManualReminder)));
-        Assert.Equal("【预算绩效】催办：2025年度部门整体支出绩效自评", notice.Title);
+        Assert.Equal("催办：2025年度部门整体支出绩效自评", notice.Title);
         Assert.Contains("请于本周内提交自评材料。", notice.Body, StringComparison.Ordinal);
         var item = await app.OpenItemAsync(caseId);
         Assert.Equal("unit", Assert.Single(await app.LedgerAsync(item.Id)).User);
