@@ -64,21 +64,8 @@ public sealed class CaseTaskApiTests(AppFixture app) : IClassFixture<AppFixture>
     private Task<Guid> UserIdAsync(string userName) => app.DbAsync(db => db.Users.Where(u => u.UserName == userName).Select(u => u.Id).SingleAsync());
 
     /// <summary>A second 单位填报人 of the centre (with a mail address, so 委托/改派 can mail them).</summary>
-    private async Task<(Guid Id, string Name)> ColleagueAsync(string login, string name, bool locked = false)
-    {
-        var centre = await app.SocialGovernanceCentreAsync();
-        using var scope = app.Factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = login, DisplayName = name, OrganisationId = centre, Email = $"{login}@demo.budgeteval.local" };
-        Assert.True((await users.CreateAsync(user, AppFixture.DemoPassword)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.UnitFiller)).Succeeded);
-        if (locked)
-        {
-            Assert.True((await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue)).Succeeded);
-        }
-
-        return (user.Id, name);
-    }
+    private async Task<(Guid Id, string Name)> ColleagueAsync(string login, string name, bool locked = false) =>
+        (await CentreColleagues.AddFillerAsync(app, login, name, locked), name);
 
     [Fact]
     public async Task Given_a_role_task_When_a_member_claims_and_then_releases_it_Then_the_case_shows_who_holds_it_and_the_history_records_both()

@@ -56,15 +56,5 @@ public sealed class UnreachableRecipientTests(AppFixture app) : IClassFixture<Ap
     }
 
     /// <summary>A second 单位填报人 of the centre, with a mail address, locked by an administrator.</summary>
-    private async Task<Guid> LockedFillerAsync(string login, string name)
-    {
-        var centre = await app.SocialGovernanceCentreAsync();
-        using var scope = app.Factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = login, DisplayName = name, OrganisationId = centre, Email = $"{login}@demo.budgeteval.local" };
-        Assert.True((await users.CreateAsync(user, AppFixture.DemoPassword)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.UnitFiller)).Succeeded);
-        Assert.True((await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue)).Succeeded);
-        return user.Id;
-    }
+    private Task<Guid> LockedFillerAsync(string login, string name) => CentreColleagues.AddFillerAsync(app, login, name, locked: true);
 }

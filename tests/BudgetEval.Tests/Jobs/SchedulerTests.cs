@@ -54,19 +54,13 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Given_an_old_expired_key_and_a_current_one_When_housekeeping_runs_Then_only_the_old_one_is_removed()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        var clock = new TestClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
-        await using var app = new AppFactory(database.ConnectionString, clock: clock);
-        _ = app.Server;
-
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var node = await HousekeepingNode.StartAsync();
+        var (db, job) = (node.Db, node.Job);
         db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "old", Xml = KeyXml(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero)) });
         db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "recent", Xml = KeyXml(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero)) });
         db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = "unreadable", Xml = "<key><expirationDate>not a date" + "</expirationDate></key>" });
         await db.SaveChangesAsync();
 
-        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
         var removed = await job.RemoveExpiredKeysAsync(CancellationToken.None);
 
         Assert.Equal(1, removed);
@@ -79,13 +73,8 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Given_idempotency_records_older_and_younger_than_30_days_When_housekeeping_runs_Then_only_the_old_ones_go()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        var clock = new TestClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
-        await using var app = new AppFactory(database.ConnectionString, clock: clock);
-        _ = app.Server;
-
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var node = await HousekeepingNode.StartAsync();
+        var (db, clock, job) = (node.Db, node.Clock, node.Job);
         var user = Guid.NewGuid();
         foreach (var (key, days) in new[] { ("old", 31), ("recent", 29) })
         {
@@ -94,7 +83,6 @@ public sealed class SchedulerTests
 
         await db.SaveChangesAsync();
 
-        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
         Assert.Equal(1, await job.PurgeIdempotencyAsync(CancellationToken.None));
         Assert.Equal(["recent"], await db.IdempotencyKeys.AsNoTracking().Where(k => k.UserId == user).Select(k => k.Key).ToListAsync());
     }
@@ -102,23 +90,50 @@ public sealed class SchedulerTests
     [Fact]
     public async Task Given_job_runs_older_and_younger_than_30_days_When_housekeeping_runs_Then_old_ones_go_but_each_jobs_latest_stays()
     {
-        await using var database = await TestDatabase.CreateAsync();
-        var clock = new TestClock(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
-        await using var app = new AppFactory(database.ConnectionString, clock: clock);
-        _ = app.Server;
-
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var node = await HousekeepingNode.StartAsync();
+        var (db, clock, job) = (node.Db, node.Clock, node.Job);
         foreach (var (name, days) in new[] { ("sweep", 40), ("sweep", 31), ("sweep", 2), ("yearly", 200), ("yearly", 100) })
         {
             db.JobRuns.Add(new BudgetEval.Web.Infrastructure.Jobs.JobRun { Job = name, Node = "test", StartedAt = clock.GetUtcNow().AddDays(-days), Succeeded = true, Detail = $"{days}" });
             await db.SaveChangesAsync(); // one at a time: ids follow the order of the runs
         }
 
-        var job = ActivatorUtilities.CreateInstance<HousekeepingJob>(scope.ServiceProvider, db, clock, Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
         Assert.Equal(3, await job.PurgeJobRunsAsync(CancellationToken.None));
         // The sweep keeps its recent run; a job that ran 100 days ago keeps that run, its 上次执行 on the dashboard.
         Assert.Equal(["sweep 2", "yearly 100"], await db.JobRuns.AsNoTracking().Where(r => r.Node == "test").OrderBy(r => r.Job).Select(r => r.Job + " " + r.Detail).ToListAsync());
+    }
+
+    /// <summary>A node on a database of its own, its clock at 2026-11-01, and its housekeeping job: the clean-up tests' start.</summary>
+    private sealed class HousekeepingNode : IAsyncDisposable
+    {
+        private TestDatabase _database = null!;
+        private AppFactory _app = null!;
+        private IServiceScope _scope = null!;
+
+        public TestClock Clock { get; } = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+
+        public AppDbContext Db { get; private set; } = null!;
+
+        public HousekeepingJob Job { get; private set; } = null!;
+
+        public static async Task<HousekeepingNode> StartAsync()
+        {
+            var node = new HousekeepingNode { _database = await TestDatabase.CreateAsync() };
+            node._app = new AppFactory(node._database.ConnectionString, clock: node.Clock);
+            _ = node._app.Server;
+            node._scope = node._app.Services.CreateScope();
+            node.Db = node._scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            node.Job = ActivatorUtilities.CreateInstance<HousekeepingJob>(node._scope.ServiceProvider, node.Db, node.Clock,
+                Microsoft.Extensions.Options.Options.Create(new BudgetEval.Web.Infrastructure.Hosting.AuditOptions()), NullLogger<HousekeepingJob>.Instance);
+            return node;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _scope.Dispose();
+            await _app.DisposeAsync();
+            await _database.DisposeAsync();
+        }
     }
 
     private static string KeyXml(DateTimeOffset expires) =>
