@@ -22,6 +22,7 @@ internal enum NotificationEvent
     FindingCorrected,
     ExtensionGranted,
     ExtensionRefused,
+    ExtensionRequested,
 }
 
 /// <summary>The facts a template may use; all optional except the case title.</summary>
@@ -56,6 +57,11 @@ internal sealed record NotificationFacts(string CaseTitle)
 
     /// <summary>For a correction: which fields were corrected, e.g. 问题、来源文号.</summary>
     public string? Corrected { get; init; }
+
+    /// <summary>申请延期: the date the unit asks for and the deadline it would replace (as 2026年6月1日).</summary>
+    public string? Asked { get; init; }
+
+    public string? Current { get; init; }
 }
 
 internal sealed record RenderedMessage(string Subject, string Summary, string Html, string Text);
@@ -103,6 +109,9 @@ internal static class MailTemplates
                 $"{f.ActorName}已同意「{Finding(f)}」的延期申请，整改期限延至{f.Due}，请按新的期限{f.StateLabel}。"),
             NotificationEvent.ExtensionRefused => ($"延期申请结果：{Finding(f)}（不同意延期）",
                 $"{f.ActorName}不同意「{Finding(f)}」的延期申请，整改期限仍为{f.Due}，请按期{f.StateLabel}。"),
+            // The officer decides on the date asked for: the notice names it, so the decision is not taken blind.
+            NotificationEvent.ExtensionRequested => ($"延期申请：{Finding(f)}（申请延至{f.Asked}）",
+                $"{f.ActorName}申请将「{Finding(f)}」的整改期限由{f.Current}延至{f.Asked}，请{DueClause(f)}审核（同意延期或不同意延期）。"),
             NotificationEvent.DeadlineChanged => ($"截止日期调整：{f.CaseTitle}", $"财政局已将「{f.CaseTitle}」的截止日期调整为{f.Due}，请按新的期限办理。"),
             NotificationEvent.FindingCorrected => ($"问题更正：{f.CaseTitle}", $"财政局更正了问题「{f.CaseTitle}」的登记内容（{f.Corrected}），请按更正后的内容整改。"),
             NotificationEvent.Digest => ($"每日通知汇总：{f.CaseTitle}", $"以下是您 {f.CaseTitle} 的通知汇总。"),

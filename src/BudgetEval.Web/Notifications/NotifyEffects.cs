@@ -31,6 +31,13 @@ internal static class FireNotifications
             DuePassed = due is { } past && dueDates.DueDay(past) < context.Today,
             Basis = basis,
         };
+        if (evt is null && context.Action.Id == "requestExtension"
+            && await Rectifications.RectificationCases.LoadAsync(context, ct) is { RequestedDeadline: { } asked } finding)
+        {
+            evt = NotificationEvent.ExtensionRequested;
+            facts = facts with { Asked = ChineseFormat.Date(asked), Current = ChineseFormat.Date(finding.Deadline) };
+        }
+
         // Plain locals in the query: EF reads a captured variable directly, but evaluates a longer path (context.Actor.UserId)
         // by building and running a delegate on every call.
         var actorId = context.Actor.UserId;

@@ -19,6 +19,14 @@ public sealed class ExtensionAnswerNoticeTests(AppFixture app) : IClassFixture<A
 
         await api.PutOkAsync("unit", $"/api/findings/{id}/requested-deadline", new { deadline = "2026-06-01", stamp = await api.StampAsync("unit", id) });
         await api.Cases.FireOkAsync("unit", caseId, "requestExtension", "车辆清查需要时间。");
+
+        // The officer is told which date is asked for, in place of the deadline it would replace (before: a bare 待办).
+        var asked = await MailAsync("finance@demo.budgeteval.local", caseId, "ExtensionRequested");
+        Assert.EndsWith("公务用车台账不全（申请延至2026年6月1日）", asked.Subject, StringComparison.Ordinal);
+        Assert.Contains("」的整改期限由2026年5月1日延至2026年6月1日，请于", asked.Text, StringComparison.Ordinal);
+        Assert.Contains("车辆清查需要时间。", asked.Text, StringComparison.Ordinal);
+        Assert.Equal(0, await app.DbAsync(db => db.Outbox.CountAsync(m => m.ToAddress == "finance@demo.budgeteval.local" && m.Event == "TaskAssigned" && m.Html.Contains($"/cases/{caseId}"))));
+
         await api.Cases.FireOkAsync("finance", caseId, "refuseExtension", "期限充足，不予延期。");
         var refused = await MailAsync("unit@demo.budgeteval.local", caseId, "ExtensionRefused");
         Assert.StartsWith("【预算绩效】延期申请结果：", refused.Subject, StringComparison.Ordinal);
