@@ -231,5 +231,12 @@ internal static class LockoutKinds
 {
     /// <summary>An administrator's lock is "until the end of time"; the failure lockout lasts 15 minutes.</summary>
     public static bool IsAdministrativeLock(DateTimeOffset? lockoutEnd, TimeProvider clock) =>
-        lockoutEnd is { } end && end > clock.GetUtcNow().AddYears(1);
+        lockoutEnd is { } end && end > AdministrativeFrom(clock.GetUtcNow());
+
+    /// <summary>
+    /// A LockoutEnd after this instant is an administrator's lock. Such accounts also get no notices, reminders or mail
+    /// (they cannot sign in to act, and mail about a unit's cases should not follow someone who left it); the failure
+    /// lockout keeps its mail.
+    /// </summary>
+    public static DateTimeOffset AdministrativeFrom(DateTimeOffset now) => now.AddYears(1);
 }

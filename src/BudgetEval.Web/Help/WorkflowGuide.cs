@@ -15,7 +15,7 @@ internal static class WorkflowGuide
     private static readonly string[] CycleOrder = ["self-evaluation-review", "external-evaluation", "rectification"];
 
     public static IReadOnlyList<WorkflowDefinition> Newest(WorkflowRegistry registry) =>
-        registry.All.GroupBy(d => d.Id).Select(g => g.MaxBy(d => d.Version)!)
+        registry.All.Select(d => d.Id).Distinct().Select(registry.Latest)
             .OrderBy(d => Array.IndexOf(CycleOrder, d.Id) is var i and >= 0 ? i : CycleOrder.Length)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToList();

@@ -47,7 +47,7 @@ internal sealed class DigestJob(AppDbContext db, NotificationWriter writer, Chin
                 """).ToListAsync(ct);
             // Locked by an administrator since the notices were written (someone who left): the notices stay in the
             // app, but no digest follows them by mail.
-            var lockedFrom = LockedAccounts.From(clock.GetUtcNow());
+            var lockedFrom = Auth.LockoutKinds.AdministrativeFrom(clock.GetUtcNow());
             var person = await db.Users.IgnoreQueryFilters().Where(u => u.Id == userId && (u.LockoutEnd == null || u.LockoutEnd <= lockedFrom))
                 .Select(u => new { u.DisplayName, u.Email }).SingleOrDefaultAsync(ct);
             foreach (var row in rows)

@@ -13,7 +13,7 @@ internal sealed record NotificationRequest(Guid RecipientUserId, NotificationEve
 /// Adds in-app notifications and their e-mails (outbox rows) to the DbContext; the caller saves them in
 /// the transaction of the change they report. Mail follows the recipient's 通知设置: immediate, into the
 /// daily digest, or none for non-essential events; reminders and escalations always go immediately. Accounts an
-/// administrator has locked get nothing (<see cref="LockedAccounts"/>).
+/// administrator has locked get nothing (<see cref="Auth.LockoutKinds.AdministrativeFrom"/>).
 /// </summary>
 internal sealed class NotificationWriter(IOptions<AppOptions> app)
 {
@@ -66,7 +66,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
     private static async Task<Dictionary<Guid, Person>> PeopleAsync(AppDbContext db, IQueryable<AppUser> users, string? role, DateTimeOffset now, CancellationToken ct)
     {
         // An administrator's lock means the person cannot act and may have left the unit: no notice, no mail.
-        var lockedFrom = LockedAccounts.From(now);
+        var lockedFrom = Auth.LockoutKinds.AdministrativeFrom(now);
         // The sets and the flag as locals: EF reads a captured variable directly, but evaluates a longer path
         // (db.Roles) or an expression (role != null) by compiling a delegate on every call.
         var (preferences, userRoles, roles, withRole) = (db.NotificationPreferences, db.UserRoles, db.Roles, role is not null);

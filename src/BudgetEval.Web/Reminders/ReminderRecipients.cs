@@ -29,7 +29,7 @@ internal sealed class ReminderRecipients
     public static async Task<ReminderRecipients> LoadAsync(AppDbContext db, IReadOnlyCollection<WorkItem> items, IEnumerable<string> escalationRoles, DateTimeOffset now, CancellationToken ct)
     {
         // The failure lockout (15 minutes) keeps its reminders; only an administrator's lock (years ahead) drops them.
-        var lockedFrom = Notifications.LockedAccounts.From(now);
+        var lockedFrom = Auth.LockoutKinds.AdministrativeFrom(now);
         var roles = items.Select(i => i.AssigneeRole).OfType<string>().Concat(escalationRoles).Distinct().ToList();
         var orgs = items.Select(i => i.AssigneeOrganisationId).OfType<Guid>().Concat(items.Select(i => i.CaseOrganisationId))
             .Concat(items.Select(i => i.CaseFirmId).OfType<Guid>()).Distinct().ToList();

@@ -218,7 +218,7 @@ internal sealed class WordDocument : IDisposable
     }
 
     private static Run TextRun(string text) =>
-        new(new Text(SelfEvaluations.Export.FormWorkbook.XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve });
+        new(new Text(XmlText.Safe(text)) { Space = SpaceProcessingModeValues.Preserve });
 
     private static string Twips(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

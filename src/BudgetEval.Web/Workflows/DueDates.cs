@@ -27,16 +27,8 @@ internal sealed class DueDates(IWorkingCalendar calendar, ChinaClock china, Remi
     /// after <paramref name="today"/>, moved on to the next working day, so it never falls on a weekend or in a holiday
     /// (a 整改 due on 劳动节 was reminded "今日到期" on a day off).
     /// </summary>
-    public DateOnly DefaultRectificationDeadline(DateOnly today)
-    {
-        var day = today.AddDays(Findings.FindingLabels.DefaultDeadlineDays);
-        for (var i = 0; i < 400 && !calendar.IsWorkingDay(day); i++)
-        {
-            day = day.AddDays(1); // bounded: a calendar with an absurd run of holidays cannot hang a registration
-        }
-
-        return day;
-    }
+    public DateOnly DefaultRectificationDeadline(DateOnly today) =>
+        calendar.AddWorkingDays(today.AddDays(Findings.FindingLabels.DefaultDeadlineDays - 1), 1); // the day itself if it is a working day
 
     /// <summary>The civil day a due instant ends.</summary>
     public DateOnly DueDay(DateTimeOffset dueAt) => reminders.DueDay(dueAt);

@@ -384,39 +384,12 @@ internal static partial class FormWorkbook
     private static Alignment Wrap() => new() { WrapText = true, Vertical = VerticalAlignmentValues.Center };
 
     private static void Text(Row row, string column, string text, uint style) =>
-        row.Append(new Cell(new InlineString(new Text(XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve }))
+        row.Append(new Cell(new InlineString(new Text(Shared.XmlText.Safe(text)) { Space = SpaceProcessingModeValues.Preserve }))
         {
             CellReference = column + row.RowIndex!.Value,
             DataType = CellValues.InlineString,
             StyleIndex = style,
         });
-
-    /// <summary>
-    /// XML 1.0 cannot carry most control characters; one pasted into any saved text would otherwise fail the
-    /// whole workbook (the bureau's ledger of every unit). They are dropped; tab and line breaks stay.
-    /// </summary>
-    internal static string XmlSafe(string text)
-    {
-        if (text.All(System.Xml.XmlConvert.IsXmlChar)) // false for surrogate pairs too: those take the loop, which keeps them
-        {
-            return text;
-        }
-
-        var sb = new System.Text.StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                sb.Append(text[i]).Append(text[++i]);
-            }
-            else if (System.Xml.XmlConvert.IsXmlChar(text[i]))
-            {
-                sb.Append(text[i]);
-            }
-        }
-
-        return sb.ToString();
-    }
 
     private static void Number(Row row, string column, decimal? value, uint style = BoxedNumber) =>
         row.Append(value is { } v
