@@ -23,7 +23,13 @@ internal enum NotificationEvent
     ExtensionGranted,
     ExtensionRefused,
     ExtensionRequested,
+
+    /// <summary>A person's several reminders of one sweep batch in one mail (in-app they stay one per case).</summary>
+    ReminderSummary,
 }
+
+/// <summary>One line of a 催办汇总: the notice as the 通知 list shows it, and what kind of reminder it is.</summary>
+internal sealed record SummaryItem(NotificationEvent Event, bool DueToday, string Title, string Body, string? Link);
 
 /// <summary>The facts a template may use; all optional except the case title.</summary>
 internal sealed record NotificationFacts(string CaseTitle)
@@ -137,6 +143,37 @@ internal static class MailTemplates
         var subject = $"{Prefix}每日通知汇总（{dayText}，共{items.Count}条）";
         var lead = $"以下是您截至{dayText}尚未通过邮件收到的 {items.Count} 条通知。";
         var lines = items.Select(i => (i.Title, i.Body, i.Link is null ? null : baseUrl + i.Link)).ToList();
+        return new RenderedMessage(subject, lead, Html(recipientName, lead, [], null, lines), Text(recipientName, lead, [], null, lines));
+    }
+
+    /// <summary>督办 0, 已逾期 1, 今日到期 2, 即将到期 3: the order of a 催办汇总, and which cases its first mail takes.</summary>
+    public static int Urgency(NotificationEvent e, bool dueToday) => e switch
+    {
+        NotificationEvent.Escalation => 0,
+        NotificationEvent.Overdue => 1,
+        _ => dueToday ? 2 : 3,
+    };
+
+    /// <summary>At most this many lines in one 催办汇总; more make another mail (a list longer than that is not read).</summary>
+    public const int SummaryMaxItems = 20;
+
+    /// <summary>
+    /// Several reminders for one person in one mail, the most urgent first: 督办, 已逾期, 今日到期, 即将到期.
+    /// The subject counts each kind, so the inbox line alone says how bad it is.
+    /// </summary>
+    public static RenderedMessage ReminderSummary(string recipientName, IReadOnlyList<SummaryItem> items, string baseUrl)
+    {
+        static int Rank(SummaryItem i) => Urgency(i.Event, i.DueToday);
+
+        string[] kinds = ["督办", "已逾期", "今日到期", "即将到期"];
+        var ordered = items.OrderBy(Rank).ToList();
+        var counts = string.Join("、", ordered.GroupBy(Rank).Select(g => $"{kinds[g.Key]}{g.Count()}项"));
+        var onlyEscalations = ordered.All(i => Rank(i) == 0);
+        var subject = $"{Prefix}{(onlyEscalations ? "督办汇总" : "催办汇总")}：{items.Count}项待办（{counts}）";
+        var lead = onlyEscalations ? $"以下 {items.Count} 项待办已逾期，请督促办理。"
+            : ordered.Any(i => Rank(i) == 0) ? $"以下 {items.Count} 项待办需要关注（{counts}），请及时办理或督促办理。"
+            : $"您有 {items.Count} 项待办需要关注（{counts}），请及时办理。";
+        var lines = ordered.Select(i => (i.Title, i.Body, i.Link is null ? null : baseUrl + i.Link)).ToList();
         return new RenderedMessage(subject, lead, Html(recipientName, lead, [], null, lines), Text(recipientName, lead, [], null, lines));
     }
 

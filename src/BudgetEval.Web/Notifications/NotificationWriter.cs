@@ -32,7 +32,13 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
     /// The rows <see cref="AddAsync"/> would add, for callers that write many at once with
     /// <see cref="NotificationRows.InsertAsync"/> instead of the change tracker (the reminder sweep).
     /// </summary>
-    public async Task<NotificationRows> BuildAsync(AppDbContext db, IReadOnlyCollection<NotificationRequest> requests, DateTimeOffset now, CancellationToken ct)
+    /// <remarks>
+    /// With <paramref name="oneMailEach"/> (the reminder sweep) a person's several mails of the batch become one
+    /// 催办汇总 of at most <see cref="MailTemplates.SummaryMaxItems"/> items: a unit whose nine findings share a
+    /// deadline got nine mails at 09:00 on each reminder day. The in-app notices stay one per case.
+    /// </remarks>
+    public async Task<NotificationRows> BuildAsync(AppDbContext db, IReadOnlyCollection<NotificationRequest> requests, DateTimeOffset now, CancellationToken ct,
+        bool oneMailEach = false)
     {
         if (requests.Count == 0)
         {
@@ -40,7 +46,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
         }
 
         var ids = requests.Select(r => r.RecipientUserId).Distinct().ToList();
-        return Build(requests, await PeopleAsync(db, db.Users.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)), null, now, ct), now);
+        return Build(requests, await PeopleAsync(db, db.Users.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)), null, now, ct), now, oneMailEach);
     }
 
     /// <summary>
@@ -84,9 +90,10 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
         .ToDictionary(u => u.Id, u => new Person(u.Id, u.DisplayName, u.Email, u.Preference?.EmailMode, u.Preference?.NonEssentialEmail, u.HasRole));
     }
 
-    private NotificationRows Build(IReadOnlyCollection<NotificationRequest> requests, Dictionary<Guid, Person> people, DateTimeOffset now)
+    private NotificationRows Build(IReadOnlyCollection<NotificationRequest> requests, Dictionary<Guid, Person> people, DateTimeOffset now, bool oneMailEach = false)
     {
         var rows = new NotificationRows([], []);
+        var mails = new List<(Person Person, NotificationRequest Request, Notification Notice, RenderedMessage Message)>();
         foreach (var request in requests)
         {
             if (!people.TryGetValue(request.RecipientUserId, out var person))
@@ -102,7 +109,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
             var hasAddress = !string.IsNullOrWhiteSpace(person.Email);
             var immediate = hasAddress && wantsMail && (essential || mode == EmailMode.Immediate);
 
-            rows.Notifications.Add(new Notification
+            var notice = new Notification
             {
                 Id = Guid.CreateVersion7(now),
                 RecipientUserId = person.Id,
@@ -112,11 +119,23 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
                 Link = link,
                 CreatedAt = now,
                 DigestPending = hasAddress && wantsMail && !immediate,
-            });
-
+            };
+            rows.Notifications.Add(notice);
             if (immediate)
             {
-                rows.Outbox.Add(NewMessage(person.Id, person.Email!, person.DisplayName, request.Event.ToString(), message, now));
+                mails.Add((person, request, notice, message));
+            }
+        }
+
+        foreach (var group in mails.GroupBy(m => oneMailEach ? m.Person.Id : m.Notice.Id))
+        {
+            var person = group.First().Person;
+            foreach (var chunk in group.OrderBy(m => MailTemplates.Urgency(m.Request.Event, m.Request.Facts.DueToday)).Chunk(MailTemplates.SummaryMaxItems))
+            {
+                rows.Outbox.Add(chunk is [var one]
+                    ? NewMessage(person.Id, person.Email!, person.DisplayName, one.Request.Event.ToString(), one.Message, now)
+                    : NewMessage(person.Id, person.Email!, person.DisplayName, NotificationEvent.ReminderSummary.ToString(),
+                        MailTemplates.ReminderSummary(person.DisplayName, [.. chunk.Select(m => new SummaryItem(m.Request.Event, m.Request.Facts.DueToday, m.Notice.Title, m.Notice.Body, m.Notice.Link))], _baseUrl), now));
             }
         }
 

@@ -19,6 +19,7 @@ internal sealed record SweepResult(int WorkItems, int Reminders, int Batches);
 /// given is never given again; write notifications and outbox rows only for ledger rows actually
 /// inserted; move each item's next reminder time on. A crash rolls the whole batch back.
 /// Done items are never claimed (the query reads only open ones), so reminders stop with the task.
+/// A person's reminders of one batch go out as one 催办汇总 mail (<see cref="NotificationWriter.BuildAsync"/>).
 /// </summary>
 internal sealed class ReminderSweep(
     IServiceScopeFactory scopes,
@@ -38,7 +39,31 @@ internal sealed class ReminderSweep(
 
     public async Task<SweepResult> RunAsync(CancellationToken ct, int batchSize = DefaultBatchSize)
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(batchSize, ct), ct)));
+        // Batches run one at a time until one comes back full: a district's morning (fewer due items than a batch)
+        // is then one batch, so each person gets one 催办汇总 rather than one per worker that happened to claim some of
+        // their items. Only a sweep with more to do runs the workers side by side. (An item catching up on missed days
+        // is claimed again by the next batch, so the loop goes on until a batch finds nothing.)
+        var alone = new SweepResult(0, 0, 0);
+        var full = false;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            while (!full)
+            {
+                var (claimed, given) = await BatchAsync(db, batchSize, ct);
+                if (claimed == 0)
+                {
+                    break;
+                }
+
+                alone = new SweepResult(alone.WorkItems + claimed, alone.Reminders + given, alone.Batches + 1);
+                full = claimed >= batchSize;
+            }
+        }
+
+        var results = full
+            ? (await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(batchSize, ct), ct)))).Append(alone).ToArray()
+            : [alone];
         var total = new SweepResult(results.Sum(r => r.WorkItems), results.Sum(r => r.Reminders), results.Sum(r => r.Batches));
         if (total.WorkItems > 0)
         {
@@ -146,7 +171,7 @@ internal sealed class ReminderSweep(
                 .ToList();
 
             // The batch's writes go in one round trip of multi-row statements instead of ~1,500 tracked entities.
-            var rows = await writer.BuildAsync(db, requests, now, ct);
+            var rows = await writer.BuildAsync(db, requests, now, ct, oneMailEach: true);
             await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction());
             rows.AppendTo(batch);
             var move = new NpgsqlBatchCommand("""

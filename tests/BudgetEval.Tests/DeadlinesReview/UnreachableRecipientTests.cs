@@ -46,13 +46,16 @@ public sealed class UnreachableRecipientTests(AppFixture app) : IClassFixture<Ap
         app.Clock.Set(Beijing(2026, 3, 3));
         await SweepAsync(app.Factory.Services);
 
+        // The officer's 督办 of the sweep come as one 督办汇总 (one line per case), each line naming whom to chase.
         var mails = await app.DbAsync(db => db.Outbox
-            .Where(m => m.Event == nameof(NotificationEvent.Escalation) && m.ToAddress == "finance@demo.budgeteval.local")
-            .Select(m => new { m.Subject, m.Text }).ToListAsync());
-        var nobody = Assert.Single(mails, m => m.Subject.Contains("2022年度长沙市望城区农业农村局部门整体支出绩效自评", StringComparison.Ordinal));
-        Assert.Contains("由长沙市望城区农业农村局（单位填报人；暂无可接收提醒的单位填报人账号）办理", nobody.Text, StringComparison.Ordinal);
-        var reached = Assert.Single(mails, m => m.Subject.Contains("2022年度长沙市望城区社会治理服务中心部门整体支出绩效自评", StringComparison.Ordinal));
-        Assert.Contains("由长沙市望城区社会治理服务中心（单位填报人）办理", reached.Text, StringComparison.Ordinal);
+            .Where(m => m.ToAddress == "finance@demo.budgeteval.local")
+            .Select(m => new { m.Event, m.Subject, m.Text }).ToListAsync());
+        var nobody = Assert.Single(mails, m => m.Text.Contains("「2022年度长沙市望城区农业农村局部门整体支出绩效自评」", StringComparison.Ordinal));
+        Assert.Contains("「2022年度长沙市望城区农业农村局部门整体支出绩效自评」（草稿）由长沙市望城区农业农村局（单位填报人；暂无可接收提醒的单位填报人账号）办理", nobody.Text, StringComparison.Ordinal);
+        var reached = Assert.Single(mails, m => m.Text.Contains("「2022年度长沙市望城区社会治理服务中心部门整体支出绩效自评」", StringComparison.Ordinal));
+        Assert.Contains("「2022年度长沙市望城区社会治理服务中心部门整体支出绩效自评」（草稿）由长沙市望城区社会治理服务中心（单位填报人）办理", reached.Text, StringComparison.Ordinal);
+        Assert.Equal(nameof(NotificationEvent.ReminderSummary), nobody.Event);
+        Assert.StartsWith("【预算绩效】督办汇总：", nobody.Subject, StringComparison.Ordinal);
     }
 
     /// <summary>A second 单位填报人 of the centre, with a mail address, locked by an administrator.</summary>
