@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Rectifications;
 
-/// <summary>The rectification case of a finding (workflows/rectification.v1.yaml).</summary>
+/// <summary>The rectification case of a finding (workflows/rectification.v*.yaml).</summary>
 internal static class RectificationCases
 {
     public const string DefinitionId = "rectification";
@@ -101,6 +101,23 @@ internal sealed class ExtensionRequested : IGuard
     {
         var f = await RectificationCases.LoadAsync(context, ct);
         return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [FieldError.Whole($"请先在问题页面的「申请延期至」中填写并保存延期后的整改期限（须晚于现期限 {ChineseFormat.Date(f.Deadline)}），再申请延期。")];
+    }
+}
+
+/// <summary>
+/// 同意延期 (version 2 of the flow) only while the date asked for is still ahead: granted later, it would set a deadline
+/// already past and the task would be overdue the moment it was granted.
+/// </summary>
+internal sealed class RequestedDeadlineAhead : IGuard
+{
+    public string Name => nameof(RequestedDeadlineAhead);
+
+    public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        return f.RequestedDeadline is not { } asked || asked > context.Today
+            ? []
+            : [FieldError.Whole($"单位申请延至的日期（{ChineseFormat.Date(asked)}）已到或已过，同意后整改即告逾期，不能同意。请选择「不同意延期」并在意见中说明，由单位按新的日期重新申请。")];
     }
 }
 

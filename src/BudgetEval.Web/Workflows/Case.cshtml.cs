@@ -121,7 +121,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>The new deadline offered beside 部分整改: what was typed last time, else what the finding holds.</summary>
     public string? NextDeadline { get; private set; }
 
-    /// <summary>The rectification flow's action that grants an extension (workflows/rectification.v1.yaml).</summary>
+    /// <summary>The rectification flow's action that grants an extension (workflows/rectification.v*.yaml).</summary>
     public const string GrantExtensionAction = "grantExtension";
 
     /// <summary>In a state that decides an extension: the date the unit asks for and the current deadline.</summary>

@@ -35,6 +35,7 @@ internal static class WorkflowServices
         services.AddSingleton<IGuard, Rectifications.RectificationResultComplete>();
         services.AddSingleton<IGuard, Rectifications.ExtensionRequested>();
         services.AddSingleton<IGuard, Rectifications.NewDeadlineSet>();
+        services.AddSingleton<IGuard, Rectifications.RequestedDeadlineAhead>();
         services.AddSingleton<IEffect, Rectifications.ApplyExtension>();
         services.AddSingleton<IEffect, Rectifications.DropExtension>();
         services.AddSingleton<IEffect, Rectifications.RecordVerification>();

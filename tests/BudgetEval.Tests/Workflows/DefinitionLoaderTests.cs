@@ -10,7 +10,7 @@ public sealed class DefinitionLoaderTests : IDisposable
 
     internal static readonly WorkflowLoader Loader = new(
         new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered",
-            "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet", "FollowUpStated" },
+            "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet", "FollowUpStated", "RequestedDeadlineAhead" },
         new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings",
             "ApplyExtension", "DropExtension", "RecordVerification", "SendFindingNotice", "NotifyRectificationVerified" });
 
@@ -32,7 +32,11 @@ public sealed class DefinitionLoaderTests : IDisposable
     [Fact]
     public void Given_the_shipped_rectification_When_loaded_Then_unit_states_are_due_by_the_finding_deadline_and_the_bureau_verifies()
     {
-        var def = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Single(d => d.Id == "rectification");
+        var versions = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Where(d => d.Id == "rectification").ToList();
+        Assert.Equal([1, 2], versions.Select(d => d.Version).Order());
+        var def = versions.MaxBy(d => d.Version)!;
+        Assert.All(["planning_extension", "implementing_extension"], s => Assert.Equal(["RequestedDeadlineAhead"], def.State(s).Action("grantExtension")!.Requires));
+        Assert.All(versions.Single(d => d.Version == 1).States.SelectMany(s => s.Actions), a => Assert.DoesNotContain("RequestedDeadlineAhead", a.Requires));
         Assert.Equal(["planning", "planning_extension", "implementing", "implementing_extension", "verifying", "closed", "unrectifiable"], def.States.Select(s => s.Id));
         Assert.Equal(DueRuleKind.SubjectDeadline, def.State("planning").Due!.Kind);
         Assert.Equal(DueRuleKind.SubjectDeadline, def.State("implementing").Due!.Kind);
