@@ -122,6 +122,21 @@ public sealed class DefinitionLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Given_a_district_folder_beside_the_shipped_one_When_its_copy_repeats_a_shipped_version_Then_the_message_names_both_folders()
+    {
+        // With several Workflows:Directories the file name alone does not say which copy to fix.
+        var district = Directory.CreateDirectory(Path.Combine(_dir, "district")).FullName;
+        File.WriteAllText(Path.Combine(district, "self-evaluation-review.v1.yaml"), WorkflowFiles.ShippedText());
+        var twin = Assert.Throws<WorkflowDefinitionException>(() => Loader.LoadDirectories([WorkflowFiles.ShippedDirectory, district]));
+        Assert.StartsWith(Path.Combine(district, "self-evaluation-review.v1.yaml") + ":1: ", twin.Message, StringComparison.Ordinal);
+        Assert.EndsWith("is also defined in " + Path.Combine(WorkflowFiles.ShippedDirectory, "self-evaluation-review.v1.yaml"), twin.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(district, "self-evaluation-review.v1.yaml"), "id: [");
+        var broken = Assert.Throws<WorkflowDefinitionException>(() => Loader.LoadDirectories([district]));
+        Assert.StartsWith(Path.Combine(district, "self-evaluation-review.v1.yaml") + ":", broken.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Given_an_unknown_guard_When_the_application_starts_Then_start_up_fails_with_the_file_name()
     {
         File.WriteAllText(Path.Combine(_dir, "bad-guard.yaml"), WorkflowFiles.ShippedText().Replace("requires: [SelfEvaluationIsComplete, FollowUpStated]", "requires: [Nope]", StringComparison.Ordinal));

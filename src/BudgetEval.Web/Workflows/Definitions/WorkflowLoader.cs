@@ -15,7 +15,9 @@ internal sealed class WorkflowLoader(IReadOnlySet<string> guardNames, IReadOnlyS
 {
     public WorkflowDefinition LoadFile(string path)
     {
-        var name = Path.GetFileName(path);
+        // The path as configured, folder included: with several Workflows:Directories the file name alone does not say
+        // which copy is broken (a district's variant or the shipped one).
+        var name = path;
         YamlStream stream = [];
         try
         {
@@ -46,7 +48,7 @@ internal sealed class WorkflowLoader(IReadOnlySet<string> guardNames, IReadOnlyS
                 var def = LoadFile(file);
                 if (result.FirstOrDefault(d => d.Id == def.Id && d.Version == def.Version) is { } twin)
                 {
-                    throw new WorkflowDefinitionException(Path.GetFileName(file), 1,
+                    throw new WorkflowDefinitionException(file, 1,
                         $"workflow '{def.Id}' version {def.Version} is also defined in {twin.SourceFile}");
                 }
 
