@@ -53,6 +53,14 @@ public sealed class ConfigurationReferenceTests
         Assert.Equal(2, web.Count);
         Assert.All(web, e => Assert.Equal("false", e["Node__Jobs"]));
         Assert.Equal("false", Environment(appServices.Single(s => s.Name == "jobs").Service)["Node__Web"]);
+
+        // The proxy network trusted for X-Forwarded-For is the compose network's own, pinned subnet (a range that Docker
+        // might not use would leave the real client addresses unread, or trust other hosts).
+        var subnets = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)root.Children[new YamlScalarNode("networks")])
+            .Children[new YamlScalarNode("default")]).Children[new YamlScalarNode("ipam")]).Children[new YamlScalarNode("config")])
+            .Select(c => ((YamlMappingNode)c).Children[new YamlScalarNode("subnet")].ToString()).ToList();
+        Assert.All(appServices, s => Assert.Equal(subnets, [Environment(s.Service)["Proxy__KnownNetworks__0"]]));
+        Assert.Equal(["${BUDGETEVAL_SUBNET:-172.28.0.0/16}"], subnets);
     }
 
     [Fact]
