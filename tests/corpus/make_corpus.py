@@ -22,8 +22,7 @@ def cell(ref, value, formula=None):
     return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
 
 
-def xlsx(rows, merges=(), formulas=None):
-    """A minimal but valid workbook: one sheet, inline strings, optional merged ranges and formula cells."""
+def sheet_xml(rows, merges=(), formulas=None, hidden_rows=(), hidden_cols=()):
     formulas = formulas or {}
     sheet_rows = []
     for r, values in enumerate(rows, start=1):
@@ -33,20 +32,37 @@ def xlsx(rows, merges=(), formulas=None):
                 continue
             ref = f"{COLS[c]}{r}"
             cells.append(cell(ref, v, formulas.get(ref)))
-        sheet_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+        hidden = ' hidden="1"' if r in hidden_rows else ""
+        sheet_rows.append(f'<row r="{r}"{hidden}>{"".join(cells)}</row>')
     merge_xml = ""
     if merges:
         merge_xml = f'<mergeCells count="{len(merges)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merges) + "</mergeCells>"
-    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-             f'<sheetData>{"".join(sheet_rows)}</sheetData>{merge_xml}</worksheet>')
+    cols_xml = ""
+    if hidden_cols:
+        cols_xml = "<cols>" + "".join(f'<col min="{c}" max="{c}" width="0" hidden="1"/>' for c in hidden_cols) + "</cols>"
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'{cols_xml}<sheetData>{"".join(sheet_rows)}</sheetData>{merge_xml}</worksheet>')
+
+
+def xlsx(rows, merges=(), formulas=None, hidden_rows=(), hidden_cols=(), notes_sheet_first=False, table_sheet_hidden=False):
+    """A minimal but valid workbook: one sheet, inline strings, optional merged ranges, formula cells, hidden rows
+    and columns; optionally an instruction sheet (说明) before it and the table's sheet hidden."""
+    sheets = [("绩效指标", sheet_xml(rows, merges, formulas, hidden_rows, hidden_cols), table_sheet_hidden)]
+    if notes_sheet_first:
+        sheets.insert(0, ("说明", sheet_xml([["填表说明：请在“绩效指标”工作表中填写。"]]), False))
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(sheets) + 1))
+    state = ' state="hidden"'
+    sheet_list = "".join(f'<sheet name="{name}" sheetId="{i}"{state if hidden else ""} r:id="rId{i}"/>' for i, (name, _, hidden) in enumerate(sheets, start=1))
+    rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
     files = {
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' + overrides + '</Types>',
         "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="绩效指标" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-        "xl/worksheets/sheet1.xml": sheet,
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>' + sheet_list + '</sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' + rels + '</Relationships>',
     }
+    for i, (_, xml, _) in enumerate(sheets, start=1):
+        files[f"xl/worksheets/sheet{i}.xml"] = xml
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in files.items():
@@ -84,6 +100,10 @@ write("boolean-score.xlsx", xlsx([HEADER, ROW, ROW2[:6] + [True] + ROW2[7:]]))
 write("merged-score.xlsx", xlsx([HEADER, ROW, ROW2[:6] + [None] + ROW2[7:]], merges=["G2:G3"]))
 # An indicator added under the 总分 row (it was dropped without a word).
 TOTAL = ["总分", None, None, None, None, None, 20, 19, "等级：优", None]
+# Rows, a column or the table's whole sheet hidden in Excel (they were imported unseen).
+write("hidden-rows.xlsx", xlsx([HEADER, ROW, ROW2, ROW2[:2] + ["旧指标"] + ROW2[3:]], hidden_rows=(3, 4)))
+write("hidden-column.xlsx", xlsx([HEADER, ROW, ROW2], hidden_cols=(8,)))
+write("hidden-sheet.xlsx", xlsx([HEADER, ROW, ROW2], notes_sheet_first=True, table_sheet_hidden=True))
 write("row-below-total.xlsx", xlsx([HEADER, ROW, ROW2, TOTAL, ROW2[:2] + ["新增指标"] + ROW2[3:]], merges=["A4:F4", "I4:J4"]))
 
 csv_header = ",".join(HEADER)

@@ -70,12 +70,13 @@ internal sealed record TableSpec(IReadOnlyList<string> Header, int Required, IRe
 internal static class TableFile
 {
     /// <summary>A row as read from the file: cells by sheet column (0 = A), and which of them hold formulas.</summary>
-    private sealed record SheetRow(int Row, SortedDictionary<int, TableCell> Cells, HashSet<int> Formulas)
+    private sealed record SheetRow(int Row, SortedDictionary<int, TableCell> Cells, HashSet<int> Formulas, bool Hidden = false)
     {
         public string TextAt(int column) => column >= 0 && Cells.TryGetValue(column, out var cell) ? cell.Text.Trim() : string.Empty;
     }
 
-    private sealed record SheetData(string Name, List<SheetRow> Rows, List<string> Merges);
+    /// <summary>A sheet as read; hidden columns by sheet column (0 = A).</summary>
+    private sealed record SheetData(string Name, List<SheetRow> Rows, List<string> Merges, bool Hidden = false, IReadOnlySet<int>? HiddenColumns = null);
 
     public static TableRead Read(string fileName, byte[] content, TableSpec spec)
     {
@@ -155,7 +156,8 @@ internal static class TableFile
                 // Chart sheets have no cells.
                 if (sheet.Id?.Value is { } id && workbook.GetPartById(id) is WorksheetPart part)
                 {
-                    sheets.Add(ReadSheet(sheet.Name?.Value ?? string.Empty, part, shared, formats, spec.MaxRows));
+                    var hidden = sheet.State?.Value is { } state && (state == SheetStateValues.Hidden || state == SheetStateValues.VeryHidden);
+                    sheets.Add(ReadSheet(sheet.Name?.Value ?? string.Empty, part, shared, formats, spec.MaxRows) with { Hidden = hidden });
                 }
             }
         }
@@ -169,8 +171,15 @@ internal static class TableFile
             return read.Fail("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式。");
         }
 
-        // An instruction sheet often comes first: the table is the first sheet that has the header.
-        var found = sheets.Select(s => (Sheet: s, At: s.Rows.FindIndex(r => HeaderColumns(r, spec) is not null))).Where(f => f.At >= 0).ToList();
+        // An instruction sheet often comes first: the table is the first sheet that has the header. Hidden sheets
+        // are not read: what the user cannot see in Excel is not imported.
+        var all = sheets.Select(s => (Sheet: s, At: s.Rows.FindIndex(r => HeaderColumns(r, spec) is not null))).Where(f => f.At >= 0).ToList();
+        var found = all.Where(f => !f.Sheet.Hidden).ToList();
+        if (found.Count == 0 && all.Count > 0)
+        {
+            return read.Fail($"表格在隐藏的工作表「{all[0].Sheet.Name}」中：为免导入看不到的内容，请在 Excel 中取消隐藏该工作表并核对后再导入。");
+        }
+
         if (found.Count == 0)
         {
             return read.Fail(NoHeader(sheets, spec));
@@ -188,7 +197,7 @@ internal static class TableFile
             read.Notes.Add($"工作表「{other.Name}」也有表头，但未导入：只导入了工作表「{table.Name}」。");
         }
 
-        return ReadTable(read, table.Rows, at, table.Merges, spec);
+        return ReadTable(read, table.Rows, at, table.Merges, spec, table.HiddenColumns);
     }
 
     private static SheetData ReadSheet(string name, WorksheetPart part, string[] shared, NumberFormats formats, int maxRows)
@@ -201,7 +210,7 @@ internal static class TableFile
         foreach (var row in part.Worksheet.Descendants<Row>())
         {
             rowNo = row.RowIndex?.Value is { } r ? (int)r : rowNo + 1;
-            var read = new SheetRow(rowNo, [], []);
+            var read = new SheetRow(rowNo, [], [], row.Hidden?.Value == true);
             var column = -1;
             foreach (var cell in row.Elements<Cell>())
             {
@@ -228,11 +237,14 @@ internal static class TableFile
         }
 
         var merges = part.Worksheet.Descendants<MergeCell>().Select(m => m.Reference?.Value ?? string.Empty).Where(r => r.Contains(':', StringComparison.Ordinal)).ToList();
-        return new SheetData(name, rows, merges);
+        var hiddenColumns = part.Worksheet.Elements<Columns>().SelectMany(c => c.Elements<Column>())
+            .Where(c => c.Hidden?.Value == true && c.Min?.Value is > 0 && c.Max?.Value is { } max && max >= c.Min.Value && max - c.Min.Value < 16384)
+            .SelectMany(c => Enumerable.Range((int)c.Min!.Value - 1, (int)(c.Max!.Value - c.Min.Value) + 1)).ToHashSet();
+        return new SheetData(name, rows, merges, HiddenColumns: hiddenColumns);
     }
 
     /// <summary>The rows under the header at <paramref name="headerAt"/>, each cell moved to its header's place.</summary>
-    private static TableRead ReadTable(TableRead read, List<SheetRow> rows, int headerAt, List<string> merges, TableSpec spec)
+    private static TableRead ReadTable(TableRead read, List<SheetRow> rows, int headerAt, List<string> merges, TableSpec spec, IReadOnlySet<int>? hiddenColumns = null)
     {
         var headerRow = rows[headerAt];
         var columns = HeaderColumns(headerRow, spec)!;
@@ -263,6 +275,17 @@ internal static class TableFile
         {
             var filled = data.Where(r => r.TextAt(column).Length > 0).Select(r => r.Row).ToList();
             read.Fail($"{read.SheetPrefix}{read.ColumnLabel(column)}没有表头，第{string.Join("、", filled.Take(5))}行{(filled.Count > 5 ? "等" : string.Empty)}却填有内容：请删除，或移到对应的列。", filled[0]);
+        }
+
+        // Hidden rows and columns would be imported unseen (an old row hidden rather than deleted): the user decides.
+        if (data.Where(r => r.Hidden).Select(r => r.Row).ToList() is [var firstHidden, ..] hiddenRows)
+        {
+            read.Fail($"{read.SheetPrefix}第{string.Join("、", hiddenRows.Take(10))}行{(hiddenRows.Count > 10 ? "等" : string.Empty)}是隐藏行：为免导入看不到的内容，请在 Excel 中取消隐藏并核对（不需要的行请删除）后再导入。", firstHidden);
+        }
+
+        foreach (var (column, name) in columns.Select((c, i) => (c, spec.Header[i])).Where(x => x.c >= 0 && hiddenColumns?.Contains(x.c) == true))
+        {
+            read.Fail($"{read.SheetPrefix}{read.ColumnLabel(column)}（表头「{name}」）是隐藏列：为免导入看不到的内容，请在 Excel 中取消隐藏并核对后再导入。", data.FirstOrDefault()?.Row ?? 0, name);
         }
 
         // A formula's cached value may be stale or missing (files written by other tools): only typed values are imported.
