@@ -34,6 +34,9 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
 
     public int Pages => View is null ? 0 : Math.Max(1, (View.Total + ResultsReport.PageSize - 1) / ResultsReport.PageSize);
 
+    /// <summary>For a year not yet approved: all its lines and those without a result, named beside the lead's 审定.</summary>
+    public (int Lines, int WithoutResult)? Pending { get; private set; }
+
     public bool CanEdit => ResultsService.MayEdit(WorkflowActor.From(User));
 
     public bool CanApprove => ResultsService.MayApprove(WorkflowActor.From(User));
@@ -117,6 +120,10 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
         {
             PageNumber = Math.Max(1, PageNumber);
             View = await report.ViewAsync(year, Filter, (PageNumber - 1) * ResultsReport.PageSize, ResultsReport.PageSize, ct);
+            if (View.Approval is null)
+            {
+                Pending = await report.ResultCountsAsync(year, ct);
+            }
         }
     }
 }

@@ -294,6 +294,16 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
         return counts.ToDictionary(c => c.Key, c => new UnitRectification(c.Total, c.Rectified, c.Unrectifiable, c.Total - c.Rectified - c.Unrectifiable, c.Overdue));
     }
 
+    /// <summary>
+    /// A year's live lines, and how many of them have no result yet (neither an accepted self-evaluation nor a
+    /// completed evaluation): what the lead should know before approving the year, since those lines are frozen as 未定.
+    /// </summary>
+    public async Task<(int Lines, int WithoutResult)> ResultCountsAsync(int year, CancellationToken ct)
+    {
+        var lines = Lines(year);
+        return (await lines.CountAsync(ct), await lines.CountAsync(l => l.SelfStatus != Accepted && l.EvaluationStatus != Completed, ct));
+    }
+
     public const string Completed = "completed";
 
     /// <summary>The self-evaluation state whose frozen version is the result (the review flow's end).</summary>
