@@ -4,6 +4,7 @@ using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.ResultUse;
 
@@ -36,6 +37,18 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
 
     /// <summary>For a year not yet approved: all its lines and those without a result, named beside the lead's 审定.</summary>
     public (int Lines, int WithoutResult)? Pending { get; private set; }
+
+    /// <summary>The lead's last 撤销审定 of a year now unapproved (when, who, why), from the audit log: the reason is for the officer who prepares the year again.</summary>
+    public Audit.AuditEntry? Reopened { get; private set; }
+
+    /// <summary>The reason is kept only in the audit log (which the officer cannot open), so the page reads the year's latest approval entry from it.</summary>
+    private async Task<Audit.AuditEntry?> LastReopeningAsync(int year, CancellationToken ct)
+    {
+        var target = $"{year}年度评价结果";
+        var last = await db.AuditEntries.AsNoTracking().Where(a => a.Action == Audit.AuditActions.ResultsApproval && a.Target == target)
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+        return last?.Detail?.StartsWith(ResultsService.ReopenPrefix, StringComparison.Ordinal) == true ? last : null;
+    }
 
     public bool CanEdit => ResultsService.MayEdit(WorkflowActor.From(User));
 
@@ -123,6 +136,7 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
             if (View.Approval is null)
             {
                 Pending = await report.ResultCountsAsync(year, ct);
+                Reopened = await LastReopeningAsync(year, ct);
             }
         }
     }

@@ -18,6 +18,9 @@ public sealed partial class LeadReviewTests(AppFixture app) : IClassFixture<AppF
     [Fact]
     public async Task Given_a_completed_evaluation_and_a_new_selection_When_the_lead_opens_the_home_page_Then_both_decisions_have_a_tile_until_taken()
     {
+        // Another test of this class approves 2021 (and leaves it approved): start from the year not approved.
+        var reopened = await (await app.ApiAsync("financelead")).PostAsJsonAsync("/api/results/2021/approval/reopen", new { reason = "重新核对" });
+        Assert.True(reopened.IsSuccessStatusCode || reopened.StatusCode == HttpStatusCode.Conflict, reopened.StatusCode.ToString());
         var lead = await app.SignInAsync("financelead");
         var home = await lead.GetStringAsync("/");
 
@@ -132,6 +135,55 @@ public sealed partial class LeadReviewTests(AppFixture app) : IClassFixture<AppF
         Assert.DoesNotContain("点击“列入公开”", forLead, StringComparison.Ordinal);
         Assert.Contains("由绩效管理员在", forLead, StringComparison.Ordinal);
         Assert.Contains("点击“列入公开”", await (await app.SignInAsync("finance")).GetStringAsync("/results/2022/publication"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_the_lead_reopened_an_approved_year_When_the_officer_opens_its_results_Then_the_reason_is_shown_until_approved_again()
+    {
+        var leadApi = await app.ApiAsync("financelead");
+        var approved = await leadApi.PostAsync("/api/results/2021/approval", null); // another test of this class may have approved it already
+        Assert.True(approved.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.Conflict, approved.StatusCode.ToString());
+        var finance = await app.SignInAsync("finance");
+        Assert.DoesNotContain("data-testid=\"reopened\"", await finance.GetStringAsync("/results?year=2021"), StringComparison.Ordinal);
+
+        var reopened = await leadApi.PostAsJsonAsync("/api/results/2021/approval/reopen", new { reason = "社会治理服务中心整改率需核实后再审定" });
+        Assert.True(reopened.IsSuccessStatusCode, await reopened.Content.ReadAsStringAsync());
+
+        // The reason was only in the audit log, which the officer cannot open.
+        var page = await finance.GetStringAsync("/results?year=2021");
+        Assert.Matches("data-testid=\"reopened\">王建国[^<]*撤销了审定，原因：社会治理服务中心整改率需核实后再审定<", page);
+        Assert.Equal(HttpStatusCode.NotFound, (await finance.GetAsync("/admin/audit")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await leadApi.PostAsync("/api/results/2021/approval", null)).StatusCode);
+        Assert.DoesNotContain("data-testid=\"reopened\"", await finance.GetStringAsync("/results?year=2021"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_the_officer_registers_a_finding_by_hand_When_the_unit_had_that_category_the_year_before_Then_the_confirmation_says_it_recurs()
+    {
+        var centre = await app.SocialGovernanceCentreAsync();
+        var finance = await app.SignInAsync("finance");
+
+        async Task<string> RegisterAsync(string category, string title)
+        {
+            var form = await finance.GetStringAsync("/findings");
+            var posted = await finance.PostAsync("/findings", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(form),
+                ["organisationId"] = centre.ToString(), ["year"] = "2022", ["source"] = "Audit", ["sourceDocument"] = "望审〔2023〕4号",
+                ["sourceDate"] = "2023-05-10", ["category"] = category, ["title"] = title, ["detail"] = "区审计局审计发现。",
+            }));
+            Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+            return WebUtility.HtmlDecode(await finance.GetStringAsync(posted.Headers.Location!.ToString()));
+        }
+
+        Assert.True(await app.DbAsync(db => db.Findings.AnyAsync(f => f.OrganisationId == centre && f.FiscalYear == 2021 && f.Category == "财务管理")));
+        Assert.Contains("该单位2021年度有同类别（财务管理）问题，已标记为重复发生。", await RegisterAsync("财务管理", "公务卡结算不规范"), StringComparison.Ordinal);
+
+        Assert.False(await app.DbAsync(db => db.Findings.AnyAsync(f => f.OrganisationId == centre && f.FiscalYear == 2021 && f.Category == "其他")));
+        var plain = await RegisterAsync("其他", "档案归档不及时");
+        Assert.Contains("已登记问题", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("已标记为重复发生", plain, StringComparison.Ordinal);
     }
 
     private static Regex RowWithMark(Guid finding) => new($"<tr data-finding=\"{finding}\">(?:(?!</tr>).)*data-testid=\"recurring\"", RegexOptions.Singleline);
