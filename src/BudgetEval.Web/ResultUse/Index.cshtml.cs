@@ -135,7 +135,8 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
             View = await report.ViewAsync(year, Filter, (PageNumber - 1) * ResultsReport.PageSize, ResultsReport.PageSize, ct);
             if (View.Approval is null)
             {
-                Pending = await report.ResultCountsAsync(year, ct);
+                // Counted for the one who approves only: a second pass over a province's year on every officer's view is not worth it.
+                Pending = CanApprove ? await report.ResultCountsAsync(year, ct) : null;
                 Reopened = await LastReopeningAsync(year, ct);
             }
         }

@@ -300,8 +300,11 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     /// </summary>
     public async Task<(int Lines, int WithoutResult)> ResultCountsAsync(int year, CancellationToken ct)
     {
-        var lines = Lines(year);
-        return (await lines.CountAsync(ct), await lines.CountAsync(l => l.SelfStatus != Accepted && l.EvaluationStatus != Completed, ct));
+        // One pass over the year's lines (a province's year has 120,000).
+        var counts = await Lines(year).GroupBy(l => 1)
+            .Select(g => new { Lines = g.Count(), WithoutResult = g.Count(l => l.SelfStatus != Accepted && l.EvaluationStatus != Completed) })
+            .SingleOrDefaultAsync(ct);
+        return counts is null ? (0, 0) : (counts.Lines, counts.WithoutResult);
     }
 
     public const string Completed = "completed";
