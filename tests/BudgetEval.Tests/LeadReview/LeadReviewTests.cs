@@ -186,6 +186,25 @@ public sealed partial class LeadReviewTests(AppFixture app) : IClassFixture<AppF
         Assert.DoesNotContain("已标记为重复发生", plain, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_a_filter_or_a_year_with_no_lines_When_the_results_page_is_opened_Then_it_says_so_and_offers_no_approval()
+    {
+        var lead = await app.SignInAsync("financelead");
+
+        var filtered = await lead.GetStringAsync("/results?year=2021&unit=" + Uri.EscapeDataString("不存在的单位"));
+        Assert.Contains("data-testid=\"results-empty\">没有符合条件的结果。<", filtered, StringComparison.Ordinal);
+
+        // A year without any self-evaluation or evaluation: approving it could only be refused.
+        var empty = await lead.GetStringAsync("/results?year=2019");
+        Assert.Contains("data-testid=\"results-empty\">2019年度尚无自评或重点评价事项。<", empty, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"nothing-to-approve\"", empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"approve\"", empty, StringComparison.Ordinal);
+
+        var withLines = await lead.GetStringAsync("/results?year=2022");
+        Assert.DoesNotContain("data-testid=\"results-empty\"", withLines, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"approve\"", withLines, StringComparison.Ordinal);
+    }
+
     private static Regex RowWithMark(Guid finding) => new($"<tr data-finding=\"{finding}\">(?:(?!</tr>).)*data-testid=\"recurring\"", RegexOptions.Singleline);
 
     private static (int Value, string Link) Tile(string html, string key)
