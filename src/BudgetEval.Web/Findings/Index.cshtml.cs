@@ -140,7 +140,10 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
 
         if (status == FireStatus.Ok)
         {
-            TempData["Flash"] = $"已登记问题 {finding!.Number}。";
+            // Said at once: the officer registering it is the one to notice that the unit repeats last year's problem.
+            var registered = finding!;
+            var recurring = (await RecurringFindings.AmongAsync(db, [registered], ct)).Count > 0;
+            TempData["Flash"] = $"已登记问题 {registered.Number}。" + (recurring ? $"该单位{registered.FiscalYear - 1}年度有同类别（{registered.Category}）问题，已标记为重复发生。" : "");
             return RedirectToPage();
         }
 

@@ -17,7 +17,7 @@ namespace BudgetEval.Web.Home;
 /// (the page says when they were counted).
 /// </summary>
 internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock china, InboxCounter inbox,
-    FigureReader<string, BureauOverview> overview, IOptions<FigureOptions> figureOptions) : PageModel
+    FigureReader<string, BureauOverview> overview, FigureReader<string, LeadDecisions> decisions, IOptions<FigureOptions> figureOptions) : PageModel
 {
     public IReadOnlyList<HomeSection> Sections { get; private set; } = [];
 
@@ -84,6 +84,25 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
             ]));
         }
 
+        if (User.IsInRole(Roles.FinanceLead) && User.OrganisationKind() == OrganisationKind.FinanceBureau)
+        {
+            // What waits for the lead's decision: the selection of targets is also in 待办, the year's 审定 is not a task
+            // anywhere else, so without this the lead had to think of opening 结果应用 by themselves.
+            var maxAge = TimeSpan.FromSeconds(figureOptions.Value.RefreshSeconds);
+            var (d, at) = await decisions.GetAsync(string.Empty, maxAge, (services, c) => SingleWorker.RunAsync(services.GetRequiredService<AppDbContext>(),
+                t => LeadDecisions.CountAsync(services.GetRequiredService<AppDbContext>(), t), c));
+            if (maxAge > TimeSpan.Zero && (CountedAt is null || at < CountedAt))
+            {
+                CountedAt = at;
+            }
+
+            sections.Add(new HomeSection("待我审定",
+            [
+                new("lead-selections", "重点评价对象待审批", d.PendingSelections, "/evaluations#pending-approval"),
+                .. d.UnapprovedYears.Select(y => new HomeTile($"lead-results-{y.Year}", $"{y.Year}年度评价结果待审定（已出结果的项数）", y.Results, $"/results?year={y.Year}")),
+            ]));
+        }
+
         if (User.OrganisationKind() is OrganisationKind.BudgetUnit or OrganisationKind.EvaluationFirm && User.OrganisationId() is { } own)
         {
             var colleagues = await db.Users.CountAsync(u => u.OrganisationId == own, ct);
@@ -138,6 +157,33 @@ internal sealed record BureauOverview(int Units, int Supervising, int Firms, int
         var otherOrganisations = db.Organisations.Where(o => o.Kind != OrganisationKind.BudgetUnit).Select(o => o.Id);
         var unitUsers = await db.Users.CountAsync(ct) - await db.Users.CountAsync(u => otherOrganisations.Contains(u.OrganisationId), ct);
         return new(units, supervising, firms, unitUsers);
+    }
+}
+
+/// <summary>
+/// The 财政局领导's decisions: targets of external evaluation waiting for approval (待审批), and each year (the three
+/// newest) with results — an accepted self-evaluation or a completed evaluation — that the lead has not yet approved.
+/// </summary>
+internal sealed record LeadDecisions(int PendingSelections, IReadOnlyList<(int Year, int Results)> UnapprovedYears)
+{
+    /// <summary>The external-evaluation state in which the lead approves the target (workflows/external-evaluation.v1.yaml).</summary>
+    public const string SelectedState = "selected";
+
+    public const int MaxYears = 3;
+
+    public static async Task<LeadDecisions> CountAsync(AppDbContext db, CancellationToken ct)
+    {
+        var pending = await db.Evaluations.IgnoreQueryFilters().CountAsync(e => e.Status == SelectedState, ct);
+        var approved = db.Set<ResultUse.ResultApproval>().Select(a => a.FiscalYear);
+        var accepted = await db.SelfEvaluations.IgnoreQueryFilters()
+            .Where(s => s.Status == ResultUse.ResultsReport.Accepted && !approved.Contains(s.FiscalYear))
+            .GroupBy(s => s.FiscalYear).Select(g => new { Year = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var completed = await db.Evaluations.IgnoreQueryFilters()
+            .Where(e => e.Status == ResultUse.ResultsReport.Completed && !approved.Contains(e.FiscalYear))
+            .GroupBy(e => e.FiscalYear).Select(g => new { Year = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var years = accepted.Concat(completed).GroupBy(c => c.Year).Select(g => (Year: g.Key, Results: g.Sum(c => c.Count)))
+            .OrderByDescending(y => y.Year).Take(MaxYears).ToList();
+        return new(pending, years);
     }
 }
 

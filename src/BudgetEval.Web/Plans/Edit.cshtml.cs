@@ -80,7 +80,13 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     [BindProperty]
     public AmendForm Amend { get; set; } = new();
 
-    public async Task<IActionResult> OnGetAsync(Guid? id, CancellationToken ct)
+    /// <summary>The plan a new one was started from (以上年计划为基础), named on the page; null otherwise.</summary>
+    public Plan? CopiedFrom { get; private set; }
+
+    /// <summary>On a blank new plan: the newest plan, offered as the base of the next year's.</summary>
+    public Plan? LatestPlan { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid? id, Guid? from, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
@@ -93,6 +99,26 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
         }
 
         Input = Plan is null ? PlanForm.Defaults(clock.GetUtcNow().Year - 1) : PlanForm.From(Plan);
+        if (Plan is null && from is { } fromId)
+        {
+            CopiedFrom = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == fromId, ct);
+            if (CopiedFrom is null)
+            {
+                return NotFound();
+            }
+
+            // Units deactivated since last year are left out: they could not be chosen on this form.
+            var targets = await db.PlanTargets.AsNoTracking().Where(t => t.PlanId == fromId)
+                .Where(t => OrganisationPicker.ActiveUnits(db.Organisations).Any(o => o.Id == t.OrganisationId))
+                .OrderBy(t => t.Kind).ThenBy(t => t.ProjectName).ToListAsync(ct);
+            Input = PlanForm.NextYear(CopiedFrom, targets);
+            UnitNames = await OrganisationNames.ForAsync(db, targets.Select(t => (Guid?)t.OrganisationId), ct);
+        }
+        else if (Plan is null)
+        {
+            LatestPlan = await db.Plans.AsNoTracking().OrderByDescending(p => p.FiscalYear).ThenByDescending(p => p.CreatedAt).FirstOrDefaultAsync(ct);
+        }
+
         Input.FillUnitList(UnitNames);
         return Page();
     }
@@ -290,6 +316,24 @@ internal sealed class PlanForm
         form.Projects = plan.Targets.Where(t => t.Kind == EvaluationKind.Project)
             .Select(t => new ProjectRow { OrganisationId = t.OrganisationId.ToString(), Name = t.ProjectName, Budget = Text(t.ProjectBudget) }).ToList();
         form.ExpectedVersion = plan.RowVersion;
+        return form;
+    }
+
+    /// <summary>
+    /// 以上年计划为基础: the next fiscal year's form with the earlier plan's units, projects (without last year's
+    /// budgets), indicator template, scoring rules and grade lines. The 文号 and the deadline are left blank:
+    /// a new notice is issued each year and a copied deadline would already have passed.
+    /// </summary>
+    public static PlanForm NextYear(Plan previous, IReadOnlyList<PlanTarget> targets)
+    {
+        var form = From(previous.Rules);
+        var year = previous.FiscalYear + 1;
+        form.FiscalYear = year.ToString(CultureInfo.InvariantCulture);
+        form.Title = previous.Title.Replace($"{previous.FiscalYear}年", $"{year}年", StringComparison.Ordinal);
+        form.TemplateId = previous.TemplateId;
+        form.Units = targets.Where(t => t.Kind == EvaluationKind.DepartmentWide).Select(t => t.OrganisationId).Distinct().ToList();
+        form.Projects = targets.Where(t => t.Kind == EvaluationKind.Project)
+            .Select(t => new ProjectRow { OrganisationId = t.OrganisationId.ToString(), Name = t.ProjectName }).ToList();
         return form;
     }
 

@@ -28,6 +28,9 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
     public DateOnly Today { get; private set; }
 
+    /// <summary>Listed findings of a category the unit already had the year before (重复发生), marked as in the register.</summary>
+    public IReadOnlySet<Guid> Recurring { get; private set; } = new HashSet<Guid>();
+
     public ChinaClock China => china;
 
     public bool Editable => FollowUp.IsWithUnit(SelfEvaluation) && User.IsInRole(Users.Roles.UnitFiller);
@@ -99,6 +102,7 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
         SelfEvaluation = se;
         List = await FollowUp.ShownAsync(db, se, china, ct);
+        Recurring = await Findings.RecurringFindings.AmongAsync(db, List.Items.Select(i => i.Current).OfType<Findings.Finding>().ToList(), ct);
         Today = china.Today(clock);
         return true;
     }

@@ -4,6 +4,7 @@ using BudgetEval.Web.Workflows;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.ResultUse;
 
@@ -33,6 +34,21 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
     public BudgetNoteRules Rules { get; private set; } = BudgetNoteRules.Defaults();
 
     public int Pages => View is null ? 0 : Math.Max(1, (View.Total + ResultsReport.PageSize - 1) / ResultsReport.PageSize);
+
+    /// <summary>For a year not yet approved: all its lines and those without a result, named beside the lead's 审定.</summary>
+    public (int Lines, int WithoutResult)? Pending { get; private set; }
+
+    /// <summary>The lead's last 撤销审定 of a year now unapproved (when, who, why), from the audit log: the reason is for the officer who prepares the year again.</summary>
+    public Audit.AuditEntry? Reopened { get; private set; }
+
+    /// <summary>The reason is kept only in the audit log (which the officer cannot open), so the page reads the year's latest approval entry from it.</summary>
+    private async Task<Audit.AuditEntry?> LastReopeningAsync(int year, CancellationToken ct)
+    {
+        var target = $"{year}年度评价结果";
+        var last = await db.AuditEntries.AsNoTracking().Where(a => a.Action == Audit.AuditActions.ResultsApproval && a.Target == target)
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+        return last?.Detail?.StartsWith(ResultsService.ReopenPrefix, StringComparison.Ordinal) == true ? last : null;
+    }
 
     public bool CanEdit => ResultsService.MayEdit(WorkflowActor.From(User));
 
@@ -117,6 +133,12 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
         {
             PageNumber = Math.Max(1, PageNumber);
             View = await report.ViewAsync(year, Filter, (PageNumber - 1) * ResultsReport.PageSize, ResultsReport.PageSize, ct);
+            if (View.Approval is null)
+            {
+                // Counted for the one who approves only: a second pass over a province's year on every officer's view is not worth it.
+                Pending = CanApprove ? await report.ResultCountsAsync(year, ct) : null;
+                Reopened = await LastReopeningAsync(year, ct);
+            }
         }
     }
 }

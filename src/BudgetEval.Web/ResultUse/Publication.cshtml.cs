@@ -12,6 +12,9 @@ internal sealed class PublicationModel(ResultsReport report, AppDbContext db, Ti
 {
     public ResultsView View { get; private set; } = null!;
 
+    /// <summary>Only the 绩效管理员 marks lines: the lead is not told to click a button they do not have.</summary>
+    public bool CanEdit => ResultsService.MayEdit(Workflows.WorkflowActor.From(User));
+
     public async Task<IActionResult> OnGetAsync(int year, CancellationToken ct)
     {
         if (ResultEndpoints.YearError(year) is not null)

@@ -294,6 +294,19 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
         return counts.ToDictionary(c => c.Key, c => new UnitRectification(c.Total, c.Rectified, c.Unrectifiable, c.Total - c.Rectified - c.Unrectifiable, c.Overdue));
     }
 
+    /// <summary>
+    /// A year's live lines, and how many of them have no result yet (neither an accepted self-evaluation nor a
+    /// completed evaluation): what the lead should know before approving the year, since those lines are frozen as 未定.
+    /// </summary>
+    public async Task<(int Lines, int WithoutResult)> ResultCountsAsync(int year, CancellationToken ct)
+    {
+        // One pass over the year's lines (a province's year has 120,000).
+        var counts = await Lines(year).GroupBy(l => 1)
+            .Select(g => new { Lines = g.Count(), WithoutResult = g.Count(l => l.SelfStatus != Accepted && l.EvaluationStatus != Completed) })
+            .SingleOrDefaultAsync(ct);
+        return counts is null ? (0, 0) : (counts.Lines, counts.WithoutResult);
+    }
+
     public const string Completed = "completed";
 
     /// <summary>The self-evaluation state whose frozen version is the result (the review flow's end).</summary>

@@ -183,6 +183,9 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         });
     }
 
+    /// <summary>How the audit entry of a 撤销审定 begins, before its reason (the results page shows the last one).</summary>
+    public const string ReopenPrefix = "撤销审定：";
+
     /// <summary>The lead withdraws the approval, with a reason; the rows are live again and the list can change.</summary>
     public async Task<ResultsOutcome> ReopenAsync(int year, string? reason, WorkflowActor actor, CancellationToken ct)
     {
@@ -209,7 +212,7 @@ internal sealed class ResultsService(AppDbContext db, ResultsReport report, Time
         }
 
         db.Set<ResultApproval>().Remove(approval);
-        AuditTrail.Add(db, http.HttpContext, clock.GetUtcNow(), AuditActions.ResultsApproval, $"{year}年度评价结果", "撤销审定：" + reason, actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
+        AuditTrail.Add(db, http.HttpContext, clock.GetUtcNow(), AuditActions.ResultsApproval, $"{year}年度评价结果", ReopenPrefix + reason, actor.UserId, AuditTrail.ActorName(actor.DisplayName, actor.UserName));
         try
         {
             await db.SaveChangesAsync(ct);
