@@ -1,5 +1,6 @@
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Infrastructure.Data;
+using BudgetEval.Web.SelfEvaluations.Scoring;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
@@ -38,6 +39,9 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
 
     public IReadOnlyDictionary<string, string> StateLabels { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>The lead's reason for each 不予评价 on the page, by case.</summary>
+    public IReadOnlyDictionary<Guid, string> DropReasons { get; private set; } = new Dictionary<Guid, string>();
+
     public bool CanSelect => User.IsInRole(Roles.FinanceOfficer);
 
     public bool CanApprove => User.IsInRole(Roles.FinanceLead);
@@ -47,6 +51,14 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
     public int? FiscalYear { get; set; }
 
     public int Year => FiscalYear ?? china.Today(clock).Year - 1;
+
+    /// <summary>A target waiting for the lead, with the figures a decision rests on (from the unit's self-evaluation of the year).</summary>
+    public sealed record PendingTarget(Guid Id, int FiscalYear, string Title, string UnitName, decimal? Budget, string Rate, string Grade, string Reason);
+
+    /// <summary>The targets waiting for approval, the largest budgets first; at most <see cref="PendingShown"/>.</summary>
+    public IReadOnlyList<PendingTarget> Pending { get; private set; } = [];
+
+    public const int PendingShown = 200;
 
     /// <summary>What waits for the lead, per year (newest first): a selection of any year can be approved, not only the default one.</summary>
     public IReadOnlyList<(int FiscalYear, int Count, long Newest)> PendingByYear { get; private set; } = [];
@@ -157,12 +169,35 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
         var rows = page.Items;
         var names = await OrganisationNames.ForAsync(db, rows.Select(e => (Guid?)e.OrganisationId).Concat(rows.Select(e => e.FirmId)), ct);
         Items = rows.Select(e => new Row(e, names[e.OrganisationId], e.FirmId is { } f ? names[f] : null)).ToList();
+
+        // 不予评价 is the lead's decision with a required reason: the list says it, not only the case history.
+        var dropped = rows.Where(e => e.Status == "dropped" && e.CaseId is not null).Select(e => e.CaseId!.Value).ToList();
+        DropReasons = dropped.Count == 0 ? new Dictionary<Guid, string>() : (await db.WorkflowHistory.AsNoTracking()
+            .Where(h => dropped.Contains(h.InstanceId) && h.ToState == "dropped" && h.Comment != null)
+            .Select(h => new { h.InstanceId, h.Seq, h.Comment }).ToListAsync(ct))
+            .GroupBy(h => h.InstanceId).ToDictionary(g => g.Key, g => g.MaxBy(h => h.Seq)!.Comment!);
         StateLabels = registry.Latest(EvaluationService.WorkflowId).States.ToDictionary(s => s.Id, s => s.Label);
         if (CanApprove)
         {
             PendingByYear = (await db.Evaluations.AsNoTracking().Where(e => e.Status == "selected").GroupBy(e => e.FiscalYear)
                 .Select(g => new { g.Key, Count = g.Count(), Newest = g.Max(e => e.CreatedAt) }).OrderByDescending(g => g.Key).ToListAsync(ct))
                 .Select(g => (g.Key, g.Count, g.Newest.UtcTicks)).ToList();
+
+            // Approving on a count and a reason alone meant opening every self-evaluation first: budget, execution
+            // rate and the submitted grade are shown beside each target.
+            var pending = await db.Evaluations.AsNoTracking().Where(e => e.Status == "selected")
+                .OrderByDescending(e => e.FiscalYear).ThenByDescending(e => e.Budget).ThenBy(e => e.Title)
+                .Select(e => new
+                {
+                    e.Id, e.FiscalYear, e.Title, e.OrganisationId, e.Budget, e.Reason,
+                    Self = db.SelfEvaluations.Where(s => s.OrganisationId == e.OrganisationId && s.FiscalYear == e.FiscalYear && s.Kind == e.Kind && s.ProjectName == e.ProjectName)
+                        .OrderByDescending(s => s.UpdatedAt).Select(s => new { s.FundsBudget, s.FundsExecuted, s.FundsUpperTransfer, s.SubmittedGrade }).FirstOrDefault(),
+                })
+                .Take(PendingShown).ToListAsync(ct);
+            var units = await OrganisationNames.ForAsync(db, pending.Select(p => (Guid?)p.OrganisationId), ct);
+            Pending = pending.Select(p => new PendingTarget(p.Id, p.FiscalYear, p.Title, units[p.OrganisationId], p.Budget ?? p.Self?.FundsBudget,
+                p.Self is { } f && new FundsFigures(f.FundsBudget, f.FundsExecuted, f.FundsUpperTransfer).RateText is { Length: > 0 } rate ? rate : "—",
+                p.Self is null ? "无自评" : p.Self.SubmittedGrade ?? "未提交", p.Reason)).ToList();
         }
 
         if (CanSelect)

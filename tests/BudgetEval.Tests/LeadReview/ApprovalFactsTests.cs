@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BudgetEval.Tests.Evaluations;
+using BudgetEval.Tests.Infrastructure;
+
+namespace BudgetEval.Tests.LeadReview;
+
+/// <summary>
+/// The lead decides on the targets the officer selected: the approval box lists each with the figures a decision rests
+/// on (budget, execution rate, submitted grade, reason), and a 不予评价 shows its reason in the list afterwards.
+/// </summary>
+public sealed partial class ApprovalFactsTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_a_selection_When_the_lead_opens_the_evaluations_Then_each_target_shows_budget_rate_grade_and_reason_and_a_refusal_its_reason()
+    {
+        var finance = await app.ApiAsync("finance");
+        var selected = await finance.PostAsJsonAsync("/api/evaluations", new
+        {
+            fiscalYear = 2022,
+            targets = new object[]
+            {
+                new { organisationId = await app.SocialGovernanceCentreAsync(), kind = "DepartmentWide", reason = "预算执行率偏低" },
+                new { organisationId = await app.OrganisationIdAsync("长沙市望城区教育局"), kind = "Project", projectName = "校舍维修专项", reason = "重点民生项目", budget = 350.5m },
+            },
+        });
+        Assert.True(selected.IsSuccessStatusCode, await selected.Content.ReadAsStringAsync());
+        var ids = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetGuid()).ToList();
+
+        var lead = await app.SignInAsync("financelead");
+        var rows = Rows(Table(await lead.GetStringAsync("/evaluations")));
+
+        // The centre's 2022 draft holds the real table (1412.74 / 979.56 → 69.34%), not yet submitted; the project has no
+        // self-evaluation, so the budget is the one the officer entered.
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["长沙市望城区社会治理服务中心", "1,412.74", "69.34%", "未提交", "预算执行率偏低"], rows[0][1..]);
+        Assert.Equal(["长沙市望城区教育局", "350.50", "—", "无自评", "重点民生项目"], rows[1][1..]);
+
+        var reject = await EvaluationApi.ActAsync(await app.ApiAsync("financelead"), ids[1], "reject", "项目已纳入审计计划，本年度不予评价。");
+        Assert.Equal(HttpStatusCode.OK, reject.StatusCode);
+        var page = await lead.GetStringAsync("/evaluations");
+        Assert.Contains("（理由：项目已纳入审计计划，本年度不予评价。）", page, StringComparison.Ordinal);
+        Assert.Single(Rows(Table(page)));
+    }
+
+    private static string Table(string page) => ApprovalTable().Match(page) is { Success: true } m ? m.Value : string.Empty;
+
+    /// <summary>Each body row's cells as text.</summary>
+    private static List<string[]> Rows(string table) =>
+        BodyRow().Matches(table).Select(r => Cell().Matches(r.Value).Select(c => Regex.Replace(c.Groups[1].Value, "<[^>]+>", string.Empty).Trim()).ToArray()).ToList();
+
+    [GeneratedRegex("<table class=\"grid\" data-testid=\"approval-targets\">.*?</table>", RegexOptions.Singleline)]
+    private static partial Regex ApprovalTable();
+
+    [GeneratedRegex("<tr><td>.*?</tr>", RegexOptions.Singleline)]
+    private static partial Regex BodyRow();
+
+    [GeneratedRegex("<td[^>]*>(.*?)</td>", RegexOptions.Singleline)]
+    private static partial Regex Cell();
+}
