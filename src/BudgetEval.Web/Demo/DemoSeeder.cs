@@ -200,6 +200,13 @@ internal sealed class DemoSeeder(
         Demand(await evaluations.SaveReportAsync(id, new Evaluations.ReportInput(null, SampleExternalEvaluation.ReportNumber, SampleExternalEvaluation.ReportDate), evaluator, ct), "number");
         Demand(await evaluations.FireAsync(id, "submitFinal", evaluator, null, null, ct), "submitFinal");
         Demand(await evaluations.FireAsync(id, "accept", finance, null, null, ct), "accept");
+
+        // The steps above were taken at seeding: their notices (the lead's 待审批, the firm's 评价任务…) are history, not
+        // news, and would greet each demo login as unread 待办 of a finished evaluation. The findings' 整改通知 stay.
+        var link = $"/cases/{await db.Evaluations.Where(e => e.Id == id).Select(e => e.CaseId).SingleAsync(ct)}";
+        var now = clock.GetUtcNow();
+        await db.Notifications.Where(n => n.Link == link && n.ReadAt == null).ExecuteUpdateAsync(n => n.SetProperty(x => x.ReadAt, now).SetProperty(x => x.DigestPending, false), ct);
+        await db.Outbox.Where(m => m.Status == Notifications.OutboxStatus.Pending && m.Html.Contains(link)).ExecuteDeleteAsync(ct);
         logger.LogInformation("Demo external evaluation {Year} of {Unit} completed", SampleExternalEvaluation.FiscalYear, SocialGovernanceCentre);
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.LeadReview;
 
@@ -38,11 +39,26 @@ public sealed partial class ApprovalFactsTests(AppFixture app) : IClassFixture<A
         Assert.Equal(["长沙市望城区社会治理服务中心", "1,412.74", "69.34%", "未提交", "预算执行率偏低"], rows[0][1..]);
         Assert.Equal(["长沙市望城区教育局", "350.50", "—", "无自评", "重点民生项目"], rows[1][1..]);
 
+        // No report exists before the firm drafts one: the page offers no print, PDF or Word of it; a completed one does.
+        Assert.DoesNotContain("data-testid=\"print-link\"", await lead.GetStringAsync($"/evaluations/{ids[0]}"), StringComparison.Ordinal);
+        var completed = await app.DbAsync(db => db.Evaluations.Where(e => e.Status == "completed").Select(e => e.Id).FirstAsync());
+        Assert.Contains("data-testid=\"print-link\"", await lead.GetStringAsync($"/evaluations/{completed}"), StringComparison.Ordinal);
+
         var reject = await EvaluationApi.ActAsync(await app.ApiAsync("financelead"), ids[1], "reject", "项目已纳入审计计划，本年度不予评价。");
         Assert.Equal(HttpStatusCode.OK, reject.StatusCode);
         var page = await lead.GetStringAsync("/evaluations");
         Assert.Contains("（理由：项目已纳入审计计划，本年度不予评价。）", page, StringComparison.Ordinal);
         Assert.Single(Rows(Table(page)));
+    }
+
+    [Fact]
+    public async Task Given_the_demo_When_its_people_sign_in_Then_the_seeded_evaluation_leaves_no_unread_notice_or_mail_but_the_findings_notices_stay()
+    {
+        var link = await app.DbAsync(async db => $"/cases/{await db.Evaluations.Where(e => e.Status == "completed").Select(e => e.CaseId).FirstAsync()}");
+        Assert.True(await app.DbAsync(db => db.Notifications.AnyAsync(n => n.Link == link)), "the seeding's notices are kept, read");
+        Assert.False(await app.DbAsync(db => db.Notifications.AnyAsync(n => n.Link == link && n.ReadAt == null)));
+        Assert.False(await app.DbAsync(db => db.Outbox.AnyAsync(m => m.Html.Contains(link))));
+        Assert.True(await app.DbAsync(db => db.Notifications.AnyAsync(n => n.Event == "FindingNotice" && n.ReadAt == null)));
     }
 
     private static string Table(string page) => ApprovalTable().Match(page) is { Success: true } m ? m.Value : string.Empty;
