@@ -35,7 +35,7 @@ internal sealed record PlanResult(FireStatus Status, Plan? Plan, IReadOnlyDictio
 }
 
 /// <summary>The bureau's plans: create, edit while a draft, publish once (one case per unit and kind), amend after.</summary>
-internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, NotificationWriter writer, TimeProvider clock)
+internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, NotificationWriter writer, ChinaClock china, TimeProvider clock)
 {
     public const string AlreadyPublished = "该评价工作计划已发布，不能重复发布。发布后如需增加单位或调整截止日期，请使用“计划变更”。";
 
@@ -443,6 +443,11 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         if (!Shared.DateRange.IsYear(input.FiscalYear))
         {
             errors["fiscalYear"] = ["请填写有效的评价年度。"];
+        }
+        else if (input.FiscalYear > china.Today(clock).Year)
+        {
+            // A year's spending is evaluated once it has begun (usually after it ends): a later year is a typo (2027 for 2025).
+            errors["fiscalYear"] = [$"评价年度不能晚于今年（{china.Today(clock).Year}年），填写的是{input.FiscalYear}年。"];
         }
 
         if (input.Title is null || input.Title.Length > 300)

@@ -172,7 +172,7 @@ public sealed partial class OrganisationPickerTests(AppFixture app) : IClassFixt
         var lines = string.Join("\n", Enumerable.Range(1, Extra).Where(i => i != 9).Select(UnitName)); // 0009 is inactive
         var created = await PostAsync(finance, "/plans/new", "/plans/new", new()
         {
-            ["Input.FiscalYear"] = "2030", ["Input.Title"] = "全省2030年度绩效自评", ["Input.NoticeNumber"] = "湘财绩〔2031〕1号", ["Input.Deadline"] = "2031-03-31",
+            ["Input.FiscalYear"] = "2016", ["Input.Title"] = "全省2016年度绩效自评", ["Input.NoticeNumber"] = "湘财绩〔2017〕1号", ["Input.Deadline"] = "2017-03-31",
             ["Input.TemplateId"] = "national2020", ["Input.FundsWeight"] = "10", ["Input.FundsRule"] = "Linear", ["Input.IndicatorTotal"] = "90",
             ["Input.Excellent"] = "90", ["Input.Good"] = "80", ["Input.Pass"] = "60", ["Input.UnitList"] = lines,
         });

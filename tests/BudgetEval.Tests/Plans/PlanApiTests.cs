@@ -271,7 +271,7 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
         var finance = await app.ApiAsync("finance");
         for (var i = 0; i < 4; i++)
         {
-            plans.Add(await CreateAsync(finance, PlanOf(2027, $"望财绩〔2028〕{i + 1}号", new { organisationName = DemoSeeder.EducationBureau, kind = "部门整体支出" })));
+            plans.Add(await CreateAsync(finance, PlanOf(2017, $"望财绩〔2018〕{i + 1}号", new { organisationName = DemoSeeder.EducationBureau, kind = "部门整体支出" })));
         }
 
         var clients = await Task.WhenAll(plans.Select(_ => app.ApiAsync("finance")));
@@ -280,7 +280,7 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
         Assert.Equal(3, answers.Count(a => a.StatusCode == HttpStatusCode.BadRequest));
         var education = await app.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.EducationBureau).Select(o => o.Id).SingleAsync());
-        Assert.Equal(1, await app.DbAsync(db => db.SelfEvaluations.CountAsync(s => s.OrganisationId == education && s.FiscalYear == 2027)));
+        Assert.Equal(1, await app.DbAsync(db => db.SelfEvaluations.CountAsync(s => s.OrganisationId == education && s.FiscalYear == 2017)));
         Assert.Equal(1, await app.DbAsync(db => db.Plans.CountAsync(p => plans.Contains(p.Id) && p.Status == PlanStatus.Published)));
     }
 
@@ -317,6 +317,21 @@ public sealed class PlanApiTests(AppFixture app) : IClassFixture<AppFixture>
             $"{DemoSeeder.EducationBureau}：项目预算不能为负数。",
         ], Errors(problem, "targets"));
         Assert.Equal(before, await app.DbAsync(db => db.Plans.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Given_a_plan_for_a_year_that_has_not_begun_When_created_Then_the_year_is_refused_by_name_and_nothing_is_saved()
+    {
+        var finance = await app.ApiAsync("finance");
+        var before = await app.DbAsync(db => db.Plans.CountAsync());
+
+        // The test clock stands in March 2026: 2027 is a typo for 2025 or 2026; 2026 itself may be prepared already.
+        var response = await finance.PostAsJsonAsync("/api/plans", NewPlan("望财绩〔2026〕90号", fiscalYear: 2027));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["评价年度不能晚于今年（2026年），填写的是2027年。"], Errors(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement, "fiscalYear"));
+        Assert.Equal(before, await app.DbAsync(db => db.Plans.CountAsync()));
+        var current = await finance.PostAsJsonAsync("/api/plans", PlanOf(2026, "望财绩〔2026〕91号", new { organisationName = DemoSeeder.EducationBureau, kind = "部门整体支出" }));
+        Assert.Equal(HttpStatusCode.Created, current.StatusCode);
     }
 
     [Fact]
