@@ -150,6 +150,10 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
         ];
         var missing = expected.Where(e => !html.Contains(e, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "missing:\n" + string.Join('\n', missing) + "\n\n" + Errors(html));
+
+        // Listed as the file reads, sheet by sheet and row by row, whichever check found them.
+        var at = expected.Select(e => html.IndexOf(e, StringComparison.Ordinal)).ToList();
+        Assert.Equal(at.Order(), at);
         Assert.Equal(before, await CountsAsync());
     }
 

@@ -17,12 +17,36 @@ internal sealed record UserRow(int Row, string UserName, string? DisplayName, st
 
 /// <summary>What the workbook holds, and every problem found in its cells (before anything is compared with the database).</summary>
 internal sealed record DirectoryRead(
-    IReadOnlyList<OrganisationRow> Organisations, IReadOnlyList<UserRow> Users, List<string> Errors, IReadOnlyList<string> Notes)
+    IReadOnlyList<OrganisationRow> Organisations, IReadOnlyList<UserRow> Users, DirectoryErrors Errors, IReadOnlyList<string> Notes)
 {
     /// <summary>Where a cell of the 单位 sheet is, in the words the file's other messages use.</summary>
     public required Func<int, int, string> OrganisationCell { get; init; }
 
     public required Func<int, int, string> UserCell { get; init; }
+
+    /// <summary>A problem in a cell of the 单位 sheet, named by its place.</summary>
+    public void OrganisationError(int row, int column, string message) =>
+        Errors.Add(DirectoryFile.OrganisationSheetIndex, row, column, OrganisationCell(row, column) + message);
+
+    public void UserError(int row, int column, string message) =>
+        Errors.Add(DirectoryFile.UserSheetIndex, row, column, UserCell(row, column) + message);
+}
+
+/// <summary>Every problem of a file, listed sheet by sheet and row by row however they were found (file checks first, then the database's).</summary>
+internal sealed class DirectoryErrors
+{
+    private readonly List<(int Sheet, int Row, int Column, string Message)> _items = [];
+
+    public int Count => _items.Count;
+
+    /// <summary>A problem of the whole file: listed first.</summary>
+    public void Add(string message) => _items.Add((-1, 0, 0, message));
+
+    public void Add(int sheet, int row, int column, string message) => _items.Add((sheet, row, column, message));
+
+    /// <summary>In the order of the file; a damaged file, refused by both sheets' reads in the same words, is named once.</summary>
+    public IReadOnlyList<string> Messages =>
+        _items.OrderBy(e => e.Sheet).ThenBy(e => e.Row).ThenBy(e => e.Column).Select(e => e.Message).Distinct(StringComparer.Ordinal).ToList();
 }
 
 /// <summary>
@@ -38,6 +62,8 @@ internal static partial class DirectoryFile
     public const int MaxRows = 1000;
 
     public const string OrganisationSheet = "单位", UserSheet = "用户";
+
+    public const int OrganisationSheetIndex = 0, UserSheetIndex = 1;
 
     /// <summary>Marks the template's example rows, which must not be imported as real ones.</summary>
     public const string ExampleMark = "（导入前请删除本行）";
@@ -79,7 +105,7 @@ internal static partial class DirectoryFile
 
     public static DirectoryRead Read(string fileName, byte[] content)
     {
-        var errors = new List<string>();
+        var errors = new DirectoryErrors();
         if (!string.Equals(Path.GetExtension(fileName), ".xlsx", StringComparison.OrdinalIgnoreCase))
         {
             // Two tables need two sheets: a CSV cannot hold them.
@@ -90,10 +116,14 @@ internal static partial class DirectoryFile
         var orgTable = TableFile.Read(fileName, content, OrganisationSpec);
         var userTable = TableFile.Read(fileName, content, UserSpec);
 
-        // A damaged file is refused by both reads in the same words: say it once.
-        foreach (var message in orgTable.Errors.Concat(userTable.Errors).Select(e => e.Message).Distinct(StringComparer.Ordinal))
+        foreach (var e in orgTable.Errors)
         {
-            errors.Add(message);
+            errors.Add(OrganisationSheetIndex, e.Row, OrganisationHeader.ToList().IndexOf(e.Column), e.Message);
+        }
+
+        foreach (var e in userTable.Errors)
+        {
+            errors.Add(UserSheetIndex, e.Row, UserHeader.ToList().IndexOf(e.Column), e.Message);
         }
 
         var orgs = orgTable.Errors.Any(e => e.Row == 0) ? [] : ReadOrganisations(orgTable, errors);
@@ -109,7 +139,7 @@ internal static partial class DirectoryFile
         return new DirectoryRead(orgs, users, errors, notes) { OrganisationCell = orgTable.Where, UserCell = userTable.Where };
     }
 
-    private static List<(int Row, string[] Cells)> DataRows(TableRead table, int width, string sheet, List<string> errors)
+    private static List<(int Row, string[] Cells)> DataRows(TableRead table, int width, int sheetIndex, string sheet, DirectoryErrors errors)
     {
         var rows = table.Rows
             .Select(r => (r.Row, Cells: Enumerable.Range(0, width).Select(i => i < r.Cells.Length ? r.Cells[i] : TableCell.Empty).ToArray()))
@@ -117,7 +147,7 @@ internal static partial class DirectoryFile
             .ToList();
         if (rows.Count > MaxRows)
         {
-            errors.Add($"「{sheet}」表有 {rows.Count} 行，超过 {MaxRows} 行的上限，请分批导入。");
+            errors.Add(sheetIndex, 0, 0, $"「{sheet}」表有 {rows.Count} 行，超过 {MaxRows} 行的上限，请分批导入。");
             return [];
         }
 
@@ -126,7 +156,7 @@ internal static partial class DirectoryFile
         {
             if (cells.Any(c => c.Text.Contains(ExampleMark, StringComparison.Ordinal)))
             {
-                errors.Add($"{table.SheetPrefix}第{row}行是模板的示例行，请删除这一行后再导入。");
+                errors.Add(sheetIndex, row, -1, $"{table.SheetPrefix}第{row}行是模板的示例行，请删除这一行后再导入。");
                 continue;
             }
 
@@ -135,7 +165,7 @@ internal static partial class DirectoryFile
             {
                 if (cells[c].Kind is CellKind.Boolean or CellKind.Error)
                 {
-                    errors.Add(table.Where(row, c) + $"是{(cells[c].Kind == CellKind.Boolean ? "逻辑值" : "错误值")}{TableRead.Quote(cells[c].Text)}，应为文字。");
+                    errors.Add(sheetIndex, row, c, table.Where(row, c) + $"是{(cells[c].Kind == CellKind.Boolean ? "逻辑值" : "错误值")}{TableRead.Quote(cells[c].Text)}，应为文字。");
                 }
             }
 
@@ -145,12 +175,12 @@ internal static partial class DirectoryFile
         return result;
     }
 
-    private static List<OrganisationRow> ReadOrganisations(TableRead table, List<string> errors)
+    private static List<OrganisationRow> ReadOrganisations(TableRead table, DirectoryErrors errors)
     {
         var rows = new List<OrganisationRow>();
-        foreach (var (row, cells) in DataRows(table, OrganisationHeader.Count, OrganisationSheet, errors))
+        foreach (var (row, cells) in DataRows(table, OrganisationHeader.Count, OrganisationSheetIndex, OrganisationSheet, errors))
         {
-            void Error(int column, string message) => errors.Add(table.Where(row, column) + message);
+            void Error(int column, string message) => errors.Add(OrganisationSheetIndex, row, column, table.Where(row, column) + message);
 
             var name = Text(0, cells[0], 200, required: true, Error);
             OrganisationKind? kind = null;
@@ -184,12 +214,12 @@ internal static partial class DirectoryFile
         return rows;
     }
 
-    private static List<UserRow> ReadUsers(TableRead table, List<string> errors)
+    private static List<UserRow> ReadUsers(TableRead table, DirectoryErrors errors)
     {
         var rows = new List<UserRow>();
-        foreach (var (row, cells) in DataRows(table, UserHeader.Count, UserSheet, errors))
+        foreach (var (row, cells) in DataRows(table, UserHeader.Count, UserSheetIndex, UserSheet, errors))
         {
-            void Error(int column, string message) => errors.Add(table.Where(row, column) + message);
+            void Error(int column, string message) => errors.Add(UserSheetIndex, row, column, table.Where(row, column) + message);
 
             var userName = Narrow(Text(0, cells[0], 256, required: true, Error));
             if (userName is not null && !UserNamePattern().IsMatch(userName))

@@ -34,15 +34,15 @@ internal static class DirectoryImport
         var errors = read.Errors;
         if (errors.Count > 0 && read.Organisations.Count == 0 && read.Users.Count == 0)
         {
-            return new DirectoryImportResult(errors, 0, [], []);
+            return new DirectoryImportResult(errors.Messages, 0, [], []);
         }
 
         var now = clock.GetUtcNow();
-        var (known, newOrgs) = await CheckOrganisationsAsync(db, read, errors, now, ct);
-        await CheckUsersAsync(db, read, known, errors, ct);
+        var (known, newOrgs) = await CheckOrganisationsAsync(db, read, now, ct);
+        await CheckUsersAsync(db, read, known, ct);
         if (errors.Count > 0)
         {
-            return new DirectoryImportResult(errors, 0, [], []);
+            return new DirectoryImportResult(errors.Messages, 0, [], []);
         }
 
         var imported = new List<ImportedUser>();
@@ -82,7 +82,7 @@ internal static class DirectoryImport
     }
 
     private static async Task<(Dictionary<string, Known> Known, List<Organisation> New)> CheckOrganisationsAsync(
-        AppDbContext db, DirectoryRead read, List<string> errors, DateTimeOffset now, CancellationToken ct)
+        AppDbContext db, DirectoryRead read, DateTimeOffset now, CancellationToken ct)
     {
         // Every name or code any row refers to, looked up at once (a district's file is hundreds of rows, not queries).
         var texts = read.Organisations.Select(o => o.Name)
@@ -114,16 +114,15 @@ internal static class DirectoryImport
         var ids = new Dictionary<int, Guid>();
         foreach (var row in read.Organisations)
         {
-            string Cell(int column) => read.OrganisationCell(row.Row, column);
             if (row.Name.Length > 0)
             {
                 if (fileByName.TryGetValue(row.Name, out var first))
                 {
-                    errors.Add(Cell(0) + $"“{row.Name}”与第{first.Row}行重复。");
+                    read.OrganisationError(row.Row, 0, $"“{row.Name}”与第{first.Row}行重复。");
                 }
                 else if (existing.FirstOrDefault(o => o.Name == row.Name) is { } same)
                 {
-                    errors.Add(Cell(0) + $"系统中已有名为“{same.Name}”的机构：已有的机构不会被导入或修改，请删除这一行（「用户」表可以直接填写已有机构的名称）。");
+                    read.OrganisationError(row.Row, 0, $"系统中已有名为“{same.Name}”的机构：已有的机构不会被导入或修改，请删除这一行（「用户」表可以直接填写已有机构的名称）。");
                 }
                 else
                 {
@@ -135,11 +134,11 @@ internal static class DirectoryImport
             {
                 if (fileByCode.TryGetValue(code, out var first))
                 {
-                    errors.Add(Cell(4) + $"“{code}”与第{first.Row}行重复。");
+                    read.OrganisationError(row.Row, 4, $"“{code}”与第{first.Row}行重复。");
                 }
                 else if (existing.FirstOrDefault(o => o.CreditCode == code) is { } same)
                 {
-                    errors.Add(Cell(4) + $"“{code}”已是系统中“{same.Name}”的统一社会信用代码。");
+                    read.OrganisationError(row.Row, 4, $"“{code}”已是系统中“{same.Name}”的统一社会信用代码。");
                 }
                 else
                 {
@@ -169,22 +168,21 @@ internal static class DirectoryImport
         var parents = new Dictionary<int, Guid>();
         foreach (var row in read.Organisations.Where(r => r.ParentText is not null))
         {
-            var cell = read.OrganisationCell(row.Row, 3);
             if (row.Kind is { } kind && kind != OrganisationKind.BudgetUnit)
             {
-                errors.Add(cell + "只有预算单位可以设置主管部门。");
+                read.OrganisationError(row.Row, 3, "只有预算单位可以设置主管部门。");
             }
             else if (Find(known, row.ParentText!) is not { } parent)
             {
-                errors.Add(cell + $"“{row.ParentText}”不存在：既不是系统中已有的预算单位，也不在本文件的「单位」表中。");
+                read.OrganisationError(row.Row, 3, $"“{row.ParentText}”不存在：既不是系统中已有的预算单位，也不在本文件的「单位」表中。");
             }
             else if (parent.FileRow == row.Row)
             {
-                errors.Add(cell + "不能是本单位自身。");
+                read.OrganisationError(row.Row, 3, "不能是本单位自身。");
             }
             else if (parent.Kind != OrganisationKind.BudgetUnit)
             {
-                errors.Add(cell + $"“{parent.Name}”不是预算单位{(parent.Kind is { } k ? $"（是{k.Label()}）" : string.Empty)}，不能作为主管部门。");
+                read.OrganisationError(row.Row, 3, $"“{parent.Name}”不是预算单位{(parent.Kind is { } k ? $"（是{k.Label()}）" : string.Empty)}，不能作为主管部门。");
             }
             else
             {
@@ -204,7 +202,7 @@ internal static class DirectoryImport
                 path.Add(at);
                 if (at == start)
                 {
-                    errors.Add(read.OrganisationCell(start, 3) + $"主管部门形成循环（第{string.Join("行 → 第", path)}行）。");
+                    read.OrganisationError(start, 3, $"主管部门形成循环（第{string.Join("行 → 第", path)}行）。");
                     break;
                 }
             }
@@ -230,7 +228,7 @@ internal static class DirectoryImport
         return (known, newOrgs);
     }
 
-    private static async Task CheckUsersAsync(AppDbContext db, DirectoryRead read, Dictionary<string, Known> known, List<string> errors, CancellationToken ct)
+    private static async Task CheckUsersAsync(AppDbContext db, DirectoryRead read, Dictionary<string, Known> known, CancellationToken ct)
     {
         // Identity compares user names upper-cased: Zhang and zhang are the same account.
         var normalised = read.Users.Where(u => u.UserName.Length > 0).Select(u => u.UserName.ToUpperInvariant()).Distinct().ToList();
@@ -240,20 +238,19 @@ internal static class DirectoryImport
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in read.Users)
         {
-            string Cell(int column) => read.UserCell(row.Row, column);
             if (row.UserName.Length > 0)
             {
                 var key = row.UserName.ToUpperInvariant();
                 if (seen.TryGetValue(key, out var first))
                 {
-                    errors.Add(Cell(0) + $"“{row.UserName}”与第{first}行重复（用户名不区分大小写）。");
+                    read.UserError(row.Row, 0, $"“{row.UserName}”与第{first}行重复（用户名不区分大小写）。");
                 }
                 else
                 {
                     seen[key] = row.Row;
                     if (taken.Contains(key))
                     {
-                        errors.Add(Cell(0) + $"用户名“{row.UserName}”已被使用。");
+                        read.UserError(row.Row, 0, $"用户名“{row.UserName}”已被使用。");
                     }
                 }
             }
@@ -265,19 +262,19 @@ internal static class DirectoryImport
 
             if (Find(known, orgText) is not { } org)
             {
-                errors.Add(Cell(2) + $"“{orgText}”不存在：既不是系统中已有的机构，也不在本文件的「单位」表中。");
+                read.UserError(row.Row, 2, $"“{orgText}”不存在：既不是系统中已有的机构，也不在本文件的「单位」表中。");
                 continue;
             }
 
             if (!org.IsActive)
             {
-                errors.Add(Cell(2) + $"“{org.Name}”已停用，不能添加用户。");
+                read.UserError(row.Row, 2, $"“{org.Name}”已停用，不能添加用户。");
             }
 
             // The rule of the user form: a role belongs to one kind of organisation.
             foreach (var role in row.Roles.Where(r => org.Kind is { } kind && Roles.KindFor(r) != kind))
             {
-                errors.Add(Cell(3) + $"“{Roles.Label(role)}”只能授予{Roles.KindFor(role).Label()}的用户，“{org.Name}”是{org.Kind!.Value.Label()}。");
+                read.UserError(row.Row, 3, $"“{Roles.Label(role)}”只能授予{Roles.KindFor(role).Label()}的用户，“{org.Name}”是{org.Kind!.Value.Label()}。");
             }
         }
     }
