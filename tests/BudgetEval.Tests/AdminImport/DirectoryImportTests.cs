@@ -109,6 +109,8 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
                 Row(6, "坏文件丙单位", "事业单位", null, null, "123", null, null),
                 Row(7, "坏文件丁机构", "第三方机构", null, "坏文件甲单位", null, null, null),
                 Row(8, "坏文件戊单位", "预算单位", null, "不存在的主管局", null, null, null),
+                // The same short name as an existing unit: most likely that unit under another spelling.
+                Row(9, "坏文件己单位", "预算单位", "区教育局", null, null, null, null),
             ])
             .Sheet("用户",
             [
@@ -119,6 +121,7 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
                 Row(5, "bad.org", "无此单位", "不存在的单位", "单位填报人", null, null),
                 Row(6, "BAD.ROLE", "大小写重复", DemoSeeder.SocialGovernanceCentre, "科员", null, "也许"),
                 Row(7, "张三", null, DemoSeeder.SocialGovernanceCentre, "单位填报人", null, null),
+                Row(8, "short.org", "简称单位", "区社会治理服务中心", "单位填报人", null, null),
             ])
             .Build();
         var before = await CountsAsync();
@@ -137,6 +140,7 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
             "工作表「单位」单元格 E6（第6行「统一社会信用代码」）“123”应为 18 位数字或大写字母。",
             "工作表「单位」单元格 D7（第7行「主管部门」）只有预算单位可以设置主管部门。",
             "工作表「单位」单元格 D8（第8行「主管部门」）“不存在的主管局”不存在",
+            $"工作表「单位」单元格 C9（第9行「简称」）“区教育局”已是系统中“{DemoSeeder.EducationBureau}”的简称",
             "工作表「用户」第2行是模板的示例行，请删除这一行后再导入。",
             "工作表「用户」单元格 A3（第3行「用户名」）用户名“unit”已被使用。",
             "工作表「用户」单元格 D4（第4行「角色」）“评价人员”只能授予第三方机构的用户",
@@ -147,6 +151,7 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
             "工作表「用户」单元格 F6（第6行「主评人」）“也许”应为“是”或“否”",
             "工作表「用户」单元格 A7（第7行「用户名」）“张三”只能包含英文字母、数字和 - . _ @。",
             "工作表「用户」单元格 B7（第7行「姓名」）未填写。",
+            $"工作表「用户」单元格 C8（第8行「所属单位」）“区社会治理服务中心”不存在：既不是系统中已有的机构，也不在本文件的「单位」表中（“区社会治理服务中心”是系统中“{DemoSeeder.SocialGovernanceCentre}”的简称，请填写全称）。",
         ];
         var missing = expected.Where(e => !html.Contains(e, StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "missing:\n" + string.Join('\n', missing) + "\n\n" + Errors(html));

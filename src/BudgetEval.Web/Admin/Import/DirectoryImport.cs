@@ -38,8 +38,8 @@ internal static class DirectoryImport
         }
 
         var now = clock.GetUtcNow();
-        var (known, newOrgs) = await CheckOrganisationsAsync(db, read, now, ct);
-        await CheckUsersAsync(db, read, known, ct);
+        var (known, newOrgs, hint) = await CheckOrganisationsAsync(db, read, now, ct);
+        await CheckUsersAsync(db, read, known, hint, ct);
         if (errors.Count > 0)
         {
             return new DirectoryImportResult(errors.Messages, 0, [], []);
@@ -81,7 +81,7 @@ internal static class DirectoryImport
         return new DirectoryImportResult([], newOrgs.Count, imported, read.Notes);
     }
 
-    private static async Task<(Dictionary<string, Known> Known, List<Organisation> New)> CheckOrganisationsAsync(
+    private static async Task<(Dictionary<string, Known> Known, List<Organisation> New, Func<string, string> Hint)> CheckOrganisationsAsync(
         AppDbContext db, DirectoryRead read, DateTimeOffset now, CancellationToken ct)
     {
         // Every name or code any row refers to, looked up at once (a district's file is hundreds of rows, not queries).
@@ -95,6 +95,20 @@ internal static class DirectoryImport
             .Where(o => texts.Contains(o.Name) || (o.CreditCode != null && codes.Contains(o.CreditCode)))
             .Select(o => new { o.Id, o.Name, o.Kind, o.IsActive, o.CreditCode })
             .ToListAsync(ct);
+
+        // Short names are not unique enough to resolve a reference, but the same short name on a new row is most often
+        // an existing unit spelt another way (望城区农业农村局 for 长沙市望城区农业农村局): refused, and named in hints.
+        var shortTexts = texts.Concat(read.Organisations.Select(o => o.ShortName).OfType<string>()).Distinct(StringComparer.Ordinal).ToList();
+        var existingShort = (await db.Organisations.IgnoreQueryFilters().AsNoTracking()
+                .Where(o => o.ShortName != null && shortTexts.Contains(o.ShortName))
+                .Select(o => new { ShortName = o.ShortName!, o.Name }).ToListAsync(ct))
+            .GroupBy(o => o.ShortName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(o => o.Name).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var fileShort = read.Organisations.Where(o => o.ShortName is not null && o.Name.Length > 0)
+            .GroupBy(o => o.ShortName!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        string Hint(string text) =>
+            existingShort.TryGetValue(text, out var names) ? $"（“{text}”是系统中“{string.Join("”“", names.Take(3))}”的简称，请填写全称）"
+            : fileShort.TryGetValue(text, out var rows) ? $"（“{text}”是本文件「单位」表第{rows[0].Row}行“{rows[0].Name}”的简称，请填写全称）"
+            : string.Empty;
 
         // Names first, then codes: a name is what the file means when both would match.
         var known = new Dictionary<string, Known>(StringComparer.Ordinal);
@@ -127,6 +141,18 @@ internal static class DirectoryImport
                 else
                 {
                     fileByName[row.Name] = row;
+                }
+            }
+
+            if (row.ShortName is { } shortName && row.Name.Length > 0)
+            {
+                if (fileShort[shortName][0] != row)
+                {
+                    read.OrganisationError(row.Row, 2, $"“{shortName}”与第{fileShort[shortName][0].Row}行的简称重复。");
+                }
+                else if (existingShort.TryGetValue(shortName, out var owners) && !owners.Contains(row.Name))
+                {
+                    read.OrganisationError(row.Row, 2, $"“{shortName}”已是系统中“{owners[0]}”的简称：如果是同一个单位，请删除这一行（已有的机构不会被导入）；如果不是，请换一个简称。");
                 }
             }
 
@@ -174,7 +200,7 @@ internal static class DirectoryImport
             }
             else if (Find(known, row.ParentText!) is not { } parent)
             {
-                read.OrganisationError(row.Row, 3, $"“{row.ParentText}”不存在：既不是系统中已有的预算单位，也不在本文件的「单位」表中。");
+                read.OrganisationError(row.Row, 3, $"“{row.ParentText}”不存在：既不是系统中已有的预算单位，也不在本文件的「单位」表中{Hint(row.ParentText!)}。");
             }
             else if (parent.FileRow == row.Row)
             {
@@ -225,10 +251,10 @@ internal static class DirectoryImport
             });
         }
 
-        return (known, newOrgs);
+        return (known, newOrgs, Hint);
     }
 
-    private static async Task CheckUsersAsync(AppDbContext db, DirectoryRead read, Dictionary<string, Known> known, CancellationToken ct)
+    private static async Task CheckUsersAsync(AppDbContext db, DirectoryRead read, Dictionary<string, Known> known, Func<string, string> hint, CancellationToken ct)
     {
         // Identity compares user names upper-cased: Zhang and zhang are the same account.
         var normalised = read.Users.Where(u => u.UserName.Length > 0).Select(u => u.UserName.ToUpperInvariant()).Distinct().ToList();
@@ -262,7 +288,7 @@ internal static class DirectoryImport
 
             if (Find(known, orgText) is not { } org)
             {
-                read.UserError(row.Row, 2, $"“{orgText}”不存在：既不是系统中已有的机构，也不在本文件的「单位」表中。");
+                read.UserError(row.Row, 2, $"“{orgText}”不存在：既不是系统中已有的机构，也不在本文件的「单位」表中{hint(orgText)}。");
                 continue;
             }
 
