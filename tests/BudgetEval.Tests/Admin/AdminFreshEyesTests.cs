@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Net;
+using BudgetEval.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Tests.Admin;
+
+/// <summary>What a new administrator met on the admin pages (the fresh-eyes review), each kept fixed.</summary>
+public class AdminFreshEyesTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task Given_a_credit_code_in_use_When_another_organisation_is_saved_with_it_Then_it_is_refused_naming_the_holder_and_the_holder_keeps_it()
+    {
+        using var admin = await app.SignInAsync("admin");
+        const string code = "12430112MB7654321X";
+        var holder = await admin.PostFormAsync("/admin/organisations/new", AdminForms.Organisation("长沙市望城区信用代码测试甲", creditCode: code));
+        var holderId = AdminForms.IdFromRedirect(holder, "/admin/organisations/");
+
+        var second = await admin.PostFormAsync("/admin/organisations/new", AdminForms.Organisation("长沙市望城区信用代码测试乙", creditCode: code));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Contains($"统一社会信用代码：“{code}”已是“长沙市望城区信用代码测试甲”的统一社会信用代码。", WebUtility.HtmlDecode(await second.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Equal(1, await app.DbAsync(db => db.Organisations.IgnoreQueryFilters().CountAsync(o => o.CreditCode == code)));
+
+        // Saving the holder itself with its own code is no conflict.
+        var page = $"/admin/organisations/{holderId}";
+        var version = uint.Parse(AdminForms.HiddenValue(await admin.GetStringAsync(page), "Input.RowVersion"), CultureInfo.InvariantCulture);
+        var fields = AdminForms.Organisation("长沙市望城区信用代码测试甲", rowVersion: version, creditCode: code);
+        fields["Input.ContactPerson"] = "改过的联系人";
+        var saved = await admin.PostFormAsync(page, fields);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("改过的联系人", await app.DbAsync(db => db.Organisations.Where(o => o.Id == holderId).Select(o => o.ContactPerson).SingleAsync()));
+    }
+}
