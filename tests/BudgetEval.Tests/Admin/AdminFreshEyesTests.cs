@@ -31,4 +31,19 @@ public class AdminFreshEyesTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Equal("改过的联系人", await app.DbAsync(db => db.Organisations.Where(o => o.Id == holderId).Select(o => o.ContactPerson).SingleAsync()));
     }
+
+    [Fact]
+    public async Task Given_a_category_name_that_exists_When_added_Then_the_refusal_keeps_the_typed_name_in_the_field()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var before = await app.DbAsync(db => db.FindingCategories.CountAsync());
+
+        var response = await admin.PostFormAsync("/admin/finding-categories", new Dictionary<string, string> { ["name"] = "财务管理" }, "/admin/finding-categories?handler=add");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("已有类别“财务管理”", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Matches("<input type=\"text\" id=\"name\" name=\"name\" maxlength=\"50\" value=\"财务管理\" aria-invalid=\"true\"", html);
+        Assert.Equal(before, await app.DbAsync(db => db.FindingCategories.CountAsync()));
+    }
 }
