@@ -46,4 +46,26 @@ public class AdminFreshEyesTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Matches("<input type=\"text\" id=\"name\" name=\"name\" maxlength=\"50\" value=\"财务管理\" aria-invalid=\"true\"", html);
         Assert.Equal(before, await app.DbAsync(db => db.FindingCategories.CountAsync()));
     }
+
+    [Fact]
+    public async Task Given_an_organisation_with_users_When_deactivated_Then_the_administrator_is_told_how_many_can_no_longer_sign_in()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var orgId = await admin.CreateOrganisationAsync("长沙市望城区停用提示测试单位");
+        await admin.CreateUserAsync("deact.one", orgId, BudgetEval.Web.Users.Roles.UnitFiller);
+        await admin.CreateUserAsync("deact.two", orgId, BudgetEval.Web.Users.Roles.UnitHead);
+        var page = $"/admin/organisations/{orgId}";
+        var html = await admin.GetStringAsync(page);
+        Assert.Contains("停用后，该机构的用户无法登录", html, StringComparison.Ordinal);
+        var version = uint.Parse(AdminForms.HiddenValue(html, "Input.RowVersion"), CultureInfo.InvariantCulture);
+        var fields = AdminForms.Organisation("长沙市望城区停用提示测试单位", rowVersion: version);
+        fields.Remove("Input.IsActive"); // the box unticked
+
+        var saved = await admin.PostFormAsync(page, fields);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains("已停用机构“长沙市望城区停用提示测试单位”：该机构的 2 个用户将无法登录，已登录的会话随之失效。",
+            WebUtility.HtmlDecode(await admin.GetStringAsync(page)), StringComparison.Ordinal);
+        Assert.False(await app.DbAsync(db => db.Organisations.IgnoreQueryFilters().Where(o => o.Id == orgId).Select(o => o.IsActive).SingleAsync()));
+    }
 }
