@@ -68,4 +68,20 @@ public class AdminFreshEyesTests(AppFixture app) : IClassFixture<AppFixture>
             WebUtility.HtmlDecode(await admin.GetStringAsync(page)), StringComparison.Ordinal);
         Assert.False(await app.DbAsync(db => db.Organisations.IgnoreQueryFilters().Where(o => o.Id == orgId).Select(o => o.IsActive).SingleAsync()));
     }
+
+    [Fact]
+    public async Task Given_the_calendar_page_When_its_example_is_pasted_as_shown_Then_it_is_in_Chinese_and_imports()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var html = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/calendar?year=2031"));
+        var hint = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"calendar-format\">(.*?)</p>").Groups[1].Value;
+        Assert.Contains("<code>2031-10-01,放假,国庆节</code>", hint, StringComparison.Ordinal);
+        Assert.DoesNotContain("holiday（", hint, StringComparison.Ordinal);
+
+        var imported = await admin.PostFormAsync("/admin/calendar?year=2031",
+            new Dictionary<string, string> { ["csv"] = "2031-10-01,放假,国庆节\n2031-10-11,调休上班,国庆节调休上班\n" }, "/admin/calendar?year=2031&handler=import");
+
+        Assert.Equal(HttpStatusCode.Redirect, imported.StatusCode);
+        Assert.Equal(2, await app.DbAsync(db => db.CalendarDays.CountAsync(d => d.Date.Year == 2031)));
+    }
 }
