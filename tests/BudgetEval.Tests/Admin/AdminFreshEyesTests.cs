@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Organisations;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.Admin;
@@ -83,5 +84,30 @@ public class AdminFreshEyesTests(AppFixture app) : IClassFixture<AppFixture>
 
         Assert.Equal(HttpStatusCode.Redirect, imported.StatusCode);
         Assert.Equal(2, await app.DbAsync(db => db.CalendarDays.CountAsync(d => d.Date.Year == 2031)));
+    }
+
+    [Fact]
+    public async Task Given_a_short_name_two_units_share_When_typed_in_a_picker_Then_the_message_asks_for_a_full_name_and_a_full_name_that_is_also_a_short_name_picks_its_unit()
+    {
+        using var admin = await app.SignInAsync("admin");
+        async Task<Guid> CreateAsync(string name, string shortName)
+        {
+            var fields = AdminForms.Organisation(name);
+            fields["Input.ShortName"] = shortName;
+            return AdminForms.IdFromRedirect(await admin.PostFormAsync("/admin/organisations/new", fields), "/admin/organisations/");
+        }
+
+        // Units without a 统一社会信用代码: asking for one (the old message) left the administrator stuck.
+        await CreateAsync("长沙市望城区同简称甲中心", "区同简称中心");
+        await CreateAsync("长沙市望城区同简称乙中心", "区同简称中心");
+        var full = await CreateAsync("区全称即简称中心", "区全称甲");
+        await CreateAsync("长沙市望城区另一中心", "区全称即简称中心");
+
+        var shared = await app.DbAsync(db => OrganisationPicker.ResolveAsync(db.Organisations, "区同简称中心", CancellationToken.None));
+        var byFullName = await app.DbAsync(db => OrganisationPicker.ResolveAsync(db.Organisations, "区全称即简称中心", CancellationToken.None));
+
+        Assert.Null(shared.Id);
+        Assert.Equal("「区同简称中心」对应 2 个单位（长沙市望城区同简称乙中心、长沙市望城区同简称甲中心），请改填其中一个的全称或统一社会信用代码。", shared.Error);
+        Assert.Equal(full, byFullName.Id);
     }
 }
