@@ -202,6 +202,34 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
         Assert.Contains("文件中没有要导入的单位或用户", await headersOnly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_a_workbook_with_only_the_user_sheet_When_imported_Then_the_accounts_of_existing_units_are_created_and_the_absent_sheet_is_named()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var file = new XlsxBuilder()
+            .Sheet("用户", [Row(1, UserHeader), Row(2, "only.users", "只导用户", DemoSeeder.EducationBureau, "单位负责人", null, null)])
+            .Build();
+
+        var response = await PostAsync(admin, file);
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, Errors(html));
+        Assert.Contains("已导入 0 个单位、1 个用户。", html, StringComparison.Ordinal);
+        Assert.Contains("文件中没有「单位」表，只导入了用户。", html, StringComparison.Ordinal);
+        var orgId = await app.OrganisationIdAsync(DemoSeeder.EducationBureau);
+        Assert.Equal(orgId, await app.DbAsync(db => db.Users.Where(u => u.UserName == "only.users").Select(u => u.OrganisationId).SingleAsync()));
+
+        // A 单位 sheet that is there without its header is still a mistake to name, not a table to skip.
+        var wrongHeader = new XlsxBuilder()
+            .Sheet("单位", [Row(1, "单位名称", "类型"), Row(2, "某单位", "预算单位")])
+            .Sheet("用户", [Row(1, UserHeader), Row(2, "only.users2", "只导用户二", DemoSeeder.EducationBureau, "单位负责人", null, null)])
+            .Build();
+        var refused = await PostAsync(admin, wrongHeader);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("没有找到表头行：名称,类别", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(await app.DbAsync(db => db.Users.AnyAsync(u => u.UserName == "only.users2")));
+    }
+
     private async Task<(int Organisations, int Users, int Audit)> CountsAsync() =>
         (await app.DbAsync(db => db.Organisations.IgnoreQueryFilters().CountAsync()),
          await app.DbAsync(db => db.Users.IgnoreQueryFilters().CountAsync()),

@@ -92,7 +92,7 @@ internal static partial class DirectoryFile
     private static readonly string[] Instructions =
     [
         "填写说明",
-        "1. 「单位」表每行一个机构，「用户」表每行一个账户；两张表的表头都要保留，只导入其中一张时另一张留空即可。",
+        "1. 「单位」表每行一个机构，「用户」表每行一个账户；只导入其中一张时，另一张可以留空（保留表头）或整张删除。",
         "2. 带“（导入前请删除本行）”的示例行请删除，否则导入会被拒绝。",
         "3. 类别填写：预算单位、财政局 或 第三方机构。",
         "4. 主管部门（只有预算单位可填）：填写系统中已有的预算单位，或本文件「单位」表中的预算单位的全称（或统一社会信用代码）。",
@@ -115,15 +115,35 @@ internal static partial class DirectoryFile
 
         var orgTable = TableFile.Read(fileName, content, OrganisationSpec);
         var userTable = TableFile.Read(fileName, content, UserSpec);
+        var notes = new List<string>();
 
-        foreach (var e in orgTable.Errors)
+        // Importing only accounts (their units exist) or only units, one may delete the other sheet: a sheet left out
+        // by name is an empty table, while a sheet that is there without its header is still named as wrong.
+        var sheets = SheetNames(content);
+        var orgTableGone = orgTable.Errors.Any(e => e.Row == 0) && sheets is not null && !sheets.Contains(OrganisationSheet) && userTable.Errors.Count == 0;
+        var userTableGone = userTable.Errors.Any(e => e.Row == 0) && sheets is not null && !sheets.Contains(UserSheet) && orgTable.Errors.Count == 0;
+        if (orgTableGone)
         {
-            errors.Add(OrganisationSheetIndex, e.Row, OrganisationHeader.ToList().IndexOf(e.Column), e.Message);
+            notes.Add($"文件中没有「{OrganisationSheet}」表，只导入了用户。");
+        }
+        else
+        {
+            foreach (var e in orgTable.Errors)
+            {
+                errors.Add(OrganisationSheetIndex, e.Row, OrganisationHeader.ToList().IndexOf(e.Column), e.Message);
+            }
         }
 
-        foreach (var e in userTable.Errors)
+        if (userTableGone)
         {
-            errors.Add(UserSheetIndex, e.Row, UserHeader.ToList().IndexOf(e.Column), e.Message);
+            notes.Add($"文件中没有「{UserSheet}」表，只导入了单位。");
+        }
+        else
+        {
+            foreach (var e in userTable.Errors)
+            {
+                errors.Add(UserSheetIndex, e.Row, UserHeader.ToList().IndexOf(e.Column), e.Message);
+            }
         }
 
         var orgs = orgTable.Errors.Any(e => e.Row == 0) ? [] : ReadOrganisations(orgTable, errors);
@@ -134,9 +154,25 @@ internal static partial class DirectoryFile
         }
 
         // The shared reader's notes name an indicator table; only the one about columns of the user's own applies here.
-        var notes = orgTable.Notes.Where(n => n.StartsWith("未导入", StringComparison.Ordinal)).Select(n => $"「{OrganisationSheet}」表{n}")
-            .Concat(userTable.Notes.Where(n => n.StartsWith("未导入", StringComparison.Ordinal)).Select(n => $"「{UserSheet}」表{n}")).ToList();
+        notes.AddRange(orgTable.Notes.Where(n => n.StartsWith("未导入", StringComparison.Ordinal)).Select(n => $"「{OrganisationSheet}」表{n}")
+            .Concat(userTable.Notes.Where(n => n.StartsWith("未导入", StringComparison.Ordinal)).Select(n => $"「{UserSheet}」表{n}")));
         return new DirectoryRead(orgs, users, errors, notes) { OrganisationCell = orgTable.Where, UserCell = userTable.Where };
+    }
+
+    /// <summary>The workbook's sheet names, or null when it cannot be read (the table reads then say why).</summary>
+    private static HashSet<string>? SheetNames(byte[] content)
+    {
+        try
+        {
+            using var stream = new MemoryStream(content, writable: false);
+            using var doc = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(stream, false);
+            return doc.WorkbookPart?.Workbook.Sheets?.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>()
+                .Select(sheet => sheet.Name?.Value?.Trim() ?? string.Empty).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or IOException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static List<(int Row, string[] Cells)> DataRows(TableRead table, int width, int sheetIndex, string sheet, DirectoryErrors errors)
