@@ -184,6 +184,17 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
         Assert.Contains("工作表「单位」第2行是模板的示例行，请删除这一行后再导入。", html, StringComparison.Ordinal);
         Assert.Contains("工作表「用户」第2行是模板的示例行，请删除这一行后再导入。", html, StringComparison.Ordinal);
         Assert.Equal(before, await CountsAsync());
+
+        // The examples show valid rows: without their mark (and with the 主管部门 they name in the file) they import.
+        static object?[] Unmarked(List<string> row) => [.. row.Select(c => (object?)c.Replace("（导入前请删除本行）", string.Empty, StringComparison.Ordinal))];
+        var unit = Unmarked(sheets["单位"][1]);
+        Assert.DoesNotContain("财政局", (string)unit[3]!, StringComparison.Ordinal); // a 主管部门 is a budget unit, never the bureau
+        var followed = new XlsxBuilder()
+            .Sheet("单位", [Row(1, UnitHeader), Row(2, unit), Row(3, unit[3], "预算单位")])
+            .Sheet("用户", [Row(1, UserHeader), Row(2, Unmarked(sheets["用户"][1]))])
+            .Build();
+        var imported = await PostAsync(admin, followed);
+        Assert.True(imported.StatusCode == HttpStatusCode.OK, Errors(await imported.Content.ReadAsStringAsync()));
     }
 
     [Fact]

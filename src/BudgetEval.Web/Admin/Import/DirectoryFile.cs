@@ -80,10 +80,10 @@ internal static partial class DirectoryFile
     /// <summary>The template: both sheets with their header and one example row, and a sheet of instructions.</summary>
     public static byte[] Template()
     {
-        const string exampleUnit = "示例：XX区XX局" + ExampleMark;
+        const string exampleUnit = "示例：XX区第一中学" + ExampleMark;
         return SelfEvaluations.Export.FormWorkbook.Tables(
         [
-            (OrganisationSheet, [OrganisationHeader, [exampleUnit, "预算单位", "XX局", "XX区财政局", "", "张三", "0731-88888888"]], [40, 12, 16, 30, 22, 12, 18]),
+            (OrganisationSheet, [OrganisationHeader, [exampleUnit, "预算单位", "XX一中", "XX区教育局", "", "张三", "0731-88888888"]], [40, 12, 16, 30, 22, 12, 18]),
             (UserSheet, [UserHeader, ["zhangsan", "示例：张三" + ExampleMark, exampleUnit, "单位填报人、单位负责人", "zhangsan@example.com", "否"]], [16, 30, 40, 26, 28, 8]),
             ("填写说明", Instructions.Select(line => new[] { line }), [110]),
         ]);
