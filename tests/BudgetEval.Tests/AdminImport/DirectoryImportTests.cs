@@ -241,6 +241,42 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
         Assert.False(await app.DbAsync(db => db.Users.AnyAsync(u => u.UserName == "only.users2")));
     }
 
+    [Theory]
+    [InlineData("zip-of-text.xlsx", "无法读取 Excel 文件")]
+    [InlineData("truncated.xlsx", "无法读取 Excel 文件")]
+    [InlineData("formula-cells.xlsx", "没有找到表头行：名称,类别")]
+    [InlineData("merged-header.xlsx", "没有找到表头行：名称,类别")]
+    public async Task Given_a_bad_file_from_the_corpus_When_imported_Then_it_is_refused_once_in_Chinese_and_nothing_is_saved(string name, string expected)
+    {
+        using var admin = await app.SignInAsync("admin");
+        var before = await CountsAsync();
+
+        var response = await PostAsync(admin, BudgetEval.Tests.Reliability.Corpus.File(name), name);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Single(Regex.Matches(html, Regex.Escape(expected))); // both sheets' reads refuse a damaged file: said once
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Given_formulas_and_logical_values_in_the_cells_When_imported_Then_each_cell_is_named()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var file = new XlsxBuilder()
+            .Sheet("单位", [Row(1, UnitHeader), Row(2, Raw("<f>\"公式\"&amp;\"单位\"</f><v>公式单位</v>", "t=\"str\""), "预算单位")])
+            .Sheet("用户", [Row(1, UserHeader), Row(2, "bool.user", Bool(true), DemoSeeder.EducationBureau, "单位填报人")])
+            .Build();
+
+        var response = await PostAsync(admin, file);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains("工作表「单位」单元格 A2（第2行「名称」）是公式，请复制后“选择性粘贴 → 数值”再导入。", html, StringComparison.Ordinal);
+        Assert.Contains("工作表「用户」单元格 B2（第2行「姓名」）是逻辑值“TRUE”，应为文字。", html, StringComparison.Ordinal);
+        Assert.False(await app.DbAsync(db => db.Organisations.AnyAsync(o => o.Name == "公式单位")));
+    }
+
     private async Task<(int Organisations, int Users, int Audit)> CountsAsync() =>
         (await app.DbAsync(db => db.Organisations.IgnoreQueryFilters().CountAsync()),
          await app.DbAsync(db => db.Users.IgnoreQueryFilters().CountAsync()),
