@@ -68,6 +68,7 @@ internal static class AuditActions
     public const string PasswordChangeFailed = "user.password-change-failure";
     public const string OrganisationCreated = "organisation.create";
     public const string OrganisationChanged = "organisation.update";
+    public const string DirectoryImported = "directory.import";
     public const string CategoryChanged = "finding-category";
     public const string CaseTransition = "case.transition";
     public const string FindingCorrected = "finding.correct";
@@ -94,6 +95,7 @@ internal static class AuditActions
         [PasswordChangeFailed] = "本人修改密码失败（当前密码错误）",
         [OrganisationCreated] = "新增机构",
         [OrganisationChanged] = "修改机构",
+        [DirectoryImported] = "批量导入单位和用户",
         [CategoryChanged] = "问题类别变更",
         [CaseTransition] = "事项流转",
         [FindingCorrected] = "问题更正",

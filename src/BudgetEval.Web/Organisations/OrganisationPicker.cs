@@ -116,12 +116,13 @@ internal static class OrganisationPicker
                 continue;
             }
 
-            var named = exact.Where(o => o.Name == text || o.ShortName == text || o.CreditCode == text).OrderBy(o => o.Name, StringComparer.Ordinal)
-                .Select(o => (o.Id, o.Name)).ToList();
+            // A full name is unique: it wins over another unit's short name that happens to read the same.
+            var named = exact.Where(o => o.Name == text).Select(o => (o.Id, o.Name)).ToList() is [var full] ? [full]
+                : exact.Where(o => o.ShortName == text || o.CreditCode == text).OrderBy(o => o.Name, StringComparer.Ordinal).Select(o => (o.Id, o.Name)).ToList();
             answers[text] = named.Count switch
             {
                 1 => new PickedOrganisation(named[0].Id, null),
-                > 1 => new PickedOrganisation(null, $"「{text}」对应 {named.Count} 个{noun}（{Names(named)}），请改填统一社会信用代码。"),
+                > 1 => new PickedOrganisation(null, $"「{text}」对应 {named.Count} 个{noun}（{Names(named)}），请改填其中一个的全称或统一社会信用代码。"),
                 _ => await ByPartAsync(candidates, text, noun, ct),
             };
         }

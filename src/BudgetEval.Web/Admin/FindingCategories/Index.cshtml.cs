@@ -14,6 +14,9 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>The name as typed, shown again when the add is refused (a near-duplicate is corrected, not retyped).</summary>
+    public string? Name { get; private set; }
+
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnPostAddAsync(string? name, CancellationToken ct)
@@ -21,6 +24,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         var outcome = await FindingCategoryAdmin.AddAsync(db, HttpContext, clock.GetUtcNow(), name, ct);
         if (outcome.Status != CategoryChange.Ok)
         {
+            Name = name;
             Errors.Add(outcome.Error!.Message);
             await LoadAsync(ct);
             return Page();

@@ -47,6 +47,7 @@ internal sealed class EditModel(AppDbContext db, TimeProvider clock) : Organisat
             return await ShowAgainAsync(id, ct);
         }
 
+        var wasActive = org.IsActive;
         Apply(org);
 
         // The WHERE xmin = ... of the UPDATE uses the version the form was rendered from, so an edit
@@ -68,7 +69,15 @@ internal sealed class EditModel(AppDbContext db, TimeProvider clock) : Organisat
             return await ShowAgainAsync(id, ct);
         }
 
-        TempData["Flash"] = $"已保存机构“{org.Name}”。";
+        // Deactivating shuts the unit's people out: say how many, so it is no surprise to the administrator.
+        var users = wasActive && !org.IsActive ? await Db.Users.CountAsync(u => u.OrganisationId == id, ct) : 0;
+        TempData["Flash"] = (wasActive, org.IsActive) switch
+        {
+            (true, false) when users > 0 => $"已停用机构“{org.Name}”：该机构的 {users} 个用户将无法登录，已登录的会话随之失效。",
+            (true, false) => $"已停用机构“{org.Name}”。",
+            (false, true) => $"已重新启用机构“{org.Name}”，其用户可以重新登录。",
+            _ => $"已保存机构“{org.Name}”。",
+        };
         return Redirect($"/admin/organisations/{id}");
     }
 

@@ -131,9 +131,18 @@ internal abstract partial class OrganisationFormPage(AppDbContext db) : PageMode
         CheckLength("联系人", Input.ContactPerson, 50);
         CheckLength("联系电话", Input.ContactPhone, 30);
 
-        if (Shared.TextInput.Line(Input.CreditCode) is { } code && !CreditCodePattern().IsMatch(code))
+        if (Shared.TextInput.Line(Input.CreditCode) is { } code)
         {
-            Errors.Add(AdminForms.Field("统一社会信用代码", "应为 18 位数字或大写字母。"));
+            if (!CreditCodePattern().IsMatch(code))
+            {
+                Errors.Add(AdminForms.Field("统一社会信用代码", "应为 18 位数字或大写字母。"));
+            }
+            else if (await db.Organisations.IgnoreQueryFilters().Where(o => o.CreditCode == code && o.Id != (existing == null ? Guid.Empty : existing.Id))
+                .Select(o => o.Name).FirstOrDefaultAsync(ct) is { } holder)
+            {
+                // A code names one legal entity; two organisations with it would make every pick by code ambiguous.
+                Errors.Add(AdminForms.Field("统一社会信用代码", $"“{code}”已是“{holder}”的统一社会信用代码。"));
+            }
         }
 
         if (Input.Kind is not { } kind || !Enum.IsDefined(kind))
