@@ -73,6 +73,9 @@ internal sealed record FollowUpItem(FollowUpLine Line, Finding? Current)
 internal sealed record FollowUpList(IReadOnlyList<FollowUpItem> Items, SelfEvaluationVersion? Version, bool Reconstructed)
 {
     public bool Frozen => Version is not null;
+
+    /// <summary>The listed findings whose unit had one of the same category the year before (重复发生), marked wherever the list is shown.</summary>
+    public IReadOnlySet<Guid> Recurring { get; init; } = new HashSet<Guid>();
 }
 
 /// <summary>
@@ -111,6 +114,12 @@ internal static class FollowUp
     /// rectifications or findings registered afterwards must not make an accepted submission look different.
     /// </summary>
     public static async Task<FollowUpList> ShownAsync(AppDbContext db, SelfEvaluation se, ChinaClock china, CancellationToken ct)
+    {
+        var list = await ListedAsync(db, se, china, ct);
+        return list with { Recurring = await RecurringFindings.AmongAsync(db, list.Items.Select(i => i.Current).OfType<Finding>().ToList(), ct) };
+    }
+
+    private static async Task<FollowUpList> ListedAsync(AppDbContext db, SelfEvaluation se, ChinaClock china, CancellationToken ct)
     {
         var version = IsWithUnit(se) || se.CurrentVersion == 0 ? null
             : await db.SelfEvaluationVersions.IgnoreQueryFilters().AsNoTracking()

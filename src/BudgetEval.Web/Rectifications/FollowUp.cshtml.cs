@@ -102,7 +102,7 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
         SelfEvaluation = se;
         List = await FollowUp.ShownAsync(db, se, china, ct);
-        Recurring = await Findings.RecurringFindings.AmongAsync(db, List.Items.Select(i => i.Current).OfType<Findings.Finding>().ToList(), ct);
+        Recurring = List.Recurring;
         Today = china.Today(clock);
         return true;
     }

@@ -114,6 +114,21 @@ public sealed partial class LeadReviewTests(AppFixture app) : IClassFixture<AppF
             Assert.DoesNotMatch(RowWithMark(earlier), page); // listed (open, 2020), but nothing of 2019 before it
             Assert.Contains($"data-finding=\"{earlier}\"", page, StringComparison.Ordinal);
         }
+
+        // The print view and the Word download of the self-evaluation mark the same lines, and only those.
+        var titles = await app.DbAsync(db => db.Findings.Where(f => repeated.Contains(f.Id)).Select(f => f.Title).ToListAsync());
+        var otherTitle = await app.DbAsync(db => db.Findings.Where(f => f.Id == other[0]).Select(f => f.Title).SingleAsync());
+        var unit = await app.SignInAsync("unit");
+        var print = WebUtility.HtmlDecode(await unit.GetStringAsync($"/self-evaluations/{selfEvaluation}/print"));
+        using var docx = new MemoryStream(await unit.GetByteArrayAsync($"/self-evaluations/{selfEvaluation}/print?handler=docx"));
+        using var word = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(docx, false);
+        var text = word.MainDocumentPart!.Document.Body!.InnerText;
+        foreach (var shown in new[] { print, text })
+        {
+            Assert.All(titles, t => Assert.Contains(t + "（重复发生）", shown, StringComparison.Ordinal));
+            Assert.Contains(otherTitle, shown, StringComparison.Ordinal);
+            Assert.DoesNotContain(otherTitle + "（重复发生）", shown, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

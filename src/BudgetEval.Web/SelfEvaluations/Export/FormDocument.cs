@@ -78,7 +78,7 @@ internal static class FormDocument
                     new[] { new[] { "编号", "年度", "问题", status, "整改情况说明" }.Select(h => Head(h)).ToList() }
                         .Concat(followUp.Items.Select(i => (IReadOnlyList<WordCell>)
                         [
-                            new(i.Line.Number), new(i.Line.FiscalYear.ToString(CultureInfo.InvariantCulture)), new(i.Line.Title),
+                            new(i.Line.Number), new(i.Line.FiscalYear.ToString(CultureInfo.InvariantCulture)), new(i.Line.Title + (followUp.Recurring.Contains(i.Line.FindingId) ? "（重复发生）" : string.Empty)),
                             new(FindingLabels.Status(i.Line.Status)), new(i.Line.Statement ?? (i.NeedsStatement ? "（未填写）" : string.Empty)),
                         ])),
                     headerRows: 1);
