@@ -11,6 +11,13 @@ internal sealed class AppFactory(string connectionString, IDictionary<string, st
 {
     public static readonly DateTimeOffset DefaultNow = new(2026, 3, 2, 1, 0, 0, TimeSpan.Zero); // 2026-03-02 09:00 in Beijing
 
+    /// <summary>
+    /// Each host watches its configuration files and wwwroot (asp-append-version) with an inotify instance, and Linux
+    /// allows 128 per user by default: with ~150 test hosts over a run the suite hit the limit (IOException while
+    /// rendering the layout). Polling watchers (set before the first host builds its file providers) use none.
+    /// </summary>
+    static AppFactory() => Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
