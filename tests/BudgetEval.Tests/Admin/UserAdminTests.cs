@@ -123,6 +123,28 @@ public class UserAdminTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Given_a_user_When_the_admin_asks_for_a_generated_password_Then_it_is_shown_once_uncached_and_signs_in_only_to_change_it()
+    {
+        using var admin = await app.SignInAsync("admin");
+        var id = await admin.CreateUserAsync("forgotme", await app.SocialGovernanceCentreAsync(), Roles.UnitFiller);
+        var page = $"/admin/users/{id}";
+
+        var reset = await admin.PostFormAsync(page, [new("newPassword", string.Empty), new("generate", "true")], $"{page}?handler=ResetPassword");
+
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        Assert.Contains("no-store", reset.Headers.CacheControl?.ToString() ?? string.Empty, StringComparison.Ordinal);
+        var html = await reset.Content.ReadAsStringAsync();
+        var shown = System.Text.RegularExpressions.Regex.Match(html, "data-testid=\"generated-password\">[^<]*<code>([^<]+)</code>").Groups[1].Value;
+        var password = WebUtility.HtmlDecode(shown);
+        Assert.True(password.Length >= 10, html);
+        Assert.False(await app.CanLogInAsync("forgotme", AdminForms.StrongPassword));
+        Assert.True(await app.CanLogInAsync("forgotme", password));
+        Assert.True(await app.DbAsync(db => db.Users.Where(u => u.Id == id).Select(u => u.MustChangePassword).SingleAsync()));
+        Assert.True(await app.DbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == BudgetEval.Web.Audit.AuditActions.PasswordReset && a.Target == "forgotme" && a.Detail == "随机生成")));
+        Assert.DoesNotContain(password, await admin.GetStringAsync(page), StringComparison.Ordinal); // once: not on the page again
+    }
+
+    [Fact]
     public async Task Given_a_user_When_the_admin_changes_name_and_roles_Then_they_are_saved_and_sessions_are_ended()
     {
         using var admin = await app.SignInAsync("admin");
