@@ -34,7 +34,9 @@ internal static class DashboardExport
         var overdue = new List<IEnumerable<string?>> { new[] { "编号", "单位", "问题", "类别", "来源", "整改期限", "状态", "逾期天数" } };
         overdue.AddRange(d.Overdue.Items.Select(o => new[] { o.Number, o.Unit, o.Title, o.Category, o.Source, ChineseFormat.Date(o.Deadline), o.Status, o.DaysOverdue.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
         sheets.Add(("逾期未完成的问题", overdue, [16, 28, 36, 12, 10, 16, 10, 10]));
-        return (await SaveAsync(db, http, clock, "数据看板（财政）", sheets, ct), FileName(filter.UnitText, filter.Year));
+        var oneDecimal = OneDecimal(d.Charts);
+        oneDecimal["概况"] = new HashSet<int> { 1 }; // 整改率（%）; the other figures there are counts
+        return (await SaveAsync(db, http, clock, "数据看板（财政）", sheets, oneDecimal, ct), FileName(filter.UnitText, filter.Year));
     }
 
     public static async Task<(byte[] Content, string FileName)> UnitAsync(AppDbContext db, UnitDashboard d, DashboardFilter filter, HttpContext http, TimeProvider clock, CancellationToken ct)
@@ -47,7 +49,7 @@ internal static class DashboardExport
         findings.AddRange(d.Findings.Select(f => new[] { f.Number, f.Title, f.Category, f.Source, ChineseFormat.Date(f.Deadline), f.Status, f.Overdue ? "逾期" : null }));
         sheets.Add(("未完成整改的问题", findings, [16, 40, 12, 10, 16, 10, 10]));
         sheets.Insert(0, ("概况", Summary(filter with { UnitText = http.User.OrganisationName() }, []), [24, 60]));
-        return (await SaveAsync(db, http, clock, "数据看板（单位）", sheets, ct), FileName(http.User.OrganisationName(), filter.Year));
+        return (await SaveAsync(db, http, clock, "数据看板（单位）", sheets, OneDecimal(d.Charts), ct), FileName(http.User.OrganisationName(), filter.Year));
     }
 
     /// <summary>长沙市望城区教育局2022年度数据看板.xlsx: the unit and year the figures are for, when chosen.</summary>
@@ -71,11 +73,16 @@ internal static class DashboardExport
         return rows;
     }
 
+    /// <summary>Per chart sheet, the columns of rates the page shows with one decimal (ChartSeries.Rate): 22.2, not 22.20.</summary>
+    private static Dictionary<string, IReadOnlySet<int>> OneDecimal(IEnumerable<Chart> charts) =>
+        charts.Select(c => (Name: Sheet(c).Item1, Columns: c.Series.Select((s, i) => (s, i)).Where(x => x.s.NumberFormat == ChartSeries.Rate).Select(x => x.i + 1).ToHashSet()))
+            .Where(x => x.Columns.Count > 0).DistinctBy(x => x.Name).ToDictionary(x => x.Name, x => (IReadOnlySet<int>)x.Columns);
+
     private static async Task<byte[]> SaveAsync(AppDbContext db, HttpContext http, TimeProvider clock, string what,
-        List<(string, IEnumerable<IEnumerable<string?>>, double[])> sheets, CancellationToken ct)
+        List<(string, IEnumerable<IEnumerable<string?>>, double[])> sheets, IReadOnlyDictionary<string, IReadOnlySet<int>> oneDecimal, CancellationToken ct)
     {
         AuditTrail.Add(db, http, clock.GetUtcNow(), AuditActions.Export, what, $"{sheets.Count} 个工作表");
         await db.SaveChangesAsync(ct);
-        return FormWorkbook.Tables(sheets);
+        return FormWorkbook.Tables(sheets, oneDecimal);
     }
 }

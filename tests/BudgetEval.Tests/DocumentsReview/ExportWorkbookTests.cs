@@ -70,6 +70,48 @@ public sealed class ExportWorkbookTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     /// <summary>Every sheet freezes its header row and repeats it at the top of each printed page.</summary>
+    [Fact]
+    public async Task Given_the_bureau_dashboard_When_exported_Then_rectification_rates_show_one_decimal_as_on_the_page()
+    {
+        using var finance = await app.ApiAsync("finance");
+        var bytes = await finance.GetByteArrayAsync("/api/dashboards/bureau/export.xlsx?year=2021");
+        var sheets = XlsxText.Sheets(bytes);
+
+        // 概况's 整改率（%） and the rate column of each rate chart: shown 22.2, as the page does (they were 22.20).
+        var summaryRow = sheets["概况"].FindIndex(r => r[0] == "整改率（%）") + 1;
+        Assert.Matches(@"^\d+\.\d$", sheets["概况"][summaryRow - 1][1]);
+        Assert.Equal("0.0", FormatOf(bytes, "概况", $"B{summaryRow}"));
+        foreach (var name in new[] { "整改率（按单位，由低到高）", "整改率（按问题类别）" })
+        {
+            var index = sheets[name][0].IndexOf("整改率（%）");
+            Assert.True(index > 0 && sheets[name].Count > 1, name);
+            var rated = Enumerable.Range(2, sheets[name].Count - 1).Where(r => sheets[name][r - 1][index].Length > 0).ToList(); // a unit with nothing rectifiable has no rate
+            Assert.NotEmpty(rated);
+            Assert.All(rated, r =>
+            {
+                Assert.Matches(@"^\d+\.\d$", sheets[name][r - 1][index]);
+                Assert.Equal("0.0", FormatOf(bytes, name, $"{TableFile.ColumnName(index)}{r}"));
+            });
+        }
+
+        // Counts beside them stay whole numbers.
+        var findingsRow = sheets["概况"].FindIndex(r => r[0] == "问题总数") + 1;
+        Assert.Equal("0", FormatOf(bytes, "概况", $"B{findingsRow}"));
+    }
+
+    /// <summary>The number format code a cell of a sheet is shown with ("0" for built-in 1).</summary>
+    private static string FormatOf(byte[] xlsx, string sheet, string reference)
+    {
+        using var stream = new MemoryStream(xlsx);
+        using var doc = SpreadsheetDocument.Open(stream, false);
+        var workbook = doc.WorkbookPart!;
+        var id = workbook.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == sheet).Id!.Value!;
+        var cell = ((WorksheetPart)workbook.GetPartById(id)).Worksheet.Descendants<Cell>().Single(c => c.CellReference == reference);
+        var styles = workbook.WorkbookStylesPart!.Stylesheet;
+        var format = styles.CellFormats!.Elements<CellFormat>().ElementAt((int)cell.StyleIndex!.Value).NumberFormatId!.Value;
+        return format == 1 ? "0" : styles.NumberingFormats!.Elements<NumberingFormat>().Single(n => n.NumberFormatId!.Value == format).FormatCode!.Value!;
+    }
+
     private static void AssertHeaderRowKept(byte[] xlsx)
     {
         using var stream = new MemoryStream(xlsx);

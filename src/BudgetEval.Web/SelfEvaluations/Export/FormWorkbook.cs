@@ -20,7 +20,7 @@ internal static partial class FormWorkbook
 
     public const string FundsTotal = "年度资金总额", Goals = "年度总体目标";
 
-    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6, BoxedPercent = 7;
+    private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6, BoxedPercent = 7, BoxedOneDecimal = 8;
 
     public static byte[] Build(LoadedForm form)
     {
@@ -154,8 +154,10 @@ internal static partial class FormWorkbook
         Write([(sheetName, TableRows(table, twoDecimals), [], widths, true)]);
 
     /// <summary>Several plain tables in one workbook, a sheet each (the dashboards' export: a sheet per chart).</summary>
-    public static byte[] Tables(IEnumerable<(string SheetName, IEnumerable<IEnumerable<string?>> Table, double[] Widths)> sheets) =>
-        Write(sheets.Select(s => (s.SheetName, TableRows(s.Table), new List<string>(), s.Widths, true)).ToList());
+    /// <param name="oneDecimal">Per sheet name, the columns (0-based) whose numbers show one decimal, as the page does (整改率（%） 22.2).</param>
+    public static byte[] Tables(IEnumerable<(string SheetName, IEnumerable<IEnumerable<string?>> Table, double[] Widths)> sheets,
+        IReadOnlyDictionary<string, IReadOnlySet<int>>? oneDecimal = null) =>
+        Write(sheets.Select(s => (s.SheetName, TableRows(s.Table, null, oneDecimal?.GetValueOrDefault(s.SheetName)), new List<string>(), s.Widths, true)).ToList());
 
     /// <summary>
     /// <see cref="Table"/> for rows that arrive from the database as they are read (a province's year of results):
@@ -176,12 +178,12 @@ internal static partial class FormWorkbook
     }
 
     /// <summary>The rows of a plain table, made one at a time as the sheet is written.</summary>
-    private static IEnumerable<Row> TableRows(IEnumerable<IEnumerable<string?>> table, IReadOnlySet<int>? twoDecimals = null)
+    private static IEnumerable<Row> TableRows(IEnumerable<IEnumerable<string?>> table, IReadOnlySet<int>? twoDecimals = null, IReadOnlySet<int>? oneDecimal = null)
     {
         uint r = 0;
         foreach (var cells in table)
         {
-            yield return TableRow(++r, cells, twoDecimals);
+            yield return TableRow(++r, cells, twoDecimals, oneDecimal);
         }
     }
 
@@ -191,7 +193,7 @@ internal static partial class FormWorkbook
     /// written 22.2% percent cells, and dates written 2026年3月2日 date cells in that format, so Excel can sum,
     /// sort and filter them. A number with a leading zero (a 文号 such as 007) stays text, as typed.
     /// </summary>
-    private static Row TableRow(uint r, IEnumerable<string?> cells, IReadOnlySet<int>? twoDecimals = null)
+    private static Row TableRow(uint r, IEnumerable<string?> cells, IReadOnlySet<int>? twoDecimals = null, IReadOnlySet<int>? oneDecimal = null)
     {
         var row = new Row { RowIndex = r };
         var i = 0;
@@ -209,7 +211,7 @@ internal static partial class FormWorkbook
             }
             else if (DecimalNumber().IsMatch(cell))
             {
-                Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture));
+                Number(row, column, decimal.Parse(cell, CultureInfo.InvariantCulture), oneDecimal?.Contains(index) == true ? BoxedOneDecimal : BoxedNumber);
             }
             else if (Percentage().Match(cell) is { Success: true } percent)
             {
@@ -357,7 +359,8 @@ internal static partial class FormWorkbook
         new NumberingFormats(
             new NumberingFormat { NumberFormatId = 164, FormatCode = "0.00" },
             new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy\"年\"m\"月\"d\"日\"" },
-            new NumberingFormat { NumberFormatId = 166, FormatCode = "0.0%" }) { Count = 3 },
+            new NumberingFormat { NumberFormatId = 166, FormatCode = "0.0%" },
+            new NumberingFormat { NumberFormatId = 167, FormatCode = "0.0" }) { Count = 4 },
         new Fonts(
             new Font(new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
             new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "宋体" }),
@@ -379,7 +382,8 @@ internal static partial class FormWorkbook
             new CellFormat(Wrap()) { FontId = 1, BorderId = 1, ApplyFont = true, ApplyBorder = true, ApplyAlignment = true },
             new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 1, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
             new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 165, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
-            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 166, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 8 });
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 166, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true },
+            new CellFormat(Wrap()) { BorderId = 1, NumberFormatId = 167, ApplyNumberFormat = true, ApplyBorder = true, ApplyAlignment = true }) { Count = 9 });
 
     private static Alignment Wrap() => new() { WrapText = true, Vertical = VerticalAlignmentValues.Center };
 
