@@ -43,26 +43,9 @@ internal sealed class ReminderSweep(
         // is then one batch, so each person gets one 催办汇总 rather than one per worker that happened to claim some of
         // their items. Only a sweep with more to do runs the workers side by side. (An item catching up on missed days
         // is claimed again by the next batch, so the loop goes on until a batch finds nothing.)
-        var alone = new SweepResult(0, 0, 0);
-        var full = false;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            while (!full)
-            {
-                var (claimed, given) = await BatchAsync(db, batchSize, ct);
-                if (claimed == 0)
-                {
-                    break;
-                }
-
-                alone = new SweepResult(alone.WorkItems + claimed, alone.Reminders + given, alone.Batches + 1);
-                full = claimed >= batchSize;
-            }
-        }
-
+        var (alone, full) = await WorkAsync(batchSize, untilFull: true, ct);
         var results = full
-            ? (await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(batchSize, ct), ct)))).Append(alone).ToArray()
+            ? (await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(async () => (await WorkAsync(batchSize, untilFull: false, ct)).Result, ct)))).Append(alone).ToArray()
             : [alone];
         var total = new SweepResult(results.Sum(r => r.WorkItems), results.Sum(r => r.Reminders), results.Sum(r => r.Batches));
         if (total.WorkItems > 0)
@@ -73,7 +56,8 @@ internal sealed class ReminderSweep(
         return total;
     }
 
-    private async Task<SweepResult> WorkAsync(int batchSize, CancellationToken ct)
+    /// <summary>Batches until one finds nothing, or (<paramref name="untilFull"/>) until one comes back full.</summary>
+    private async Task<(SweepResult Result, bool Full)> WorkAsync(int batchSize, bool untilFull, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -83,12 +67,16 @@ internal sealed class ReminderSweep(
             var (claimed, given) = await BatchAsync(db, batchSize, ct);
             if (claimed == 0)
             {
-                return new SweepResult(items, reminders, batches);
+                return (new SweepResult(items, reminders, batches), false);
             }
 
             items += claimed;
             reminders += given;
             batches++;
+            if (untilFull && claimed >= batchSize)
+            {
+                return (new SweepResult(items, reminders, batches), true);
+            }
         }
     }
 

@@ -80,7 +80,7 @@ public sealed class ExportWorkbookTests(AppFixture app) : IClassFixture<AppFixtu
         // 概况's 整改率（%） and the rate column of each rate chart: shown 22.2, as the page does (they were 22.20).
         var summaryRow = sheets["概况"].FindIndex(r => r[0] == "整改率（%）") + 1;
         Assert.Matches(@"^\d+\.\d$", sheets["概况"][summaryRow - 1][1]);
-        Assert.Equal("0.0", FormatOf(bytes, "概况", $"B{summaryRow}"));
+        Assert.Equal("0.0", XlsxText.FormatOf(bytes, $"B{summaryRow}", "概况"));
         foreach (var name in new[] { "整改率（按单位，由低到高）", "整改率（按问题类别）" })
         {
             var index = sheets[name][0].IndexOf("整改率（%）");
@@ -90,26 +90,13 @@ public sealed class ExportWorkbookTests(AppFixture app) : IClassFixture<AppFixtu
             Assert.All(rated, r =>
             {
                 Assert.Matches(@"^\d+\.\d$", sheets[name][r - 1][index]);
-                Assert.Equal("0.0", FormatOf(bytes, name, $"{TableFile.ColumnName(index)}{r}"));
+                Assert.Equal("0.0", XlsxText.FormatOf(bytes, $"{TableFile.ColumnName(index)}{r}", name));
             });
         }
 
         // Counts beside them stay whole numbers.
         var findingsRow = sheets["概况"].FindIndex(r => r[0] == "问题总数") + 1;
-        Assert.Equal("0", FormatOf(bytes, "概况", $"B{findingsRow}"));
-    }
-
-    /// <summary>The number format code a cell of a sheet is shown with ("0" for built-in 1).</summary>
-    private static string FormatOf(byte[] xlsx, string sheet, string reference)
-    {
-        using var stream = new MemoryStream(xlsx);
-        using var doc = SpreadsheetDocument.Open(stream, false);
-        var workbook = doc.WorkbookPart!;
-        var id = workbook.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == sheet).Id!.Value!;
-        var cell = ((WorksheetPart)workbook.GetPartById(id)).Worksheet.Descendants<Cell>().Single(c => c.CellReference == reference);
-        var styles = workbook.WorkbookStylesPart!.Stylesheet;
-        var format = styles.CellFormats!.Elements<CellFormat>().ElementAt((int)cell.StyleIndex!.Value).NumberFormatId!.Value;
-        return format == 1 ? "0" : styles.NumberingFormats!.Elements<NumberingFormat>().Single(n => n.NumberFormatId!.Value == format).FormatCode!.Value!;
+        Assert.Equal("0", XlsxText.FormatOf(bytes, $"B{findingsRow}", "概况"));
     }
 
     private static void AssertHeaderRowKept(byte[] xlsx)

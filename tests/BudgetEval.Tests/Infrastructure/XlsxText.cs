@@ -29,6 +29,20 @@ internal static class XlsxText
         return Rows(doc.WorkbookPart!.WorksheetParts.First().Worksheet, NumberFormats.From(doc.WorkbookPart));
     }
 
+    /// <summary>The number format code a cell is shown with ("0" for built-in 1), on the named sheet or the first.</summary>
+    public static string FormatOf(byte[] xlsx, string reference, string? sheet = null)
+    {
+        using var stream = new MemoryStream(xlsx);
+        using var doc = SpreadsheetDocument.Open(stream, false);
+        var workbook = doc.WorkbookPart!;
+        var part = sheet is null ? workbook.WorksheetParts.First()
+            : (WorksheetPart)workbook.GetPartById(workbook.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == sheet).Id!.Value!);
+        var cell = part.Worksheet.Descendants<Cell>().Single(c => c.CellReference == reference);
+        var styles = workbook.WorkbookStylesPart!.Stylesheet;
+        var id = styles.CellFormats!.Elements<CellFormat>().ElementAt((int)cell.StyleIndex!.Value).NumberFormatId!.Value;
+        return id == 1 ? "0" : styles.NumberingFormats!.Elements<NumberingFormat>().Single(n => n.NumberFormatId!.Value == id).FormatCode!.Value!;
+    }
+
     /// <summary>Every workbook read back must keep to the Office Open XML schema (what Excel would otherwise "repair").</summary>
     private static void Validate(SpreadsheetDocument doc)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using BudgetEval.Web.Audit;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
@@ -335,7 +334,7 @@ internal static class DirectoryImport
             // Nobody chose this password: the user replaces it at first sign-in, as after a reset.
             MustChangePassword = true,
         }).ToList();
-        var passwords = read.Users.Select(row => InitialPassword.New(row.UserName)).ToArray();
+        var passwords = read.Users.Select(row => Admin.Users.InitialPassword.New(row.UserName)).ToArray();
         for (var i = 0; i < users.Count; i++)
         {
             foreach (var validator in accounts.PasswordValidators)
@@ -374,43 +373,5 @@ internal static class DirectoryImport
         }
 
         return [];
-    }
-}
-
-/// <summary>A random initial password that meets the password rules, without characters read wrong aloud or on paper (0/O, 1/l/I).</summary>
-internal static class InitialPassword
-{
-    private const string Upper = "ABCDEFGHJKLMNPQRSTUVWXYZ", Lower = "abcdefghijkmnpqrstuvwxyz", Digits = "23456789", Symbols = "@#%+=?";
-
-    /// <summary>A new password; never one containing the user name, which the password rules refuse.</summary>
-    public static string New(string userName)
-    {
-        string password;
-        do
-        {
-            password = Draw();
-        }
-        while (userName.Length > 0 && password.Contains(userName, StringComparison.OrdinalIgnoreCase));
-
-        return password;
-    }
-
-    private static string Draw()
-    {
-        const string all = Upper + Lower + Digits + Symbols;
-        var chars = new List<char>
-        {
-            Upper[RandomNumberGenerator.GetInt32(Upper.Length)],
-            Lower[RandomNumberGenerator.GetInt32(Lower.Length)],
-            Digits[RandomNumberGenerator.GetInt32(Digits.Length)],
-            Symbols[RandomNumberGenerator.GetInt32(Symbols.Length)],
-        };
-        while (chars.Count < 12)
-        {
-            chars.Add(all[RandomNumberGenerator.GetInt32(all.Length)]);
-        }
-
-        // Shuffled, so the classes are not always in the same places.
-        return new string([.. chars.OrderBy(_ => RandomNumberGenerator.GetInt32(int.MaxValue))]);
     }
 }

@@ -203,7 +203,7 @@ internal sealed class EditModel(AppDbContext db, UserManager<AppUser> accounts, 
         // Inventing a password that meets the rules is left to the machine when asked (as 批量导入 does for new accounts).
         if (generate)
         {
-            newPassword = Import.InitialPassword.New(user.UserName ?? string.Empty);
+            newPassword = InitialPassword.New(user.UserName ?? string.Empty);
         }
 
         if (string.IsNullOrEmpty(newPassword))
