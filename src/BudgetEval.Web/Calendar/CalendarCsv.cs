@@ -5,13 +5,14 @@ using BudgetEval.Web.Shared;
 namespace BudgetEval.Web.Calendar;
 
 /// <summary>
-/// The exchange format of one year's calendar: UTF-8 CSV <c>date,kind,name</c>, e.g.
-/// <c>2026-10-01,holiday,国庆节</c> and <c>2026-10-10,workday,国庆节调休</c>. Chinese kinds
-/// (放假/休, 上班/班/调休) are accepted too, since people type what the State Council notice says.
+/// The exchange format of one year's calendar: UTF-8 CSV <c>日期,类型,名称</c>, e.g.
+/// <c>2026-10-01,放假,国庆节</c> and <c>2026-10-10,调休上班,国庆节调休</c>, in the words of the State Council
+/// notice that the administrator copies from. Other spellings (休, 班/调休/补班) and the English kinds
+/// (holiday/workday) of files exported before are read too.
 /// </summary>
 internal static class CalendarCsv
 {
-    public const string Header = "date,kind,name";
+    public const string Header = "日期,类型,名称";
 
     public sealed record ParseResult(IReadOnlyList<CalendarDay> Days, IReadOnlyList<string> Errors);
 
@@ -21,7 +22,7 @@ internal static class CalendarCsv
         foreach (var d in days.OrderBy(d => d.Date))
         {
             sb.Append(d.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
-                .Append(d.Kind == CalendarDayKind.Holiday ? "holiday" : "workday").Append(',')
+                .Append(d.Kind == CalendarDayKind.Holiday ? "放假" : "调休上班").Append(',')
                 .Append(Quote(d.Name)).Append('\n');
         }
 
@@ -39,7 +40,7 @@ internal static class CalendarCsv
         {
             var lineNo = i + 1;
             var line = lines[i].Trim();
-            if (line.Length == 0 || (i == 0 && line.StartsWith("date", StringComparison.OrdinalIgnoreCase)))
+            if (line.Length == 0 || (i == 0 && (line.StartsWith("date", StringComparison.OrdinalIgnoreCase) || line.StartsWith("日期", StringComparison.Ordinal))))
             {
                 continue;
             }

@@ -19,8 +19,8 @@ public sealed class CalendarAdminTests(AppFixture app) : IClassFixture<AppFixtur
         Assert.Equal("2026年工作日历.csv", response.Content.Headers.ContentDisposition!.FileNameStar);
         var csv = await response.Content.ReadAsStringAsync();
         Assert.StartsWith(CalendarCsv.Header, csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
-        Assert.Contains("2026-10-01,holiday,国庆节", csv, StringComparison.Ordinal);
-        Assert.Contains("2026-10-10,workday,国庆节调休上班", csv, StringComparison.Ordinal);
+        Assert.Contains("2026-10-01,放假,国庆节", csv, StringComparison.Ordinal);
+        Assert.Contains("2026-10-10,调休上班,国庆节调休上班", csv, StringComparison.Ordinal);
 
         // A year outside the calendar's range (a hand-typed ?year=0) shows this year instead of an error page.
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/calendar?year=0")).StatusCode);
@@ -63,7 +63,12 @@ public sealed class CalendarAdminTests(AppFixture app) : IClassFixture<AppFixtur
         Assert.False(calendar.IsWorkingDay(new DateOnly(2028, 1, 3)));
         Assert.True(calendar.IsWorkingDay(new DateOnly(2028, 1, 8))); // a Saturday
         var export = await admin.GetStringAsync("/admin/calendar?handler=Export&year=2028");
-        Assert.Contains("2028-01-08,workday,\"元旦调休, 上班\"", export, StringComparison.Ordinal);
+        Assert.Contains("2028-01-08,调休上班,\"元旦调休, 上班\"", export, StringComparison.Ordinal);
+
+        // The exported file (Chinese header and kinds) imports back unchanged.
+        Assert.StartsWith("日期,类型,名称", export.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostImportAsync(admin, 2028, export)).StatusCode);
+        Assert.Equal(export, await admin.GetStringAsync("/admin/calendar?handler=Export&year=2028"));
 
         // Importing again replaces the year rather than adding to it.
         Assert.Equal(HttpStatusCode.Redirect, (await PostImportAsync(admin, 2028, "2028-01-03,holiday,元旦")).StatusCode);
