@@ -234,6 +234,10 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         }
 
         var now = clock.GetUtcNow();
+        var selves = (await db.SelfEvaluations.AsNoTracking().Where(s => s.FiscalYear == fiscalYear && unitIds.Contains(s.OrganisationId))
+                .Select(s => new { s.OrganisationId, s.Kind, s.ProjectName, s.UpdatedAt, Figures = new SelfEvaluationFigures(s.FundsBudget, s.FundsExecuted, s.FundsUpperTransfer, s.SubmittedGrade) })
+                .ToListAsync(ct))
+            .GroupBy(s => (s.OrganisationId, s.Kind, s.ProjectName)).ToDictionary(g => g.Key, g => g.MaxBy(s => s.UpdatedAt)!.Figures);
         var created = new List<Evaluation>();
         foreach (var t in targets)
         {
@@ -255,7 +259,9 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 UpdatedAt = now,
             };
             db.Evaluations.Add(e);
-            var instance = await engine.StartAsync(WorkflowId, EvaluationSubject.Type, e.Id, e.Title, unit.Id, null, actor, ct, ["NotifyBureau"], "选定评价对象");
+            var basis = SelectionBasis.Of(e.Budget, selves.GetValueOrDefault((unit.Id, kind, project)));
+            var instance = await engine.StartAsync(WorkflowId, EvaluationSubject.Type, e.Id, e.Title, unit.Id, null, actor, ct, ["NotifyBureau"], "选定评价对象",
+                basis.Describe(e.Reason));
             e.CaseId = instance.Id;
             e.Status = instance.State;
             created.Add(e);

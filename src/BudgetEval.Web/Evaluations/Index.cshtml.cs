@@ -195,9 +195,9 @@ internal sealed class IndexModel(AppDbContext db, EvaluationService service, Wor
                 })
                 .Take(PendingShown).ToListAsync(ct);
             var units = await OrganisationNames.ForAsync(db, pending.Select(p => (Guid?)p.OrganisationId), ct);
-            Pending = pending.Select(p => new PendingTarget(p.Id, p.FiscalYear, p.Title, units[p.OrganisationId], p.Budget ?? p.Self?.FundsBudget,
-                p.Self is { } f && new FundsFigures(f.FundsBudget, f.FundsExecuted, f.FundsUpperTransfer).RateText is { Length: > 0 } rate ? rate : "—",
-                p.Self is null ? "无自评" : p.Self.SubmittedGrade ?? "未提交", p.Reason)).ToList();
+            Pending = pending.Select(p => (p, Basis: SelectionBasis.Of(p.Budget,
+                    p.Self is { } f ? new SelfEvaluationFigures(f.FundsBudget, f.FundsExecuted, f.FundsUpperTransfer, f.SubmittedGrade) : null)))
+                .Select(x => new PendingTarget(x.p.Id, x.p.FiscalYear, x.p.Title, units[x.p.OrganisationId], x.Basis.Budget, x.Basis.Rate, x.Basis.Grade, x.p.Reason)).ToList();
         }
 
         if (CanSelect)

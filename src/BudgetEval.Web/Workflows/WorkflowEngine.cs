@@ -106,12 +106,14 @@ internal sealed class WorkflowEngine(
     /// Creates a case in its definition's initial state (newest version). Adds to the DbContext only:
     /// the caller saves it together with the subject, so both exist or neither does. <paramref name="then"/>
     /// names effects to run as part of the start (e.g. NotifyUnit when a plan is published), under the
-    /// pseudo-action <paramref name="startLabel"/>, exactly as an action's effects would run.
+    /// pseudo-action <paramref name="startLabel"/>, exactly as an action's effects would run; <paramref name="comment"/> is
+    /// that start's 意见 in the history and in its notices (e.g. why a target was selected).
     /// </summary>
     public async Task<WorkflowInstance> StartAsync(string definitionId, string subjectType, Guid subjectId, string title,
         Guid organisationId, DateOnly? planDeadline, WorkflowActor actor, CancellationToken ct,
-        IReadOnlyList<string>? then = null, string startLabel = "创建")
+        IReadOnlyList<string>? then = null, string startLabel = "创建", string? comment = null)
     {
+        comment = Shared.TextInput.Block(comment);
         var def = registry.Latest(definitionId);
         var now = clock.GetUtcNow();
         var instance = new WorkflowInstance
@@ -132,11 +134,11 @@ internal sealed class WorkflowEngine(
         db.WorkflowInstances.Add(instance);
         var initial = def.State(def.Initial);
         await OpenWorkItemAsync(instance, initial, now, ct);
-        AppendHistory(instance, actor, now, "start", startLabel, null, initial.Id, null);
+        AppendHistory(instance, actor, now, "start", startLabel, null, initial.Id, comment);
         if (then is { Count: > 0 })
         {
             var start = new ActionDefinition("start", startLabel, initial.Id, [], [], then, false, 0);
-            var context = new FireContext(db, instance, def, initial, start, actor, null, now, dueDates.Today(now), this);
+            var context = new FireContext(db, instance, def, initial, start, actor, comment, now, dueDates.Today(now), this);
             foreach (var name in then)
             {
                 await Effect(name).ApplyAsync(context, ct);

@@ -39,6 +39,26 @@ public sealed partial class ApprovalFactsTests(AppFixture app) : IClassFixture<A
         Assert.Equal(["长沙市望城区社会治理服务中心", "1,412.74", "69.34%", "未提交", "预算执行率偏低"], rows[0][1..]);
         Assert.Equal(["长沙市望城区教育局", "350.50", "—", "无自评", "重点民生项目"], rows[1][1..]);
 
+        // The lead's 待审批 notice and mail, and the case's first history line, carry the same figures: the decision can be
+        // taken from the mail without opening each self-evaluation.
+        foreach (var (id, basis) in ids.Zip(["选定理由：预算执行率偏低。预算1,412.74万元；本年度自评：执行率69.34%，等级未提交。", "选定理由：重点民生项目。预算350.50万元；本年度无自评。"]))
+        {
+            var told = await app.DbAsync(async db =>
+            {
+                var caseId = await db.Evaluations.Where(e => e.Id == id).Select(e => e.CaseId).SingleAsync();
+                var lead = await db.Users.Where(u => u.UserName == "financelead").Select(u => u.Id).SingleAsync();
+                return new
+                {
+                    Notice = await db.Notifications.Where(n => n.Link == $"/cases/{caseId}" && n.RecipientUserId == lead).Select(n => n.Body).SingleAsync(),
+                    Mail = await db.Outbox.Where(m => m.RecipientUserId == lead && m.Html.Contains($"/cases/{caseId}")).Select(m => m.Text).SingleAsync(),
+                    History = await db.WorkflowHistory.Where(h => h.InstanceId == caseId).OrderBy(h => h.Seq).Select(h => h.Comment).FirstAsync(),
+                };
+            });
+            Assert.Contains(basis, told.Notice, StringComparison.Ordinal);
+            Assert.Contains(basis, told.Mail, StringComparison.Ordinal);
+            Assert.Equal(basis, told.History);
+        }
+
         // No report exists before the firm drafts one: the page offers no print, PDF or Word of it; a completed one does.
         Assert.DoesNotContain("data-testid=\"print-link\"", await lead.GetStringAsync($"/evaluations/{ids[0]}"), StringComparison.Ordinal);
         var completed = await app.DbAsync(db => db.Evaluations.Where(e => e.Status == "completed").Select(e => e.Id).FirstAsync());
