@@ -17,7 +17,8 @@ namespace BudgetEval.Web.Home;
 /// (the page says when they were counted).
 /// </summary>
 internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock china, InboxCounter inbox,
-    FigureReader<string, BureauOverview> overview, FigureReader<string, LeadDecisions> decisions, IOptions<FigureOptions> figureOptions) : PageModel
+    FigureReader<string, BureauOverview> overview, FigureReader<string, LeadDecisions> decisions, FigureReader<string, Oversight.OverdueCounts> overdue,
+    IOptions<FigureOptions> figureOptions) : PageModel
 {
     public IReadOnlyList<HomeSection> Sections { get; private set; } = [];
 
@@ -92,6 +93,15 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock, ChinaClock
                 new("bureau-supervising", "主管部门", o.Supervising, "/organisations?kind=BudgetUnit"),
                 new("bureau-firms", "第三方机构", o.Firms, "/organisations?kind=EvaluationFirm"),
                 new("bureau-unit-users", "单位用户", o.UnitUsers, "/organisations"),
+            ]));
+
+            // The 已逾期 above counts the officer's own tasks; the units' and firms' late ones are chased from 逾期督办.
+            var late = await BureauWideAsync(overdue, (c, t) => Oversight.OverdueCounts.CountAsync(c, clock.GetUtcNow(), t));
+            sections.Add(new HomeSection("全区逾期待办",
+            [
+                new("overdue-units", "待预算单位办理", late.Units, "/oversight?waitingOn=Unit"),
+                new("overdue-firms", "待第三方机构办理", late.Firms, "/oversight?waitingOn=Firm"),
+                new("overdue-bureau", "待财政局办理", late.Bureau, "/oversight?waitingOn=Bureau"),
             ]));
         }
 

@@ -123,15 +123,20 @@ internal readonly record struct ApiPage(int Page, int Size)
     public async Task<IReadOnlyList<T>> ReadAsync<T>(IQueryable<T> ordered, HttpContext http, CancellationToken ct)
     {
         var page = await ordered.ToPageAsync(Page, ct, Size);
+        WriteHeaders(http, page.HasNext);
+        return page.Items;
+    }
+
+    /// <summary>The headers that say where this page is, for a list read some other way than <see cref="ReadAsync"/>.</summary>
+    public void WriteHeaders(HttpContext http, bool hasNext)
+    {
         var headers = http.Response.Headers;
         headers["X-Page"] = Page.ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers["X-Page-Size"] = Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["X-Has-Next"] = page.HasNext ? "true" : "false";
-        if (page.HasNext)
+        headers["X-Has-Next"] = hasNext ? "true" : "false";
+        if (hasNext)
         {
             headers.Link = $"<{http.Request.PathBase}{Paging.Link(http.Request, Page + 1, "page")}>; rel=\"next\"";
         }
-
-        return page.Items;
     }
 }

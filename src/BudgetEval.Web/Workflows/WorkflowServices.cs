@@ -66,6 +66,7 @@ internal static class WorkflowServices
         services.AddScoped<Findings.FindingRegister>();
         services.AddScoped<Rectifications.RectificationService>();
         services.AddScoped<Dashboards.BureauFigures>();
+        services.AddScoped<Oversight.OverdueTasks>();
         services.AddSingleton(typeof(Shared.FigureReader<,>)); // bureau-wide counts, refreshed in the background
         services.AddScoped<Dashboards.UnitFigures>();
         services.AddScoped<ResultUse.ResultsReport>();

@@ -199,6 +199,9 @@ internal static class Matrix
         new("GET /api/dashboards/bureau", Res.None, Bureau),
         new("GET /api/dashboards/bureau/export.xlsx", Res.None, Bureau),
         new("GET /api/dashboards/unit", Res.None, "UH"),
+        new("GET /oversight", Res.None, Bureau),
+        new("POST /oversight", Res.None, Bureau, NoForm: true),
+        new("GET /api/oversight/overdue", Res.None, Bureau),
         new("GET /api/dashboards/unit/export.xlsx", Res.None, "UH"),
 
         // Administration.

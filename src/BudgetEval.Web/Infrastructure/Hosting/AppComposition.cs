@@ -354,6 +354,7 @@ internal static class AppComposition
         api.MapFollowUpEndpoints();
         api.MapDashboardEndpoints();
         api.MapResultEndpoints();
+        Oversight.OversightEndpoints.MapOversightEndpoints(api);
         Admin.FindingCategories.FindingCategoryEndpoints.MapFindingCategoryEndpoints(api);
     }
 

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Audit;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Tests.Oversight;
+
+/// <summary>
+/// 逾期督办: the bureau sees every late task of the district (not only its own 待办), who holds it, how many working days it
+/// is late by the holiday calendar, and the last reminder; it filters, exports, and nobody else can read it.
+/// </summary>
+public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    /// <summary>2026-02-24 in Beijing: (24 Feb, 2 Mar] has 25, 26, 27 Feb, the make-up Saturday 28 Feb and Monday 2 Mar.</summary>
+    private static readonly DateTimeOffset DueEndOf24Feb = new(2026, 2, 24, 16, 0, 0, TimeSpan.Zero);
+
+    private async Task<(Guid CaseId, Guid ItemId)> LateCentreDraftAsync()
+    {
+        var centre = await app.SocialGovernanceCentreAsync();
+        return await app.DbAsync(async db =>
+        {
+            var item = await db.WorkItems.Where(w => w.Status == WorkItemStatus.Open && w.CaseOrganisationId == centre && w.AssigneeRole == "UnitFiller")
+                .OrderBy(w => w.Title).FirstAsync();
+            item.DueAt = DueEndOf24Feb;
+            await db.SaveChangesAsync();
+            return (item.InstanceId, item.Id);
+        });
+    }
+
+    [Fact]
+    public async Task Given_a_units_late_draft_When_the_officer_opens_oversight_Then_it_is_listed_with_holder_due_day_working_days_late_and_the_last_reminder()
+    {
+        var (caseId, _) = await LateCentreDraftAsync();
+        var api = await app.ApiAsync("finance");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/cases/{caseId}/remind", new { message = "请尽快提交。" })).StatusCode);
+
+        using var finance = await app.SignInAsync("finance");
+        var page = WebUtility.HtmlDecode(await finance.GetStringAsync("/oversight?waitingOn=Unit"));
+        var row = Row(page, caseId);
+        Assert.Contains("长沙市望城区社会治理服务中心（单位填报人）", row, StringComparison.Ordinal);
+        Assert.Contains("2026年2月24日", row, StringComparison.Ordinal);
+        Assert.Contains("5 个工作日", row, StringComparison.Ordinal);
+        Assert.Contains("2026年3月2日 催办", row, StringComparison.Ordinal);
+        Assert.Contains("自评审核", row, StringComparison.Ordinal);
+
+        // The tiles count the whole district by whose turn it is, as the database has it.
+        var now = app.Clock.GetUtcNow();
+        var byRole = await app.DbAsync(db => db.WorkItems.Where(w => w.Status == WorkItemStatus.Open && w.DueAt < now)
+            .GroupBy(w => w.AssigneeRole).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
+        int Count(params string[] roles) => byRole.Where(r => roles.Contains(r.Key)).Sum(r => r.Count);
+        Assert.Equal(Count("UnitFiller", "UnitHead"), Tile(page, "overdue-units"));
+        Assert.Equal(Count("Evaluator"), Tile(page, "overdue-firms"));
+        Assert.Equal(Count("FinanceOfficer", "FinanceLead", "Admin"), Tile(page, "overdue-bureau"));
+        Assert.Equal(byRole.Sum(r => r.Count), Tile(page, "overdue-all"));
+        Assert.Contains($"符合条件的逾期待办共 {Count("UnitFiller", "UnitHead")} 项", page, StringComparison.Ordinal);
+
+        // Filters: whose turn, the unit's name, the flow; a filter that matches nothing says so; a wrong flow is named.
+        Assert.DoesNotContain($"/cases/{caseId}", await finance.GetStringAsync("/oversight?waitingOn=Firm"), StringComparison.Ordinal);
+        Assert.Contains($"/cases/{caseId}", await finance.GetStringAsync("/oversight?unit=" + Uri.EscapeDataString("社会治理") + "&flow=self-evaluation-review"), StringComparison.Ordinal);
+        Assert.DoesNotContain($"/cases/{caseId}", await finance.GetStringAsync("/oversight?flow=rectification"), StringComparison.Ordinal);
+        Assert.Contains("没有符合条件的逾期事项。", await finance.GetStringAsync("/oversight?unit=" + Uri.EscapeDataString("没有这个单位")), StringComparison.Ordinal);
+        Assert.Contains("流程「nope」不存在", WebUtility.HtmlDecode(await finance.GetStringAsync("/oversight?flow=nope")), StringComparison.Ordinal);
+
+        // The 待办 of the officer links here.
+        Assert.Contains("href=\"/oversight\"", await finance.GetStringAsync("/inbox"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_late_tasks_When_read_over_the_api_or_exported_Then_the_same_facts_come_back_and_the_export_is_audited()
+    {
+        var (caseId, _) = await LateCentreDraftAsync();
+        var api = await app.ApiAsync("finance");
+        var response = await api.GetAsync("/api/oversight/overdue?waitingOn=Unit&pageSize=1000");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("false", response.Headers.GetValues("X-Has-Next").Single());
+        var items = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        var item = Assert.Single(items, i => i.GetProperty("caseId").GetGuid() == caseId);
+        Assert.Equal("Unit", item.GetProperty("waitingOn").GetString());
+        Assert.Equal(5, item.GetProperty("overdueWorkingDays").GetInt32());
+        Assert.Equal("2026-02-24", item.GetProperty("dueDay").GetString());
+        Assert.All(items, i => Assert.Equal("Unit", i.GetProperty("waitingOn").GetString()));
+
+        // Longest overdue first.
+        var days = items.Select(i => i.GetProperty("dueDay").GetString()!).ToList();
+        Assert.Equal(days.Order(StringComparer.Ordinal), days);
+
+        // Every wrong parameter at once, named.
+        var bad = await api.GetAsync("/api/oversight/overdue?waitingOn=Someone&pageSize=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("办理方「Someone」无效", problem, StringComparison.Ordinal);
+        Assert.Contains("pageSize", problem, StringComparison.Ordinal);
+
+        // Not the units' or the firms' to read: 404 like every refused read.
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.ApiAsync("unit")).GetAsync("/api/oversight/overdue")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.ApiAsync("evaluator")).GetAsync("/api/oversight/overdue")).StatusCode);
+        using var unit = await app.SignInAsync("unit");
+        Assert.Equal(HttpStatusCode.NotFound, (await unit.GetAsync("/oversight")).StatusCode);
+        Assert.DoesNotContain("全区逾期待办", await unit.GetStringAsync("/"), StringComparison.Ordinal);
+
+        // The export has the page's columns and rows, and is in the audit log.
+        using var finance = await app.SignInAsync("finance");
+        var before = await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.Export && a.Target == "逾期督办清单"));
+        var file = await finance.GetAsync("/oversight?handler=Export&waitingOn=Unit");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("逾期督办清单（2026年3月2日）.xlsx", file.Content.Headers.ContentDisposition!.FileNameStar);
+        var sheet = XlsxText.FirstSheet(await file.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["事项", "单位", "流程", "环节", "办理方", "办理人", "办理期限", "逾期（工作日）", "最近提醒"], sheet[0]);
+        Assert.Equal(items.Count, sheet.Count - 1);
+        var line = Assert.Single(sheet, r => r[0] == item.GetProperty("title").GetString());
+        Assert.Equal(["预算单位", "长沙市望城区社会治理服务中心（单位填报人）", "2026年2月24日", "5"], line[4..8]);
+        Assert.Equal(before + 1, await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.Export && a.Target == "逾期督办清单")));
+    }
+
+    [Fact]
+    public async Task Given_the_bureau_home_When_opened_Then_the_district_late_tasks_are_counted_by_whose_turn_and_link_to_oversight()
+    {
+        await LateCentreDraftAsync();
+        using var lead = await app.SignInAsync("financelead");
+        var home = await lead.GetStringAsync("/");
+        Assert.Contains("全区逾期待办", home, StringComparison.Ordinal);
+        Assert.Contains("href=\"/oversight?waitingOn=Unit\" data-count=\"overdue-units\"", home, StringComparison.Ordinal);
+        Assert.True(Tile(home, "overdue-units") >= 1);
+    }
+
+    private static string Row(string page, Guid caseId)
+    {
+        var m = Regex.Match(page, $"<tr>\\s*<td data-label=\"事项\"><a href=\"/cases/{caseId}\">.*?</tr>", RegexOptions.Singleline);
+        Assert.True(m.Success, "the case is listed");
+        return Regex.Replace(m.Value, "<[^>]+>", " ");
+    }
+
+    private static int Tile(string page, string key)
+    {
+        var m = Regex.Match(page, $"data-count=\"{key}\"[^>]*>\\s*<div class=\"value\">(\\d+)</div>");
+        Assert.True(m.Success, $"no tile {key}");
+        return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+}
