@@ -151,6 +151,7 @@ internal static class MailTemplates
     {
         NotificationEvent.Escalation => 0,
         NotificationEvent.Overdue => 1,
+        NotificationEvent.ManualReminder => 1, // several at once come from 逾期督办, which lists late tasks only
         _ => dueToday ? 2 : 3,
     };
 

@@ -13,7 +13,7 @@ namespace BudgetEval.Web.Oversight;
 /// and firms' late ones were visible case by case, so chasing them meant opening every list in turn.
 /// </summary>
 [Authorize(Roles = Roles.Bureau)]
-internal sealed class IndexModel(OverdueTasks tasks, AppDbContext db, TimeProvider clock, DueDates dueDates, WorkflowRegistry registry) : PageModel
+internal sealed class IndexModel(OverdueTasks tasks, AppDbContext db, TimeProvider clock, DueDates dueDates, WorkflowRegistry registry, Reminders.ManualReminders reminders) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Flow { get; set; }
@@ -59,6 +59,35 @@ internal sealed class IndexModel(OverdueTasks tasks, AppDbContext db, TimeProvid
 
         var (content, name) = await OverdueExport.BuildAsync(db, rows, HttpContext, clock, dueDates.Today(clock.GetUtcNow()), ct);
         return File(content, OverdueExport.ContentType, name);
+    }
+
+    /// <summary>What was typed as the 催办说明 and ticked, shown again when the 催办 is refused.</summary>
+    public string? Message { get; private set; }
+
+    public IReadOnlySet<Guid> Ticked { get; private set; } = new HashSet<Guid>();
+
+    public string? RemindError { get; private set; }
+
+    /// <summary>批量催办: the ticked tasks, one message; back to the same filtered page with the outcome.</summary>
+    public async Task<IActionResult> OnPostRemindAsync(List<Guid> items, string? message, CancellationToken ct)
+    {
+        var result = await reminders.SendManyAsync(items, message, WorkflowActor.From(User), ct);
+        if (result.Forbidden)
+        {
+            return Forbid();
+        }
+
+        if (result.Error is { } error && result.Skipped == 0)
+        {
+            // Nothing was sent: the page again, with the message as typed.
+            (RemindError, Message, Ticked) = (error, message, items.ToHashSet());
+            await LoadAsync(ct);
+            return Page();
+        }
+
+        TempData["Flash"] = result.Error ?? $"已催办 {result.Reminded} 项逾期待办（{result.Recipients} 人）"
+            + (result.Skipped > 0 ? $"；{result.Skipped} 项已办理或没有可催办的人员，未催办。" : "。");
+        return RedirectToPage(new { flow = Flow, waitingOn = WaitingOn, unit = Unit, p = PageNumber });
     }
 
     /// <summary>The filter as understood, or null (with <see cref="Errors"/>) when a parameter is wrong.</summary>

@@ -78,7 +78,7 @@ internal sealed record OverdueFilter(string? Flow, WaitingOn? WaitingOn, string?
 /// days it is late, and the last reminder or 催办 that went out for it (so the officer sees whether the unit has been
 /// told before picking up the phone).
 /// </summary>
-internal sealed record OverdueTask(Guid CaseId, string Title, string Unit, string Flow, string StateLabel, WaitingOn WaitingOn, string Holder,
+internal sealed record OverdueTask(Guid WorkItemId, Guid CaseId, string Title, string Unit, string Flow, string StateLabel, WaitingOn WaitingOn, string Holder,
     DateOnly DueDay, int OverdueWorkingDays, DateOnly? LastReminded, string? LastReminder);
 
 /// <summary>How many tasks are late across the district, and whose turn they are.</summary>
@@ -166,7 +166,7 @@ internal sealed class OverdueTasks(AppDbContext db, TimeProvider clock, DueDates
         {
             var dueDay = dueDates.DueDay(w.DueAt!.Value);
             var last = reminded.GetValueOrDefault(w.Id);
-            return new OverdueTask(w.InstanceId, w.Title, units.GetValueOrDefault(w.CaseOrganisationId) ?? string.Empty, flows.GetValueOrDefault(w.InstanceId) ?? string.Empty,
+            return new OverdueTask(w.Id, w.InstanceId, w.Title, units.GetValueOrDefault(w.CaseOrganisationId) ?? string.Empty, flows.GetValueOrDefault(w.InstanceId) ?? string.Empty,
                 w.StateLabel, WaitingOnLabels.Of(w.AssigneeRole), holders.Describe(w), dueDay, schedule.OverdueWorkingDays(dueDay, today),
                 last?.Day, last is null ? null : StageLabel(last.Stage));
         }).ToList();

@@ -33,14 +33,9 @@ internal sealed class ManualReminders(AppDbContext db, NotificationWriter writer
         }
 
         message = message?.Trim();
-        if (string.IsNullOrEmpty(message))
+        if (MessageProblem(message) is { } problem)
         {
-            return new ManualReminderResult(false, 0, "请填写催办说明。");
-        }
-
-        if (message.Length > MaxMessageLength)
-        {
-            return new ManualReminderResult(false, 0, $"催办说明不能超过 {MaxMessageLength} 个字。");
+            return new ManualReminderResult(false, 0, problem);
         }
 
         var item = await db.WorkItems.IgnoreQueryFilters()
@@ -60,6 +55,69 @@ internal sealed class ManualReminders(AppDbContext db, NotificationWriter writer
         }
 
         var now = clock.GetUtcNow();
+        await writer.AddAsync(db, Record(item, recipients, message!, actor, now).ToList(), now, ct);
+        await db.SaveChangesAsync(ct);
+        return new ManualReminderResult(true, recipients.Count, null);
+    }
+
+    /// <summary>At most this many tasks in one 批量催办 (two pages of 逾期督办 and more would be a mass mailing).</summary>
+    public const int MaxBatch = 200;
+
+    /// <summary>
+    /// 批量催办 from 逾期督办: the chosen tasks that are still open, in one transaction. A person who holds several gets one
+    /// 催办汇总 mail listing them (the 通知 list keeps one notice per case); a task done in the meantime is skipped and
+    /// counted, not an error.
+    /// </summary>
+    public async Task<ManualBatchResult> SendManyAsync(IReadOnlyCollection<Guid> workItemIds, string? message, WorkflowActor actor, CancellationToken ct)
+    {
+        if (!MaySend(actor))
+        {
+            return new ManualBatchResult(0, 0, 0, "只有财政局人员可以催办。", Forbidden: true);
+        }
+
+        message = message?.Trim();
+        var ids = workItemIds.Distinct().ToList();
+        var problem = MessageProblem(message)
+            ?? (ids.Count == 0 ? "请勾选要催办的事项。" : ids.Count > MaxBatch ? $"一次最多催办 {MaxBatch} 项，已勾选 {ids.Count} 项。" : null);
+        if (problem is not null)
+        {
+            return new ManualBatchResult(0, 0, 0, problem);
+        }
+
+        var now = clock.GetUtcNow();
+        var items = await db.WorkItems.IgnoreQueryFilters().Where(w => ids.Contains(w.Id) && w.Status == WorkItemStatus.Open).ToListAsync(ct);
+        var holders = await ReminderRecipients.LoadAsync(db, items, [], now, ct);
+        var requests = new List<NotificationRequest>();
+        var reminded = 0;
+        foreach (var item in items)
+        {
+            if (holders.Assignees(item) is { Count: > 0 } recipients)
+            {
+                requests.AddRange(Record(item, recipients, message!, actor, now));
+                reminded++;
+            }
+        }
+
+        if (reminded == 0)
+        {
+            return new ManualBatchResult(0, 0, ids.Count, "所选事项均已办理或没有可催办的人员，未发送催办。");
+        }
+
+        var rows = await writer.BuildAsync(db, requests, now, ct, oneMailEach: true);
+        db.Notifications.AddRange(rows.Notifications);
+        db.Outbox.AddRange(rows.Outbox);
+        await db.SaveChangesAsync(ct);
+        return new ManualBatchResult(reminded, requests.Select(r => r.RecipientUserId).Distinct().Count(), ids.Count - reminded, null);
+    }
+
+    private static string? MessageProblem(string? message) =>
+        string.IsNullOrEmpty(message) ? "请填写催办说明。"
+        : message.Length > MaxMessageLength ? $"催办说明不能超过 {MaxMessageLength} 个字。"
+        : null;
+
+    /// <summary>The ledger lines of one task's 催办 (with sender and message) and the notices to write for it.</summary>
+    private IEnumerable<NotificationRequest> Record(WorkItem item, IReadOnlyList<Guid> recipients, string message, WorkflowActor actor, DateTimeOffset now)
+    {
         var stage = $"manual-{Guid.CreateVersion7(now):N}";
         var facts = new NotificationFacts(item.Title)
         {
@@ -83,8 +141,9 @@ internal sealed class ManualReminders(AppDbContext db, NotificationWriter writer
             });
         }
 
-        await writer.AddAsync(db, recipients.Select(u => new NotificationRequest(u, NotificationEvent.ManualReminder, facts)).ToList(), now, ct);
-        await db.SaveChangesAsync(ct);
-        return new ManualReminderResult(true, recipients.Count, null);
+        return recipients.Select(u => new NotificationRequest(u, NotificationEvent.ManualReminder, facts));
     }
 }
+
+/// <summary>How a 批量催办 went: tasks reminded, people reached, tasks skipped (done meanwhile, or nobody to remind).</summary>
+internal sealed record ManualBatchResult(int Reminded, int Recipients, int Skipped, string? Error, bool Forbidden = false);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BudgetEval.Tests.Admin;
 using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Web.Audit;
 using BudgetEval.Web.Workflows;
@@ -128,9 +129,62 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
         Assert.True(Tile(home, "overdue-units") >= 1);
     }
 
+    [Fact]
+    public async Task Given_two_late_tasks_of_one_unit_When_ticked_and_reminded_together_Then_the_holder_gets_one_summary_mail_and_each_case_its_notice_and_ledger_line()
+    {
+        var centre = await app.SocialGovernanceCentreAsync();
+        var items = await app.DbAsync(async db =>
+        {
+            var open = await db.WorkItems.Where(w => w.Status == WorkItemStatus.Open && w.CaseOrganisationId == centre && w.AssigneeRole == "UnitFiller")
+                .OrderBy(w => w.Title).Take(2).ToListAsync();
+            open.ForEach(w => w.DueAt = DueEndOf24Feb);
+            await db.SaveChangesAsync();
+            return open.Select(w => (w.Id, w.Title)).ToList();
+        });
+        Assert.Equal(2, items.Count);
+        var filler = await app.DbAsync(db => db.Users.Where(u => u.UserName == "unit").Select(u => u.Id).SingleAsync());
+        var ids = items.Select(i => i.Id).ToList();
+        int Ledger(BudgetEval.Web.Infrastructure.Data.AppDbContext db) => db.ReminderLedger.Count(r => ids.Contains(r.WorkItemId) && r.Stage.StartsWith("manual-") && r.Message == "请本周内办结。");
+
+        using var finance = await app.SignInAsync("finance");
+        const string page = "/oversight?waitingOn=Unit";
+        var ticked = ids.Select(id => new KeyValuePair<string, string>("items", id.ToString())).ToList();
+
+        // No message: refused, nothing sent, the ticks kept.
+        var refused = await finance.PostFormAsync(page, [.. ticked, new("message", "")], "/oversight?handler=Remind&waitingOn=Unit");
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("请填写催办说明。", html, StringComparison.Ordinal);
+        Assert.Matches($"value=\"{ids[0]}\"[^>]*checked", html);
+        Assert.Equal(0, await app.DbAsync(db => Task.FromResult(Ledger(db))));
+
+        // Two ticked and one that is gone: two reminded, one skipped and said so.
+        var outboxBefore = (await app.DbAsync(db => db.Outbox.Where(m => m.RecipientUserId == filler).Select(m => m.Id).ToListAsync())).ToHashSet();
+        var sent = await finance.PostFormAsync(page, [.. ticked, new("items", Guid.NewGuid().ToString()), new("message", "请本周内办结。")], "/oversight?handler=Remind&waitingOn=Unit");
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        Assert.Equal("/oversight?waitingOn=Unit", sent.Headers.Location!.OriginalString);
+        var after = WebUtility.HtmlDecode(await finance.GetStringAsync(sent.Headers.Location.OriginalString));
+        Assert.Matches("已催办 2 项逾期待办（\\d+ 人）；1 项已办理或没有可催办的人员，未催办。", after);
+
+        Assert.Equal(2, await app.DbAsync(db => Task.FromResult(db.ReminderLedger.Where(r => ids.Contains(r.WorkItemId) && r.Message == "请本周内办结。" && r.RecipientUserId == filler).Count())));
+        var notices = await app.DbAsync(db => db.Notifications.Where(n => n.RecipientUserId == filler && n.Event == "ManualReminder" && n.Body.Contains("请本周内办结。")).CountAsync());
+        Assert.Equal(2, notices);
+        var mails = (await app.DbAsync(db => db.Outbox.Where(m => m.RecipientUserId == filler).ToListAsync())).Where(m => !outboxBefore.Contains(m.Id)).ToList();
+        var mail = Assert.Single(mails);
+        Assert.Equal("ReminderSummary", mail.Event);
+        Assert.All(items, i => Assert.Contains(i.Title, mail.Text, StringComparison.Ordinal));
+        Assert.Contains("请本周内办结。", mail.Text, StringComparison.Ordinal);
+
+        // Not the unit's to send.
+        using var unit = await app.SignInAsync("unit");
+        var denied = await unit.PostAsync("/oversight?handler=Remind", new FormUrlEncodedContent([.. ticked, new("message", "x")]));
+        Assert.NotEqual(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.Equal(2, await app.DbAsync(db => Task.FromResult(db.ReminderLedger.Where(r => ids.Contains(r.WorkItemId) && r.Message == "请本周内办结。").Select(r => r.Stage).Distinct().Count())));
+    }
+
     private static string Row(string page, Guid caseId)
     {
-        var m = Regex.Match(page, $"<tr>\\s*<td data-label=\"事项\"><a href=\"/cases/{caseId}\">.*?</tr>", RegexOptions.Singleline);
+        var m = Regex.Match(page, $"<tr>(?:(?!</tr>).)*?<td data-label=\"事项\"><a href=\"/cases/{caseId}\">.*?</tr>", RegexOptions.Singleline);
         Assert.True(m.Success, "the case is listed");
         return Regex.Replace(m.Value, "<[^>]+>", " ");
     }
