@@ -282,6 +282,20 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
         Assert.Equal(Enumerable.Range(1, numbers.Count).Select(n => $"2019-审计-{n:000}"), numbers);
     }
 
+    [Fact]
+    public async Task Given_the_api_document_When_read_Then_the_import_is_an_upload_whose_refusal_lists_row_column_and_message()
+    {
+        using var anonymous = app.Anonymous();
+        using var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json"));
+
+        var operation = document.RootElement.GetProperty("paths").GetProperty("/api/findings/import").GetProperty("post");
+
+        Assert.True(operation.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.Equal("#/components/schemas/ImportProblem", operation.GetProperty("responses").GetProperty("400").GetProperty("content")
+            .GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.True(operation.GetProperty("responses").TryGetProperty("403", out _));
+    }
+
     private async Task<(int Findings, int Cases, int Notifications, int Outbox, int Audit)> CountsAsync() =>
         (await app.DbAsync(db => db.Findings.IgnoreQueryFilters().CountAsync()),
          await app.DbAsync(db => db.WorkflowInstances.IgnoreQueryFilters().CountAsync(i => i.DefinitionId == "rectification")),
