@@ -69,6 +69,7 @@ internal static class AuditActions
     public const string OrganisationCreated = "organisation.create";
     public const string OrganisationChanged = "organisation.update";
     public const string DirectoryImported = "directory.import";
+    public const string FindingsImported = "finding.import";
     public const string CategoryChanged = "finding-category";
     public const string CaseTransition = "case.transition";
     public const string FindingCorrected = "finding.correct";
@@ -96,6 +97,7 @@ internal static class AuditActions
         [OrganisationCreated] = "新增机构",
         [OrganisationChanged] = "修改机构",
         [DirectoryImported] = "批量导入单位和用户",
+        [FindingsImported] = "问题台账批量登记",
         [CategoryChanged] = "问题类别变更",
         [CaseTransition] = "事项流转",
         [FindingCorrected] = "问题更正",

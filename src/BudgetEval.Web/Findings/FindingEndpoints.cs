@@ -1,4 +1,5 @@
 using BudgetEval.Web.Auth;
+using BudgetEval.Web.Findings.Import;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Infrastructure.Web;
 using BudgetEval.Web.Organisations;
@@ -58,6 +59,8 @@ internal static class FindingEndpoints
                     _ => ApiProblems.Validation(new Dictionary<string, string[]>(errors)),
                 };
             })).Produces<FindingDto>();
+
+        group.MapFindingImport(); // POST /api/findings/import (问题台账批量登记)
     }
 
     private const string FormWorkbookContentType = SelfEvaluations.Export.FormWorkbook.ContentType;

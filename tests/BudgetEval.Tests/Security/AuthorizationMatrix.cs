@@ -182,6 +182,10 @@ internal static class Matrix
         new("GET /api/findings", Res.None, Everyone),
         new("GET /api/findings/export.xlsx", Res.None, Everyone),
         new("POST /api/findings", Res.None, "F"),
+        // 问题台账批量登记: who registers by hand registers in bulk; the matrix's PDF is refused (400), the empty page post 422.
+        new("GET /findings/import", Res.None, "F"),
+        new("POST /findings/import", Res.None, "F"),
+        new("POST /api/findings/import", Res.None, "F", Body: "file"),
         new("GET /api/findings/{id:guid}", Res.Finding, "AFL UH:o"),
         new("PUT /api/findings/{id:guid}", Res.Finding, "F"),
         new("PUT /api/findings/{id:guid}/plan", Res.Finding, "U:o"),

@@ -73,6 +73,7 @@ internal static partial class ApiDocument
     {
         "POST /api/self-evaluations/{id}/indicators/import",
         "POST /api/evaluations/{id}/scores/import",
+        "POST /api/findings/import",
     };
 
     /// <summary>Refusals outside the general rule below.</summary>
