@@ -1723,6 +1723,11 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
 
                     b.HasIndex("Status", "AssigneeOrganisationId", "AssigneeRole");
 
+                    b.HasIndex(new[] { "DueAt" }, "IX_work_items_open_due")
+                        .HasFilter("\"Status\" = 'Open'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "DueAt" }, "IX_work_items_open_due"), new[] { "AssigneeRole" });
+
                     b.HasIndex(new[] { "AssigneeOrganisationId", "AssigneeRole", "DueAt" }, "IX_work_items_open_inbox")
                         .HasFilter("\"Status\" = 'Open'");
 
