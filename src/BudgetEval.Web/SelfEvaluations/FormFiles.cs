@@ -37,6 +37,25 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
                 notes = [FundsNote(funds, se), .. result.Notes];
             }
 
+            // The header fields' named cells: taken on a 部门整体 form when filled; blank or absent (an older file) leaves the form's own.
+            var header = new List<string>();
+            if (result.IndependentUnits is { } units && HeaderFields.Apply(se))
+            {
+                se.IndependentUnits = units;
+                header.Add(HeaderFields.UnitsLabel);
+            }
+
+            if (result.Functions is { } functions && HeaderFields.Apply(se))
+            {
+                se.Functions = functions;
+                header.Add(HeaderFields.FunctionsLabel);
+            }
+
+            if (header.Count > 0)
+            {
+                notes = [.. notes, $"同时导入了{string.Join("、", header.Select(h => $"「{h}」"))}。"];
+            }
+
             return null;
         }, ct);
         return (saved, [], result.Lines.Count, notes);

@@ -31,15 +31,23 @@ internal static class FormDocument
         var width = WordDocument.TextWidth(landscape: true);
         int[] summary = [1600, 2200, 1700, 1700, 1900, 1100, 1900, 1235, width - 13335];
         var rows = new List<IReadOnlyList<WordCell>>();
-        rows.Add([Head("部门(单位)名称"), new(form.UnitName + (se.ProjectName is { } p ? "　项目：" + p : string.Empty), Span: 8)]);
-        rows.Add([Head("资金情况（万元）", RowSpan.Start), Head(string.Empty), Head("全年预算数(A)"), Head("全年执行数(B)"), Head("上级财政转移支付(C)"), Head("分值"), Head("执行率((B-C)/A)"), Head("得分", span: 2)]);
-        rows.Add([Head(string.Empty, RowSpan.Continue), Head("年度资金总额"), Money(se.FundsBudget), Money(se.FundsExecuted), Money(se.FundsUpperTransfer),
-            Figure(form.Rules.FundsWeight.ToString("0.##", CultureInfo.InvariantCulture)), Figure(form.Funds.RateText), Figure(sheet.FundsScore.ToString("0.00", CultureInfo.InvariantCulture), span: 2)]);
+        // In the paper 部门整体自评表's order: name and 所属独立核算单位个数, 资金情况 (sources, then the scored total), 部门职能概述, 年度总体目标.
+        rows.Add(HeaderFields.Apply(se)
+            ? [Head("部门(单位)名称"), new(form.UnitName, Span: 4), Head(HeaderFields.UnitsLabel, span: 2), Figure(se.IndependentUnits?.ToString(CultureInfo.InvariantCulture), span: 2)]
+            : [Head("部门(单位)名称"), new(form.UnitName + (se.ProjectName is { } p ? "　项目：" + p : string.Empty), Span: 8)]);
+        rows.Add([Head("资金情况（万元）", RowSpan.Start), Head("资金来源"), Head("全年预算数(A)"), Head("全年执行数(B)"), Head("上级财政转移支付(C)"), Head("分值"), Head("执行率((B-C)/A)"), Head("得分", span: 2)]);
         rows.AddRange(se.FundsRows.Select(fr => (IReadOnlyList<WordCell>)
         [
-            Head(string.Empty, RowSpan.Continue), new("其中：" + fr.Name), Money(fr.Budget), Money(fr.Executed), Money(fr.UpperTransfer),
-            new(string.Empty), Figure(new FundsFigures(fr.Budget, fr.Executed, fr.UpperTransfer).RateText), new(string.Empty, Span: 2),
+            Head(string.Empty, RowSpan.Continue), new(fr.Name), Money(fr.Budget), Money(fr.Executed), Money(fr.UpperTransfer),
+            new("--"), Figure(new FundsFigures(fr.Budget, fr.Executed, fr.UpperTransfer).RateText), new("--", Span: 2),
         ]));
+        rows.Add([Head(string.Empty, RowSpan.Continue), Head("年度资金总额"), Money(se.FundsBudget), Money(se.FundsExecuted), Money(se.FundsUpperTransfer),
+            Figure(form.Rules.FundsWeight.ToString("0.##", CultureInfo.InvariantCulture)), Figure(form.Funds.RateText), Figure(sheet.FundsScore.ToString("0.00", CultureInfo.InvariantCulture), span: 2)]);
+        if (HeaderFields.Apply(se))
+        {
+            rows.Add([Head(HeaderFields.FunctionsLabel), new(se.Functions, Span: 8)]);
+        }
+
         rows.Add([Head("年度总体目标", RowSpan.Start), Head("年初设定目标", span: 3), Head("全年完成情况", span: 5)]);
         rows.Add([Head(string.Empty, RowSpan.Continue), new(se.GoalsPlanned, Span: 3), new(se.GoalsAchieved, Span: 5)]);
         doc.Table(summary, rows);
