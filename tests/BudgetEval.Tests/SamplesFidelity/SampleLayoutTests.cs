@@ -48,6 +48,13 @@ public sealed partial class SampleLayoutTests(AppFixture app) : IClassFixture<Ap
         Assert.Equal(["一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"],
             Regex.Matches(Regex.Match(indicators, "<thead>.*?</thead>", RegexOptions.Singleline).Value, "<th>([^<]*)</th>").Select(m => m.Groups[1].Value));
         Assert.Matches(@"总分\|+100\|+96\.93\|", Tags().Replace(Regex.Match(indicators, "<tr class=\"total\">.*?</tr>", RegexOptions.Singleline).Value, "|"));
+
+        // 年度绩效指标 down the left over every row, and each 一级指标 written once over its rows, as on the paper form.
+        var rows = await app.DbAsync(db => db.SelfEvaluationIndicators.CountAsync(r => r.SelfEvaluationId == id));
+        Assert.Contains($"rowspan=\"{rows}\">年度绩效指标</th>", indicators, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(indicators, ">产出指标<"));
+        Assert.Single(Regex.Matches(indicators, ">效益指标<"));
+        Assert.Single(Regex.Matches(indicators, ">满意度指标<"));
     }
 
     [Fact]

@@ -53,19 +53,28 @@ internal static class FormDocument
         doc.Table(summary, rows);
 
         doc.Centered(string.Empty);
-        int[] indicators = [1100, 1300, 1600, 2400, 1300, 1300, 700, 700, 2085, width - 12485];
+        // As the paper form: 年度绩效指标 down the left of the whole table, and each 一级指标 once over its consecutive rows.
+        int[] indicators = [560, 1000, 1250, 1500, 2350, 1250, 1250, 700, 700, 2085, width - 12645];
         var table = new List<IReadOnlyList<WordCell>>
         {
-            new[] { "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施" }.Select(h => Head(h)).ToList(),
+            new[] { string.Empty, "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施" }.Select(h => Head(h)).ToList(),
         };
-        table.AddRange(form.Rows.Select(r => (IReadOnlyList<WordCell>)
-        [
-            new(r.Level1), new(r.Level2), new(r.Level3), new(r.Content), new(r.Target), new(r.Actual),
-            Figure(r.Weight?.ToString("0.##", CultureInfo.InvariantCulture)), Figure(r.Score?.ToString("0.##", CultureInfo.InvariantCulture)), new(r.Reason), new(r.Measure),
-        ]));
+        var rowsOf = form.Rows;
+        table.AddRange(rowsOf.Select((r, i) =>
+        {
+            var starts = i == 0 || rowsOf[i - 1].Level1 != r.Level1;
+            var grouped = (i + 1 < rowsOf.Count && rowsOf[i + 1].Level1 == r.Level1) || !starts;
+            return (IReadOnlyList<WordCell>)
+            [
+                Head(i == 0 ? "年度绩效指标" : string.Empty, rowsOf.Count == 1 ? RowSpan.None : i == 0 ? RowSpan.Start : RowSpan.Continue),
+                new(starts ? r.Level1 : string.Empty, RowSpan: !grouped ? RowSpan.None : starts ? RowSpan.Start : RowSpan.Continue),
+                new(r.Level2), new(r.Level3), new(r.Content), new(r.Target), new(r.Actual),
+                Figure(r.Weight?.ToString("0.##", CultureInfo.InvariantCulture)), Figure(r.Score?.ToString("0.##", CultureInfo.InvariantCulture)), new(r.Reason), new(r.Measure),
+            ];
+        }));
         table.Add(
         [
-            Head("总分", span: 6), Figure((form.Rules.FundsWeight + sheet.IndicatorWeightTotal).ToString("0.##", CultureInfo.InvariantCulture)),
+            Head("总分", span: 7), Figure((form.Rules.FundsWeight + sheet.IndicatorWeightTotal).ToString("0.##", CultureInfo.InvariantCulture)),
             Figure(sheet.TotalScore.ToString("0.00", CultureInfo.InvariantCulture)), Head($"等级：{sheet.Grade}", span: 2),
         ]);
         doc.Table(indicators, table, headerRows: 1);
