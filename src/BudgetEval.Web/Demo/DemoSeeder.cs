@@ -146,11 +146,10 @@ internal sealed class DemoSeeder(
         se.FundsBudget = SampleSelfEvaluation.Budget;
         se.FundsExecuted = SampleSelfEvaluation.Executed;
         se.FundsUpperTransfer = SampleSelfEvaluation.UpperTransfer;
-        se.FundsRows =
-        [
-            new("基本支出", 314.74m, null, null),
-            new("项目支出", 1098m, null, null),
-        ];
+        // As the sample table: its one source row (财政拨款) above the total, then the header fields.
+        se.FundsRows = [new(SampleSelfEvaluation.FundsSource, SampleSelfEvaluation.Budget, SampleSelfEvaluation.Executed, SampleSelfEvaluation.UpperTransfer)];
+        se.IndependentUnits = SampleSelfEvaluation.IndependentUnits;
+        se.Functions = SampleSelfEvaluation.Functions;
         se.GoalsPlanned = SampleSelfEvaluation.GoalsPlanned;
         se.GoalsAchieved = SampleSelfEvaluation.GoalsAchieved;
         SampleSelfEvaluation.FillReport(se.Report);

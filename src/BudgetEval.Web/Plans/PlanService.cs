@@ -396,6 +396,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             CreatedAt = now,
             UpdatedAt = now,
         };
+        await HeaderFields.PrefillAsync(db, se, ct); // 部门职能概述 and 所属独立核算单位个数 from the unit's previous year
         db.SelfEvaluations.Add(se);
         var instance = await engine.StartAsync(SelfEvaluationService.WorkflowId, SelfEvaluationSubject.Type, se.Id, se.Title, se.OrganisationId,
             se.Deadline, actor, ct, then: ["NotifyUnit"], startLabel: "发布评价工作计划");

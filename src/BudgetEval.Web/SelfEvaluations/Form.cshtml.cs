@@ -83,11 +83,17 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         var indexed = Input.Rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.IsBlank).Select(x => (Line: x.Row.ToLine(errors, x.Index), x.Index)).ToList();
         var lines = indexed.Select(x => x.Line).ToList();
         var fundsRows = FundsRowsFromInput(errors);
+        var units = UnitsFromInput(errors);
 
         // Texts over their column's size are named (with the count) instead of failing at the database; checked with the others, so every error shows at once.
         foreach (var (k, v) in SelfEvaluationForm.ValidateTexts(Input.GoalsPlanned, Input.GoalsAchieved, Input.Report))
         {
             errors[InputName(k)] = v;
+        }
+
+        if (HeaderFields.FunctionsProblem(Input.Functions) is { } functionsProblem)
+        {
+            errors["Input.Functions"] = [functionsProblem];
         }
 
         // The range checks run even when some value did not parse, so every wrong value is named in one answer (not a
@@ -107,6 +113,13 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
                 se.FundsExecuted = executed;
                 se.FundsUpperTransfer = upper ?? 0m;
                 se.FundsRows = fundsRows;
+                if (HeaderFields.Apply(se))
+                {
+                    // Only the 部门整体 form shows them: a project's page posts neither, and must not blank what is stored.
+                    se.IndependentUnits = units;
+                    se.Functions = Shared.TextInput.Block(Input.Functions);
+                }
+
                 se.GoalsPlanned = Shared.TextInput.Block(Input.GoalsPlanned);
                 se.GoalsAchieved = Shared.TextInput.Block(Input.GoalsAchieved);
                 foreach (var (key, _) in SelfEvaluationReport.Sections)
@@ -139,7 +152,7 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
             // the user's own edits stay on the page. The form then carries the stored version and its fingerprints, so the
             // next 保存 keeps both people's work (the user's text where both changed a field) and a third save is judged again.
             var storedNow = FormSnapshot.Of(Form);
-            Conflict = FormSnapshot.Conflict(storedNow, Posted(budget, executed, upper ?? 0m, fundsRows, lines), Input.Fingerprints, Input.ExpectedVersion);
+            Conflict = FormSnapshot.Conflict(storedNow, Posted(units, budget, executed, upper ?? 0m, fundsRows, lines), Input.Fingerprints, Input.ExpectedVersion);
             Input.TakeStored(FormInput.From(Form), Conflict.TakenFromStored);
             Input.ExpectedVersion = Form.Record.RowVersion;
             Input.Fingerprints = storedNow.Fingerprints(Form.Record.RowVersion);
@@ -165,8 +178,11 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
     public FormConflict? Conflict { get; private set; }
 
     /// <summary>The posted form as it would be stored, in the shape the stored record is compared in.</summary>
-    private FormSnapshot Posted(decimal? budget, decimal? executed, decimal upper, List<FundsSubRow> fundsRows, List<IndicatorLine> lines) =>
-        FormSnapshot.Of(budget, executed, upper, fundsRows, Input.GoalsPlanned, Input.GoalsAchieved, lines, Input.Report);
+    /// <remarks>A form without the header fields (a project's) posts neither: the stored values stand for them, as the save keeps them.</remarks>
+    private FormSnapshot Posted(int? units, decimal? budget, decimal? executed, decimal upper, List<FundsSubRow> fundsRows, List<IndicatorLine> lines) =>
+        HeaderFields.Apply(Form.Record)
+            ? FormSnapshot.Of(units, Input.Functions, budget, executed, upper, fundsRows, Input.GoalsPlanned, Input.GoalsAchieved, lines, Input.Report)
+            : FormSnapshot.Of(Form.Record.IndependentUnits, Form.Record.Functions, budget, executed, upper, fundsRows, Input.GoalsPlanned, Input.GoalsAchieved, lines, Input.Report);
 
     /// <summary>The page's input for a text the shared check names as the API does (<c>goalsPlanned</c>, <c>report.basics</c>).</summary>
     private static string InputName(string key) => key switch
@@ -214,7 +230,12 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         return fields;
     }
 
-    public IActionResult OnGetTemplateXlsx() => File(Export.FormWorkbook.BlankTemplate(), Export.FormWorkbook.ContentType, "绩效指标导入模板.xlsx");
+    /// <summary>A 部门整体 self-evaluation's template carries the header fields' sheet (部门信息) too; a project's has the indicators only.</summary>
+    public async Task<IActionResult> OnGetTemplateXlsxAsync(Guid id, CancellationToken ct)
+    {
+        var se = await db.SelfEvaluations.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        return se is null ? NotFound() : File(Export.FormWorkbook.BlankTemplate(HeaderFields.Apply(se)), Export.FormWorkbook.ContentType, "绩效指标导入模板.xlsx");
+    }
 
     public IActionResult OnGetTemplateCsv() => File(FormFiles.BlankCsv(), "text/csv; charset=utf-8", "绩效指标导入模板.csv");
 
@@ -302,7 +323,8 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         var upper = Amount(Input.UpperTransfer, "upperTransfer", errors);
         var lines = Input.Rows.Select((r, i) => (Row: r, Index: i)).Where(x => !x.Row.IsBlank).Select(x => x.Row.ToLine(errors, x.Index)).ToList();
         var fundsRows = FundsRowsFromInput(errors);
-        List<string> changed = errors.Count > 0 ? ["填写有误的栏目"] : FormSnapshot.EditedByUser(FormSnapshot.Of(Form), Posted(budget, executed, upper ?? 0m, fundsRows, lines), Input.Fingerprints, Input.ExpectedVersion);
+        var units = UnitsFromInput(errors);
+        List<string> changed = errors.Count > 0 ? ["填写有误的栏目"] : FormSnapshot.EditedByUser(FormSnapshot.Of(Form), Posted(units, budget, executed, upper ?? 0m, fundsRows, lines), Input.Fingerprints, Input.ExpectedVersion);
         if (changed.Count == 0)
         {
             return null;
@@ -431,6 +453,18 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
         return rows;
     }
 
+    /// <summary>所属独立核算单位个数 as typed: blank is not filled yet; anything but a whole number ≥ 0 is an error naming the field and the entry.</summary>
+    private int? UnitsFromInput(Dictionary<string, string[]> errors)
+    {
+        if (HeaderFields.TryParseUnits(Input.IndependentUnits, out var units))
+        {
+            return units;
+        }
+
+        errors["Input.IndependentUnits"] = [$"「{HeaderFields.UnitsLabel}」“{Input.IndependentUnits!.Trim()}”不是有效的个数：{HeaderFields.UnitsMessage}。"];
+        return null;
+    }
+
     private static readonly Dictionary<string, string> FundsColumns = new(StringComparer.Ordinal)
     {
         ["全年预算数"] = nameof(FundsRowInput.Budget), ["全年执行数"] = nameof(FundsRowInput.Executed), ["上级财政转移支付"] = nameof(FundsRowInput.UpperTransfer),
@@ -456,6 +490,12 @@ internal sealed class FormModel(AppDbContext db, SelfEvaluationService service, 
 
 internal sealed class FormInput
 {
+    /// <summary>所属独立核算单位个数 as typed (部门整体 only).</summary>
+    public string? IndependentUnits { get; set; }
+
+    /// <summary>部门职能概述 (部门整体 only).</summary>
+    public string? Functions { get; set; }
+
     public string? Budget { get; set; }
 
     public string? Executed { get; set; }
@@ -485,6 +525,8 @@ internal sealed class FormInput
         {
             switch (key)
             {
+                case "independentUnits": IndependentUnits = stored.IndependentUnits; break;
+                case "functions": Functions = stored.Functions; break;
                 case "budget": Budget = stored.Budget; break;
                 case "executed": Executed = stored.Executed; break;
                 case "upperTransfer": UpperTransfer = stored.UpperTransfer; break;
@@ -502,6 +544,8 @@ internal sealed class FormInput
 
     public static FormInput From(LoadedForm form) => new()
     {
+        IndependentUnits = form.Record.IndependentUnits?.ToString(CultureInfo.InvariantCulture),
+        Functions = form.Record.Functions,
         Budget = form.Record.FundsBudget?.ToString("0.00", CultureInfo.InvariantCulture),
         Executed = form.Record.FundsExecuted?.ToString("0.00", CultureInfo.InvariantCulture),
         UpperTransfer = form.Record.FundsUpperTransfer?.ToString("0.00", CultureInfo.InvariantCulture),

@@ -21,7 +21,12 @@ internal static class FormEndpoints
 
     internal sealed record IndicatorsRequest(List<IndicatorLine>? Indicators, [property: ConcurrencyToken] uint? ExpectedVersion);
 
-    internal sealed record TextRequest(string? GoalsPlanned, string? GoalsAchieved, Dictionary<string, string?>? Report, [property: ConcurrencyToken] uint? ExpectedVersion);
+    /// <summary>
+    /// The form's texts; a field left out (or null) stays as it is. <c>functions</c> (部门职能概述) and <c>independentUnits</c>
+    /// (所属独立核算单位个数, a whole number ≥ 0) belong to a 部门整体 self-evaluation only.
+    /// </summary>
+    internal sealed record TextRequest(string? GoalsPlanned, string? GoalsAchieved, Dictionary<string, string?>? Report, [property: ConcurrencyToken] uint? ExpectedVersion,
+        string? Functions = null, int? IndependentUnits = null);
 
     /// <summary>A save of the form: the record's new <c>version</c> (the next save's expectedVersion).</summary>
     internal sealed record FormSaved(Guid Id, uint Version);
@@ -41,13 +46,16 @@ internal static class FormEndpoints
 
     internal sealed record GoalsDto(string? Planned, string? Achieved);
 
+    /// <summary>The 部门整体自评表's header: 所属独立核算单位个数 and 部门职能概述 (null until filled); null for a project's form.</summary>
+    internal sealed record HeaderDto(int? IndependentUnits, string? Functions);
+
     /// <summary>
     /// The scored view of a self-evaluation. <c>version</c> is the next save's expectedVersion; <c>submissionErrors</c>
     /// empty means 提交 will pass; <c>report</c> has one text per section key.
     /// </summary>
     internal sealed record SelfEvaluationDetail(Guid Id, Guid? CaseId, Guid? PlanId, Guid OrganisationId, string UnitName, int FiscalYear, string Title,
         string Kind, string KindLabel, string? ProjectName, DateOnly Deadline, string Status, string StatusLabel, bool IsLate, int CurrentVersion,
-        string? Summary, decimal? TotalBudget, uint Version, FundsDto Funds, GoalsDto Goals, decimal IndicatorWeightTotal, decimal IndicatorTotal,
+        string? Summary, decimal? TotalBudget, uint Version, HeaderDto? Header, FundsDto Funds, GoalsDto Goals, decimal IndicatorWeightTotal, decimal IndicatorTotal,
         decimal IndicatorScore, decimal TotalScore, string Grade, IReadOnlyList<string> Warnings, IReadOnlyList<string> SubmissionErrors,
         IReadOnlyList<IndicatorDto> Indicators, IReadOnlyDictionary<string, string?> Report, IReadOnlyList<AttachmentDto> Attachments);
 
@@ -152,6 +160,15 @@ internal static class FormEndpoints
         {
             // Every text too long, named as the body spells it (goalsPlanned, report.{section}), with the same limits as the page.
             var errors = SelfEvaluationForm.ValidateTexts(request.GoalsPlanned, request.GoalsAchieved, request.Report);
+            if (HeaderFields.FunctionsProblem(request.Functions) is { } functionsProblem)
+            {
+                errors["functions"] = [functionsProblem];
+            }
+
+            if (request.IndependentUnits is { } units && !HeaderFields.Valid(units))
+            {
+                errors["independentUnits"] = [$"「{HeaderFields.UnitsLabel}」{units}无效：{HeaderFields.UnitsMessage}。"];
+            }
 
             // A section the report does not have would be dropped without a word; name it instead.
             if (errors.Count == 0 && request.Report?.Keys.FirstOrDefault(k => SelfEvaluationReport.Sections.All(x => x.Key != k)) is { } unknown)
@@ -171,6 +188,18 @@ internal static class FormEndpoints
 
             return await SaveAsync(service, id, http, expected, (se, _) =>
             {
+                if (!HeaderFields.Apply(se) && (request.Functions is not null || request.IndependentUnits is not null))
+                {
+                    // Said rather than dropped: a project's 自评表 (and a hand-made record) has neither field.
+                    return Task.FromResult<IReadOnlyDictionary<string, string[]>?>(new Dictionary<string, string[]>
+                    {
+                        [request.Functions is not null ? "functions" : "independentUnits"] =
+                            [$"只有部门整体支出绩效自评有「{HeaderFields.FunctionsLabel}」和「{HeaderFields.UnitsLabel}」，本自评没有这两项。"],
+                    });
+                }
+
+                se.Functions = Shared.TextInput.Block(request.Functions) ?? se.Functions;
+                se.IndependentUnits = request.IndependentUnits ?? se.IndependentUnits;
                 se.GoalsPlanned = Shared.TextInput.Block(request.GoalsPlanned) ?? se.GoalsPlanned;
                 se.GoalsAchieved = Shared.TextInput.Block(request.GoalsAchieved) ?? se.GoalsAchieved;
                 foreach (var (key, value) in request.Report ?? [])
@@ -285,6 +314,7 @@ internal static class FormEndpoints
             se.Summary,
             se.TotalBudget,
             se.RowVersion,
+            HeaderFields.Apply(se) ? new HeaderDto(se.IndependentUnits, se.Functions) : null,
             funds,
             new GoalsDto(se.GoalsPlanned, se.GoalsAchieved),
             sheet.IndicatorWeightTotal,

@@ -37,6 +37,26 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
                 notes = [FundsNote(funds, se), .. result.Notes];
             }
 
+            // The header fields' named cells: taken on a 部门整体 form when filled; blank or absent (an older file) leaves the form's own.
+            // Only a value that changes the form is mentioned: re-importing an unchanged export says nothing new.
+            var header = new List<string>();
+            if (result.IndependentUnits is { } units && HeaderFields.Apply(se) && units != se.IndependentUnits)
+            {
+                se.IndependentUnits = units;
+                header.Add(HeaderFields.UnitsLabel);
+            }
+
+            if (result.Functions is { } functions && HeaderFields.Apply(se) && functions != se.Functions)
+            {
+                se.Functions = functions;
+                header.Add(HeaderFields.FunctionsLabel);
+            }
+
+            if (header.Count > 0)
+            {
+                notes = [.. notes, $"同时导入了{string.Join("、", header.Select(h => $"「{h}」"))}。"];
+            }
+
             return null;
         }, ct);
         return (saved, [], result.Lines.Count, notes);

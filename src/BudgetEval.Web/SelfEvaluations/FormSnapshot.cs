@@ -21,26 +21,30 @@ internal sealed class FormSnapshot
     public static FormSnapshot Of(LoadedForm stored)
     {
         var se = stored.Record;
-        return Build(se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer ?? 0m, se.FundsRows, se.GoalsPlanned, se.GoalsAchieved,
+        return Build(se.IndependentUnits, se.Functions, se.FundsBudget, se.FundsExecuted, se.FundsUpperTransfer ?? 0m, se.FundsRows, se.GoalsPlanned, se.GoalsAchieved,
             stored.Rows.Select(r => r.ToLine()), key => se.Report.Get(key));
     }
 
     /// <summary>The posted form (parsed), normalised the way the save stores it.</summary>
-    public static FormSnapshot Of(decimal? budget, decimal? executed, decimal upper, IReadOnlyList<FundsSubRow> fundsRows, string? goalsPlanned,
+    /// <param name="units">所属独立核算单位个数 as it would be stored (the stored one where the form does not show it).</param>
+    /// <param name="functions">部门职能概述 as posted (the stored one where the form does not show it).</param>
+    public static FormSnapshot Of(int? units, string? functions, decimal? budget, decimal? executed, decimal upper, IReadOnlyList<FundsSubRow> fundsRows, string? goalsPlanned,
         string? goalsAchieved, IReadOnlyList<IndicatorLine> lines, IReadOnlyDictionary<string, string?> report) =>
-        Build(budget, executed, upper, fundsRows, Shared.TextInput.Block(goalsPlanned), Shared.TextInput.Block(goalsAchieved), lines,
+        Build(units, Shared.TextInput.Block(functions), budget, executed, upper, fundsRows, Shared.TextInput.Block(goalsPlanned), Shared.TextInput.Block(goalsAchieved), lines,
             key => Shared.TextInput.Block(report.GetValueOrDefault(key)));
 
-    private static FormSnapshot Build(decimal? budget, decimal? executed, decimal upper, IEnumerable<FundsSubRow> fundsRows, string? goalsPlanned,
+    private static FormSnapshot Build(int? units, string? functions, decimal? budget, decimal? executed, decimal upper, IEnumerable<FundsSubRow> fundsRows, string? goalsPlanned,
         string? goalsAchieved, IEnumerable<IndicatorLine> lines, Func<string, string?> report)
     {
         // Amounts are numeric(18,2) columns and indicator figures numeric(9,2): rounded as the database does, and
         // written without trailing zeros, so 1.5 and 1.50 are one value.
         var s = new FormSnapshot();
+        s.Add("independentUnits", HeaderFields.UnitsLabel, units);
         s.Add("budget", "全年预算数", Number(budget));
         s.Add("executed", "全年执行数", Number(executed));
         s.Add("upperTransfer", "上级财政转移支付", Number(upper));
         s.Add("fundsRows", "资金明细", fundsRows.Select(r => new[] { r.Name, Number(r.Budget), Number(r.Executed), Number(r.UpperTransfer) }).ToList());
+        s.Add("functions", HeaderFields.FunctionsLabel, functions);
         s.Add("goalsPlanned", "年初设定目标", goalsPlanned);
         s.Add("goalsAchieved", "全年完成情况", goalsAchieved);
         s.Add("indicators", "绩效指标", lines.Select(SelfEvaluationForm.Normalised)

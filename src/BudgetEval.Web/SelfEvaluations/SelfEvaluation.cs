@@ -71,6 +71,15 @@ internal sealed class SelfEvaluation
     /// <summary>Optional sub-rows (基本支出 人员/公用, 项目支出) as JSON, each with its own rate.</summary>
     public string FundsRowsJson { get; set; } = "[]";
 
+    /// <summary>
+    /// 所属独立核算单位个数 (部门整体 only): the first row of the paper form beside the unit's name. Null until filled;
+    /// 0 is a real answer (the unit has none).
+    /// </summary>
+    public int? IndependentUnits { get; set; }
+
+    /// <summary>部门职能概述 (部门整体 only): the paper form's row between 资金情况 and 年度总体目标.</summary>
+    public string? Functions { get; set; }
+
     /// <summary>年初设定目标.</summary>
     public string? GoalsPlanned { get; set; }
 

@@ -26,6 +26,7 @@ internal sealed class SelfEvaluationConfiguration : IEntityTypeConfiguration<Sel
         b.Property(s => s.FundsRowsJson).HasColumnType("jsonb");
         b.Property(s => s.GoalsPlanned).HasMaxLength(SelfEvaluationForm.GoalsMaxLength);
         b.Property(s => s.GoalsAchieved).HasMaxLength(SelfEvaluationForm.GoalsMaxLength);
+        b.Property(s => s.Functions).HasMaxLength(SelfEvaluationForm.FunctionsMaxLength);
         b.Ignore(s => s.FundsRows);
         b.OwnsOne(s => s.Report, r =>
         {

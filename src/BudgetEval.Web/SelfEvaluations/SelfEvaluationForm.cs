@@ -22,6 +22,12 @@ internal static class SelfEvaluationForm
     /// <summary>年初设定目标 and 全年完成情况: the columns' size, so the page, the API and the import refuse longer text by name.</summary>
     public const int GoalsMaxLength = 20000;
 
+    /// <summary>部门职能概述: the column's size (several paragraphs of the unit's 三定 functions).</summary>
+    public const int FunctionsMaxLength = 20000;
+
+    /// <summary>所属独立核算单位个数: a province's biggest department has a few hundred; more is a typo.</summary>
+    public const int MaxIndependentUnits = 100_000;
+
     /// <summary>一级/二级/三级指标: the columns' size (the form, the API and the import share it).</summary>
     public const int IndicatorNameMaxLength = 200;
 

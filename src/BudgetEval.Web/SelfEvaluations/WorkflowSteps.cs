@@ -81,6 +81,7 @@ internal sealed class SelfEvaluationIsComplete : IGuard
         }
 
         errors.AddRange(sheet.Errors);
+        errors.AddRange(HeaderFields.SubmissionErrors(se));
         if (string.IsNullOrWhiteSpace(se.GoalsPlanned) || string.IsNullOrWhiteSpace(se.GoalsAchieved))
         {
             errors.Add("请填写年度总体目标（年初设定目标和全年完成情况）。");
@@ -181,7 +182,7 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
     string? GoalsPlanned = null, string? GoalsAchieved = null, IReadOnlyList<Scoring.IndicatorLine>? Indicators = null,
     IReadOnlyDictionary<string, string?>? Report = null, IReadOnlyList<FundsSubRow>? FundsRows = null,
     IReadOnlyDictionary<string, string>? FollowUp = null, IReadOnlyList<Rectifications.FollowUpLine>? FollowUpItems = null,
-    decimal? ExecutionRate = null, decimal? FundsScore = null)
+    decimal? ExecutionRate = null, decimal? FundsScore = null, int? IndependentUnits = null, string? Functions = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -223,6 +224,8 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
             Indicators = lines,
             Report = SelfEvaluationReport.Sections.ToDictionary(x => x.Label, x => se.Report.Get(x.Key)),
             FundsRows = se.FundsRows,
+            IndependentUnits = HeaderFields.Apply(se) ? se.IndependentUnits : null,
+            Functions = HeaderFields.Apply(se) ? se.Functions : null,
         };
     }
 
@@ -250,6 +253,8 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         Compare("年度", old?.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture), now.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Compare("截止日期", old is null ? null : Shared.ChineseFormat.Date(old.Deadline), Shared.ChineseFormat.Date(now.Deadline));
         Compare("自评概述", old?.Summary, now.Summary);
+        Compare(HeaderFields.UnitsLabel, old?.IndependentUnits?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            now.IndependentUnits?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Compare("全年预算数（万元）", old?.TotalBudget is { } a ? Shared.ChineseFormat.Money(a) : null, now.TotalBudget is { } b ? Shared.ChineseFormat.Money(b) : null);
         static string? Amount(decimal? d) => d is { } x ? Shared.ChineseFormat.Money(x) : null;
         Compare("全年预算数 A（万元）", Amount(old?.FundsBudget), Amount(now.FundsBudget));
@@ -265,6 +270,7 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
 
         Compare("总分", old?.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), now.TotalScore?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture));
         Compare("等级", old?.Grade, now.Grade);
+        Compare(HeaderFields.FunctionsLabel, old?.Functions, now.Functions);
         Compare("年初设定目标", old?.GoalsPlanned, now.GoalsPlanned);
         Compare("全年完成情况", old?.GoalsAchieved, now.GoalsAchieved);
         var oldLines = old?.Indicators ?? [];

@@ -95,6 +95,7 @@ public sealed class SeededYear : IAsyncLifetime
             se.FundsBudget = SampleSelfEvaluation.Budget;
             se.FundsExecuted = SampleSelfEvaluation.Executed;
             se.FundsUpperTransfer = SampleSelfEvaluation.UpperTransfer;
+            (se.IndependentUnits, se.Functions) = (SampleSelfEvaluation.IndependentUnits, SampleSelfEvaluation.Functions); // required for submission
             se.GoalsPlanned = SampleSelfEvaluation.GoalsPlanned;
             se.GoalsAchieved = SampleSelfEvaluation.GoalsAchieved;
             SampleSelfEvaluation.FillReport(se.Report);

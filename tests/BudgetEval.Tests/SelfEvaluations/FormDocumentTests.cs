@@ -51,12 +51,15 @@ public sealed class FormDocumentTests(AppFixture app) : IClassFixture<AppFixture
         Assert.Equal(["69.34%", "6.93"], total.TakeLast(2));
 
         var indicators = tables[1];
-        Assert.Equal(["一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"], indicators[0]);
+        // As the sample: 年度绩效指标 down the left, each 一级指标 once over its rows (the merged cells below it read as empty).
+        Assert.Equal(["", "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施"], indicators[0]);
         Assert.Equal(rows.Count + 2, indicators.Count);
+        Assert.Equal("年度绩效指标", indicators[1][0]);
         for (var i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
-            Assert.Equal([r.Level1 ?? "", r.Level2 ?? "", r.Level3 ?? "", r.Content ?? "", r.Target ?? "", r.Actual ?? ""], indicators[i + 1].Take(6));
+            var level1 = i == 0 || rows[i - 1].Level1 != r.Level1 ? r.Level1 ?? "" : "";
+            Assert.Equal([level1, r.Level2 ?? "", r.Level3 ?? "", r.Content ?? "", r.Target ?? "", r.Actual ?? ""], indicators[i + 1].Skip(1).Take(6));
         }
 
         Assert.Equal(["总分", "100", "96.93", "等级：优"], indicators[^1]);

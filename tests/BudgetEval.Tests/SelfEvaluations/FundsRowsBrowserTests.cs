@@ -24,7 +24,7 @@ public sealed class FundsRowsBrowserTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.Locator("#total-score")).ToHaveTextAsync("96.93"); // the sub-rows do not change the score
 
         // A negative amount is refused with the row and the column named, and nothing changes.
-        var projectBudget = await page.GetByLabel("项目支出全年预算数").InputValueAsync(); // the sample's 1098.00
+        var projectBudget = await page.GetByLabel("项目支出全年预算数").InputValueAsync(); // blank: the sample's only source row is 财政拨款
         await page.GetByLabel("项目支出全年预算数").FillAsync("-1");
         await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("资金明细「项目支出」的「全年预算数」须为不小于 0 的数字。");
@@ -48,9 +48,10 @@ public sealed class FundsRowsBrowserTests(BrowserFixture browser) : IClassFixtur
         await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToHaveTextAsync("自评表已保存。");
 
-        // The print view (打印预览) has the sub-rows under the total, each with its own rate.
+        // The print view (打印预览) has the sources above the total, each with its own rate, as the sample table (财政拨款 first).
         await page.GotoAsync(formUrl.Replace("/form", "/print", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("tr.funds-row", new() { HasText = "其中：基本支出-人员经费" })).ToContainTextAsync("95.79%");
-        await Assertions.Expect(page.Locator("tr.funds-row", new() { HasText = "其中：项目支出" })).ToContainTextAsync(projectBudget);
+        await Assertions.Expect(page.Locator("tr.funds-row", new() { HasText = "财政拨款" })).ToContainTextAsync("69.34%");
+        await Assertions.Expect(page.Locator("tr.funds-row", new() { HasText = "基本支出-人员经费" })).ToContainTextAsync("95.79%");
+        await Assertions.Expect(page.Locator("tr.funds-row + tr.funds-total")).ToContainTextAsync("年度资金总额");
     }
 }

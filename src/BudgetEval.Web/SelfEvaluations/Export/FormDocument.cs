@@ -31,33 +31,50 @@ internal static class FormDocument
         var width = WordDocument.TextWidth(landscape: true);
         int[] summary = [1600, 2200, 1700, 1700, 1900, 1100, 1900, 1235, width - 13335];
         var rows = new List<IReadOnlyList<WordCell>>();
-        rows.Add([Head("部门(单位)名称"), new(form.UnitName + (se.ProjectName is { } p ? "　项目：" + p : string.Empty), Span: 8)]);
-        rows.Add([Head("资金情况（万元）", RowSpan.Start), Head(string.Empty), Head("全年预算数(A)"), Head("全年执行数(B)"), Head("上级财政转移支付(C)"), Head("分值"), Head("执行率((B-C)/A)"), Head("得分", span: 2)]);
-        rows.Add([Head(string.Empty, RowSpan.Continue), Head("年度资金总额"), Money(se.FundsBudget), Money(se.FundsExecuted), Money(se.FundsUpperTransfer),
-            Figure(form.Rules.FundsWeight.ToString("0.##", CultureInfo.InvariantCulture)), Figure(form.Funds.RateText), Figure(sheet.FundsScore.ToString("0.00", CultureInfo.InvariantCulture), span: 2)]);
+        // In the paper 部门整体自评表's order: name and 所属独立核算单位个数, 资金情况 (sources, then the scored total), 部门职能概述, 年度总体目标.
+        rows.Add(HeaderFields.Apply(se)
+            ? [Head("部门(单位)名称"), new(form.UnitName, Span: 4), Head(HeaderFields.UnitsLabel, span: 2), Figure(se.IndependentUnits?.ToString(CultureInfo.InvariantCulture), span: 2)]
+            : [Head("部门(单位)名称"), new(form.UnitName + (se.ProjectName is { } p ? "　项目：" + p : string.Empty), Span: 8)]);
+        rows.Add([Head("资金情况（万元）", RowSpan.Start), Head("资金来源"), Head("全年预算数(A)"), Head("全年执行数(B)"), Head("上级财政转移支付(C)"), Head("分值"), Head("执行率((B-C)/A)"), Head("得分", span: 2)]);
         rows.AddRange(se.FundsRows.Select(fr => (IReadOnlyList<WordCell>)
         [
-            Head(string.Empty, RowSpan.Continue), new("其中：" + fr.Name), Money(fr.Budget), Money(fr.Executed), Money(fr.UpperTransfer),
-            new(string.Empty), Figure(new FundsFigures(fr.Budget, fr.Executed, fr.UpperTransfer).RateText), new(string.Empty, Span: 2),
+            Head(string.Empty, RowSpan.Continue), new(fr.Name), Money(fr.Budget), Money(fr.Executed), Money(fr.UpperTransfer),
+            new("--"), Figure(new FundsFigures(fr.Budget, fr.Executed, fr.UpperTransfer).RateText), new("--", Span: 2),
         ]));
+        rows.Add([Head(string.Empty, RowSpan.Continue), Head("年度资金总额"), Money(se.FundsBudget), Money(se.FundsExecuted), Money(se.FundsUpperTransfer),
+            Figure(form.Rules.FundsWeight.ToString("0.##", CultureInfo.InvariantCulture)), Figure(form.Funds.RateText), Figure(sheet.FundsScore.ToString("0.00", CultureInfo.InvariantCulture), span: 2)]);
+        if (HeaderFields.Apply(se))
+        {
+            rows.Add([Head(HeaderFields.FunctionsLabel), new(se.Functions, Span: 8)]);
+        }
+
         rows.Add([Head("年度总体目标", RowSpan.Start), Head("年初设定目标", span: 3), Head("全年完成情况", span: 5)]);
         rows.Add([Head(string.Empty, RowSpan.Continue), new(se.GoalsPlanned, Span: 3), new(se.GoalsAchieved, Span: 5)]);
         doc.Table(summary, rows);
 
         doc.Centered(string.Empty);
-        int[] indicators = [1100, 1300, 1600, 2400, 1300, 1300, 700, 700, 2085, width - 12485];
+        // As the paper form: 年度绩效指标 down the left of the whole table, and each 一级指标 once over its consecutive rows.
+        int[] indicators = [560, 1000, 1250, 1500, 2350, 1250, 1250, 700, 700, 2085, width - 12645];
         var table = new List<IReadOnlyList<WordCell>>
         {
-            new[] { "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施" }.Select(h => Head(h)).ToList(),
+            new[] { string.Empty, "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分", "未完成原因", "改进措施" }.Select(h => Head(h)).ToList(),
         };
-        table.AddRange(form.Rows.Select(r => (IReadOnlyList<WordCell>)
-        [
-            new(r.Level1), new(r.Level2), new(r.Level3), new(r.Content), new(r.Target), new(r.Actual),
-            Figure(r.Weight?.ToString("0.##", CultureInfo.InvariantCulture)), Figure(r.Score?.ToString("0.##", CultureInfo.InvariantCulture)), new(r.Reason), new(r.Measure),
-        ]));
+        var rowsOf = form.Rows;
+        table.AddRange(rowsOf.Select((r, i) =>
+        {
+            var starts = i == 0 || rowsOf[i - 1].Level1 != r.Level1;
+            var grouped = (i + 1 < rowsOf.Count && rowsOf[i + 1].Level1 == r.Level1) || !starts;
+            return (IReadOnlyList<WordCell>)
+            [
+                Head(i == 0 ? "年度绩效指标" : string.Empty, rowsOf.Count == 1 ? RowSpan.None : i == 0 ? RowSpan.Start : RowSpan.Continue),
+                new(starts ? r.Level1 : string.Empty, RowSpan: !grouped ? RowSpan.None : starts ? RowSpan.Start : RowSpan.Continue),
+                new(r.Level2), new(r.Level3), new(r.Content), new(r.Target), new(r.Actual),
+                Figure(r.Weight?.ToString("0.##", CultureInfo.InvariantCulture)), Figure(r.Score?.ToString("0.##", CultureInfo.InvariantCulture)), new(r.Reason), new(r.Measure),
+            ];
+        }));
         table.Add(
         [
-            Head("总分", span: 6), Figure((form.Rules.FundsWeight + sheet.IndicatorWeightTotal).ToString("0.##", CultureInfo.InvariantCulture)),
+            Head("总分", span: 7), Figure((form.Rules.FundsWeight + sheet.IndicatorWeightTotal).ToString("0.##", CultureInfo.InvariantCulture)),
             Figure(sheet.TotalScore.ToString("0.00", CultureInfo.InvariantCulture)), Head($"等级：{sheet.Grade}", span: 2),
         ]);
         doc.Table(indicators, table, headerRows: 1);

@@ -50,9 +50,34 @@ internal static partial class FormWorkbook
         Text(Next(), "A", $"（{se.FiscalYear}年）", Title);
         merges.Add($"A{r}:J{r}");
 
+        // The header fields are named cells (所属独立核算单位个数, 部门职能概述): the import finds them by name, wherever
+        // a user moved them, and names the cell of a bad value.
+        var names = new List<(string Name, string Cell)>();
         var unit = Next();
         Text(unit, "A", "部门(单位)名称", BoxedBold);
-        Merged(unit, 'B', 'J', form.UnitName + (se.ProjectName is { } p ? $"　项目：{p}" : string.Empty), Boxed);
+        if (HeaderFields.Apply(se))
+        {
+            // As the paper form's first row: the name, then 所属独立核算单位个数 and its figure.
+            Merged(unit, 'B', 'E', form.UnitName, Boxed);
+            Merged(unit, 'F', 'G', HeaderFields.UnitsLabel, BoxedBold);
+            if (se.IndependentUnits is { } units)
+            {
+                Number(unit, "H", units, BoxedInteger);
+            }
+            else
+            {
+                Text(unit, "H", string.Empty, Boxed);
+            }
+
+            Text(unit, "I", string.Empty, Boxed);
+            Text(unit, "J", string.Empty, Boxed);
+            merges.Add($"H{r}:J{r}");
+            names.Add((HeaderFields.UnitsLabel, $"$H${r}"));
+        }
+        else
+        {
+            Merged(unit, 'B', 'J', form.UnitName + (se.ProjectName is { } p ? $"　项目：{p}" : string.Empty), Boxed);
+        }
 
         var fundsHead = Next();
         var fundsTop = r;
@@ -69,7 +94,7 @@ internal static partial class FormWorkbook
             Number(row, "C", sub.Budget);
             Number(row, "D", sub.Executed);
             Number(row, "E", sub.UpperTransfer);
-            Text(row, "F", "--", Boxed);
+            Text(row, "F", "--", Boxed); // as the paper form: only the total is scored
             Text(row, "G", new Scoring.FundsFigures(sub.Budget, sub.Executed, sub.UpperTransfer).RateText, Boxed);
             Text(row, "H", "--", Boxed);
         }
@@ -84,6 +109,16 @@ internal static partial class FormWorkbook
         Text(total, "G", form.Funds.RateText, Boxed);
         Number(total, "H", sheet.FundsScore);
         merges.Add($"A{fundsTop}:A{r}"); // 资金情况（万元） beside its whole block, as on the paper form
+
+        if (HeaderFields.Apply(se))
+        {
+            var functions = Next();
+            Text(functions, "A", HeaderFields.FunctionsLabel, BoxedBold);
+            Merged(functions, 'B', 'J', se.Functions ?? string.Empty, Boxed);
+            functions.Height = TextRowHeight(134, se.Functions); // B–J: 136 widths
+            functions.CustomHeight = true;
+            names.Add((HeaderFields.FunctionsLabel, $"$B${r}"));
+        }
 
         var goalsHead = Next();
         Text(goalsHead, "A", Goals, BoxedBold);
@@ -128,8 +163,11 @@ internal static partial class FormWorkbook
         Number(sum, "H", sheet.TotalScore);
         Merged(sum, 'I', 'J', "等级：" + sheet.Grade, BoxedBold);
 
-        return Write([("自评表", rows, merges, FormWidths, false)]);
+        return Write([("自评表", rows, merges, FormWidths, false)], names.Select(n => Name(n.Name, "自评表", n.Cell)).ToList());
     }
+
+    /// <summary>A workbook-wide name of one cell of a sheet (the Name Box shows it; the import reads the cell by it).</summary>
+    private static DefinedName Name(string name, string sheet, string cell) => new($"'{sheet.Replace("'", "''", StringComparison.Ordinal)}'!{cell}") { Name = name };
 
     private static readonly double[] FormWidths = [14, 14, 16, 24, 14, 14, 9, 9, 18, 18];
 
@@ -137,11 +175,14 @@ internal static partial class FormWorkbook
     /// Points for the goals row: the lines of the longer text across its merged columns (B–E and F–J are each
     /// 68 character widths; a Chinese character takes two), at 宋体 11's line height, within Excel's 409 pt.
     /// </summary>
-    internal static double GoalsRowHeight(params string?[] texts)
+    internal static double GoalsRowHeight(params string?[] texts) => TextRowHeight(66, texts);
+
+    /// <summary>Points for a row of wrapped text over merged columns <paramref name="width"/> character widths wide (a Chinese character takes two).</summary>
+    private static double TextRowHeight(double width, params string?[] texts)
     {
-        const double Width = 66, Line = 14.4; // a little under the 68 widths: the cell's own padding
+        const double Line = 14.4; // callers pass a little under the columns' widths: the cell's own padding
         var lines = texts.Select(t => (t ?? string.Empty).Split('\n').Sum(paragraph =>
-            Math.Max(1, (int)Math.Ceiling(paragraph.Sum(c => c > 0x2E7F ? 2 : 1) / Width)))).Max();
+            Math.Max(1, (int)Math.Ceiling(paragraph.Sum(c => c > 0x2E7F ? 2 : 1) / width)))).Max();
         return Math.Min(409, lines * Line + 4);
     }
 
@@ -248,7 +289,9 @@ internal static partial class FormWorkbook
     private static partial System.Text.RegularExpressions.Regex ChineseDate();
 
     /// <summary>The import header alone, for units that fill offline.</summary>
-    public static byte[] BlankTemplate()
+    /// <param name="headerFields">For a 部门整体 self-evaluation: a second sheet 部门信息 with the named cells
+    /// 所属独立核算单位个数 and 部门职能概述, filled offline and imported with the indicators (blank cells change nothing).</param>
+    public static byte[] BlankTemplate(bool headerFields = false)
     {
         var head = new Row { RowIndex = 1 };
         for (var i = 0; i < IndicatorFile.Header.Count; i++)
@@ -256,7 +299,22 @@ internal static partial class FormWorkbook
             Text(head, TableFile.ColumnName(i), IndicatorFile.Header[i], BoxedBold);
         }
 
-        return Write([("绩效指标", [head], [], FormWidths, true)]);
+        if (!headerFields)
+        {
+            return Write([("绩效指标", [head], [], FormWidths, true)]);
+        }
+
+        const string Sheet = "部门信息";
+        var units = new Row { RowIndex = 1 };
+        Text(units, "A", HeaderFields.UnitsLabel, BoxedBold);
+        Text(units, "B", string.Empty, BoxedInteger);
+        var functions = new Row { RowIndex = 2, Height = 120, CustomHeight = true };
+        Text(functions, "A", HeaderFields.FunctionsLabel, BoxedBold);
+        Text(functions, "B", string.Empty, Boxed);
+        var hint = new Row { RowIndex = 4 };
+        Text(hint, "A", "仅部门整体支出绩效自评填写；所属独立核算单位个数填不小于0的整数（没有则填0）；留空的单元格导入时不修改表单上已填的内容。", Plain);
+        return Write([("绩效指标", [head], [], FormWidths, true), (Sheet, [units, functions, hint], [], [24, 90], false)],
+            [Name(HeaderFields.UnitsLabel, Sheet, "$B$1"), Name(HeaderFields.FunctionsLabel, Sheet, "$B$2")]);
     }
 
     /// <summary>
@@ -266,7 +324,8 @@ internal static partial class FormWorkbook
     /// read-write package holds every part uncompressed until the end, so the package's few fixed parts
     /// (content types, relationships) are written here.
     /// </summary>
-    private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets)
+    private static byte[] Write(IReadOnlyList<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets,
+        IReadOnlyList<DefinedName>? names = null)
     {
         // Rows already in hand: every await below completes at once (a MemoryStream), so this runs synchronously.
         return WriteAsync(sheets.Select(sheet => (sheet.SheetName, (Func<OpenXmlWriter, ValueTask>)(writer =>
@@ -277,14 +336,15 @@ internal static partial class FormWorkbook
             }
 
             return ValueTask.CompletedTask;
-        }), sheet.Merges, sheet.Widths, sheet.HeaderRow)).ToList()).GetAwaiter().GetResult();
+        }), sheet.Merges, sheet.Widths, sheet.HeaderRow)).ToList(), names).GetAwaiter().GetResult();
     }
 
     /// <param name="sheets">
     /// Each sheet; <c>HeaderRow</c>: a plain table whose first row is its header, kept in view while scrolling
     /// (frozen) and printed again at the top of every page, as a long ledger needs on paper.
     /// </param>
-    private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets)
+    private static async Task<byte[]> WriteAsync(IReadOnlyList<(string SheetName, Func<OpenXmlWriter, ValueTask> WriteRows, List<string> Merges, double[] Widths, bool HeaderRow)> sheets,
+        IReadOnlyList<DefinedName>? names = null)
     {
         using var stream = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
@@ -295,7 +355,8 @@ internal static partial class FormWorkbook
             RawPart(zip, "xl/_rels/workbook.xml.rels", $"""<Relationships xmlns="{RelationshipsNs}">{string.Concat(numbers.Select(n => $"""<Relationship Id="rId{n}" Type="{OfficeRelNs}/worksheet" Target="worksheets/sheet{n}.xml"/>"""))}<Relationship Id="rIdStyles" Type="{OfficeRelNs}/styles" Target="styles.xml"/></Relationships>""");
             var workbook = new Workbook(new Sheets(sheets.Select((sheet, i) => new Sheet { Id = $"rId{i + 1}", SheetId = (uint)(i + 1), Name = sheet.SheetName })));
             var printTitles = sheets.Select((sheet, i) => (sheet, i)).Where(s => s.sheet.HeaderRow)
-                .Select(s => new DefinedName($"'{s.sheet.SheetName.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1") { Name = "_xlnm.Print_Titles", LocalSheetId = (uint)s.i }).ToList();
+                .Select(s => new DefinedName($"'{s.sheet.SheetName.Replace("'", "''", StringComparison.Ordinal)}'!$1:$1") { Name = "_xlnm.Print_Titles", LocalSheetId = (uint)s.i })
+                .Concat(names ?? []).ToList();
             if (printTitles.Count > 0)
             {
                 workbook.Append(new DefinedNames(printTitles));

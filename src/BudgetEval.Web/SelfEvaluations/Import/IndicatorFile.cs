@@ -15,6 +15,12 @@ internal sealed record ImportResult(IReadOnlyList<IndicatorLine> Lines, IReadOnl
     /// <summary>The funds rows of an exported 自评表 (above its indicator table), or null when the file has none.</summary>
     public IReadOnlyList<FundsLine>? Funds { get; init; }
 
+    /// <summary>所属独立核算单位个数 from the file's named cell; null when the file has none or leaves it blank (the form keeps its own).</summary>
+    public int? IndependentUnits { get; init; }
+
+    /// <summary>部门职能概述 from the file's named cell; null when the file has none or leaves it blank (the form keeps its own).</summary>
+    public string? Functions { get; init; }
+
     public static ImportResult Fail(string message, string column = "") => new([], [new ImportError(0, column, message)]);
 }
 
@@ -70,6 +76,7 @@ internal static class IndicatorFile
         }
 
         var errors = new List<ImportError>();
+        var (units, functions) = HeaderCells(table, errors);
         var lines = new List<IndicatorLine>(rows.Count);
         foreach (var (rowNo, raw) in rows)
         {
@@ -103,7 +110,8 @@ internal static class IndicatorFile
                 weight, score, Null(cells[8]), Null(cells[9])));
         }
 
-        return errors.Count > 0 ? new ImportResult([], errors) : new ImportResult(lines, []) { Notes = table.Notes, Funds = FundsBlock(table) };
+        return errors.Count > 0 ? new ImportResult([], errors)
+            : new ImportResult(lines, []) { Notes = table.Notes, Funds = FundsBlock(table), IndependentUnits = units, Functions = functions };
     }
 
     /// <summary>
@@ -168,6 +176,43 @@ internal static class IndicatorFile
             ? string.Concat(text.Select(c => c is >= '０' and <= '９' or '．' or '－' or '＋' ? (char)(c - 0xFEE0) : c))
             : text;
 
+    /// <summary>
+    /// The 部门整体 header fields from the workbook's named cells (the export's 自评表!H3, the template's 部门信息 sheet).
+    /// A file without them (an older export, a CSV) or with a blank cell gives null: the form keeps what it has.
+    /// A bad value is an error naming the cell, so nothing of the file is imported.
+    /// </summary>
+    private static (int? Units, string? Functions) HeaderCells(TableRead table, List<ImportError> errors)
+    {
+        int? units = null;
+        if (table.Named.TryGetValue(HeaderFields.UnitsLabel, out var u) && u.Value.Text.Trim() is { Length: > 0 } text)
+        {
+            if (u.Value.Kind is CellKind.Text or CellKind.Number && HeaderFields.TryParseUnits(text, out var n))
+            {
+                units = n;
+            }
+            else
+            {
+                errors.Add(new ImportError(u.Row, HeaderFields.UnitsLabel, $"{u.Where} {HeaderFields.UnitsLabel}「{text}」不是整数（{HeaderFields.UnitsMessage}）。"));
+            }
+        }
+
+        string? functions = null;
+        if (table.Named.TryGetValue(HeaderFields.FunctionsLabel, out var f) && Shared.TextInput.Block(f.Value.Text) is { } block)
+        {
+            if (block.Length > SelfEvaluationForm.FunctionsMaxLength)
+            {
+                errors.Add(new ImportError(f.Row, HeaderFields.FunctionsLabel,
+                    $"{f.Where} {HeaderFields.FunctionsLabel}超过 {SelfEvaluationForm.FunctionsMaxLength} 字（现 {block.Length.ToString("N0", CultureInfo.InvariantCulture)} 字）。"));
+            }
+            else
+            {
+                functions = block;
+            }
+        }
+
+        return (units, functions);
+    }
+
     /// <summary>The rows under the funds headings of an exported 自评表, up to its 年度总体目标; null without the headings.</summary>
     private static List<FundsLine>? FundsBlock(TableRead table)
     {
@@ -183,7 +228,7 @@ internal static class IndicatorFile
         var lines = new List<FundsLine>();
         foreach (var (row, cells) in table.Above.Where(r => r.Row > head.Row))
         {
-            if (cells.Values.Any(c => c.Text.Trim() == Export.FormWorkbook.Goals))
+            if (cells.Values.Any(c => c.Text.Trim() is Export.FormWorkbook.Goals or HeaderFields.FunctionsLabel))
             {
                 break;
             }

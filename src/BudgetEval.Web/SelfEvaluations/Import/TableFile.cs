@@ -25,6 +25,9 @@ internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
     /// <summary>The rows above the header (the exported 自评表's title, funds and goals), cells by sheet column.</summary>
     public IReadOnlyList<(int Row, IReadOnlyDictionary<int, TableCell> Cells)> Above { get; set; } = [];
 
+    /// <summary>The workbook's named single cells (所属独立核算单位个数 …) by name, with where they are and what they hold; empty for a CSV.</summary>
+    public IReadOnlyDictionary<string, NamedCell> Named { get; set; } = new Dictionary<string, NamedCell>();
+
     /// <summary>The sheet read, named in cell positions when the workbook has several.</summary>
     internal string? Sheet { get; set; }
 
@@ -59,6 +62,13 @@ internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
 /// A table that can be imported: its header (the first <see cref="Required"/> names must be there, the others
 /// may be left out), the columns that hold numbers, and the size limits.
 /// </summary>
+/// <summary>A workbook's named cell: its sheet, its reference (H3) and its value as the user sees it.</summary>
+internal sealed record NamedCell(string Sheet, string Cell, int Row, TableCell Value)
+{
+    /// <summary>Where it is, as Excel writes a reference: 自评表!H3.</summary>
+    public string Where => $"{Sheet}!{Cell}";
+}
+
 internal sealed record TableSpec(IReadOnlyList<string> Header, int Required, IReadOnlyList<string> Numbers, long MaxBytes, int MaxRows);
 
 /// <summary>
@@ -144,6 +154,7 @@ internal static class TableFile
     private static TableRead ReadXlsx(TableRead read, byte[] content, TableSpec spec)
     {
         var sheets = new List<SheetData>();
+        List<(string Name, string Refers)> definedNames = [];
         try
         {
             using var stream = new MemoryStream(content, writable: false);
@@ -151,6 +162,9 @@ internal static class TableFile
             var workbook = doc.WorkbookPart ?? throw new InvalidDataException("no workbook");
             var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(PlainText).ToArray() ?? [];
             var formats = NumberFormats.From(workbook);
+            definedNames = workbook.Workbook.DefinedNames?.Elements<DefinedName>()
+                .Where(d => d.LocalSheetId is null && d.Name?.Value is { Length: > 0 } n && !n.StartsWith("_xlnm.", StringComparison.Ordinal))
+                .Select(d => (d.Name!.Value!, d.Text ?? string.Empty)).ToList() ?? [];
             foreach (var sheet in workbook.Workbook.Sheets?.Elements<Sheet>() ?? [])
             {
                 // Chart sheets have no cells.
@@ -170,6 +184,8 @@ internal static class TableFile
         {
             return read.Fail("无法读取 Excel 文件，文件可能已损坏或不是 .xlsx 格式。");
         }
+
+        read.Named = NamedCells(definedNames, sheets);
 
         // An instruction sheet often comes first: the table is the first sheet that has the header. Hidden sheets
         // are not read: what the user cannot see in Excel is not imported.
@@ -198,6 +214,43 @@ internal static class TableFile
         }
 
         return ReadTable(read, table.Rows, at, table.Merges, spec, table.HiddenColumns);
+    }
+
+    /// <summary>
+    /// The names that refer to one cell of a sheet read ('自评表'!$H$3, 自评表!H3), with the cell's value (empty when
+    /// the cell is). Names of ranges, formulas or other workbooks are not cells and are left out.
+    /// </summary>
+    private static Dictionary<string, NamedCell> NamedCells(List<(string Name, string Refers)> names, List<SheetData> sheets)
+    {
+        var cells = new Dictionary<string, NamedCell>(StringComparer.Ordinal);
+        foreach (var (name, refers) in names)
+        {
+            var bang = refers.LastIndexOf('!');
+            if (bang <= 0)
+            {
+                continue;
+            }
+
+            var sheetName = refers[..bang];
+            if (sheetName.Length >= 2 && sheetName[0] == '\'' && sheetName[^1] == '\'')
+            {
+                sheetName = sheetName[1..^1].Replace("''", "'", StringComparison.Ordinal);
+            }
+
+            var reference = refers[(bang + 1)..].Replace("$", string.Empty, StringComparison.Ordinal);
+            var letters = reference.TakeWhile(char.IsAsciiLetter).Count();
+            if (letters is 0 or > 3 || !int.TryParse(reference.AsSpan(letters), NumberStyles.None, CultureInfo.InvariantCulture, out var row) || row <= 0
+                || sheets.FirstOrDefault(s => s.Name == sheetName) is not { } sheet)
+            {
+                continue;
+            }
+
+            var column = ColumnIndex(reference);
+            var value = sheet.Rows.FirstOrDefault(r => r.Row == row)?.Cells.GetValueOrDefault(column) ?? TableCell.Empty;
+            cells[name] = new NamedCell(sheetName, $"{ColumnName(column)}{row}", row, value);
+        }
+
+        return cells;
     }
 
     private static SheetData ReadSheet(string name, WorksheetPart part, string[] shared, NumberFormats formats, int maxRows)

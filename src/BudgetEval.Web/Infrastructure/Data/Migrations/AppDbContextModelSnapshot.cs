@@ -1199,6 +1199,10 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<int>("FiscalYear")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Functions")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
                     b.Property<decimal?>("FundsBudget")
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)");
@@ -1222,6 +1226,9 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<string>("GoalsPlanned")
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
+
+                    b.Property<int?>("IndependentUnits")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("IsLate")
                         .HasColumnType("boolean");
