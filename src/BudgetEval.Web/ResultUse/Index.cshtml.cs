@@ -99,7 +99,8 @@ internal sealed class IndexModel(ResultsReport report, ResultsService service, A
         if (outcome.Status == FireStatus.Ok)
         {
             TempData["Flash"] = done;
-            return RedirectToPage(new { year, unit = Unit, kind = Kind, published = Published, p = PageNumber });
+            // Only the filters in use: the address stays the one the user would type (no published=False&p=1).
+            return RedirectToPage(new { year, unit = Unit, kind = Kind, published = Published ? "true" : null, p = PageNumber > 1 ? PageNumber : (int?)null });
         }
 
         outcome.ShowOn(this);

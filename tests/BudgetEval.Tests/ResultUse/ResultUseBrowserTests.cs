@@ -16,6 +16,8 @@ public sealed class ResultUseBrowserTests(BrowserFixture browser) : IClassFixtur
         await row.GetByTestId("mark").ClickAsync();
         await Assertions.Expect(finance.Locator(".flash")).ToHaveTextAsync("已列入公开清单。");
         await Assertions.Expect(row.GetByTestId("mark")).ToHaveTextAsync("✓ 拟公开");
+        // Back on the address the officer opened, without the filters nobody set (no published=False&p=1).
+        Assert.EndsWith("/results?year=2021", finance.Url, StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(finance, "results");
 
         var lead = await browser.SignInAsync("financelead");
