@@ -34,5 +34,20 @@ public sealed class OversightBrowserTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.Locator("[data-testid=oversight] tbody tr", new() { HasText = title })).ToContainTextAsync("催办");
         Assert.Contains("waitingOn=Unit", page.Url, StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(page, "oversight");
+
+        // 本页全选 ticks every task of the page; clearing one leaves it half-ticked.
+        var boxes = page.Locator("[data-testid=oversight] tbody input[type=checkbox]");
+        await page.GetByTestId("select-all").CheckAsync();
+        Assert.True(await boxes.CountAsync() >= 1);
+        foreach (var box in await boxes.AllAsync())
+        {
+            Assert.True(await box.IsCheckedAsync());
+        }
+
+        if (await boxes.CountAsync() > 1)
+        {
+            await boxes.First.UncheckAsync();
+            Assert.True(await page.GetByTestId("select-all").EvaluateAsync<bool>("e => e.indeterminate"));
+        }
     }
 }
