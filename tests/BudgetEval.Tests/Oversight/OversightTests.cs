@@ -67,8 +67,9 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
         Assert.Contains("没有符合条件的逾期事项。", await finance.GetStringAsync("/oversight?unit=" + Uri.EscapeDataString("没有这个单位")), StringComparison.Ordinal);
         Assert.Contains("流程「nope」不存在", WebUtility.HtmlDecode(await finance.GetStringAsync("/oversight?flow=nope")), StringComparison.Ordinal);
 
-        // The 待办 of the officer links here.
+        // The 待办 of the officer and the officer's 使用说明 link here.
         Assert.Contains("href=\"/oversight\"", await finance.GetStringAsync("/inbox"), StringComparison.Ordinal);
+        Assert.Contains("href=\"/oversight\"", await finance.GetStringAsync("/help"), StringComparison.Ordinal);
     }
 
     [Fact]
