@@ -154,6 +154,14 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         Assert.Contains("综上，共1个问题，未整改1个。", html, StringComparison.Ordinal);
         Assert.Contains("整改期限：2026年5月1日", html, StringComparison.Ordinal);
         Assert.DoesNotContain("整改措施：", html, StringComparison.Ordinal);
+        var title2022 = $"{Centre}关于2022年度审计发现问题整改情况的报告";
+        var pdfLines = await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Target == title2022 && a.Detail == "整改情况报告（PDF）"));
+        Assert.Equal(0, pdfLines); // viewing the print view is not a download
+        var pdf = await unit.GetAsync("/findings/rectification-report?fiscalYear=2022&source=Audit&handler=pdf");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString(await pdf.Content.ReadAsByteArrayAsync(), 0, 4), StringComparison.Ordinal);
+        Assert.Equal(1, await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Target == title2022 && a.Detail == "整改情况报告（PDF）")));
 
         // The register filtered to one unit and year offers the report; the completed evaluation links to its own.
         var list = await unit.GetStringAsync("/findings?FiscalYear=2021");
