@@ -57,10 +57,13 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         var done = Section(paragraphs, register.Single(f => f.Id == fixedId).Title);
         Assert.Equal(
         [
-            $"问题：{register.Single(f => f.Id == fixedId).Detail}", $"问题来源：第三方评价（{ReportNumber}）", $"整改建议：{register.Single(f => f.Id == fixedId).Recommendation}",
+            $"问题：{register.Single(f => f.Id == fixedId).Detail}", $"整改建议：{register.Single(f => f.Id == fixedId).Recommendation}",
             "整改措施：完善制度，补记账务。", "责任人：张会计", "计划完成时间：2026年4月15日", "整改结果：已补记账务并完善制度。", "佐证材料：整改报告.pdf",
             "完成时间：2026年3月2日", "核验意见：已整改：经核验已全部整改到位。", "状态：已整改",
         ], done);
+        Assert.DoesNotContain(paragraphs, p => p.StartsWith("问题来源", StringComparison.Ordinal)); // one source for all: the opening names it
+        var prior = register.Single(f => f.PriorSourceDocument is not null);
+        Assert.Contains($"此前发现：{prior.PriorSourceKind}（{prior.PriorSourceDocument}）", Section(paragraphs, prior.Title));
         var early = register.Where(f => f.RectifiedBeforeReport).ToList();
         Assert.Equal(2, early.Count);
         foreach (var f in early)
@@ -74,6 +77,7 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         {
             var section = Section(paragraphs, f.Title);
             Assert.Equal("状态：未整改", section[^1]);
+            Assert.Contains($"整改期限：{f.Deadline.Year}年{f.Deadline.Month}月{f.Deadline.Day}日", section);
             Assert.DoesNotContain(section, p => p.StartsWith("整改措施", StringComparison.Ordinal) || p.StartsWith("完成时间", StringComparison.Ordinal));
         }
 

@@ -30,23 +30,25 @@ internal sealed record RectificationReportItem(Finding Finding, bool Recurring, 
 
     /// <summary>
     /// The section's labelled lines in the report's order; a label with nothing to say is left out (an empty 整改措施：
-    /// would read as "no measures"). A 无法整改 carries its reason in 核验意见, the bureau's words on accepting it.
+    /// would read as "no measures"). 问题来源 only when the report's findings do not share one (the opening names it
+    /// then), 此前发现 when an earlier 巡察 or 审计 named it first; 整改期限 only while the finding is not finished. A 无法整改 carries its reason in 核验意见, the bureau's
+    /// words on accepting it.
     /// </summary>
-    public IReadOnlyList<(string Label, string Text)> Lines
+    public IReadOnlyList<(string Label, string Text)> Lines(bool sharedSource)
     {
-        get
-        {
-            string? Date(DateOnly? d) => d is { } x ? ChineseFormat.Date(x) : null;
-            var source = FindingLabels.Source(Finding.Source) + (Finding.SourceDocument is { } doc ? $"（{doc}）" : string.Empty);
-            (string, string?)[] all =
-            [
-                ("问题", Finding.Detail), ("问题来源", source), ("整改建议", Finding.Recommendation), ("整改措施", Finding.PlanMeasures),
-                ("责任人", Finding.PlanResponsible), ("计划完成时间", Date(Finding.PlanDate)), ("整改结果", Result),
-                ("尚未整改", Finding.Status == FindingStatus.Partial ? Finding.Remaining : null), ("佐证材料", EvidenceFiles.Count > 0 ? string.Join("、", EvidenceFiles) : null),
-                ("完成时间", Date(FinishedOn)), ("核验意见", Finding.Verification), ("状态", Status),
-            ];
-            return all.Where(l => !string.IsNullOrWhiteSpace(l.Item2)).Select(l => (l.Item1, l.Item2!)).ToList();
-        }
+        string? Date(DateOnly? d) => d is { } x ? ChineseFormat.Date(x) : null;
+        var source = FindingLabels.Source(Finding.Source) + (Finding.SourceDocument is { } doc ? $"（{doc}）" : string.Empty);
+        var prior = $"{Finding.PriorSourceKind}{(Finding.PriorSourceDocument is { } pd ? $"（{pd}）" : string.Empty)}"; // as the finding page says 此前发现
+        var open = FinishedOn is null && Finding.Status != FindingStatus.Unrectifiable;
+        (string, string?)[] all =
+        [
+            ("问题", Finding.Detail), ("问题来源", sharedSource ? null : source), ("此前发现", prior),
+            ("整改建议", Finding.Recommendation), ("整改期限", open ? Date(Finding.Deadline) : null), ("整改措施", Finding.PlanMeasures),
+            ("责任人", Finding.PlanResponsible), ("计划完成时间", Date(Finding.PlanDate)), ("整改结果", Result),
+            ("尚未整改", Finding.Status == FindingStatus.Partial ? Finding.Remaining : null), ("佐证材料", EvidenceFiles.Count > 0 ? string.Join("、", EvidenceFiles) : null),
+            ("完成时间", Date(FinishedOn)), ("核验意见", Finding.Verification), ("状态", Status),
+        ];
+        return all.Where(l => !string.IsNullOrWhiteSpace(l.Item2)).Select(l => (l.Item1, l.Item2!)).ToList();
     }
 
     /// <summary>The annex's 完成情况: the result and the date it was finished, or what remains of a 部分整改.</summary>
@@ -94,7 +96,8 @@ internal sealed record RectificationReport(
     DateOnly Today,
     IReadOnlyList<RectificationReportItem> Items)
 {
-    public const string AuditTarget = "整改情况报告";
+    /// <summary>Every finding has the same source and 来源文号, which the title and the opening name once.</summary>
+    public bool SharedSource => Source is not null && (SourceDocument is not null || Items.All(i => i.Finding.SourceDocument is null));
 
     /// <summary>The most findings one report holds: a wider selection is refused by name, never cut short.</summary>
     public const int MaxItems = 300;

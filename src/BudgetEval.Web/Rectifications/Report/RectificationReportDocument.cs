@@ -27,7 +27,7 @@ internal static class RectificationReportDocument
         foreach (var item in report.Items)
         {
             doc.Heading2($"{RectificationReport.Numeral(++n)}、{item.Heading}");
-            foreach (var (label, text) in item.Lines)
+            foreach (var (label, text) in item.Lines(report.SharedSource))
             {
                 doc.Prose($"{label}：{text}", string.Empty);
             }
