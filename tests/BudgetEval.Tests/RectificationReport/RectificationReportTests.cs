@@ -183,6 +183,56 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         Assert.Equal(Title, Read(await docx.Content.ReadAsByteArrayAsync()).Paragraphs[0]);
     }
 
+    [Fact]
+    public async Task Given_inspection_findings_partly_rectified_unrectifiable_open_and_registered_as_fixed_When_reported_Then_each_status_reads_as_the_register_and_the_counts_add_up()
+    {
+        var api = new RectificationApi(app);
+        var deadline = new DateOnly(2026, 5, 1);
+        var (partId, partCase) = await api.RegisterInspectionAsync(2023, "资产处置未履行报批程序", deadline);
+        var (lostId, lostCase) = await api.RegisterInspectionAsync(2023, "报废设备未核销", deadline);
+        await api.RegisterInspectionAsync(2023, "车辆使用登记不全", deadline);
+        var early = await (await api.Cases.As("finance")).PostAsJsonAsync("/api/findings", new
+        {
+            organisationId = await app.SocialGovernanceCentreAsync(), fiscalYear = 2023, category = "资产管理", title = "资产卡片信息不全",
+            detail = "区委巡察组反馈。", source = "Inspection", sourceDocument = "望巡〔2026〕2号", deadline = "2026-05-01",
+            rectifiedBeforeReport = true, rectifiedOn = "2026-02-10", rectifiedEvidence = "已完成资产清查并补录卡片。",
+        });
+        await EvaluationApi.Ok(early);
+
+        await api.PlanAndReportAsync(partId, partCase);
+        await api.PutOkAsync("finance", $"/api/findings/{partId}/next-deadline", new { deadline = "2026-06-30", stamp = await api.StampAsync("finance", partId) });
+        await api.Cases.FireOkAsync("finance", partCase, "partial", "尚有两台设备未入账。");
+        await api.PlanAndReportAsync(lostId, lostCase);
+        await api.Cases.FireOkAsync("finance", lostCase, "cannotRectify", "设备已于2019年报废，原始凭证无从追溯。");
+
+        var response = await (await api.Cases.As("unithead")).GetAsync("/api/findings/rectification-report.docx?fiscalYear=2023&source=Inspection");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (paragraphs, annex) = Read(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"{Centre}关于2023年度巡察发现问题整改情况的报告", paragraphs[0]);
+        Assert.StartsWith("巡察（望巡〔2026〕2号）共指出我单位问题4个。", paragraphs[2], StringComparison.Ordinal);
+        var statuses = await app.DbAsync(db => db.Findings.Where(f => f.FiscalYear == 2023 && f.Source == FindingSource.Inspection).Select(f => f.Status).ToListAsync());
+        Assert.Equal(new[] { FindingStatus.Rectified, FindingStatus.Partial, FindingStatus.Open, FindingStatus.Unrectifiable }.Order(), statuses.Order()); // the register
+        Assert.Equal("综上，共4个问题，已整改1个（其中登记时已整改1个）、部分整改1个、未整改1个、无法整改1个。", paragraphs.Single(p => p.StartsWith("综上", StringComparison.Ordinal)));
+
+        var part = Section(paragraphs, "资产处置未履行报批程序");
+        Assert.Contains("整改期限：2026年6月30日", part);
+        Assert.Contains("尚未整改：尚有两台设备未入账。", part);
+        Assert.Contains("核验意见：部分整改：尚有两台设备未入账。", part);
+        Assert.Equal("状态：部分整改", part[^1]);
+        var lost = Section(paragraphs, "报废设备未核销");
+        Assert.Contains("核验意见：无法整改：设备已于2019年报废，原始凭证无从追溯。", lost);
+        Assert.Equal("状态：无法整改", lost[^1]);
+        Assert.DoesNotContain(lost, p => p.StartsWith("完成时间", StringComparison.Ordinal) || p.StartsWith("整改期限", StringComparison.Ordinal));
+        var registered = Section(paragraphs, "资产卡片信息不全");
+        Assert.Equal(["问题：区委巡察组反馈。", "整改结果：已完成资产清查并补录卡片。", "完成时间：2026年2月10日", "状态：已整改（登记时已整改）"], registered);
+
+        Assert.Equal(5, annex.Count);
+        Assert.Contains(["资产处置未履行报批程序", "完善制度，补记账务。", "已补记账务并完善制度。尚未整改：尚有两台设备未入账。整改期限：2026年6月30日", "部分整改"], annex.Select(r => r.Skip(1).ToList()));
+        Assert.Contains(["报废设备未核销", "完善制度，补记账务。", "已补记账务并完善制度。无法整改：设备已于2019年报废，原始凭证无从追溯。", "无法整改"], annex.Select(r => r.Skip(1).ToList()));
+        Assert.Contains(["资产卡片信息不全", "", "已完成资产清查并补录卡片。完成时间：2026年2月10日", "已整改（登记时已整改）"], annex.Select(r => r.Skip(1).ToList()));
+    }
+
     /// <summary>The address of the link with this data-testid.</summary>
     private static string Href(string html, string testId)
     {

@@ -46,12 +46,15 @@ internal sealed record RectificationReportItem(Finding Finding, bool Recurring, 
             ("整改建议", Finding.Recommendation), ("整改期限", open ? Date(Finding.Deadline) : null), ("整改措施", Finding.PlanMeasures),
             ("责任人", Finding.PlanResponsible), ("计划完成时间", Date(Finding.PlanDate)), ("整改结果", Result),
             ("尚未整改", Finding.Status == FindingStatus.Partial ? Finding.Remaining : null), ("佐证材料", EvidenceFiles.Count > 0 ? string.Join("、", EvidenceFiles) : null),
-            ("完成时间", Date(FinishedOn)), ("核验意见", Finding.Verification), ("状态", Status),
+            ("完成时间", Finding.Status == FindingStatus.Unrectifiable ? null : Date(FinishedOn)), ("核验意见", Finding.Verification), ("状态", Status),
         ];
         return all.Where(l => !string.IsNullOrWhiteSpace(l.Item2)).Select(l => (l.Item1, l.Item2!)).ToList();
     }
 
-    /// <summary>The annex's 完成情况: the result and the date it was finished, or what remains of a 部分整改.</summary>
+    /// <summary>
+    /// The annex's 完成情况: the result and the date it was finished; what remains of a 部分整改 and its deadline; the
+    /// bureau's reason for a 无法整改.
+    /// </summary>
     public string Progress
     {
         get
@@ -67,11 +70,19 @@ internal sealed record RectificationReportItem(Finding Finding, bool Recurring, 
                 parts.Add($"尚未整改：{remaining}");
             }
 
-            if (FinishedOn is { } d)
+            if (Finding.Status == FindingStatus.Unrectifiable)
+            {
+                // Closed without being fixed: the bureau's reason for accepting that, not a completion date.
+                if (Finding.Verification is { } why)
+                {
+                    parts.Add(why);
+                }
+            }
+            else if (FinishedOn is { } d)
             {
                 parts.Add($"完成时间：{ChineseFormat.Date(d)}");
             }
-            else if (Finding.Status != FindingStatus.Unrectifiable)
+            else
             {
                 parts.Add($"整改期限：{ChineseFormat.Date(Finding.Deadline)}");
             }
