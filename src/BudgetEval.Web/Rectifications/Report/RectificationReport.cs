@@ -126,6 +126,7 @@ internal sealed record RectificationReport(
         _ => string.Empty,
     };
 
+    /// <summary>The opening paragraph: what found the problems (its 文号 when they share one), how many, and the usual pledge.</summary>
     public string Opening
     {
         get
@@ -247,10 +248,10 @@ internal sealed record RectificationReport(
                 .Select(e => new { e.FindingId, e.FileName }).Distinct().ToListAsync(ct))
             .GroupBy(e => e.FindingId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(e => e.FileName).Order(StringComparer.Ordinal).ToList());
 
-        T? Shared<T>(Func<Finding, T?> of) => rows.Select(of).Distinct().ToList() is [var one] ? one : default;
+        T? Common<T>(Func<Finding, T?> of) => rows.Select(of).Distinct().ToList() is [var one] ? one : default;
         var year = rows.Select(f => f.FiscalYear).Distinct().ToList() is [var y] ? y : (int?)null;
         var source = rows.Select(f => f.Source).Distinct().ToList() is [var s] ? s : (FindingSource?)null;
-        var document = Shared(f => f.SourceDocument);
+        var document = Common(f => f.SourceDocument);
         string? subject = null;
         if (source == FindingSource.ThirdParty && rows.Select(f => f.EvaluationId).Distinct().ToList() is [{ } evaluationId])
         {
