@@ -61,6 +61,7 @@ internal static class FindingEndpoints
             })).Produces<FindingDto>();
 
         group.MapFindingImport(); // POST /api/findings/import (问题台账批量登记)
+        Rectifications.Report.RectificationReportEndpoint.MapRectificationReport(group); // GET /api/findings/rectification-report.docx
     }
 
     private const string FormWorkbookContentType = SelfEvaluations.Export.FormWorkbook.ContentType;

@@ -77,6 +77,13 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
     [BindProperty(SupportsGet = true)]
     public string? Source { get; set; }
 
+    /// <summary>
+    /// The unit a 整改情况报告 can be generated for from this list: the list is filtered to one year and shows one unit's
+    /// findings (a unit's staff always see their own; the bureau filters by unit). Null hides the buttons.
+    /// </summary>
+    public Guid? ReportUnit => FiscalYear is not null && (!ShowUnitFilter || !string.IsNullOrWhiteSpace(Unit))
+        && Items.Select(i => i.Finding.OrganisationId).Distinct().ToList() is [var one] ? one : null;
+
     /// <summary>The listed findings flagged 重复发生 (same unit and category the year before).</summary>
     public IReadOnlySet<Guid> Recurring { get; private set; } = new HashSet<Guid>();
 

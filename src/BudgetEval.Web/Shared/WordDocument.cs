@@ -87,6 +87,18 @@ internal sealed class WordDocument : IDisposable
         }
     }
 
+    /// <summary>One paragraph without the first-line indent: a letter's 主送 line, or (right-aligned) its signature and date.</summary>
+    public void Plain(string text, bool right = false)
+    {
+        var properties = new ParagraphProperties();
+        if (right)
+        {
+            properties.Append(new Justification { Val = JustificationValues.Right });
+        }
+
+        _body.Append(new Paragraph(properties, TextRun(text)));
+    }
+
     /// <summary>A table over <paramref name="widths"/> (twips); the first <paramref name="headerRows"/> rows repeat on each page.</summary>
     public void Table(IReadOnlyList<int> widths, IEnumerable<IReadOnlyList<WordCell>> rows, int headerRows = 0)
     {

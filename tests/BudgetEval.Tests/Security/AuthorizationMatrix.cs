@@ -182,6 +182,11 @@ internal static class Matrix
         new("GET /api/findings", Res.None, Everyone),
         new("GET /api/findings/export.xlsx", Res.None, Everyone),
         new("POST /api/findings", Res.None, "F"),
+        // 整改情况报告 of the centre's 2021 findings: the bureau any unit's, the centre's own staff (U, H) theirs; the firm
+        // sees no findings, so nothing to report (404). Another unit's staff get 404 too (RectificationReportTests).
+        new("GET /api/findings/rectification-report.docx", Res.None, "AFLUH", Query: "?fiscalYear=2021&unit=社会治理服务中心"),
+        new("GET /findings/rectification-report", Res.None, "AFLUH", Query: "?fiscalYear=2021&unit=社会治理服务中心"),
+        new("POST /findings/rectification-report", Res.None, Everyone, NoForm: true),
         // 问题台账批量登记: who registers by hand registers in bulk; the matrix's PDF is refused (400), the empty page post 422.
         new("GET /findings/import", Res.None, "F"),
         new("POST /findings/import", Res.None, "F"),
