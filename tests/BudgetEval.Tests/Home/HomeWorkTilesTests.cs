@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Web.Findings;
 using Microsoft.EntityFrameworkCore;
@@ -20,10 +19,10 @@ public sealed class HomeWorkTilesTests(AppFixture app) : IClassFixture<AppFixtur
 
         var home = await (await app.SignInAsync("unit")).GetStringAsync("/");
 
-        Assert.Equal((selfEvaluations, "/self-evaluations"), Tile(home, "own-self-evaluations"));
+        Assert.Equal((selfEvaluations, "/self-evaluations"), Tiles.Read(home, "own-self-evaluations"));
         foreach (var status in new[] { FindingStatus.Open, FindingStatus.InProgress, FindingStatus.Partial })
         {
-            Assert.Equal((byStatus.GetValueOrDefault(status), $"/findings?Status={status}"), Tile(home, $"own-findings-{status.ToString().ToLowerInvariant()}"));
+            Assert.Equal((byStatus.GetValueOrDefault(status), $"/findings?Status={status}"), Tiles.Read(home, $"own-findings-{status.ToString().ToLowerInvariant()}"));
         }
 
         // Rectified findings are not work: no tile counts them.
@@ -36,16 +35,9 @@ public sealed class HomeWorkTilesTests(AppFixture app) : IClassFixture<AppFixtur
     {
         var evaluator = await app.SignInAsync("evaluator");
 
-        Assert.Equal((0, "/evaluations"), Tile(await evaluator.GetStringAsync("/"), "own-evaluations"));
+        Assert.Equal((0, "/evaluations"), Tiles.Read(await evaluator.GetStringAsync("/"), "own-evaluations"));
         Assert.Contains("评价经财政局验收通过（或改由其他机构评价）后，不再在此显示。", await evaluator.GetStringAsync("/evaluations"), StringComparison.Ordinal);
         var unitList = await (await app.SignInAsync("unit2")).GetStringAsync("/evaluations"); // a unit with no evaluation: the plain message
         Assert.Contains("data-testid=\"evaluations-empty\">暂无重点评价。<", unitList, StringComparison.Ordinal);
-    }
-
-    private static (int Value, string Link) Tile(string html, string key)
-    {
-        var m = Regex.Match(html, $"<a class=\"tile\" href=\"([^\"]+)\" data-count=\"{key}\">\\s*<div class=\"value\">(\\d+)</div>");
-        Assert.True(m.Success, $"no tile {key}");
-        return (int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), System.Net.WebUtility.HtmlDecode(m.Groups[1].Value));
     }
 }

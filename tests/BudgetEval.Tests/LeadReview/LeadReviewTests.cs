@@ -25,9 +25,9 @@ public sealed partial class LeadReviewTests(AppFixture app) : IClassFixture<AppF
         var home = await lead.GetStringAsync("/");
 
         // The demo's 2021 evaluation is completed and nobody has approved 2021's results yet.
-        Assert.Equal((1, "/results?year=2021"), Tile(home, "lead-results-2021"));
+        Assert.Equal((1, "/results?year=2021"), Tiles.Read(home, "lead-results-2021"));
         Assert.Contains("2021年度评价结果待审定", home, StringComparison.Ordinal);
-        Assert.Equal((0, "/evaluations#pending-approval"), Tile(home, "lead-selections"));
+        Assert.Equal((0, "/evaluations#pending-approval"), Tiles.Read(home, "lead-selections"));
         Assert.Contains("id=\"pending-approval\"", await lead.GetStringAsync("/evaluations"), StringComparison.Ordinal);
 
         var finance = await app.ApiAsync("finance");
@@ -37,7 +37,7 @@ public sealed partial class LeadReviewTests(AppFixture app) : IClassFixture<AppF
             targets = new[] { new { organisationId = await app.SocialGovernanceCentreAsync(), kind = "DepartmentWide", reason = "预算规模大" } },
         });
         Assert.True(selected.IsSuccessStatusCode, await selected.Content.ReadAsStringAsync());
-        Assert.Equal((1, "/evaluations#pending-approval"), Tile(await lead.GetStringAsync("/"), "lead-selections"));
+        Assert.Equal((1, "/evaluations#pending-approval"), Tiles.Read(await lead.GetStringAsync("/"), "lead-selections"));
 
         Assert.Equal(HttpStatusCode.NoContent, (await (await app.ApiAsync("financelead")).PostAsync("/api/results/2021/approval", null)).StatusCode);
         Assert.DoesNotContain("lead-results-2021", await lead.GetStringAsync("/"), StringComparison.Ordinal);
@@ -221,13 +221,6 @@ public sealed partial class LeadReviewTests(AppFixture app) : IClassFixture<AppF
     }
 
     private static Regex RowWithMark(Guid finding) => new($"<tr data-finding=\"{finding}\">(?:(?!</tr>).)*data-testid=\"recurring\"", RegexOptions.Singleline);
-
-    private static (int Value, string Link) Tile(string html, string key)
-    {
-        var m = Regex.Match(html, $"<a class=\"tile\" href=\"([^\"]+)\" data-count=\"{key}\">\\s*<div class=\"value\">(\\d+)</div>");
-        Assert.True(m.Success, $"no tile {key}");
-        return (int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), WebUtility.HtmlDecode(m.Groups[1].Value));
-    }
 
     private static string Value(string html, string name)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -54,10 +53,10 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
         var byRole = await app.DbAsync(db => db.WorkItems.Where(w => w.Status == WorkItemStatus.Open && w.DueAt < now)
             .GroupBy(w => w.AssigneeRole).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
         int Count(params string[] roles) => byRole.Where(r => roles.Contains(r.Key)).Sum(r => r.Count);
-        Assert.Equal(Count("UnitFiller", "UnitHead"), Tile(page, "overdue-units"));
-        Assert.Equal(Count("Evaluator"), Tile(page, "overdue-firms"));
-        Assert.Equal(Count("FinanceOfficer", "FinanceLead", "Admin"), Tile(page, "overdue-bureau"));
-        Assert.Equal(byRole.Sum(r => r.Count), Tile(page, "overdue-all"));
+        Assert.Equal(Count("UnitFiller", "UnitHead"), Tiles.Value(page, "overdue-units"));
+        Assert.Equal(Count("Evaluator"), Tiles.Value(page, "overdue-firms"));
+        Assert.Equal(Count("FinanceOfficer", "FinanceLead", "Admin"), Tiles.Value(page, "overdue-bureau"));
+        Assert.Equal(byRole.Sum(r => r.Count), Tiles.Value(page, "overdue-all"));
         Assert.Contains($"符合条件的逾期待办共 {Count("UnitFiller", "UnitHead")} 项", page, StringComparison.Ordinal);
 
         // Filters: whose turn, the unit's name, the flow; a filter that matches nothing says so; a wrong flow is named.
@@ -127,7 +126,7 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
         var home = await lead.GetStringAsync("/");
         Assert.Contains("全区逾期待办", home, StringComparison.Ordinal);
         Assert.Contains("href=\"/oversight?waitingOn=Unit\" data-count=\"overdue-units\"", home, StringComparison.Ordinal);
-        Assert.True(Tile(home, "overdue-units") >= 1);
+        Assert.True(Tiles.Value(home, "overdue-units") >= 1);
     }
 
     [Fact]
@@ -188,12 +187,5 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
         var m = Regex.Match(page, $"<tr>(?:(?!</tr>).)*?<td data-label=\"事项\"><a href=\"/cases/{caseId}\">.*?</tr>", RegexOptions.Singleline);
         Assert.True(m.Success, "the case is listed");
         return Regex.Replace(m.Value, "<[^>]+>", " ");
-    }
-
-    private static int Tile(string page, string key)
-    {
-        var m = Regex.Match(page, $"data-count=\"{key}\"[^>]*>\\s*<div class=\"value\">(\\d+)</div>");
-        Assert.True(m.Success, $"no tile {key}");
-        return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 }

@@ -37,9 +37,9 @@ public sealed partial class BureauCountsTests : IAsyncLifetime
         Assert.Equal(Beijing(first), CountedAt(inbox));
 
         var home = await finance.GetStringAsync("/");
-        Assert.Equal(expected.Open, Tile(home, "inbox-open"));
-        Assert.Equal(expected.Overdue, Tile(home, "inbox-overdue"));
-        Assert.Equal(await UnitsAsync(), Tile(home, "bureau-units"));
+        Assert.Equal(expected.Open, Tiles.Value(home, "inbox-open"));
+        Assert.Equal(expected.Overdue, Tiles.Value(home, "inbox-overdue"));
+        Assert.Equal(await UnitsAsync(), Tiles.Value(home, "bureau-units"));
         Assert.Equal(Beijing(first), CountedAt(home));
 
         // Work arrives: within the age the page still shows the counted figures, with their time.
@@ -58,9 +58,9 @@ public sealed partial class BureauCountsTests : IAsyncLifetime
         inbox = await Eventually.ReadAsync(() => finance.GetStringAsync("/inbox"), page => InboxCounts(page) == fresh);
         Assert.Equal(fresh, InboxCounts(inbox));
         Assert.Equal(Beijing(refreshed), CountedAt(inbox));
-        home = await Eventually.ReadAsync(() => finance.GetStringAsync("/"), page => Tile(page, "bureau-units") == 12);
-        Assert.Equal(await UnitsAsync(), Tile(home, "bureau-units"));
-        Assert.Equal(fresh.Open, Tile(home, "inbox-open"));
+        home = await Eventually.ReadAsync(() => finance.GetStringAsync("/"), page => Tiles.Value(page, "bureau-units") == 12);
+        Assert.Equal(await UnitsAsync(), Tiles.Value(home, "bureau-units"));
+        Assert.Equal(fresh.Open, Tiles.Value(home, "inbox-open"));
 
         // The dashboard says when its figures were computed, too.
         Assert.Equal(Beijing(refreshed), CountedAt(await finance.GetStringAsync("/dashboards")));
@@ -83,14 +83,7 @@ public sealed partial class BureauCountsTests : IAsyncLifetime
 
     private readonly record struct Counts(int Open, int Overdue, int Soon);
 
-    private static Counts InboxCounts(string page) => new(Tile(page, "inbox-total"), Tile(page, "inbox-overdue"), Tile(page, "inbox-soon"));
-
-    private static int Tile(string page, string key)
-    {
-        var m = Regex.Match(page, $"data-count=\"{key}\"[^>]*>\\s*<div class=\"value\">(\\d+)</div>");
-        Assert.True(m.Success, $"no tile {key}");
-        return int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
+    private static Counts InboxCounts(string page) => new(Tiles.Value(page, "inbox-total"), Tiles.Value(page, "inbox-overdue"), Tiles.Value(page, "inbox-soon"));
 
     private static string? CountedAt(string page) => CountedAtPattern().Match(page) is { Success: true } m ? m.Groups[1].Value : null;
 
