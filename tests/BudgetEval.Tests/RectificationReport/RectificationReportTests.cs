@@ -253,6 +253,11 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         Assert.Equal(Title, Read(await word.Content.ReadAsByteArrayAsync()).Paragraphs[0]);
         Assert.Contains("handler=Pdf", Href(preview, "pdf-link"), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("@media print { .screen-only { display: none; } }", preview, StringComparison.Ordinal);
+
+        // A year that is not one is named as typed, not answered with "请指定年度".
+        var typo = await finance.GetAsync($"/findings/rectification-report?unit={Uri.EscapeDataString(Centre)}&fiscalYear=2021x");
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        Assert.Equal("「年度」“2021x”不是有效的年份，应填写如 2023。", await typo.Content.ReadAsStringAsync());
     }
 
     /// <summary>The address of any link with this data-testid.</summary>
