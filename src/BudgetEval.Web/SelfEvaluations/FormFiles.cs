@@ -32,10 +32,6 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
         var saved = await service.EditAsync(id, actor, null, async (se, c) =>
         {
             await SelfEvaluationForm.ReplaceIndicatorsAsync(db, se, result.Lines, clock.GetUtcNow(), c);
-            if (result.Funds is { } funds)
-            {
-                notes = [FundsNote(funds, se), .. result.Notes];
-            }
 
             // The header fields' named cells: taken on a 部门整体 form when filled; blank or absent (an older file) leaves the form's own.
             // Only a value that changes the form is mentioned: re-importing an unchanged export says nothing new.
@@ -52,9 +48,14 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
                 header.Add(HeaderFields.FunctionsLabel);
             }
 
-            if (header.Count > 0)
+            // One note says what was taken: "只导入了指标" followed by "同时导入了…" contradicted itself.
+            if (result.Funds is { } funds)
             {
-                notes = [.. notes, $"同时导入了{string.Join("、", header.Select(h => $"「{h}」"))}。"];
+                notes = [FundsNote(funds, se, header), .. result.Notes];
+            }
+            else if (header.Count > 0)
+            {
+                notes = [.. notes, $"同时导入了{Named(header)}。"];
             }
 
             return null;
@@ -67,7 +68,9 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
     /// only (funds have their own checks and 执行率 on the form), so the user is told, and told which amounts
     /// in the file differ from the form: an edit there would otherwise be lost without a word.
     /// </summary>
-    private static string FundsNote(IReadOnlyList<FundsLine> funds, SelfEvaluation se)
+    private static string Named(IEnumerable<string> labels) => string.Join("、", labels.Select(h => $"「{h}」"));
+
+    private static string FundsNote(IReadOnlyList<FundsLine> funds, SelfEvaluation se, IReadOnlyList<string> header)
     {
         static bool Same(FundsCell? cell, decimal? saved) => cell is null
             || (cell.Text.Length == 0 ? saved is null
@@ -83,8 +86,8 @@ internal sealed class FormFiles(SelfEvaluationService service, AppDbContext db, 
             differ.AddRange(pairs.Where(x => !Same(x.Cell, x.Saved)).Select(x => x.Cell!.Cell));
         }
 
-        const string Note = "只导入了指标：文件中的资金情况和年度总体目标不随指标导入，如需修改，请在自评表页面上修改。";
-        return differ.Count == 0 ? Note : Note + $"文件中 {string.Join("、", differ)} 的金额与表单上的不同，未被采用。";
+        var note = $"只导入了指标{(header.Count > 0 ? "和" + Named(header) : string.Empty)}：文件中的资金情况和年度总体目标不随指标导入，如需修改，请在自评表页面上修改。";
+        return differ.Count == 0 ? note : note + $"文件中 {string.Join("、", differ)} 的金额与表单上的不同，未被采用。";
     }
 
     /// <summary>Type and size are checked before anything is stored; a refused file answers with the reason and no save result.</summary>

@@ -182,6 +182,31 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal(2, await app.DbAsync(db => Task.FromResult(db.ReminderLedger.Where(r => ids.Contains(r.WorkItemId) && r.Message == "请本周内办结。").Select(r => r.Stage).Distinct().Count())));
     }
 
+    [Fact]
+    public async Task Given_late_tasks_When_the_officer_opens_a_page_past_the_end_or_a_filter_matching_nothing_Then_the_page_does_not_claim_the_district_has_none_and_leads_back()
+    {
+        var (caseId, _) = await LateCentreDraftAsync();
+        using var finance = await app.SignInAsync("finance");
+
+        // Page 99 of the units' late tasks (an old link, or tasks done since): not "全区暂无逾期待办" while the tiles count them.
+        var past = WebUtility.HtmlDecode(await finance.GetStringAsync("/oversight?waitingOn=Unit&p=99"));
+        var units = Tile(past, "overdue-units");
+        Assert.True(units > 0);
+        Assert.DoesNotContain("全区暂无逾期待办", past, StringComparison.Ordinal);
+        Assert.Contains($"第 99 页没有事项：符合条件的逾期待办共 {units} 项", past, StringComparison.Ordinal);
+        var first = FirstPageLink().Match(past).Groups[1].Value;
+        Assert.Equal("/oversight?waitingOn=Unit&p=1", first);
+        Assert.Contains($"/cases/{caseId}", await finance.GetStringAsync(first), StringComparison.Ordinal);
+
+        // A filter that matches nothing offers the whole district's list.
+        var none = WebUtility.HtmlDecode(await finance.GetStringAsync("/oversight?unit=" + Uri.EscapeDataString("没有这个单位")));
+        Assert.Contains("没有符合条件的逾期事项。", none, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/oversight\" data-testid=\"clear-filters\">查看全区 {Tile(none, "overdue-all")} 项逾期待办</a>", none, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<a href=\"([^\"]+)\" data-testid=\"first-page\">")]
+    private static partial Regex FirstPageLink();
+
     private static string Row(string page, Guid caseId)
     {
         var m = Regex.Match(page, $"<tr>(?:(?!</tr>).)*?<td data-label=\"事项\"><a href=\"/cases/{caseId}\">.*?</tr>", RegexOptions.Singleline);

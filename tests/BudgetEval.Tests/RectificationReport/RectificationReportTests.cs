@@ -233,6 +233,41 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         Assert.Contains(["资产卡片信息不全", "", "已完成资产清查并补录卡片。完成时间：2026年2月10日", "已整改（登记时已整改）"], annex.Select(r => r.Skip(1).ToList()));
     }
 
+    [Fact]
+    public async Task Given_the_officer_on_the_print_preview_of_one_units_report_When_done_reading_Then_the_preview_links_back_to_the_same_filtered_register_and_to_its_word_and_pdf()
+    {
+        var finance = await app.SignInAsync("finance");
+        var list = await finance.GetStringAsync($"/findings?FiscalYear=2021&Unit={Uri.EscapeDataString(Centre)}&Source=ThirdParty");
+        var preview = await finance.GetStringAsync(Href(list, "rectification-report-print"));
+
+        // A way back (the preview has no menu) to the very list the officer came from, which offers the report again.
+        var back = Link(preview, "back-to-findings");
+        Assert.StartsWith("/findings?", back, StringComparison.Ordinal);
+        var again = await finance.GetStringAsync(back);
+        Assert.Contains("value=\"2021\"", again, StringComparison.Ordinal);
+        Assert.Equal(Href(list, "rectification-report-print"), Href(again, "rectification-report-print"));
+
+        // Word and PDF from the preview are the same report; the links are hidden on paper and absent from the PDF itself.
+        var word = await finance.GetAsync(Href(preview, "docx-link"));
+        Assert.Equal(HttpStatusCode.OK, word.StatusCode);
+        Assert.Equal(Title, Read(await word.Content.ReadAsByteArrayAsync()).Paragraphs[0]);
+        Assert.Contains("handler=Pdf", Href(preview, "pdf-link"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("@media print { .screen-only { display: none; } }", preview, StringComparison.Ordinal);
+
+        // A year that is not one is named as typed, not answered with "请指定年度".
+        var typo = await finance.GetAsync($"/findings/rectification-report?unit={Uri.EscapeDataString(Centre)}&fiscalYear=2021x");
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        Assert.Equal("「年度」“2021x”不是有效的年份，应填写如 2023。", await typo.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The address of any link with this data-testid.</summary>
+    private static string Link(string html, string testId)
+    {
+        var tag = System.Text.RegularExpressions.Regex.Match(html, $"<a [^>]*data-testid=\"{testId}\"[^>]*>").Value;
+        Assert.NotEmpty(tag);
+        return System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(tag, "href=\"([^\"]+)\"").Groups[1].Value);
+    }
+
     /// <summary>The address of the link with this data-testid.</summary>
     private static string Href(string html, string testId)
     {

@@ -115,7 +115,10 @@ public sealed class HeaderExcelTests(AppFixture app) : IClassFixture<AppFixture>
         var edited = await SelfEvaluationApiTests.ImportAsync(unit, id, "自评表.xlsx", Edited(xlsx, new Dictionary<string, string> { [units] = "4", [functions] = "一、在 Excel 中改过的职能。" }));
 
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        Assert.Contains("同时导入了「所属独立核算单位个数」、「部门职能概述」。", await edited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // One note for what was taken: never "只导入了指标" and then "同时导入了…" in the same answer.
+        var answer = await edited.Content.ReadAsStringAsync();
+        Assert.Contains("只导入了指标和「所属独立核算单位个数」、「部门职能概述」：文件中的资金情况和年度总体目标不随指标导入", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("同时导入了", answer, StringComparison.Ordinal);
         var stored = await StoredAsync(id);
         Assert.Equal(4, stored.Units);
         Assert.Equal("一、在 Excel 中改过的职能。", stored.Functions);

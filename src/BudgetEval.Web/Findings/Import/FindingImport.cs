@@ -91,7 +91,7 @@ internal sealed class FindingImport(AppDbContext db, FindingRegister register, D
                 {
                     Error(row.Row, column, message.StartsWith("请填写", StringComparison.Ordinal) ? "未填写。"
                         : key == "category" ? $"{TableRead.Quote(row.Category ?? string.Empty)}不是有效的问题类别，应为{string.Join("、", categories)}之一。"
-                        : message);
+                        : Unlabelled(message, column));
                 }
             }
 
@@ -134,6 +134,13 @@ internal sealed class FindingImport(AppDbContext db, FindingRegister register, D
 
         return await ResultAsync(checkedRows.Select(r => r.Row.Row).ToList(), findings, read.Notes, ct);
     }
+
+    /// <summary>
+    /// Hand registration's message without its leading 「年度」: the cell's place already names the column, and
+    /// "第5行「年度」「年度」不能晚于本年度" read as a stutter.
+    /// </summary>
+    private static string Unlabelled(string message, int column) =>
+        message.StartsWith($"「{FindingFile.Header[column]}」", StringComparison.Ordinal) ? message[(FindingFile.Header[column].Length + 2)..] : message;
 
     /// <summary>
     /// One finding per unit, year and title: a row repeating an earlier row, or a finding already in the register (any

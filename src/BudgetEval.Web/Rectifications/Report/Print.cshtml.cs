@@ -59,6 +59,12 @@ internal sealed class PrintModel(AppDbContext db, BureauLookup bureau, TimeProvi
     /// <summary>Null when the report is there; otherwise the answer: 404 for nothing visible, 400 naming the field.</summary>
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
+        // ?fiscalYear=abc binds as no year: name what was typed rather than ask for a year that was given.
+        if (ModelState.TryGetValue(nameof(FiscalYear), out var year) && year.Errors.Count > 0)
+        {
+            return BadRequest($"「年度」“{year.AttemptedValue}”不是有效的年份，应填写如 2023。");
+        }
+
         var (report, errors) = await RectificationReport.LoadAsync(db, User, new(Unit, FiscalYear, Source, SourceDocument), bureau, clock, china, ct);
         if (errors.Count > 0)
         {
