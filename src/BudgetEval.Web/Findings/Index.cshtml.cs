@@ -173,8 +173,14 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         return Page();
     }
 
+    /// <summary>The 单位 filter as the box shows it: a link's unit id (from an import's result or a report) as the unit's name.</summary>
+    public string? UnitShown { get; private set; }
+
     private async Task LoadAsync(CancellationToken ct)
     {
+        UnitShown = Guid.TryParse(Unit, out var unitId)
+            ? await db.Organisations.Where(o => o.Id == unitId).Select(o => o.Name).FirstOrDefaultAsync(ct) ?? Unit
+            : Unit;
         var (query, errors) = FindingEndpoints.Filter(db, Unit, FiscalYear, Status, Source);
         foreach (var m in errors.SelectMany(e => e.Value))
         {

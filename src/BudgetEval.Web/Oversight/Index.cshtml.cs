@@ -50,10 +50,13 @@ internal sealed class IndexModel(OverdueTasks tasks, AppDbContext db, TimeProvid
             return Page();
         }
 
-        if (await tasks.AllAsync(filter, ct) is not { } rows)
+        var rows = await tasks.AllAsync(filter, ct);
+        if (rows is not { Count: > 0 })
         {
-            Errors = [OverdueExport.TooMany];
+            // Too many for one workbook, or nothing to export: said on the page rather than an empty file.
+            var problem = rows is null ? OverdueExport.TooMany : "没有符合条件的逾期事项，无须导出。";
             await LoadAsync(ct);
+            Errors = [problem];
             return Page();
         }
 

@@ -190,7 +190,7 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
 
         // Page 99 of the units' late tasks (an old link, or tasks done since): not "全区暂无逾期待办" while the tiles count them.
         var past = WebUtility.HtmlDecode(await finance.GetStringAsync("/oversight?waitingOn=Unit&p=99"));
-        var units = Tile(past, "overdue-units");
+        var units = Tiles.Value(past, "overdue-units");
         Assert.True(units > 0);
         Assert.DoesNotContain("全区暂无逾期待办", past, StringComparison.Ordinal);
         Assert.Contains($"第 99 页没有事项：符合条件的逾期待办共 {units} 项", past, StringComparison.Ordinal);
@@ -198,10 +198,15 @@ public sealed partial class OversightTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal("/oversight?waitingOn=Unit&p=1", first);
         Assert.Contains($"/cases/{caseId}", await finance.GetStringAsync(first), StringComparison.Ordinal);
 
+        // Exporting a filter that matches nothing says so instead of handing out an empty workbook.
+        var empty = await finance.GetAsync("/oversight?handler=Export&unit=" + Uri.EscapeDataString("没有这个单位"));
+        Assert.Equal("text/html", empty.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("没有符合条件的逾期事项，无须导出。", WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+
         // A filter that matches nothing offers the whole district's list.
         var none = WebUtility.HtmlDecode(await finance.GetStringAsync("/oversight?unit=" + Uri.EscapeDataString("没有这个单位")));
         Assert.Contains("没有符合条件的逾期事项。", none, StringComparison.Ordinal);
-        Assert.Contains($"<a href=\"/oversight\" data-testid=\"clear-filters\">查看全区 {Tile(none, "overdue-all")} 项逾期待办</a>", none, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/oversight\" data-testid=\"clear-filters\">查看全区 {Tiles.Value(none, "overdue-all")} 项逾期待办</a>", none, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("<a href=\"([^\"]+)\" data-testid=\"first-page\">")]
