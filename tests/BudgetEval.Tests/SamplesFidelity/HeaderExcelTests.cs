@@ -14,12 +14,6 @@ namespace BudgetEval.Tests.SamplesFidelity;
 /// </summary>
 public sealed class HeaderExcelTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private async Task<(int? Units, string? Functions)> StoredAsync(Guid id)
-    {
-        var stored = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.IndependentUnits, s.Functions }).SingleAsync());
-        return (stored.IndependentUnits, stored.Functions);
-    }
-
     /// <summary>The named cells of a workbook: name → sheet!cell as Excel writes the reference.</summary>
     private static Dictionary<string, string> Names(byte[] xlsx)
     {
@@ -90,7 +84,7 @@ public sealed class HeaderExcelTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var unit = await app.ApiAsync("unit");
         var id = await SampleHeader.CentreDraftAsync(app);
-        var before = await StoredAsync(id);
+        var before = await SampleHeader.StoredAsync(app, id);
         var xlsx = await unit.GetByteArrayAsync($"/api/self-evaluations/{id}/export.xlsx");
         var cell = Names(xlsx)["所属独立核算单位个数"].Split('!')[1].Replace("$", "", StringComparison.Ordinal);
         var functions = Names(xlsx)["部门职能概述"].Split('!')[1].Replace("$", "", StringComparison.Ordinal);
@@ -100,7 +94,7 @@ public sealed class HeaderExcelTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var messages = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("message").GetString()).ToList();
         Assert.Equal([$"自评表!{cell} 所属独立核算单位个数「abc」不是整数（所属独立核算单位个数须为不小于0的整数）。"], messages);
-        Assert.Equal(before, await StoredAsync(id));
+        Assert.Equal(before, await SampleHeader.StoredAsync(app, id));
     }
 
     [Fact]
@@ -119,7 +113,7 @@ public sealed class HeaderExcelTests(AppFixture app) : IClassFixture<AppFixture>
         var answer = await edited.Content.ReadAsStringAsync();
         Assert.Contains("只导入了指标和「所属独立核算单位个数」、「部门职能概述」：文件中的资金情况和年度总体目标不随指标导入", answer, StringComparison.Ordinal);
         Assert.DoesNotContain("同时导入了", answer, StringComparison.Ordinal);
-        var stored = await StoredAsync(id);
+        var stored = await SampleHeader.StoredAsync(app, id);
         Assert.Equal(4, stored.Units);
         Assert.Equal("一、在 Excel 中改过的职能。", stored.Functions);
 
@@ -127,7 +121,7 @@ public sealed class HeaderExcelTests(AppFixture app) : IClassFixture<AppFixture>
         var older = await SelfEvaluationApiTests.ImportAsync(unit, id, "旧版自评表.xlsx", Edited(xlsx, new Dictionary<string, string> { [units] = "9", [functions] = "旧文件里的文字" }, dropNames: true));
 
         Assert.Equal(HttpStatusCode.OK, older.StatusCode);
-        Assert.Equal(stored, await StoredAsync(id));
+        Assert.Equal(stored, await SampleHeader.StoredAsync(app, id));
     }
 
     [Fact]

@@ -9,18 +9,12 @@ namespace BudgetEval.Tests.SamplesFidelity;
 /// <summary>所属独立核算单位个数 and 部门职能概述 on the 自评表 page: saved with the form, a bad count refused naming the field, 部门职能概述 required to submit.</summary>
 public sealed class HeaderFormTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private async Task<(int? Units, string? Functions)> StoredAsync(Guid id)
-    {
-        var stored = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.IndependentUnits, s.Functions }).SingleAsync());
-        return (stored.IndependentUnits, stored.Functions);
-    }
-
     [Fact]
     public async Task Given_the_centre_form_When_the_count_is_not_a_whole_number_Then_the_save_is_refused_naming_the_field_and_nothing_is_saved()
     {
         var id = await SampleHeader.CentreDraftAsync(app);
         var unit = await app.SignInAsync("unit");
-        var before = await StoredAsync(id);
+        var before = await SampleHeader.StoredAsync(app, id);
         var (html, fields) = await FormPage.OpenAsync(unit, id);
         Assert.True(fields.ContainsKey("Input.IndependentUnits") && fields.ContainsKey("Input.Functions"));
 
@@ -34,7 +28,7 @@ public sealed class HeaderFormTests(AppFixture app) : IClassFixture<AppFixture>
             var page = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
             Assert.Contains($"「所属独立核算单位个数」“{bad}”不是有效的个数：所属独立核算单位个数须为不小于0的整数。", page, StringComparison.Ordinal);
             Assert.Matches("id=\"independent-units\"[^>]*aria-invalid=\"true\"|aria-invalid=\"true\"[^>]*id=\"independent-units\"", page);
-            Assert.Equal(before, await StoredAsync(id));
+            Assert.Equal(before, await SampleHeader.StoredAsync(app, id));
         }
     }
 
@@ -52,7 +46,7 @@ public sealed class HeaderFormTests(AppFixture app) : IClassFixture<AppFixture>
         var saved = await FormPage.PostAsync(unit, id, html, fields);
 
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        var stored = await StoredAsync(id);
+        var stored = await SampleHeader.StoredAsync(app, id);
         Assert.Equal(2, stored.Units);
         Assert.Equal(functions, stored.Functions);
         var detail = await SelfEvaluations.SelfEvaluationApiTests.DetailAsync(api, id);
@@ -63,7 +57,7 @@ public sealed class HeaderFormTests(AppFixture app) : IClassFixture<AppFixture>
         fields["Input.IndependentUnits"] = "";
         fields["Input.Functions"] = "";
         Assert.Equal(HttpStatusCode.Redirect, (await FormPage.PostAsync(unit, id, html, fields)).StatusCode);
-        stored = await StoredAsync(id);
+        stored = await SampleHeader.StoredAsync(app, id);
         Assert.Null(stored.Units);
         Assert.Null(stored.Functions);
         var errors = (await SelfEvaluations.SelfEvaluationApiTests.DetailAsync(api, id)).GetProperty("submissionErrors").EnumerateArray().Select(e => e.GetString()).ToList();

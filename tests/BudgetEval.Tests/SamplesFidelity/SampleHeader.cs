@@ -15,6 +15,13 @@ internal static class SampleHeader
 
     public const string Functions = "一、负责全区社会治理网格化体系建设、运行、管理工作。二、负责全区市场、农业、交通、文化、生态环境、城市管理等执法领域以及应急、综治维稳等方面各类社会治理信息的收集、跟踪、反馈、调度等工作。三、负责全区社会治理问题及热线的受理、分派、反馈工作。四、负责组织区、街镇、村(社区)三级信息过滤、调度、处置平台的建设、维护、管理和应用工作，建立健全与应急、城管及其他执法机构的信息共享机制。";
 
+    /// <summary>The two header fields as stored.</summary>
+    public static async Task<(int? Units, string? Functions)> StoredAsync(AppFixture app, Guid id)
+    {
+        var stored = await app.DbAsync(db => db.SelfEvaluations.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.IndependentUnits, s.Functions }).SingleAsync());
+        return (stored.IndependentUnits, stored.Functions);
+    }
+
     /// <summary>The centre's 2022 部门整体 self-evaluation the demo seeds (a draft).</summary>
     public static Task<Guid> CentreDraftAsync(AppFixture app) => app.DbAsync(async db =>
     {
