@@ -16,24 +16,25 @@ internal enum WaitingOn
     Bureau = 3,
 }
 
+/// <summary>
+/// 办理方 is the kind of organisation the task's role belongs to (<see cref="Roles.KindFor"/>), named as organisations are
+/// (<see cref="OrganisationKindLabels.Label"/>); the API keeps its own short words Unit / Firm / Bureau.
+/// </summary>
 internal static class WaitingOnLabels
 {
-    public static string Label(this WaitingOn w) => w switch
+    public static OrganisationKind Kind(this WaitingOn w) => w switch
     {
-        WaitingOn.Unit => "预算单位",
-        WaitingOn.Firm => "第三方机构",
-        _ => "财政局",
+        WaitingOn.Unit => OrganisationKind.BudgetUnit,
+        WaitingOn.Firm => OrganisationKind.EvaluationFirm,
+        _ => OrganisationKind.FinanceBureau,
     };
 
-    public static string[] RolesOf(WaitingOn w) => w switch
-    {
-        WaitingOn.Unit => [Roles.UnitFiller, Roles.UnitHead],
-        WaitingOn.Firm => [Roles.Evaluator],
-        _ => [Roles.FinanceOfficer, Roles.FinanceLead, Roles.Admin],
-    };
+    public static string Label(this WaitingOn w) => w.Kind().Label();
+
+    public static string[] RolesOf(WaitingOn w) => [.. Roles.All.Where(r => Roles.KindFor(r) == w.Kind())];
 
     public static WaitingOn Of(string? role) =>
-        Enum.GetValues<WaitingOn>().FirstOrDefault(w => RolesOf(w).Contains(role), WaitingOn.Bureau);
+        role is null || !Roles.All.Contains(role) ? WaitingOn.Bureau : Enum.GetValues<WaitingOn>().First(w => w.Kind() == Roles.KindFor(role));
 }
 
 /// <summary>The filters of the 逾期督办 list as understood: a flow id, whose turn, part of a unit's name.</summary>

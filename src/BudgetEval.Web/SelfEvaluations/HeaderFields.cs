@@ -28,13 +28,12 @@ internal static class HeaderFields
     public static bool TryParseUnits(string? text, out int? units)
     {
         units = null;
-        var t = Shared.TextInput.Line(text);
+        var t = Shared.TextInput.Narrow(Shared.TextInput.Line(text));
         if (t is null)
         {
             return true;
         }
 
-        t = new string(t.Select(c => c is >= '０' and <= '９' ? (char)(c - '０' + '0') : c).ToArray());
         if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= SelfEvaluationForm.MaxIndependentUnits)
         {
             units = n;

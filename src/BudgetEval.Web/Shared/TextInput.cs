@@ -131,6 +131,12 @@ internal static class TextInput
     /// <summary>A required single-line field: as <see cref="Line"/>, but blank is the empty string.</summary>
     public static string LineOrEmpty(string? text) => Line(text) ?? string.Empty;
 
+    /// <summary>Full-width letters, digits and signs (typed with a Chinese input method) as their ASCII forms.</summary>
+    public static string? Narrow(string? text) =>
+        text is null || !text.Any(c => c is >= '\uFF01' and <= '\uFF5E')
+            ? text
+            : string.Concat(text.Select(c => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c));
+
     // Only ordinary characters, single inner spaces and no space at either end.
     private static bool IsPlainLine(string text)
     {

@@ -233,7 +233,7 @@ internal static partial class DirectoryFile
                 }
             }
 
-            var code = Narrow(Shared.TextInput.Line(cells[4]))?.ToUpperInvariant();
+            var code = Shared.TextInput.Narrow(Shared.TextInput.Line(cells[4]))?.ToUpperInvariant();
             if (code is not null && !CreditCodePattern().IsMatch(code))
             {
                 Error(4, $"{TableRead.Quote(code)}应为 18 位数字或大写字母。");
@@ -244,7 +244,7 @@ internal static partial class DirectoryFile
                 Shared.TextInput.Line(cells[3]),
                 code,
                 Text(5, cells[5], 50, required: false, Error),
-                Narrow(Text(6, cells[6], 30, required: false, Error))));
+                Shared.TextInput.Narrow(Text(6, cells[6], 30, required: false, Error))));
         }
 
         return rows;
@@ -257,7 +257,7 @@ internal static partial class DirectoryFile
         {
             void Error(int column, string message) => errors.Add(UserSheetIndex, row, column, table.Where(row, column) + message);
 
-            var userName = Narrow(Text(0, cells[0], 256, required: true, Error));
+            var userName = Shared.TextInput.Narrow(Text(0, cells[0], 256, required: true, Error));
             if (userName is not null && !UserNamePattern().IsMatch(userName))
             {
                 Error(0, $"{TableRead.Quote(userName)}只能包含英文字母、数字和 - . _ @。");
@@ -292,7 +292,7 @@ internal static partial class DirectoryFile
                 }
             }
 
-            var email = Narrow(Shared.TextInput.Line(cells[4]));
+            var email = Shared.TextInput.Narrow(Shared.TextInput.Line(cells[4]));
             if (email is not null && (email.Length > 256 || !MailAddress.TryCreate(email, out var address) || address.Address != email))
             {
                 Error(4, $"{TableRead.Quote(email)}格式不正确。");
@@ -339,12 +339,6 @@ internal static partial class DirectoryFile
 
         return text;
     }
-
-    /// <summary>Full-width letters, digits and signs (typed with a Chinese input method) as their ASCII forms.</summary>
-    internal static string? Narrow(string? text) =>
-        text is null || !text.Any(c => c is >= '\uFF01' and <= '\uFF5E')
-            ? text
-            : string.Concat(text.Select(c => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c));
 
     [GeneratedRegex("^[0-9A-Z]{18}$")]
     private static partial Regex CreditCodePattern();

@@ -89,7 +89,7 @@ internal static class DirectoryImport
             .Concat(read.Users.Select(u => u.OrganisationText))
             .OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var codes = read.Organisations.Select(o => o.CreditCode).OfType<string>()
-            .Concat(texts.Select(t => DirectoryFile.Narrow(t)!.ToUpperInvariant())).Distinct(StringComparer.Ordinal).ToList();
+            .Concat(texts.Select(t => Shared.TextInput.Narrow(t)!.ToUpperInvariant())).Distinct(StringComparer.Ordinal).ToList();
         var existing = await db.Organisations.IgnoreQueryFilters().AsNoTracking()
             .Where(o => texts.Contains(o.Name) || (o.CreditCode != null && codes.Contains(o.CreditCode)))
             .Select(o => new { o.Id, o.Name, o.Kind, o.IsActive, o.CreditCode })
@@ -305,7 +305,7 @@ internal static class DirectoryImport
     }
 
     private static Known? Find(Dictionary<string, Known> known, string text) =>
-        known.GetValueOrDefault(text) ?? known.GetValueOrDefault(DirectoryFile.Narrow(text)!.ToUpperInvariant());
+        known.GetValueOrDefault(text) ?? known.GetValueOrDefault(Shared.TextInput.Narrow(text)!.ToUpperInvariant());
 
     private static async Task<List<string>> SaveAsync(
         AppDbContext db, UserManager<AppUser> accounts, HttpContext http, DateTimeOffset now, string fileName, DirectoryRead read,

@@ -196,7 +196,7 @@ internal static partial class FindingFile
         int? year = null;
         if (Line(Year, 20, required: true) is { } yearText)
         {
-            var m = YearPattern().Match(DirectoryFile.Narrow(yearText)!);
+            var m = YearPattern().Match(Shared.TextInput.Narrow(yearText)!);
             if (m.Success)
             {
                 year = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -273,7 +273,7 @@ internal static partial class FindingFile
             return null;
         }
 
-        var narrow = DirectoryFile.Narrow(text)!;
+        var narrow = Shared.TextInput.Narrow(text)!;
         var m = DatePattern().Match(narrow);
         if (m.Success && DateOnly.TryParseExact($"{m.Groups["y"].Value}-{m.Groups["m"].Value}-{m.Groups["d"].Value}", "yyyy-M-d",
                 CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))

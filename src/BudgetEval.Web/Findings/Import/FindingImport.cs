@@ -58,7 +58,7 @@ internal sealed class FindingImport(AppDbContext db, FindingRegister register, D
         void Error(int row, int column, string message) => errors.Add(row, column, FindingFile.Header[column], read.Where(row, column) + message);
 
         // Every unit named, resolved at once as the 登记问题 form's picker resolves one (full name, short name, credit code).
-        string Key(string text) => DirectoryFile.Narrow(text)!.ToUpperInvariant() is { Length: 18 } code && code.All(char.IsAsciiLetterOrDigit) ? code : text;
+        string Key(string text) => Shared.TextInput.Narrow(text)!.ToUpperInvariant() is { Length: 18 } code && code.All(char.IsAsciiLetterOrDigit) ? code : text;
         var units = await OrganisationPicker.ResolveAllAsync(OrganisationPicker.ActiveUnits(db.Organisations),
             read.Rows.Select(r => r.UnitText).OfType<string>().Select(Key), ct);
         var categories = await FindingCategories.ActiveAsync(db, ct);

@@ -58,10 +58,6 @@ internal sealed class TableRead(IReadOnlyList<string> header, bool fromWorkbook)
     }
 }
 
-/// <summary>
-/// A table that can be imported: its header (the first <see cref="Required"/> names must be there, the others
-/// may be left out), the columns that hold numbers, and the size limits.
-/// </summary>
 /// <summary>A workbook's named cell: its sheet, its reference (H3) and its value as the user sees it.</summary>
 internal sealed record NamedCell(string Sheet, string Cell, int Row, TableCell Value)
 {
@@ -69,6 +65,10 @@ internal sealed record NamedCell(string Sheet, string Cell, int Row, TableCell V
     public string Where => $"{Sheet}!{Cell}";
 }
 
+/// <summary>
+/// A table that can be imported: its header (the first <see cref="Required"/> names must be there, the others
+/// may be left out), the columns that hold numbers, and the size limits.
+/// </summary>
 internal sealed record TableSpec(IReadOnlyList<string> Header, int Required, IReadOnlyList<string> Numbers, long MaxBytes, int MaxRows);
 
 /// <summary>
