@@ -1,4 +1,7 @@
 using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Demo;
+using BudgetEval.Web.Plans;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.Browser;
 
@@ -24,6 +27,26 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : IClassFixture<Bro
             }
 
             await BrowserFixture.ScreenshotAsync(page, $"phone-{user}");
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_375_px_phone_When_the_unit_opens_its_department_wide_form_and_the_officer_the_overdue_list_Then_neither_is_wider_than_the_screen()
+    {
+        var form = await browser.DbAsync(async db =>
+        {
+            var centre = await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync();
+            return await db.SelfEvaluations.Where(s => s.OrganisationId == centre && s.PlanId != null && s.Kind == EvaluationKind.DepartmentWide).Select(s => s.Id).FirstAsync();
+        });
+        foreach (var (user, path) in new[] { ("unit", $"/self-evaluations/{form}/form"), ("finance", "/oversight") })
+        {
+            var page = await browser.SignInAsync(user);
+            await page.SetViewportSizeAsync(375, 812);
+            await page.GotoAsync(browser.BaseUrl + path);
+            var (scroll, width) = (await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("window.innerWidth"));
+            await BrowserFixture.ScreenshotAsync(page, $"phone-375-{user}");
+            var wide = await page.EvaluateAsync<string>("[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth + 1).slice(0, 12).map(e => e.tagName + '.' + e.className + '#' + (e.getAttribute('data-testid') || '') + ':' + Math.round(e.getBoundingClientRect().right)).join(' | ')");
+            Assert.True(scroll <= width, $"{user} {path}: the page is {scroll} px wide on a {width} px screen: {wide}");
         }
     }
 
