@@ -257,7 +257,12 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         // A year that is not one is named as typed, not answered with "请指定年度".
         var typo = await finance.GetAsync($"/findings/rectification-report?unit={Uri.EscapeDataString(Centre)}&fiscalYear=2021x");
         Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
-        Assert.Equal("「年度」“2021x”不是有效的年份，应填写如 2023。", await typo.Content.ReadAsStringAsync());
+        // On a page of its own with the way back (the preview opens in a tab of its own), not a bare line of text.
+        Assert.Equal("text/html", typo.Content.Headers.ContentType?.MediaType);
+        var refused = await typo.Content.ReadAsStringAsync();
+        Assert.Contains("「年度」“2021x”不是有效的年份，应填写如 2023。", refused, StringComparison.Ordinal);
+        Assert.StartsWith("/findings?", Link(refused, "back-to-findings"), StringComparison.Ordinal);
+        Assert.DoesNotContain("pdf-link", refused, StringComparison.Ordinal);
     }
 
     /// <summary>The address of any link with this data-testid.</summary>

@@ -38,7 +38,7 @@ internal sealed class FindingImportModel(AppDbContext db, TimeProvider clock, Du
     {
         if (file is null || file.Length == 0)
         {
-            return Refused(["文件：请选择要导入的 .xlsx 文件。"]);
+            return Refused(["文件：请选择要导入的 .xlsx 或 .csv 文件。"]);
         }
 
         if (file.Length > FindingFile.MaxBytes)

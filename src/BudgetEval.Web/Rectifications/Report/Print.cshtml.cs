@@ -31,6 +31,9 @@ internal sealed class PrintModel(AppDbContext db, BureauLookup bureau, TimeProvi
 
     public RectificationReport Report { get; private set; } = null!;
 
+    /// <summary>Why no report was made (400): shown on this page, in Chinese, with the way back to the register.</summary>
+    public string? Problem { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
 
     public async Task<IActionResult> OnGetDocxAsync(CancellationToken ct)
@@ -62,13 +65,13 @@ internal sealed class PrintModel(AppDbContext db, BureauLookup bureau, TimeProvi
         // ?fiscalYear=abc binds as no year: name what was typed rather than ask for a year that was given.
         if (ModelState.TryGetValue(nameof(FiscalYear), out var year) && year.Errors.Count > 0)
         {
-            return BadRequest($"「年度」“{year.AttemptedValue}”不是有效的年份，应填写如 2023。");
+            return Refused($"「年度」“{year.AttemptedValue}”不是有效的年份，应填写如 2023。");
         }
 
         var (report, errors) = await RectificationReport.LoadAsync(db, User, new(Unit, FiscalYear, Source, SourceDocument), bureau, clock, china, ct);
         if (errors.Count > 0)
         {
-            return BadRequest(string.Join(" ", errors.SelectMany(e => e.Value)));
+            return Refused(string.Join(" ", errors.SelectMany(e => e.Value)));
         }
 
         if (report is null)
@@ -78,5 +81,14 @@ internal sealed class PrintModel(AppDbContext db, BureauLookup bureau, TimeProvi
 
         Report = report;
         return null;
+    }
+
+    // A page, not plain text: the preview opens in its own tab, and a bare line of text there leaves no way back.
+    private PageResult Refused(string problem)
+    {
+        Problem = problem;
+        var page = Page();
+        page.StatusCode = StatusCodes.Status400BadRequest;
+        return page;
     }
 }
