@@ -209,6 +209,24 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Given_the_sheet_saved_as_a_GBK_csv_by_Chinese_Excel_When_imported_on_the_page_Then_its_row_is_registered()
+    {
+        using var finance = await app.SignInAsync("finance");
+        var page = WebUtility.HtmlDecode(await finance.GetStringAsync("/findings/import"));
+        Assert.Contains("也可以是「问题」表另存的 .csv 文件，UTF-8 或 GBK 编码", page, StringComparison.Ordinal);
+
+        // What 另存为 CSV of Chinese Excel writes: GB18030 (GBK) without a byte-order mark.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var csv = string.Join("\r\n", string.Join(',', Header), $"{DemoSeeder.SocialGovernanceCentre},2023,审计,财务管理,逗号文件审计问题,区审计局发现：会议费超标准。,望审〔2024〕8号,2024-03-15,,,2024-06-30,否,,") + "\r\n";
+        var response = await PostPageAsync(finance, System.Text.Encoding.GetEncoding("GB18030").GetBytes(csv), "整改台账.csv");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, Errors(await response.Content.ReadAsStringAsync()));
+        var finding = await app.DbAsync(db => db.Findings.AsNoTracking().SingleAsync(f => f.Title == "逗号文件审计问题"));
+        Assert.Equal((2023, "望审〔2024〕8号", new DateOnly(2024, 6, 30), FindingStatus.Open), (finding.FiscalYear, finding.SourceDocument, finding.Deadline, finding.Status));
+        Assert.Equal("区审计局发现：会议费超标准。", finding.Detail);
+    }
+
+    [Fact]
     public async Task Given_a_unit_a_firm_or_the_lead_When_they_try_the_import_Then_they_are_refused_and_the_register_links_to_it_for_the_officer_only()
     {
         var file = new XlsxBuilder().Sheet("问题", [Row(1, Header), Row(2, DemoSeeder.SocialGovernanceCentre, 2023, "自评", "其他", "越权导入的问题", "d")]).Build();
