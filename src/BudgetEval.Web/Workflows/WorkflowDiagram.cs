@@ -20,6 +20,10 @@ internal static class WorkflowDiagram
     private const int LabelDescent = 4;
     private const int Margin = 6;
 
+    // A long flow (重点评价's eight states, 1,328 px) shrinks to fit a desktop page down to this share of its size,
+    // where its 12 px labels still read; below that (a phone) it keeps this size and scrolls inside its card.
+    private const double MinScale = 0.8;
+
     public static IHtmlContent Render(WorkflowDefinition def, string current, IReadOnlySet<string> visited)
     {
         var index = def.States.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
@@ -70,7 +74,7 @@ internal static class WorkflowDiagram
         var minY = Math.Floor(Math.Min(0, top - Margin));
         var height = Math.Ceiling(Math.Max(Top + BoxH + 110, bottom + Margin) - minY);
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(Describe(def, current, visited))}\" viewBox=\"0 {minY} {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(Describe(def, current, visited))}\" viewBox=\"0 {minY} {width} {height}\" width=\"{width}\" height=\"{height}\" style=\"min-width:{Math.Round(width * MinScale)}px\" xmlns=\"http://www.w3.org/2000/svg\">");
         svg.Append("<defs><marker id=\"wf-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#475467\"/></marker></defs>");
         svg.Append(arcs);
 

@@ -104,6 +104,24 @@ public sealed class UsabilityBrowserTests(BrowserFixture browser) : IClassFixtur
     }
 
     [Fact]
+    public async Task Given_a_1366_px_window_When_the_officer_opens_a_key_evaluation_case_Then_its_eight_state_diagram_fits_the_card_at_a_readable_size()
+    {
+        var caseId = await browser.DbAsync(db => db.WorkflowInstances.Where(i => i.DefinitionId == "external-evaluation").Select(i => i.Id).FirstAsync());
+        var page = await browser.SignInAsync("finance");
+        await page.SetViewportSizeAsync(1366, 768);
+        await page.GotoAsync($"{browser.BaseUrl}/cases/{caseId}");
+
+        var m = await page.EvaluateAsync<double[]>("""
+            (() => { const c = document.querySelector('.wf-diagram-card'), svg = c.querySelector('svg');
+                     return [c.scrollWidth, c.clientWidth, svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, document.documentElement.scrollWidth, innerWidth]; })()
+            """);
+        await BrowserFixture.ScreenshotAsync(page, "usability-key-evaluation-diagram-1366");
+        Assert.True(m[0] <= m[1], $"the diagram needs {m[0]} px in a {m[1]} px card: it scrolls on a desktop");
+        Assert.InRange(m[2], 0.8, 1.0); // shrunk to fit, its 12 px labels no smaller than 9.6 px
+        Assert.True(m[3] <= m[4], $"the case page is {m[3]} px wide on a {m[4]} px screen");
+    }
+
+    [Fact]
     public async Task Given_a_phone_When_the_inbox_and_a_case_are_opened_Then_the_task_title_has_the_screens_width_and_the_flow_diagram_scrolls_in_its_card()
     {
         var page = await browser.SignInAsync("unit");
