@@ -651,16 +651,16 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
                 if (p.RectifiedBeforeReport && p.RectifiedOn is null)
                 {
-                    errors.Add($"问题{i + 1}已整改，须填写整改日期。");
+                    errors.Add($"问题{i + 1}已整改，须填写整改完成日期。");
                 }
 
-                if (Shared.DateRange.Problem($"问题{i + 1}的整改日期", p.RectifiedOn) is { } outOfRange)
+                if (Shared.DateRange.Problem($"问题{i + 1}的整改完成日期", p.RectifiedOn) is { } outOfRange)
                 {
                     errors.Add(outOfRange);
                 }
                 else if (p.RectifiedOn > today)
                 {
-                    errors.Add($"问题{i + 1}的「整改日期」不能晚于今天。");
+                    errors.Add($"问题{i + 1}的「整改完成日期」不能晚于今天。");
                 }
 
                 // The finding names the row it concerns: a name that is not in this table would point nowhere.

@@ -109,7 +109,7 @@ internal sealed class Finding
     /// <summary>The bureau's last verification: the action's label and its comment.</summary>
     public string? Verification { get; set; }
 
-    /// <summary>Set when the bureau closes the case; a finding fixed before the report is closed by its 整改日期 instead.</summary>
+    /// <summary>Set when the bureau closes the case; a finding fixed before the report is closed by its 整改完成日期 instead.</summary>
     public DateOnly? ClosedOn { get; set; }
 
     /// <summary>When the finding was finished, whichever way (not mapped: read-only).</summary>

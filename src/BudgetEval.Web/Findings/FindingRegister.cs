@@ -249,11 +249,11 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
 
         if (input.RectifiedBeforeReport && input.RectifiedOn is null)
         {
-            errors["rectifiedOn"] = ["已整改的问题须填写整改日期。"];
+            errors["rectifiedOn"] = ["已整改的问题须填写整改完成日期。"];
         }
 
         // A typo such as 9999 or 0202 is refused by name, not saved (it would read as decades overdue).
-        foreach (var (key, label, date) in new[] { ("deadline", "整改期限", input.Deadline), ("sourceDate", "来源日期", input.SourceDate), ("rectifiedOn", "整改日期", input.RectifiedOn) })
+        foreach (var (key, label, date) in new[] { ("deadline", "整改期限", input.Deadline), ("sourceDate", "来源日期", input.SourceDate), ("rectifiedOn", "整改完成日期", input.RectifiedOn) })
         {
             if (Shared.DateRange.Problem(label, date) is { } outOfRange)
             {
@@ -274,7 +274,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
 
         if (!errors.ContainsKey("rectifiedOn") && input.RectifiedOn > today)
         {
-            errors["rectifiedOn"] = ["「整改日期」不能晚于今天。"];
+            errors["rectifiedOn"] = ["「整改完成日期」不能晚于今天。"];
         }
 
         // A past deadline is allowed: an audit's finding entered late keeps the deadline the audit set.

@@ -46,7 +46,7 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         ["organisationId"] = ("organisationId", "责任单位"), ["fiscalYear"] = ("year", "年度"), ["year"] = ("year", "年度"),
         ["source"] = ("source", "来源"), ["sourceDocument"] = ("sourceDocument", "来源文号"), ["sourceDate"] = ("sourceDate", "来源日期"),
         ["category"] = ("category", "类别"), ["title"] = ("title", "问题"), ["detail"] = ("detail", "具体情况及依据"),
-        ["recommendation"] = ("recommendation", "建议"), ["deadline"] = ("deadline", "整改期限"), ["rectifiedOn"] = ("rectifiedOn", "整改日期"),
+        ["recommendation"] = ("recommendation", "建议"), ["deadline"] = ("deadline", "整改期限"), ["rectifiedOn"] = ("rectifiedOn", "整改完成日期"),
         ["rectifiedEvidence"] = ("rectifiedEvidence", "整改佐证"),
     };
 

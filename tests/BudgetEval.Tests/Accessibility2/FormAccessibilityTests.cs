@@ -44,7 +44,7 @@ public sealed partial class FormAccessibilityTests(AppFixture app) : IClassFixtu
         Assert.Contains("<label for=\"name\">姓名（必填）</label>", html, StringComparison.Ordinal);
         Assert.Contains("<label for=\"ptitle\">问题（必填）</label>", html, StringComparison.Ordinal);
         Assert.Contains("<label for=\"detail\">具体情况及依据（必填）</label>", html, StringComparison.Ordinal);
-        Assert.Contains("<label for=\"rectifiedOn\">整改日期（已整改时必填）</label>", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"rectifiedOn\">整改完成日期（已整改时必填）</label>", html, StringComparison.Ordinal);
         Assert.Equal(3, FormMarkup.Controls(html).Count(c => c.Required)); // 姓名, 问题, 具体情况及依据
 
         // The status line sits in the score form (after the table) and the script that fills it is on the page.

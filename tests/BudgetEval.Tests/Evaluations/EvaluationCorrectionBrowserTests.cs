@@ -42,11 +42,11 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
         await page.GetByLabel("具体情况及依据").FillAsync("加班餐费凭证后未见审批表。");
         await page.Locator("input[name=rectifiedBeforeReport]").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "加入", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.Locator(".errors")).ToContainTextAsync("问题1已整改，须填写整改日期。");
+        await Assertions.Expect(page.Locator(".errors")).ToContainTextAsync("问题1已整改，须填写整改完成日期。");
         await Assertions.Expect(page.GetByLabel("问题（必填）", new() { Exact = true })).ToHaveValueAsync("费用报销不规范");
         await Assertions.Expect(page.GetByLabel("具体情况及依据")).ToHaveValueAsync("加班餐费凭证后未见审批表。");
         await Assertions.Expect(page.Locator("input[name=rectifiedBeforeReport]")).ToBeCheckedAsync();
-        await page.GetByLabel("整改日期").FillAsync("2026-02-27");
+        await page.GetByLabel("整改完成日期").FillAsync("2026-02-27");
         await page.GetByRole(AriaRole.Button, new() { Name = "加入", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("问题已加入");
 

@@ -185,7 +185,7 @@ public sealed partial class EvaluationEditRulesTests(AppFixture app) : IClassFix
         var refused = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/problems", new { expectedVersion = await EvaluationApi.VersionAsync(evaluator, id), problems });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         var body = await refused.Content.ReadAsStringAsync();
-        Assert.Contains("问题6的「整改日期」不能晚于今天", body, StringComparison.Ordinal);
+        Assert.Contains("问题6的「整改完成日期」不能晚于今天", body, StringComparison.Ordinal);
         Assert.Contains("问题7的「对应指标」「不存在的指标」不在本评价的评分表中", body, StringComparison.Ordinal);
 
         var detail = await EvaluationApi.JsonAsync(evaluator, $"/api/evaluations/{id}");

@@ -110,7 +110,7 @@ public sealed partial class EvaluationPageCorrectionTests(AppFixture app) : ICla
         ]);
         var html = WebUtility.HtmlDecode(await problem.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, problem.StatusCode);
-        Assert.Contains("问题1已整改，须填写整改日期。", html, StringComparison.Ordinal);
+        Assert.Contains("问题1已整改，须填写整改完成日期。", html, StringComparison.Ordinal);
         Assert.Contains("value=\"费用报销不规范\"", html, StringComparison.Ordinal);
         Assert.Contains(">加班餐费凭证后未见审批表。</textarea>", html, StringComparison.Ordinal);
         Assert.Contains("<option selected=\"selected\">财务管理</option>", html, StringComparison.Ordinal);

@@ -28,7 +28,7 @@ public sealed class FindingRegisterTests(AppFixture app) : IClassFixture<AppFixt
         });
         Assert.Equal(["三级网格队伍建设管理不严谨", "重点问题未及时整改到位"],
             findings.EnumerateArray().Where(f => f.GetProperty("rectifiedBeforeReport").GetBoolean()).Select(f => f.GetProperty("title").GetString()));
-        // Fixed before the report: finished on their 整改日期 (the ledger's 完成日期); the open ones are not finished.
+        // Fixed before the report: finished on their 整改完成日期 (the ledger's 完成日期); the open ones are not finished.
         Assert.All(findings.EnumerateArray(), f => Assert.Equal(
             f.GetProperty("rectifiedBeforeReport").GetBoolean() ? f.GetProperty("rectifiedOn").GetString() : null,
             f.GetProperty("closedOn").GetString()));
