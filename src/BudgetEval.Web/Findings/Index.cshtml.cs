@@ -81,8 +81,7 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
     /// The unit a 整改情况报告 can be generated for from this list: the list is filtered to one year and shows one unit's
     /// findings (a unit's staff always see their own; the bureau filters by unit). Null hides the buttons.
     /// </summary>
-    public Guid? ReportUnit => FiscalYear is not null && (!ShowUnitFilter || !string.IsNullOrWhiteSpace(Unit))
-        && Items.Select(i => i.Finding.OrganisationId).Distinct().ToList() is [var one] ? one : null;
+    public Guid? ReportUnit { get; private set; }
 
     /// <summary>The listed findings flagged 重复发生 (same unit and category the year before).</summary>
     public IReadOnlySet<Guid> Recurring { get; private set; } = new HashSet<Guid>();
@@ -198,6 +197,15 @@ internal sealed class IndexModel(AppDbContext db, FindingRegister register) : Pa
         var names = await OrganisationNames.ForAsync(db, rows.Select(f => (Guid?)f.OrganisationId), ct);
         Items = rows.Select(f => (f, names[f.OrganisationId])).ToList();
         Recurring = await RecurringFindings.AmongAsync(db, rows, ct);
+
+        // Asked of the year's findings whatever their status and page, as the report covers them all: a status
+        // filter with nothing on this page (no 已整改 yet) must not hide the report of the ones that are there.
+        if (errors.Count == 0 && FiscalYear is not null && (!ShowUnitFilter || !string.IsNullOrWhiteSpace(Unit)))
+        {
+            var units = await FindingEndpoints.Filter(db, Unit, FiscalYear, null, Source).Query
+                .Select(f => f.OrganisationId).Distinct().Take(2).ToListAsync(ct);
+            ReportUnit = units is [var one] ? one : null;
+        }
         if (CanRegister)
         {
             Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);

@@ -254,6 +254,22 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         Assert.Contains("handler=Pdf", Href(preview, "pdf-link"), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("@media print { .screen-only { display: none; } }", preview, StringComparison.Ordinal);
 
+        // A status with nothing on the list (no 无法整改 among the centre's 2021 findings) still offers the report,
+        // which covers every status: the buttons follow the unit and year, not the rows on screen.
+        var none = await finance.GetStringAsync($"/findings?FiscalYear=2021&Unit={Uri.EscapeDataString(Centre)}&Source=ThirdParty&Status=Unrectifiable");
+        Assert.DoesNotContain(ReportNumber, none, StringComparison.Ordinal);
+        Assert.Equal(Href(list, "rectification-report-print"), Href(none, "rectification-report-print"));
+        // A name that matches two units with findings that year offers none: the report is one unit's.
+        const string Shared = "/findings?FiscalYear=2021&Unit=%E6%9C%9B%E5%9F%8E%E5%8C%BA"; // 望城区
+        Assert.Contains("rectification-report-print", await finance.GetStringAsync(Shared), StringComparison.Ordinal); // the centre alone so far
+        var registered = await (await app.ApiAsync("finance")).PostAsJsonAsync("/api/findings", new
+        {
+            organisationId = await app.OrganisationIdAsync("长沙市望城区卫生健康局"), fiscalYear = 2021, category = "财务管理", title = "预览按钮问题",
+            detail = "区审计局抽查发现。", source = "Audit", sourceDocument = "望审〔2026〕9号", deadline = "2026-05-01",
+        });
+        await EvaluationApi.Ok(registered);
+        Assert.DoesNotContain("rectification-report-print", await finance.GetStringAsync(Shared), StringComparison.Ordinal);
+
         // A year that is not one is named as typed, not answered with "请指定年度".
         var typo = await finance.GetAsync($"/findings/rectification-report?unit={Uri.EscapeDataString(Centre)}&fiscalYear=2021x");
         Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
