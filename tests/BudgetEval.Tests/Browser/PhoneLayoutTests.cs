@@ -14,7 +14,7 @@ public sealed class PhoneLayoutTests(BrowserFixture browser) : IClassFixture<Bro
         foreach (var (user, paths) in new[]
         {
             ("unit", new[] { "/", "/inbox", "/self-evaluations", "/findings?FiscalYear=2021" }),
-            ("finance", new[] { "/", "/findings?FiscalYear=2021", "/results?year=2021", "/dashboards" }),
+            ("finance", new[] { "/", "/findings?FiscalYear=2021", "/results?year=2021", "/dashboards", "/plans" }), // /plans: a hidden label in a cell
         })
         {
             var page = await browser.SignInAsync(user);
