@@ -42,6 +42,21 @@ internal sealed class EditModel(AppDbContext db, TimeProvider clock) : TemplateF
         return Redirect("/admin/templates");
     }
 
+    public async Task<IActionResult> OnPostImportAsync(int id, IFormFile? file, CancellationToken ct) =>
+        await LoadAsync(id, ct) ? await ImportRowsAsync(file, ct) : NotFound();
+
+    /// <summary>The saved rows as a workbook to edit in Excel and import back; an export, so audited.</summary>
+    public async Task<IActionResult> OnGetExportAsync(int id, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct) || Kind != TemplateKind.Evaluation)
+        {
+            return NotFound();
+        }
+
+        await BudgetEval.Web.Audit.AuditTrail.ExportedAsync(Db, HttpContext, clock, Stored.Name, "重点评价指标模板（XLSX）", ct);
+        return File(TemplateFile.Workbook(Stored), SelfEvaluations.Export.FormWorkbook.ContentType, $"{Stored.Name}-指标.xlsx");
+    }
+
     private async Task<bool> LoadAsync(int id, CancellationToken ct)
     {
         if (await TemplateAdmin.FindAsync(Db, id, ct) is not { } stored)

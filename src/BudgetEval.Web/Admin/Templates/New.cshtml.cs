@@ -51,5 +51,16 @@ internal sealed class NewModel(AppDbContext db, TimeProvider clock) : TemplateFo
         return Redirect("/admin/templates");
     }
 
+    public Task<IActionResult> OnPostImportAsync(string? kind, IFormFile? file, CancellationToken ct)
+    {
+        if (TemplateKinds.Parse(kind) is not { } parsed)
+        {
+            return Task.FromResult<IActionResult>(BadRequest());
+        }
+
+        Kind = parsed;
+        return ImportRowsAsync(file, ct);
+    }
+
     private static string? TextInputOrNull(string? text) => Shared.TextInput.Line(text);
 }

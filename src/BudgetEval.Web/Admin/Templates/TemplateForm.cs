@@ -120,6 +120,46 @@ internal abstract class TemplateFormPage(AppDbContext db) : PageModel
     /// <summary>The 一级 names offered for the rows' 一级 (as saved or as typed).</summary>
     public IReadOnlyList<string> GroupNames => Input.Groups.Select(g => g.Level1?.Trim()).Where(n => !string.IsNullOrEmpty(n)).Select(n => n!).ToList();
 
+    /// <summary>What the page says after rows were taken from a workbook (not yet saved).</summary>
+    public string? ImportNote { get; protected set; }
+
+    /// <summary>
+    /// 导入 Excel: the file's rows replace the form's (checked against the 一级 names as the form holds them), shown
+    /// for review; nothing is saved until 保存. A refused file leaves the form as it was typed.
+    /// </summary>
+    protected async Task<IActionResult> ImportRowsAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (Kind != TemplateKind.Evaluation)
+        {
+            return BadRequest();
+        }
+
+        if (file is null || file.Length == 0 || file.Length > SelfEvaluations.Import.IndicatorFile.MaxBytes)
+        {
+            Errors.Add("「导入 Excel」：请选择不超过 10 MB 的 .xlsx 或 .csv 文件。");
+        }
+        else
+        {
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, ct);
+            var read = TemplateFile.Read(file.FileName, buffer.ToArray(), GroupNames);
+            Errors.AddRange(read.Errors);
+            if (read.Errors.Count == 0)
+            {
+                Input.Rows = [.. read.Rows];
+                ImportNote = string.Join(" ", [$"已从“{Path.GetFileName(file.FileName)}”读入 {read.Rows.Count} 行指标，尚未保存：请核对后点「保存」。", .. read.Notes]);
+            }
+        }
+
+        Input.Pad(Kind);
+        if (Errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        }
+
+        return Page();
+    }
+
     protected IActionResult Refused(TemplateOutcome outcome)
     {
         Errors.AddRange(outcome.Errors.Select(e => e.Message));
