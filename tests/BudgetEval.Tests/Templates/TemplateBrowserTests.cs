@@ -14,6 +14,7 @@ public sealed class TemplateBrowserTests(BrowserFixture browser) : IClassFixture
         var row = admin.Locator("[data-testid=templates-SelfEvaluation] tr", new() { HasText = "产出/效益/满意度（自评常用）" });
         await row.GetByRole(AriaRole.Link, new() { Name = "复制" }).ClickAsync();
         await Assertions.Expect(admin.GetByTestId("copied-from")).ToContainTextAsync("产出/效益/满意度（自评常用）");
+        await BrowserFixture.ScreenshotAsync(admin, "template-copy");
 
         await admin.GetByLabel("模板名称（必填）").FillAsync("专项资金自评（浏览器）");
         await admin.GetByLabel("「满意度指标」的二级指标（每行一个）").FillAsync("服务对象满意度指标\n社会公众满意度指标");
@@ -21,6 +22,10 @@ public sealed class TemplateBrowserTests(BrowserFixture browser) : IClassFixture
         await Assertions.Expect(admin.Locator(".flash")).ToContainTextAsync("已新增自评指标模板“专项资金自评（浏览器）”");
         await Assertions.Expect(admin.Locator("[data-testid=templates-SelfEvaluation] tr", new() { HasText = "专项资金自评（浏览器）" }))
             .ToContainTextAsync("满意度指标（服务对象满意度指标、社会公众满意度指标）");
+        await BrowserFixture.ScreenshotAsync(admin, "template-list");
+        await admin.Locator("[data-testid=templates-Evaluation] tr", new() { HasText = "部门整体支出" }).GetByRole(AriaRole.Link, new() { Name = "编辑" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("typed-total")).ToContainTextAsync("当前合计 100 分");
+        await BrowserFixture.ScreenshotAsync(admin, "template-edit-evaluation");
 
         var finance = await browser.SignInAsync("finance");
         await finance.GetByRole(AriaRole.Link, new() { Name = "评价计划" }).ClickAsync();
