@@ -90,6 +90,10 @@ public sealed class TemplateUseTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/templates/{id}/deactivate", null)).StatusCode);
         Assert.DoesNotContain(await OfferedEvaluationTemplatesAsync(finance), t => t.Key == key);
         var third = await evaluations.SelectAndApproveAsync(2016, "专项资金项目丙");
+        using var financePages = await app.SignInAsync("finance");
+        var commissionForm = await financePages.GetStringAsync($"/evaluations/{third}");
+        Assert.Contains($"<option value=\"{EvaluationTemplates.DecisionKey}\"", commissionForm, StringComparison.Ordinal); // the 委托 form's list
+        Assert.DoesNotContain($"value=\"{key}\"", commissionForm, StringComparison.Ordinal);
         var refused = await finance.PostAsJsonAsync($"/api/evaluations/{third}/commission", Commission(await app.OrganisationIdAsync(DemoSeeder.XinCaiYuan), key));
         Assert.NotEqual(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("评价指标模板不存在或已停用", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
