@@ -71,6 +71,7 @@ internal static class AuditActions
     public const string DirectoryImported = "directory.import";
     public const string FindingsImported = "finding.import";
     public const string CategoryChanged = "finding-category";
+    public const string TemplateChanged = "indicator-template";
     public const string CaseTransition = "case.transition";
     public const string FindingCorrected = "finding.correct";
     public const string Export = "export";
@@ -99,6 +100,7 @@ internal static class AuditActions
         [DirectoryImported] = "批量导入单位和用户",
         [FindingsImported] = "问题台账批量登记",
         [CategoryChanged] = "问题类别变更",
+        [TemplateChanged] = "指标模板变更",
         [CaseTransition] = "事项流转",
         [FindingCorrected] = "问题更正",
         [Export] = "导出",

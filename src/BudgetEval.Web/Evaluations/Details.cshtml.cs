@@ -38,6 +38,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <summary>The active evaluation firms: a drop-down while few, a search field once a province has many.</summary>
     public OrganisationChoices Firms { get; private set; } = new([]);
 
+    /// <summary>The active 重点评价 templates offered on the 委托 form (/admin/templates).</summary>
+    public IReadOnlyList<EvaluationTemplate> Templates { get; private set; } = [];
+
     public IReadOnlyList<ImportError> ImportErrors { get; private set; } = [];
 
     public bool IsBureauOfficer => User.IsInRole(Roles.FinanceOfficer);
@@ -362,6 +365,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         if (IsBureauOfficer && e.Status == "commissioning")
         {
             Firms = await OrganisationPicker.ChoicesAsync(ActiveFirms(), ct);
+            Templates = await Admin.Templates.TemplateCatalog.EvaluationAsync(db, ct);
         }
 
         return true;

@@ -39,6 +39,12 @@ internal sealed class Evaluation
 
     public string TemplateKey { get; set; } = EvaluationTemplates.DefaultKey;
 
+    /// <summary>
+    /// The template's four 一级 groups as they were at commissioning (copied with its rows), so the score sheet
+    /// keeps its groups when the administrator later edits or retires the template.
+    /// </summary>
+    public string GroupsJson { get; set; } = DefaultGroupsJson;
+
     public string? ReportNumber { get; set; }
 
     public DateOnly? ReportDate { get; set; }
@@ -69,6 +75,12 @@ internal sealed class Evaluation
         set => TeamJson = JsonSerializer.Serialize(value, Json);
     }
 
+    public IReadOnlyList<string> Groups
+    {
+        get => Read<List<string>>(GroupsJson) is { Count: > 0 } groups ? groups : EvaluationTemplates.Default.Groups;
+        set => GroupsJson = JsonSerializer.Serialize(value, Json);
+    }
+
     public List<ScoreRow> Rows
     {
         get => Read<List<ScoreRow>>(RowsJson) ?? [];
@@ -88,6 +100,8 @@ internal sealed class Evaluation
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly string DefaultGroupsJson = JsonSerializer.Serialize(EvaluationTemplates.Default.Groups, Json);
 
     private static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json);
 }

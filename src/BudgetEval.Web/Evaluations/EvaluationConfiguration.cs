@@ -17,12 +17,13 @@ internal sealed class EvaluationConfiguration : IEntityTypeConfiguration<Evaluat
         b.Property(e => e.TemplateKey).HasMaxLength(100);
         b.Property(e => e.ReportNumber).HasMaxLength(100);
         b.Property(e => e.UnitComment).HasMaxLength(20000);
-        foreach (var json in new[] { nameof(Evaluation.TeamJson), nameof(Evaluation.RowsJson), nameof(Evaluation.ProblemsJson), nameof(Evaluation.ReportJson) })
+        foreach (var json in new[] { nameof(Evaluation.TeamJson), nameof(Evaluation.GroupsJson), nameof(Evaluation.RowsJson), nameof(Evaluation.ProblemsJson), nameof(Evaluation.ReportJson) })
         {
             b.Property<string>(json).HasColumnType("jsonb");
         }
 
         b.Ignore(e => e.Team);
+        b.Ignore(e => e.Groups);
         b.Ignore(e => e.Rows);
         b.Ignore(e => e.Problems);
         b.Ignore(e => e.Report);

@@ -214,7 +214,9 @@ internal static class EvaluationEndpoints
                 .ToList());
         }).Produces<List<EvaluationProposalDto>>();
 
-        group.MapGet("/templates", () => TypedResults.Ok(EvaluationTemplates.All.Select(t => new EvaluationTemplateDto(t.Key, t.Name, t.Groups, t.Rows.Sum(r => r.Weight))).ToList()));
+        // The active templates the administrator keeps (/admin/templates), as offered on the 委托 form.
+        group.MapGet("/templates", async (AppDbContext db, CancellationToken ct) => TypedResults.Ok((await Admin.Templates.TemplateCatalog.EvaluationAsync(db, ct))
+            .Select(t => new EvaluationTemplateDto(t.Key, t.Name, t.Groups, t.Rows.Sum(r => r.Weight))).ToList()));
 
         // A repeated Idempotency-Key answers the first selection (not 「已选定」).
         group.MapPost("/", (SelectRequest request, HttpContext http, EvaluationService service, CancellationToken ct) =>

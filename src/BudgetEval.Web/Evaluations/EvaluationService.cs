@@ -297,7 +297,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
     public async Task<EvaluationResult> CommissionAsync(Guid id, CommissionInput input, WorkflowActor actor, CancellationToken ct)
     {
         var firm = input.FirmId is { } f ? await db.Organisations.SingleOrDefaultAsync(o => o.Id == f && o.Kind == OrganisationKind.EvaluationFirm && o.IsActive, ct) : null;
-        var template = EvaluationTemplates.Find(input.TemplateKey ?? EvaluationTemplates.DefaultKey);
+        var template = await Admin.Templates.TemplateCatalog.FindEvaluationAsync(db, input.TemplateKey, ct); // active ones only
         var saved = await EditAsync(id, actor, Party.Bureau, ["commissioning"], e =>
         {
             var errors = new List<string>();
@@ -322,7 +322,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
             if (template is null)
             {
-                errors.Add("评价指标模板不存在。");
+                errors.Add("评价指标模板不存在或已停用，请重新选择。");
             }
 
             if (errors.Count > 0)
@@ -333,6 +333,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             e.FirmId = firm!.Id;
             e.ReportDueDate = input.ReportDueDate;
             e.TemplateKey = template!.Key;
+            e.Groups = template.Groups; // copied, as the rows: a later edit of the template leaves this evaluation as it is
             e.Rows = [.. template.Rows];
             return [];
         }, ct);
@@ -425,6 +426,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         EditAsync(id, actor, Party.Firm, ["drafting", "final_report"], e =>
         {
             var rows = e.Rows;
+            // Only for rows marked not applicable before MovedWeight was recorded: those evaluations predate
+            // editable templates, so the built-in template of their key is the one they were commissioned with.
             var template = EvaluationTemplates.Find(e.TemplateKey);
             var errors = new List<string>();
             var reweighed = new HashSet<int>();
@@ -549,8 +552,7 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
             return (new ScoreImportResult([], []), EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。"));
         }
 
-        var template = EvaluationTemplates.Find(current.TemplateKey) ?? EvaluationTemplates.Default;
-        var read = ScoreFile.Read(fileName, content, template.Groups, current.Rows);
+        var read = ScoreFile.Read(fileName, content, current.Groups, current.Rows); // the groups it was commissioned with
         if (!read.Succeeded)
         {
             return (read, new EvaluationResult(FireStatus.Invalid, null, read.Errors.Select(e => e.Message).ToList()));

@@ -22,7 +22,7 @@ internal static class EvaluationSubject
     public static Task<Evaluation> LoadAsync(FireContext context, CancellationToken ct) => LoadAsync(context.Db, context.Instance.SubjectId, ct);
 
     public static EvaluationScoreSheet Sheet(Evaluation evaluation) =>
-        EvaluationScoreSheet.Compute(evaluation.Rows, (EvaluationTemplates.Find(evaluation.TemplateKey) ?? EvaluationTemplates.Default).Groups, ScoringRules.Default.Grades);
+        EvaluationScoreSheet.Compute(evaluation.Rows, evaluation.Groups, ScoringRules.Default.Grades); // the groups it was commissioned with
 }
 
 /// <summary>The bureau has picked a firm, a report due date and a template (which gave the table its rows).</summary>

@@ -57,6 +57,12 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
 
     public List<string> Errors { get; } = [];
 
+    /// <summary>
+    /// The 指标模板 radio buttons: the active templates (/admin/templates) and, for an existing plan whose own was
+    /// retired since, that one too (marked), so the plan keeps showing what it uses.
+    /// </summary>
+    public IReadOnlyList<(string Id, string Name)> TemplateChoices { get; private set; } = [];
+
     /// <summary>A published plan's targets by kind; its list is read a page at a time (a province's plan has 120,000).</summary>
     public IReadOnlyDictionary<EvaluationKind, int> TargetCounts { get; private set; } = new Dictionary<EvaluationKind, int>();
 
@@ -216,6 +222,7 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
     private async Task<bool> LoadAsync(Guid? id, CancellationToken ct)
     {
         MayManage = PlanService.Denied(WorkflowActor.From(User)) is null;
+        var choices = (await Admin.Templates.TemplateCatalog.SelfEvaluationAsync(db, ct)).Select(t => (t.Id, t.Name)).ToList();
         Units = await OrganisationPicker.ChoicesAsync(OrganisationPicker.ActiveUnits(db.Organisations), ct);
         if (id is { } planId)
         {
@@ -234,6 +241,14 @@ internal sealed class EditModel(AppDbContext db, PlanService service, TimeProvid
                 await LoadTargetsAsync(planId, ct);
             }
         }
+
+        if (Plan is { } own && choices.All(c => c.Id != own.TemplateId))
+        {
+            var name = await db.IndicatorTemplates.Where(t => t.Key == own.TemplateId).Select(t => t.Name).SingleOrDefaultAsync(ct);
+            choices.Add((own.TemplateId, $"{name ?? own.TemplateId}（已停用，本计划继续使用）"));
+        }
+
+        TemplateChoices = choices;
 
         // Only the units this page names: the plan's, and ids posted back from its drop-downs.
         var named = (Plan?.Targets.Select(t => (Guid?)t.OrganisationId) ?? [])

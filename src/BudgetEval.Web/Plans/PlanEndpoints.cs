@@ -39,7 +39,8 @@ internal static class PlanEndpoints
             TypedResults.Ok(await Visible(db, http).OrderByDescending(p => p.FiscalYear).ThenByDescending(p => p.CreatedAt)
                 .Select(p => new PlanListItem(p.Id, p.FiscalYear, p.Title, p.NoticeNumber, p.Deadline, p.Status.ToString())).ToListAsync(ct)));
 
-        group.MapGet("/templates", () => TypedResults.Ok(IndicatorTemplates.All));
+        // The active templates the administrator keeps (/admin/templates), as offered on /plans/new.
+        group.MapGet("/templates", async (AppDbContext db, CancellationToken ct) => TypedResults.Ok(await Admin.Templates.TemplateCatalog.SelfEvaluationAsync(db, ct)));
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, AppDbContext db, CancellationToken ct) =>
         {

@@ -47,13 +47,13 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         }
 
         input = input.Normalised();
-        if (await ValidateAsync(input, ct) is { Count: > 0 } errors)
+        var template = await Admin.Templates.TemplateCatalog.FindSelfEvaluationAsync(db, input.TemplateId, ct);
+        if (await ValidateAsync(input, template, ct) is { Count: > 0 } errors)
         {
             return new(FireStatus.Invalid, null, errors);
         }
 
         var now = clock.GetUtcNow();
-        var template = IndicatorTemplates.Find(input.TemplateId)!;
         var plan = new Plan
         {
             Id = Guid.CreateVersion7(now),
@@ -63,8 +63,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             Deadline = input.Deadline!.Value,
             Status = PlanStatus.Draft,
             Rules = input.Rules ?? ScoringRules.Default,
-            TemplateId = template.Id,
-            Template = template.Groups,
+            TemplateId = template!.Id,
+            Template = template.Groups, // a copy: later edits of the template leave this plan as it is
             CreatedAt = now,
             CreatedBy = actor.UserId,
         };
@@ -104,19 +104,25 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         }
 
         input = input.Normalised();
-        if (await ValidateAsync(input, ct) is { Count: > 0 } errors)
+
+        // A draft that keeps its template keeps the groups it copied, even if that template was edited or
+        // retired since; choosing another one copies that one's groups as they are now (active ones only).
+        var keeps = string.IsNullOrWhiteSpace(input.TemplateId) ? plan.TemplateId == (await Admin.Templates.TemplateCatalog.FindSelfEvaluationAsync(db, null, ct))?.Id
+            : input.TemplateId.Trim() == plan.TemplateId;
+        var template = keeps ? new IndicatorTemplate(plan.TemplateId, plan.TemplateId, plan.Template)
+            : await Admin.Templates.TemplateCatalog.FindSelfEvaluationAsync(db, input.TemplateId, ct);
+        if (await ValidateAsync(input, template, ct) is { Count: > 0 } errors)
         {
             return new(FireStatus.Invalid, null, errors);
         }
 
         var now = clock.GetUtcNow();
-        var template = IndicatorTemplates.Find(input.TemplateId)!;
         plan.FiscalYear = input.FiscalYear!.Value;
         plan.Title = input.Title!;
         plan.NoticeNumber = input.NoticeNumber;
         plan.Deadline = input.Deadline!.Value;
         plan.Rules = input.Rules ?? ScoringRules.Default;
-        plan.TemplateId = template.Id;
+        plan.TemplateId = template!.Id;
         plan.Template = template.Groups;
 
         // A draft has no cases yet, so its covered units can simply be replaced.
@@ -437,7 +443,11 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             : PlanResult.Fail(FireStatus.Forbidden, "只有财政局绩效管理员可以管理评价工作计划。");
 
     /// <summary>Every problem of a plan's input, by field; nothing is read or written beyond the units it names.</summary>
-    public async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, CancellationToken ct)
+    public async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, CancellationToken ct) =>
+        await ValidateAsync(input, await Admin.Templates.TemplateCatalog.FindSelfEvaluationAsync(db, input.TemplateId, ct), ct);
+
+    /// <summary>As above, <paramref name="template"/> being what the input's template id came to (null: none active of that id).</summary>
+    private async Task<Dictionary<string, string[]>> ValidateAsync(PlanInput input, IndicatorTemplate? template, CancellationToken ct)
     {
         input = input.Normalised(); // the limits are on what is stored
         var errors = new Dictionary<string, string[]>();
@@ -474,9 +484,10 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             errors["deadline"] = [early];
         }
 
-        if (IndicatorTemplates.Find(input.TemplateId) is null)
+        if (template is null)
         {
-            errors["templateId"] = [$"指标模板只能是：{string.Join("、", IndicatorTemplates.All.Select(t => t.Id))}。"];
+            var offered = await Admin.Templates.TemplateCatalog.SelfEvaluationAsync(db, ct);
+            errors["templateId"] = [$"指标模板不存在或已停用，只能是：{string.Join("、", offered.Select(t => $"{t.Id}（{t.Name}）"))}。"];
         }
 
         if (input.Rules?.Problems() is { Count: > 0 } problems)

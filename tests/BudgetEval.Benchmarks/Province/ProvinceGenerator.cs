@@ -221,9 +221,9 @@ internal static class ProvinceGenerator
         WHERE pg_temp.rnd('evaluated', u.n * 10000 + y) % 20 = 0;
 
         INSERT INTO budgeteval.evaluations ("Id", "OrganisationId", "FiscalYear", "Kind", "Reason", "Budget", "Title", "Status", "CaseId", "FirmId",
-            "ReportDueDate", "TemplateKey", "ReportNumber", "ReportDate", "CompletedOn", "TeamJson", "RowsJson", "ProblemsJson", "ReportJson", "CreatedAt", "UpdatedAt")
+            "ReportDueDate", "TemplateKey", "GroupsJson", "ReportNumber", "ReportDate", "CompletedOn", "TeamJson", "RowsJson", "ProblemsJson", "ReportJson", "CreatedAt", "UpdatedAt")
         SELECT ev.id, ev.org, ev.y, 'DepartmentWide', '重点评价：部门整体支出规模较大。', 1000.00, ev.title, 'completed', ev.case_id, ev.firm,
-               make_date(ev.y + 1, 6, 30), d."TemplateKey", '湘绩评〔' || (ev.y + 1) || '〕' || ev.n || '号', make_date(ev.y + 1, 6, 20), make_date(ev.y + 1, 6, 30),
+               make_date(ev.y + 1, 6, 30), d."TemplateKey", d."GroupsJson", '湘绩评〔' || (ev.y + 1) || '〕' || ev.n || '号', make_date(ev.y + 1, 6, 20), make_date(ev.y + 1, 6, 30),
                d."TeamJson", d."RowsJson", d."ProblemsJson", d."ReportJson", now(), now()
         FROM ev, LATERAL (SELECT * FROM budgeteval.evaluations ORDER BY "CreatedAt" LIMIT 1) AS d;
 

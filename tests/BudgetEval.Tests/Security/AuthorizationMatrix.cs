@@ -242,6 +242,21 @@ internal static class Matrix
         new("POST /api/finding-categories", Res.None, "A"),
         new("POST /api/finding-categories/{id:int}/deactivate", Res.FindingCategory, "A"),
         new("POST /api/finding-categories/{id:int}/activate", Res.FindingCategory, "A"),
+        // 指标模板: the bureau reads the list, the administrator keeps it. An allowed caller changes nothing: the toggle names
+        // no template (422), the new form no kind (400), the edit form no version (409), the API's bodies are empty (400);
+        // the one template retired through the API is brought back by the next line.
+        new("GET /admin/templates", Res.None, Bureau),
+        new("POST /admin/templates", Res.None, "A", Handler: "toggle"),
+        new("GET /admin/templates/new", Res.None, "A"),
+        new("POST /admin/templates/new", Res.None, "A"),
+        new("GET /admin/templates/{id:int}", Res.Template, "A"),
+        new("POST /admin/templates/{id:int}", Res.Template, "A"),
+        new("GET /api/admin/templates", Res.None, Bureau),
+        new("GET /api/admin/templates/{id:int}", Res.Template, Bureau),
+        new("POST /api/admin/templates", Res.None, "A"),
+        new("PUT /api/admin/templates/{id:int}", Res.Template, "A"),
+        new("POST /api/admin/templates/{id:int}/deactivate", Res.Template, "A"),
+        new("POST /api/admin/templates/{id:int}/activate", Res.Template, "A"),
         // 结果应用: the bureau reads; the officer marks and sets the rules, the lead approves.
         new("GET /results", Res.None, Bureau),
         new("POST /results", Res.None, "F", Handler: "mark"),
@@ -330,6 +345,9 @@ public enum Res
 
     /// <summary>An active 问题类别 (the district's, not an organisation's).</summary>
     FindingCategory,
+
+    /// <summary>A 指标模板 (the built-in national2020 自评 template; the district's, not an organisation's).</summary>
+    Template,
 }
 
 /// <summary>
@@ -365,7 +383,7 @@ internal sealed record Row(
     {
         Scope[] all = Res switch
         {
-            Res.None or Res.Plan or Res.User or Res.ResultYear or Res.FindingCategory => [Scope.Any],
+            Res.None or Res.Plan or Res.User or Res.ResultYear or Res.FindingCategory or Res.Template => [Scope.Any],
             Res.Evaluation or Res.EvaluationCase or Res.EvaluationTask => [Scope.Own, Scope.Other, Scope.Ended],
             _ => [Scope.Own, Scope.Other],
         };

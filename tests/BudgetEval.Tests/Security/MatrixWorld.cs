@@ -83,6 +83,12 @@ internal sealed class MatrixWorld
             w._values[(Res.FindingCategory, Scope.Any, who)] = new() { ["id"] = category.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         }
 
+        var template = await app.DbAsync(db => db.IndicatorTemplates.Where(t => t.Key == "national2020").Select(t => t.Id).SingleAsync());
+        foreach (var who in Enum.GetValues<Who>())
+        {
+            w._values[(Res.Template, Scope.Any, who)] = new() { ["id"] = template.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
         // Organisations and notifications are "own" per caller: the caller's organisation, a notice of the caller.
         var unit2Notice = await AddNotificationAsync(app, "unit2");
         foreach (var who in Enum.GetValues<Who>().Where(x => x != Who.Anonymous))

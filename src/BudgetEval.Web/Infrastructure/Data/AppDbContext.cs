@@ -48,6 +48,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Findings.FindingCategory> FindingCategories => Set<Findings.FindingCategory>();
 
+    public DbSet<Admin.Templates.IndicatorTemplateRecord> IndicatorTemplates => Set<Admin.Templates.IndicatorTemplateRecord>();
+
     public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
 
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();

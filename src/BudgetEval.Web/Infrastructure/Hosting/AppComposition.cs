@@ -158,7 +158,14 @@ internal static class AppComposition
             o.Conventions.AddPageRoute("/SelfEvaluations/Print", "self-evaluations/{id:guid}/print.pdf"); // the print view, rendered by Chromium
             o.Conventions.AddPageRoute("/Evaluations/Print", "evaluations/{id:guid}/print.pdf");
             o.Conventions.AddPageRoute("/ResultUse/Print", "results/{year:int}/print.pdf");
-            o.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
+            // Every admin page is the administrator's, except the 指标模板 list, which the bureau reads too (it authorizes itself).
+            o.Conventions.AddFolderApplicationModelConvention("/Admin", model =>
+            {
+                if (model.ViewEnginePath != Admin.Templates.IndexModel.PagePath)
+                {
+                    model.EndpointMetadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(AdminPolicy));
+                }
+            });
         }).AddMvcOptions(o =>
         {
             o.Filters.Add<AccessDenied.RefusedActionFilter>();
@@ -356,6 +363,7 @@ internal static class AppComposition
         api.MapResultEndpoints();
         Oversight.OversightEndpoints.MapOversightEndpoints(api);
         Admin.FindingCategories.FindingCategoryEndpoints.MapFindingCategoryEndpoints(api);
+        Admin.Templates.TemplateEndpoints.MapTemplateEndpoints(api);
     }
 
     // Behind nginx the scheme (for Secure cookies and redirects) and the client address come from
