@@ -43,7 +43,7 @@ internal sealed class Evaluation
     /// The template's four 一级 groups as they were at commissioning (copied with its rows), so the score sheet
     /// keeps its groups when the administrator later edits or retires the template.
     /// </summary>
-    public string GroupsJson { get; set; } = DefaultGroupsJson;
+    public string GroupsJson { get; set; } = "[]";
 
     public string? ReportNumber { get; set; }
 
@@ -77,7 +77,9 @@ internal sealed class Evaluation
 
     public IReadOnlyList<string> Groups
     {
-        get => Read<List<string>>(GroupsJson) is { Count: > 0 } groups ? groups : EvaluationTemplates.Default.Groups;
+        // Empty until commissioned, and on a row an older node commissioned during a rolling upgrade (it knows
+        // only the built-in templates and does not write the column): then the built-in template its key names.
+        get => Read<List<string>>(GroupsJson) is { Count: > 0 } groups ? groups : (EvaluationTemplates.Find(TemplateKey) ?? EvaluationTemplates.Default).Groups;
         set => GroupsJson = JsonSerializer.Serialize(value, Json);
     }
 
@@ -100,8 +102,6 @@ internal sealed class Evaluation
     }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private static readonly string DefaultGroupsJson = JsonSerializer.Serialize(EvaluationTemplates.Default.Groups, Json);
 
     private static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Json);
 }

@@ -23,14 +23,17 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                 table: "evaluations",
                 type: "jsonb",
                 nullable: false,
-                defaultValue: "[\"投入\",\"过程\",\"产出\",\"效果\"]");
+                defaultValue: "[]");
 
             // Every evaluation keeps the 一级 groups of the template it was commissioned with: those so far are the
-            // two built-in ones, told apart by TemplateKey (any other key never existed; it keeps the default groups,
-            // which is what the score sheet fell back to for it).
+            // two built-in ones, told apart by TemplateKey (any other key never existed; it gets the default groups,
+            // which is what the score sheet fell back to for it). The column's default stays empty, which the
+            // application reads as "the built-in template of TemplateKey": what an older node writes during a
+            // rolling upgrade (it does not know the column) is then read right.
             migrationBuilder.Sql("""
-                UPDATE budgeteval.evaluations SET "GroupsJson" = '["决策","过程","产出","效益"]'::jsonb
-                WHERE "TemplateKey" = 'decision-process-output-benefit';
+                UPDATE budgeteval.evaluations SET "GroupsJson" = CASE WHEN "TemplateKey" = 'decision-process-output-benefit'
+                    THEN '["决策","过程","产出","效益"]'::jsonb ELSE '["投入","过程","产出","效果"]'::jsonb END
+                WHERE "FirmId" IS NOT NULL; -- commissioned: the ones not yet commissioned get theirs when they are
                 """);
 
             migrationBuilder.CreateTable(
