@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,20 +7,33 @@ internal sealed record PdfResult(byte[]? Pdf, string? Problem);
 
 /// <summary>
 /// Prints an HTML document to PDF with headless Chromium, from a temporary file (docs/decisions/0008-pdf-rendering.md):
-/// Chromium never calls back into the application, so no cookie, token or reachable URL is needed.
+/// Chromium never calls back into the application, so no cookie, token or reachable URL is needed. One browser per
+/// node is kept warm (started on the first PDF, replaced when it dies or hangs, closed when the app stops): a cold
+/// start cost about 2 s of every PDF.
 /// </summary>
 internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastructure.Hosting.PdfOptions> options, ILogger<PdfRenderer> logger)
+    : IAsyncDisposable, IDisposable
 {
     public const string NoChromium = "服务器未安装 Chromium，暂不能生成 PDF。请打开“打印预览”，用浏览器的“打印 → 另存为 PDF”。";
 
     public const string Failed = "生成 PDF 失败或超时，请稍后重试；也可打开“打印预览”用浏览器另存为 PDF。";
 
-    // Chromium is heavy; on a small server two at a time is plenty, the rest wait their turn.
+    // Chromium is heavy; on a small server two pages at a time is plenty, the rest wait their turn.
     private static readonly SemaphoreSlim Slots = new(2);
+
+    private readonly SemaphoreSlim _browserLock = new(1);
+    private ChromiumBrowser? _browser;
+    private bool _stopped;
 
     private string ChromiumPath => options.Value.ChromiumPath;
 
     private TimeSpan Timeout => TimeSpan.FromSeconds(Math.Max(5, options.Value.TimeoutSeconds));
+
+    /// <summary>The warm browser's process id, or null before the first PDF (for the tests that kill it).</summary>
+    internal int? BrowserProcessId => _browser?.ProcessId;
+
+    /// <summary>The warm browser's private profile folder, removed when the browser goes (for the tests).</summary>
+    internal string? BrowserProfileDirectory => _browser?.ProfileDirectory;
 
     public async Task<PdfResult> RenderAsync(byte[] html, CancellationToken ct)
     {
@@ -30,50 +42,62 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
             return new(null, NoChromium);
         }
 
-        var dir = Directory.CreateTempSubdirectory("budgeteval-pdf-");
         await Slots.WaitAsync(ct);
+        var dir = Directory.CreateTempSubdirectory("budgeteval-pdf-");
         try
         {
             var page = Path.Combine(dir.FullName, "print.html");
-            var output = Path.Combine(dir.FullName, "print.pdf");
             await File.WriteAllBytesAsync(page, html, ct);
-            var start = new ProcessStartInfo(ChromiumPath)
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                ArgumentList =
-                {
-                    "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--no-first-run", "--disable-background-networking",
-                    $"--user-data-dir={Path.Combine(dir.FullName, "profile")}", // a private profile: concurrent renders never share a lock
-                    $"--print-to-pdf={output}", new Uri(page).AbsoluteUri,
-                },
-            };
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("chromium did not start");
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            _ = process.StandardOutput.ReadToEndAsync(ct);
 
-            // A watchdog on wall-clock time (not business time): a hung browser must not hold the request.
+            // A watchdog on wall-clock time (not business time), over starting the browser and printing: a hung
+            // browser must not hold the request.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(Timeout);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                logger.LogWarning("Chromium did not finish the PDF within {Timeout}", Timeout);
-                return new(null, Failed);
-            }
+                ChromiumBrowser? browser = null;
+                try
+                {
+                    browser = await BrowserAsync(timeout.Token);
+                    var pdf = await browser.PrintAsync(new Uri(page), new Uri(dir.FullName + Path.DirectorySeparatorChar), timeout.Token);
+                    if (pdf is { Length: > 4 } && pdf.AsSpan().StartsWith("%PDF"u8))
+                    {
+                        return new(pdf, null);
+                    }
 
-            if (File.Exists(output) && await File.ReadAllBytesAsync(output, ct) is { Length: > 4 } pdf && pdf.AsSpan().StartsWith("%PDF"u8))
-            {
-                return new(pdf, null);
+                    logger.LogWarning("Chromium answered without a PDF ({Length} bytes)", pdf.Length);
+                    return new(null, Failed);
+                }
+                catch (BrowserGoneException e) when (attempt == 1 && !_stopped)
+                {
+                    // Crashed or killed under this render (or while idle, unnoticed until now): once more on a new one.
+                    logger.LogWarning(e, "Chromium went away during a PDF; retrying on a new browser. Its last words: {Stderr}", browser?.StderrTail);
+                    await RetireAsync(browser);
+                }
+                catch (BrowserGoneException e)
+                {
+                    logger.LogWarning(e, "Chromium went away again; no PDF. Its last words: {Stderr}", browser?.StderrTail);
+                    await RetireAsync(browser);
+                    return new(null, Failed);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // Hung: killed now, a new one starts with the next PDF.
+                    logger.LogWarning("Chromium did not finish the PDF within {Timeout}; restarting it", Timeout);
+                    await RetireAsync(browser);
+                    return new(null, Failed);
+                }
+                catch (DevToolsException e)
+                {
+                    logger.LogWarning(e, "Chromium could not print the page");
+                    return new(null, Failed);
+                }
+                catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException)
+                {
+                    logger.LogWarning(e, "Chromium could not be started");
+                    return new(null, Failed);
+                }
             }
-
-            logger.LogWarning("Chromium exited with {Code} without a PDF: {Error}", process.ExitCode, await stderr);
-            return new(null, Failed);
         }
         finally
         {
@@ -87,6 +111,84 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
                 logger.LogWarning(e, "Could not remove the temporary PDF directory {Dir}", dir.FullName);
             }
         }
+    }
+
+    /// <summary>Closes the browser when the app stops (the container disposes its singletons then).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _browserLock.WaitAsync();
+        try
+        {
+            _stopped = true;
+            if (_browser is { } browser)
+            {
+                _browser = null;
+                await browser.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _browserLock.Release();
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task<ChromiumBrowser> BrowserAsync(CancellationToken ct)
+    {
+        await _browserLock.WaitAsync(ct);
+        try
+        {
+            if (_stopped)
+            {
+                throw new BrowserGoneException("the application is stopping");
+            }
+
+            if (_browser is { IsAlive: true } alive)
+            {
+                return alive;
+            }
+
+            if (_browser is { } dead)
+            {
+                logger.LogWarning("Chromium (pid {Pid}) had exited; starting a new one. Its last words: {Stderr}", dead.ProcessId, dead.StderrTail);
+                _browser = null;
+                await dead.DisposeAsync();
+            }
+
+            _browser = await ChromiumBrowser.StartAsync(ChromiumPath, logger, ct);
+            logger.LogInformation("Started headless Chromium (pid {Pid}) for PDFs", _browser.ProcessId);
+            return _browser;
+        }
+        finally
+        {
+            _browserLock.Release();
+        }
+    }
+
+    /// <summary>Kills a dead or hung browser at once (other renders on it fail over), so the next PDF starts a new one.</summary>
+    private async Task RetireAsync(ChromiumBrowser? browser)
+    {
+        if (browser is null)
+        {
+            return;
+        }
+
+        browser.Kill();
+        await _browserLock.WaitAsync();
+        try
+        {
+            if (ReferenceEquals(_browser, browser))
+            {
+                _browser = null;
+            }
+        }
+        finally
+        {
+            _browserLock.Release();
+        }
+
+        await browser.DisposeAsync();
     }
 }
 
