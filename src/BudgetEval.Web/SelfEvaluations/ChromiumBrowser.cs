@@ -178,6 +178,8 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
             return;
         }
 
+        // Its helpers, listed while the tree is whole: once the browser is gone they are orphans nobody waits for.
+        var family = Family(_process.Id, _profile.FullName);
         if (IsAlive)
         {
             try
@@ -206,6 +208,7 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
         }
 
         _process.Dispose();
+        await EndFamilyAsync(family);
         DeleteProfile(_profile, _logger);
     }
 
@@ -466,6 +469,91 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The browser's descendants and any process started with its profile (a helper orphaned by a crash), from
+    /// Linux's /proc; empty elsewhere.
+    /// </summary>
+    private static HashSet<int> Family(int root, string profile)
+    {
+        var parents = new Dictionary<int, int>();
+        var found = new HashSet<int>();
+        if (!OperatingSystem.IsLinux())
+        {
+            return found;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"--user-data-dir={profile}\0", StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // Exited while listed, or not ours to read.
+            }
+        }
+
+        var queue = new Queue<int>([root]);
+        while (queue.TryDequeue(out var parent))
+        {
+            foreach (var (child, _) in parents.Where(p => p.Value == parent))
+            {
+                found.Add(child);
+                queue.Enqueue(child);
+            }
+        }
+
+        return found;
+    }
+
+    private static bool Running(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X'); // a zombie has ended
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Gives the helpers a moment to follow the browser out, then kills any that stay.</summary>
+    private async Task EndFamilyAsync(HashSet<int> family)
+    {
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (family.Any(Running) && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+
+        foreach (var pid in family.Where(Running))
+        {
+            try
+            {
+                using var straggler = Process.GetProcessById(pid);
+                straggler.Kill();
+                _logger.LogWarning("Killed Chromium helper {Pid}, still running after its browser had gone", pid);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone meanwhile.
+            }
+        }
+    }
+
     private static void DeleteProfile(DirectoryInfo profile, ILogger logger)
     {
         // Chromium's helpers may still be letting go of files for a moment after the browser exits.
@@ -481,7 +569,7 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
 
                 return;
             }
-            catch (IOException e) when (attempt < 5)
+            catch (IOException e) when (attempt < 10)
             {
                 logger.LogDebug(e, "Retrying removal of {Dir}", profile.FullName);
                 Thread.Sleep(200);
