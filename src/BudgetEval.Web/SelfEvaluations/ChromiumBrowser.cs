@@ -30,6 +30,10 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
         "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
         "--disable-default-apps", "--mute-audio", "--remote-debugging-pipe",
+
+        // No back-forward cache: a printed document is not kept frozen in memory after the tab moves on to the next
+        // one; no spare renderer kept in reserve (the tabs are reused, so it is never needed).
+        "--disable-features=BackForwardCache,SpareRendererForSitePerProcess",
     ];
 
     private readonly Process _process;
