@@ -36,6 +36,8 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
         "--disable-features=BackForwardCache,SpareRendererForSitePerProcess",
     ];
 
+    private const string ProfilePrefix = "budgeteval-chromium-";
+
     private readonly Process _process;
     private readonly DirectoryInfo _profile;
     private readonly ILogger _logger;
@@ -75,8 +77,10 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
 
     public static async Task<ChromiumBrowser> StartAsync(string chromiumPath, ILogger logger, CancellationToken ct)
     {
+        SweepStaleProfiles(logger);
+
         // A private profile, named apart from the renders' budgeteval-pdf-* folders (which live only for one render).
-        var profile = Directory.CreateTempSubdirectory("budgeteval-chromium-");
+        var profile = Directory.CreateTempSubdirectory(ProfilePrefix);
         var start = new ProcessStartInfo("/bin/sh")
         {
             UseShellExecute = false,
@@ -555,6 +559,49 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
             {
                 // Gone meanwhile.
             }
+        }
+    }
+
+    /// <summary>
+    /// Removes the profiles of browsers that no longer run: an app killed outright cannot remove its own (its
+    /// Chromium exits by itself, the folder stays). A profile counts as in use while any process was started with
+    /// it, and a young one is left alone (its browser may be starting right now, in another app on this machine).
+    /// </summary>
+    private static void SweepStaleProfiles(ILogger logger)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var candidates = new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(ProfilePrefix + "*")
+            .Where(d => d.LastWriteTimeUtc < DateTime.UtcNow.AddMinutes(-1))
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        var inUse = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), out _) && File.ReadAllText(Path.Combine(dir, "cmdline")) is var line && line.Contains(ProfilePrefix, StringComparison.Ordinal))
+                {
+                    inUse.Add(line);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Exited while listed, or not ours to read.
+            }
+        }
+
+        foreach (var stale in candidates.Where(d => !inUse.Any(line => line.Contains($"--user-data-dir={d.FullName}\0", StringComparison.Ordinal))))
+        {
+            logger.LogInformation("Removing the profile of a Chromium that no longer runs: {Dir}", stale.FullName);
+            DeleteProfile(stale, logger);
         }
     }
 

@@ -52,6 +52,10 @@ public sealed partial class PdfRendererTests(AppFixture app) : IClassFixture<App
         var renderer = app.Factory.Services.GetRequiredService<PdfRenderer>();
         var killed = renderer.BrowserProcessId!.Value;
         var profile = renderer.BrowserProfileDirectory!;
+        // What an app killed outright leaves: the profile of a browser that exited. The next browser's start removes it.
+        var stale = Directory.CreateTempSubdirectory("budgeteval-chromium-");
+        await File.WriteAllTextAsync(Path.Combine(stale.FullName, "Local State"), "{}");
+        Directory.SetLastWriteTimeUtc(stale.FullName, DateTime.UtcNow.AddMinutes(-10));
 
         using (var browser = Process.GetProcessById(killed))
         {
@@ -65,6 +69,8 @@ public sealed partial class PdfRendererTests(AppFixture app) : IClassFixture<App
         Assert.NotEqual(killed, renderer.BrowserProcessId);
         Assert.False(ChromiumProcesses.Alive(killed));
         Assert.False(await Eventually.ReadAsync(() => Task.FromResult(Directory.Exists(profile)), exists => !exists), $"{profile} left behind");
+        Assert.False(Directory.Exists(stale.FullName), $"stale profile {stale.FullName} kept");
+        Assert.True(Directory.Exists(renderer.BrowserProfileDirectory), "the new browser's own profile was swept");
     }
 
     [Fact]
@@ -172,6 +178,40 @@ public sealed class PdfBrowserLifetimeTests
     }
 }
 
+/// <summary>The app as a real process, killed outright: its Chromium must not outlive it.</summary>
+public sealed class PdfBrowserOrphanTests
+{
+    [Fact]
+    public async Task Given_a_warm_browser_When_the_app_is_killed_with_sigkill_Then_chromium_exits_by_itself()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var app = await AppProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Default"] = database.ConnectionString,
+            ["Demo__Seed"] = "true",
+            ["Node__Jobs"] = "false",
+            ["Email__Mode"] = "Pickup",
+            ["Email__PickupDirectory"] = Path.Combine(Path.GetTempPath(), "budgeteval-test-mail"),
+        });
+        using var unit = app.Client(handleCookies: true);
+        Assert.Equal(HttpStatusCode.Redirect, (await AppFixture.PostLoginFormAsync(unit, "unit", AppFixture.DemoPassword)).StatusCode);
+        using var api = app.Client();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await AppFixture.TokenAsync(api, "unit"));
+        using var response = await unit.GetAsync($"/self-evaluations/{await SelfEvaluationApiTests.CentreIdAsync(api)}/print.pdf");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var family = ChromiumProcesses.Descendants(app.Id);
+        var browser = family.Single(pid => ChromiumProcesses.CommandLine(pid) is var line && line.Contains("--remote-debugging-pipe", StringComparison.Ordinal) && !line.Contains("--type=", StringComparison.Ordinal));
+        var profile = ChromiumProcesses.CommandLine(browser).Split(' ').Single(a => a.StartsWith("--user-data-dir=", StringComparison.Ordinal))["--user-data-dir=".Length..];
+
+        ChromiumProcesses.Signal(app.Id, "KILL"); // the app alone: no shutdown code runs
+
+        var left = await Eventually.ReadAsync(() => Task.FromResult(family.Where(ChromiumProcesses.Alive).ToList()), alive => alive.Count == 0, seconds: 30);
+        Assert.True(left.Count == 0, $"browser {browser}: left behind {string.Join(", ", left)}");
+        Assert.StartsWith(Path.Combine(Path.GetTempPath(), "budgeteval-chromium-"), profile, StringComparison.Ordinal);
+        Directory.Delete(profile, recursive: true); // the app had no chance to; its next start would (see the kill test above)
+    }
+}
+
 /// <summary>Chromium's processes as Linux shows them in /proc.</summary>
 internal static class ChromiumProcesses
 {
@@ -220,6 +260,18 @@ internal static class ChromiumProcesses
         }
 
         return found;
+    }
+
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     public static void Signal(int pid, string signal)
