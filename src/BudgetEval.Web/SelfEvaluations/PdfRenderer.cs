@@ -22,6 +22,7 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
     private static readonly SemaphoreSlim Slots = new(2);
 
     private readonly SemaphoreSlim _browserLock = new(1);
+    private readonly List<Task> _cleanups = [];
     private ChromiumBrowser? _browser;
     private bool _stopped;
 
@@ -130,6 +131,14 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
         {
             _browserLock.Release();
         }
+
+        Task[] cleanups;
+        lock (_cleanups)
+        {
+            cleanups = [.. _cleanups];
+        }
+
+        await Task.WhenAll(cleanups);
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -153,7 +162,7 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
             {
                 logger.LogWarning("Chromium (pid {Pid}) had exited; starting a new one. Its last words: {Stderr}", dead.ProcessId, dead.StderrTail);
                 _browser = null;
-                await dead.DisposeAsync();
+                CleanUpInBackground(dead);
             }
 
             _browser = await ChromiumBrowser.StartAsync(ChromiumPath, logger, ct);
@@ -188,7 +197,31 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
             _browserLock.Release();
         }
 
-        await browser.DisposeAsync();
+        CleanUpInBackground(browser);
+    }
+
+    /// <summary>
+    /// A dead browser's helpers can take a few seconds to follow it out, and its profile waits for them: no request
+    /// waits for that. The app's stop does.
+    /// </summary>
+    private void CleanUpInBackground(ChromiumBrowser browser)
+    {
+        var cleanup = Task.Run(async () =>
+        {
+            try
+            {
+                await browser.DisposeAsync();
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "Cleaning up after Chromium (pid {Pid}) failed", browser.ProcessId);
+            }
+        });
+        lock (_cleanups)
+        {
+            _cleanups.RemoveAll(t => t.IsCompleted);
+            _cleanups.Add(cleanup);
+        }
     }
 }
 

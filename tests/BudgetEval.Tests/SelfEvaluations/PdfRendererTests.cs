@@ -134,7 +134,7 @@ public sealed class PdfBrowserLifetimeTests
             var next = await renderer.RenderAsync(html, CancellationToken.None);
 
             Assert.Equal(PdfRenderer.Failed, stuck.Problem);
-            Assert.False(ChromiumProcesses.Alive(hung));
+            Assert.False(await Eventually.ReadAsync(() => Task.FromResult(ChromiumProcesses.Alive(hung)), alive => !alive), $"hung browser {hung} still running");
             Assert.Null(next.Problem);
             Assert.StartsWith("%PDF", Encoding.ASCII.GetString(next.Pdf!, 0, 4), StringComparison.Ordinal);
             Assert.NotEqual(hung, renderer.BrowserProcessId);
