@@ -305,6 +305,7 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
     /// </summary>
     private async Task<Tab> OpenTabAsync(CancellationToken ct)
     {
+        // Two first renders at once may each make a context; the spare one is empty and goes with the browser.
         _context ??= (await SendAsync("Target.createBrowserContext", new JsonObject { ["disposeOnDetach"] = true }, null, ct))
             .GetProperty("browserContextId").GetString()!;
         var target = (await SendAsync("Target.createTarget", new JsonObject { ["url"] = "about:blank", ["browserContextId"] = _context }, null, ct))
@@ -366,8 +367,9 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
                 message.Write(chunk);
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or JsonException)
+        catch (Exception e)
         {
+            // Whatever broke the conversation, the browser is treated as gone and replaced.
             _logger.LogWarning(e, "Reading from Chromium's DevTools pipe failed");
         }
         finally
@@ -412,7 +414,11 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
             return;
         }
 
-        var method = root.GetProperty("method").GetString()!;
+        if (!root.TryGetProperty("method", out var name) || name.GetString() is not { } method)
+        {
+            return;
+        }
+
         var session = root.TryGetProperty("sessionId", out var s) ? s.GetString() ?? "" : "";
         var parameters = root.TryGetProperty("params", out var p) ? p.Clone() : default;
         if (method == "Fetch.requestPaused")
@@ -428,8 +434,12 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
 
     private async Task FilterRequestAsync(string session, JsonElement paused)
     {
-        var requestId = paused.GetProperty("requestId").GetString()!;
-        var url = paused.GetProperty("request").GetProperty("url").GetString() ?? "";
+        if (!paused.TryGetProperty("requestId", out var id) || id.GetString() is not { } requestId)
+        {
+            return;
+        }
+
+        var url = paused.TryGetProperty("request", out var request) && request.TryGetProperty("url", out var u) ? u.GetString() ?? "" : "";
         var allowed = _allowedPrefix.TryGetValue(session, out var prefix) && url.StartsWith(prefix, StringComparison.Ordinal);
         if (!allowed)
         {

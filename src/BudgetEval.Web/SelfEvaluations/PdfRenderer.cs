@@ -81,7 +81,12 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
                     await RetireAsync(browser);
                     return new(null, Failed);
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // The caller went away (the browser is fine): nobody reads this answer, as before.
+                    return new(null, Failed);
+                }
+                catch (OperationCanceledException)
                 {
                     // Hung: killed now, a new one starts with the next PDF.
                     logger.LogWarning("Chromium did not finish the PDF within {Timeout}; restarting it", Timeout);
@@ -212,8 +217,9 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
             {
                 await browser.DisposeAsync();
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // Nobody awaits this but the app's stop, which must not fail over it.
                 logger.LogWarning(e, "Cleaning up after Chromium (pid {Pid}) failed", browser.ProcessId);
             }
         });
