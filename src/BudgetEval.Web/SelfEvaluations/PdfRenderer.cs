@@ -25,10 +25,15 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
     private readonly List<Task> _cleanups = [];
     private ChromiumBrowser? _browser;
     private bool _stopped;
+    private int _printing; // renders holding the browser; changed under _browserLock when taking it
+    private long _lastUsed = Environment.TickCount64;
+    private Timer? _idleCheck;
 
     private string ChromiumPath => options.Value.ChromiumPath;
 
     private TimeSpan Timeout => TimeSpan.FromSeconds(Math.Max(5, options.Value.TimeoutSeconds));
+
+    private TimeSpan? IdleLimit => options.Value.IdleSeconds > 0 ? TimeSpan.FromSeconds(options.Value.IdleSeconds) : null;
 
     /// <summary>The warm browser's process id, or null before the first PDF (for the tests that kill it).</summary>
     internal int? BrowserProcessId => _browser?.ProcessId;
@@ -57,9 +62,11 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
             for (var attempt = 1; ; attempt++)
             {
                 ChromiumBrowser? browser = null;
+                var holding = false;
                 try
                 {
                     browser = await BrowserAsync(timeout.Token);
+                    holding = true;
                     var pdf = await browser.PrintAsync(new Uri(page), new Uri(dir.FullName + Path.DirectorySeparatorChar), timeout.Token);
                     if (pdf is { Length: > 4 } && pdf.AsSpan().StartsWith("%PDF"u8))
                     {
@@ -103,6 +110,14 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
                     logger.LogWarning(e, "Chromium could not be started");
                     return new(null, Failed);
                 }
+                finally
+                {
+                    if (holding)
+                    {
+                        Volatile.Write(ref _lastUsed, Environment.TickCount64);
+                        Interlocked.Decrement(ref _printing);
+                    }
+                }
             }
         }
         finally
@@ -126,6 +141,11 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
         try
         {
             _stopped = true;
+            if (_idleCheck is { } timer)
+            {
+                await timer.DisposeAsync();
+            }
+
             if (_browser is { } browser)
             {
                 _browser = null;
@@ -160,6 +180,7 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
 
             if (_browser is { IsAlive: true } alive)
             {
+                Interlocked.Increment(ref _printing);
                 return alive;
             }
 
@@ -172,11 +193,55 @@ internal sealed class PdfRenderer(Microsoft.Extensions.Options.IOptions<Infrastr
 
             _browser = await ChromiumBrowser.StartAsync(ChromiumPath, logger, ct);
             logger.LogInformation("Started headless Chromium (pid {Pid}) for PDFs", _browser.ProcessId);
+            Interlocked.Increment(ref _printing);
+            if (IdleLimit is { } idle && _idleCheck is null)
+            {
+                // Wall-clock time like the watchdog: the browser's memory, not business time.
+                var every = TimeSpan.FromSeconds(Math.Clamp(idle.TotalSeconds / 4, 0.25, 60));
+                _idleCheck = new Timer(_ => _ = CloseIfIdleAsync(), null, every, every);
+            }
+
             return _browser;
         }
         finally
         {
             _browserLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Closes the browser after <see cref="PdfOptions.IdleSeconds"/> without a PDF: a node that printed a burst of
+    /// PDFs in the morning should not hold half a gigabyte for Chromium all day. The next PDF starts it again.
+    /// </summary>
+    private async Task CloseIfIdleAsync()
+    {
+        if (IdleLimit is not { } idle || _browser is null || Environment.TickCount64 - Volatile.Read(ref _lastUsed) < idle.TotalMilliseconds)
+        {
+            return;
+        }
+
+        if (!await _browserLock.WaitAsync(0))
+        {
+            return; // being started or replaced: not idle
+        }
+
+        ChromiumBrowser? idleBrowser = null;
+        try
+        {
+            if (_browser is { } browser && Volatile.Read(ref _printing) == 0 && Environment.TickCount64 - Volatile.Read(ref _lastUsed) >= idle.TotalMilliseconds)
+            {
+                (idleBrowser, _browser) = (browser, null);
+            }
+        }
+        finally
+        {
+            _browserLock.Release();
+        }
+
+        if (idleBrowser is not null)
+        {
+            logger.LogInformation("Closing headless Chromium (pid {Pid}): no PDF for {Idle}", idleBrowser.ProcessId, idle);
+            CleanUpInBackground(idleBrowser);
         }
     }
 

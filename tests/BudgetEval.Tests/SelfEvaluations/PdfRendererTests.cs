@@ -146,6 +146,34 @@ public sealed class PdfBrowserLifetimeTests
     }
 
     [Fact]
+    public async Task Given_a_warm_browser_When_no_pdf_is_asked_for_a_while_Then_it_is_closed_and_the_next_pdf_starts_a_new_one()
+    {
+        var app = new AppFixture { Settings = new Dictionary<string, string?> { ["Pdf:IdleSeconds"] = "1" } };
+        await app.InitializeAsync();
+        try
+        {
+            var renderer = app.Factory.Services.GetRequiredService<PdfRenderer>();
+            var html = Encoding.UTF8.GetBytes("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><p>空闲测试</p></body></html>");
+            Assert.Null((await renderer.RenderAsync(html, CancellationToken.None)).Problem);
+            var first = renderer.BrowserProcessId!.Value;
+            var profile = renderer.BrowserProfileDirectory!;
+
+            // Closed a second after the PDF, checked every quarter second: half a minute is ample even on a busy machine.
+            Assert.Null(await Eventually.ReadAsync(() => Task.FromResult(renderer.BrowserProcessId), pid => pid is null, seconds: 30));
+            Assert.False(await Eventually.ReadAsync(() => Task.FromResult(ChromiumProcesses.Alive(first) || Directory.Exists(profile)), left => !left, seconds: 30));
+
+            var again = await renderer.RenderAsync(html, CancellationToken.None);
+            Assert.Null(again.Problem);
+            Assert.StartsWith("%PDF", Encoding.ASCII.GetString(again.Pdf!, 0, 4), StringComparison.Ordinal);
+            Assert.NotEqual(first, renderer.BrowserProcessId);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Given_a_warm_browser_When_the_app_stops_Then_no_chromium_process_and_no_profile_is_left()
     {
         var app = new AppFixture();
