@@ -26,6 +26,9 @@ internal sealed class AppProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The app's process id, for tests that look at what it started (its Chromium).</summary>
+    public int Id => _process.Id;
+
     public string Output
     {
         get

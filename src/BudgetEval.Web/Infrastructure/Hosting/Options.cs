@@ -140,13 +140,16 @@ internal sealed class AuditOptions
     public int EffectiveRetentionDays => Math.Max(RetentionDays, MinimumRetentionDays);
 }
 
-/// <summary>Headless Chromium for the 自评表 PDF (docs/decisions/0008-pdf-rendering.md).</summary>
+/// <summary>Headless Chromium for the print views' PDFs (docs/decisions/0008-pdf-rendering.md).</summary>
 internal sealed class PdfOptions
 {
     public const string Section = "Pdf";
 
     public string ChromiumPath { get; set; } = "/usr/bin/chromium";
 
-    /// <summary>Wall-clock limit for one render; a hung browser is killed after it.</summary>
+    /// <summary>Wall-clock limit for one render, starting the browser included; a hung browser is killed after it.</summary>
     public int TimeoutSeconds { get; set; } = 60;
+
+    /// <summary>The warm browser is closed after this long without a PDF (its memory back); 0 keeps it while the app runs.</summary>
+    public int IdleSeconds { get; set; } = 600;
 }
