@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace BudgetEval.Tests.Infrastructure;
 
@@ -37,10 +38,46 @@ internal sealed class AppFactory(string connectionString, IDictionary<string, st
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(s => s.AddTransient<IStartupFilter, KestrelHeaderRules>());
+        builder.ConfigureServices(s => s.AddTransient<IStartupFilter, KestrelHeaderRules>().AddSingleton<DisposalProbe>());
         if (clock is not null)
         {
             builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton(clock)));
+        }
+    }
+
+    private DisposalProbe? _disposal;
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        _disposal = host.Services.GetRequiredService<DisposalProbe>(); // after start-up: disposed before what it made, after all made later
+        return host;
+    }
+
+    /// <summary>
+    /// Returns once the app's services are disposed. The factory's own stop is not enough: Program's
+    /// <c>RunAsync</c> disposes the host too when it stops, and when that call gets there first the factory's
+    /// dispose returns at once while the app is still closing (its PDF browser, for one).
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_disposal is not null)
+        {
+            await _disposal.Disposed.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    private sealed class DisposalProbe : IAsyncDisposable
+    {
+        private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Disposed => _disposed.Task;
+
+        public ValueTask DisposeAsync()
+        {
+            _disposed.TrySetResult();
+            return ValueTask.CompletedTask;
         }
     }
 }

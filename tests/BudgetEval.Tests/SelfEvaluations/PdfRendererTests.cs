@@ -199,8 +199,9 @@ public sealed class PdfBrowserLifetimeTests
             await app.DisposeAsync();
         }
 
-        // Read until gone rather than at once: once in a full CI run on two loaded cores (1 in about 1,300 tests) the
-        // browser still showed in /proc right after the app's stop returned; its exit is what is promised.
+        // The app's stop has returned only once its services are disposed (AppFactory.DisposeAsync: twice in full CI
+        // runs the factory returned while Program's own RunAsync was still disposing them, and the browser or its
+        // profile was still there). A process may still show in /proc for a moment after it exits, hence the wait.
         var browserLeft = await Eventually.ReadAsync(() => Task.FromResult(ChromiumProcesses.Alive(browser)), alive => !alive, seconds: 30);
         Assert.False(browserLeft, $"browser {browser} still running");
         var left = await Eventually.ReadAsync(() => Task.FromResult(family.Where(ChromiumProcesses.Alive).ToList()), alive => alive.Count == 0);
