@@ -58,6 +58,9 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
     /// <summary>Prints per tab before it is replaced by a fresh one.</summary>
     private const int TabUses = 100;
 
+    /// <summary>Bytes of PDF per message when reading a printed document back (about 1.4 times that as base64).</summary>
+    internal const int StreamChunkBytes = 256 * 1024;
+
     private ChromiumBrowser(Process process, DirectoryInfo profile, ILogger logger)
     {
         (_process, _profile, _logger) = (process, profile, logger);
@@ -154,11 +157,13 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
                     ["printBackground"] = true,
                     ["preferCSSPageSize"] = true,
                     ["displayHeaderFooter"] = false,
+                    ["transferMode"] = "ReturnAsStream",
                 },
                 tab.Session,
                 ct);
+            var document = await ReadStreamAsync(pdf.GetProperty("stream").GetString()!, tab.Session, ct);
             reusable = ++tab.Uses < TabUses;
-            return Convert.FromBase64String(pdf.GetProperty("data").GetString()!);
+            return document;
         }
         finally
         {
@@ -341,6 +346,39 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads a PDF Chromium holds as a stream, a chunk per message: in one message a long report (the whole province's
+    /// 结果应用) arrived as one base64 string, held several times over (pipe buffer, JSON, string, bytes) at once.
+    /// </summary>
+    private async Task<byte[]> ReadStreamAsync(string handle, string session, CancellationToken ct)
+    {
+        using var output = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var chunk = await SendAsync("IO.read", new JsonObject { ["handle"] = handle, ["size"] = StreamChunkBytes }, session, ct);
+                var data = chunk.GetProperty("data").GetString() ?? "";
+                output.Write(chunk.TryGetProperty("base64Encoded", out var encoded) && encoded.GetBoolean() ? Convert.FromBase64String(data) : Encoding.UTF8.GetBytes(data));
+                if (chunk.GetProperty("eof").GetBoolean())
+                {
+                    return output.ToArray();
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                await SendAsync("IO.close", new JsonObject { ["handle"] = handle }, session, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            }
+            catch (Exception e) when (e is BrowserGoneException or DevToolsException or TimeoutException)
+            {
+                // Chromium frees the stream with the page or the browser anyway.
+            }
+        }
+    }
+
     private async Task ReadAsync()
     {
         var buffer = new byte[64 * 1024];
@@ -361,6 +399,10 @@ internal sealed class ChromiumBrowser : IAsyncDisposable
                     message.Write(chunk[..end]);
                     Dispatch(message.GetBuffer().AsMemory(0, (int)message.Length));
                     message.SetLength(0);
+                    if (message.Capacity > 4 * StreamChunkBytes)
+                    {
+                        message.Capacity = buffer.Length; // one large answer should not keep its buffer for the browser's life
+                    }
                     chunk = chunk[(end + 1)..];
                 }
 

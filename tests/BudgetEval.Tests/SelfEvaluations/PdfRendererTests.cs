@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -40,6 +41,34 @@ public sealed partial class PdfRendererTests(AppFixture app) : IClassFixture<App
             Assert.Contains("改进措施", flat, StringComparison.Ordinal);
             Assert.Contains($"第{pages}页，共{pages}页", flat, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Given_a_long_document_When_printed_Then_it_comes_back_whole_over_several_stream_chunks()
+    {
+        // Forty pages, each with its own 500 characters of the CJK block: the embedded font subset alone makes the PDF
+        // several chunks long, so the document is read back in pieces and must join up byte for byte.
+        var body = new StringBuilder();
+        for (var page = 1; page <= 40; page++)
+        {
+            var text = new string(Enumerable.Range(0x4E00 + (page * 500), 500).Select(c => (char)c).ToArray());
+            body.Append(CultureInfo.InvariantCulture, $"<section style=\"page-break-after:always\"><h1>第{page}节</h1><p>{text}</p></section>");
+        }
+
+        var html = Encoding.UTF8.GetBytes($"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{body}<p>全文完</p></body></html>");
+        var renderer = app.Factory.Services.GetRequiredService<PdfRenderer>();
+
+        var result = await renderer.RenderAsync(html, CancellationToken.None);
+
+        Assert.Null(result.Problem);
+        var pdf = result.Pdf!;
+        Assert.True(pdf.Length > 3 * ChromiumBrowser.StreamChunkBytes, $"{pdf.Length} bytes: too short to need several chunks");
+        Assert.StartsWith("%PDF", Encoding.ASCII.GetString(pdf, 0, 4), StringComparison.Ordinal);
+        Assert.EndsWith("%%EOF", Encoding.ASCII.GetString(pdf, pdf.Length - 8, 8).TrimEnd(), StringComparison.Ordinal);
+        Assert.True(PageObject().Count(Encoding.Latin1.GetString(pdf)) >= 41);
+        var flat = string.Concat(PdfText.Read(pdf).Where(c => !char.IsWhiteSpace(c)));
+        Assert.Contains("第40节", flat, StringComparison.Ordinal);
+        Assert.Contains("全文完", flat, StringComparison.Ordinal);
     }
 
     [Fact]
