@@ -142,7 +142,27 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>When a refusal names both the form and the missing 整改情况说明: the second page to fill in.</summary>
     public string? FollowUpPage { get; private set; }
 
+    /// <summary>
+    /// The 待办 filters a case was opened with (<see cref="InboxFilter"/>), null when it was not opened from 待办; kept
+    /// through the page's own forms so that after 通过 or 退回 审核下一份 continues with the same queue.
+    /// </summary>
+    public string? ListContext { get; private set; }
+
+    /// <summary>This case's page, with the 待办 filters it was opened with (an empty list still says "from 待办").</summary>
+    private string Here(Guid id) => ListContext is null ? $"/cases/{id}" : $"/cases/{id}?list={Uri.EscapeDataString(ListContext)}";
+
+    /// <summary>The filters of <see cref="ListContext"/>, for 审核下一份 and 返回待办.</summary>
+    public InboxFilter? List => ListContext is null ? null : InboxFilter.Parse(ListContext);
+
     public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
+
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        // On a GET from the link's query, on a POST from the form's hidden field; only the filters are kept.
+        var list = Request.HasFormContentType && Request.Form.TryGetValue("list", out var posted) ? posted.ToString()
+            : Request.Query.TryGetValue("list", out var linked) ? linked.ToString() : null;
+        ListContext = list is null ? null : InboxFilter.Parse(list).ToQuery();
+    }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -243,7 +263,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         if (result.Succeeded)
         {
             TempData["Flash"] = done ?? "已办理。";
-            return RedirectToPage(new { id });
+            return Redirect(Here(id));
         }
 
         if (result.Status == FireStatus.Forbidden)
@@ -281,7 +301,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
         TempData[ErrorsKey] = System.Text.Json.JsonSerializer.Serialize(errors);
 
-        return RedirectToPage(new { id });
+        return Redirect(Here(id));
     }
 
     /// <summary>The stale-version message, for a page that the redirect has already reloaded.</summary>
