@@ -148,11 +148,15 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// </summary>
     public string? ListContext { get; private set; }
 
-    /// <summary>This case's page, with the 待办 filters it was opened with (an empty list still says "from 待办").</summary>
-    private string Here(Guid id) => ListContext is null ? $"/cases/{id}" : $"/cases/{id}?list={Uri.EscapeDataString(ListContext)}";
+    /// <summary>This case's page, with the 待办 filters it was opened with.</summary>
+    private string Here(Guid id) => string.IsNullOrEmpty(ListContext) ? $"/cases/{id}" : $"/cases/{id}?list={Uri.EscapeDataString(ListContext)}";
 
-    /// <summary>The filters of <see cref="ListContext"/>, for 审核下一份 and 返回待办.</summary>
-    public InboxFilter? List => ListContext is null ? null : InboxFilter.Parse(ListContext);
+    /// <summary>
+    /// The queue 审核下一份 and 返回待办 continue with, or null when they are not offered: offered when the case was
+    /// opened from a filtered 待办, when it waits for me, or when I took its last step (just decided it).
+    /// </summary>
+    public InboxFilter? List => ListContext is { } list ? InboxFilter.Parse(list)
+        : View.AllowedActions.Count > 0 || (View.History.Count > 0 && View.History[^1].ActorId == Actor.UserId) ? InboxFilter.None : null;
 
     public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
 
@@ -161,7 +165,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         // On a GET from the link's query, on a POST from the form's hidden field; only the filters are kept.
         var list = Request.HasFormContentType && Request.Form.TryGetValue("list", out var posted) ? posted.ToString()
             : Request.Query.TryGetValue("list", out var linked) ? linked.ToString() : null;
-        ListContext = list is null ? null : InboxFilter.Parse(list).ToQuery();
+        ListContext = list is null ? null : InboxFilter.Parse(list).ToQuery() is { Length: > 0 } filters ? filters : null;
     }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)

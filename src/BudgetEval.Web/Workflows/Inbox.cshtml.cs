@@ -73,8 +73,8 @@ internal sealed record InboxFilter(string? State, string? Q, bool Overdue)
         return Overdue ? items.Where(w => w.DueAt < now) : items;
     }
 
-    /// <summary>A case's link from 待办: it carries these filters for 审核下一份.</summary>
-    public string CaseLink(Guid caseId) => IsEmpty ? $"/cases/{caseId}?list=" : $"/cases/{caseId}?list={Uri.EscapeDataString(ToQuery())}";
+    /// <summary>A case's link from 待办: it carries these filters for 审核下一份 (none set: the plain case link).</summary>
+    public string CaseLink(Guid caseId) => IsEmpty ? $"/cases/{caseId}" : $"/cases/{caseId}?list={Uri.EscapeDataString(ToQuery())}";
 
     /// <summary>审核下一份 from a case: the next open item of this queue after that case's.</summary>
     public string NextLink(Guid caseId) => $"/inbox/next?after={caseId}" + (IsEmpty ? string.Empty : "&" + ToQuery());
@@ -114,6 +114,12 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
     public string? UnitBeside(WorkItem item) =>
         UnitNames.GetValueOrDefault(item.CaseOrganisationId) is { } name && !item.Title.Contains(name, StringComparison.Ordinal) ? name : null;
 
+    /// <summary>
+    /// The listed cases submitted after their deadline (逾期提交), as the case page and the 绩效自评 list mark them: in a
+    /// review week the officer sees them in the queue, not only once a case is open.
+    /// </summary>
+    public IReadOnlySet<Guid> LateCases { get; private set; } = new HashSet<Guid>();
+
     public int Total { get; private set; }
 
     public int OverdueCount { get; private set; }
@@ -143,5 +149,7 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
         (Items, Pager) = (await queries.ItemsAsync(page.Items, ct), page);
         LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
         UnitNames = await Organisations.OrganisationNames.ForAsync(db, Items.Select(w => (Guid?)w.CaseOrganisationId), ct);
+        var cases = Items.Select(w => w.InstanceId).Distinct().ToList();
+        LateCases = (await db.WorkflowInstances.AsNoTracking().Where(i => cases.Contains(i.Id) && i.IsLate).Select(i => i.Id).ToListAsync(ct)).ToHashSet();
     }
 }

@@ -53,12 +53,16 @@ public sealed partial class ReviewNextTests(AppFixture app) : IClassFixture<AppF
     }
 
     [Fact]
-    public async Task Given_a_case_opened_without_the_inbox_When_shown_Then_no_审核下一份_is_offered_and_a_forged_list_carries_only_the_filters()
+    public async Task Given_a_case_opened_without_filters_When_shown_Then_审核下一份_follows_the_whole_queue_only_for_whom_it_waits_and_a_forged_list_carries_only_the_filters()
     {
         var a = await WaitingForBureauAsync($"直接打开{Guid.NewGuid():N}"[..12]);
         var finance = await app.SignInAsync("finance");
+        var unit = await app.SignInAsync("unit");
 
-        Assert.DoesNotContain("data-testid=\"review-next\"", await finance.GetStringAsync($"/cases/{a}"), StringComparison.Ordinal);
+        // Waiting for the bureau: the officer is offered the whole queue; the unit, with nothing to do here, nothing.
+        Assert.Contains($"href=\"/inbox/next?after={a}\" data-testid=\"review-next\"", await finance.GetStringAsync($"/cases/{a}"), StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"review-next\"", await unit.GetStringAsync($"/cases/{a}"), StringComparison.Ordinal);
+
         var forged = await finance.GetStringAsync($"/cases/{a}?list={Uri.EscapeDataString("q=甲&next=//evil.example&overdue=true")}");
         Assert.Contains($"/inbox/next?after={a}&q=%E7%94%B2&overdue=true\"", WebUtility.HtmlDecode(forged), StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", forged, StringComparison.Ordinal);
@@ -67,6 +71,7 @@ public sealed partial class ReviewNextTests(AppFixture app) : IClassFixture<AppF
     /// <summary>A hand-made self-evaluation of the demo unit, submitted and signed off: waiting in 财政审核.</summary>
     private async Task<Guid> WaitingForBureauAsync(string title)
     {
+        app.Clock.Advance(TimeSpan.FromMinutes(1)); // the fixture's clock stands still: arrivals a minute apart, in order
         var created = await (await _api.As("unit")).PostAsJsonAsync("/api/self-evaluations", new
         {
             title, fiscalYear = 2025, deadline = "2026-03-31", summary = "全年预算执行良好，绩效目标基本完成。", totalBudget = 1412.74m,
