@@ -57,7 +57,11 @@ internal sealed record InboxFilter(string? State, string? Q, bool Overdue)
         return new(Text("state"), Text("q"), string.Equals(Text("overdue"), "true", StringComparison.OrdinalIgnoreCase));
     }
 
-    public IQueryable<WorkItem> Apply(IQueryable<WorkItem> items, DateTimeOffset now)
+    /// <summary>
+    /// The filtered queue. 事项 matches the title or the case's unit (full or short name): a plan's 部门整体 titles name the
+    /// unit, but a hand-made or a project's title does not, and the officer looks for 「教育局」 either way.
+    /// </summary>
+    public IQueryable<WorkItem> Apply(IQueryable<WorkItem> items, DateTimeOffset now, Infrastructure.Data.AppDbContext db)
     {
         var (state, q) = (State, string.IsNullOrWhiteSpace(Q) ? null : Q.Trim());
         if (!string.IsNullOrEmpty(state))
@@ -67,7 +71,8 @@ internal sealed record InboxFilter(string? State, string? Q, bool Overdue)
 
         if (q is not null)
         {
-            items = items.Where(w => w.Title.Contains(q));
+            var units = Organisations.OrganisationNames.NamedLike(db.Organisations, q).Select(o => o.Id); // a subquery, never loaded
+            items = items.Where(w => w.Title.Contains(q) || units.Contains(w.CaseOrganisationId));
         }
 
         return Overdue ? items.Where(w => w.DueAt < now) : items;
@@ -145,7 +150,7 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
 
         // The page's ids first (from the indexes alone), then those rows. Ascending due dates put the undated
         // last (PostgreSQL's default for NULL).
-        var page = await queries.OpenPageAsync(WorkflowActor.From(User), items => filter.Apply(items, now), PageNumber, ct);
+        var page = await queries.OpenPageAsync(WorkflowActor.From(User), items => filter.Apply(items, now, db), PageNumber, ct);
         (Items, Pager) = (await queries.ItemsAsync(page.Items, ct), page);
         LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
         UnitNames = await Organisations.OrganisationNames.ForAsync(db, Items.Select(w => (Guid?)w.CaseOrganisationId), ct);

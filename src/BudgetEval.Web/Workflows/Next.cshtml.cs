@@ -17,7 +17,7 @@ internal sealed class NextModel(InboxQueries queries, Infrastructure.Data.AppDbC
     {
         var filter = InboxFilter.Parse(Request.QueryString.Value);
         var actor = WorkflowActor.From(User);
-        var mine = filter.Apply(queries.OpenFor(actor), clock.GetUtcNow());
+        var mine = filter.Apply(queries.OpenFor(actor), clock.GetUtcNow(), db);
         var rest = after is { } caseId ? mine.Where(w => w.InstanceId != caseId) : mine;
 
         WorkItem? next = null;

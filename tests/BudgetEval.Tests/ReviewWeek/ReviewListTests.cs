@@ -32,6 +32,20 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task Given_a_submission_whose_title_does_not_name_its_unit_When_待办_is_searched_by_the_unit_Then_it_is_found()
+    {
+        var caseId = await SubmittedAsync($"按单位查找{Guid.NewGuid():N}"[..12], 2025, "2026-12-31");
+        await _api.FireOkAsync("unithead", caseId, "approve");
+        var finance = await app.SignInAsync("finance");
+
+        var byShortName = await finance.GetStringAsync("/inbox?state=bureau_review&q=" + Uri.EscapeDataString("社会治理服务"));
+        var byOther = await finance.GetStringAsync("/inbox?state=bureau_review&q=" + Uri.EscapeDataString("教育局"));
+
+        Assert.Contains($"/cases/{caseId}?list=", byShortName, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/cases/{caseId}", byOther, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_submissions_When_the_list_is_sorted_by_submission_Then_the_earliest_comes_first_and_the_count_matches_the_rows()
     {
         // Created 甲 乙 丙, submitted 乙 甲 丙 (a minute apart), 丁 never: the longest waiting is 乙.
