@@ -158,6 +158,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     public InboxFilter? List => ListContext is { } list ? InboxFilter.Parse(list)
         : View.AllowedActions.Count > 0 || (View.History.Count > 0 && View.History[^1].ActorId == Actor.UserId) ? InboxFilter.None : null;
 
+    /// <summary>The case's unit, shown under the title when the title does not name it (a hand-made or a project's self-evaluation).</summary>
+    public string? UnitName { get; private set; }
+
     public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
 
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
@@ -393,6 +396,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         }
 
         View = view;
+        // Which unit this is, when the title does not say (「2025年度部门整体支出绩效自评」 of one of a hundred units).
+        UnitName = (await Organisations.OrganisationNames.ForAsync(db, [view.Instance.OrganisationId], ct)).GetValueOrDefault(view.Instance.OrganisationId)
+            is { } unitName && !view.Instance.Title.Contains(unitName, StringComparison.Ordinal) ? unitName : null;
         var userIds = view.OpenItems.SelectMany(w => new[] { w.AssigneeUserId, w.ClaimedBy }).OfType<Guid>().Distinct().ToList();
         UserNames = await db.Users.IgnoreQueryFilters().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
 

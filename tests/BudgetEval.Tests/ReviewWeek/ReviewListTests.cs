@@ -32,7 +32,7 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
     }
 
     [Fact]
-    public async Task Given_a_submission_whose_title_does_not_name_its_unit_When_待办_is_searched_by_the_unit_Then_it_is_found()
+    public async Task Given_a_submission_whose_title_does_not_name_its_unit_When_待办_is_searched_by_the_unit_Then_it_is_found_and_its_page_names_the_unit()
     {
         var caseId = await SubmittedAsync($"按单位查找{Guid.NewGuid():N}"[..12], 2025, "2026-12-31");
         await _api.FireOkAsync("unithead", caseId, "approve");
@@ -43,6 +43,13 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
 
         Assert.Contains($"/cases/{caseId}?list=", byShortName, StringComparison.Ordinal);
         Assert.DoesNotContain($"/cases/{caseId}", byOther, StringComparison.Ordinal);
+
+        // The case page names the unit under a title that does not; a title that names it is not repeated.
+        Assert.Contains($"<p class=\"muted\" data-testid=\"case-unit-name\">单位：{BudgetEval.Web.Demo.DemoSeeder.SocialGovernanceCentre}</p>",
+            WebUtility.HtmlDecode(await finance.GetStringAsync($"/cases/{caseId}")), StringComparison.Ordinal);
+        var planned = await app.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
+            db.SelfEvaluations.Where(s => s.PlanId != null && s.Kind == BudgetEval.Web.Plans.EvaluationKind.DepartmentWide && s.CaseId != null).Select(s => s.CaseId!.Value)));
+        Assert.DoesNotContain("case-unit-name", await finance.GetStringAsync($"/cases/{planned}"), StringComparison.Ordinal);
     }
 
     [Fact]
