@@ -41,6 +41,23 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
     [BindProperty(SupportsGet = true, Name = "status")]
     public string? Status { get; set; }
 
+    /// <summary>Filter: 类型 (部门整体 or 项目).</summary>
+    [BindProperty(SupportsGet = true, Name = "kind")]
+    public string? Kind { get; set; }
+
+    /// <summary>Filter: 逾期 (逾期提交, or a task past its due date).</summary>
+    [BindProperty(SupportsGet = true, Name = "late")]
+    public string? Late { get; set; }
+
+    /// <summary>Order: newest first by default; <c>submitted</c> puts the longest waiting (earliest latest submission) first.</summary>
+    [BindProperty(SupportsGet = true, Name = "sort")]
+    public string? Sort { get; set; }
+
+    public const string SortSubmitted = "submitted";
+
+    /// <summary>How many records the filters match (all pages).</summary>
+    public int Total { get; private set; }
+
     /// <summary>Only the bureau sees more than one unit, so only the bureau gets the unit filter.</summary>
     public bool ShowUnitFilter => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.FinanceLead) || User.IsInRole(Roles.Admin);
 
@@ -148,17 +165,22 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
             }
         }
 
-        var (query, errors) = SelfEvaluationFilter.Apply(db, registry, Year, unit, Status);
+        var now = clock.GetUtcNow();
+        var (query, errors) = SelfEvaluationFilter.Apply(db, registry, Year, unit, Status, Kind, Late, now);
         foreach (var m in errors.SelectMany(e => e.Value))
         {
             ModelState.AddModelError(string.Empty, m);
         }
 
-        var page = await query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id).ToPageAsync(PageNumber, ct);
+        Total = await query.CountAsync(ct);
+        var ordered = Sort == SortSubmitted
+            // The longest waiting first: by the latest submission, the never submitted last (PostgreSQL sorts NULL last ascending).
+            ? query.OrderBy(s => db.SelfEvaluationVersions.Where(v => v.SelfEvaluationId == s.Id).Max(v => (DateTimeOffset?)v.SubmittedAt)).ThenBy(s => s.Id)
+            : query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id);
+        var page = await ordered.ToPageAsync(PageNumber, ct);
         (Items, Pager) = (page.Items, page);
         UnitNames = await OrganisationNames.ForAsync(db, Items.Select(s => (Guid?)s.OrganisationId), ct);
         var cases = Items.Where(s => s.CaseId is not null).Select(s => s.CaseId!.Value).ToList();
-        var now = clock.GetUtcNow();
         Overdue = (await db.WorkItems.Where(w => cases.Contains(w.InstanceId) && w.Status == WorkItemStatus.Open && w.DueAt < now)
             .Select(w => w.InstanceId).Distinct().ToListAsync(ct)).ToHashSet();
     }

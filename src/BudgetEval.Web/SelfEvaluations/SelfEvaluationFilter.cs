@@ -17,8 +17,22 @@ internal static class SelfEvaluationFilter
         registry.All.Where(d => d.Id == SelfEvaluationService.WorkflowId).OrderByDescending(d => d.Version)
             .SelectMany(d => d.States).DistinctBy(s => s.Id).Select(s => (s.Id, s.Label)).ToList();
 
+    /// <summary>类型: the kinds of self-evaluation by their form value, with the label the page shows.</summary>
+    public static readonly IReadOnlyList<(string Id, string Label)> Kinds =
+        [(nameof(Plans.EvaluationKind.DepartmentWide), "部门整体"), (nameof(Plans.EvaluationKind.Project), "项目")];
+
+    /// <summary>逾期: submitted after the deadline (逾期提交), or an open task past its due date (已逾期), as the list marks them.</summary>
+    public static readonly IReadOnlyList<(string Id, string Label)> LateChoices = [(LateSubmission, "逾期提交"), (OverdueTask, "已逾期（待办超期）")];
+
+    public const string LateSubmission = "late";
+    public const string OverdueTask = "overdue";
+
     public static (IQueryable<SelfEvaluation> Query, Dictionary<string, string[]> Errors) Apply(AppDbContext db, WorkflowRegistry registry,
-        int? fiscalYear, string? unit, string? status)
+        int? fiscalYear, string? unit, string? status) => Apply(db, registry, fiscalYear, unit, status, null, null, default);
+
+    /// <summary>The list's filters with 类型 and 逾期 (the page's; <paramref name="now"/> decides what is overdue).</summary>
+    public static (IQueryable<SelfEvaluation> Query, Dictionary<string, string[]> Errors) Apply(AppDbContext db, WorkflowRegistry registry,
+        int? fiscalYear, string? unit, string? status, string? kind, string? late, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         var query = db.SelfEvaluations.AsNoTracking();
@@ -46,6 +60,34 @@ internal static class SelfEvaluationFilter
             {
                 errors["status"] = [$"状态应为 {string.Join("、", states.Select(s => $"{s.Id}（{s.Label}）"))}。"];
             }
+        }
+
+        if (!string.IsNullOrWhiteSpace(kind))
+        {
+            if (Enum.TryParse<Plans.EvaluationKind>(kind.Trim(), ignoreCase: true, out var k) && Enum.IsDefined(k) && !int.TryParse(kind, out _))
+            {
+                query = query.Where(s => s.Kind == k);
+            }
+            else
+            {
+                errors["kind"] = [$"类型应为 {string.Join("、", Kinds.Select(x => $"{x.Id}（{x.Label}）"))}。"];
+            }
+        }
+
+        switch (late?.Trim())
+        {
+            case null or "":
+                break;
+            case LateSubmission:
+                query = query.Where(s => s.IsLate);
+                break;
+            case OverdueTask:
+                var overdue = db.WorkItems.Where(w => w.Status == WorkItemStatus.Open && w.DueAt < now).Select(w => w.InstanceId);
+                query = query.Where(s => s.CaseId != null && overdue.Contains(s.CaseId.Value));
+                break;
+            default:
+                errors["late"] = [$"逾期应为 {string.Join("、", LateChoices.Select(x => $"{x.Id}（{x.Label}）"))}。"];
+                break;
         }
 
         return (query, errors);

@@ -273,15 +273,10 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         Compare(HeaderFields.FunctionsLabel, old?.Functions, now.Functions);
         Compare("年初设定目标", old?.GoalsPlanned, now.GoalsPlanned);
         Compare("全年完成情况", old?.GoalsAchieved, now.GoalsAchieved);
-        var oldLines = old?.Indicators ?? [];
-        var newLines = now.Indicators ?? [];
-        for (var i = 0; i < Math.Max(oldLines.Count, newLines.Count); i++)
-        {
-            static string? Line(Scoring.IndicatorLine? l) => l is null ? null
-                : $"{l.Level1}/{l.Level2}/{l.Level3} {l.Content}：目标 {l.Target}，完成 {l.Actual}，分值 {l.Weight:0.##}，得分 {l.Score:0.##}"
-                  + (l.Reason is null ? string.Empty : $"；原因 {l.Reason}") + (l.Measure is null ? string.Empty : $"；措施 {l.Measure}");
-            Compare($"指标第{i + 1}行", Line(i < oldLines.Count ? oldLines[i] : null), Line(i < newLines.Count ? newLines[i] : null));
-        }
+        static string Line(Scoring.IndicatorLine l) =>
+            $"{l.Level1}/{l.Level2}/{l.Level3} {l.Content}：目标 {l.Target}，完成 {l.Actual}，分值 {l.Weight:0.##}，得分 {l.Score:0.##}"
+            + (l.Reason is null ? string.Empty : $"；原因 {l.Reason}") + (l.Measure is null ? string.Empty : $"；措施 {l.Measure}");
+        CompareRows(rows, "指标", [.. (old?.Indicators ?? []).Select(Line)], [.. (now.Indicators ?? []).Select(Line)]);
 
         foreach (var (_, label) in SelfEvaluationReport.Sections)
         {
@@ -291,13 +286,9 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         // Versions frozen before these were kept have none: nothing to compare with, rather than "all new".
         if (old is null || old.FundsRows is not null)
         {
-            var (oldRows, newRows) = (old?.FundsRows ?? [], now.FundsRows ?? []);
-            for (var i = 0; i < Math.Max(oldRows.Count, newRows.Count); i++)
-            {
-                static string? Row(FundsSubRow? r) => r is null ? null
-                    : $"{r.Name}：预算 {Amount(r.Budget)}，执行 {Amount(r.Executed)}" + (r.UpperTransfer is { } c ? $"，上级转移支付 {Amount(c)}" : string.Empty);
-                Compare($"资金明细第{i + 1}行", Row(i < oldRows.Count ? oldRows[i] : null), Row(i < newRows.Count ? newRows[i] : null));
-            }
+            static string Row(FundsSubRow r) =>
+                $"{r.Name}：预算 {Amount(r.Budget)}，执行 {Amount(r.Executed)}" + (r.UpperTransfer is { } c ? $"，上级转移支付 {Amount(c)}" : string.Empty);
+            CompareRows(rows, "资金明细", [.. (old?.FundsRows ?? []).Select(Row)], [.. (now.FundsRows ?? []).Select(Row)]);
         }
 
         if (old is null || old.FollowUp is not null)
@@ -310,5 +301,69 @@ internal sealed record SelfEvaluationContent(string Title, int FiscalYear, DateO
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The changes between two tables of rows (indicators, funds sub-rows). Rows are lined up first by what stayed the
+    /// same (longest common subsequence), so a row inserted or deleted near the top is one added or removed row, not
+    /// every row below it shown as changed; what is left between two unchanged rows is paired in order as changed
+    /// rows, the surplus on either side being added or removed. Each change is named by its row number on the new
+    /// table (and the old one where it moved), a removed row by its old number.
+    /// </summary>
+    private static void CompareRows(List<(string, string, string)> changes, string table, IReadOnlyList<string> old, IReadOnlyList<string> now)
+    {
+        // lcs[i, j]: length of the common subsequence of old[i..] and now[j..].
+        var lcs = new int[old.Count + 1, now.Count + 1];
+        for (var i = old.Count - 1; i >= 0; i--)
+        {
+            for (var j = now.Count - 1; j >= 0; j--)
+            {
+                lcs[i, j] = string.Equals(old[i], now[j], StringComparison.Ordinal) ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
+            }
+        }
+
+        var (oi, ni) = (0, 0);
+        var (gapOld, gapNew) = (new List<int>(), new List<int>());
+        void Flush()
+        {
+            for (var k = 0; k < Math.Max(gapOld.Count, gapNew.Count); k++)
+            {
+                if (k < gapOld.Count && k < gapNew.Count)
+                {
+                    var (o, n) = (gapOld[k], gapNew[k]);
+                    changes.Add((o == n ? $"{table}第{n + 1}行" : $"{table}第{n + 1}行（原第{o + 1}行）", old[o], now[n]));
+                }
+                else if (k < gapNew.Count)
+                {
+                    changes.Add(($"{table}第{gapNew[k] + 1}行（新增）", string.Empty, now[gapNew[k]]));
+                }
+                else
+                {
+                    changes.Add(($"{table}原第{gapOld[k] + 1}行（已删除）", old[gapOld[k]], string.Empty));
+                }
+            }
+
+            gapOld.Clear();
+            gapNew.Clear();
+        }
+
+        while (oi < old.Count || ni < now.Count)
+        {
+            if (oi < old.Count && ni < now.Count && string.Equals(old[oi], now[ni], StringComparison.Ordinal))
+            {
+                Flush();
+                (oi, ni) = (oi + 1, ni + 1);
+            }
+            else if (ni < now.Count && (oi == old.Count || lcs[oi, ni + 1] >= lcs[oi + 1, ni]))
+            {
+                gapNew.Add(ni++);
+            }
+            else
+            {
+                gapOld.Add(oi++);
+            }
+        }
+
+        Flush();
     }
 }

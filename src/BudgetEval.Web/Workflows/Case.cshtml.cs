@@ -142,7 +142,34 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>When a refusal names both the form and the missing 整改情况说明: the second page to fill in.</summary>
     public string? FollowUpPage { get; private set; }
 
+    /// <summary>
+    /// The 待办 filters a case was opened with (<see cref="InboxFilter"/>), null when it was not opened from 待办; kept
+    /// through the page's own forms so that after 通过 or 退回 审核下一份 continues with the same queue.
+    /// </summary>
+    public string? ListContext { get; private set; }
+
+    /// <summary>This case's page, with the 待办 filters it was opened with.</summary>
+    private string Here(Guid id) => string.IsNullOrEmpty(ListContext) ? $"/cases/{id}" : $"/cases/{id}?list={Uri.EscapeDataString(ListContext)}";
+
+    /// <summary>
+    /// The queue 审核下一份 and 返回待办 continue with, or null when they are not offered: offered when the case was
+    /// opened from a filtered 待办, when it waits for me, or when I took its last step (just decided it).
+    /// </summary>
+    public InboxFilter? List => ListContext is { } list ? InboxFilter.Parse(list)
+        : View.AllowedActions.Count > 0 || (View.History.Count > 0 && View.History[^1].ActorId == Actor.UserId) ? InboxFilter.None : null;
+
+    /// <summary>The case's unit, shown under the title when the title does not name it (a hand-made or a project's self-evaluation).</summary>
+    public string? UnitName { get; private set; }
+
     public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
+
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        // On a GET from the link's query, on a POST from the form's hidden field; only the filters are kept.
+        var list = Request.HasFormContentType && Request.Form.TryGetValue("list", out var posted) ? posted.ToString()
+            : Request.Query.TryGetValue("list", out var linked) ? linked.ToString() : null;
+        ListContext = list is null ? null : InboxFilter.Parse(list).ToQuery() is { Length: > 0 } filters ? filters : null;
+    }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -243,7 +270,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         if (result.Succeeded)
         {
             TempData["Flash"] = done ?? "已办理。";
-            return RedirectToPage(new { id });
+            return Redirect(Here(id));
         }
 
         if (result.Status == FireStatus.Forbidden)
@@ -281,7 +308,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
         TempData[ErrorsKey] = System.Text.Json.JsonSerializer.Serialize(errors);
 
-        return RedirectToPage(new { id });
+        return Redirect(Here(id));
     }
 
     /// <summary>The stale-version message, for a page that the redirect has already reloaded.</summary>
@@ -369,6 +396,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         }
 
         View = view;
+        // Which unit this is, when the title does not say (「2025年度部门整体支出绩效自评」 of one of a hundred units).
+        UnitName = (await Organisations.OrganisationNames.ForAsync(db, [view.Instance.OrganisationId], ct)).GetValueOrDefault(view.Instance.OrganisationId)
+            is { } unitName && !view.Instance.Title.Contains(unitName, StringComparison.Ordinal) ? unitName : null;
         var userIds = view.OpenItems.SelectMany(w => new[] { w.AssigneeUserId, w.ClaimedBy }).OfType<Guid>().Distinct().ToList();
         UserNames = await db.Users.IgnoreQueryFilters().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
 

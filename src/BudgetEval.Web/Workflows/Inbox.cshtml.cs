@@ -1,9 +1,92 @@
 using BudgetEval.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Web.Workflows;
+
+/// <summary>
+/// The filters of 待办 (环节, 事项, 只看逾期). A case opened from 待办 carries them as one <c>list</c> parameter, so
+/// 审核下一份 on the case page continues with the same queue rather than a reset list.
+/// </summary>
+internal sealed record InboxFilter(string? State, string? Q, bool Overdue)
+{
+    // Filter texts longer than this are no real 环节 or 事项 search: they are dropped rather than carried in every link.
+    private const int MaxLength = 200;
+
+    public static InboxFilter None { get; } = new(null, null, false);
+
+    public bool IsEmpty => string.IsNullOrEmpty(State) && string.IsNullOrEmpty(Q) && !Overdue;
+
+    /// <summary>The query string of these filters (no leading '?'); empty when none is set.</summary>
+    public string ToQuery()
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrEmpty(State))
+        {
+            parts.Add("state=" + Uri.EscapeDataString(State));
+        }
+
+        if (!string.IsNullOrEmpty(Q))
+        {
+            parts.Add("q=" + Uri.EscapeDataString(Q));
+        }
+
+        if (Overdue)
+        {
+            parts.Add("overdue=true");
+        }
+
+        return string.Join('&', parts);
+    }
+
+    /// <summary>
+    /// The filters carried in a case link's <c>list</c> parameter. Only the three known keys are read back, so the
+    /// parameter can never smuggle anything else into the links built from it.
+    /// </summary>
+    public static InboxFilter Parse(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list) || list.Length > 3 * MaxLength)
+        {
+            return None;
+        }
+
+        var values = QueryHelpers.ParseQuery(list.StartsWith('?') ? list : "?" + list);
+        string? Text(string key) => values.TryGetValue(key, out var v) && v.ToString().Trim() is { Length: > 0 and <= MaxLength } t ? t : null;
+        return new(Text("state"), Text("q"), string.Equals(Text("overdue"), "true", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The filtered queue. 事项 matches the title or the case's unit (full or short name): a plan's 部门整体 titles name the
+    /// unit, but a hand-made or a project's title does not, and the officer looks for 「教育局」 either way.
+    /// </summary>
+    public IQueryable<WorkItem> Apply(IQueryable<WorkItem> items, DateTimeOffset now, Infrastructure.Data.AppDbContext db)
+    {
+        var (state, q) = (State, string.IsNullOrWhiteSpace(Q) ? null : Q.Trim());
+        if (!string.IsNullOrEmpty(state))
+        {
+            items = items.Where(w => w.State == state);
+        }
+
+        if (q is not null)
+        {
+            var units = Organisations.OrganisationNames.NamedLike(db.Organisations, q).Select(o => o.Id); // a subquery, never loaded
+            items = items.Where(w => w.Title.Contains(q) || units.Contains(w.CaseOrganisationId));
+        }
+
+        return Overdue ? items.Where(w => w.DueAt < now) : items;
+    }
+
+    /// <summary>A case's link from 待办: it carries these filters for 审核下一份 (none set: the plain case link).</summary>
+    public string CaseLink(Guid caseId) => IsEmpty ? $"/cases/{caseId}" : $"/cases/{caseId}?list={Uri.EscapeDataString(ToQuery())}";
+
+    /// <summary>审核下一份 from a case: the next open item of this queue after that case's.</summary>
+    public string NextLink(Guid caseId) => $"/inbox/next?after={caseId}" + (IsEmpty ? string.Empty : "&" + ToQuery());
+
+    /// <summary>待办 with these filters.</summary>
+    public string InboxLink => IsEmpty ? "/inbox" : "/inbox?" + ToQuery();
+}
 
 /// <summary>待办: open tasks for me (mine, or my role's in my organisation), with filters and counts.</summary>
 internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, TimeProvider clock, Infrastructure.Data.AppDbContext db) : PageModel
@@ -16,6 +99,9 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
 
     [BindProperty(SupportsGet = true)]
     public bool Overdue { get; set; }
+
+    /// <summary>The filters as set on this page, carried into each case's link.</summary>
+    public InboxFilter Filter => new(string.IsNullOrEmpty(State) ? null : State, string.IsNullOrWhiteSpace(Q) ? null : Q.Trim(), Overdue);
 
     public IReadOnlyList<WorkItem> Items { get; private set; } = [];
 
@@ -32,6 +118,12 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
     /// <summary>The unit to show beside an item's title; null when the title names it already.</summary>
     public string? UnitBeside(WorkItem item) =>
         UnitNames.GetValueOrDefault(item.CaseOrganisationId) is { } name && !item.Title.Contains(name, StringComparison.Ordinal) ? name : null;
+
+    /// <summary>
+    /// The listed cases submitted after their deadline (逾期提交), as the case page and the 绩效自评 list mark them: in a
+    /// review week the officer sees them in the queue, not only once a case is open.
+    /// </summary>
+    public IReadOnlySet<Guid> LateCases { get; private set; } = new HashSet<Guid>();
 
     public int Total { get; private set; }
 
@@ -53,29 +145,16 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
         (ByState, Total, OverdueCount, DueSoon) = counted.Value;
         CountedAt = counted.At;
 
-        var state = State;
-        var q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
+        var filter = Filter;
         var now = Now;
-        IQueryable<WorkItem> Filter(IQueryable<WorkItem> items)
-        {
-            if (!string.IsNullOrEmpty(state))
-            {
-                items = items.Where(w => w.State == state);
-            }
-
-            if (q is not null)
-            {
-                items = items.Where(w => w.Title.Contains(q));
-            }
-
-            return Overdue ? items.Where(w => w.DueAt < now) : items;
-        }
 
         // The page's ids first (from the indexes alone), then those rows. Ascending due dates put the undated
         // last (PostgreSQL's default for NULL).
-        var page = await queries.OpenPageAsync(WorkflowActor.From(User), Filter, PageNumber, ct);
+        var page = await queries.OpenPageAsync(WorkflowActor.From(User), items => filter.Apply(items, now, db), PageNumber, ct);
         (Items, Pager) = (await queries.ItemsAsync(page.Items, ct), page);
         LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
         UnitNames = await Organisations.OrganisationNames.ForAsync(db, Items.Select(w => (Guid?)w.CaseOrganisationId), ct);
+        var cases = Items.Select(w => w.InstanceId).Distinct().ToList();
+        LateCases = (await db.WorkflowInstances.AsNoTracking().Where(i => cases.Contains(i.Id) && i.IsLate).Select(i => i.Id).ToListAsync(ct)).ToHashSet();
     }
 }

@@ -51,6 +51,8 @@ internal static class Matrix
         new("POST /inbox", Res.None, Everyone, NoForm: true),
         new("GET /inbox/done", Res.None, Everyone),
         new("POST /inbox/done", Res.None, Everyone, NoForm: true),
+        new("GET /inbox/next", Res.None, Everyone),
+        new("POST /inbox/next", Res.None, Everyone, NoForm: true),
         new("GET /api/inbox", Res.None, Everyone),
         new("GET /api/inbox/done", Res.None, Everyone),
         new("GET /cases/{id:guid}", Res.SelfEvaluationCase, "AFL UH:o"),
