@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using BudgetEval.Tests.Evaluations;
+using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BudgetEval.Tests.FirmReview;
+
+/// <summary>
+/// One engagement as its parties read the evaluation page (the page the list links to): each step says whom it waits
+/// on and by when, and a report the bureau returned carries its reasons where the firm corrects it.
+/// </summary>
+public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private readonly EvaluationApi _api = new(app);
+
+    private static readonly TimeZoneInfo China = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    [Fact]
+    public async Task Given_draft_sent_for_comment_When_unit_opens_the_evaluation_Then_it_reads_that_its_comments_are_awaited_and_by_which_day()
+    {
+        var id = await _api.InCommentWindowAsync(2019);
+        var due = await OpenTaskDueAsync(id);
+
+        var waiting = Waiting(await (await app.SignInAsync("unit")).GetStringAsync($"/evaluations/{id}"));
+
+        // The window's last day (5 working days), not the firm's report date shown above it.
+        Assert.Contains("「单位征求意见」待长沙市望城区社会治理服务中心（单位填报人）办理", waiting, StringComparison.Ordinal);
+        Assert.Contains($"办理期限：{LastDay(due)}", waiting, StringComparison.Ordinal);
+        Assert.DoesNotContain("2026年6月30日", waiting, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_commissioned_evaluation_When_firm_and_bureau_open_it_Then_both_read_that_the_firm_drafts_until_the_report_date()
+    {
+        var id = await _api.CommissionedAsync(2018);
+
+        foreach (var user in new[] { "evaluator", "finance" })
+        {
+            var waiting = Waiting(await (await app.SignInAsync(user)).GetStringAsync($"/evaluations/{id}"));
+            Assert.Contains("「评价及报告初稿」待湖南新财苑会计师事务所有限公司（评价人员）办理，办理期限：2026年6月30日", waiting, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Given_final_report_returned_by_the_bureau_When_firm_opens_the_evaluation_Then_it_reads_the_reasons_and_they_stay_after_resubmission()
+    {
+        const string reasons = "报告未写明问题整改情况的评分依据，请补充后重新提交。";
+        var id = await _api.InFinalReportAsync(2020);
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("evaluator"), id, "submitFinal"));
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("finance"), id, "return", reasons));
+
+        var firmPage = await (await app.SignInAsync("evaluator")).GetStringAsync($"/evaluations/{id}");
+        var unitPage = await (await app.SignInAsync("unit")).GetStringAsync($"/evaluations/{id}");
+
+        Assert.Contains("正式报告已被财政局退回", Returns(firmPage), StringComparison.Ordinal);
+        Assert.Contains(reasons, Returns(firmPage), StringComparison.Ordinal);
+        Assert.DoesNotContain(reasons, unitPage, StringComparison.Ordinal); // the bureau's check of the firm's work
+
+        // Resubmitted: the bureau, checking again, still reads what it asked for.
+        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await app.ApiAsync("evaluator"), id, "submitFinal"));
+        var financePage = await (await app.SignInAsync("finance")).GetStringAsync($"/evaluations/{id}");
+        Assert.Contains("财政局退回记录", Returns(financePage), StringComparison.Ordinal);
+        Assert.Contains(reasons, Returns(financePage), StringComparison.Ordinal);
+        Assert.Contains("「报告质量审核」待长沙市望城区财政局（绩效管理员）办理", Waiting(financePage), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_accepted_report_When_bureau_opens_it_Then_nothing_is_waiting_and_the_firm_no_longer_sees_it()
+    {
+        var id = await _api.CompletedAsync(2017);
+
+        Assert.Contains("已办结，没有待办。", Waiting(await (await app.SignInAsync("finance")).GetStringAsync($"/evaluations/{id}")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.SignInAsync("evaluator")).GetAsync($"/evaluations/{id}")).StatusCode);
+    }
+
+    private Task<DateTimeOffset> OpenTaskDueAsync(Guid id) => app.DbAsync(async db =>
+    {
+        var caseId = await db.Evaluations.IgnoreQueryFilters().Where(e => e.Id == id).Select(e => e.CaseId).SingleAsync();
+        return (await db.WorkItems.IgnoreQueryFilters().SingleAsync(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open)).DueAt!.Value;
+    });
+
+    /// <summary>A task due at midnight is due on the day before, in Beijing.</summary>
+    private static string LastDay(DateTimeOffset due)
+    {
+        var local = TimeZoneInfo.ConvertTime(due.AddSeconds(-1), China);
+        return $"{local.Year}年{local.Month}月{local.Day}日";
+    }
+
+    private static string Waiting(string html) => Text(html, WaitingBlock());
+
+    private static string Returns(string html) => Text(html, ReturnsBlock());
+
+    private static string Text(string html, Regex block)
+    {
+        var match = block.Match(html);
+        Assert.True(match.Success, $"block {block} not on the page");
+        return WebUtility.HtmlDecode(Regex.Replace(Tags().Replace(match.Groups[1].Value, string.Empty), @"\s+", " "));
+    }
+
+    [GeneratedRegex("data-testid=\"waiting\">(.*?)</dd>", RegexOptions.Singleline)]
+    private static partial Regex WaitingBlock();
+
+    [GeneratedRegex("data-testid=\"returns\"[^>]*>(.*?)</div>", RegexOptions.Singleline)]
+    private static partial Regex ReturnsBlock();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex Tags();
+}
