@@ -107,6 +107,22 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <summary>The 三级指标 whose typed score could not be read, marked on the form.</summary>
     public IReadOnlySet<string> UnreadableScores { get; private set; } = new HashSet<string>();
 
+    /// <summary>
+    /// Whether the row's score in a refused score form is the one to correct: unreadable, or outside 0 to 分值 (or with more
+    /// than two decimals), as the service refuses it. The message names the row; the mark shows it in a table of 30.
+    /// </summary>
+    public bool ScoreRefused(ScoreRow row)
+    {
+        if (UnreadableScores.Contains(row.Level3))
+        {
+            return true;
+        }
+
+        return Refused("Scores")
+            && decimal.TryParse(TypedScore(row).Score?.Trim(), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var typed)
+            && (typed > row.Weight || decimal.Round(typed, 2) != typed);
+    }
+
     /// <summary>A per-problem text (意见/答复) as typed in a refused form of <paramref name="handler"/>, matched by the problem's number.</summary>
     public string? TypedPerProblem(string handler, string field, int no, string? saved)
     {

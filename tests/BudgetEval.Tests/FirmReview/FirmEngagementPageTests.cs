@@ -75,6 +75,31 @@ public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.SignInAsync("evaluator")).GetAsync($"/evaluations/{id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Given_a_score_above_its_weight_When_the_table_is_saved_Then_that_input_is_marked_and_every_typed_score_stays()
+    {
+        var id = await _api.CommissionedAsync(2016);
+        var rows = (await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), $"/api/evaluations/{id}")).GetProperty("rows").EnumerateArray()
+            .Select(r => (Level1: r.GetProperty("level1").GetString()!, Level3: r.GetProperty("level3").GetString()!, Weight: r.GetProperty("weight").GetDecimal())).ToList();
+        static string Number(decimal d) => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+        var evaluator = await app.SignInAsync("evaluator");
+        var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", AppFixture.AntiforgeryToken(await evaluator.GetStringAsync($"/evaluations/{id}"))) };
+        for (var i = 0; i < rows.Count; i++)
+        {
+            // The fifth row one point above its weight, the others half of theirs.
+            fields.AddRange([new("level1", rows[i].Level1), new("level3", rows[i].Level3), new("score", Number(i == 4 ? rows[i].Weight + 1 : rows[i].Weight / 2)), new("note", "")]);
+        }
+
+        var response = await evaluator.PostAsync($"/evaluations/{id}?handler=Scores", new FormUrlEncodedContent(fields));
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"「{rows[4].Level3}」得分应在 0 至 {Number(rows[4].Weight)} 之间", html, StringComparison.Ordinal);
+        Assert.Contains($"class=\"score invalid\" value=\"{Number(rows[4].Weight + 1)}\" size=\"4\" aria-label=\"{rows[4].Level3}得分\" aria-invalid=\"true\"", html, StringComparison.Ordinal);
+        Assert.Single(AriaInvalid().Matches(html));
+        Assert.Contains($"value=\"{Number(rows[0].Weight / 2)}\" size=\"4\" aria-label=\"{rows[0].Level3}得分\" />", html, StringComparison.Ordinal);
+    }
+
     private Task<DateTimeOffset> OpenTaskDueAsync(Guid id) => app.DbAsync(async db =>
     {
         var caseId = await db.Evaluations.IgnoreQueryFilters().Where(e => e.Id == id).Select(e => e.CaseId).SingleAsync();
@@ -104,6 +129,9 @@ public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixt
 
     [GeneratedRegex("data-testid=\"returns\"[^>]*>(.*?)</div>", RegexOptions.Singleline)]
     private static partial Regex ReturnsBlock();
+
+    [GeneratedRegex("aria-invalid=\"true\"")]
+    private static partial Regex AriaInvalid();
 
     [GeneratedRegex("<[^>]+>")]
     private static partial Regex Tags();
