@@ -65,6 +65,12 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     public bool FirmMayEdit => IsFirm && Evaluation.Status is "drafting" or "final_report";
 
+    /// <summary>
+    /// Only the 主评人 names the team (EvaluationService.AddMemberAsync refuses anyone else): the other evaluators of the
+    /// firm see the team without a form they could not use. Read from the user record, as the service reads it.
+    /// </summary>
+    public bool MayManageTeam { get; private set; }
+
     /// <summary>The problem whose text the firm is correcting (?problem=N); the form below the list then edits it instead of adding one.</summary>
     public Problem? EditingProblem { get; private set; }
 
@@ -390,6 +396,8 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         Findings = await db.Findings.AsNoTracking().Where(x => x.EvaluationId == e.Id).OrderBy(x => x.Number).ToListAsync(ct);
         Proposal = SeesContent ? await RectificationProposal.ForAsync(db, e, ct) : null;
         await LoadProgressAsync(e, ct);
+        var me = User.UserId();
+        MayManageTeam = FirmMayEdit && await db.Users.AnyAsync(u => u.Id == me && u.IsLeadEvaluator, ct);
         if (IsBureauOfficer && e.Status == "commissioning")
         {
             Firms = await OrganisationPicker.ChoicesAsync(ActiveFirms(), ct);

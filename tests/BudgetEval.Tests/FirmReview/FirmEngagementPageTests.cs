@@ -1,9 +1,13 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BudgetEval.Tests.FirmReview;
 
@@ -98,6 +102,35 @@ public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixt
         Assert.Contains($"class=\"score invalid\" value=\"{Number(rows[4].Weight + 1)}\" size=\"4\" aria-label=\"{rows[4].Level3}得分\" aria-invalid=\"true\"", html, StringComparison.Ordinal);
         Assert.Single(AriaInvalid().Matches(html));
         Assert.Contains($"value=\"{Number(rows[0].Weight / 2)}\" size=\"4\" aria-label=\"{rows[0].Level3}得分\" />", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Given_an_evaluator_who_is_not_the_主评人_When_opening_the_evaluation_Then_no_team_form_or_移出_button_is_offered_and_the_lead_still_gets_them()
+    {
+        var id = await _api.CommissionedAsync(2015);
+        await EvaluationApi.Ok(await (await app.ApiAsync("evaluator")).PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
+        await AddEvaluatorAsync("firmstaff", "周敏");
+
+        var staffPage = await (await app.SignInAsync("firmstaff")).GetStringAsync($"/evaluations/{id}");
+        var leadPage = await (await app.SignInAsync("evaluator")).GetStringAsync($"/evaluations/{id}");
+
+        // The service refuses a member from anyone but the 主评人: the form and the buttons would only lead to that refusal.
+        Assert.DoesNotContain("?handler=Member", staffPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("?handler=RemoveMember", staffPage, StringComparison.Ordinal);
+        Assert.Contains("评价组成员及其利益冲突声明由主评人确定。", staffPage, StringComparison.Ordinal);
+        Assert.Contains("?handler=Scores", staffPage, StringComparison.Ordinal); // still scores
+        Assert.Contains("?handler=Member", leadPage, StringComparison.Ordinal);
+        Assert.Contains("?handler=RemoveMember", leadPage, StringComparison.Ordinal);
+    }
+
+    private async Task AddEvaluatorAsync(string login, string name)
+    {
+        var firm = await app.OrganisationIdAsync(BudgetEval.Web.Demo.DemoSeeder.XinCaiYuan);
+        using var scope = app.Factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var user = new AppUser { UserName = login, DisplayName = name, OrganisationId = firm, Email = $"{login}@demo.budgeteval.local" };
+        Assert.True((await users.CreateAsync(user, AppFixture.DemoPassword)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, Roles.Evaluator)).Succeeded);
     }
 
     private Task<DateTimeOffset> OpenTaskDueAsync(Guid id) => app.DbAsync(async db =>
