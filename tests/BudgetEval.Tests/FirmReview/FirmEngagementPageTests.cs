@@ -123,6 +123,34 @@ public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixt
         Assert.Contains("?handler=RemoveMember", leadPage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_an_exported_score_table_with_a_row_copied_below_When_imported_Then_the_error_names_the_copys_cell_and_the_row_it_repeats()
+    {
+        var id = await _api.CommissionedAsync(2014);
+        var evaluator = await app.ApiAsync("evaluator");
+        await EvaluationApi.Ok(await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
+        uint original = 0, copy = 0;
+        var xlsx = XlsxEdit.FirstSheet(await evaluator.GetByteArrayAsync($"/api/evaluations/{id}/scores/export.xlsx"), sheet =>
+        {
+            var row = XlsxEdit.RowWith(sheet, "绩效指标明确性");
+            original = row.RowIndex!.Value;
+            // In place of the 总分 line (rows below it are not read): the copy is the table's last row.
+            var total = XlsxEdit.RowWith(sheet, "总分");
+            copy = total.RowIndex!.Value;
+            total.Remove();
+            XlsxEdit.CopyTo(sheet, row, copy);
+        });
+
+        var response = await EvaluationApi.ImportAsync(evaluator, id, xlsx, "评分表.xlsx");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray().ToList();
+        var error = Assert.Single(errors);
+        Assert.Equal((int)copy, error.GetProperty("row").GetInt32());
+        Assert.Equal("三级指标", error.GetProperty("column").GetString());
+        Assert.Contains($"单元格 C{copy}（第{copy}行「三级指标」）指标「绩效指标明确性」与第{original}行重复", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     private async Task AddEvaluatorAsync(string login, string name)
     {
         var firm = await app.OrganisationIdAsync(BudgetEval.Web.Demo.DemoSeeder.XinCaiYuan);
