@@ -151,6 +151,19 @@ public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixt
         Assert.Contains($"单元格 C{copy}（第{copy}行「三级指标」）指标「绩效指标明确性」与第{original}行重复", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Given_an_approved_target_not_yet_commissioned_When_the_bureau_opens_it_Then_one_line_says_the_report_comes_after_commissioning()
+    {
+        var id = await _api.SelectAndApproveAsync(2013);
+
+        var page = WebUtility.HtmlDecode(await (await app.SignInAsync("finance")).GetStringAsync($"/evaluations/{id}"));
+
+        Assert.Contains("委托评价机构后，由评价机构在此撰写评价报告、列出存在的问题。", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("（尚未填写，由评价机构撰写）", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"problems\"", page, StringComparison.Ordinal);
+        Assert.Contains("「委托评价机构」待长沙市望城区财政局（绩效管理员）办理", Waiting(page), StringComparison.Ordinal);
+    }
+
     private async Task AddEvaluatorAsync(string login, string name)
     {
         var firm = await app.OrganisationIdAsync(BudgetEval.Web.Demo.DemoSeeder.XinCaiYuan);
