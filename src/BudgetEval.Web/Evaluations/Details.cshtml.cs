@@ -16,8 +16,19 @@ namespace BudgetEval.Web.Evaluations;
 /// One evaluation: what each party does in its turn (commissioning, team, scoring, report, comments,
 /// answers) on one page; the transitions themselves are on the case page (/cases/{id}), like every case.
 /// </summary>
-internal sealed class DetailsModel(AppDbContext db, EvaluationService service, DataScopeAccessor scope, WorkflowRegistry registry) : PageModel
+internal sealed class DetailsModel(AppDbContext db, EvaluationService service, DataScopeAccessor scope, WorkflowRegistry registry, TimeProvider clock) : PageModel
 {
+    /// <summary>
+    /// Who the evaluation waits on now and by when, from the case's open tasks: each party lands on this page (the list
+    /// links here), so the unit sees its comment deadline and the firm its report date without opening the case page.
+    /// </summary>
+    public IReadOnlyList<WaitingTask> Waiting { get; private set; } = [];
+
+    /// <summary>The bureau's 退回评价机构 reasons, oldest first: the firm corrects the report here, so it reads them here.</summary>
+    public IReadOnlyList<ReturnReason> Returns { get; private set; } = [];
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     public Evaluation Evaluation { get; private set; } = null!;
 
     public string UnitName { get; private set; } = string.Empty;
@@ -53,6 +64,12 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     public bool MayOpenFindings => User.OrganisationKind() != OrganisationKind.EvaluationFirm;
 
     public bool FirmMayEdit => IsFirm && Evaluation.Status is "drafting" or "final_report";
+
+    /// <summary>
+    /// Only the 主评人 names the team (EvaluationService.AddMemberAsync refuses anyone else): the other evaluators of the
+    /// firm see the team without a form they could not use. Read from the user record, as the service reads it.
+    /// </summary>
+    public bool MayManageTeam { get; private set; }
 
     /// <summary>The problem whose text the firm is correcting (?problem=N); the form below the list then edits it instead of adding one.</summary>
     public Problem? EditingProblem { get; private set; }
@@ -95,6 +112,22 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     /// <summary>The 三级指标 whose typed score could not be read, marked on the form.</summary>
     public IReadOnlySet<string> UnreadableScores { get; private set; } = new HashSet<string>();
+
+    /// <summary>
+    /// Whether the row's score in a refused score form is the one to correct: unreadable, or outside 0 to 分值 (or with more
+    /// than two decimals), as the service refuses it. The message names the row; the mark shows it in a table of 30.
+    /// </summary>
+    public bool ScoreRefused(ScoreRow row)
+    {
+        if (UnreadableScores.Contains(row.Level3))
+        {
+            return true;
+        }
+
+        return Refused("Scores")
+            && decimal.TryParse(TypedScore(row).Score?.Trim(), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var typed)
+            && (typed > row.Weight || decimal.Round(typed, 2) != typed);
+    }
 
     /// <summary>A per-problem text (意见/答复) as typed in a refused form of <paramref name="handler"/>, matched by the problem's number.</summary>
     public string? TypedPerProblem(string handler, string field, int no, string? saved)
@@ -362,6 +395,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         SeesContent = EvaluationService.MaySeeReport(e, scope.Current);
         Findings = await db.Findings.AsNoTracking().Where(x => x.EvaluationId == e.Id).OrderBy(x => x.Number).ToListAsync(ct);
         Proposal = SeesContent ? await RectificationProposal.ForAsync(db, e, ct) : null;
+        await LoadProgressAsync(e, ct);
+        var me = User.UserId();
+        MayManageTeam = FirmMayEdit && await db.Users.AnyAsync(u => u.Id == me && u.IsLeadEvaluator, ct);
         if (IsBureauOfficer && e.Status == "commissioning")
         {
             Firms = await OrganisationPicker.ChoicesAsync(ActiveFirms(), ct);
@@ -370,4 +406,36 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
         return true;
     }
+
+    private async Task LoadProgressAsync(Evaluation e, CancellationToken ct)
+    {
+        if (e.CaseId is not { } caseId)
+        {
+            return;
+        }
+
+        var open = await db.WorkItems.AsNoTracking().Where(w => w.InstanceId == caseId && w.Status == WorkItemStatus.Open)
+            .OrderBy(w => w.CreatedAt).ToListAsync(ct);
+        var organisations = await OrganisationNames.ForAsync(db, open.Select(w => w.AssigneeOrganisationId), ct);
+        var userIds = open.Select(w => w.AssigneeUserId).OfType<Guid>().ToList();
+        var people = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        Waiting = open.Select(w => new WaitingTask(w.StateLabel,
+            w.AssigneeUserId is { } user ? people.GetValueOrDefault(user, "指定人员")
+                : (w.AssigneeOrganisationId is { } org && organisations.TryGetValue(org, out var name) ? name : string.Empty) + $"（{Roles.Label(w.AssigneeRole ?? string.Empty)}）",
+            w.DueAt)).ToList();
+
+        // The unit is not a party to the bureau's quality check of the firm's report.
+        if (!IsUnit)
+        {
+            Returns = await db.WorkflowHistory.AsNoTracking().Where(h => h.InstanceId == caseId && h.Action == "return" && h.FromState == "quality_review")
+                .OrderBy(h => h.Seq).Select(h => new ReturnReason(h.At, h.ActorName, h.Comment ?? string.Empty)).ToListAsync(ct);
+        }
+    }
 }
+
+/// <summary>An open task of the evaluation's case: its step, who holds it (organisation and role, or the person) and its due time.</summary>
+internal sealed record WaitingTask(string Step, string Holder, DateTimeOffset? DueAt);
+
+/// <summary>One 退回评价机构 of the final report, with the bureau's reasons.</summary>
+internal sealed record ReturnReason(DateTimeOffset At, string By, string Reasons);

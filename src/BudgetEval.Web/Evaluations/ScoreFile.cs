@@ -39,8 +39,10 @@ internal static class ScoreFile
 
         var errors = new List<ImportError>();
         var result = new List<ScoreRow>();
+        var rowNumbers = new List<int>();
         foreach (var (rowNo, raw) in rows)
         {
+            rowNumbers.Add(rowNo);
             var row = Enumerable.Range(0, Header.Count).Select(i => i < raw.Length ? raw[i] : TableCell.Empty).ToArray();
             var cells = row.Select((c, i) => Normalise(i, c.Text)).ToArray();
             void Error(int column, string message) => errors.Add(table.CellError(rowNo, column, message));
@@ -81,10 +83,24 @@ internal static class ScoreFile
                 NotApplicable: weight == 0m, MovedTo: known?.MovedTo));
         }
 
-        var duplicate = result.GroupBy(r => (r.Level1, r.Level3)).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        // Each repeat names its cell and the row it repeats, so the user finds both in a table of thirty rows.
+        var seen = new Dictionary<(string, string), int>();
+        for (var i = 0; i < result.Count; i++)
         {
-            errors.Add(new ImportError(0, Header[2], $"指标「{duplicate.Key.Level3}」重复出现。"));
+            var key = (result[i].Level1, result[i].Level3);
+            if (result[i].Level3.Length == 0)
+            {
+                continue; // already reported as 未填写
+            }
+
+            if (seen.TryGetValue(key, out var first))
+            {
+                errors.Add(table.CellError(rowNumbers[i], 2, $"指标「{result[i].Level3}」与第{first}行重复（同一一级指标下三级指标不能重复）。"));
+            }
+            else
+            {
+                seen[key] = rowNumbers[i];
+            }
         }
 
         return errors.Count > 0 ? new([], errors) : new(result, []) { Notes = table.Notes };
