@@ -19,8 +19,8 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
     public async Task Given_a_late_and_an_on_time_submission_waiting_When_the_officer_opens_待办_Then_only_the_late_one_is_marked_逾期提交()
     {
         var tag = $"逾期标记{Guid.NewGuid():N}"[..12];
-        var late = await SubmittedAsync($"{tag}迟交", 2025, "2026-01-31"); // the fixture's today is 2026-03-02
-        var onTime = await SubmittedAsync($"{tag}按时", 2025, "2026-12-31");
+        var late = await SubmittedAsync($"{tag}迟交", "2026-01-31"); // the fixture's today is 2026-03-02
+        var onTime = await SubmittedAsync($"{tag}按时", "2026-12-31");
         await _api.FireOkAsync("unithead", late, "approve");
         await _api.FireOkAsync("unithead", onTime, "approve");
         var finance = await app.SignInAsync("finance");
@@ -34,7 +34,7 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
     [Fact]
     public async Task Given_a_submission_whose_title_does_not_name_its_unit_When_待办_is_searched_by_the_unit_Then_it_is_found_and_its_page_names_the_unit()
     {
-        var caseId = await SubmittedAsync($"按单位查找{Guid.NewGuid():N}"[..12], 2025, "2026-12-31");
+        var caseId = await SubmittedAsync($"按单位查找{Guid.NewGuid():N}"[..12], "2026-12-31");
         await _api.FireOkAsync("unithead", caseId, "approve");
         var finance = await app.SignInAsync("finance");
 
@@ -57,10 +57,10 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
     {
         // Created 甲 乙 丙, submitted 乙 甲 丙 (a minute apart), 丁 never: the longest waiting is 乙.
         var tag = $"排序{Guid.NewGuid():N}"[..8];
-        var a = await CreateAsync($"{tag}甲", 2025, "2026-12-31");
-        var b = await CreateAsync($"{tag}乙", 2025, "2026-12-31");
-        var c = await CreateAsync($"{tag}丙", 2025, "2026-12-31");
-        await CreateAsync($"{tag}丁", 2025, "2026-12-31");
+        var a = await CreateAsync($"{tag}甲", "2026-12-31");
+        var b = await CreateAsync($"{tag}乙", "2026-12-31");
+        var c = await CreateAsync($"{tag}丙", "2026-12-31");
+        await CreateAsync($"{tag}丁", "2026-12-31");
         foreach (var caseId in new[] { b, a, c })
         {
             app.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -81,8 +81,8 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
     public async Task Given_late_on_time_and_project_records_When_filtered_by_逾期_and_类型_Then_each_filter_keeps_only_its_own_and_a_wrong_value_is_named()
     {
         var tag = $"筛选{Guid.NewGuid():N}"[..8];
-        var late = await SubmittedAsync($"{tag}迟交", 2025, "2026-01-31");
-        var onTime = await SubmittedAsync($"{tag}按时", 2025, "2026-12-31");
+        var late = await SubmittedAsync($"{tag}迟交", "2026-01-31");
+        var onTime = await SubmittedAsync($"{tag}按时", "2026-12-31");
         var finance = await app.SignInAsync("finance");
 
         var lateOnly = WebUtility.HtmlDecode(await finance.GetStringAsync("/self-evaluations?year=2025&late=late"));
@@ -109,20 +109,15 @@ public sealed partial class ReviewListTests(AppFixture app) : IClassFixture<AppF
         Assert.Contains("逾期应为 late（逾期提交）", WebUtility.HtmlDecode(await finance.GetStringAsync("/self-evaluations?late=yes")), StringComparison.Ordinal);
     }
 
-    private async Task<Guid> CreateAsync(string title, int year, string deadline)
+    private async Task<Guid> CreateAsync(string title, string deadline)
     {
         app.Clock.Advance(TimeSpan.FromMinutes(1)); // the fixture's clock stands still: created a minute apart, in order
-        var created = await (await _api.As("unit")).PostAsJsonAsync("/api/self-evaluations", new
-        {
-            title, fiscalYear = year, deadline, summary = "全年预算执行良好，绩效目标基本完成。", totalBudget = 100m,
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("caseId").GetGuid();
+        return (await _api.CreateAsync(deadline: DateOnly.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture), title: title)).CaseId;
     }
 
-    private async Task<Guid> SubmittedAsync(string title, int year, string deadline)
+    private async Task<Guid> SubmittedAsync(string title, string deadline)
     {
-        var caseId = await CreateAsync(title, year, deadline);
+        var caseId = await CreateAsync(title, deadline);
         await _api.FireOkAsync("unit", caseId, "submit");
         return caseId;
     }

@@ -72,12 +72,7 @@ public sealed partial class ReviewNextTests(AppFixture app) : IClassFixture<AppF
     private async Task<Guid> WaitingForBureauAsync(string title)
     {
         app.Clock.Advance(TimeSpan.FromMinutes(1)); // the fixture's clock stands still: arrivals a minute apart, in order
-        var created = await (await _api.As("unit")).PostAsJsonAsync("/api/self-evaluations", new
-        {
-            title, fiscalYear = 2025, deadline = "2026-03-31", summary = "全年预算执行良好，绩效目标基本完成。", totalBudget = 1412.74m,
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var caseId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("caseId").GetGuid();
+        var caseId = (await _api.CreateAsync(title: title)).CaseId;
         await _api.FireOkAsync("unit", caseId, "submit");
         await _api.FireOkAsync("unithead", caseId, "approve");
         return caseId;

@@ -27,11 +27,11 @@ internal sealed class CaseApi(Func<string, Task<HttpClient>> login)
     }
 
     /// <summary>Creates a complete self-evaluation as <c>unit</c>; returns (self-evaluation id, case id).</summary>
-    public async Task<(Guid Id, Guid CaseId)> CreateAsync(string user = "unit", bool complete = true, DateOnly? deadline = null)
+    public async Task<(Guid Id, Guid CaseId)> CreateAsync(string user = "unit", bool complete = true, DateOnly? deadline = null, string title = "2025年度部门整体支出绩效自评")
     {
         var response = await (await As(user)).PostAsJsonAsync("/api/self-evaluations", new
         {
-            title = "2025年度部门整体支出绩效自评",
+            title,
             fiscalYear = 2025,
             deadline = (deadline ?? new DateOnly(2026, 3, 31)).ToString("yyyy-MM-dd"),
             summary = complete ? "全年预算执行良好，绩效目标基本完成。" : null,
