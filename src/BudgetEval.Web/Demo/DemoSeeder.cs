@@ -19,6 +19,7 @@ internal sealed class DemoSeeder(
     IOptions<DemoOptions> options,
     Plans.PlanService plans,
     Evaluations.EvaluationService evaluations,
+    Evaluations.Fieldwork.FieldworkService fieldwork,
     TimeProvider clock,
     ILogger<DemoSeeder> logger)
 {
@@ -190,6 +191,12 @@ internal sealed class DemoSeeder(
         Demand(await evaluations.FireAsync(id, "approve", lead, null, null, ct), "approve");
         Demand(await evaluations.CommissionAsync(id, new Evaluations.CommissionInput(firmId, today.AddDays(60), Evaluations.EvaluationTemplates.DefaultKey), finance, ct), "commission");
         Demand(await evaluations.AddMemberAsync(id, new Evaluations.MemberInput(SampleExternalEvaluation.LeadEvaluator, true, "主评人", true, null), evaluator, ct), "team");
+        foreach (var record in SampleExternalEvaluation.Fieldwork)
+        {
+            var added = await fieldwork.AddAsync(id, record, evaluator, ct);
+            Demand(new Evaluations.EvaluationResult(added.Status, null, added.Errors.Select(e => e.Message).ToList()), "fieldwork");
+        }
+
         Demand((await evaluations.ImportScoresAsync(id, "sample.csv", SampleExternalEvaluation.ScoreTableCsv(), evaluator, ct)).Saved, "scores");
         Demand(await evaluations.SaveReportAsync(id, new Evaluations.ReportInput(new(SampleExternalEvaluation.Sections), null, null), evaluator, ct), "report");
         Demand(await evaluations.SaveProblemsAsync(id, SampleExternalEvaluation.Problems, evaluator, ct), "problems");

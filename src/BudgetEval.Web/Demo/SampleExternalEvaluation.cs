@@ -14,6 +14,20 @@ internal static class SampleExternalEvaluation
     public const string LeadEvaluator = "江惠平";
     public static readonly DateOnly ReportDate = new(2022, 7, 15);
 
+    /// <summary>
+    /// 现场评价 as the report tells it (资料审阅、账务核实…、实地核查 in May 2022; the asset count on 25 May found 48 对讲机
+    /// missing). The report dates only the count; the other two days are the demo's.
+    /// </summary>
+    public static readonly IReadOnlyList<Evaluations.Fieldwork.FieldworkInput> Fieldwork =
+    [
+        new("DocumentReview", new(2022, 5, 23), "2021年度部门预算、决算、绩效目标申报表及部门整体支出自评报告", LeadEvaluator + "等评价组成员",
+            "审阅预算执行、绩效目标及自评报告。自评报告总结了绩效目标实现的基本情况，但未说明以前年度发现问题的整改情况。"),
+        new("AccountsCheck", new(2022, 5, 24), "2021年度会计账簿、记账凭证及费用报销单据", LeadEvaluator + "等评价组成员，单位财务人员陪同",
+            "核对收支账务及费用报销审批。部分费用报销未按《望城区社会治理服务中心内部控制制度》逐级报批。"),
+        new("SiteVisit", new(2022, 5, 25), "区社会治理服务中心账面资产（抽盘）", LeadEvaluator + "等评价组成员，单位资产管理人员陪同",
+            "对账面资产进行抽盘，发现对讲机 48 件未见实物；经了解已随职能划转，相关资产转移手续已办妥，但单位未进行账务处理。"),
+    ];
+
     public static readonly IReadOnlyDictionary<string, string?> Sections = new Dictionary<string, string?>
     {
         ["overview"] = "区社会治理服务中心是望城区政府直属公益类事业单位，为正科级，内设综合办公室、信息采集科、网格管理科和热线平台科，主要承担全区社会治理网格化体系建设、运行、管理等事务性工作。",

@@ -63,6 +63,7 @@ internal static class WorkflowServices
         services.AddSingleton<PdfRenderer>();
         services.AddScoped<Plans.PlanService>();
         services.AddScoped<Evaluations.EvaluationService>();
+        services.AddScoped<Evaluations.Fieldwork.FieldworkService>();
         services.AddScoped<Findings.FindingRegister>();
         services.AddScoped<Rectifications.RectificationService>();
         services.AddScoped<Dashboards.BureauFigures>();

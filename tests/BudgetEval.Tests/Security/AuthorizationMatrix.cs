@@ -175,6 +175,14 @@ internal static class Matrix
         new("PUT /api/evaluations/{id:guid}/comments", Res.Evaluation, "UH:oe"),
         new("PUT /api/evaluations/{id:guid}/answers", Res.Evaluation, "E:o"),
         new("GET /api/evaluations/{id:guid}/report", Res.Evaluation, "AFL UH:e E:o"),
+        // 现场评价工作记录: the firm's working record. The bureau reads every one, the firm its own while at work, the unit none.
+        // The allowed writes change nothing: an empty form or body is refused (422/400), a correction without its version too.
+        new("GET /evaluations/{id:guid}/fieldwork", Res.Evaluation, "AFL E:o"),
+        new("POST /evaluations/{id:guid}/fieldwork", Res.Evaluation, "E:o", Handler: "add"),
+        new("GET /api/evaluations/{id:guid}/fieldwork", Res.Evaluation, "AFL E:o"),
+        new("POST /api/evaluations/{id:guid}/fieldwork", Res.Evaluation, "E:o"),
+        new("PUT /api/evaluations/{id:guid}/fieldwork/{recordId:guid}", Res.FieldworkRecord, "E:o"),
+        new("DELETE /api/evaluations/{id:guid}/fieldwork/{recordId:guid}", Res.FieldworkRecord, "E:o"),
 
         // Findings and rectification.
         new("GET /findings", Res.None, Everyone),
@@ -350,6 +358,9 @@ public enum Res
 
     /// <summary>A 指标模板 (the built-in national2020 自评 template; the district's, not an organisation's).</summary>
     Template,
+
+    /// <summary>An evaluation (<c>id</c>) and one of its 现场评价工作记录 (<c>recordId</c>).</summary>
+    FieldworkRecord,
 }
 
 /// <summary>

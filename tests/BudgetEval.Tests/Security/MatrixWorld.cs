@@ -51,6 +51,7 @@ internal sealed class MatrixWorld
         var endedEval = await app.DbAsync(db => db.Evaluations.Where(e => e.OrganisationId == centre && e.FirmId == xinCaiYuan && e.CompletedOn != null).Select(e => e.Id).SingleAsync());
         w.SetIds(Res.Evaluation, ownEval, otherEval, endedEval);
         w.SetIds(Res.EvaluationCase, await CaseOfEvaluationAsync(app, ownEval), await CaseOfEvaluationAsync(app, otherEval), await CaseOfEvaluationAsync(app, endedEval));
+        w.Set(Res.FieldworkRecord, await FieldworkOfAsync(app, ownEval), await FieldworkOfAsync(app, otherEval), await FieldworkOfAsync(app, endedEval));
 
         // Tasks: the open one of each case above; the ended evaluation's case has none open, so the firm's last one there
         // (a bureau task of it would let its role through to the engine, which answers 409 for a done task).
@@ -106,6 +107,29 @@ internal sealed class MatrixWorld
         w.SetFor(Res.Organisation, Who.Anonymous, centre, education);
         w.SetFor(Res.Notification, Who.Anonymous, unit2Notice, unit2Notice);
         return w;
+    }
+
+    /// <summary>An evaluation's first 现场评价工作记录, written straight to the table when it has none (the other firm has no demo login).</summary>
+    private static async Task<Dictionary<string, string>> FieldworkOfAsync(AppFixture app, Guid evaluation)
+    {
+        var record = await app.DbAsync(async db =>
+        {
+            var e = await db.Evaluations.IgnoreQueryFilters().SingleAsync(x => x.Id == evaluation);
+            if (await db.FieldworkRecords.IgnoreQueryFilters().Where(r => r.EvaluationId == evaluation).OrderBy(r => r.Date).Select(r => (Guid?)r.Id).FirstOrDefaultAsync() is { } id)
+            {
+                return id;
+            }
+
+            var added = new Web.Evaluations.Fieldwork.FieldworkRecord
+            {
+                Id = Guid.NewGuid(), EvaluationId = evaluation, OrganisationId = e.OrganisationId, FirmId = e.FirmId!.Value, Kind = Web.Evaluations.Fieldwork.FieldworkKind.SiteVisit,
+                Date = new DateOnly(e.FiscalYear + 1, 4, 1), Subject = "权限矩阵", Content = "权限矩阵", RecordedByName = "权限矩阵", RecordedAt = DateTimeOffset.UtcNow,
+            };
+            db.FieldworkRecords.Add(added);
+            await db.SaveChangesAsync();
+            return added.Id;
+        });
+        return new() { ["id"] = evaluation.ToString(), ["recordId"] = record.ToString() };
     }
 
     public IReadOnlyDictionary<string, string> Values(Res res, Scope scope, Who who) =>

@@ -84,6 +84,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Evaluations.Evaluation> Evaluations => Set<Evaluations.Evaluation>();
 
+    public DbSet<Evaluations.Fieldwork.FieldworkRecord> FieldworkRecords => Set<Evaluations.Fieldwork.FieldworkRecord>();
+
     public DbSet<Findings.Finding> Findings => Set<Findings.Finding>();
 
     public DbSet<Rectifications.FindingEvidence> FindingEvidence => Set<Rectifications.FindingEvidence>();
@@ -137,6 +139,12 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
             || (e.FirmId == FilterOwn && e.CompletedOn == null),
             unit: e => e.OrganisationId == FilterOwn
                 && e.Status != EvaluationProposal.Selected && e.Status != EvaluationProposal.Dropped);
+
+        // 现场评价工作记录: the firm's working record. The firm that recorded it, while its assignment lasts (as the
+        // evaluation); never the evaluated unit. The bureau reads them all (FieldworkRules.MayRead).
+        OwnedBy<Evaluations.Fieldwork.FieldworkRecord>(builder, r => r.OrganisationId,
+            firm: r => r.FirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.Id == r.EvaluationId && e.FirmId == FilterOwn && e.CompletedOn == null),
+            unit: r => false);
         OwnedBy<Findings.Finding>(builder, f => f.OrganisationId);
         OwnedBy<Rectifications.FindingEvidence>(builder, e => e.OrganisationId);
         OwnedBy<Rectifications.FindingStatement>(builder, s => s.OrganisationId);

@@ -356,6 +356,7 @@ internal static class AppComposition
         api.MapSelfEvaluationFormEndpoints();
         api.MapPlanEndpoints();
         api.MapEvaluationEndpoints();
+        Evaluations.Fieldwork.FieldworkEndpoints.MapFieldworkEndpoints(api);
         api.MapFindingEndpoints();
         api.MapRectificationEndpoints();
         api.MapFollowUpEndpoints();
