@@ -59,20 +59,44 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         KeptAction == actionId ? [.. Refusals.Where(r => r.Field == field).Select(r => r.Message)] : [];
 
     /// <summary>Where the summary's entry for a message about an input of the refused action's form links to, if anywhere.</summary>
-    public string? FieldAnchor(FieldError refusal) => KeptAction switch
+    public string? FieldAnchor(FieldError refusal) => !KeptFormShown ? null : KeptAction switch
     {
         null => null,
         // 调整状态: its inputs are named after the fields (one form on the page).
-        AlterForm => refusal.Field is EngineFields.Reason or EngineFields.ToState && MayAlter ? refusal.Field : null,
+        AlterForm => refusal.Field is EngineFields.Reason or EngineFields.ToState ? refusal.Field : null,
         DelegateForm or ReassignForm => refusal.Field is EngineFields.ToUserId or EngineFields.Comment && KeptWorkItem is { } w
-            && View.OpenItems.FirstOrDefault(o => o.Id == w) is { } open && (KeptAction == DelegateForm ? MayDelegate(open) : MayReassign)
-                ? TaskInputId(KeptAction, w, refusal.Field) : null,
+            ? TaskInputId(KeptAction, w, refusal.Field) : null,
         { } action => refusal.Field switch
         {
             EngineFields.Comment => $"comment-{action}",
             NextDeadlineField when action == PartialAction => "next-deadline",
             _ => null,
         },
+    };
+
+    /// <summary>Whether the reloaded page still has the refused form, so what was typed goes back into it.</summary>
+    private bool KeptFormShown => KeptAction switch
+    {
+        null => false,
+        AlterForm => MayAlter,
+        DelegateForm or ReassignForm => KeptWorkItem is { } w && View.OpenItems.FirstOrDefault(o => o.Id == w) is { } open
+            && (KeptAction == DelegateForm ? MayDelegate(open) : MayReassign),
+        { } action => View.AllowedActions.Any(a => a.Id == action),
+    };
+
+    /// <summary>
+    /// Text typed for a refused form that the reloaded page no longer has (someone moved the case on: 通过 is gone once
+    /// it was returned). Shown read-only under the refusal so it can be copied; it is not put into another action's
+    /// box, since a comment written for 通过 is no reason for 退回修改.
+    /// </summary>
+    public string? UnplacedText => KeptFormShown || string.IsNullOrWhiteSpace(KeptComment) ? null : KeptComment;
+
+    /// <summary>What <see cref="UnplacedText"/> was typed as: the reason of 调整状态, the note of 委托/改派, else the comment.</summary>
+    public string UnplacedLabel => KeptAction switch
+    {
+        AlterForm => "原因",
+        DelegateForm or ReassignForm => "说明",
+        _ => "意见",
     };
 
     // The task forms and 调整状态 as KeptAction names them; the action ids of workflows/*.yaml have no dot.
