@@ -185,7 +185,10 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>The case's unit, shown under the title when the title does not name it (a hand-made or a project's self-evaluation).</summary>
     public string? UnitName { get; private set; }
 
-    public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
+    public bool IsReviewer => IsBureauReviewer || User.IsInRole(Roles.UnitHead);
+
+    /// <summary>The bureau's side: its 版本差异 starts from what 财政审核 last decided on, not from what the unit head returned.</summary>
+    public bool IsBureauReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.FinanceLead);
 
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
     {
@@ -472,10 +475,10 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                 Sheet = (await SelfEvaluationSubject.SheetAsync(db, planned, submitting: false, ct)).Sheet;
             }
 
-            if (SelfEvaluation is { CurrentVersion: > 0 } se)
+            if (SelfEvaluation is { CurrentVersion: > 0 } se && IsReviewer)
             {
-                // The reviewer sees what changed since the version the bureau last decided on (or the previous submission).
-                var baseNo = se.LastReviewedVersion is { } r && r < se.CurrentVersion ? r : se.CurrentVersion - 1;
+                // The reviewer sees what changed since the version its own step last decided on (DiffBase).
+                var baseNo = DiffBase.For(view.Definition, view.History, IsBureauReviewer ? DiffBase.Bureau : DiffBase.UnitHead, se.CurrentVersion) ?? 0;
                 var versions = await db.SelfEvaluationVersions.AsNoTracking()
                     .Where(v => v.SelfEvaluationId == se.Id && (v.VersionNo == se.CurrentVersion || v.VersionNo == baseNo))
                     .ToDictionaryAsync(v => v.VersionNo, v => v.ContentJson, ct);
@@ -484,7 +487,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                     DiffFrom = baseNo > 0 ? baseNo : null;
                     DiffTo = se.CurrentVersion;
 
-                    // A first version is not diffed: against nothing, every field would be "new" (the page shows the full form instead).
+                    // Without a base nothing is diffed: against nothing, every field would be "new" (the page links the full text instead).
                     Diff = baseNo > 0 && versions.TryGetValue(baseNo, out var old) ? SelfEvaluationContent.Diff(SelfEvaluationContent.Parse(old), now) : [];
                 }
             }
