@@ -49,11 +49,9 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
     [BindProperty(SupportsGet = true, Name = "late")]
     public string? Late { get; set; }
 
-    /// <summary>Order: newest first by default; <c>submitted</c> puts the longest waiting (earliest latest submission) first.</summary>
+    /// <summary>Order (<see cref="SelfEvaluationFilter.Sorts"/>): newest first by default; <c>submitted</c> puts the longest waiting first.</summary>
     [BindProperty(SupportsGet = true, Name = "sort")]
     public string? Sort { get; set; }
-
-    public const string SortSubmitted = "submitted";
 
     /// <summary>How many records the filters match (all pages).</summary>
     public int Total { get; private set; }
@@ -166,18 +164,14 @@ internal sealed class IndexModel(AppDbContext db, SelfEvaluationService service,
         }
 
         var now = clock.GetUtcNow();
-        var (query, errors) = SelfEvaluationFilter.Apply(db, registry, Year, unit, Status, Kind, Late, now);
+        var (query, errors) = SelfEvaluationFilter.Apply(db, registry, Year, unit, Status, Kind, Late, Sort, now);
         foreach (var m in errors.SelectMany(e => e.Value))
         {
             ModelState.AddModelError(string.Empty, m);
         }
 
         Total = await query.CountAsync(ct);
-        var ordered = Sort == SortSubmitted
-            // The longest waiting first: by the latest submission, the never submitted last (PostgreSQL sorts NULL last ascending).
-            ? query.OrderBy(s => db.SelfEvaluationVersions.Where(v => v.SelfEvaluationId == s.Id).Max(v => (DateTimeOffset?)v.SubmittedAt)).ThenBy(s => s.Id)
-            : query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id);
-        var page = await ordered.ToPageAsync(PageNumber, ct);
+        var page = await query.ToPageAsync(PageNumber, ct);
         (Items, Pager) = (page.Items, page);
         UnitNames = await OrganisationNames.ForAsync(db, Items.Select(s => (Guid?)s.OrganisationId), ct);
         var cases = Items.Where(s => s.CaseId is not null).Select(s => s.CaseId!.Value).ToList();

@@ -31,7 +31,7 @@ internal sealed class SelfEvaluation
     /// <summary>Number of the latest frozen version (0 before the first submission).</summary>
     public int CurrentVersion { get; set; }
 
-    /// <summary>The version the bureau last decided on; the reviewer's diff starts from it.</summary>
+    /// <summary>The version the bureau last decided on (the results report reads it); the case page's 版本差异 takes its base from the history (DiffBase).</summary>
     public int? LastReviewedVersion { get; set; }
 
     public Guid? CaseId { get; set; }

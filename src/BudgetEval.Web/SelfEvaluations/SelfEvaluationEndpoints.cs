@@ -33,21 +33,22 @@ internal static class SelfEvaluationEndpoints
         var group = app.MapGroup("/api/self-evaluations").RequireAuthorization(ApiAuth.Policy).WithTags("SelfEvaluations").OnlyEditorsChangeSelfEvaluations();
 
         // Scoped by the query filter: a unit sees its own, the bureau all. GET /{id} is in FormEndpoints.
-        // ?unit= is an id or part of the unit's full or short name; ?status= a state of the review flow (id or label).
-        group.MapGet("/", async (int? fiscalYear, string? unit, string? status, HttpContext http, AppDbContext db, WorkflowRegistry registry, CancellationToken ct) =>
+        // The 绩效自评 page's filters and orders with the same meaning (SelfEvaluationFilter; the parameters are described in ApiDocument).
+        group.MapGet("/", async (int? fiscalYear, string? unit, string? status, string? kind, string? late, string? sort,
+            HttpContext http, AppDbContext db, WorkflowRegistry registry, TimeProvider clock, CancellationToken ct) =>
         {
             if (!ApiPage.TryFrom(http.Request, out var page, out var problem))
             {
                 return problem;
             }
 
-            var (query, errors) = SelfEvaluationFilter.Apply(db, registry, fiscalYear, unit, status);
+            var (query, errors) = SelfEvaluationFilter.Apply(db, registry, fiscalYear, unit, status, kind, late, sort, clock.GetUtcNow());
             if (errors.Count > 0)
             {
                 return ApiProblems.Validation(errors);
             }
 
-            var rows = await page.ReadAsync(query.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.Id), http, ct);
+            var rows = await page.ReadAsync(query, http, ct);
 
             var names = await Organisations.OrganisationNames.ForAsync(db, rows.Select(r => (Guid?)r.OrganisationId), ct);
             return Results.Ok(rows.Select(r => new SelfEvaluationListItem(ToDto(r), names[r.OrganisationId], r.Kind.ToString(), Plans.EvaluationKinds.Label(r.Kind),

@@ -6,9 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace BudgetEval.Web.SelfEvaluations;
 
 /// <summary>
-/// The filters of the self-evaluation list, shared by <c>GET /api/self-evaluations</c> and the 绩效自评 page:
-/// fiscal year, unit (an id, or part of its full or short name) and status (a state of the review flow, by id
-/// or by its Chinese label). The data-scope filter still applies underneath.
+/// The filters and orders of the self-evaluation list, shared by <c>GET /api/self-evaluations</c> and the 绩效自评 page:
+/// fiscal year, unit (an id, or part of its full or short name), status (a state of the review flow, by id or by its
+/// Chinese label), 类型, 逾期 and 排序. The data-scope filter still applies underneath.
 /// </summary>
 internal static class SelfEvaluationFilter
 {
@@ -27,12 +27,18 @@ internal static class SelfEvaluationFilter
     public const string LateSubmission = "late";
     public const string OverdueTask = "overdue";
 
-    public static (IQueryable<SelfEvaluation> Query, Dictionary<string, string[]> Errors) Apply(AppDbContext db, WorkflowRegistry registry,
-        int? fiscalYear, string? unit, string? status) => Apply(db, registry, fiscalYear, unit, status, null, null, default);
+    /// <summary>排序: newest record first (the default, also with no value), or the longest waiting submission first.</summary>
+    public static readonly IReadOnlyList<(string Id, string Label)> Sorts = [(SortCreated, "新建时间（最新在前）"), (SortSubmitted, "提交时间（最早在前）")];
 
-    /// <summary>The list's filters with 类型 and 逾期 (the page's; <paramref name="now"/> decides what is overdue).</summary>
+    public const string SortCreated = "created";
+    public const string SortSubmitted = "submitted";
+
+    /// <summary>
+    /// The list's filters (<paramref name="now"/> decides what is overdue), in the order <paramref name="sort"/> asks
+    /// for; each wrong value is named under its parameter and the query is then not to be read.
+    /// </summary>
     public static (IQueryable<SelfEvaluation> Query, Dictionary<string, string[]> Errors) Apply(AppDbContext db, WorkflowRegistry registry,
-        int? fiscalYear, string? unit, string? status, string? kind, string? late, DateTimeOffset now)
+        int? fiscalYear, string? unit, string? status, string? kind, string? late, string? sort, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         var query = db.SelfEvaluations.AsNoTracking();
@@ -87,6 +93,20 @@ internal static class SelfEvaluationFilter
                 break;
             default:
                 errors["late"] = [$"逾期应为 {string.Join("、", LateChoices.Select(x => $"{x.Id}（{x.Label}）"))}。"];
+                break;
+        }
+
+        switch (sort?.Trim())
+        {
+            case null or "" or SortCreated:
+                query = query.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id);
+                break;
+            case SortSubmitted:
+                // By the latest submission, the never submitted last (PostgreSQL sorts NULL last ascending).
+                query = query.OrderBy(s => db.SelfEvaluationVersions.Where(v => v.SelfEvaluationId == s.Id).Max(v => (DateTimeOffset?)v.SubmittedAt)).ThenBy(s => s.Id);
+                break;
+            default:
+                errors["sort"] = [$"排序应为 {string.Join("、", Sorts.Select(x => $"{x.Id}（{x.Label}）"))}。"];
                 break;
         }
 

@@ -59,20 +59,44 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
         KeptAction == actionId ? [.. Refusals.Where(r => r.Field == field).Select(r => r.Message)] : [];
 
     /// <summary>Where the summary's entry for a message about an input of the refused action's form links to, if anywhere.</summary>
-    public string? FieldAnchor(FieldError refusal) => KeptAction switch
+    public string? FieldAnchor(FieldError refusal) => !KeptFormShown ? null : KeptAction switch
     {
         null => null,
         // 调整状态: its inputs are named after the fields (one form on the page).
-        AlterForm => refusal.Field is EngineFields.Reason or EngineFields.ToState && MayAlter ? refusal.Field : null,
+        AlterForm => refusal.Field is EngineFields.Reason or EngineFields.ToState ? refusal.Field : null,
         DelegateForm or ReassignForm => refusal.Field is EngineFields.ToUserId or EngineFields.Comment && KeptWorkItem is { } w
-            && View.OpenItems.FirstOrDefault(o => o.Id == w) is { } open && (KeptAction == DelegateForm ? MayDelegate(open) : MayReassign)
-                ? TaskInputId(KeptAction, w, refusal.Field) : null,
+            ? TaskInputId(KeptAction, w, refusal.Field) : null,
         { } action => refusal.Field switch
         {
             EngineFields.Comment => $"comment-{action}",
             NextDeadlineField when action == PartialAction => "next-deadline",
             _ => null,
         },
+    };
+
+    /// <summary>Whether the reloaded page still has the refused form, so what was typed goes back into it.</summary>
+    private bool KeptFormShown => KeptAction switch
+    {
+        null => false,
+        AlterForm => MayAlter,
+        DelegateForm or ReassignForm => KeptWorkItem is { } w && View.OpenItems.FirstOrDefault(o => o.Id == w) is { } open
+            && (KeptAction == DelegateForm ? MayDelegate(open) : MayReassign),
+        { } action => View.AllowedActions.Any(a => a.Id == action),
+    };
+
+    /// <summary>
+    /// Text typed for a refused form that the reloaded page no longer has (someone moved the case on: 通过 is gone once
+    /// it was returned). Shown read-only under the refusal so it can be copied; it is not put into another action's
+    /// box, since a comment written for 通过 is no reason for 退回修改.
+    /// </summary>
+    public string? UnplacedText => KeptFormShown || string.IsNullOrWhiteSpace(KeptComment) ? null : KeptComment;
+
+    /// <summary>What <see cref="UnplacedText"/> was typed as: the reason of 调整状态, the note of 委托/改派, else the comment.</summary>
+    public string UnplacedLabel => KeptAction switch
+    {
+        AlterForm => "原因",
+        DelegateForm or ReassignForm => "说明",
+        _ => "意见",
     };
 
     // The task forms and 调整状态 as KeptAction names them; the action ids of workflows/*.yaml have no dot.
@@ -161,7 +185,10 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
     /// <summary>The case's unit, shown under the title when the title does not name it (a hand-made or a project's self-evaluation).</summary>
     public string? UnitName { get; private set; }
 
-    public bool IsReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.UnitHead) || User.IsInRole(Roles.FinanceLead);
+    public bool IsReviewer => IsBureauReviewer || User.IsInRole(Roles.UnitHead);
+
+    /// <summary>The bureau's side: its 版本差异 starts from what 财政审核 last decided on, not from what the unit head returned.</summary>
+    public bool IsBureauReviewer => User.IsInRole(Roles.FinanceOfficer) || User.IsInRole(Roles.FinanceLead);
 
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
     {
@@ -448,10 +475,10 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                 Sheet = (await SelfEvaluationSubject.SheetAsync(db, planned, submitting: false, ct)).Sheet;
             }
 
-            if (SelfEvaluation is { CurrentVersion: > 0 } se)
+            if (SelfEvaluation is { CurrentVersion: > 0 } se && IsReviewer)
             {
-                // The reviewer sees what changed since the version the bureau last decided on (or the previous submission).
-                var baseNo = se.LastReviewedVersion is { } r && r < se.CurrentVersion ? r : se.CurrentVersion - 1;
+                // The reviewer sees what changed since the version its own step last decided on (DiffBase).
+                var baseNo = DiffBase.For(view.Definition, view.History, IsBureauReviewer ? DiffBase.Bureau : DiffBase.UnitHead, se.CurrentVersion) ?? 0;
                 var versions = await db.SelfEvaluationVersions.AsNoTracking()
                     .Where(v => v.SelfEvaluationId == se.Id && (v.VersionNo == se.CurrentVersion || v.VersionNo == baseNo))
                     .ToDictionaryAsync(v => v.VersionNo, v => v.ContentJson, ct);
@@ -460,7 +487,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                     DiffFrom = baseNo > 0 ? baseNo : null;
                     DiffTo = se.CurrentVersion;
 
-                    // A first version is not diffed: against nothing, every field would be "new" (the page shows the full form instead).
+                    // Without a base nothing is diffed: against nothing, every field would be "new" (the page links the full text instead).
                     Diff = baseNo > 0 && versions.TryGetValue(baseNo, out var old) ? SelfEvaluationContent.Diff(SelfEvaluationContent.Parse(old), now) : [];
                 }
             }

@@ -32,7 +32,21 @@ internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, W
         return InboxOrder(firsts).Select(w => w.Id).ToPageAsync(page, ct);
     }
 
-    private static IQueryable<WorkItem> InboxOrder(IQueryable<WorkItem> items) => items.OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id);
+    /// <summary>
+    /// 待办's order, the one definition (审核下一份 walks it too): due date with the undated last (PostgreSQL sorts NULL
+    /// last ascending, as IX_work_items_open_inbox holds it), then arrival, then id.
+    /// </summary>
+    public static IQueryable<WorkItem> InboxOrder(IQueryable<WorkItem> items) => items.OrderBy(w => w.DueAt).ThenBy(w => w.CreatedAt).ThenBy(w => w.Id);
+
+    /// <summary>The items that come after <paramref name="from"/> in <see cref="InboxOrder"/>.</summary>
+    public static IQueryable<WorkItem> AfterInInboxOrder(IQueryable<WorkItem> items, WorkItem from)
+    {
+        var (created, id) = (from.CreatedAt, from.Id);
+        return from.DueAt is { } due
+            ? items.Where(w => w.DueAt == null || w.DueAt > due
+                || (w.DueAt == due && (w.CreatedAt > created || (w.CreatedAt == created && w.Id.CompareTo(id) > 0))))
+            : items.Where(w => w.DueAt == null && (w.CreatedAt > created || (w.CreatedAt == created && w.Id.CompareTo(id) > 0)));
+    }
 
     /// <summary>
     /// Disjoint parts of my open items: assigned to me; and per role, my organisation's queue not claimed by

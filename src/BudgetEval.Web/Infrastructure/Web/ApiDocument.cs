@@ -132,6 +132,16 @@ internal static partial class ApiDocument
         ("GET /api/results/{year}/export.xlsx", "kind", typeof(Plans.EvaluationKind)),
     ];
 
+    /// <summary>Query parameters that take one of a few words, by "METHOD /path" and parameter: their values and what they mean.</summary>
+    private static readonly (string Operation, string Parameter, IReadOnlyList<(string Id, string Label)> Values, string Description)[] WordQuery =
+    [
+        ("GET /api/self-evaluations", "kind", SelfEvaluations.SelfEvaluationFilter.Kinds, "类型：DepartmentWide 部门整体，Project 项目；省略为全部。"),
+        ("GET /api/self-evaluations", "late", SelfEvaluations.SelfEvaluationFilter.LateChoices,
+            "逾期：late 逾期提交（在截止日期之后提交），overdue 已逾期（有超过办理期限的待办）；省略为全部。"),
+        ("GET /api/self-evaluations", "sort", SelfEvaluations.SelfEvaluationFilter.Sorts,
+            "排序：created 新建时间（最新在前，默认），submitted 提交时间（最近一次提交最早的在前，从未提交的在最后）。"),
+    ];
+
     /// <summary>Names a generated client can use: anonymous answers stay inline, and the evaluation's
     /// problem (问题清单 row) is not mistaken for an RFC 7807 problem.</summary>
     private static string? SchemaName(JsonTypeInfo type)
@@ -290,6 +300,15 @@ internal static partial class ApiDocument
             if (operation.Parameters?.FirstOrDefault(p => p.Name == parameterName) is OpenApiParameter { Schema: OpenApiSchema schema })
             {
                 schema.Enum = EnumNames(enumType, nullable: false);
+            }
+        }
+
+        foreach (var (_, parameterName, values, text) in WordQuery.Where(q => q.Operation == key))
+        {
+            if (operation.Parameters?.FirstOrDefault(p => p.Name == parameterName) is OpenApiParameter { Schema: OpenApiSchema schema } parameter)
+            {
+                parameter.Description = text + "其他值答 400，在 errors." + parameterName + " 下说明。";
+                schema.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v.Id))];
             }
         }
 
