@@ -145,6 +145,33 @@ public sealed class FieldworkApiTests(AppFixture app) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task Given_an_evaluation_with_500_records_When_another_is_added_Then_it_is_refused_and_a_correction_still_saves()
+    {
+        var id = await _api.CommissionedAsync(2015);
+        var evaluator = await app.ApiAsync("evaluator");
+        var first = await AddAsync(evaluator, id, Record(date: "2016-03-01"));
+        await app.DbAsync(async db =>
+        {
+            var e = await db.Evaluations.IgnoreQueryFilters().SingleAsync(x => x.Id == id);
+            db.FieldworkRecords.AddRange(Enumerable.Range(1, Web.Evaluations.Fieldwork.FieldworkRules.MaxRecords - 1).Select(i => new Web.Evaluations.Fieldwork.FieldworkRecord
+            {
+                Id = Guid.NewGuid(), EvaluationId = id, OrganisationId = e.OrganisationId, FirmId = e.FirmId!.Value, Kind = Web.Evaluations.Fieldwork.FieldworkKind.DocumentReview,
+                Date = new DateOnly(2016, 3, 2), Subject = $"凭证第{i}册", Content = "审阅。", RecordedByName = "江惠平", RecordedAt = DateTimeOffset.UtcNow,
+            }));
+            return await db.SaveChangesAsync();
+        });
+
+        var refused = await evaluator.PostAsJsonAsync($"/api/evaluations/{id}/fieldwork", Record(date: "2016-03-03"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("每个评价最多 500 条现场评价工作记录", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(500, await CountAsync(id));
+        var corrected = await evaluator.PutAsJsonAsync($"/api/evaluations/{id}/fieldwork/{first.GetProperty("id").GetGuid()}",
+            new { kind = "SiteVisit", date = "2016-03-01", subject = "智慧社区项目现场", content = "合并后的记录。", expectedVersion = first.GetProperty("version").GetUInt32() });
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+    }
+
+    [Fact]
     public async Task Given_the_demo_2021_evaluation_When_the_bureau_reads_its_fieldwork_Then_the_reports_asset_count_of_25_May_2022_is_there()
     {
         var id = await app.DbAsync(db => db.Evaluations.IgnoreQueryFilters().Where(e => e.FiscalYear == 2021 && e.CompletedOn != null).Select(e => e.Id).SingleAsync());

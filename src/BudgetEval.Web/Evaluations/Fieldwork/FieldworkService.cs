@@ -29,6 +29,9 @@ internal static class FieldworkRules
 
     public const int MaxContent = 4000;
 
+    /// <summary>Records per evaluation: weeks of daily steps fit many times over, and the page and API list them whole.</summary>
+    public const int MaxRecords = 500;
+
     /// <summary>While the firm works on the report: drafting, the unit's comment window (points it disputes are checked again) and the final report.</summary>
     public static readonly string[] EditableStates = ["drafting", "comment_window", "final_report"];
 
@@ -239,6 +242,11 @@ internal sealed class FieldworkService(AppDbContext db, TimeProvider clock, Chin
                 db.ChangeTracker.Clear();
                 return FieldworkResult.Fail(FireStatus.Conflict, StaleMessage);
             }
+        }
+
+        if (recordId is null && await db.FieldworkRecords.CountAsync(r => r.EvaluationId == evaluationId, ct) >= FieldworkRules.MaxRecords)
+        {
+            return FieldworkResult.Fail(FireStatus.Invalid, $"每个评价最多 {FieldworkRules.MaxRecords} 条现场评价工作记录，请合并同类记录后再添加。");
         }
 
         FieldworkKind? kind = null;
