@@ -246,4 +246,54 @@ public sealed class TemplateAdminTests(AppFixture app) : IClassFixture<AppFixtur
         using var unitPages = await app.SignInAsync("unit");
         Assert.Equal(HttpStatusCode.NotFound, (await unitPages.GetAsync("/admin/templates")).StatusCode);
     }
+
+    [Fact]
+    public async Task Given_an_evaluation_template_on_the_page_When_a_group_is_renamed_Then_its_rows_follow_the_new_name_in_one_save()
+    {
+        using var api = await app.ApiAsync("admin");
+        var created = await TemplateApi.CreateAsync(api, TemplateApi.Evaluation("改名的模板"));
+        var id = created.GetProperty("id").GetInt32();
+        using var admin = await app.SignInAsync("admin");
+        var form = await admin.GetStringAsync($"/admin/templates/{id}");
+        Assert.Contains("name=\"Input.Groups[3].Was\" value=\"效益\"", form, StringComparison.Ordinal);
+
+        // 效益 becomes 效果 in the group box only; the row below still reads 效益, as the page showed it.
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(form),
+            ["kind"] = "Evaluation",
+            ["Input.Version"] = created.GetProperty("version").GetUInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Input.Name"] = "改名的模板",
+        };
+        string[] groups = ["决策", "过程", "产出", "效果"];
+        string[] was = ["决策", "过程", "产出", "效益"];
+        (string Level1, string Level3, string Weight)[] rows = [("决策", "立项依据充分性", "10"), ("过程", "资金使用合规性", "20"), ("产出", "实际完成率", "40"), ("效益", "社会效益", "30")];
+        for (var i = 0; i < 4; i++)
+        {
+            fields[$"Input.Groups[{i}].Level1"] = groups[i];
+            fields[$"Input.Groups[{i}].Was"] = was[i];
+            fields[$"Input.Rows[{i}].Level1"] = rows[i].Level1;
+            fields[$"Input.Rows[{i}].Level2"] = "二级";
+            fields[$"Input.Rows[{i}].Level3"] = rows[i].Level3;
+            fields[$"Input.Rows[{i}].Weight"] = rows[i].Weight;
+        }
+
+        var saved = await admin.PostAsync($"/admin/templates/{id}", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var stored = await app.DbAsync(db => db.IndicatorTemplates.SingleAsync(t => t.Id == id));
+        Assert.Equal(groups, stored.EvaluationGroups);
+        Assert.Equal("效果", stored.Rows.Single(r => r.Level3 == "社会效益").Level1);
+
+        // Without the name it was shown under (an older page), a row under a name no group has is still refused.
+        var page = await admin.GetStringAsync($"/admin/templates/{id}");
+        fields["__RequestVerificationToken"] = AppFixture.AntiforgeryToken(page);
+        fields["Input.Version"] = (await app.DbAsync(db => db.IndicatorTemplates.Where(t => t.Id == id).Select(t => t.RowVersion).SingleAsync())).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        fields["Input.Groups[3].Level1"] = "成效";
+        fields.Remove("Input.Groups[3].Was");
+        fields["Input.Rows[3].Level1"] = "效果";
+        var refused = await admin.PostAsync($"/admin/templates/{id}", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal("效果", (await app.DbAsync(db => db.IndicatorTemplates.SingleAsync(t => t.Id == id))).Rows.Single(r => r.Level3 == "社会效益").Level1);
+    }
 }

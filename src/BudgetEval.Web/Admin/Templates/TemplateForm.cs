@@ -22,16 +22,35 @@ internal sealed class TemplateForm
 
     public List<RowForm> Rows { get; set; } = [];
 
-    public TemplateInput ToInput() => new(
-        Name,
-        Groups.Select(g => new TemplateGroupInput(g.Level1, (g.Level2 ?? string.Empty).Split('\n').Select(l => (string?)l).ToList())).ToList(),
-        Rows.Select(r => new TemplateRowInput(r.Level1, r.Level2, r.Level3, r.Weight, r.Points, r.Standard)).ToList());
+    public TemplateInput ToInput()
+    {
+        var renamed = Renamed();
+        return new(
+            Name,
+            Groups.Select(g => new TemplateGroupInput(g.Level1, (g.Level2 ?? string.Empty).Split('\n').Select(l => (string?)l).ToList())).ToList(),
+            Rows.Select(r => new TemplateRowInput(r.Level1?.Trim() is { } l && renamed.TryGetValue(l, out var to) ? to : r.Level1, r.Level2, r.Level3, r.Weight, r.Points, r.Standard)).ToList());
+    }
+
+    /// <summary>
+    /// 一级 names changed on the form (from <see cref="GroupForm.Was"/>): the rows still under an old name follow it to the
+    /// new one, so renaming 效果 to 效益 is one edit, not one per row. A name still in use by another group is no rename.
+    /// </summary>
+    private Dictionary<string, string> Renamed()
+    {
+        var now = Groups.Select(g => g.Level1?.Trim()).OfType<string>().Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        return Groups
+            .Select(g => (Was: g.Was?.Trim(), Now: g.Level1?.Trim()))
+            .Where(g => !string.IsNullOrEmpty(g.Was) && !string.IsNullOrEmpty(g.Now) && g.Was != g.Now && !now.Contains(g.Was))
+            .GroupBy(g => g.Was!, StringComparer.Ordinal)
+            .Where(x => x.Count() == 1)
+            .ToDictionary(x => x.Key, x => x.Single().Now!, StringComparer.Ordinal);
+    }
 
     public static TemplateForm From(TemplateSummary t, string? name = null) => new()
     {
         Name = name ?? t.Name,
         Version = t.Version,
-        Groups = t.Groups.Select(g => new GroupForm { Level1 = g.Level1, Level2 = string.Join('\n', g.Level2) }).ToList(),
+        Groups = t.Groups.Select(g => new GroupForm { Level1 = g.Level1, Was = g.Level1, Level2 = string.Join('\n', g.Level2) }).ToList(),
         Rows = t.Rows.Select(r => new RowForm
         {
             Level1 = r.Level1, Level2 = r.Level2, Level3 = r.Level3, Weight = TemplateAdmin.Number(r.Weight), Points = r.Points, Standard = r.Standard,
@@ -41,7 +60,7 @@ internal sealed class TemplateForm
     /// <summary>A blank one: 自评 with one empty group to fill, 重点评价 with the usual four 一级 names to change if needed.</summary>
     public static TemplateForm Blank(TemplateKind kind) => new()
     {
-        Groups = kind == TemplateKind.Evaluation ? new[] { "投入", "过程", "产出", "效果" }.Select(n => new GroupForm { Level1 = n }).ToList() : [],
+        Groups = kind == TemplateKind.Evaluation ? new[] { "投入", "过程", "产出", "效果" }.Select(n => new GroupForm { Level1 = n, Was = n }).ToList() : [],
     };
 
     /// <summary>Pads the form with blank groups and rows for the page (重点评价 has exactly four group inputs).</summary>
@@ -81,6 +100,9 @@ internal sealed class TemplateForm
 internal sealed class GroupForm
 {
     public string? Level1 { get; set; }
+
+    /// <summary>The name as the form was shown (hidden): a changed <see cref="Level1"/> takes its rows along (重点评价).</summary>
+    public string? Was { get; set; }
 
     /// <summary>自评: the 二级 names, one per line.</summary>
     public string? Level2 { get; set; }
