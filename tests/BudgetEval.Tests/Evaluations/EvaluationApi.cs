@@ -5,6 +5,7 @@ using System.Text.Json;
 using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Web.Demo;
 using BudgetEval.Web.Evaluations;
+using Microsoft.EntityFrameworkCore;
 
 namespace BudgetEval.Tests.Evaluations;
 
@@ -46,6 +47,24 @@ internal sealed class EvaluationApi(AppFixture app)
             templateKey = EvaluationTemplates.DefaultKey,
         }));
         return id;
+    }
+
+    /// <summary>
+    /// The centre's 部门整体 evaluation of a year selected, approved and commissioned to 新财苑 on a browser test's server
+    /// (real clock: the report due in 60 days); answers the evaluation and its case.
+    /// </summary>
+    public static async Task<(Guid Id, Guid CaseId)> CommissionedAsync(BrowserFixture browser, int fiscalYear)
+    {
+        var centre = await browser.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync());
+        var firm = await browser.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.XinCaiYuan).Select(o => o.Id).SingleAsync());
+        var finance = await browser.ApiAsync("finance");
+        var selected = await SelectCentreAsync(finance, centre, fiscalYear);
+        await Ok(selected);
+        var created = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0];
+        var id = created.GetProperty("id").GetGuid();
+        await Ok(await ActAsync(await browser.ApiAsync("financelead"), id, "approve"));
+        await Ok(await finance.PostAsJsonAsync($"/api/evaluations/{id}/commission", new { firmId = firm, reportDueDate = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), templateKey = EvaluationTemplates.DefaultKey }));
+        return (id, created.GetProperty("caseId").GetGuid());
     }
 
     /// <summary>Team, the sample table, the report and its nine problems; then the draft goes to the unit.</summary>

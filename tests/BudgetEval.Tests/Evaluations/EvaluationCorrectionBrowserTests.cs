@@ -14,7 +14,7 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
     [Fact]
     public async Task Given_a_commissioned_evaluation_When_the_firm_mistypes_a_score_and_a_problem_then_corrects_deletes_and_removes_Then_nothing_typed_is_lost_and_each_correction_is_saved()
     {
-        var (id, caseId) = await CommissionedAsync(2024);
+        var (id, caseId) = await EvaluationApi.CommissionedAsync(browser, 2024);
         var api = await browser.ApiAsync("evaluator"); // this fixture runs on the real clock
         foreach (var member in new object[] { new { name = "江惠平", isLead = true, noConflict = true }, new { name = "王误录", title = "助理", noConflict = true } })
         {
@@ -85,19 +85,5 @@ public sealed class EvaluationCorrectionBrowserTests(BrowserFixture browser) : I
         await BrowserFixture.ScreenshotAsync(page, "evaluation-case-diagram");
         await page.GetByTestId("case-evaluation").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync($"{browser.BaseUrl}/evaluations/{id}");
-    }
-
-    private async Task<(Guid Id, Guid CaseId)> CommissionedAsync(int fiscalYear)
-    {
-        var centre = await browser.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync());
-        var firm = await browser.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.XinCaiYuan).Select(o => o.Id).SingleAsync());
-        var finance = await browser.ApiAsync("finance");
-        var selected = await EvaluationApi.SelectCentreAsync(finance, centre, fiscalYear);
-        await EvaluationApi.Ok(selected);
-        var created = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0];
-        var id = created.GetProperty("id").GetGuid();
-        await EvaluationApi.Ok(await EvaluationApi.ActAsync(await browser.ApiAsync("financelead"), id, "approve"));
-        await EvaluationApi.Ok(await finance.PostAsJsonAsync($"/api/evaluations/{id}/commission", new { firmId = firm, reportDueDate = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), templateKey = EvaluationTemplates.DefaultKey }));
-        return (id, created.GetProperty("caseId").GetGuid());
     }
 }
