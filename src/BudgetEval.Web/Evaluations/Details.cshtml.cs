@@ -54,6 +54,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     public IReadOnlyList<ImportError> ImportErrors { get; private set; } = [];
 
+    /// <summary>Why an import was refused without reading its file: the score table was saved by someone else since the page was shown.</summary>
+    public string? ImportConflict { get; private set; }
+
     public bool IsBureauOfficer => User.IsInRole(Roles.FinanceOfficer);
 
     public bool IsFirm => User.IsInRole(Roles.Evaluator) && User.OrganisationId() == Evaluation.FirmId;
@@ -222,7 +225,8 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             : Run(id, service.SaveScoresAsync(id, inputs, version, WorkflowActor.From(User), ct, versionRequired: false), "评分已保存。", ct);
     }
 
-    public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, CancellationToken ct)
+    /// <param name="scoresStamp">The table's stamp as the import form was shown (<see cref="EvaluationService.Stamp.Scores"/>): a table saved by someone else since is refused.</param>
+    public async Task<IActionResult> OnPostImportAsync(Guid id, IFormFile? file, string? scoresStamp, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
@@ -237,11 +241,18 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
-        var (read, saved) = await service.ImportScoresAsync(id, file.FileName, buffer.ToArray(), WorkflowActor.From(User), ct);
+        var (read, saved) = await service.ImportScoresAsync(id, file.FileName, buffer.ToArray(), WorkflowActor.From(User), ct, scoresStamp: scoresStamp);
         if (!read.Succeeded)
         {
             ImportErrors = read.Errors;
             return Page();
+        }
+
+        if (saved.Status == FireStatus.Conflict)
+        {
+            // Said where the import's errors are, with the table as saved now (and its stamp): importing again is a knowing overwrite.
+            ImportConflict = string.Join(" ", saved.Errors);
+            return await LoadAsync(id, ct) ? Page() : NotFound();
         }
 
         return await Run(id, Task.FromResult(saved), string.Join(" ", [$"已导入 {read.Rows.Count} 行评分。", .. read.Notes]), ct);

@@ -281,7 +281,18 @@ internal static class EvaluationEndpoints
                 return FormEndpoints.ImportProblem([new ImportError(0, string.Empty, problem)]);
             }
 
-            var (read, saved) = await service.ImportScoresAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct);
+            // The form field expectedVersion, as the other saves' body field: a text that is no version counts as none, and is named so below.
+            var sentVersion = request.Form["expectedVersion"].ToString().Trim();
+            uint? expectedVersion = uint.TryParse(sentVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+            var (read, saved) = await service.ImportScoresAsync(id, file!.Value.Name, file.Value.Content, WorkflowActor.From(http.User), ct, expectedVersion, versionRequired: true);
+            if (saved.MissingField is { } missing)
+            {
+                return ApiProblems.Validation(new Dictionary<string, string[]>
+                {
+                    [missing] = [sentVersion.Length == 0 ? EvaluationService.MissingVersionMessage(id) : $"「expectedVersion」「{sentVersion}」应为评价的版本号（GET /api/evaluations/{id} 返回的 version，非负整数）。"],
+                });
+            }
+
             if (!read.Succeeded)
             {
                 return FormEndpoints.ImportProblem(read.Errors);
@@ -290,7 +301,7 @@ internal static class EvaluationEndpoints
             return saved.Status == FireStatus.Ok
                 ? TypedResults.Ok(new ScoresImported(read.Rows.Count, EvaluationSubject.Sheet(saved.Evaluation!).Total, read.Notes))
                 : FireProblem(saved.Status, saved.Errors);
-        }).DisableAntiforgery().Produces<ScoresImported>();
+        }).DisableAntiforgery().Produces<ScoresImported>().WithDescription(ImportDescription);
 
         group.MapGet("/{id:guid}/scores/export.{format:regex(^(xlsx|csv)$)}", async (Guid id, string format, AppDbContext db, DataScopeAccessor scope, HttpContext http, TimeProvider clock, CancellationToken ct) =>
             await ScoreExport.FileAsync(db, scope, http, clock, id, format, ct) is { } file
@@ -407,6 +418,10 @@ internal static class EvaluationEndpoints
             })
             : Answer(result);
     }
+
+    private const string ImportDescription = "multipart/form-data：文件放在字段 file 中（.xlsx 或 .csv，表头同导出的评分表），并须提交字段 expectedVersion"
+        + "（GET /api/evaluations/{id} 返回的 version）。导入替换整张评分表：评价在读取后被他人保存过（包括队友保存评分）即拒绝（409），未保存任何内容；"
+        + "缺少或无效的 expectedVersion 答 400（errors.expectedVersion），文件有误答 400（errors 按行、列列出）。成功时返回导入的行数、新的总分及未导入的内容说明。";
 
     private static string PartDescription(StampedPart part) =>
         $"须提交 stamp（GET /api/evaluations/{{id}} 返回的 stamps.{part.Key}）或 expectedVersion（返回的 version）之一："

@@ -538,18 +538,41 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
     /// <summary>
     /// Replaces the table by an uploaded one (page, API and demo alike): every cell is checked against the
-    /// template's groups first, and nothing is saved unless all are valid.
+    /// template's groups first, and nothing is saved unless all are valid. The file is read against the table as
+    /// stored now, and the save refuses (Conflict) if the table changed in between, so a teammate's scores saved
+    /// meanwhile are never replaced unseen.
     /// </summary>
-    public async Task<(ScoreImportResult Read, EvaluationResult Saved)> ImportScoresAsync(Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct)
+    /// <param name="expectedVersion">The API's: the evaluation's version the client read; required with <paramref name="versionRequired"/>.</param>
+    /// <param name="scoresStamp">The page's: the table's stamp (<see cref="Stamp.Scores"/>) as the import form was shown; none (an older page) is not checked.</param>
+    public async Task<(ScoreImportResult Read, EvaluationResult Saved)> ImportScoresAsync(Guid id, string fileName, byte[] content, WorkflowActor actor, CancellationToken ct,
+        uint? expectedVersion = null, bool versionRequired = false, string? scoresStamp = null)
     {
+        var none = new ScoreImportResult([], []);
         if (await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct) is not { } current)
         {
-            return (new ScoreImportResult([], []), EvaluationResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。"));
+            return (none, EvaluationResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。"));
         }
 
         if (!IsParty(current, actor, Party.Firm))
         {
-            return (new ScoreImportResult([], []), EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。"));
+            return (none, EvaluationResult.Fail(FireStatus.Forbidden, "您无权修改该评价的这部分内容。"));
+        }
+
+        if (versionRequired && expectedVersion is null)
+        {
+            return (none, EvaluationResult.Fail(FireStatus.Invalid, MissingVersionMessage(id)) with { MissingField = "expectedVersion" });
+        }
+
+        // Stale before the file is read: the importer refreshes first instead of correcting a file against a table they have not seen.
+        if (expectedVersion is { } expected && current.RowVersion != expected)
+        {
+            return (none, EvaluationResult.Fail(FireStatus.Conflict, StaleMessage));
+        }
+
+        var seen = Stamp.Scores(current);
+        if (!Stamp.Holds(scoresStamp, seen))
+        {
+            return (none, EvaluationResult.Fail(FireStatus.Conflict, ScoresStaleMessage));
         }
 
         var read = ScoreFile.Read(fileName, content, current.Groups, current.Rows); // the groups it was commissioned with
@@ -562,8 +585,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         {
             e.Rows = [.. read.Rows];
             return [];
-        }, ct));
+        }, ct, expectedVersion, versionRequired, Stamp.Unchanged(seen, Stamp.Scores, ScoresStaleMessage)));
     }
+
+    /// <summary>An import refused because the score table was saved by someone else since it was shown (or read for the import).</summary>
+    public const string ScoresStaleMessage = "评分表已被他人修改（本次导入未生效）：请刷新后核对对方保存的评分，再重新导入。";
 
     /// <summary>
     /// The report's sections, number and date. A number or date sent empty clears it (the final report cannot be
@@ -896,6 +922,11 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
 
         public static string Answers(Evaluation e) => Of(e.Problems.SelectMany(p => new[] { Number(p.No), p.FirmAnswer }));
 
+        /// <summary>The score table as the import replaces it whole: every row's cells, in order (a teammate's one score changes it).</summary>
+        public static string Scores(Evaluation e) =>
+            Of(e.Rows.SelectMany(r => new[] { r.Level1, r.Level2, r.Level3, Amount(r.Weight), r.Points, r.Standard, Amount(r.Score), r.Note, r.NotApplicable ? "1" : "0",
+                r.MovedTo, Amount(r.MovedWeight) }));
+
         /// <summary>One problem as its edit form shows it (with its number and id, so a renumbered or replaced problem differs).</summary>
         public static string Problem(Problem p) =>
             Of([Number(p.No), p.Id?.ToString(), p.Category, p.Title, p.Detail, p.IndicatorRow, p.Recommendation, p.RectifiedBeforeReport ? "1" : "0", Day(p.RectifiedOn),
@@ -921,6 +952,8 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         private static string Of(IEnumerable<string?> parts) => ContentStamp.Of(string.Join('\u001f', parts.Select(p => p ?? "\u0000")));
 
         private static string Number(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string? Amount(decimal? d) => d?.ToString("0.############", System.Globalization.CultureInfo.InvariantCulture);
 
         private static string? Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -21,6 +21,19 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
     /// <summary>How many notifications the list would hold without the page limit (daily overdue reminders add up).</summary>
     public int Total { get; private set; }
 
+    /// <summary>
+    /// The shown notices whose case the reader may no longer open (a firm's, once the evaluation is accepted or given to
+    /// another firm): they stay readable, with <see cref="GoneNote"/> in place of 查看事项, which would only lead to a 404.
+    /// </summary>
+    public IReadOnlySet<Guid> Gone { get; private set; } = new HashSet<Guid>();
+
+    /// <summary>Why a notice's case cannot be opened, in the reader's terms: a firm's engagement has ended; anyone else's case is out of their scope.</summary>
+    public string GoneNote => User.OrganisationKind() == Organisations.OrganisationKind.EvaluationFirm ? FirmGoneNote : OtherGoneNote;
+
+    public const string FirmGoneNote = "该评价已结束（已验收或已改由其他机构评价），贵机构已无查看权限。";
+
+    public const string OtherGoneNote = "该事项已不在您的查看范围内，无法打开。";
+
     private Guid Me => User.UserId() ?? throw new InvalidOperationException("signed in");
 
     public async Task OnGetAsync(CancellationToken ct)
@@ -30,6 +43,11 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         var shown = Unread ? mine.Where(n => n.ReadAt == null) : mine;
         Items = await shown.OrderByDescending(n => n.CreatedAt).Take(PageSize).ToListAsync(ct);
         Total = Items.Count < PageSize ? Items.Count : await shown.CountAsync(ct);
+
+        // One query for the page: the cases among the links that the reader's scope still finds (the query filters decide, as on the case page).
+        var cases = Items.Select(n => CaseOf(n.Link)).OfType<Guid>().Distinct().ToList();
+        var open = await db.WorkflowInstances.Where(i => cases.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct);
+        Gone = Items.Where(n => CaseOf(n.Link) is { } c && !open.Contains(c)).Select(n => n.Id).ToHashSet();
     }
 
     public async Task<IActionResult> OnPostReadAsync(Guid id, CancellationToken ct)
@@ -46,16 +64,20 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         await db.Notifications.Where(n => n.Id == id && n.RecipientUserId == Me && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, clock.GetUtcNow()), ct);
 
-        // A notice outlives the reader's access (a firm's, once its report is accepted): say so instead of a 404 page.
-        if (link is not null && link.StartsWith("/cases/", StringComparison.Ordinal) && Guid.TryParse(link["/cases/".Length..], out var caseId)
-            && !await db.WorkflowInstances.AnyAsync(i => i.Id == caseId, ct))
+        // A notice outlives the reader's access (a firm's, once its report is accepted): say so instead of a 404 page
+        // (the list shows the note instead of the button; this is for a list loaded before the access ended).
+        if (CaseOf(link) is { } caseId && !await db.WorkflowInstances.AnyAsync(i => i.Id == caseId, ct))
         {
-            TempData["Flash"] = "该事项已不在您的查看范围内（例如评价报告已验收、委托已结束），无法打开。";
+            TempData["Flash"] = GoneNote;
             return RedirectToPage();
         }
 
         return link is not null && link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) ? LocalRedirect(link) : RedirectToPage();
     }
+
+    /// <summary>The case a notice links to (<c>/cases/{id}</c>, as NotificationWriter writes it), if any.</summary>
+    private static Guid? CaseOf(string? link) =>
+        link is not null && link.StartsWith("/cases/", StringComparison.Ordinal) && Guid.TryParse(link["/cases/".Length..], out var id) ? id : null;
 
     public async Task<IActionResult> OnPostReadAllAsync(CancellationToken ct)
     {

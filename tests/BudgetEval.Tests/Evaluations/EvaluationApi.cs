@@ -49,7 +49,10 @@ internal sealed class EvaluationApi(AppFixture app)
         return id;
     }
 
-    /// <summary>The centre's evaluation of <paramref name="fiscalYear"/> selected, approved and commissioned to 新财苑 in a browser fixture (real clock).</summary>
+    /// <summary>
+    /// The centre's 部门整体 evaluation of a year selected, approved and commissioned to 新财苑 on a browser test's server
+    /// (real clock: the report due in 60 days); answers the evaluation and its case.
+    /// </summary>
     public static async Task<(Guid Id, Guid CaseId)> CommissionedAsync(BrowserFixture browser, int fiscalYear)
     {
         var centre = await browser.DbAsync(db => db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync());
@@ -107,12 +110,22 @@ internal sealed class EvaluationApi(AppFixture app)
     public static async Task<HttpResponseMessage> ActAsync(HttpClient client, Guid id, string action, string? comment = null) =>
         await client.PostAsJsonAsync($"/api/evaluations/{id}/actions/{action}", new { comment, expectedVersion = await CaseVersionAsync(client, id) });
 
-    public static Task<HttpResponseMessage> ImportAsync(HttpClient client, Guid id, byte[] csv, string name = "sample.csv")
+    /// <summary>A score file imported as a client does it: with the version <paramref name="client"/> reads first as expectedVersion.</summary>
+    public static async Task<HttpResponseMessage> ImportAsync(HttpClient client, Guid id, byte[] csv, string name = "sample.csv") =>
+        await ImportAsync(client, id, csv, name, (await VersionAsync(client, id)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A score file imported with the form field expectedVersion as given; null leaves it out.</summary>
+    public static Task<HttpResponseMessage> ImportAsync(HttpClient client, Guid id, byte[] csv, string name, string? expectedVersion)
     {
         var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(csv);
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(file, "file", name);
+        if (expectedVersion is not null)
+        {
+            form.Add(new StringContent(expectedVersion), "expectedVersion");
+        }
+
         return client.PostAsync($"/api/evaluations/{id}/scores/import", form);
     }
 

@@ -1,9 +1,5 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using BudgetEval.Tests.Infrastructure;
-using BudgetEval.Web.Demo;
-using BudgetEval.Web.Evaluations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace BudgetEval.Tests.Evaluations;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using BudgetEval.Tests.Infrastructure;
 
 namespace BudgetEval.Tests.Evaluations;
@@ -22,11 +21,7 @@ public sealed class ScoreExportTests(AppFixture app) : IClassFixture<AppFixture>
         var bytes = await xlsx.Content.ReadAsByteArrayAsync();
         Assert.Equal("PK", System.Text.Encoding.ASCII.GetString(bytes, 0, 2));
 
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        form.Add(file, "file", "评分表.xlsx");
-        var imported = await evaluator.PostAsync($"/api/evaluations/{target}/scores/import", form);
+        var imported = await EvaluationApi.ImportAsync(evaluator, target, bytes, "评分表.xlsx");
         Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
 
         var detail = await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), $"/api/evaluations/{target}");

@@ -3,11 +3,8 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
-using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BudgetEval.Tests.FirmReview;
 
@@ -109,7 +106,7 @@ public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixt
     {
         var id = await _api.CommissionedAsync(2015);
         await EvaluationApi.Ok(await (await app.ApiAsync("evaluator")).PostAsJsonAsync($"/api/evaluations/{id}/team", new { name = "江惠平", isLead = true, noConflict = true }));
-        await AddEvaluatorAsync("firmstaff", "周敏");
+        await FirmColleagues.AddEvaluatorAsync(app, "firmstaff", "周敏");
 
         var staffPage = await (await app.SignInAsync("firmstaff")).GetStringAsync($"/evaluations/{id}");
         var leadPage = await (await app.SignInAsync("evaluator")).GetStringAsync($"/evaluations/{id}");
@@ -162,16 +159,6 @@ public sealed partial class FirmEngagementPageTests(AppFixture app) : IClassFixt
         Assert.DoesNotContain("（尚未填写，由评价机构撰写）", page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"problems\"", page, StringComparison.Ordinal);
         Assert.Contains("「委托评价机构」待长沙市望城区财政局（绩效管理员）办理", Waiting(page), StringComparison.Ordinal);
-    }
-
-    private async Task AddEvaluatorAsync(string login, string name)
-    {
-        var firm = await app.OrganisationIdAsync(BudgetEval.Web.Demo.DemoSeeder.XinCaiYuan);
-        using var scope = app.Factory.Services.CreateScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var user = new AppUser { UserName = login, DisplayName = name, OrganisationId = firm, Email = $"{login}@demo.budgeteval.local" };
-        Assert.True((await users.CreateAsync(user, AppFixture.DemoPassword)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.Evaluator)).Succeeded);
     }
 
     private Task<DateTimeOffset> OpenTaskDueAsync(Guid id) => app.DbAsync(async db =>

@@ -78,7 +78,7 @@ public sealed partial class InAppNotificationTests(AppFixture app) : IClassFixtu
 
         Assert.Equal(HttpStatusCode.Redirect, open.StatusCode);
         Assert.Equal("/notifications", open.Headers.Location?.ToString());
-        Assert.Contains("该事项已不在您的查看范围内", await evaluator.GetStringAsync("/notifications"), StringComparison.Ordinal);
+        Assert.Contains(BudgetEval.Web.Notifications.IndexModel.FirmGoneNote, WebUtility.HtmlDecode(await evaluator.GetStringAsync("/notifications")), StringComparison.Ordinal);
     }
 
     private static async Task ReadAllAsync(HttpClient client)

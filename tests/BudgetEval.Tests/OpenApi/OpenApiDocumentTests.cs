@@ -216,6 +216,18 @@ public sealed class OpenApiDocumentTests(AppFixture app) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task Given_the_score_import_Then_the_document_requires_expectedVersion_beside_the_file_and_says_a_stale_one_answers_409()
+    {
+        var operation = Operation(await DocumentAsync(), "POST", "/api/evaluations/{id}/scores/import");
+        var schema = operation.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+
+        Assert.Equal("integer", schema.GetProperty("properties").GetProperty("expectedVersion").GetProperty("type").GetString());
+        Assert.Equal(["expectedVersion", "file"], schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()).Order(StringComparer.Ordinal));
+        Assert.Contains("409", operation.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(operation.GetProperty("responses").TryGetProperty("409", out _));
+    }
+
+    [Fact]
     public async Task Given_the_funds_edit_Then_the_document_describes_the_body_it_reads()
     {
         var document = await DocumentAsync();

@@ -76,6 +76,13 @@ internal static partial class ApiDocument
         "POST /api/findings/import",
     };
 
+    /// <summary>Uploads that read a required form field besides <c>file</c>: its name and description.</summary>
+    private static readonly Dictionary<string, (string Name, string Description)> UploadFields = new(StringComparer.Ordinal)
+    {
+        ["POST /api/evaluations/{id}/scores/import"] = ("expectedVersion",
+            "评价的版本号（GET /api/evaluations/{id} 返回的 version）：评价在读取后被他人保存过即拒绝（409），不会覆盖他人保存的评分。"),
+    };
+
     /// <summary>Refusals outside the general rule below.</summary>
     private static readonly Dictionary<string, (int Status, string Description)[]> ExtraRefusals = new(StringComparer.Ordinal)
     {
@@ -261,7 +268,7 @@ internal static partial class ApiDocument
         var upload = !isRead && metadata.OfType<MethodInfo>().Any(m => m.GetParameters().Any(p => p.ParameterType == typeof(HttpRequest)));
         if (upload)
         {
-            operation.RequestBody = UploadBody();
+            operation.RequestBody = UploadBody(UploadFields.TryGetValue(key, out var field) ? field : null);
         }
 
         if (key == "PUT /api/self-evaluations/{id}/funds")
@@ -457,26 +464,31 @@ internal static partial class ApiDocument
         };
     }
 
-    private static OpenApiRequestBody UploadBody() => new()
+    /// <param name="field">A required integer field sent with the file (<see cref="UploadFields"/>), if any.</param>
+    private static OpenApiRequestBody UploadBody((string Name, string Description)? field)
     {
-        Required = true,
-        Description = "multipart/form-data，文件放在字段 file 中。",
-        Content = new Dictionary<string, OpenApiMediaType>
+        var schema = new OpenApiSchema
         {
-            ["multipart/form-data"] = new()
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "file" },
+            Properties = new Dictionary<string, IOpenApiSchema>
             {
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Object,
-                    Required = new HashSet<string> { "file" },
-                    Properties = new Dictionary<string, IOpenApiSchema>
-                    {
-                        ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "要上传的文件。" },
-                    },
-                },
+                ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "要上传的文件。" },
             },
-        },
-    };
+        };
+        if (field is { } f)
+        {
+            schema.Required.Add(f.Name);
+            schema.Properties[f.Name] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "uint32", Minimum = "0", Description = f.Description };
+        }
+
+        return new()
+        {
+            Required = true,
+            Description = field is { } named ? $"multipart/form-data，文件放在字段 file 中，并须提交字段 {named.Name}。" : "multipart/form-data，文件放在字段 file 中。",
+            Content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = schema } },
+        };
+    }
 
     /// <summary>PUT …/funds reads its body by hand (to name a wrong amount in Chinese); this is the shape it reads.</summary>
     private static OpenApiRequestBody FundsBody()
