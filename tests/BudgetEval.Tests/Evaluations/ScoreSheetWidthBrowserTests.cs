@@ -1,9 +1,4 @@
 using BudgetEval.Tests.Infrastructure;
-using BudgetEval.Web.Demo;
-using BudgetEval.Web.Evaluations;
-using Microsoft.EntityFrameworkCore;
-using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace BudgetEval.Tests.Evaluations;
 
@@ -16,21 +11,7 @@ public sealed class ScoreSheetWidthBrowserTests(BrowserFixture browser) : IClass
     [Fact]
     public async Task Given_a_commissioned_evaluation_When_the_evaluator_opens_the_score_sheet_Then_inputs_have_room_and_group_names_stay_on_one_line()
     {
-        var finance = await browser.ApiAsync("finance");
-        var (centre, firm) = await browser.DbAsync(async db => (
-            await db.Organisations.Where(o => o.Name == DemoSeeder.SocialGovernanceCentre).Select(o => o.Id).SingleAsync(),
-            await db.Organisations.Where(o => o.Name == DemoSeeder.XinCaiYuan).Select(o => o.Id).SingleAsync()));
-        var selected = await finance.PostAsJsonAsync("/api/evaluations", new
-        {
-            fiscalYear = 2024,
-            targets = new[] { new { organisationId = centre, kind = "DepartmentWide", reason = "预算规模大", budget = 902.42m } },
-        });
-        selected.EnsureSuccessStatusCode();
-        var id = JsonDocument.Parse(await selected.Content.ReadAsStringAsync()).RootElement[0].GetProperty("id").GetGuid();
-        (await EvaluationApi.ActAsync(await browser.ApiAsync("financelead"), id, "approve")).EnsureSuccessStatusCode();
-        var dueDate = DateTimeOffset.UtcNow.AddMonths(6).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        (await finance.PostAsJsonAsync($"/api/evaluations/{id}/commission", new { firmId = firm, reportDueDate = dueDate, templateKey = EvaluationTemplates.DefaultKey }))
-            .EnsureSuccessStatusCode();
+        var (id, _) = await EvaluationApi.CommissionedAsync(browser, 2024);
 
         var page = await browser.SignInAsync("evaluator");
         await page.GotoAsync($"{browser.BaseUrl}/evaluations/{id}");
