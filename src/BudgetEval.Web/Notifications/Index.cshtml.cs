@@ -44,10 +44,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         Items = await shown.OrderByDescending(n => n.CreatedAt).Take(PageSize).ToListAsync(ct);
         Total = Items.Count < PageSize ? Items.Count : await shown.CountAsync(ct);
 
-        // One query for the page: the cases among the links that the reader's scope still finds (the query filters decide, as on the case page).
-        var cases = Items.Select(n => CaseOf(n.Link)).OfType<Guid>().Distinct().ToList();
-        var open = await db.WorkflowInstances.Where(i => cases.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct);
-        Gone = Items.Where(n => CaseOf(n.Link) is { } c && !open.Contains(c)).Select(n => n.Id).ToHashSet();
+        Gone = await NotificationLinks.GoneAsync(db, Items.Select(n => (n.Id, n.Link)), ct);
     }
 
     public async Task<IActionResult> OnPostReadAsync(Guid id, CancellationToken ct)
@@ -66,7 +63,7 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
 
         // A notice outlives the reader's access (a firm's, once its report is accepted): say so instead of a 404 page
         // (the list shows the note instead of the button; this is for a list loaded before the access ended).
-        if (CaseOf(link) is { } caseId && !await db.WorkflowInstances.AnyAsync(i => i.Id == caseId, ct))
+        if (NotificationLinks.CaseOf(link) is { } caseId && !await db.WorkflowInstances.AnyAsync(i => i.Id == caseId, ct))
         {
             TempData["Flash"] = GoneNote;
             return RedirectToPage();
@@ -75,9 +72,6 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         return link is not null && link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) ? LocalRedirect(link) : RedirectToPage();
     }
 
-    /// <summary>The case a notice links to (<c>/cases/{id}</c>, as NotificationWriter writes it), if any.</summary>
-    private static Guid? CaseOf(string? link) =>
-        link is not null && link.StartsWith("/cases/", StringComparison.Ordinal) && Guid.TryParse(link["/cases/".Length..], out var id) ? id : null;
 
     public async Task<IActionResult> OnPostReadAllAsync(CancellationToken ct)
     {

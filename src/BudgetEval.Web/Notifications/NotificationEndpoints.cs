@@ -10,7 +10,8 @@ namespace BudgetEval.Web.Notifications;
 /// <summary>The in-app notifications for API clients: the same list, count and mark-read as /notifications.</summary>
 internal static class NotificationEndpoints
 {
-    internal sealed record NotificationDto(Guid Id, string? Event, string Title, string Body, string? Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt);
+    /// <summary><c>linkOpens</c>: false when the caller can no longer open the case <c>link</c> names (a firm's, after acceptance: it answers 404).</summary>
+    internal sealed record NotificationDto(Guid Id, string? Event, string Title, string Body, string? Link, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, bool LinkOpens);
 
     internal sealed record NotificationList(int Unread, IReadOnlyList<NotificationDto> Items);
 
@@ -45,8 +46,9 @@ internal static class NotificationEndpoints
             var count = await mine.CountAsync(n => n.ReadAt == null, ct);
             var items = await page.ReadAsync((unread == true ? mine.Where(n => n.ReadAt == null) : mine)
                 .OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
-                .Select(n => new NotificationDto(n.Id, n.Event, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt)), http, ct);
-            return TypedResults.Ok(new NotificationList(count, items));
+                .Select(n => new NotificationDto(n.Id, n.Event, n.Title, n.Body, n.Link, n.CreatedAt, n.ReadAt, true)), http, ct);
+            var gone = await NotificationLinks.GoneAsync(db, items.Select(n => (n.Id, n.Link)), ct);
+            return TypedResults.Ok(new NotificationList(count, [.. items.Select(n => gone.Contains(n.Id) ? n with { LinkOpens = false } : n)]));
         }).Produces<NotificationList>();
 
         // Someone else's notification is simply not found.

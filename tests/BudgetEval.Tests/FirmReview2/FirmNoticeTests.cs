@@ -46,6 +46,13 @@ public sealed partial class FirmNoticeTests(AppFixture app) : IClassFixture<AppF
 
         // Access is not widened: the case and the evaluation still answer 404 to the firm.
         Assert.Equal(HttpStatusCode.NotFound, (await evaluator.GetAsync($"/cases/{done}")).StatusCode);
+
+        // The API says the same: linkOpens false for the accepted evaluation's notices, true for the running one's.
+        var api = await EvaluationApi.JsonAsync(await app.ApiAsync("evaluator"), "/api/notifications?pageSize=1000");
+        var byLink = api.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("link").GetString() is { } l && (l == $"/cases/{done}" || l == $"/cases/{running}"))
+            .GroupBy(i => i.GetProperty("link").GetString()!).ToDictionary(g => g.Key, g => g.Select(i => i.GetProperty("linkOpens").GetBoolean()).Distinct().ToList());
+        Assert.Equal([false], byLink[$"/cases/{done}"]);
+        Assert.Equal([true], byLink[$"/cases/{running}"]);
     }
 
     [Fact]
