@@ -124,6 +124,23 @@ public sealed class RectificationWalkTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task Given_a_plan_finishing_after_the_deadline_When_saved_Then_the_unit_and_the_officer_are_told_it_will_be_late_until_the_plan_fits()
+    {
+        var unit = await app.SignInAsync("unit");
+        var id = await RectificationPages.DemoFindingAsync(unit, "2021-第三方评价-004");
+        var caseId = await _pages.CaseOfAsync(id);
+        const string Late = "计划完成日期（2026年12月31日）晚于整改期限（2026年5月6日），按此计划将逾期；请调整计划或在期限前申请延期。";
+
+        // Saved (the unit may mean to ask for an extension), but said where the unit and the bureau read the plan.
+        Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.PlanAsync(unit, id, "盘点并核销对讲机。", "李会计", "2026-12-31")).StatusCode);
+        Assert.Contains(Late, await unit.GetStringAsync($"/findings/{id}"), StringComparison.Ordinal);
+        Assert.Contains(Late, await (await app.SignInAsync("finance")).GetStringAsync($"/cases/{caseId}"), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.PlanAsync(unit, id, "盘点并核销对讲机。", "李会计", "2026-05-06")).StatusCode);
+        Assert.DoesNotContain("plan-after-deadline", await unit.GetStringAsync($"/findings/{id}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Given_an_open_finding_past_its_deadline_When_its_list_page_and_case_are_read_Then_each_marks_it_overdue_until_it_is_rectified()
     {
         var (id, caseId) = await _pages.Api.RegisterAsync("公务用车使用登记不全", new DateOnly(2026, 5, 1));
