@@ -62,10 +62,21 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
         var caseId = await CaseIdAsync(id, ct);
         var view = caseId is { } c ? await queries.CaseAsync(c, actor, ct) : null;
-        var evidence = await db.FindingEvidence.AsNoTracking().Where(e => e.FindingId == id).OrderBy(e => e.FileName).ThenByDescending(e => e.Version)
-            .Select(e => new EvidenceInfo(e.Id, e.FileName, e.Version, e.ContentType, e.Size, e.Sha256, e.UploadedAt, e.UploadedByName)).ToListAsync(ct);
-        return new RectificationView(finding, view, evidence);
+        return new RectificationView(finding, view, await EvidenceAsync(id, ct));
     }
+
+    /// <summary>
+    /// The finding with its evidence, without its case: what the case page shows above the actions, so the bureau
+    /// reads the plan, the result and the files it verifies (or the extension it decides) where it decides.
+    /// </summary>
+    public async Task<RectificationView?> SummaryAsync(Guid id, CancellationToken ct) =>
+        await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct) is { } finding
+            ? new RectificationView(finding, null, await EvidenceAsync(id, ct))
+            : null;
+
+    private Task<List<EvidenceInfo>> EvidenceAsync(Guid id, CancellationToken ct) =>
+        db.FindingEvidence.AsNoTracking().Where(e => e.FindingId == id).OrderBy(e => e.FileName).ThenByDescending(e => e.Version)
+            .Select(e => new EvidenceInfo(e.Id, e.FileName, e.Version, e.ContentType, e.Size, e.Sha256, e.UploadedAt, e.UploadedByName)).ToListAsync(ct);
 
     public Task<Guid?> CaseIdAsync(Guid findingId, CancellationToken ct) =>
         db.WorkflowInstances.Where(i => i.SubjectId == findingId && i.DefinitionId == RectificationCases.DefinitionId).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);

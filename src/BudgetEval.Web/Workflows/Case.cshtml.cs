@@ -27,6 +27,9 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
     public SelfEvaluation? SelfEvaluation { get; private set; }
 
+    /// <summary>A rectification case's finding with its plan, result and evidence, read where the bureau decides.</summary>
+    public Rectifications.RectificationView? Rectification { get; private set; }
+
     /// <summary>The scores of a plan's self-evaluation (the full 自评表), for the reviewer's summary.</summary>
     public SelfEvaluations.Scoring.ScoreSheet? Sheet { get; private set; }
 
@@ -451,6 +454,11 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
                 is { RequestedDeadline: { } asked } extension)
         {
             Extension = (asked, extension.Deadline);
+        }
+
+        if (view.Instance.SubjectType == Rectifications.RectificationCases.SubjectType)
+        {
+            Rectification = await rectifications.SummaryAsync(view.Instance.SubjectId, ct);
         }
 
         var subjectId = view.Instance.SubjectId;
