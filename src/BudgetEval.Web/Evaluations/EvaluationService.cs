@@ -835,10 +835,14 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
         Unit,
     }
 
+    /// <summary>An evaluator of the firm commissioned for <paramref name="e"/> (the score table's, the report's and the fieldwork records' writers).</summary>
+    public static bool IsFirmOf(Evaluation e, WorkflowActor actor) =>
+        actor.OrganisationKind == OrganisationKind.EvaluationFirm && actor.IsInRole(Roles.Evaluator) && actor.OrganisationId == e.FirmId;
+
     private static bool IsParty(Evaluation e, WorkflowActor actor, Party party) => party switch
     {
         Party.Bureau => actor.OrganisationKind == OrganisationKind.FinanceBureau && actor.IsInRole(Roles.FinanceOfficer),
-        Party.Firm => actor.OrganisationKind == OrganisationKind.EvaluationFirm && actor.IsInRole(Roles.Evaluator) && actor.OrganisationId == e.FirmId,
+        Party.Firm => IsFirmOf(e, actor),
         _ => actor.OrganisationKind == OrganisationKind.BudgetUnit && actor.OrganisationId == e.OrganisationId && (actor.IsInRole(Roles.UnitFiller) || actor.IsInRole(Roles.UnitHead)),
     };
 

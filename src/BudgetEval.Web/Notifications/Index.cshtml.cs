@@ -72,7 +72,6 @@ internal sealed class IndexModel(AppDbContext db, TimeProvider clock) : PageMode
         return link is not null && link.StartsWith('/') && !link.StartsWith("//", StringComparison.Ordinal) ? LocalRedirect(link) : RedirectToPage();
     }
 
-
     public async Task<IActionResult> OnPostReadAllAsync(CancellationToken ct)
     {
         var n = await db.Notifications.Where(x => x.RecipientUserId == Me && x.ReadAt == null)

@@ -30,7 +30,10 @@ internal sealed record FireResult(FireStatus Status, string? State, string? Stat
     /// <summary>After a save of a finding: its new <see cref="Findings.FindingStamp"/>, for the client's next save.</summary>
     public string? Stamp { get; init; }
 
-    public int HttpStatus => Status switch
+    public int HttpStatus => HttpStatusOf(Status);
+
+    /// <summary>The HTTP status of an outcome (a page answering a refused form uses it too).</summary>
+    public static int HttpStatusOf(FireStatus status) => status switch
     {
         FireStatus.Ok => StatusCodes.Status200OK,
         FireStatus.NotFound => StatusCodes.Status404NotFound,

@@ -1,7 +1,6 @@
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Organisations;
 using BudgetEval.Web.Shared;
-using BudgetEval.Web.Users;
 using BudgetEval.Web.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,11 +60,8 @@ internal static class FieldworkRules
         return null;
     }
 
-    public static bool IsFirmOf(Evaluation e, WorkflowActor actor) =>
-        actor.OrganisationKind == OrganisationKind.EvaluationFirm && actor.IsInRole(Roles.Evaluator) && actor.OrganisationId == e.FirmId;
-
     /// <summary>The bureau and the assigned firm read the records; the evaluated unit does not (the firm's working record).</summary>
-    public static bool MayRead(Evaluation e, WorkflowActor actor) => actor.OrganisationKind == OrganisationKind.FinanceBureau || IsFirmOf(e, actor);
+    public static bool MayRead(Evaluation e, WorkflowActor actor) => actor.OrganisationKind == OrganisationKind.FinanceBureau || EvaluationService.IsFirmOf(e, actor);
 
     /// <summary>
     /// Every field checked at once, each message naming its field (keys as the API spells them). The date lies in the
@@ -145,17 +141,20 @@ internal sealed class FieldworkService(AppDbContext db, TimeProvider clock, Chin
     /// <summary>The records in the order they happened, or null when the caller may not see them (404).</summary>
     public async Task<FieldworkList?> ListAsync(Guid evaluationId, WorkflowActor actor, CancellationToken ct)
     {
-        var e = await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == evaluationId, ct);
-        if (e is null || !FieldworkRules.MayRead(e, actor))
+        if (await VisibleAsync(evaluationId, actor, ct) is not { } e)
         {
             return null;
         }
 
         var records = await db.FieldworkRecords.AsNoTracking().Where(r => r.EvaluationId == evaluationId)
             .OrderBy(r => r.Date).ThenBy(r => r.RecordedAt).ThenBy(r => r.Id).ToListAsync(ct);
-        var isFirm = FieldworkRules.IsFirmOf(e, actor);
+        var isFirm = EvaluationService.IsFirmOf(e, actor);
         return new(e, records, isFirm && FieldworkRules.EditableStates.Contains(e.Status), isFirm);
     }
+
+    /// <summary>The evaluation if the caller may read its records (the scope filters first, then <see cref="FieldworkRules.MayRead"/>).</summary>
+    private async Task<Evaluation?> VisibleAsync(Guid evaluationId, WorkflowActor actor, CancellationToken ct) =>
+        await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == evaluationId, ct) is { } e && FieldworkRules.MayRead(e, actor) ? e : null;
 
     public async Task<int> CountAsync(Guid evaluationId, CancellationToken ct) =>
         await db.FieldworkRecords.CountAsync(r => r.EvaluationId == evaluationId, ct);
@@ -207,13 +206,12 @@ internal sealed class FieldworkService(AppDbContext db, TimeProvider clock, Chin
         Func<Evaluation, FieldworkRecord?, FieldworkKind?, FieldworkRecord?> change, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        var e = await db.Evaluations.AsNoTracking().SingleOrDefaultAsync(x => x.Id == evaluationId, ct);
-        if (e is null || !FieldworkRules.MayRead(e, actor))
+        if (await VisibleAsync(evaluationId, actor, ct) is not { } e)
         {
             return FieldworkResult.Fail(FireStatus.NotFound, "记录不存在或您无权查看。");
         }
 
-        if (!FieldworkRules.IsFirmOf(e, actor))
+        if (!EvaluationService.IsFirmOf(e, actor))
         {
             return FieldworkResult.Fail(FireStatus.Forbidden, "只有受托评价机构的评价人员可以填写现场评价工作记录。");
         }

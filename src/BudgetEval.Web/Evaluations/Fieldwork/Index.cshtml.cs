@@ -84,12 +84,7 @@ internal sealed class FieldworkModel(FieldworkService service) : PageModel
         // the version now stored: the table shows what the other person saved, and saving again means "mine, knowingly".
         Editing = recordId is { } r ? List.Records.FirstOrDefault(x => x.Id == r) : null;
         PostedVersion = result.Status == FireStatus.Conflict ? Editing?.RowVersion : version;
-        Response.StatusCode = result.Status switch
-        {
-            FireStatus.Forbidden => StatusCodes.Status403Forbidden,
-            FireStatus.Conflict => StatusCodes.Status409Conflict,
-            _ => StatusCodes.Status422UnprocessableEntity,
-        };
+        Response.StatusCode = FireResult.HttpStatusOf(result.Status);
         return Page();
     }
 
