@@ -324,8 +324,14 @@ internal static partial class ApiDocument
         var hasQuery = operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true;
         if (!isRead || hasQuery || hasBody)
         {
-            AddProblem(document, operation, StatusCodes.Status400BadRequest, "请求有误：参数或字段的值无效（errors 按字段列出原因）。",
-                Imports.Contains(key) ? ImportProblemSchema : ProblemSchema);
+            if (Imports.Contains(key))
+            {
+                AddImportProblem(document, operation);
+            }
+            else
+            {
+                AddProblem(document, operation, StatusCodes.Status400BadRequest, "请求有误：参数或字段的值无效（errors 按字段列出原因）。");
+            }
         }
 
         if (!anonymous)
@@ -463,6 +469,25 @@ internal static partial class ApiDocument
             Content = new Dictionary<string, OpenApiMediaType> { [ProblemJson] = new() { Schema = new OpenApiSchemaReference(schema, document) } },
         };
     }
+
+    /// <summary>
+    /// An import answers 400 in two shapes: the file's own errors by row and column (title 导入失败), and the request's
+    /// (no file, no or a bad expectedVersion, an unreadable form) by field, as every other call. Both are named here, so a
+    /// client reads errors as an array or as an object by the title rather than by trial.
+    /// </summary>
+    private static void AddImportProblem(OpenApiDocument document, OpenApiOperation operation) =>
+        operation.Responses![StatusCodes.Status400BadRequest.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
+        {
+            Description = "未导入任何内容。文件中有错误时 title 为「导入失败」，errors 为数组，逐条给出行、列和原因（ImportProblem）；"
+                + "请求本身有误时（如缺少或写错 expectedVersion、表单无法读取），errors 为按字段列出原因的对象，或没有 errors，只有 detail（ProblemDetails）。",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                [ProblemJson] = new()
+                {
+                    Schema = new OpenApiSchema { OneOf = [new OpenApiSchemaReference(ImportProblemSchema, document), new OpenApiSchemaReference(ProblemSchema, document)] },
+                },
+            },
+        };
 
     /// <param name="field">A required integer field sent with the file (<see cref="UploadFields"/>), if any.</param>
     private static OpenApiRequestBody UploadBody((string Name, string Description)? field)
