@@ -114,6 +114,7 @@ public sealed class OpenApiDocumentTests(AppFixture app) : IClassFixture<AppFixt
     [InlineData("POST", "/api/plans", "201")]
     [InlineData("POST", "/api/self-evaluations/{id}/attachments", "201")]
     [InlineData("POST", "/api/findings/{id}/evidence", "201")]
+    [InlineData("DELETE", "/api/findings/{id}/evidence/{evidenceId}", "204")]
     [InlineData("POST", "/api/notifications/{id}/read", "204")]
     [InlineData("PUT", "/api/self-evaluations/{id}/follow-up", "204")]
     [InlineData("PUT", "/api/results/rules", "204")]
