@@ -217,6 +217,15 @@ public sealed class OpenApiDocumentTests(AppFixture app) : IClassFixture<AppFixt
     }
 
     [Fact]
+    public async Task Given_the_evidence_delete_Then_the_document_says_a_submitted_or_deleted_file_answers_409()
+    {
+        var operation = Operation(await DocumentAsync(), "DELETE", "/api/findings/{id}/evidence/{evidenceId}");
+
+        Assert.Contains("报送", operation.GetProperty("responses").GetProperty("409").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(operation.GetProperty("responses").TryGetProperty("403", out _));
+    }
+
+    [Fact]
     public async Task Given_the_score_import_Then_the_document_requires_expectedVersion_beside_the_file_and_says_a_stale_one_answers_409()
     {
         var operation = Operation(await DocumentAsync(), "POST", "/api/evaluations/{id}/scores/import");
