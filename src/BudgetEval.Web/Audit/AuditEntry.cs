@@ -74,6 +74,7 @@ internal static class AuditActions
     public const string TemplateChanged = "indicator-template";
     public const string CaseTransition = "case.transition";
     public const string FindingCorrected = "finding.correct";
+    public const string EvidenceDeleted = "finding.evidence-delete";
     public const string Export = "export";
     public const string ResultsPublication = "results.publication";
     public const string ResultsApproval = "results.approval";
@@ -103,6 +104,7 @@ internal static class AuditActions
         [TemplateChanged] = "指标模板变更",
         [CaseTransition] = "事项流转",
         [FindingCorrected] = "问题更正",
+        [EvidenceDeleted] = "删除佐证材料",
         [Export] = "导出",
         [ResultsPublication] = "公开清单调整",
         [ResultsApproval] = "评价结果审定",

@@ -124,6 +124,16 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
         return await HandleAsync(id, Task.FromResult(result), $"已上传佐证材料：{added?.FileName}（第 {added?.Version} 版）。", ct);
     }
 
+    /// <summary>A row of the evidence table the signed-in filler may delete: not yet submitted, while the unit holds the case.</summary>
+    public bool MayDelete(EvidenceInfo e) => IsUnitFiller && CaseState is { } s && RectificationService.UnitStates.Contains(s) && !e.Submitted;
+
+    /// <summary>删除 of a file uploaded by mistake; a page shown before someone deleted it or the case moved on gets the reason (409).</summary>
+    public async Task<IActionResult> OnPostDeleteEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct)
+    {
+        var (result, deleted) = await service.DeleteEvidenceAsync(id, evidenceId, WorkflowActor.From(User), HttpContext, ct);
+        return await HandleAsync(id, Task.FromResult(result), $"已删除佐证材料：{deleted?.FileName}（第 {deleted?.Version} 版）。", ct);
+    }
+
     private async Task<IActionResult> HandleAsync(Guid id, Task<EditResult> operation, string done, CancellationToken ct)
     {
         var result = await operation;

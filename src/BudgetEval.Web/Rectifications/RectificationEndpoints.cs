@@ -88,6 +88,15 @@ internal static class RectificationEndpoints
                 ? TypedResults.File(e.Content, e.ContentType, e.FileName)
                 : ApiProblems.NotFound())
             .ProducesFile(ApiDocument.AttachmentContentTypes);
+
+        // 删除 of a file uploaded by mistake; the file's versions of the same name before it stay.
+        group.MapDelete("/{id:guid}/evidence/{evidenceId:guid}", async (Guid id, Guid evidenceId, HttpContext http, RectificationService service, CancellationToken ct) =>
+        {
+            var (result, deleted) = await service.DeleteEvidenceAsync(id, evidenceId, WorkflowActor.From(http.User), http, ct);
+            return deleted is null ? Answer(result) : TypedResults.NoContent();
+        }).Produces(StatusCodes.Status204NoContent).WithDescription(
+            "删除本单位上传有误、尚未报送财政局的佐证材料（evidence[].submitted 为 false）。仅责任单位填报人可删，且须在整改事项由单位办理时"
+            + "（制定整改方案、整改落实）。已随整改结果报送的材料、已被删除的材料、或事项已不在单位办理环节时答 409；同名文件的其他版本不受影响。");
     }
 
     /// <summary>

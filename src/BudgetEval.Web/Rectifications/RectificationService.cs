@@ -38,7 +38,12 @@ internal sealed record CorrectionInput(string? Category, string? Title, string? 
     };
 }
 
-internal sealed record EvidenceInfo(Guid Id, string FileName, int Version, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt, string UploadedByName);
+/// <param name="Submitted">
+/// 已报送: uploaded before the case last went to the bureau's verification (报送整改结果), so the bureau's verification
+/// refers to it and it can no longer be deleted; a file uploaded since may be deleted while the unit holds the case.
+/// </param>
+internal sealed record EvidenceInfo(Guid Id, string FileName, int Version, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt, string UploadedByName,
+    bool Submitted);
 
 /// <summary>A finding with its rectification case, as the finding page and <c>GET /api/findings/{id}</c> show it.</summary>
 internal sealed record RectificationView(Finding Finding, CaseView? Case, IReadOnlyList<EvidenceInfo> Evidence);
@@ -48,9 +53,21 @@ internal sealed record RectificationView(Finding Finding, CaseView? Case, IReadO
 /// the bureau's new deadline for 部分整改. Each may only be written by whoever holds the case in the state
 /// it belongs to; the state changes themselves go through <see cref="WorkflowEngine.FireAsync"/>.
 /// </summary>
-internal sealed class RectificationService(AppDbContext db, TimeProvider clock, DueDates dueDates, InboxQueries queries, Notifications.NotificationWriter writer)
+internal sealed class RectificationService(AppDbContext db, TimeProvider clock, ChinaClock china, DueDates dueDates, InboxQueries queries,
+    Notifications.NotificationWriter writer)
 {
-    private static readonly string[] UnitStates = ["planning", "implementing"];
+    /// <summary>The states in which the unit holds the case and writes to the finding (plan, result, evidence, requested date).</summary>
+    public static readonly IReadOnlyList<string> UnitStates = ["planning", "implementing"];
+
+    /// <summary>The state 报送整改结果 leads to: whatever evidence the case had when it got there is what the bureau verified.</summary>
+    private const string VerifyingState = "verifying";
+
+    public const string EvidenceGoneMessage = "该佐证材料已被删除或不存在，请刷新页面后查看。";
+
+    public const string EvidenceNotWithUnitMessage = "整改事项已不在单位办理环节（已报送或正在审核延期），佐证材料不能删除。请刷新页面后查看。";
+
+    /// <summary>Said under the evidence table and in the refusal: why a file the bureau has seen stays.</summary>
+    public const string SubmittedEvidenceRule = "已随整改结果报送财政局的佐证材料是财政局核验的依据，不能删除；尚未报送的材料上传有误时，可由本单位填报人删除。";
 
     public async Task<RectificationView?> ViewAsync(Guid id, WorkflowActor actor, CancellationToken ct)
     {
@@ -74,9 +91,23 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             ? new RectificationView(finding, null, await EvidenceAsync(id, ct))
             : null;
 
-    private Task<List<EvidenceInfo>> EvidenceAsync(Guid id, CancellationToken ct) =>
-        db.FindingEvidence.AsNoTracking().Where(e => e.FindingId == id).OrderBy(e => e.FileName).ThenByDescending(e => e.Version)
-            .Select(e => new EvidenceInfo(e.Id, e.FileName, e.Version, e.ContentType, e.Size, e.Sha256, e.UploadedAt, e.UploadedByName)).ToListAsync(ct);
+    private async Task<List<EvidenceInfo>> EvidenceAsync(Guid id, CancellationToken ct)
+    {
+        var submittedUpTo = await SubmittedUpToAsync(id, ct);
+        return await db.FindingEvidence.AsNoTracking().Where(e => e.FindingId == id).OrderBy(e => e.FileName).ThenByDescending(e => e.Version)
+            .Select(e => new EvidenceInfo(e.Id, e.FileName, e.Version, e.ContentType, e.Size, e.Sha256, e.UploadedAt, e.UploadedByName,
+                submittedUpTo != null && e.UploadedAt <= submittedUpTo)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// When the finding's case last entered 财政核验 (报送整改结果, or an administrator's 调整状态 there), from its history:
+    /// evidence uploaded up to then went to the bureau. Null if the case never did. The same instant counts as submitted.
+    /// </summary>
+    private Task<DateTimeOffset?> SubmittedUpToAsync(Guid findingId, CancellationToken ct) =>
+        db.WorkflowHistory.AsNoTracking()
+            .Where(h => h.ToState == VerifyingState && db.WorkflowInstances.IgnoreQueryFilters()
+                .Any(i => i.Id == h.InstanceId && i.SubjectId == findingId && i.DefinitionId == RectificationCases.DefinitionId))
+            .MaxAsync(h => (DateTimeOffset?)h.At, ct);
 
     public Task<Guid?> CaseIdAsync(Guid findingId, CancellationToken ct) =>
         db.WorkflowInstances.Where(i => i.SubjectId == findingId && i.DefinitionId == RectificationCases.DefinitionId).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
@@ -370,13 +401,49 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             if (latest is not null && latest.Sha256 == sha256)
             {
                 added = latest;
-                return;
+                return null;
             }
 
             added!.Version = 1 + (latest?.Version ?? 0);
             db.FindingEvidence.Add(added);
+            return null;
         });
         return (result, result.Succeeded ? added : null);
+    }
+
+    /// <summary>
+    /// 删除: the unit's filler withdraws a file uploaded by mistake, while the unit holds the case and only if the bureau
+    /// has not been sent it (<see cref="EvidenceInfo.Submitted"/>). Under the case lock, as 报送整改结果 is: a file either
+    /// went with the submission or is deleted before it, never both. Other versions of the same name stay as they are.
+    /// The row is removed; the audit log keeps what it was.
+    /// </summary>
+    public async Task<(EditResult Result, FindingEvidence? Deleted)> DeleteEvidenceAsync(Guid id, Guid evidenceId, WorkflowActor actor, HttpContext? http, CancellationToken ct)
+    {
+        FindingEvidence? deleted = null;
+        var result = await EditAsync(id, actor, UnitStates, unitSide: true, null, _ => [], ct, needsStamp: false,
+            forbidden: "只有责任单位的填报人可以删除佐证材料。", wrongState: EvidenceNotWithUnitMessage, more: async () =>
+            {
+                var evidence = await db.FindingEvidence.SingleOrDefaultAsync(e => e.Id == evidenceId && e.FindingId == id, ct);
+                if (evidence is null)
+                {
+                    return FireResult.Conflict(EvidenceGoneMessage); // deleted in another tab since the page was shown
+                }
+
+                if (await SubmittedUpToAsync(id, ct) is { } submitted && evidence.UploadedAt <= submitted)
+                {
+                    return FireResult.Conflict($"「{evidence.FileName}」（第 {evidence.Version} 版）已随整改结果报送财政局，不能删除。{SubmittedEvidenceRule}");
+                }
+
+                var finding = await db.Findings.AsNoTracking().SingleAsync(f => f.Id == id, ct);
+                db.FindingEvidence.Remove(evidence);
+                Audit.AuditTrail.Add(db, http, clock.GetUtcNow(), Audit.AuditActions.EvidenceDeleted, $"{finding.Number} {finding.Title}",
+                    $"删除佐证材料「{evidence.FileName}」第 {evidence.Version} 版（{evidence.Size} 字节，SHA-256 {evidence.Sha256}；" +
+                    $"{evidence.UploadedByName} 上传于 {ChineseFormat.DateTime(china.ToLocal(evidence.UploadedAt))}）",
+                    actor.UserId, Audit.AuditTrail.ActorName(actor.DisplayName, actor.UserName), finding.OrganisationId);
+                deleted = evidence;
+                return null;
+            });
+        return (result, result.Succeeded ? deleted : null);
     }
 
     public Task<FindingEvidence?> FindEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct) =>
@@ -384,10 +451,13 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
     /// <summary>
     /// <paramref name="change"/> applies the input or returns its refusals, each under its field. <paramref name="needsStamp"/>
-    /// false is for adding a record of its own (evidence), which overwrites nothing.
+    /// false is for adding or removing a record of its own (evidence), which overwrites nothing; <paramref name="more"/> does
+    /// that under the lock, or refuses. <paramref name="forbidden"/> replaces the refusal of a caller who may not write;
+    /// <paramref name="wrongState"/>, if given, makes a case that has moved on a conflict (409) with that message.
     /// </summary>
     private async Task<EditResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
-        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task>? more = null)
+        Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task<EditResult?>>? more = null,
+        string? forbidden = null, string? wrongState = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
@@ -402,7 +472,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             : actor.IsInRole(Roles.FinanceOfficer) && actor.OrganisationKind == OrganisationKind.FinanceBureau;
         if (!mayEdit)
         {
-            return FireResult.Forbidden(unitSide ? "只有责任单位的填报人可以填写整改情况。" : "只有财政局绩效管理员可以核验整改。");
+            return FireResult.Forbidden(forbidden ?? (unitSide ? "只有责任单位的填报人可以填写整改情况。" : "只有财政局绩效管理员可以核验整改。"));
         }
 
         // After the access checks, so a caller who may not write is told so (403) rather than what its request lacks.
@@ -422,7 +492,9 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             var locked = (await CaseLock.StateAsync(db, instance.Id, ct))!;
             if (!states.Contains(locked.State))
             {
-                return (EditResult)FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""
+                return wrongState is not null
+                    ? (EditResult)FireResult.Conflict(wrongState)
+                    : (EditResult)FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""
             }
 
             var tracked = await db.Findings.SingleAsync(f => f.Id == id, ct);
@@ -437,9 +509,9 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
                 return EditResult.Invalid(errors);
             }
 
-            if (more is not null)
+            if (more is not null && await more() is { } refused)
             {
-                await more();
+                return refused;
             }
 
             await db.SaveChangesAsync(ct);

@@ -127,6 +127,7 @@ public sealed class OpenApiDocumentTests(AppFixture app) : IClassFixture<AppFixt
     [InlineData("POST", "/api/plans", "201")]
     [InlineData("POST", "/api/self-evaluations/{id}/attachments", "201")]
     [InlineData("POST", "/api/findings/{id}/evidence", "201")]
+    [InlineData("DELETE", "/api/findings/{id}/evidence/{evidenceId}", "204")]
     [InlineData("POST", "/api/notifications/{id}/read", "204")]
     [InlineData("PUT", "/api/self-evaluations/{id}/follow-up", "204")]
     [InlineData("PUT", "/api/results/rules", "204")]
@@ -226,6 +227,15 @@ public sealed class OpenApiDocumentTests(AppFixture app) : IClassFixture<AppFixt
         Assert.Equal("string", file.GetProperty("type").GetString());
         Assert.Equal("binary", file.GetProperty("format").GetString());
         Assert.Contains("file", schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Given_the_evidence_delete_Then_the_document_says_a_submitted_or_deleted_file_answers_409()
+    {
+        var operation = Operation(await DocumentAsync(), "DELETE", "/api/findings/{id}/evidence/{evidenceId}");
+
+        Assert.Contains("报送", operation.GetProperty("responses").GetProperty("409").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(operation.GetProperty("responses").TryGetProperty("403", out _));
     }
 
     [Fact]

@@ -77,12 +77,30 @@ internal sealed class RectificationApi(AppFixture app)
         return await (await Cases.As(user)).PostAsync($"/api/findings/{id}/evidence", form);
     }
 
+    /// <summary>An upload that must be stored: the new file's id.</summary>
+    public async Task<Guid> UploadOkAsync(string user, Guid id, string fileName, byte[] content)
+    {
+        var response = await UploadAsync(user, id, fileName, content);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{user} upload {fileName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("id").GetGuid();
+    }
+
+    public async Task<HttpResponseMessage> DeleteEvidenceAsync(string user, Guid id, Guid evidenceId) =>
+        await (await Cases.As(user)).DeleteAsync($"/api/findings/{id}/evidence/{evidenceId}");
+
     /// <summary>The unit plans and reports a result with one evidence file: the case waits for the bureau's verification.</summary>
     public async Task PlanAndReportAsync(Guid id, Guid caseId)
     {
+        await PlanAsync(id, caseId);
+        await ReportAsync(id, caseId, "整改报告.pdf");
+    }
+
+    /// <summary>The unit saves and reports its plan: the case is in 整改落实.</summary>
+    public async Task PlanAsync(Guid id, Guid caseId)
+    {
         await PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "完善制度，补记账务。", responsible = "张会计", plannedDate = "2026-04-15", stamp = await StampAsync("unit", id) });
         await Cases.FireOkAsync("unit", caseId, "submitPlan");
-        await ReportAsync(id, caseId, "整改报告.pdf");
     }
 
     public async Task ReportAsync(Guid id, Guid caseId, string fileName)

@@ -49,4 +49,36 @@ public sealed class RectificationBrowserTests(BrowserFixture browser) : IClassFi
         await finance.GetByTestId("case-finding").ClickAsync();
         await Assertions.Expect(finance.GetByTestId("finding-status")).ToHaveTextAsync("已整改");
     }
+
+    [Fact]
+    public async Task Given_a_file_uploaded_by_mistake_When_the_unit_deletes_it_on_the_finding_page_Then_it_asks_first_and_cancel_keeps_it()
+    {
+        var unit = await browser.SignInAsync("unit");
+        await unit.GotoAsync(browser.BaseUrl + "/findings?FiscalYear=2021&Status=Open");
+        await unit.Locator("tbody tr").Nth(1).GetByRole(AriaRole.Link).ClickAsync(); // not the first: the other test walks that one
+        var findingUrl = unit.Url;
+        await unit.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "身份证复印件.pdf", MimeType = "application/pdf", Buffer = RectificationApi.Pdf("身份证复印件") });
+        await unit.GetByRole(AriaRole.Button, new() { Name = "上传", Exact = true }).ClickAsync();
+        await Assertions.Expect(unit.Locator(".flash")).ToContainTextAsync("身份证复印件.pdf");
+        var row = unit.GetByTestId("evidence").Locator("tr", new() { HasText = "身份证复印件.pdf" });
+        await Assertions.Expect(unit.GetByTestId("evidence-rule")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(unit, "rectification-evidence-delete");
+
+        var accept = false;
+        string? asked = null;
+        unit.Dialog += async (_, dialog) =>
+        {
+            asked = dialog.Message;
+            await (accept ? dialog.AcceptAsync() : dialog.DismissAsync());
+        };
+        await row.GetByRole(AriaRole.Button, new() { Name = "删除 身份证复印件.pdf 第 1 版" }).ClickAsync();
+        Assert.Equal("确定删除佐证材料「身份证复印件.pdf」（第 1 版）吗？删除后不能恢复。", asked);
+        Assert.Equal(findingUrl, unit.Url);
+        await Assertions.Expect(row).ToBeVisibleAsync();
+
+        accept = true;
+        await row.GetByRole(AriaRole.Button, new() { Name = "删除 身份证复印件.pdf 第 1 版" }).ClickAsync();
+        await Assertions.Expect(unit.Locator(".flash")).ToHaveTextAsync("已删除佐证材料：身份证复印件.pdf（第 1 版）。");
+        await Assertions.Expect(unit.GetByText("身份证复印件.pdf", new() { Exact = true })).ToHaveCountAsync(0);
+    }
 }

@@ -209,6 +209,7 @@ internal static class Matrix
         new("PUT /api/findings/{id:guid}/next-deadline", Res.Finding, "F"),
         new("POST /api/findings/{id:guid}/evidence", Res.Finding, "U:o", Body: "file"),
         new("GET /api/findings/{id:guid}/evidence/{evidenceId:guid}", Res.Evidence, "AFL UH:o"),
+        new("DELETE /api/findings/{id:guid}/evidence/{evidenceId:guid}", Res.Evidence, "U:o", Last: true),
 
         // Dashboards.
         new("GET /dashboards", Res.None, Bureau),

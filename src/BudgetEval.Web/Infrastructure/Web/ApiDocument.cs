@@ -98,6 +98,9 @@ internal static partial class ApiDocument
         ["DELETE /api/results/{year}/publication/{subjectKind}/{subjectId}"] = [(StatusCodes.Status404NotFound, "该年度没有这一评价对象。")],
         ["POST /api/results/{year}/approval"] = [(StatusCodes.Status404NotFound, "该年度没有可审定的结果。")],
         ["POST /api/results/{year}/approval/reopen"] = [(StatusCodes.Status404NotFound, "该年度没有可审定的结果。")],
+        // A DELETE meets no stale version, but a file already gone to the bureau (or already deleted) is a conflict.
+        ["DELETE /api/findings/{id}/evidence/{evidenceId}"] =
+            [(StatusCodes.Status409Conflict, "不能删除：该佐证材料已随整改结果报送财政局，或已被删除，或整改事项已不在单位办理环节（制定整改方案、整改落实）。")],
     };
 
     /// <summary>Text fields that carry an enum's names (the handler parses them), by schema and property.</summary>
