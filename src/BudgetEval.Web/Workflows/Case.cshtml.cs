@@ -305,8 +305,14 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
         if (result.Status == FireStatus.Forbidden)
         {
-            // Never offered as a button, so only a stale tab or a crafted request gets here: it keeps its 403.
+            // Never offered as a button, so only a stale tab or a crafted request gets here: it keeps its 403, and what
+            // was typed is shown read-only (the action has no box on this page) so it can be copied.
             Refusals = result.ByField();
+            if (keep is not null)
+            {
+                Restore(keep with { NextDeadline = null });
+            }
+
             Response.StatusCode = result.HttpStatus;
             return await LoadAsync(id, ct) ? Page() : NotFound();
         }

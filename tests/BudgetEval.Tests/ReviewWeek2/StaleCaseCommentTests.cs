@@ -62,6 +62,24 @@ public sealed partial class StaleCaseCommentTests(AppFixture app) : IClassFixtur
         Assert.Equal("bureau_review", await _api.StateAsync(caseId));
     }
 
+    [Fact]
+    public async Task Given_an_action_the_sender_may_not_take_When_sent_with_a_comment_Then_the_403_page_shows_the_comment_read_only()
+    {
+        // The unit's filler on its own case in 财政审核, with the current revision: not stale, but not theirs to decide
+        // (a tab left open across a change of roles, or a crafted request). The refusal keeps its 403 and the text.
+        var caseId = await _api.CaseInStateAsync("bureau_review");
+        var filler = await app.SignInAsync("unit");
+
+        var response = await FireAsync(filler, caseId, "accept", await _api.VersionAsync(caseId), LongComment);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        var kept = KeptBlock().Match(page);
+        Assert.True(kept.Success, "the typed comment is shown");
+        Assert.Matches($"<textarea id=\"kept-comment\" readonly [^>]*>{Regex.Escape(LongComment)}</textarea>", kept.Value);
+        Assert.Equal("bureau_review", await _api.StateAsync(caseId));
+    }
+
     /// <summary>An action's form on the case page, sent with the revision the page showed.</summary>
     private static Task<HttpResponseMessage> FireAsync(HttpClient client, Guid caseId, string action, int shownVersion, string comment) =>
         client.PostFormAsync($"/cases/{caseId}", new Dictionary<string, string>
