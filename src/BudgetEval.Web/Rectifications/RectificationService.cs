@@ -204,6 +204,13 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         // Both fields checked before the transaction, so the form names every problem at once; the date again inside it.
         var reason = TextInput.Block(input.Reason);
         var errors = RequestedDeadlineProblems(finding, input.Deadline);
+
+        // The flow's own guard (ExtensionRequested) wants a date still ahead too; said here beside the field, for a finding already overdue.
+        var today = dueDates.Today(clock.GetUtcNow());
+        if (errors.Count == 0 && input.Deadline <= today)
+        {
+            errors.Add(new("deadline", $"「{ExtensionLabels.Date}」须晚于今天（{ChineseFormat.Date(today)}）。"));
+        }
         if (reason is null)
         {
             errors.Add(new("reason", $"请填写「{ExtensionLabels.Reason}」。"));

@@ -94,6 +94,8 @@ public sealed class ExtensionRequestTests(AppFixture app) : IClassFixture<AppFix
         Assert.Contains("data-testid=\"requested-error\">「申请延至」须晚于现整改期限 2026年5月1日。</p>", page, StringComparison.Ordinal);
         Assert.Contains("盘点需要时间。</textarea>", page, StringComparison.Ordinal);
 
+        // A page from before the case moved on: refused by the case's version inside the action's transaction, after
+        // the form's checks passed; the date must not stay saved (a save before the action would leave it).
         var stale = await RectificationPages.ExtensionAsync(unit, id, "2026-08-31", "盘点需要时间。",
             Regex.Replace(await unit.GetStringAsync($"/findings/{id}"), "name=\"expectedVersion\" value=\"\\d+\"", "name=\"expectedVersion\" value=\"999\""));
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
@@ -105,10 +107,10 @@ public sealed class ExtensionRequestTests(AppFixture app) : IClassFixture<AppFix
     }
 
     [Fact]
-    public async Task Given_a_date_the_flow_refuses_after_it_was_written_in_the_transaction_When_asked_in_one_step_Then_the_date_is_not_left_saved()
+    public async Task Given_an_overdue_finding_When_asked_for_a_date_after_the_deadline_but_not_after_today_Then_the_form_says_so_beside_the_date_and_nothing_is_saved()
     {
-        // The deadline is already past: a date after it but not after today passes the form's check, is written inside
-        // the action's transaction, and is then refused by the flow's own guard (ExtensionRequested).
+        // Past the deadline already: a date after it but not after today would be refused by the flow's guard with a
+        // message pointing to this very form; the form names the date and today instead.
         var (id, caseId) = await _api.RegisterAsync("绩效目标未细化", new DateOnly(2026, 5, 1));
         await app.DbAsync(db => db.Findings.Where(f => f.Id == id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Deadline, new DateOnly(2026, 2, 1))));
         var unit = await app.SignInAsync("unit");
@@ -116,9 +118,10 @@ public sealed class ExtensionRequestTests(AppFixture app) : IClassFixture<AppFix
         var refused = await RectificationPages.ExtensionAsync(unit, id, "2026-02-20", "目标需重新测算。");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-        Assert.Contains("请在问题页面的「申请延期」中填写「申请延至」", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"requested-error\">「申请延至」须晚于今天（2026年3月2日）。</p>", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Null(await RequestedAsync(id));
         Assert.Equal("planning", await _api.Cases.StateAsync(caseId));
+        Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.ExtensionAsync(unit, id, "2026-03-31", "目标需重新测算。")).StatusCode);
     }
 
     [Fact]
