@@ -24,7 +24,7 @@ internal static class FindingStamp
     public static bool Matches(Finding f, string? stamp) => !string.IsNullOrWhiteSpace(stamp) && string.Equals(stamp.Trim(), Of(f), StringComparison.Ordinal);
 
     /// <summary>
-    /// A page's date form (申请延期至, 新整改期限) refused because the finding changed since the page was opened: names
+    /// A page's date form (部分整改的新整改期限) refused because the finding changed since the page was opened: names
     /// the field and what it holds now, as the typed date stays in the form; <paramref name="button"/> is what sends it
     /// again (保存, 「部分整改」), which then overwrites knowingly with the page's new stamp.
     /// </summary>

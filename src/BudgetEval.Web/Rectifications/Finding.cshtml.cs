@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace BudgetEval.Web.Rectifications;
 
 /// <summary>
-/// One finding and its rectification: the unit fills the plan and the result and uploads evidence here,
-/// the bureau sets the new deadline of 部分整改; the actions are on the case page, like every case's.
+/// One finding and its rectification: the unit fills the plan and the result, uploads evidence and asks for an
+/// extension (申请延期, in one step) here, the bureau sets the new deadline of 部分整改; the other actions are on the
+/// case page, like every case's.
 /// </summary>
 internal sealed class FindingModel(RectificationService service, Infrastructure.Data.AppDbContext db) : PageModel
 {
@@ -77,27 +78,55 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
         return await ShowAsync(id, result, ct);
     }
 
-    /// <summary>The date typed in 申请延期至 or 部分整改的新整改期限 (by its form's handler), kept when the save is refused.</summary>
+    /// <summary>The date typed in 部分整改的新整改期限, kept when the save is refused.</summary>
     public TypedDate? TypedDeadline { get; private set; }
 
     /// <summary>The date a date form shows: what was typed there if its save was refused, else what the finding holds.</summary>
     public string? DeadlineValue(string handler, DateOnly? saved) =>
         (TypedDeadline is { } t && t.Handler == handler ? t.Value : saved)?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    // The date forms' handlers, as TypedDeadline and the page name them.
-    public const string RequestedDeadlineHandler = "RequestedDeadline";
-
+    // The date form's handler, as TypedDeadline and the page name it.
     public const string NextDeadlineHandler = "NextDeadline";
-
-    public const string RequestedDeadlineLabel = "申请延期至";
 
     public const string NextDeadlineLabel = "部分整改的新整改期限";
 
-    public Task<IActionResult> OnPostRequestedDeadlineAsync(Guid id, DateOnly? deadline, string? stamp, CancellationToken ct)
+    public const string ExtensionHandler = "Extension";
+
+    /// <summary>The 申请延期 form as typed, kept when the request is refused; with its refusals by field (deadline, reason, "" for the rest).</summary>
+    public ExtensionRequestInput? TypedExtension { get; private set; }
+
+    public IReadOnlyList<Shared.FieldError> ExtensionErrors { get; private set; } = [];
+
+    public IEnumerable<string> ExtensionErrorsOf(string field) => ExtensionErrors.Where(e => e.Field == field).Select(e => e.Message);
+
+    /// <summary>
+    /// Replaces the stale messages on this page's 申请延期, re-rendered with the finding and the case as they are now, so the
+    /// next click acts knowingly.
+    /// </summary>
+    public const string ExtensionConflictMessage = "该问题或整改事项在您打开页面后已被他人修改（本次申请延期未提交），页面已更新为最新内容。您填写的日期和理由仍保留在表单中，核对后可再次点击「申请延期」。";
+
+    /// <summary>申请延期 in one step: the date asked for is saved and the request fired together, or neither.</summary>
+    public async Task<IActionResult> OnPostExtensionAsync(Guid id, DateOnly? deadline, string? reason, int expectedVersion, string? stamp, CancellationToken ct)
     {
-        TypedDeadline = new(RequestedDeadlineHandler, deadline);
-        return HandleAsync(id, service.SaveRequestedDeadlineAsync(id, new DeadlineInput(deadline, stamp), WorkflowActor.From(User), ct),
-            "申请的期限已保存，请在事项页「申请延期」并说明理由。", ct);
+        TypedExtension = new ExtensionRequestInput(deadline, reason, expectedVersion, stamp);
+        var result = await service.RequestExtensionAsync(id, TypedExtension, WorkflowActor.From(User), ct);
+        if (result.Succeeded)
+        {
+            TempData["Flash"] = $"已申请延期至 {Shared.ChineseFormat.Date(deadline!.Value)}，待财政局审核；审核期间可继续完善整改方案、整改结果和佐证材料。";
+            return RedirectToPage(new { id });
+        }
+
+        if (result.Status == FireStatus.NotFound || !await LoadAsync(id, ct))
+        {
+            return NotFound();
+        }
+
+        // A page's form always carries its stamp: without one it is a page from before the stamp.
+        var refusal = result.Status == FireStatus.Conflict ? FireResult.Conflict(ExtensionConflictMessage)
+            : result.StampMissing ? FireResult.Invalid([Findings.FindingStamp.PageMissingMessage])
+            : result.Result;
+        ExtensionErrors = result.Status == FireStatus.Conflict || result.StampMissing ? refusal.ByField() : result.Errors;
+        return this.Refused(refusal);
     }
 
     public Task<IActionResult> OnPostNextDeadlineAsync(Guid id, DateOnly? deadline, string? stamp, CancellationToken ct)
@@ -125,7 +154,7 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
     }
 
     /// <summary>A row of the evidence table the signed-in filler may delete: not yet submitted, while the unit holds the case.</summary>
-    public bool MayDelete(EvidenceInfo e) => IsUnitFiller && CaseState is { } s && RectificationService.UnitStates.Contains(s) && !e.Submitted;
+    public bool MayDelete(EvidenceInfo e) => IsUnitFiller && CaseState is { } s && RectificationService.EvidenceStates.Contains(s) && !e.Submitted;
 
     /// <summary>删除 of a file uploaded by mistake; a page shown before someone deleted it or the case moved on gets the reason (409).</summary>
     public async Task<IActionResult> OnPostDeleteEvidenceAsync(Guid id, Guid evidenceId, CancellationToken ct)
@@ -150,7 +179,7 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
             return await ShowAsync(id, FireResult.Conflict(OverwriteMessage), ct);
         }
 
-        if (result.Status == FireStatus.Conflict && TypedDeadline is { } typed)
+        if (result.Status == FireStatus.Conflict && TypedDeadline is not null)
         {
             // Re-rendered with the finding as it is now: the message names the date and what it holds now, the form
             // keeps the typed date and carries the new stamp, so the next 保存 overwrites knowingly.
@@ -159,10 +188,7 @@ internal sealed class FindingModel(RectificationService service, Infrastructure.
                 return NotFound();
             }
 
-            var f = View.Finding;
-            return this.Refused(FireResult.Conflict(typed.Handler == RequestedDeadlineHandler
-                ? Findings.FindingStamp.DateChangedMessage(RequestedDeadlineLabel, f.RequestedDeadline, "保存")
-                : Findings.FindingStamp.DateChangedMessage(NextDeadlineLabel, f.NextDeadline, "保存")));
+            return this.Refused(FireResult.Conflict(Findings.FindingStamp.DateChangedMessage(NextDeadlineLabel, View.Finding.NextDeadline, "保存")));
         }
 
         // A page's form always carries its stamp: without one it is a page from before the stamp, not an API client.

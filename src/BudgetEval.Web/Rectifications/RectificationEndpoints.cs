@@ -22,10 +22,23 @@ internal static class RectificationEndpoints
 
     internal sealed record RectificationPlanDto(string? Measures, string? Responsible, DateOnly? PlannedDate);
 
-    /// <summary>The rectification of a finding: status, deadlines, the unit's plan and result, the bureau's verification, the evidence.</summary>
+    /// <summary>The rectification of a finding: status, deadlines, the unit's plan and result, the bureau's verification, the evidence, the 延期记录.</summary>
     internal sealed record RectificationDetail(string Status, string StatusLabel, DateOnly Deadline, RectificationPlanDto Plan, string? Result,
         DateOnly? RequestedDeadline, DateOnly? NextDeadline, string? Remaining, string? Verification, DateOnly? ClosedOn, int Extensions,
-        IReadOnlyList<EvidenceInfo> Evidence);
+        IReadOnlyList<EvidenceInfo> Evidence, IReadOnlyList<ExtensionRequestDto> ExtensionRequests);
+
+    /// <summary>One 申请延期 and the bureau's answer, newest first.</summary>
+    internal sealed record ExtensionRequestDto(
+        DateTimeOffset RequestedAt,
+        string RequestedBy,
+        [property: System.ComponentModel.Description("申请延至的日期；早于延期记录功能、且已审核的申请为 null（未记录）。")] DateOnly? RequestedDeadline,
+        string? Reason,
+        [property: System.ComponentModel.Description("Granted（同意）、Refused（不同意）；待财政局审核或未经审核为 null。")] string? Decision,
+        string? DecisionLabel,
+        DateTimeOffset? DecidedAt,
+        string? DecidedBy,
+        string? DecisionComment,
+        bool Pending);
 
     /// <summary>The finding's rectification case: state, version (for actions), what the caller may do, and its history.</summary>
     internal sealed record RectificationCaseDto(Guid Id, string State, string StateLabel, int Version, DateTimeOffset? DueAt,
@@ -187,7 +200,9 @@ internal static class RectificationEndpoints
                 f.Verification,
                 f.FinishedOn,
                 f.Extensions,
-                view.Evidence),
+                view.Evidence,
+                view.Extensions.Select(e => new ExtensionRequestDto(e.AskedAt, e.AskedBy, e.Asked, e.Reason, e.Decision?.ToString(),
+                    e.Decision is { } d ? FindingExtensions.DecisionLabel(d) : null, e.DecidedAt, e.DecidedBy, e.DecisionComment, e.Pending)).ToList()),
             c is null ? null : new RectificationCaseDto(
                 c.Instance.Id,
                 c.Instance.State,

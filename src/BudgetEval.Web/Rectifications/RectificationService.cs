@@ -21,6 +21,9 @@ internal sealed record ResultInput(string? Result, [property: ConcurrencyToken] 
 
 internal sealed record DeadlineInput(DateOnly? Deadline, [property: ConcurrencyToken] string? Stamp = null);
 
+/// <summary>申请延期 in one step (the finding page): the date asked for and the reason, with the finding's stamp and the case's version as read.</summary>
+internal sealed record ExtensionRequestInput(DateOnly? Deadline, string? Reason, int ExpectedVersion, string? Stamp);
+
 /// <summary>更正: the bureau's correction of what was registered, with the reason; <c>Stamp</c> is required.</summary>
 internal sealed record CorrectionInput(string? Category, string? Title, string? Detail, string? IndicatorRow, string? Recommendation,
     string? SourceDocument, DateOnly? SourceDate, string? Reason, [property: ConcurrencyToken] string? Stamp)
@@ -45,8 +48,8 @@ internal sealed record CorrectionInput(string? Category, string? Title, string? 
 internal sealed record EvidenceInfo(Guid Id, string FileName, int Version, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt, string UploadedByName,
     bool Submitted);
 
-/// <summary>A finding with its rectification case, as the finding page and <c>GET /api/findings/{id}</c> show it.</summary>
-internal sealed record RectificationView(Finding Finding, CaseView? Case, IReadOnlyList<EvidenceInfo> Evidence);
+/// <summary>A finding with its rectification case and its 延期记录, as the finding page and <c>GET /api/findings/{id}</c> show it.</summary>
+internal sealed record RectificationView(Finding Finding, CaseView? Case, IReadOnlyList<EvidenceInfo> Evidence, IReadOnlyList<ExtensionRecord> Extensions);
 
 /// <summary>
 /// What the case's actions need saved beforehand: the unit's plan, result, evidence and requested date,
@@ -54,7 +57,7 @@ internal sealed record RectificationView(Finding Finding, CaseView? Case, IReadO
 /// it belongs to; the state changes themselves go through <see cref="WorkflowEngine.FireAsync"/>.
 /// </summary>
 internal sealed class RectificationService(AppDbContext db, TimeProvider clock, ChinaClock china, DueDates dueDates, InboxQueries queries,
-    Notifications.NotificationWriter writer)
+    Notifications.NotificationWriter writer, WorkflowEngine engine)
 {
     /// <summary>The states in which the unit holds the case and writes to the finding (plan, result, evidence, requested date).</summary>
     public static readonly IReadOnlyList<string> UnitStates = ["planning", "implementing"];
@@ -64,10 +67,17 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
     public const string EvidenceGoneMessage = "该佐证材料已被删除或不存在，请刷新页面后查看。";
 
-    public const string EvidenceNotWithUnitMessage = "整改事项已不在单位办理环节（已报送或正在审核延期），佐证材料不能删除。请刷新页面后查看。";
+    public const string EvidenceNotWithUnitMessage = "整改事项已不在单位办理环节（整改结果已报送财政局核验，或整改已结束），佐证材料不能删除。请刷新页面后查看。";
 
     /// <summary>Said under the evidence table and in the refusal: why a file the bureau has seen stays.</summary>
     public const string SubmittedEvidenceRule = "已随整改结果报送财政局的佐证材料是财政局核验的依据，不能删除；尚未报送的材料上传有误时，可由本单位填报人删除。";
+
+    // While the bureau decides an extension (up to 5 working days) the unit goes on working; only the date asked for is frozen.
+    private static readonly string[] PlanStates = ["planning", "planning_extension"];
+
+    private static readonly string[] ResultStates = ["implementing", "implementing_extension"];
+
+    public static readonly IReadOnlyList<string> EvidenceStates = [.. UnitStates, .. FindingExtensions.ReviewStates];
 
     public async Task<RectificationView?> ViewAsync(Guid id, WorkflowActor actor, CancellationToken ct)
     {
@@ -79,7 +89,8 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
         var caseId = await CaseIdAsync(id, ct);
         var view = caseId is { } c ? await queries.CaseAsync(c, actor, ct) : null;
-        return new RectificationView(finding, view, await EvidenceAsync(id, ct));
+        var state = view?.Instance.State ?? (caseId is { } k ? await db.WorkflowInstances.Where(i => i.Id == k).Select(i => i.State).SingleOrDefaultAsync(ct) : null);
+        return new RectificationView(finding, view, await EvidenceAsync(id, ct), await FindingExtensions.ListAsync(db, finding, caseId, state, ct));
     }
 
     /// <summary>
@@ -88,7 +99,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     /// </summary>
     public async Task<RectificationView?> SummaryAsync(Guid id, CancellationToken ct) =>
         await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct) is { } finding
-            ? new RectificationView(finding, null, await EvidenceAsync(id, ct))
+            ? new RectificationView(finding, null, await EvidenceAsync(id, ct), [])
             : null;
 
     private async Task<List<EvidenceInfo>> EvidenceAsync(Guid id, CancellationToken ct)
@@ -116,7 +127,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     {
         // 整改措施 is a text area, 责任人 one line; the limits are on what is stored.
         input = input with { Measures = TextInput.Block(input.Measures), Responsible = TextInput.Line(input.Responsible) };
-        return EditAsync(id, actor, ["planning"], unitSide: true, input.Stamp, f =>
+        return EditAsync(id, actor, PlanStates, unitSide: true, input.Stamp, f =>
         {
             if (Shared.DateRange.Problem("计划完成日期", input.PlannedDate) is { } outOfRange)
             {
@@ -144,7 +155,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public Task<EditResult> SaveResultAsync(Guid id, ResultInput input, WorkflowActor actor, CancellationToken ct)
     {
         var result = TextInput.Block(input.Result);
-        return EditAsync(id, actor, ["implementing"], unitSide: true, input.Stamp, f =>
+        return EditAsync(id, actor, ResultStates, unitSide: true, input.Stamp, f =>
         {
             if (TooLong(("result", "整改情况", result, 20000)) is { } tooLong)
             {
@@ -161,30 +172,109 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         fields.FirstOrDefault(f => f.Text?.Length > f.Max) is { Label: { } label } field ? new(field.Field, $"「{label}」不能超过 {field.Max} 字。") : null;
 
     /// <summary>
-    /// The date an extension asks for; the reason is the comment of 申请延期. The stamp is required, from the API and
-    /// the finding page's 申请延期至 form alike.
+    /// The date an extension asks for, saved on its own (the API; the reason is then the comment of 申请延期). The stamp
+    /// is required. The finding page asks in one step instead (<see cref="RequestExtensionAsync"/>). Frozen while the
+    /// bureau decides a request.
     /// </summary>
     public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
-        EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, ct: ct, change: f =>
+        EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, ct: ct, change: f => SetRequestedDeadline(f, input.Deadline),
+            refusedState: state => FindingExtensions.ReviewStates.Contains(state) ? FrozenMessage : null);
+
+    public const string FrozenMessage = $"延期申请正在由财政局审核，审核完成前不能修改「{ExtensionLabels.Date}」。";
+
+    private static List<FieldError> RequestedDeadlineProblems(Finding f, DateOnly? deadline)
+    {
+        if (deadline is not { } d)
         {
-            if (input.Deadline is not { } d)
+            return [new("deadline", $"请填写「{ExtensionLabels.Date}」的日期。")];
+        }
+
+        if (d <= f.Deadline)
+        {
+            return [new("deadline", $"「{ExtensionLabels.Date}」须晚于现整改期限 {ChineseFormat.Date(f.Deadline)}。")];
+        }
+
+        return Shared.DateRange.Problem("延期后的期限", d) is { } outOfRange ? [new("deadline", outOfRange)] : [];
+    }
+
+    private static IReadOnlyList<FieldError> SetRequestedDeadline(Finding f, DateOnly? deadline)
+    {
+        var errors = RequestedDeadlineProblems(f, deadline);
+        if (errors.Count == 0)
+        {
+            f.RequestedDeadline = deadline;
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// 申请延期 in one step: the date is written inside the action's own transaction (<see cref="WorkflowEngine.FireAsync"/>'s
+    /// prepare), so a refused request (a date not later than the deadline, no reason, a page opened before someone else's
+    /// change) leaves the finding as it was. Refusals are under <c>deadline</c> and <c>reason</c>, the form's fields.
+    /// </summary>
+    public async Task<EditResult> RequestExtensionAsync(Guid id, ExtensionRequestInput input, WorkflowActor actor, CancellationToken ct)
+    {
+        var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
+        if (finding is null || await CaseIdAsync(id, ct) is not { } caseId)
+        {
+            return FireResult.NotFound();
+        }
+
+        if (!MayEditUnitSide(actor, finding))
+        {
+            return FireResult.Forbidden(UnitSideOnly);
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Stamp))
+        {
+            return EditResult.MissingStamp(new FieldError("stamp", FindingStamp.MissingMessage(id)));
+        }
+
+        // Both fields checked before the transaction, so the form names every problem at once; the date again inside it.
+        var reason = TextInput.Block(input.Reason);
+        var errors = RequestedDeadlineProblems(finding, input.Deadline);
+
+        // The flow's own guard (ExtensionRequested) wants a date still ahead too; said here beside the field, for a finding already overdue.
+        var today = dueDates.Today(clock.GetUtcNow());
+        if (errors.Count == 0 && input.Deadline <= today)
+        {
+            errors.Add(new("deadline", $"「{ExtensionLabels.Date}」须晚于今天（{ChineseFormat.Date(today)}）。"));
+        }
+        if (reason is null)
+        {
+            errors.Add(new("reason", $"请填写「{ExtensionLabels.Reason}」。"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return EditResult.Invalid(errors);
+        }
+
+        var result = await engine.FireAsync(caseId, FindingExtensions.RequestAction, actor, reason, input.ExpectedVersion, null, ct, async (context, token) =>
+        {
+            var f = await RectificationCases.LoadAsync(context, token);
+            if (!FindingStamp.Matches(f, input.Stamp))
             {
-                return [new("deadline", "请填写「申请延期至」的日期。")];
+                return FireResult.Conflict(FindingStamp.StaleMessage);
             }
 
-            if (d <= f.Deadline)
-            {
-                return [new("deadline", $"「申请延期至」须晚于现整改期限 {ChineseFormat.Date(f.Deadline)}。")];
-            }
-
-            if (Shared.DateRange.Problem("延期后的期限", d) is { } outOfRange)
-            {
-                return [new("deadline", outOfRange)];
-            }
-
-            f.RequestedDeadline = d;
-            return [];
+            var problems = SetRequestedDeadline(f, input.Deadline);
+            return problems.Count > 0 ? FireResult.Invalid(problems) : null;
         });
+        if (result.Succeeded)
+        {
+            return result with { Stamp = FindingStamp.Of(await db.Findings.AsNoTracking().SingleAsync(f => f.Id == id, ct)) };
+        }
+
+        // The engine's comment is this form's reason.
+        return new EditResult(result, [.. result.ByField().Select(e => e.Field == EngineFields.Comment ? e with { Field = "reason" } : e)]);
+    }
+
+    private const string UnitSideOnly = "只有责任单位的填报人可以填写整改情况。";
+
+    private static bool MayEditUnitSide(WorkflowActor actor, Finding finding) =>
+        actor.IsInRole(Roles.UnitFiller) && actor.OrganisationKind == OrganisationKind.BudgetUnit && actor.OrganisationId == finding.OrganisationId;
 
     /// <summary>
     /// The new deadline 部分整改 sets for what remains, saved on its own (the API, the finding page's form). The stamp
@@ -375,7 +465,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         FindingEvidence? added = null;
-        var result = await EditAsync(id, actor, UnitStates, unitSide: true, null, f =>
+        var result = await EditAsync(id, actor, EvidenceStates, unitSide: true, null, f =>
         {
             var now = clock.GetUtcNow();
             added = new FindingEvidence
@@ -420,7 +510,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public async Task<(EditResult Result, FindingEvidence? Deleted)> DeleteEvidenceAsync(Guid id, Guid evidenceId, WorkflowActor actor, HttpContext? http, CancellationToken ct)
     {
         FindingEvidence? deleted = null;
-        var result = await EditAsync(id, actor, UnitStates, unitSide: true, null, _ => [], ct, needsStamp: false,
+        var result = await EditAsync(id, actor, EvidenceStates, unitSide: true, null, _ => [], ct, needsStamp: false,
             forbidden: "只有责任单位的填报人可以删除佐证材料。", wrongState: EvidenceNotWithUnitMessage, more: async () =>
             {
                 var evidence = await db.FindingEvidence.SingleOrDefaultAsync(e => e.Id == evidenceId && e.FindingId == id, ct);
@@ -457,7 +547,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     /// </summary>
     private async Task<EditResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
         Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task<EditResult?>>? more = null,
-        string? forbidden = null, string? wrongState = null)
+        string? forbidden = null, string? wrongState = null, Func<string, string?>? refusedState = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
@@ -468,11 +558,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         }
 
         var mayEdit = unitSide
-            ? actor.IsInRole(Roles.UnitFiller) && actor.OrganisationKind == OrganisationKind.BudgetUnit && actor.OrganisationId == finding.OrganisationId
+            ? MayEditUnitSide(actor, finding)
             : actor.IsInRole(Roles.FinanceOfficer) && actor.OrganisationKind == OrganisationKind.FinanceBureau;
         if (!mayEdit)
         {
-            return FireResult.Forbidden(forbidden ?? (unitSide ? "只有责任单位的填报人可以填写整改情况。" : "只有财政局绩效管理员可以核验整改。"));
+            return FireResult.Forbidden(forbidden ?? (unitSide ? UnitSideOnly : "只有财政局绩效管理员可以核验整改。"));
         }
 
         // After the access checks, so a caller who may not write is told so (403) rather than what its request lacks.
@@ -494,7 +584,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             {
                 return wrongState is not null
                     ? (EditResult)FireResult.Conflict(wrongState)
-                    : (EditResult)FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""
+                    : (EditResult)FireResult.Invalid([refusedState?.Invoke(locked.State) ?? "整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""
             }
 
             var tracked = await db.Findings.SingleAsync(f => f.Id == id, ct);

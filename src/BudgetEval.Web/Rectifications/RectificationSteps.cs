@@ -100,7 +100,7 @@ internal sealed class ExtensionRequested : IGuard
     public async Task<IReadOnlyList<FieldError>> CheckAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
-        return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [FieldError.Whole($"请先在问题页面的「申请延期至」中填写并保存延期后的整改期限（须晚于现期限 {ChineseFormat.Date(f.Deadline)}），再申请延期。")];
+        return f.RequestedDeadline is { } d && d > f.Deadline && d > context.Today ? [] : [FieldError.Whole($"请在问题页面的「申请延期」中填写「{ExtensionLabels.Date}」（须晚于现整改期限 {ChineseFormat.Date(f.Deadline)}）和「{ExtensionLabels.Reason}」，一并提交。")];
     }
 }
 
@@ -141,19 +141,27 @@ internal sealed class ApplyExtension : IEffect
     public async Task ApplyAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
+        await FindingExtensions.DecideAsync(context, f, ExtensionDecision.Granted, ct); // before the date asked for is cleared
         f.Deadline = f.RequestedDeadline ?? f.Deadline;
         f.RequestedDeadline = null;
         f.Extensions++;
     }
 }
 
-/// <summary>A refused request leaves the deadline as it was; the request is cleared so a new one starts fresh.</summary>
+/// <summary>
+/// A refused request leaves the deadline as it was; the request is cleared so a new one starts fresh, and the 延期记录 keeps
+/// what was asked and the bureau's reasons.
+/// </summary>
 internal sealed class DropExtension : IEffect
 {
     public string Name => nameof(DropExtension);
 
-    public async Task ApplyAsync(FireContext context, CancellationToken ct) =>
-        (await RectificationCases.LoadAsync(context, ct)).RequestedDeadline = null;
+    public async Task ApplyAsync(FireContext context, CancellationToken ct)
+    {
+        var f = await RectificationCases.LoadAsync(context, ct);
+        await FindingExtensions.DecideAsync(context, f, ExtensionDecision.Refused, ct);
+        f.RequestedDeadline = null;
+    }
 }
 
 /// <summary>Keeps the bureau's verification on the finding (the 整改台账 shows it), and for 部分整改 moves the deadline.</summary>
@@ -240,4 +248,8 @@ internal sealed class FindingStatusMirror : IWorkflowSubject
 
     public async Task<DateOnly?> DeadlineAsync(AppDbContext db, WorkflowInstance instance, CancellationToken ct) =>
         (await RectificationCases.LoadAsync(db, instance.SubjectId, ct)).Deadline;
+
+    /// <summary>申请延期 has no effect of its own in the flow's (bound) definitions: its 延期记录 line is written here, for every client.</summary>
+    public Task OnFiredAsync(FireContext context, CancellationToken ct) =>
+        context.Action.Id == FindingExtensions.RequestAction ? FindingExtensions.RecordRequestAsync(context, ct) : Task.CompletedTask;
 }

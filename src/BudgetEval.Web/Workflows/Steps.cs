@@ -106,6 +106,12 @@ internal interface IWorkflowSubject
 
     Task OnStateChangedAsync(AppDbContext db, WorkflowInstance instance, StateDefinition state, CancellationToken ct);
 
+    /// <summary>
+    /// After an action's effects, its state change and its history entry, in the same transaction: a subject may keep its own
+    /// record of an action whose definition names no effect for it (a finding's 延期记录 of 申请延期).
+    /// </summary>
+    Task OnFiredAsync(FireContext context, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>The subject's own deadline, for states due by <c>subjectDeadline</c>; subjects without one have none.</summary>
     Task<DateOnly?> DeadlineAsync(AppDbContext db, WorkflowInstance instance, CancellationToken ct) => Task.FromResult<DateOnly?>(null);
 }

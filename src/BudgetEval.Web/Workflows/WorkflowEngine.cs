@@ -223,6 +223,11 @@ internal sealed class WorkflowEngine(
 
             await MoveAsync(instance, context.To, now, ct);
             AppendHistory(instance, actor, now, action.Id, action.Label, from.Id, context.To.Id, comment);
+            foreach (var subject in subjects.Where(s => s.SubjectType == instance.SubjectType))
+            {
+                await subject.OnFiredAsync(context, ct);
+            }
+
             return Ok(instance, def);
         }, ct);
 

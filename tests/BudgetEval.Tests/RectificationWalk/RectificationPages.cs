@@ -38,8 +38,24 @@ internal sealed class RectificationPages(AppFixture app)
     public static async Task<HttpResponseMessage> ResultAsync(HttpClient unit, Guid id, string result) =>
         await unit.PostFormAsync($"/findings/{id}", [new("result", result), new("stamp", await StampAsync(unit, $"/findings/{id}"))], $"/findings/{id}?handler=Result");
 
-    public static async Task<HttpResponseMessage> RequestedDeadlineAsync(HttpClient unit, Guid id, string date) =>
-        await unit.PostFormAsync($"/findings/{id}", [new("deadline", date), new("stamp", await StampAsync(unit, $"/findings/{id}"))], $"/findings/{id}?handler=RequestedDeadline");
+    /// <summary>申请延期 on the finding page (the date and the reason in one form), from the page as <paramref name="page"/> shows it (else as it is now).</summary>
+    public static async Task<HttpResponseMessage> ExtensionAsync(HttpClient unit, Guid id, string date, string reason, string? page = null)
+    {
+        page ??= await unit.GetStringAsync($"/findings/{id}");
+        var form = ExtensionForm(page);
+        return await unit.PostAsync($"/findings/{id}?handler=Extension", new FormUrlEncodedContent(
+            [new("deadline", date), new("reason", reason), new("stamp", Regex.Match(form, "name=\"stamp\" value=\"([0-9a-f]{16})\"").Groups[1].Value),
+             new("expectedVersion", Regex.Match(form, "name=\"expectedVersion\" value=\"(\\d+)\"").Groups[1].Value),
+             new("__RequestVerificationToken", AppFixture.AntiforgeryToken(page))]));
+    }
+
+    /// <summary>The 申请延期 form of a finding page.</summary>
+    public static string ExtensionForm(string page)
+    {
+        var start = page.IndexOf("data-testid=\"extension-form\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, "no 申请延期 form on the page");
+        return page[start..page.IndexOf("</form>", start, StringComparison.Ordinal)];
+    }
 
     /// <summary>An action pressed on the case page; the page answers with a redirect to itself (the outcome is read there).</summary>
     public async Task<HttpResponseMessage> FireAsync(HttpClient client, Guid caseId, string action, string comment, params KeyValuePair<string, string>[] more)

@@ -95,14 +95,13 @@ public sealed class RectificationWalkTests(AppFixture app) : IClassFixture<AppFi
         var id = await RectificationPages.DemoFindingAsync(unit, "2021-第三方评价-007");
         var caseId = await _pages.CaseOfAsync(id);
 
-        // 申请延期 before a date is saved: refused, pointing to where the date goes, the reason kept in its box.
+        // 申请延期 on the case page without a date: refused, pointing to the finding page's form, the reason kept in its box.
         await _pages.FireAsync(unit, caseId, "requestExtension", "工程需跨年度实施。");
         var noDate = await unit.GetStringAsync($"/cases/{caseId}");
-        Assert.Contains("请先在问题页面的「申请延期至」中填写并保存延期后的整改期限（须晚于现期限 2026年5月6日）", noDate, StringComparison.Ordinal);
+        Assert.Contains("请在问题页面的「申请延期」中填写「申请延至」（须晚于现整改期限 2026年5月6日）和「申请理由」，一并提交。", noDate, StringComparison.Ordinal);
         Assert.Contains("工程需跨年度实施。</textarea>", noDate, StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.RequestedDeadlineAsync(unit, id, "2026-09-30")).StatusCode);
-        await _pages.FireAsync(unit, caseId, "requestExtension", "工程需跨年度实施。");
+        Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.ExtensionAsync(unit, id, "2026-09-30", "工程需跨年度实施。")).StatusCode);
         var asked = RectificationPages.Text(await finance.GetStringAsync($"/cases/{caseId}"));
         Assert.Contains("申请延期至： 2026年9月30日 （现整改期限：2026年5月6日）", asked, StringComparison.Ordinal);
         Assert.Contains("整改措施： （尚未填写）", asked, StringComparison.Ordinal);
@@ -113,8 +112,7 @@ public sealed class RectificationWalkTests(AppFixture app) : IClassFixture<AppFi
             RectificationPages.Text(await unit.GetStringAsync("/notifications")), StringComparison.Ordinal);
         Assert.Contains("整改期限：2026年5月6日", RectificationPages.Text(await unit.GetStringAsync($"/findings/{id}")), StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.RequestedDeadlineAsync(unit, id, "2026-08-31")).StatusCode);
-        await _pages.FireAsync(unit, caseId, "requestExtension", "已取得施工单位进度计划。");
+        Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.ExtensionAsync(unit, id, "2026-08-31", "已取得施工单位进度计划。")).StatusCode);
         await _pages.FireAsync(finance, caseId, "grantExtension", "");
         var granted = RectificationPages.Text(await unit.GetStringAsync($"/findings/{id}"));
         Assert.Contains("整改期限：2026年8月31日", granted, StringComparison.Ordinal);

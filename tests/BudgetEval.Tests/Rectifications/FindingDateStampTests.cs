@@ -9,40 +9,42 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BudgetEval.Tests.Rectifications;
 
 /// <summary>
-/// The date forms of the finding page (申请延期至, 部分整改的新整改期限) and the new deadline typed beside 部分整改 on
-/// the case page carry the finding's stamp: a save made on a page opened before someone else's is refused naming
-/// the date, keeps the typed date, saves nothing; the page then carries the new stamp, so saving again overwrites knowingly.
+/// The finding page's 申请延期 and 部分整改的新整改期限 forms and the new deadline typed beside 部分整改 on the case page
+/// carry the finding's stamp: a save made on a page opened before someone else's is refused (naming the date where
+/// there is one), keeps what was typed, saves nothing; the page then carries the new stamp, so saving again overwrites knowingly.
 /// </summary>
 public sealed partial class FindingDateStampTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
-    public async Task Given_two_unit_pages_on_a_finding_When_both_save_the_requested_deadline_Then_the_second_is_refused_keeping_its_date_and_its_next_save_wins()
+    public async Task Given_a_unit_page_opened_before_a_colleague_saved_the_plan_When_it_asks_for_an_extension_Then_it_is_refused_keeping_date_and_reason_and_the_next_click_asks()
     {
         var api = new RectificationApi(app);
-        var (id, _) = await api.RegisterAsync("专项资金拨付滞后", new DateOnly(2026, 5, 1));
+        var (id, caseId) = await api.RegisterAsync("专项资金拨付滞后", new DateOnly(2026, 5, 1));
         var first = await app.SignInAsync("unit");
         var second = await app.SignInAsync("unit");
         var firstPage = await first.GetStringAsync($"/findings/{id}");
         var secondPage = await second.GetStringAsync($"/findings/{id}");
         Assert.Equal(await api.StampAsync("unit", id), FormStamp(secondPage, "extension-form")); // the page's stamp is the API's
 
-        var saved = await PostAsync(first, firstPage, id, "RequestedDeadline", "2026-06-30", FormStamp(firstPage, "extension-form"));
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RectificationWalk.RectificationPages.PlanAsync(first, id, "完善拨付制度。", "李会计", "2026-04-30")).StatusCode);
 
-        var refused = await PostAsync(second, secondPage, id, "RequestedDeadline", "2026-07-31", FormStamp(secondPage, "extension-form"));
+        var refused = await RectificationWalk.RectificationPages.ExtensionAsync(second, id, "2026-07-31", "资金到位需跨季度。", secondPage);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
-        Assert.Contains("该问题在您打开页面后已被他人修改（本次保存未生效）：「申请延期至」现为2026年6月30日。", html, StringComparison.Ordinal);
+        Assert.Contains(FindingModel.ExtensionConflictMessage, html, StringComparison.Ordinal);
         Assert.Matches("<form[^>]*data-testid=\"extension-form\"[^>]*data-unsaved=\"true\"", html);
-        Assert.Contains("id=\"requested\" name=\"deadline\" type=\"date\" value=\"2026-07-31\"", html, StringComparison.Ordinal); // typed date kept
-        Assert.Equal(new DateOnly(2026, 6, 30), await RequestedAsync(id));
+        Assert.Contains("value=\"2026-07-31\"", RectificationWalk.RectificationPages.ExtensionForm(html), StringComparison.Ordinal); // typed date kept
+        Assert.Contains("资金到位需跨季度。</textarea>", html, StringComparison.Ordinal); // typed reason kept
+        Assert.Null(await RequestedAsync(id));
+        Assert.Equal("planning", await api.Cases.StateAsync(caseId));
 
-        // The refusal's page carries the finding as it is now: saving from it again is the deliberate overwrite.
-        var renewed = FormStamp(html, "extension-form");
-        Assert.NotEqual(FormStamp(secondPage, "extension-form"), renewed);
-        var again = await PostAsync(second, html, id, "RequestedDeadline", "2026-07-31", renewed);
+        // The refusal's page carries the finding and the case as they are now: asking from it again is deliberate.
+        Assert.NotEqual(FormStamp(secondPage, "extension-form"), FormStamp(html, "extension-form"));
+        var again = await RectificationWalk.RectificationPages.ExtensionAsync(second, id, "2026-07-31", "资金到位需跨季度。", html);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
         Assert.Equal(new DateOnly(2026, 7, 31), await RequestedAsync(id));
+        Assert.Equal("planning_extension", await api.Cases.StateAsync(caseId));
+        Assert.Equal("完善拨付制度。", await app.DbAsync(db => db.Findings.Where(f => f.Id == id).Select(f => f.PlanMeasures).SingleAsync())); // the colleague's plan stays
     }
 
     [Fact]

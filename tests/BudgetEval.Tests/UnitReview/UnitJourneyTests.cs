@@ -32,7 +32,7 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         var page = WebUtility.HtmlDecode(await finance.GetStringAsync($"/findings/{id}"));
 
         // Before the request the unit is told the date is saved but not yet asked for; the bureau deciding 同意延期 sees it.
-        Assert.Contains("<strong>申请延期至：</strong>2026年7月1日（已保存，尚未在事项页申请延期）", saved, StringComparison.Ordinal);
+        Assert.Contains("<strong>申请延期至：</strong>2026年7月1日（已保存，尚未提交延期申请）", saved, StringComparison.Ordinal);
         Assert.Contains("<strong>申请延期至：</strong>2026年7月1日（已申请，待财政局审核）", page, StringComparison.Ordinal);
 
         // The case page, where 同意延期 is clicked, says it too, beside the deadline it would replace; not before the request.
@@ -63,17 +63,15 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         var api = new RectificationApi(app);
         var (id, _) = await api.RegisterAsync("公务用车登记不全", new DateOnly(2026, 5, 1));
         using var unit = await app.SignInAsync("unit");
-        string Stamp(string html) => System.Text.RegularExpressions.Regex.Match(html, "name=\"stamp\" value=\"([0-9a-f]{16})\"").Groups[1].Value;
 
-        var opened = await unit.GetStringAsync($"/findings/{id}");
-        var empty = await unit.PostFormAsync($"/findings/{id}", [new("deadline", ""), new("stamp", Stamp(opened))], $"/findings/{id}?handler=RequestedDeadline");
-        var early = await unit.PostFormAsync($"/findings/{id}", [new("deadline", "2026-04-01"), new("stamp", Stamp(opened))], $"/findings/{id}?handler=RequestedDeadline");
+        var empty = await RectificationWalk.RectificationPages.ExtensionAsync(unit, id, "", "车辆信息需逐台核对。");
+        var early = await RectificationWalk.RectificationPages.ExtensionAsync(unit, id, "2026-04-01", "车辆信息需逐台核对。");
 
         var emptyPage = WebUtility.HtmlDecode(await empty.Content.ReadAsStringAsync());
         var earlyPage = WebUtility.HtmlDecode(await early.Content.ReadAsStringAsync());
-        Assert.Contains("请填写「申请延期至」的日期。", emptyPage, StringComparison.Ordinal);
-        Assert.Contains("「申请延期至」须晚于现整改期限 2026年5月1日。", earlyPage, StringComparison.Ordinal);
-        Assert.Contains("id=\"requested\" name=\"deadline\" type=\"date\" value=\"2026-04-01\"", earlyPage, StringComparison.Ordinal); // the typed date is kept
+        Assert.Contains("请填写「申请延至」的日期。", emptyPage, StringComparison.Ordinal);
+        Assert.Contains("「申请延至」须晚于现整改期限 2026年5月1日。", earlyPage, StringComparison.Ordinal);
+        Assert.Contains("value=\"2026-04-01\"", RectificationWalk.RectificationPages.ExtensionForm(earlyPage), StringComparison.Ordinal); // the typed date is kept
         Assert.Null((await api.FindingAsync("unit", id)).GetProperty("rectification").GetProperty("requestedDeadline").GetString());
     }
 

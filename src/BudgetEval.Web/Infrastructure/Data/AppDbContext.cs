@@ -92,6 +92,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Rectifications.FindingStatement> FindingStatements => Set<Rectifications.FindingStatement>();
 
+    public DbSet<Rectifications.FindingExtensionRequest> FindingExtensionRequests => Set<Rectifications.FindingExtensionRequest>();
+
     internal DataScope CurrentScope => ScopeAccessor?.Current ?? DataScope.Nobody;
 
     /// <summary>
@@ -148,6 +150,7 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         OwnedBy<Findings.Finding>(builder, f => f.OrganisationId);
         OwnedBy<Rectifications.FindingEvidence>(builder, e => e.OrganisationId);
         OwnedBy<Rectifications.FindingStatement>(builder, s => s.OrganisationId);
+        OwnedBy<Rectifications.FindingExtensionRequest>(builder, r => r.OrganisationId);
     }
 
     /// <summary>

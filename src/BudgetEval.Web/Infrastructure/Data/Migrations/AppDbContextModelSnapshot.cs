@@ -1074,6 +1074,73 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.ToTable("finding_evidence", "budgeteval");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingExtensionRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("DeadlineBefore")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("DecisionComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("FindingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("RequestSeq")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RequestedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly?>("RequestedDeadline")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FindingId");
+
+                    b.HasIndex("CaseId", "RequestSeq")
+                        .IsUnique();
+
+                    b.ToTable("finding_extension_requests", "budgeteval");
+                });
+
             modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingStatement", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2195,6 +2262,15 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                 });
 
             modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingEvidence", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Findings.Finding", null)
+                        .WithMany()
+                        .HasForeignKey("FindingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Rectifications.FindingExtensionRequest", b =>
                 {
                     b.HasOne("BudgetEval.Web.Findings.Finding", null)
                         .WithMany()
