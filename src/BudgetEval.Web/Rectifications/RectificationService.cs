@@ -94,12 +94,12 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     }
 
     /// <summary>
-    /// The finding with its evidence, without its case: what the case page shows above the actions, so the bureau
-    /// reads the plan, the result and the files it verifies (or the extension it decides) where it decides.
+    /// The finding with its evidence and 延期记录, without its case: what the case page shows above the actions, so the
+    /// bureau reads the plan, the result and the files it verifies (or the earlier requests, deciding an extension) where it decides.
     /// </summary>
-    public async Task<RectificationView?> SummaryAsync(Guid id, CancellationToken ct) =>
+    public async Task<RectificationView?> SummaryAsync(Guid id, Guid caseId, string state, CancellationToken ct) =>
         await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct) is { } finding
-            ? new RectificationView(finding, null, await EvidenceAsync(id, ct), [])
+            ? new RectificationView(finding, null, await EvidenceAsync(id, ct), await FindingExtensions.ListAsync(db, finding, caseId, state, ct))
             : null;
 
     private async Task<List<EvidenceInfo>> EvidenceAsync(Guid id, CancellationToken ct)

@@ -464,7 +464,7 @@ internal sealed class CaseModel(AppDbContext db, InboxQueries queries, WorkflowE
 
         if (view.Instance.SubjectType == Rectifications.RectificationCases.SubjectType)
         {
-            Rectification = await rectifications.SummaryAsync(view.Instance.SubjectId, ct);
+            Rectification = await rectifications.SummaryAsync(view.Instance.SubjectId, view.Instance.Id, view.Instance.State, ct);
         }
 
         var subjectId = view.Instance.SubjectId;

@@ -58,6 +58,13 @@ public sealed class ExtensionRequestTests(AppFixture app) : IClassFixture<AppFix
         Assert.Contains("财政局意见：可先压减其他支出，不予延期。", refused, StringComparison.Ordinal);
 
         Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.ExtensionAsync(unit, id, "2026-06-30", "已压减支出，尚需一个月完成账务调整。")).StatusCode);
+
+        // The officer decides the second request on the case page, with the first one and its refusal in front of them.
+        var officer = await app.SignInAsync("finance");
+        var casePage = RectificationPages.Text(await officer.GetStringAsync($"/cases/{caseId}"));
+        Assert.Contains("2026年6月30日 （原期限 2026年5月1日） 已压减支出，尚需一个月完成账务调整。 待财政局审核", casePage, StringComparison.Ordinal);
+        Assert.Contains("需待年中预算调整。 不同意 （李敏，", casePage, StringComparison.Ordinal);
+        Assert.Contains("财政局意见：可先压减其他支出，不予延期。", casePage, StringComparison.Ordinal);
         await _api.Cases.FireOkAsync("finance", caseId, "grantExtension", "同意延至6月底。");
 
         var granted = RectificationPages.Text(await unit.GetStringAsync($"/findings/{id}"));
@@ -163,6 +170,10 @@ public sealed class ExtensionRequestTests(AppFixture app) : IClassFixture<AppFix
         Assert.Equal(HttpStatusCode.Redirect, (await RectificationPages.PlanAsync(unit, id, "委托第三方开展评估。", "王科长", "2026-06-30")).StatusCode);
         Assert.Equal("委托第三方开展评估。", await app.DbAsync(db => db.Findings.Where(f => f.Id == id).Select(f => f.PlanMeasures).SingleAsync()));
         Assert.Equal(HttpStatusCode.Created, (await _api.UploadAsync("unit", id, "评估委托书.pdf", RectificationApi.Pdf("评估委托书"))).StatusCode);
+        // A file uploaded by mistake may be withdrawn during the review as well: the bureau has not been sent it.
+        var mistake = await _api.UploadOkAsync("unit", id, "草稿.pdf", RectificationApi.Pdf("草稿"));
+        Assert.Contains("data-testid=\"evidence-delete\"", await unit.GetStringAsync($"/findings/{id}"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.DeleteEvidenceAsync("unit", id, mistake)).StatusCode);
 
         // The date asked for is what the bureau decides on: frozen, by the API too; submitting waits for the decision (the flow's rule).
         var client = await _api.Cases.As("unit");
