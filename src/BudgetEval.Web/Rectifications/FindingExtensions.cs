@@ -30,21 +30,24 @@ internal static class FindingExtensions
     public static async Task RecordRequestAsync(FireContext context, CancellationToken ct)
     {
         var f = await RectificationCases.LoadAsync(context, ct);
-        context.Db.FindingExtensionRequests.Add(new FindingExtensionRequest
-        {
-            Id = Guid.CreateVersion7(context.Now),
-            FindingId = f.Id,
-            OrganisationId = f.OrganisationId,
-            CaseId = context.Instance.Id,
-            RequestSeq = context.Instance.HistorySeq,
-            RequestedDeadline = f.RequestedDeadline,
-            DeadlineBefore = f.Deadline,
-            Reason = context.Comment,
-            RequestedAt = context.Now,
-            RequestedBy = context.Actor.UserId,
-            RequestedByName = context.Actor.DisplayName,
-        });
+        context.Db.FindingExtensionRequests.Add(NewLine(context, f, context.Instance.HistorySeq, context.Comment, context.Now, context.Actor.UserId, context.Actor.DisplayName));
     }
+
+    /// <summary>A request's line: the date asked for and the deadline it would replace are the finding's when it is written.</summary>
+    private static FindingExtensionRequest NewLine(FireContext context, Finding f, int seq, string? reason, DateTimeOffset at, Guid? by, string byName) => new()
+    {
+        Id = Guid.CreateVersion7(context.Now),
+        FindingId = f.Id,
+        OrganisationId = f.OrganisationId,
+        CaseId = context.Instance.Id,
+        RequestSeq = seq,
+        RequestedDeadline = f.RequestedDeadline,
+        DeadlineBefore = f.Deadline,
+        Reason = reason,
+        RequestedAt = at,
+        RequestedBy = by,
+        RequestedByName = byName,
+    };
 
     /// <summary>
     /// 同意延期 / 不同意延期: the answer goes onto the open request, read before the effect clears the finding's date. A request
@@ -64,20 +67,7 @@ internal static class FindingExtensions
                 return; // a review state set by hand (调整状态), with no request of its own to answer
             }
 
-            row = new FindingExtensionRequest
-            {
-                Id = Guid.CreateVersion7(context.Now),
-                FindingId = f.Id,
-                OrganisationId = f.OrganisationId,
-                CaseId = caseId,
-                RequestSeq = asked.Seq,
-                RequestedDeadline = f.RequestedDeadline,
-                DeadlineBefore = f.Deadline,
-                Reason = asked.Comment,
-                RequestedAt = asked.At,
-                RequestedBy = asked.ActorId,
-                RequestedByName = asked.ActorName,
-            };
+            row = NewLine(context, f, asked.Seq, asked.Comment, asked.At, asked.ActorId, asked.ActorName);
             context.Db.FindingExtensionRequests.Add(row);
         }
 
