@@ -44,8 +44,11 @@ internal static class RectificationEndpoints
     {
         var group = app.MapGroup("/api/findings").RequireAuthorization(ApiAuth.Policy).WithTags("Rectifications");
 
-        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, RectificationService service, CancellationToken ct) =>
-            await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view ? TypedResults.Ok(Dto(view)) : ApiProblems.NotFound())
+        // 重复发生 is worked out from the register, as on the finding page: without it the API always said false.
+        group.MapGet("/{id:guid}", async Task<IResult> (Guid id, HttpContext http, RectificationService service, AppDbContext db, CancellationToken ct) =>
+            await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view
+                ? TypedResults.Ok(Dto(view, (await RecurringFindings.AmongAsync(db, [view.Finding], ct)).Count > 0))
+                : ApiProblems.NotFound())
             .Produces<RectificationDto>();
 
         // 更正 of the registration by the bureau (not the deadline, not the unit's plan or result).
@@ -168,12 +171,12 @@ internal static class RectificationEndpoints
         _ => TypedResults.NoContent(),
     };
 
-    private static RectificationDto Dto(RectificationView view)
+    private static RectificationDto Dto(RectificationView view, bool recurring)
     {
         var f = view.Finding;
         var c = view.Case;
         return new RectificationDto(
-            FindingEndpoints.Dto(f),
+            FindingEndpoints.Dto(f, recurring),
             FindingStamp.Of(f),
             new RectificationDetail(
                 f.Status.ToString(),
