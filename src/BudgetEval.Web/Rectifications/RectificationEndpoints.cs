@@ -38,7 +38,8 @@ internal static class RectificationEndpoints
     internal sealed record FollowUpItemDto(Guid FindingId, string Number, int FiscalYear, string Title, DateOnly Deadline, string Status, string StatusLabel,
         bool NeedsStatement, string? Statement, int? SubmittedVersion, bool Reconstructed, string? CurrentStatus, string? CurrentStatusLabel,
         DateOnly? CurrentDeadline, bool Overdue,
-        [property: System.ComponentModel.Description("该项整改情况说明的戳记：保存时在 stamps 中按问题回传；打开后他人已修改且本次也修改的项被拒绝（409）。")] string Stamp);
+        [property: System.ComponentModel.Description("该项整改情况说明的戳记：保存时在 stamps 中按问题回传；打开后他人已修改且本次也修改的项被拒绝（409）。")] string Stamp,
+        [property: System.ComponentModel.Description("重复发生：该单位上一年度有同类别问题（与问题台账、整改情况页面及打印稿一致）。")] bool Recurring);
 
     public static void MapRectificationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -142,7 +143,8 @@ internal static class RectificationEndpoints
                 i.Current is { } c ? FindingLabels.Status(c.Status) : null,
                 i.Current?.Deadline,
                 i.Overdue(today),
-                FollowUp.StampOf(i.Line.Statement))).ToList());
+                FollowUp.StampOf(i.Line.Statement),
+                list.Recurring.Contains(i.Line.FindingId))).ToList());
         }).Produces<List<FollowUpItemDto>>();
 
         // A conflict answers 409 with each refused item under statements.{findingId}, as a 422 does.
