@@ -82,6 +82,7 @@ public sealed class SecondYearWalkTests(AppFixture app) : IClassFixture<AppFixtu
         var selfN1 = await SelfEvaluationOfAsync(unit, planN1);
         var detailN1 = await EvaluationApi.JsonAsync(unit, $"/api/self-evaluations/{selfN1}");
         Assert.Equal(SampleSelfEvaluation.Functions, detailN1.GetProperty("header").GetProperty("functions").GetString()); // carried from year N
+        await FillAsync(unit, selfN1);
 
         // 上年及以前发现问题的整改情况: 2029–2031, not closed or closed during 2032; not the 2030 one closed in 2031.
         var items = await EvaluationApi.JsonAsync(unit, $"/api/self-evaluations/{selfN1}/follow-up");
@@ -113,6 +114,20 @@ public sealed class SecondYearWalkTests(AppFixture app) : IClassFixture<AppFixtu
 
         var word = await DocxTextAsync(unit, $"/api/self-evaluations/{selfN1}/export.docx");
         Assert.All(statements.Values, s => Assert.Contains(s, word, StringComparison.Ordinal));
+
+        // The Excel export carries them on a sheet of their own (it had the 自评表 alone), and still imports as it is.
+        var xlsx = await unit.GetByteArrayAsync($"/api/self-evaluations/{selfN1}/export.xlsx");
+        var sheet = XlsxText.Sheets(xlsx)["上年问题整改情况"];
+        Assert.Equal(["编号", "年度", "问题", "状态", "整改期限", "整改情况说明"], sheet[0]);
+        Assert.Equal(statements.Values.Order(StringComparer.Ordinal), sheet.Skip(1).Select(r => r[5]).Order(StringComparer.Ordinal));
+        Assert.Contains(sheet, r => r[2] == "部分资产账实不符" && r[3] == "部分整改");
+        using (var reimport = new MultipartFormDataContent())
+        {
+            var file = new ByteArrayContent(xlsx);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+            reimport.Add(file, "file", "export.xlsx");
+            await EvaluationApi.Ok(await unit.PostAsync($"/api/self-evaluations/{selfN1}/indicators/import", reimport));
+        }
 
         // A new 财务管理 finding of 2032: recurring (2031 had 部分资产账实不符); none of 2031's is (2030 had only 其他).
         var (recurring, _) = await api.RegisterAsync(YearN + 1, "财务管理", "会议费超标准列支", "区审计局审计发现。", "Audit", "望审〔2033〕1号", new DateOnly(2033, 4, 30));
