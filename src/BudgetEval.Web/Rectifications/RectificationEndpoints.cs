@@ -51,14 +51,18 @@ internal static class RectificationEndpoints
     internal sealed record FollowUpItemDto(Guid FindingId, string Number, int FiscalYear, string Title, DateOnly Deadline, string Status, string StatusLabel,
         bool NeedsStatement, string? Statement, int? SubmittedVersion, bool Reconstructed, string? CurrentStatus, string? CurrentStatusLabel,
         DateOnly? CurrentDeadline, bool Overdue,
-        [property: System.ComponentModel.Description("该项整改情况说明的戳记：保存时在 stamps 中按问题回传；打开后他人已修改且本次也修改的项被拒绝（409）。")] string Stamp);
+        [property: System.ComponentModel.Description("该项整改情况说明的戳记：保存时在 stamps 中按问题回传；打开后他人已修改且本次也修改的项被拒绝（409）。")] string Stamp,
+        [property: System.ComponentModel.Description("重复发生：该单位上一年度有同类别问题（与问题台账、整改情况页面及打印稿一致）。")] bool Recurring);
 
     public static void MapRectificationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/findings").RequireAuthorization(ApiAuth.Policy).WithTags("Rectifications");
 
-        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, RectificationService service, CancellationToken ct) =>
-            await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view ? TypedResults.Ok(Dto(view)) : ApiProblems.NotFound())
+        // 重复发生 is worked out from the register, as on the finding page: without it the API always said false.
+        group.MapGet("/{id:guid}", async Task<IResult> (Guid id, HttpContext http, RectificationService service, AppDbContext db, CancellationToken ct) =>
+            await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view
+                ? TypedResults.Ok(Dto(view, (await RecurringFindings.AmongAsync(db, [view.Finding], ct)).Count > 0))
+                : ApiProblems.NotFound())
             .Produces<RectificationDto>();
 
         // 更正 of the registration by the bureau (not the deadline, not the unit's plan or result).
@@ -152,7 +156,8 @@ internal static class RectificationEndpoints
                 i.Current is { } c ? FindingLabels.Status(c.Status) : null,
                 i.Current?.Deadline,
                 i.Overdue(today),
-                FollowUp.StampOf(i.Line.Statement))).ToList());
+                FollowUp.StampOf(i.Line.Statement),
+                list.Recurring.Contains(i.Line.FindingId))).ToList());
         }).Produces<List<FollowUpItemDto>>();
 
         // A conflict answers 409 with each refused item under statements.{findingId}, as a 422 does.
@@ -181,12 +186,12 @@ internal static class RectificationEndpoints
         _ => TypedResults.NoContent(),
     };
 
-    private static RectificationDto Dto(RectificationView view)
+    private static RectificationDto Dto(RectificationView view, bool recurring)
     {
         var f = view.Finding;
         var c = view.Case;
         return new RectificationDto(
-            FindingEndpoints.Dto(f),
+            FindingEndpoints.Dto(f, recurring),
             FindingStamp.Of(f),
             new RectificationDetail(
                 f.Status.ToString(),

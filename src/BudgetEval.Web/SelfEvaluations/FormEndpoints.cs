@@ -225,7 +225,7 @@ internal static class FormEndpoints
                 : Failure(saved);
         }).DisableAntiforgery().Produces<IndicatorsImported>();
 
-        group.MapGet("/{id:guid}/export.xlsx", async Task<IResult> (Guid id, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/{id:guid}/export.xlsx", async Task<IResult> (Guid id, AppDbContext db, HttpContext http, TimeProvider clock, Shared.ChinaClock china, CancellationToken ct) =>
         {
             if (await SelfEvaluationForm.LoadAsync(db, id, ct) is not { } form)
             {
@@ -233,7 +233,7 @@ internal static class FormEndpoints
             }
 
             await AuditTrail.ExportedAsync(db, http, clock, form.Record.Title, "自评表（Excel）", ct);
-            return TypedResults.File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
+            return TypedResults.File(await FormWorkbook.BuildAsync(db, form, china, ct), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
         }).ProducesFile(FormWorkbook.ContentType);
 
         group.MapGet("/{id:guid}/export.docx", async Task<IResult> (Guid id, AppDbContext db, HttpContext http, TimeProvider clock, Shared.ChinaClock china, CancellationToken ct) =>

@@ -60,6 +60,6 @@ internal sealed class PrintModel(AppDbContext db, PdfRenderer pdf, IWebHostEnvir
         }
 
         await AuditTrail.ExportedAsync(db, HttpContext, clock, form.Record.Title, "自评表（Excel）", ct);
-        return File(FormWorkbook.Build(form), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
+        return File(await FormWorkbook.BuildAsync(db, form, china, ct), FormWorkbook.ContentType, $"{form.Record.Title}.xlsx");
     }
 }

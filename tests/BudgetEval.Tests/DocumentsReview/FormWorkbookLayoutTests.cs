@@ -18,7 +18,8 @@ public sealed class FormWorkbookLayoutTests(AppFixture app) : IClassFixture<AppF
 
         using var stream = new MemoryStream(xlsx);
         using var doc = SpreadsheetDocument.Open(stream, false);
-        var sheet = doc.WorkbookPart!.WorksheetParts.Single().Worksheet;
+        var formSheetId = doc.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == "自评表").Id!.Value!; // not the follow-up sheet
+        var sheet = ((WorksheetPart)doc.WorkbookPart.GetPartById(formSheetId)).Worksheet;
         var cells = sheet.Descendants<Cell>().ToDictionary(c => c.CellReference!.Value!);
         var ruled = doc.WorkbookPart.WorkbookStylesPart!.Stylesheet.CellFormats!.Elements<CellFormat>()
             .Select((f, i) => (f, i)).Where(x => x.f.BorderId?.Value == 1).Select(x => (uint)x.i).ToHashSet();

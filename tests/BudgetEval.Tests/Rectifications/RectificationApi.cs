@@ -21,7 +21,8 @@ internal sealed class RectificationApi(AppFixture app)
     public Task<(Guid Id, Guid CaseId)> RegisterInspectionAsync(int fiscalYear, string title, DateOnly deadline) =>
         RegisterAsync(fiscalYear, "资产管理", title, "区委巡察组反馈。", "Inspection", "望巡〔2026〕2号", deadline);
 
-    private async Task<(Guid Id, Guid CaseId)> RegisterAsync(int fiscalYear, string category, string title, string detail, string source, string sourceDocument, DateOnly deadline)
+    /// <summary>A finding of the centre registered by hand by <c>finance</c>; <paramref name="source"/> is Audit, Inspection or SelfEvaluation.</summary>
+    public async Task<(Guid Id, Guid CaseId)> RegisterAsync(int fiscalYear, string category, string title, string detail, string source, string sourceDocument, DateOnly deadline)
     {
         var response = await (await Cases.As("finance")).PostAsJsonAsync("/api/findings", new
         {
@@ -90,16 +91,17 @@ internal sealed class RectificationApi(AppFixture app)
         await (await Cases.As(user)).DeleteAsync($"/api/findings/{id}/evidence/{evidenceId}");
 
     /// <summary>The unit plans and reports a result with one evidence file: the case waits for the bureau's verification.</summary>
-    public async Task PlanAndReportAsync(Guid id, Guid caseId)
+    public async Task PlanAndReportAsync(Guid id, Guid caseId, string plannedDate = "2026-04-15")
     {
-        await PlanAsync(id, caseId);
+        await PlanAsync(id, caseId, plannedDate);
         await ReportAsync(id, caseId, "整改报告.pdf");
     }
 
     /// <summary>The unit saves and reports its plan: the case is in 整改落实.</summary>
-    public async Task PlanAsync(Guid id, Guid caseId)
+    /// <remarks>The planned date may not be in the past: tests on a later clock give one of their own.</remarks>
+    public async Task PlanAsync(Guid id, Guid caseId, string plannedDate = "2026-04-15")
     {
-        await PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "完善制度，补记账务。", responsible = "张会计", plannedDate = "2026-04-15", stamp = await StampAsync("unit", id) });
+        await PutOkAsync("unit", $"/api/findings/{id}/plan", new { measures = "完善制度，补记账务。", responsible = "张会计", plannedDate, stamp = await StampAsync("unit", id) });
         await Cases.FireOkAsync("unit", caseId, "submitPlan");
     }
 

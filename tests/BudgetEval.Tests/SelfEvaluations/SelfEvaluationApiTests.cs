@@ -154,8 +154,9 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
         var before = await DetailAsync(unit, id);
         var xlsx = await unit.GetByteArrayAsync($"/api/self-evaluations/{id}/export.xlsx");
         Assert.Equal((byte)'P', xlsx[0]);
-        var form = Assert.Single(Infrastructure.XlsxText.Sheets(xlsx)); // also checks the schema (merged title rows included)
-        Assert.Equal("自评表", form.Key);
+        var sheets = Infrastructure.XlsxText.Sheets(xlsx); // also checks the schema (merged title rows included)
+        Assert.Equal(["自评表", "上年问题整改情况"], sheets.Keys); // the demo form follows up the 2021 findings: their sheet comes second
+        var form = sheets.First();
         Assert.Equal(["总分", "100.00", "96.93", "等级：优"], form.Value[^1].Where(c => c.Length > 0).Select(c => c.Length > 0 && decimal.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : c));
         var template = Assert.Single(Infrastructure.XlsxText.Sheets(await unit.GetByteArrayAsync("/api/self-evaluations/template.xlsx")));
         Assert.Equal(BudgetEval.Web.SelfEvaluations.Import.IndicatorFile.Header, template.Value.Single());
@@ -214,7 +215,7 @@ public sealed class SelfEvaluationApiTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray());
         Assert.Equal((int)total + 1, error.GetProperty("row").GetInt32());
-        Assert.Equal($"第{total + 1}行在「总分」行（第{total}行）之下，不会被导入：请把这一行移到「总分」行之上，或删除它。", error.GetProperty("message").GetString());
+        Assert.Equal($"工作表「自评表」第{total + 1}行在「总分」行（第{total}行）之下，不会被导入：请把这一行移到「总分」行之上，或删除它。", error.GetProperty("message").GetString());
         var after = await app.DbAsync(db => db.SelfEvaluationIndicators.Where(i => i.SelfEvaluationId == id).Select(i => new { i.Id, i.Weight, i.Score }).ToListAsync());
         Assert.Equal(before.OrderBy(x => x.Id), after.OrderBy(x => x.Id));
     }

@@ -22,7 +22,13 @@ internal static partial class FormWorkbook
 
     private const uint Plain = 0, Boxed = 1, BoxedNumber = 2, Title = 3, BoxedBold = 4, BoxedInteger = 5, BoxedDate = 6, BoxedPercent = 7, BoxedOneDecimal = 8;
 
-    public static byte[] Build(LoadedForm form)
+    /// <summary>The workbook of <paramref name="form"/>, with its follow-up list as the print view and the Word download show it.</summary>
+    public static async Task<byte[]> BuildAsync(Infrastructure.Data.AppDbContext db, LoadedForm form, Shared.ChinaClock china, CancellationToken ct) =>
+        Build(form, await Rectifications.FollowUp.ShownAsync(db, form.Record, china, ct));
+
+    /// <param name="followUp">上年及以前发现问题的整改情况: a second sheet when it lists any finding (the import reads only the
+    /// sheet with the indicator header, so the file still imports as it is).</param>
+    public static byte[] Build(LoadedForm form, Rectifications.FollowUpList? followUp = null)
     {
         var se = form.Record;
         var sheet = form.Sheet();
@@ -163,7 +169,33 @@ internal static partial class FormWorkbook
         Number(sum, "H", sheet.TotalScore);
         Merged(sum, 'I', 'J', "等级：" + sheet.Grade, BoxedBold);
 
-        return Write([("自评表", rows, merges, FormWidths, false)], names.Select(n => Name(n.Name, "自评表", n.Cell)).ToList());
+        var sheets = new List<(string SheetName, IEnumerable<Row> Rows, List<string> Merges, double[] Widths, bool HeaderRow)> { ("自评表", rows, merges, FormWidths, false) };
+        if (followUp is { Items.Count: > 0 })
+        {
+            sheets.Add((FollowUpSheet, TableRows(FollowUpTable(followUp)).ToList(), [], [18, 8, 36, 12, 16, 60], true));
+        }
+
+        return Write(sheets, names.Select(n => Name(n.Name, "自评表", n.Cell)).ToList());
+    }
+
+    /// <summary>The sheet of 上年及以前发现问题的整改情况 in the exported 自评表.</summary>
+    public const string FollowUpSheet = "上年问题整改情况";
+
+    // The same columns as the Word download's table, plus the deadline the print view shows.
+    private static IEnumerable<IEnumerable<string?>> FollowUpTable(Rectifications.FollowUpList followUp)
+    {
+        var status = followUp.Reconstructed ? "现状态" : followUp.Frozen ? "提交时状态" : "状态";
+        yield return ["编号", "年度", "问题", status, "整改期限", "整改情况说明"];
+        foreach (var i in followUp.Items)
+        {
+            yield return
+            [
+                i.Line.Number, i.Line.FiscalYear.ToString(CultureInfo.InvariantCulture),
+                i.Line.Title + (followUp.Recurring.Contains(i.Line.FindingId) ? "（重复发生）" : string.Empty),
+                Findings.FindingLabels.Status(i.Line.Status), Shared.ChineseFormat.Date(i.Line.Deadline),
+                i.Line.Statement ?? (i.NeedsStatement ? "（未填写）" : string.Empty),
+            ];
+        }
     }
 
     /// <summary>A workbook-wide name of one cell of a sheet (the Name Box shows it; the import reads the cell by it).</summary>
