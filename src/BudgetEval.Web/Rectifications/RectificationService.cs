@@ -178,7 +178,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     /// </summary>
     public Task<EditResult> SaveRequestedDeadlineAsync(Guid id, DeadlineInput input, WorkflowActor actor, CancellationToken ct) =>
         EditAsync(id, actor, UnitStates, unitSide: true, input.Stamp, ct: ct, change: f => SetRequestedDeadline(f, input.Deadline),
-            refusedState: state => FindingExtensions.ReviewStates.Contains(state) ? FrozenMessage : null);
+            refusedState: state => FindingExtensions.ReviewStates.Contains(state) ? FireResult.Invalid([FrozenMessage]) : null);
 
     public const string FrozenMessage = $"延期申请正在由财政局审核，审核完成前不能修改「{ExtensionLabels.Date}」。";
 
@@ -511,7 +511,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     {
         FindingEvidence? deleted = null;
         var result = await EditAsync(id, actor, EvidenceStates, unitSide: true, null, _ => [], ct, needsStamp: false,
-            forbidden: "只有责任单位的填报人可以删除佐证材料。", wrongState: EvidenceNotWithUnitMessage, more: async () =>
+            forbidden: "只有责任单位的填报人可以删除佐证材料。", refusedState: _ => FireResult.Conflict(EvidenceNotWithUnitMessage), more: async () =>
             {
                 var evidence = await db.FindingEvidence.SingleOrDefaultAsync(e => e.Id == evidenceId && e.FindingId == id, ct);
                 if (evidence is null)
@@ -543,11 +543,11 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     /// <paramref name="change"/> applies the input or returns its refusals, each under its field. <paramref name="needsStamp"/>
     /// false is for adding or removing a record of its own (evidence), which overwrites nothing; <paramref name="more"/> does
     /// that under the lock, or refuses. <paramref name="forbidden"/> replaces the refusal of a caller who may not write;
-    /// <paramref name="wrongState"/>, if given, makes a case that has moved on a conflict (409) with that message.
+    /// <paramref name="refusedState"/> gives the refusal for a case in a state not among <paramref name="states"/> (null: the general one).
     /// </summary>
     private async Task<EditResult> EditAsync(Guid id, WorkflowActor actor, IReadOnlyCollection<string> states, bool unitSide, string? stamp,
         Func<Finding, IReadOnlyList<FieldError>> change, CancellationToken ct, bool needsStamp = true, Func<Task<EditResult?>>? more = null,
-        string? forbidden = null, string? wrongState = null, Func<string, string?>? refusedState = null)
+        string? forbidden = null, Func<string, FireResult?>? refusedState = null)
     {
         var finding = await db.Findings.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, ct);
         var instance = finding is null ? null
@@ -582,9 +582,8 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             var locked = (await CaseLock.StateAsync(db, instance.Id, ct))!;
             if (!states.Contains(locked.State))
             {
-                return wrongState is not null
-                    ? (EditResult)FireResult.Conflict(wrongState)
-                    : (EditResult)FireResult.Invalid([refusedState?.Invoke(locked.State) ?? "整改事项当前所处环节不能修改此项内容。"]); // the state, not an input: under ""
+                return (EditResult)(refusedState?.Invoke(locked.State)
+                    ?? FireResult.Invalid(["整改事项当前所处环节不能修改此项内容。"])); // the state, not an input: under ""
             }
 
             var tracked = await db.Findings.SingleAsync(f => f.Id == id, ct);

@@ -223,7 +223,7 @@ internal sealed class WorkflowEngine(
 
             await MoveAsync(instance, context.To, now, ct);
             AppendHistory(instance, actor, now, action.Id, action.Label, from.Id, context.To.Id, comment);
-            foreach (var subject in subjects.Where(s => s.SubjectType == instance.SubjectType))
+            foreach (var subject in SubjectsOf(instance))
             {
                 await subject.OnFiredAsync(context, ct);
             }
@@ -433,7 +433,7 @@ internal sealed class WorkflowEngine(
             return instance.PlanDeadline;
         }
 
-        foreach (var subject in subjects.Where(s => s.SubjectType == instance.SubjectType))
+        foreach (var subject in SubjectsOf(instance))
         {
             if (await subject.DeadlineAsync(db, instance, ct) is { } deadline)
             {
@@ -634,11 +634,14 @@ internal sealed class WorkflowEngine(
             await OpenWorkItemAsync(instance, to, now, ct);
         }
 
-        foreach (var subject in subjects.Where(s => s.SubjectType == instance.SubjectType))
+        foreach (var subject in SubjectsOf(instance))
         {
             await subject.OnStateChangedAsync(db, instance, to, ct);
         }
     }
+
+    /// <summary>The subject hooks of a case's kind (a finding's for a rectification); none for a hand-made case.</summary>
+    private IEnumerable<IWorkflowSubject> SubjectsOf(WorkflowInstance instance) => subjects.Where(s => s.SubjectType == instance.SubjectType);
 
     private async Task OpenWorkItemAsync(WorkflowInstance instance, StateDefinition state, DateTimeOffset now, CancellationToken ct)
     {
