@@ -76,6 +76,15 @@ internal sealed record FollowUpList(IReadOnlyList<FollowUpItem> Items, SelfEvalu
 
     /// <summary>The listed findings whose unit had one of the same category the year before (重复发生), marked wherever the list is shown.</summary>
     public IReadOnlySet<Guid> Recurring { get; init; } = new HashSet<Guid>();
+
+    // The list's texts, one wording for the print view, the Word download and the Excel sheet.
+
+    /// <summary>The status column's heading: a submitted list shows the status as submitted, a reconstructed one today's.</summary>
+    public string StatusHeading => Reconstructed ? "现状态" : Frozen ? "提交时状态" : "状态";
+
+    public string TitleOf(FollowUpItem item) => item.Line.Title + (Recurring.Contains(item.Line.FindingId) ? "（重复发生）" : string.Empty);
+
+    public static string StatementOf(FollowUpItem item) => item.Line.Statement ?? (item.NeedsStatement ? "（未填写）" : string.Empty);
 }
 
 /// <summary>

@@ -88,15 +88,14 @@ internal static class FormDocument
             if (key == "rectification" && followUp.Items.Count > 0)
             {
                 // As the print view: a submitted self-evaluation shows its list as submitted.
-                var status = followUp.Reconstructed ? "现状态" : followUp.Frozen ? "提交时状态" : "状态";
                 var portrait = WordDocument.TextWidth(landscape: false);
                 doc.Table(
                     [1400, 800, 2600, 1100, portrait - 5900],
-                    new[] { new[] { "编号", "年度", "问题", status, "整改情况说明" }.Select(h => Head(h)).ToList() }
+                    new[] { new[] { "编号", "年度", "问题", followUp.StatusHeading, "整改情况说明" }.Select(h => Head(h)).ToList() }
                         .Concat(followUp.Items.Select(i => (IReadOnlyList<WordCell>)
                         [
-                            new(i.Line.Number), new(i.Line.FiscalYear.ToString(CultureInfo.InvariantCulture)), new(i.Line.Title + (followUp.Recurring.Contains(i.Line.FindingId) ? "（重复发生）" : string.Empty)),
-                            new(FindingLabels.Status(i.Line.Status)), new(i.Line.Statement ?? (i.NeedsStatement ? "（未填写）" : string.Empty)),
+                            new(i.Line.Number), new(i.Line.FiscalYear.ToString(CultureInfo.InvariantCulture)), new(followUp.TitleOf(i)),
+                            new(FindingLabels.Status(i.Line.Status)), new(FollowUpList.StatementOf(i)),
                         ])),
                     headerRows: 1);
             }

@@ -184,16 +184,15 @@ internal static partial class FormWorkbook
     // The same columns as the Word download's table, plus the deadline the print view shows.
     private static IEnumerable<IEnumerable<string?>> FollowUpTable(Rectifications.FollowUpList followUp)
     {
-        var status = followUp.Reconstructed ? "现状态" : followUp.Frozen ? "提交时状态" : "状态";
-        yield return ["编号", "年度", "问题", status, "整改期限", "整改情况说明"];
+        yield return ["编号", "年度", "问题", followUp.StatusHeading, "整改期限", "整改情况说明"];
         foreach (var i in followUp.Items)
         {
             yield return
             [
                 i.Line.Number, i.Line.FiscalYear.ToString(CultureInfo.InvariantCulture),
-                i.Line.Title + (followUp.Recurring.Contains(i.Line.FindingId) ? "（重复发生）" : string.Empty),
+                followUp.TitleOf(i),
                 Findings.FindingLabels.Status(i.Line.Status), Shared.ChineseFormat.Date(i.Line.Deadline),
-                i.Line.Statement ?? (i.NeedsStatement ? "（未填写）" : string.Empty),
+                Rectifications.FollowUpList.StatementOf(i),
             ];
         }
     }
