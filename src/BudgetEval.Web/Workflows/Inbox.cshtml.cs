@@ -103,27 +103,12 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
     /// <summary>The filters as set on this page, carried into each case's link.</summary>
     public InboxFilter Filter => new(string.IsNullOrEmpty(State) ? null : State, string.IsNullOrWhiteSpace(Q) ? null : Q.Trim(), Overdue);
 
-    public IReadOnlyList<WorkItem> Items { get; private set; } = [];
+    public IReadOnlyList<InboxRow> Items { get; private set; } = [];
 
     [BindProperty(SupportsGet = true, Name = "p")]
     public int? PageNumber { get; set; }
 
     public IPage Pager { get; private set; } = Paged<object>.Empty;
-
-    public IReadOnlyDictionary<Guid, WorkflowHistoryEntry> LatestComments { get; private set; } = new Dictionary<Guid, WorkflowHistoryEntry>();
-
-    /// <summary>The cases' unit names, shown beside a title that does not name its unit (a project's self-evaluation).</summary>
-    public IReadOnlyDictionary<Guid, string> UnitNames { get; private set; } = new Dictionary<Guid, string>();
-
-    /// <summary>The unit to show beside an item's title; null when the title names it already.</summary>
-    public string? UnitBeside(WorkItem item) =>
-        UnitNames.GetValueOrDefault(item.CaseOrganisationId) is { } name && !item.Title.Contains(name, StringComparison.Ordinal) ? name : null;
-
-    /// <summary>
-    /// The listed cases submitted after their deadline (逾期提交), as the case page and the 绩效自评 list mark them: in a
-    /// review week the officer sees them in the queue, not only once a case is open.
-    /// </summary>
-    public IReadOnlySet<Guid> LateCases { get; private set; } = new HashSet<Guid>();
 
     public int Total { get; private set; }
 
@@ -151,10 +136,6 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
         // The page's ids first (from the indexes alone), then those rows. Ascending due dates put the undated
         // last (PostgreSQL's default for NULL).
         var page = await queries.OpenPageAsync(WorkflowActor.From(User), items => filter.Apply(items, now, db), PageNumber, ct);
-        (Items, Pager) = (await queries.ItemsAsync(page.Items, ct), page);
-        LatestComments = await queries.LatestCommentsAsync(Items.Select(w => w.InstanceId), ct);
-        UnitNames = await Organisations.OrganisationNames.ForAsync(db, Items.Select(w => (Guid?)w.CaseOrganisationId), ct);
-        var cases = Items.Select(w => w.InstanceId).Distinct().ToList();
-        LateCases = (await db.WorkflowInstances.AsNoTracking().Where(i => cases.Contains(i.Id) && i.IsLate).Select(i => i.Id).ToListAsync(ct)).ToHashSet();
+        (Items, Pager) = (await queries.RowsAsync(page.Items, ct), page);
     }
 }

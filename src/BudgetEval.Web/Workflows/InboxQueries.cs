@@ -13,6 +13,16 @@ internal sealed record CaseView(
     IReadOnlyList<WorkItem> OpenItems,
     IReadOnlyList<ActionDefinition> AllowedActions);
 
+/// <summary>One row of 待办: the item, its case's unit, 逾期提交, and the case's newest comment.</summary>
+internal sealed record InboxRow(WorkItem Item, string? Unit, bool Late, InboxComment? Comment)
+{
+    /// <summary>The unit to show beside the title (a project's self-evaluation does not name it); null when the title names it already.</summary>
+    public string? UnitBeside => Unit is { } name && !Item.Title.Contains(name, StringComparison.Ordinal) ? name : null;
+}
+
+/// <summary>A case's newest comment as 待办 quotes it.</summary>
+internal sealed record InboxComment(string Comment, string ActorName, string ActionLabel);
+
 /// <summary>The reads behind 待办, 已办 and the case page; the data-scope filter applies to all of them.</summary>
 internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, WorkflowEngine engine)
 {
@@ -66,25 +76,34 @@ internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, W
     }
 
     /// <summary>
-    /// The newest comment on each case (e.g. the bureau's reasons for returning it), so 待办 shows why an
-    /// item came back without opening it.
+    /// The given work items in the order of the ids (a page chosen by id first), each with what 待办 shows beside it:
+    /// the case's unit, whether it was submitted late (逾期提交), and the case's newest comment (e.g. the bureau's
+    /// reasons for returning it, so the item says why it came back without opening it). One statement: the page
+    /// is the busiest of the bureau's, and four reads by id cost it a round trip and a plan each.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, WorkflowHistoryEntry>> LatestCommentsAsync(IEnumerable<Guid> caseIds, CancellationToken ct)
+    /// <remarks>
+    /// The ids come from the caller's scoped queue (<see cref="OpenPageAsync"/>), so this read by id needs no scope
+    /// filter; without it a firm's row can carry the evaluated unit's name, as <c>OrganisationNames.ForAsync</c> gives.
+    /// </remarks>
+    public async Task<IReadOnlyList<InboxRow>> RowsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
-        var ids = caseIds.Distinct().ToList();
-        var latest = await db.WorkflowHistory.AsNoTracking()
-            .Where(h => ids.Contains(h.InstanceId) && h.Comment != null)
-            .GroupBy(h => h.InstanceId)
-            .Select(g => g.OrderByDescending(h => h.Seq).First())
-            .ToListAsync(ct);
-        return latest.ToDictionary(h => h.InstanceId);
-    }
-
-    /// <summary>The given work items, in the order of the ids (a page chosen by id first).</summary>
-    public async Task<IReadOnlyList<WorkItem>> ItemsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        var rows = await db.WorkItems.AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
-        return ids.Where(rows.ContainsKey).Select(id => rows[id]).ToList();
+        // The comment's three columns are three scalar subqueries, each one step back along (InstanceId, Seq): asked
+        // for as one object, EF numbers every commented history row of the database to join the newest (ROW_NUMBER).
+        var comments = db.WorkflowHistory.Where(h => h.Comment != null).OrderByDescending(h => h.Seq);
+        var rows = await db.WorkItems.AsNoTracking().IgnoreQueryFilters().Where(w => ids.Contains(w.Id))
+            .Select(w => new
+            {
+                Item = w,
+                Unit = db.Organisations.Where(o => o.Id == w.CaseOrganisationId).Select(o => o.Name).FirstOrDefault(),
+                Late = db.WorkflowInstances.Any(i => i.Id == w.InstanceId && i.IsLate),
+                Comment = comments.Where(h => h.InstanceId == w.InstanceId).Select(h => h.Comment).FirstOrDefault(),
+                Actor = comments.Where(h => h.InstanceId == w.InstanceId).Select(h => h.ActorName).FirstOrDefault(),
+                Action = comments.Where(h => h.InstanceId == w.InstanceId).Select(h => h.ActionLabel).FirstOrDefault(),
+            })
+            .ToDictionaryAsync(r => r.Item.Id, ct);
+        return ids.Where(rows.ContainsKey).Select(id => rows[id])
+            .Select(r => new InboxRow(r.Item, r.Unit, r.Late, r.Comment is { } c ? new InboxComment(c, r.Actor ?? string.Empty, r.Action ?? string.Empty) : null))
+            .ToList();
     }
 
     public IQueryable<WorkItem> DoneBy(WorkflowActor actor) =>
