@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace BudgetEval.Web.Dashboards;
 
@@ -38,8 +39,13 @@ internal sealed record ChartSeries(string Name, IReadOnlyList<decimal?> Values, 
 /// </summary>
 internal sealed record Chart(string Key, string Title, ChartKind Kind, string LabelHeader, IReadOnlyList<string> Labels, IReadOnlyList<ChartSeries> Series, string? Note = null)
 {
+    // Built once per chart, as its drawing is (SvgChart): the charts of a dashboard are shared by every request.
+    private static readonly ConditionalWeakTable<Chart, IReadOnlyList<IReadOnlyList<string?>>> Tables = new();
+
     /// <summary>Header row, then one row per label; empty cells where a value is missing.</summary>
-    public IReadOnlyList<IReadOnlyList<string?>> Table()
+    public IReadOnlyList<IReadOnlyList<string?>> Table() => Tables.GetValue(this, static c => c.BuildTable());
+
+    private IReadOnlyList<IReadOnlyList<string?>> BuildTable()
     {
         var rows = new List<IReadOnlyList<string?>> { new[] { LabelHeader }.Concat(Series.Select(s => s.Name)).ToList() };
         for (var i = 0; i < Labels.Count; i++)

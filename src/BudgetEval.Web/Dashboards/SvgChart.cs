@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Html;
 
@@ -23,7 +24,12 @@ internal static class SvgChart
     private const int StackedValueRoom = 110;
     private const string Font = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif";
 
-    public static IHtmlContent Render(Chart chart) => new HtmlString(chart.Kind == ChartKind.Line ? Line(chart) : Bars(chart));
+    // A dashboard's charts are shared by every request until they are recounted (FigureReader), so each is drawn
+    // once, not on every page view. Keyed by reference: a chart built anew (or copied with `with`) is drawn anew,
+    // and a drawing goes with its chart.
+    private static readonly ConditionalWeakTable<Chart, IHtmlContent> Drawn = new();
+
+    public static IHtmlContent Render(Chart chart) => Drawn.GetValue(chart, c => new HtmlString(c.Kind == ChartKind.Line ? Line(c) : Bars(c)));
 
     private static string Bars(Chart chart)
     {
