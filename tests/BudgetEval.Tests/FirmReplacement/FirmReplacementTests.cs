@@ -158,7 +158,12 @@ public sealed class FirmReplacementTests(AppFixture app) : IClassFixture<AppFixt
     {
         var id = await _flow.InFinalReportAsync(2018);
         var caseId = await CaseOfAsync(id);
+        using var evaluator = await app.ApiAsync("evaluator");
+        Assert.Contains(caseId.ToString(), await evaluator.GetStringAsync("/api/inbox/done"), StringComparison.Ordinal); // its 初稿 task
         await _cases.FireOkAsync("finance", caseId, "replaceFirm", Reason);
+
+        // The old firm's done tasks go with the case: the evaluation's firm decides, not the firm the task was opened for.
+        Assert.DoesNotContain(caseId.ToString(), await evaluator.GetStringAsync("/api/inbox/done"), StringComparison.Ordinal);
         Assert.Equal("commissioning", await _cases.StateAsync(caseId));
         var kept = await app.DbAsync(db => db.Evaluations.Where(e => e.Id == id).Select(e => new { e.ProblemsJson, e.ReportNumber }).SingleAsync());
         Assert.Contains("部分超期工单系上级转办延迟。", kept.ProblemsJson, StringComparison.Ordinal); // the unit's remark stays for the next firm

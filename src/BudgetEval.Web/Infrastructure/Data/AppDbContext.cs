@@ -121,9 +121,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
             || (i.AssignedFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == i.Id && e.CompletedOn == null)),
             unit: i => i.OrganisationId == FilterOwn && (i.DefinitionId != EvaluationProposal.WorkflowId
                 || (i.State != EvaluationProposal.Selected && i.State != EvaluationProposal.Dropped)));
-        // A task of a replaced firm (更换评价机构) keeps its CaseFirmId: the evaluation's current firm decides.
         OwnedBy<WorkItem>(builder, w => w.CaseOrganisationId, w => w.CaseOrganisationId == FilterOwn
-            || (w.CaseFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == w.InstanceId && e.FirmId == FilterOwn && e.CompletedOn == null)));
+            || (w.CaseFirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.CaseId == w.InstanceId && e.CompletedOn == null)));
         OwnedBy<SelfEvaluation>(builder, s => s.OrganisationId);
         OwnedBy<SelfEvaluationVersion>(builder, v => v.OrganisationId);
         OwnedBy<SelfEvaluationIndicator>(builder, i => i.OrganisationId);
