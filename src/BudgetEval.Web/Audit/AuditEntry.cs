@@ -73,6 +73,7 @@ internal static class AuditActions
     public const string CategoryChanged = "finding-category";
     public const string TemplateChanged = "indicator-template";
     public const string CaseTransition = "case.transition";
+    public const string FirmReplaced = "evaluation.firm-replace";
     public const string FindingCorrected = "finding.correct";
     public const string EvidenceDeleted = "finding.evidence-delete";
     public const string Export = "export";
@@ -103,6 +104,7 @@ internal static class AuditActions
         [CategoryChanged] = "问题类别变更",
         [TemplateChanged] = "指标模板变更",
         [CaseTransition] = "事项流转",
+        [FirmReplaced] = "更换评价机构（原评价组及其声明）",
         [FindingCorrected] = "问题更正",
         [EvidenceDeleted] = "删除佐证材料",
         [Export] = "导出",

@@ -27,6 +27,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <summary>The bureau's 退回评价机构 reasons, oldest first: the firm corrects the report here, so it reads them here.</summary>
     public IReadOnlyList<ReturnReason> Returns { get; private set; } = [];
 
+    /// <summary>Each 更换评价机构 of the case: who replaced which firm (named in the history entry) and why.</summary>
+    public IReadOnlyList<ReturnReason> Replacements { get; private set; } = [];
+
     public DateTimeOffset Now => clock.GetUtcNow();
 
     public Evaluation Evaluation { get; private set; } = null!;
@@ -65,6 +68,9 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
 
     /// <summary>Findings are the bureau's and the unit's records; a firm sees them only as this page lists them.</summary>
     public bool MayOpenFindings => User.OrganisationKind() != OrganisationKind.EvaluationFirm;
+
+    /// <summary>更换评价机构 (workflows/external-evaluation.v2.yaml).</summary>
+    public const string ReplaceFirmAction = "replaceFirm";
 
     public bool FirmMayEdit => IsFirm && Evaluation.Status is "drafting" or "final_report";
 
@@ -439,8 +445,11 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         // The unit is not a party to the bureau's quality check of the firm's report.
         if (!IsUnit)
         {
-            Returns = await db.WorkflowHistory.AsNoTracking().Where(h => h.InstanceId == caseId && h.Action == "return" && h.FromState == "quality_review")
-                .OrderBy(h => h.Seq).Select(h => new ReturnReason(h.At, h.ActorName, h.Comment ?? string.Empty)).ToListAsync(ct);
+            var history = await db.WorkflowHistory.AsNoTracking()
+                .Where(h => h.InstanceId == caseId && ((h.Action == "return" && h.FromState == "quality_review") || h.Action == ReplaceFirmAction))
+                .OrderBy(h => h.Seq).Select(h => new { h.Action, Reason = new ReturnReason(h.At, h.ActorName, h.Comment ?? string.Empty) }).ToListAsync(ct);
+            Returns = [.. history.Where(h => h.Action == "return").Select(h => h.Reason)];
+            Replacements = [.. history.Where(h => h.Action == ReplaceFirmAction).Select(h => h.Reason)];
         }
     }
 }

@@ -320,7 +320,14 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 errors.Add(outOfRange);
             }
 
-            if (template is null)
+            // Commissioned before (更换评价机构): the table keeps its template and the scores entered so far, which the
+            // new firm reviews and takes over; a template retired since does not matter then.
+            var recommission = e.Rows.Count > 0;
+            if (recommission && input.TemplateKey is { } key && key != e.TemplateKey)
+            {
+                errors.Add("更换评价机构后不能更换评价指标模板：评分表沿用原模板及已有评分，由新的评价机构复核。");
+            }
+            else if (!recommission && template is null)
             {
                 errors.Add("评价指标模板不存在或已停用，请重新选择。");
             }
@@ -330,11 +337,20 @@ internal sealed class EvaluationService(AppDbContext db, WorkflowEngine engine, 
                 return errors;
             }
 
+            if (e.FirmId is { } previous && previous != firm!.Id)
+            {
+                FirmHandover.Release(e); // a version-1 case moved back by 调整状态: the old team leaves as in version 2
+            }
+
             e.FirmId = firm!.Id;
             e.ReportDueDate = input.ReportDueDate;
-            e.TemplateKey = template!.Key;
-            e.Groups = template.Groups; // copied, as the rows: a later edit of the template leaves this evaluation as it is
-            e.Rows = [.. template.Rows];
+            if (!recommission)
+            {
+                e.TemplateKey = template!.Key;
+                e.Groups = template.Groups; // copied, as the rows: a later edit of the template leaves this evaluation as it is
+                e.Rows = [.. template.Rows];
+            }
+
             return [];
         }, ct);
         if (saved.Status != FireStatus.Ok)

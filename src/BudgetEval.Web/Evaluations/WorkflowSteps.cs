@@ -1,3 +1,4 @@
+using BudgetEval.Web.Audit;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Notifications;
@@ -145,6 +146,62 @@ internal sealed class NotifyFirm(NotificationWriter writer, DueDates dueDates) :
                 && u.Organisation!.Kind == OrganisationKind.EvaluationFirm), ct,
             evt: context.Action.Then.Contains(nameof(AssignFirm)) ? NotificationEvent.EvaluationAssigned : null,
             linkToCase: context.To.Kind != StateKind.End);
+}
+
+/// <summary>
+/// 更换评价机构: the firm's assignment ends at once (the evaluation's and the case's firm are cleared, so the data scope
+/// lets it in nowhere), its evaluators are told without a link, and the team leaves with it (<see cref="FirmHandover"/>).
+/// The history names the replaced firm, which the subject no longer does.
+/// </summary>
+internal sealed class ReleaseFirm(NotificationWriter writer, DueDates dueDates, IHttpContextAccessor http, Shared.ChinaClock china) : IEffect
+{
+    public string Name => nameof(ReleaseFirm);
+
+    public async Task ApplyAsync(FireContext context, CancellationToken ct)
+    {
+        var e = await EvaluationSubject.LoadAsync(context, ct);
+        var firm = e.FirmId ?? context.Instance.AssignedFirmId;
+        var name = firm is { } f ? await context.Db.Organisations.IgnoreQueryFilters().Where(o => o.Id == f).Select(o => o.Name).SingleOrDefaultAsync(ct) : null;
+        if (firm is { } old)
+        {
+            await FireNotifications.NotifyAsync(context, writer, dueDates,
+                FireNotifications.WithRole(context, Users.Roles.Evaluator).Where(u => u.OrganisationId == old), ct, NotificationEvent.Decision, linkToCase: false);
+        }
+
+        AuditTrail.Add(context.Db, http.HttpContext, context.Now, AuditActions.FirmReplaced, e.Id.ToString(), FirmHandover.Describe(e, name, context.Comment, china),
+            actorId: context.Actor.UserId, actorName: AuditTrail.ActorName(context.Actor.DisplayName, context.Actor.UserName), organisationId: context.Actor.OrganisationId);
+        FirmHandover.Release(e);
+        context.Instance.AssignedFirmId = null;
+        context.Instance.PlanDeadline = null;
+        context.HistoryNote = $"原评价机构：{name ?? "（未记录）"}";
+    }
+}
+
+/// <summary>
+/// What changes hands with the firm. The team goes: its conflict-of-interest declarations are personal to the old firm's
+/// people, so the new firm's team declares again (the old team stays in the audit log). The report number and date
+/// are the old firm's document's. The score table, the draft report and its problems (with the unit's remarks and the
+/// answers) stay: the bureau keeps seeing them, and the new firm reviews and takes them over as its starting point.
+/// </summary>
+internal static class FirmHandover
+{
+    public static void Release(Evaluation e)
+    {
+        e.FirmId = null;
+        e.ReportDueDate = null;
+        e.Team = [];
+        e.ReportNumber = null;
+        e.ReportDate = null;
+    }
+
+    /// <summary>The audit line of a replacement: the firm, its team with their declarations, the reason.</summary>
+    public static string Describe(Evaluation e, string? firmName, string? reason, Shared.ChinaClock china)
+    {
+        var team = e.Team;
+        var members = team.Count == 0 ? "（无）" : string.Join("、", team.Select(m => $"{m.Name}{(m.IsLead ? "（主评人）" : string.Empty)}于{ChineseFormat.DateTime(china.ToLocal(m.DeclaredAt))}声明"));
+        return $"{e.Title}：更换评价机构。原评价机构：{firmName ?? "（未记录）"}；原报告期限：{e.ReportDueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "—"}；"
+            + $"原评价组：{members}；原报告文号：{e.ReportNumber ?? "—"}。原因：{reason}";
+    }
 }
 
 /// <summary>

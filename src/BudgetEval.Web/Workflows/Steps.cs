@@ -58,6 +58,12 @@ internal sealed class FireContext(
 
     public string? Comment => comment;
 
+    /// <summary>
+    /// A line an effect puts before the comment in the history entry, for what the comment cannot know (更换评价机构: which
+    /// firm was replaced, cleared from the subject by then). The notices keep the comment alone.
+    /// </summary>
+    public string? HistoryNote { get; set; }
+
     public DateTimeOffset Now => now;
 
     /// <summary>The engine running this Fire: an effect may start related cases (added to the same transaction) or ask for a state's deadline.</summary>

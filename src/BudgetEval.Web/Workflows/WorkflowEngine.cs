@@ -215,14 +215,16 @@ internal sealed class WorkflowEngine(
 
             if (openItem is not null)
             {
-                openItem.Status = WorkItemStatus.Done;
+                // Taken by another party over the task holder's head (更换评价机构), the task was not done but withdrawn.
+                openItem.Status = ActsAsHolder(action, openItem) ? WorkItemStatus.Done : WorkItemStatus.Cancelled;
                 openItem.CompletedBy = actor.UserId;
                 openItem.CompletedAt = now;
                 openItem.CompletedAction = action.Label;
             }
 
             await MoveAsync(instance, context.To, now, ct);
-            AppendHistory(instance, actor, now, action.Id, action.Label, from.Id, context.To.Id, comment);
+            AppendHistory(instance, actor, now, action.Id, action.Label, from.Id, context.To.Id,
+                context.HistoryNote is { } note ? comment is null ? note : $"{note}\n{comment}" : comment);
             foreach (var subject in SubjectsOf(instance))
             {
                 await subject.OnFiredAsync(context, ct);
@@ -472,13 +474,19 @@ internal sealed class WorkflowEngine(
             return $"您无权执行「{action.Label}」：须由{string.Join("或", action.Roles.Select(Roles.Label))}办理。";
         }
 
-        if (openItem is not null && !MayWork(openItem, actor))
+        if (openItem is not null && ActsAsHolder(action, openItem) && !MayWork(openItem, actor))
         {
             return "该待办已由他人认领或指定给他人办理。";
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Whether an action is the open task's own work (its role may take it), so who holds the task matters. An action only
+    /// another party may take (the bureau's 更换评价机构 while the firm holds the task) is decided by its roles alone.
+    /// </summary>
+    private static bool ActsAsHolder(ActionDefinition action, WorkItem item) => item.AssigneeRole is not { } role || action.Roles.Contains(role);
 
     private static bool InScope(WorkflowInstance instance, ActorScope scope, WorkflowActor actor) => scope switch
     {

@@ -29,6 +29,7 @@ internal static class WorkflowServices
         services.AddSingleton<IGuard, Evaluations.ReportNumbered>();
         services.AddSingleton<IEffect, Evaluations.AssignFirm>();
         services.AddSingleton<IEffect, Evaluations.NotifyFirm>();
+        services.AddSingleton<IEffect, Evaluations.ReleaseFirm>();
         services.AddSingleton<IEffect, Evaluations.CreateFindings>();
         services.AddSingleton<IWorkflowSubject, Evaluations.EvaluationStatusMirror>();
         services.AddSingleton<IGuard, Rectifications.RectificationPlanComplete>();

@@ -11,7 +11,7 @@ public sealed class DefinitionLoaderTests : IDisposable
     internal static readonly WorkflowLoader Loader = new(
         new HashSet<string> { "SelfEvaluationIsComplete", "CommissionComplete", "TeamDeclared", "ScoresComplete", "ReportDrafted", "CommentsAnswered", "ReportNumbered",
             "RectificationPlanComplete", "RectificationResultComplete", "ExtensionRequested", "NewDeadlineSet", "FollowUpStated", "RequestedDeadlineAhead" },
-        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "CreateFindings",
+        new HashSet<string> { "SnapshotVersion", "MarkLateIfPastDeadline", "MarkReviewed", "NotifyUnit", "NotifyBureau", "AssignFirm", "NotifyFirm", "ReleaseFirm", "CreateFindings",
             "ApplyExtension", "DropExtension", "RecordVerification", "SendFindingNotice", "NotifyRectificationVerified" });
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -48,14 +48,26 @@ public sealed class DefinitionLoaderTests : IDisposable
     [Fact]
     public void Given_the_shipped_external_evaluation_When_loaded_Then_firm_drafts_unit_comments_bureau_accepts()
     {
-        var def = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Single(d => d.Id == "external-evaluation");
-        Assert.Equal(["selected", "commissioning", "drafting", "comment_window", "final_report", "quality_review", "completed", "dropped"], def.States.Select(s => s.Id));
-        Assert.Equal(ActorScope.Firm, def.State("drafting").Actor!.Scope);
-        Assert.Equal(ActorScope.Unit, def.State("comment_window").Actor!.Scope);
-        Assert.Equal(5, def.State("comment_window").Due!.WorkingDays);
-        Assert.Contains("ScoresComplete", def.State("final_report").Action("submitFinal")!.Requires);
-        Assert.Contains("CreateFindings", def.State("quality_review").Action("accept")!.Then);
-        Assert.True(def.State("quality_review").Action("return")!.CommentRequired);
+        var versions = Loader.LoadDirectories([WorkflowFiles.ShippedDirectory]).Where(d => d.Id == "external-evaluation").OrderBy(d => d.Version).ToList();
+        Assert.Equal([1, 2], versions.Select(d => d.Version));
+        foreach (var def in versions)
+        {
+            Assert.Equal(["selected", "commissioning", "drafting", "comment_window", "final_report", "quality_review", "completed", "dropped"], def.States.Select(s => s.Id));
+            Assert.Equal(ActorScope.Firm, def.State("drafting").Actor!.Scope);
+            Assert.Equal(ActorScope.Unit, def.State("comment_window").Actor!.Scope);
+            Assert.Equal(5, def.State("comment_window").Due!.WorkingDays);
+            Assert.Contains("ScoresComplete", def.State("final_report").Action("submitFinal")!.Requires);
+            Assert.Contains("CreateFindings", def.State("quality_review").Action("accept")!.Then);
+            Assert.True(def.State("quality_review").Action("return")!.CommentRequired);
+        }
+
+        // Version 2 adds 更换评价机构 where the firm holds the case, and only there.
+        Assert.DoesNotContain(versions[0].States.SelectMany(s => s.Actions), a => a.Id == "replaceFirm");
+        Assert.Equal(["drafting", "final_report"], versions[1].States.Where(s => s.Action("replaceFirm") is not null).Select(s => s.Id));
+        var replace = versions[1].State("drafting").Action("replaceFirm")!;
+        Assert.Equal(("commissioning", true), (replace.Target, replace.CommentRequired));
+        Assert.Equal(["FinanceOfficer"], replace.Roles);
+        Assert.Equal(["ReleaseFirm", "NotifyBureau"], replace.Then);
     }
 
     [Fact]
