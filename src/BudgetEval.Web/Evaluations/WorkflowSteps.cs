@@ -199,7 +199,7 @@ internal static class FirmHandover
     {
         var team = e.Team;
         var members = team.Count == 0 ? "（无）" : string.Join("、", team.Select(m => $"{m.Name}{(m.IsLead ? "（主评人）" : string.Empty)}于{ChineseFormat.DateTime(china.ToLocal(m.DeclaredAt))}声明"));
-        return $"{e.Title}：更换评价机构。原评价机构：{firmName ?? "（未记录）"}；原报告期限：{e.ReportDueDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "—"}；"
+        return $"{e.Title}：更换评价机构。原评价机构：{firmName ?? "（未记录）"}；原报告期限：{(e.ReportDueDate is { } due ? ChineseFormat.Date(due) : "—")}；"
             + $"原评价组：{members}；原报告文号：{e.ReportNumber ?? "—"}。原因：{reason}";
     }
 }

@@ -78,6 +78,7 @@ public sealed class FirmReplacementTests(AppFixture app) : IClassFixture<AppFixt
         Assert.Contains(Reason, told[0].Body, StringComparison.Ordinal);
         var audit = await app.DbAsync(db => db.AuditEntries.Where(a => a.Action == Web.Audit.AuditActions.FirmReplaced && a.Target == id.ToString()).SingleAsync());
         Assert.Contains("江惠平（主评人）", audit.Detail, StringComparison.Ordinal);
+        Assert.Contains("原报告期限：2026年6月30日", audit.Detail, StringComparison.Ordinal); // dates read as the product writes them
 
         // Commissioned anew with the existing form: another firm, a new date; its evaluators get the task and the mail.
         var otherFirm = await app.OrganisationIdAsync(OtherFirm);
