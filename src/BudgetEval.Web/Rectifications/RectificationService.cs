@@ -89,8 +89,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
         var caseId = await CaseIdAsync(id, ct);
         var view = caseId is { } c ? await queries.CaseAsync(c, actor, ct) : null;
-        var state = view?.Instance.State ?? (caseId is { } k ? await db.WorkflowInstances.Where(i => i.Id == k).Select(i => i.State).SingleOrDefaultAsync(ct) : null);
-        return new RectificationView(finding, view, await EvidenceAsync(id, ct), await FindingExtensions.ListAsync(db, finding, caseId, state, ct));
+        return new RectificationView(finding, view, await EvidenceAsync(id, ct), await FindingExtensions.ListAsync(db, finding, caseId, view?.Instance.State, ct));
     }
 
     /// <summary>
