@@ -50,14 +50,19 @@ internal static class Paging
     public static async Task<Paged<T>> ToPageAsync<T>(this IQueryable<T> ordered, int? page, CancellationToken ct, int pageSize = DefaultPageSize)
     {
         var p = Clamp(page);
-        var rows = await ordered.Skip((p - 1) * pageSize).Take(pageSize + 1).ToListAsync(ct);
+        return Page(await ordered.Skip((p - 1) * pageSize).Take(pageSize + 1).ToListAsync(ct), p, pageSize);
+    }
+
+    /// <summary>Page <paramref name="page"/> from its rows read with one more than the page (the "has next" row).</summary>
+    public static Paged<T> Page<T>(List<T> rows, int page, int pageSize = DefaultPageSize)
+    {
         var hasNext = rows.Count > pageSize;
         if (hasNext)
         {
             rows.RemoveAt(pageSize);
         }
 
-        return new Paged<T>(rows, p, pageSize, hasNext);
+        return new Paged<T>(rows, page, pageSize, hasNext);
     }
 
     /// <summary>The query parameter of the page number ("page" is taken by Razor Pages' route values).</summary>

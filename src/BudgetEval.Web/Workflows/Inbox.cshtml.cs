@@ -88,7 +88,7 @@ internal sealed record InboxFilter(string? State, string? Q, bool Overdue)
 }
 
 /// <summary>待办: open tasks for me (mine, or my role's in my organisation), with filters and counts.</summary>
-internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, TimeProvider clock, Infrastructure.Data.AppDbContext db) : PageModel
+internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? State { get; set; }
@@ -129,12 +129,9 @@ internal sealed class InboxModel(InboxQueries queries, InboxCounter counter, Tim
         (ByState, Total, OverdueCount, DueSoon) = counted.Value;
         CountedAt = counted.At;
 
-        var filter = Filter;
-        var now = Now;
-
         // The page's ids first (from the indexes alone), then those rows. Ascending due dates put the undated
         // last (PostgreSQL's default for NULL).
-        var page = await queries.OpenPageAsync(WorkflowActor.From(User), items => filter.Apply(items, now, db), PageNumber, ct);
+        var page = await queries.OpenPageAsync(WorkflowActor.From(User), Filter, Now, PageNumber, ct);
         (Items, Pager) = (await queries.RowsAsync(page.Items, ct), page);
     }
 }

@@ -36,10 +36,7 @@ internal sealed class InboxCounter(InboxQueries queries, TimeProvider clock, Fig
     // One pass over the open items for all the counts.
     private static async Task<InboxCounts> CountAsync(InboxQueries queries, WorkflowActor actor, DateTimeOffset now, CancellationToken ct)
     {
-        var soon = now.AddDays(3);
-        var rows = await queries.OpenFor(actor).GroupBy(w => new { w.State, w.StateLabel })
-            .Select(g => new { g.Key.State, g.Key.StateLabel, Count = g.Count(), Overdue = g.Count(w => w.DueAt < now), Soon = g.Count(w => w.DueAt >= now && w.DueAt < soon) })
-            .ToListAsync(ct);
+        var rows = await queries.CountByStateAsync(actor, now, now.AddDays(3), ct);
         return new(
             rows.Select(s => (s.State, s.StateLabel, s.Count)).OrderBy(s => s.StateLabel, StringComparer.Ordinal).ToList(),
             rows.Sum(s => s.Count), rows.Sum(s => s.Overdue), rows.Sum(s => s.Soon));
