@@ -2,6 +2,7 @@ using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.Shared;
 using BudgetEval.Web.Workflows.Definitions;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace BudgetEval.Web.Workflows;
 
@@ -152,32 +153,46 @@ internal sealed class InboxQueries(AppDbContext db, WorkflowRegistry registry, W
     /// </remarks>
     public async Task<IReadOnlyList<InboxRow>> RowsAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
-        // Written out: EF asked for the newest comment as one object numbers every commented history row of the
-        // database (ROW_NUMBER) to join it, and as three scalar subqueries walks back three times; LATERAL walks once.
-        // Only the columns the page shows are read, and EF has no expression tree to walk and hash for its cache.
-        var rows = await db.Database.SqlQuery<RowData>($"""
-            SELECT w."Id", w."InstanceId", w."Title", w."StateLabel", w."AssigneeUserId", w."ClaimedBy", w."AssigneeRole",
-                   w."DueAt", w."CreatedAt", o."Name" AS "Unit", coalesce(i."IsLate", false) AS "Late",
-                   h."Comment", h."ActorName", h."ActionLabel"
-            FROM budgeteval.work_items w
-            LEFT JOIN budgeteval.organisations o ON o."Id" = w."CaseOrganisationId"
-            LEFT JOIN budgeteval.workflow_instances i ON i."Id" = w."InstanceId"
-            LEFT JOIN LATERAL (
-                SELECT h."Comment", h."ActorName", h."ActionLabel" FROM budgeteval.workflow_history h
-                WHERE h."InstanceId" = w."InstanceId" AND h."Comment" IS NOT NULL
-                ORDER BY h."Seq" DESC LIMIT 1) h ON true
-            WHERE w."Id" = ANY({ids.ToArray()})
-            """).ToDictionaryAsync(r => r.Id, ct);
-        return ids.Where(rows.ContainsKey).Select(id => rows[id])
-            .Select(r => new InboxRow(
-                new InboxItem(r.Id, r.InstanceId, r.Title, r.StateLabel, r.AssigneeUserId, r.ClaimedBy, r.AssigneeRole, r.DueAt, r.CreatedAt),
-                r.Unit, r.Late, r.Comment is { } c ? new InboxComment(c, r.ActorName ?? string.Empty, r.ActionLabel ?? string.Empty) : null))
-            .ToList();
+        var rows = new Dictionary<Guid, InboxRow>(ids.Count);
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(RowsSql, (NpgsqlConnection)db.Database.GetDbConnection()) { Parameters = { new() { Value = ids.ToArray() } } };
+            await using var r = await command.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var item = new InboxItem(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), Nullable<Guid>(r, 4), Nullable<Guid>(r, 5),
+                    r.IsDBNull(6) ? null : r.GetString(6), Nullable<DateTimeOffset>(r, 7), r.GetFieldValue<DateTimeOffset>(8));
+                var comment = r.IsDBNull(11) ? null : new InboxComment(r.GetString(11), r.GetString(12), r.GetString(13));
+                rows[item.Id] = new InboxRow(item, r.IsDBNull(9) ? null : r.GetString(9), r.GetBoolean(10), comment);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];
     }
 
-    private sealed record RowData(
-        Guid Id, Guid InstanceId, string Title, string StateLabel, Guid? AssigneeUserId, Guid? ClaimedBy, string? AssigneeRole,
-        DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string? Unit, bool Late, string? Comment, string? ActorName, string? ActionLabel);
+    private static T? Nullable<T>(NpgsqlDataReader r, int column) where T : struct => r.IsDBNull(column) ? null : r.GetFieldValue<T>(column);
+
+    // Written out and read straight from Npgsql: EF asked for the newest comment as one object numbers every commented
+    // history row of the database (ROW_NUMBER) to join it, and as three scalar subqueries walks back three times;
+    // LATERAL walks once. Only the columns the page shows are read, and EF's per-query work (a sixth of the node's
+    // CPU on this page when it was LINQ) is not done at all.
+    private const string RowsSql = """
+        SELECT w."Id", w."InstanceId", w."Title", w."StateLabel", w."AssigneeUserId", w."ClaimedBy", w."AssigneeRole",
+               w."DueAt", w."CreatedAt", o."Name", coalesce(i."IsLate", false), h."Comment", h."ActorName", h."ActionLabel"
+        FROM budgeteval.work_items w
+        LEFT JOIN budgeteval.organisations o ON o."Id" = w."CaseOrganisationId"
+        LEFT JOIN budgeteval.workflow_instances i ON i."Id" = w."InstanceId"
+        LEFT JOIN LATERAL (
+            SELECT h."Comment", h."ActorName", h."ActionLabel" FROM budgeteval.workflow_history h
+            WHERE h."InstanceId" = w."InstanceId" AND h."Comment" IS NOT NULL
+            ORDER BY h."Seq" DESC LIMIT 1) h ON true
+        WHERE w."Id" = ANY($1)
+        """;
 
     public IQueryable<WorkItem> DoneBy(WorkflowActor actor) =>
         db.WorkItems.AsNoTracking().Where(w => w.CompletedBy == actor.UserId && w.Status == WorkItemStatus.Done);
