@@ -13,7 +13,8 @@ namespace BudgetEval.Tests.FindingImport;
 /// </summary>
 public sealed class FindingImportRedirectTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private static readonly string[] Header =
+    /// <summary>The template's columns and one of the user's own (备注), which the import leaves out with a note.</summary>
+    internal static readonly string[] Header =
         ["单位", "年度", "来源", "问题类别", "问题", "问题描述", "来源文号", "来源日期", "对应指标", "整改建议", "整改期限", "是否已整改", "整改完成日期", "整改说明", "备注"];
 
     [Fact]
