@@ -207,9 +207,15 @@ internal sealed class DemoSeeder(
         Demand(await evaluations.FireAsync(id, "submitFinal", evaluator, null, null, ct), "submitFinal");
         Demand(await evaluations.FireAsync(id, "accept", finance, null, null, ct), "accept");
 
+        // Commissioning wants a date still ahead; the finished 2021 evaluation keeps the 报告提交期限 of its own time
+        // (2022), not one 60 days after the seeding. Its case is closed, so no task or reminder runs on it.
+        await db.Evaluations.Where(e => e.Id == id).ExecuteUpdateAsync(s => s.SetProperty(e => e.ReportDueDate, SampleExternalEvaluation.ReportDueDate), ct);
+        var caseId = await db.Evaluations.Where(e => e.Id == id).Select(e => e.CaseId).SingleAsync(ct);
+        await db.WorkflowInstances.Where(i => i.Id == caseId).ExecuteUpdateAsync(s => s.SetProperty(i => i.PlanDeadline, SampleExternalEvaluation.ReportDueDate), ct);
+
         // The steps above were taken at seeding: their notices (the lead's 待审批, the firm's 评价任务…) are history, not
         // news, and would greet each demo login as unread 待办 of a finished evaluation. The findings' 整改通知 stay.
-        var link = $"/cases/{await db.Evaluations.Where(e => e.Id == id).Select(e => e.CaseId).SingleAsync(ct)}";
+        var link = $"/cases/{caseId}";
         var now = clock.GetUtcNow();
         await db.Notifications.Where(n => n.Link == link && n.ReadAt == null).ExecuteUpdateAsync(n => n.SetProperty(x => x.ReadAt, now).SetProperty(x => x.DigestPending, false), ct);
         await db.Outbox.Where(m => m.Status == Notifications.OutboxStatus.Pending && m.Html.Contains(link)).ExecuteDeleteAsync(ct);

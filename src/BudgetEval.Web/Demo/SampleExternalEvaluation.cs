@@ -15,6 +15,12 @@ internal static class SampleExternalEvaluation
     public static readonly DateOnly ReportDate = new(2022, 7, 15);
 
     /// <summary>
+    /// The 报告提交期限 of the commission. The report does not state it; the demo's is shortly after the report's date, so
+    /// the finished evaluation reads as delivered on time, whenever the demo is seeded.
+    /// </summary>
+    public static readonly DateOnly ReportDueDate = new(2022, 7, 31);
+
+    /// <summary>
     /// 现场评价 as the report tells it (资料审阅、账务核实…、实地核查 in May 2022; the asset count on 25 May found 48 对讲机
     /// missing). The report dates only the count; the other two days are the demo's.
     /// </summary>

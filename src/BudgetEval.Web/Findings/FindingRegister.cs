@@ -301,5 +301,5 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
         return saved + added + 1;
     }
 
-    private static string NumberOf(int year, FindingSource source, int seq) => $"{year}-{FindingLabels.Source(source)}-{seq:000}";
+    internal static string NumberOf(int year, FindingSource source, int seq) => $"{year}-{FindingLabels.Source(source)}-{seq:000}";
 }

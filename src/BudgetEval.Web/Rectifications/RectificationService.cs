@@ -181,7 +181,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
 
     public const string FrozenMessage = $"延期申请正在由财政局审核，审核完成前不能修改「{ExtensionLabels.Date}」。";
 
-    private static List<FieldError> RequestedDeadlineProblems(Finding f, DateOnly? deadline)
+    private List<FieldError> RequestedDeadlineProblems(Finding f, DateOnly? deadline)
     {
         if (deadline is not { } d)
         {
@@ -193,10 +193,18 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
             return [new("deadline", $"「{ExtensionLabels.Date}」须晚于现整改期限 {ChineseFormat.Date(f.Deadline)}。")];
         }
 
+        // An overdue finding: the flow's guard (RequestedDeadlineAhead) would refuse to grant a date already past, so
+        // the request is refused now, by the API as by the form, rather than when the bureau comes to decide it.
+        var today = dueDates.Today(clock.GetUtcNow());
+        if (d <= today)
+        {
+            return [new("deadline", $"「{ExtensionLabels.Date}」须晚于今天（{ChineseFormat.Date(today)}）。")];
+        }
+
         return Shared.DateRange.Problem("延期后的期限", d) is { } outOfRange ? [new("deadline", outOfRange)] : [];
     }
 
-    private static IReadOnlyList<FieldError> SetRequestedDeadline(Finding f, DateOnly? deadline)
+    private IReadOnlyList<FieldError> SetRequestedDeadline(Finding f, DateOnly? deadline)
     {
         var errors = RequestedDeadlineProblems(f, deadline);
         if (errors.Count == 0)
@@ -233,13 +241,6 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
         // Both fields checked before the transaction, so the form names every problem at once; the date again inside it.
         var reason = TextInput.Block(input.Reason);
         var errors = RequestedDeadlineProblems(finding, input.Deadline);
-
-        // The flow's own guard (ExtensionRequested) wants a date still ahead too; said here beside the field, for a finding already overdue.
-        var today = dueDates.Today(clock.GetUtcNow());
-        if (errors.Count == 0 && input.Deadline <= today)
-        {
-            errors.Add(new("deadline", $"「{ExtensionLabels.Date}」须晚于今天（{ChineseFormat.Date(today)}）。"));
-        }
         if (reason is null)
         {
             errors.Add(new("reason", $"请填写「{ExtensionLabels.Reason}」。"));

@@ -49,8 +49,7 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
 
         var response = await PostPageAsync(finance, file);
 
-        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        Assert.True(response.StatusCode == HttpStatusCode.OK, Errors(html));
+        var html = await FindingImportPage.ResultAsync(finance, response, Errors);
         Assert.Contains("已登记 4 个问题：3 个未整改（已发出整改通知），1 个登记时已整改。", html, StringComparison.Ordinal);
 
         var findings = await app.DbAsync(db => db.Findings.AsNoTracking().Where(f => f.Title.StartsWith("好文件")).OrderBy(f => f.Title).ToListAsync());
@@ -197,8 +196,7 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
         var example = sheets["问题"][1].Select(c => (object?)c).ToArray();
         example[0] = DemoSeeder.SocialGovernanceCentre;
         var followed = new XlsxBuilder().Sheet("问题", [Row(1, Header), Row(2, example)]).Build();
-        var imported = await PostPageAsync(finance, followed);
-        Assert.True(imported.StatusCode == HttpStatusCode.OK, Errors(await imported.Content.ReadAsStringAsync()));
+        await FindingImportPage.ResultAsync(finance, await PostPageAsync(finance, followed), Errors);
         Assert.True(await app.DbAsync(db => db.Findings.AnyAsync(f => f.Title == (string)example[4]! && f.Source == FindingSource.Audit)));
 
         // An exported 整改台账 is a report, not a registration file: it is named as such.
@@ -220,7 +218,7 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
         var csv = string.Join("\r\n", string.Join(',', Header), $"{DemoSeeder.SocialGovernanceCentre},2023,审计,财务管理,逗号文件审计问题,区审计局发现：会议费超标准。,望审〔2024〕8号,2024-03-15,,,2024-06-30,否,,") + "\r\n";
         var response = await PostPageAsync(finance, System.Text.Encoding.GetEncoding("GB18030").GetBytes(csv), "整改台账.csv");
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, Errors(await response.Content.ReadAsStringAsync()));
+        await FindingImportPage.ResultAsync(finance, response, Errors);
         var finding = await app.DbAsync(db => db.Findings.AsNoTracking().SingleAsync(f => f.Title == "逗号文件审计问题"));
         Assert.Equal((2023, "望审〔2024〕8号", new DateOnly(2024, 6, 30), FindingStatus.Open), (finding.FiscalYear, finding.SourceDocument, finding.Deadline, finding.Status));
         Assert.Equal("区审计局发现：会议费超标准。", finding.Detail);
@@ -323,16 +321,8 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
          await app.DbAsync(db => db.Outbox.IgnoreQueryFilters().CountAsync()),
          await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.FindingsImported)));
 
-    private static async Task<HttpResponseMessage> PostPageAsync(HttpClient client, byte[] workbook, string fileName = "整改台账导入.xlsx")
-    {
-        var page = await client.GetStringAsync("/findings/import");
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(workbook);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        form.Add(file, "file", fileName);
-        form.Add(new StringContent(AppFixture.AntiforgeryToken(page)), "__RequestVerificationToken");
-        return await client.PostAsync("/findings/import", form);
-    }
+    private static Task<HttpResponseMessage> PostPageAsync(HttpClient client, byte[] workbook, string fileName = "整改台账导入.xlsx") =>
+        FindingImportPage.PostAsync(client, workbook, fileName);
 
     private static async Task<HttpResponseMessage> PostApiAsync(HttpClient api, byte[] workbook)
     {
@@ -343,7 +333,7 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
         return await api.PostAsync("/api/findings/import", form);
     }
 
-    private static string Errors(string html) => ErrorBox().Match(html) is { Success: true } m ? m.Value : html[..Math.Min(html.Length, 2000)];
+    internal static string Errors(string html) => ErrorBox().Match(html) is { Success: true } m ? m.Value : html[..Math.Min(html.Length, 2000)];
 
     [GeneratedRegex("<div class=\"errors\"[\\s\\S]*?</div>")]
     private static partial Regex ErrorBox();

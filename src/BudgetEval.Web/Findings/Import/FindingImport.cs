@@ -19,6 +19,9 @@ internal sealed record ImportedFinding(int Row, Guid Id, string Number, Guid Org
 internal sealed record FindingImportResult(IReadOnlyList<ImportError> Errors, IReadOnlyList<ImportedFinding> Findings, IReadOnlyList<ImportedUnit> Units,
     IReadOnlyList<string> Notes, FireStatus Status)
 {
+    /// <summary>The registered findings as <see cref="ImportedNumbers"/> names them, for the result page's address.</summary>
+    public string Key { get; init; } = string.Empty;
+
     public bool Succeeded => Status == FireStatus.Ok;
 
     public int Open => Findings.Count(f => f.Open);
@@ -136,6 +139,23 @@ internal sealed class FindingImport(AppDbContext db, FindingRegister register, D
     }
 
     /// <summary>
+    /// An import's result read back from what it registered (the result page after its redirect, on any node): the
+    /// findings <paramref name="key"/> names, as they are now. The file rows are not kept (<see cref="ImportedFinding.Row"/>
+    /// is 0). Null if the key is not one an import gave, or names nothing.
+    /// </summary>
+    public async Task<FindingImportResult?> ReadBackAsync(string? key, IReadOnlyList<string> notes, CancellationToken ct)
+    {
+        if (ImportedNumbers.Parse(key) is not { Count: > 0 } numbers)
+        {
+            return null;
+        }
+
+        var order = numbers.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+        var findings = (await db.Findings.AsNoTracking().Where(f => numbers.Contains(f.Number)).ToListAsync(ct)).OrderBy(f => order[f.Number]).ToList();
+        return findings.Count == 0 ? null : await ResultAsync(null, findings, notes, ct);
+    }
+
+    /// <summary>
     /// Hand registration's message without its leading 「年度」: the cell's place already names the column, and
     /// "第5行「年度」「年度」不能晚于本年度" read as a stutter.
     /// </summary>
@@ -179,16 +199,54 @@ internal sealed class FindingImport(AppDbContext db, FindingRegister register, D
         return found;
     }
 
-    private async Task<FindingImportResult> ResultAsync(List<int> fileRows, IReadOnlyList<Finding> findings, IReadOnlyList<string> notes, CancellationToken ct)
+    private async Task<FindingImportResult> ResultAsync(List<int>? fileRows, IReadOnlyList<Finding> findings, IReadOnlyList<string> notes, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var recurring = await RecurringFindings.AmongAsync(db, findings, ct);
         var names = await OrganisationNames.ForAsync(db, findings.Select(f => (Guid?)f.OrganisationId), ct);
-        var imported = findings.Select((f, i) => new ImportedFinding(fileRows[i], f.Id, f.Number, f.OrganisationId, f.FiscalYear, f.Title,
-            f.Status != FindingStatus.Rectified, recurring.Contains(f.Id))).ToList();
+
+        // Open as registered (not as now): read back later, a finding rectified since still counts as registered open.
+        var imported = findings.Select((f, i) => new ImportedFinding(fileRows?[i] ?? 0, f.Id, f.Number, f.OrganisationId, f.FiscalYear, f.Title,
+            !f.RectifiedBeforeReport, recurring.Contains(f.Id))).ToList();
         var units = imported.GroupBy(f => f.OrganisationId)
             .Select(g => new ImportedUnit(g.Key, names[g.Key], g.Count(), g.Count(f => f.Open), g.Count(f => !f.Open), [.. g.Select(f => f.FiscalYear).Distinct().Order()]))
             .OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
-        return new FindingImportResult([], imported, units, notes, FireStatus.Ok);
+        return new FindingImportResult([], imported, units, notes, FireStatus.Ok) { Key = ImportedNumbers.Of(findings) };
     }
+}
+
+/// <summary>
+/// Which findings one import registered, short enough for an address: per year and source, the first sequence number
+/// and how many (e.g. <c>2023-Audit-12-40_2022-ThirdParty-3-1</c>). An import's numbers of one year and source are
+/// consecutive: <see cref="FindingRegister.RegisterManyAsync"/> takes them under a lock held to its commit.
+/// </summary>
+internal static class ImportedNumbers
+{
+    public static string Of(IEnumerable<Finding> findings) =>
+        string.Join('_', findings.GroupBy(f => (f.FiscalYear, f.Source))
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key.FiscalYear}-{g.Key.Source}-{Seq(g.First().Number)}-{g.Count()}")));
+
+    /// <summary>The numbers a key names, or null if it is not one <see cref="Of"/> gives (a hand-edited address).</summary>
+    public static IReadOnlyList<string>? Parse(string? key)
+    {
+        var numbers = new List<string>();
+        foreach (var part in (key ?? string.Empty).Split('_', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.Split('-') is not [var y, var s, var f, var c]
+                || !int.TryParse(y, NumberStyles.None, CultureInfo.InvariantCulture, out var year) || !Shared.DateRange.IsYear(year)
+                || !Enum.TryParse<FindingSource>(s, out var source) || !Enum.IsDefined(source)
+                || !int.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var first) || first < 1
+                || !int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1 || numbers.Count + count > FindingFile.MaxRows)
+            {
+                return null;
+            }
+
+            numbers.AddRange(Enumerable.Range(first, count).Select(seq => FindingRegister.NumberOf(year, source, seq)));
+        }
+
+        return numbers;
+    }
+
+    /// <summary>The sequence number a finding's number ends with (<see cref="FindingRegister.NumberOf"/>).</summary>
+    private static int Seq(string number) => int.Parse(number.AsSpan(number.LastIndexOf('-') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
 }

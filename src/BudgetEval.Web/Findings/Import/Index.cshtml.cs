@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BudgetEval.Web.Audit;
 using BudgetEval.Web.Infrastructure.Data;
 using BudgetEval.Web.SelfEvaluations.Export;
@@ -11,8 +12,10 @@ namespace BudgetEval.Web.Findings.Import;
 
 /// <summary>
 /// 问题台账批量登记: the bureau's existing 整改台账 (audit, inspection, earlier evaluations, self-evaluations) brought in
-/// from one workbook, all or nothing, for those who register findings by hand. The result is shown in the answer to
-/// the post; posting the same file again (a refresh) registers nothing, every row being refused as already registered.
+/// from one workbook, all or nothing, for those who register findings by hand. A registration answers 303 to the
+/// result page (Post/Redirect/Get), which reads the findings back from the address, so a refresh or the back button
+/// never posts the file again (and a file posted twice registers nothing: every row is already registered). Refusals
+/// stay on the post's answer: nothing was saved.
 /// </summary>
 [Authorize(Roles = Roles.FinanceOfficer)]
 [RequestSizeLimit(FindingFile.MaxBytes + (64 * 1024))]
@@ -23,8 +26,18 @@ internal sealed class FindingImportModel(AppDbContext db, TimeProvider clock, Du
 
     public FindingImportResult? Result { get; private set; }
 
-    public void OnGet()
+    /// <summary>The file's notes (columns not imported) go to the result page once, through TempData; the findings by address.</summary>
+    private const string NotesKey = "FindingImportNotes";
+
+    public async Task OnGetAsync(string? imported, CancellationToken ct)
     {
+        if (imported is null)
+        {
+            return;
+        }
+
+        var notes = TempData[NotesKey] is string json ? JsonSerializer.Deserialize<List<string>>(json) ?? [] : [];
+        Result = await ActivatorUtilities.CreateInstance<FindingImport>(HttpContext.RequestServices).ReadBackAsync(imported, notes, ct);
     }
 
     public async Task<IActionResult> OnGetTemplateAsync(CancellationToken ct)
@@ -53,8 +66,14 @@ internal sealed class FindingImportModel(AppDbContext db, TimeProvider clock, Du
         switch (result.Status)
         {
             case FireStatus.Ok:
-                Result = result;
-                return Page();
+                if (result.Notes.Count > 0)
+                {
+                    TempData[NotesKey] = JsonSerializer.Serialize(result.Notes);
+                }
+
+                // 303: the browser gets the result page, so a refresh reloads it instead of posting the file again.
+                Response.Headers.Location = $"/findings/import?imported={result.Key}";
+                return StatusCode(StatusCodes.Status303SeeOther);
             case FireStatus.Forbidden:
                 return Forbid();
             case FireStatus.Conflict:
