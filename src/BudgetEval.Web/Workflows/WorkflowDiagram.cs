@@ -74,7 +74,12 @@ internal static class WorkflowDiagram
         var minY = Math.Floor(Math.Min(0, top - Margin));
         var height = Math.Ceiling(Math.Max(Top + BoxH + 110, bottom + Margin) - minY);
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(Describe(def, current, visited))}\" viewBox=\"0 {minY} {width} {height}\" width=\"{width}\" height=\"{height}\" style=\"min-width:{Math.Round(width * MinScale)}px\" xmlns=\"http://www.w3.org/2000/svg\">");
+
+        // The floor under shrinking is no inline style (the CSP allows none): an empty, zero-high canvas of that width
+        // after the picture makes the box (.wf-fit, min-width: min-content) at least that wide, and the picture fills
+        // at most its box. A canvas, not a second svg: "the diagram's svg" stays one element.
+        svg.Append("<div class=\"wf-fit\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<svg class=\"wf-diagram\" role=\"img\" aria-label=\"{HtmlEncode(Describe(def, current, visited))}\" viewBox=\"0 {minY} {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">");
         svg.Append("<defs><marker id=\"wf-arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#475467\"/></marker></defs>");
         svg.Append(arcs);
 
@@ -92,6 +97,7 @@ internal static class WorkflowDiagram
         }
 
         svg.Append("</svg>");
+        svg.Append(CultureInfo.InvariantCulture, $"<canvas class=\"wf-floor\" width=\"{Math.Round(width * MinScale)}\" height=\"0\" aria-hidden=\"true\"></canvas></div>");
         return new HtmlString(svg.ToString());
     }
 

@@ -252,7 +252,8 @@ public sealed class RectificationReportTests(AppFixture app) : IClassFixture<App
         Assert.Equal(HttpStatusCode.OK, word.StatusCode);
         Assert.Equal(Title, Read(await word.Content.ReadAsByteArrayAsync()).Paragraphs[0]);
         Assert.Contains("handler=Pdf", Href(preview, "pdf-link"), StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("@media print { .screen-only { display: none; } }", preview, StringComparison.Ordinal);
+        Assert.Contains("href=\"/css/print.css?v=", preview, StringComparison.Ordinal); // the rule is in the stylesheet: the CSP allows no inline style
+        Assert.Contains("@media print { .screen-only { display: none; } }", await finance.GetStringAsync("/css/print.css"), StringComparison.Ordinal);
 
         // A status with nothing on the list (no 无法整改 among the centre's 2021 findings) still offers the report,
         // which covers every status: the buttons follow the unit and year, not the rows on screen.

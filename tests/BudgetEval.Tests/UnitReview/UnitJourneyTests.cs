@@ -89,8 +89,8 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         using var finance = await app.SignInAsync("finance");
         var page = WebUtility.HtmlDecode(await finance.GetStringAsync($"/findings/{id}"));
 
-        Assert.Contains($"<p style=\"white-space: pre-wrap\">{measures}</p>", page, StringComparison.Ordinal);
-        Assert.Contains($"<p style=\"white-space: pre-wrap\">{result}</p>", page, StringComparison.Ordinal);
+        Assert.Contains($"<p class=\"prewrap\">{measures}</p>", page, StringComparison.Ordinal);
+        Assert.Contains($"<p class=\"prewrap\">{result}</p>", page, StringComparison.Ordinal);
         Assert.Contains("2025年度 · 财务管理", page, StringComparison.Ordinal); // the year as everywhere else, not 「2025 年」
         Assert.DoesNotContain("2025 年 ·", page, StringComparison.Ordinal);
     }
@@ -135,7 +135,7 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         using var head = await app.SignInAsync("unithead");
         var page = WebUtility.HtmlDecode(await head.GetStringAsync($"/self-evaluations/{se.Id}/follow-up"));
 
-        Assert.Contains($"<span style=\"white-space: pre-wrap\">{statement}</span>", page, StringComparison.Ordinal);
+        Assert.Contains($"<span class=\"prewrap\">{statement}</span>", page, StringComparison.Ordinal);
         Assert.Contains($"<a href=\"/cases/{se.CaseId}\" data-testid=\"follow-up-case\">事项与提交</a>", page, StringComparison.Ordinal);
     }
 
@@ -282,7 +282,8 @@ public sealed class UnitJourneyTests(AppFixture app) : IClassFixture<AppFixture>
         var settings = await unit.GetStringAsync("/notifications/settings");
 
         Assert.Matches($"<nav class=\"screen-only\" data-testid=\"print-nav\"><a href=\"/self-evaluations/{id}/form\">返回自评表</a>", print);
-        Assert.Contains("@media print { .screen-only { display: none; } }", print, StringComparison.Ordinal);
+        Assert.Contains("href=\"/css/print.css?v=", print, StringComparison.Ordinal); // the rule is in the stylesheet: the CSP allows no inline style
+        Assert.Contains("@media print { .screen-only { display: none; } }", await unit.GetStringAsync("/css/print.css"), StringComparison.Ordinal);
         Assert.Contains("<p class=\"year\">（2022年度）</p>", print, StringComparison.Ordinal); // as the official form writes it, not 「2022 年」
         Assert.Contains("<a class=\"button secondary\" href=\"/notifications\" data-testid=\"settings-back\">返回通知</a>", settings, StringComparison.Ordinal);
     }

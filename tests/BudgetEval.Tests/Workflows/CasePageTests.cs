@@ -62,7 +62,7 @@ public sealed partial class CasePageTests(AppFixture app) : IClassFixture<AppFix
 
         var page = await (await app.SignInAsync("finance")).GetStringAsync($"/cases/{caseId}");
         Assert.Contains("版本差异（第 1 版 → 第 2 版）", page, StringComparison.Ordinal);
-        Assert.Contains("<col style=\"width: 20%\" /><col style=\"width: 40%\" /><col style=\"width: 40%\" />", page, StringComparison.Ordinal); // 原内容 keeps its width
+        Assert.Contains("<col class=\"diff-field\" /><col class=\"diff-value\" /><col class=\"diff-value\" />", page, StringComparison.Ordinal); // 原内容 keeps its width (site.css)
         // The three numbers are told apart: the flow's definition, the case's revision, the content's version.
         Assert.Contains("自评审核（流程定义 v1）", page, StringComparison.Ordinal);
         Assert.Matches("修订号 \\d+", page);

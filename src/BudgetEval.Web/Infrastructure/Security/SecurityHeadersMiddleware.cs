@@ -1,6 +1,9 @@
 namespace BudgetEval.Web.Infrastructure.Security;
 
-/// <summary>Headers every response gets. Scripts come only from our own origin (no inline script).</summary>
+/// <summary>
+/// Headers every response gets. Scripts and styles come only from our own origin: no inline script, no style attribute
+/// or &lt;style&gt; block, so an injected one cannot run or restyle a page (docs/decisions/0025-no-inline-styles.md).
+/// </summary>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
@@ -13,7 +16,7 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
             headers["Referrer-Policy"] = "same-origin";
             headers.XFrameOptions = "DENY";
             headers.ContentSecurityPolicy =
-                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
             return Task.CompletedTask;
         }, context.Response);
         return next(context);
