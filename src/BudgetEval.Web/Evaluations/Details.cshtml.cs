@@ -443,18 +443,14 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             w.DueAt)).ToList();
 
         // The unit is not a party to the bureau's quality check of the firm's report. It is told that its evaluation
-        // changed hands, when and from which firm, but not why: the reason is between the bureau and the firm.
+        // changed hands, when, from which firm and why, as its case's history (流转记录) tells it.
         var isUnit = IsUnit;
         var history = await db.WorkflowHistory.AsNoTracking()
             .Where(h => h.InstanceId == caseId && ((!isUnit && h.Action == "return" && h.FromState == "quality_review") || h.Action == ReplaceFirmAction))
             .OrderBy(h => h.Seq).Select(h => new { h.Action, Reason = new ReturnReason(h.At, h.ActorName, h.Comment ?? string.Empty) }).ToListAsync(ct);
         Returns = [.. history.Where(h => h.Action == "return").Select(h => h.Reason)];
-        Replacements = [.. history.Where(h => h.Action == ReplaceFirmAction).Select(h => isUnit ? h.Reason with { Reasons = ReplacedFirm(h.Reason.Reasons) } : h.Reason)];
+        Replacements = [.. history.Where(h => h.Action == ReplaceFirmAction).Select(h => h.Reason)];
     }
-
-    /// <summary>The history note naming the replaced firm (<see cref="ReleaseFirm"/>), without the bureau's reason after it.</summary>
-    private static string ReplacedFirm(string comment) =>
-        comment.Split('\n', 2)[0] is var first && first.StartsWith(ReleaseFirm.ReplacedFirmLabel, StringComparison.Ordinal) ? first : $"{ReleaseFirm.ReplacedFirmLabel}（未记录）";
 }
 
 /// <summary>An open task of the evaluation's case: its step, who holds it (organisation and role, or the person) and its due time.</summary>

@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BudgetEval.Tests.FirmReplacement;
 
 /// <summary>
-/// 更换评价机构记录 on the evaluation page as each party reads it: the bureau with its reason; the evaluated unit that its
-/// evaluation changed hands, when and from which firm, without the bureau's reason; the replaced firm not at all.
+/// 更换评价机构记录 on the evaluation page as each party reads it: the bureau and the evaluated unit (when, from which firm
+/// and why, as the case's 流转记录 tells the unit too); the replaced firm not at all.
 /// </summary>
 public sealed class FirmReplacementUnitViewTests(AppFixture app) : IClassFixture<AppFixture>
 {
@@ -22,7 +22,7 @@ public sealed class FirmReplacementUnitViewTests(AppFixture app) : IClassFixture
     private readonly CaseApi _cases = new(app);
 
     [Fact]
-    public async Task Given_a_replaced_firm_When_the_unit_opens_its_evaluation_Then_it_reads_the_date_and_the_old_firm_but_not_the_reason_and_the_old_firm_sees_nothing_of_the_new()
+    public async Task Given_a_replaced_firm_When_the_unit_opens_its_evaluation_Then_it_reads_the_date_the_old_firm_and_the_reason_as_its_history_does_and_the_old_firm_sees_nothing_of_the_new()
     {
         var id = await _flow.CommissionedAsync(2013);
         var caseId = (await EvaluationApi.JsonAsync(await app.ApiAsync("finance"), $"/api/evaluations/{id}")).GetProperty("caseId").GetGuid();
@@ -35,8 +35,9 @@ public sealed class FirmReplacementUnitViewTests(AppFixture app) : IClassFixture
         using var unit = await app.SignInAsync("unit");
         var unitPage = WebUtility.HtmlDecode(await unit.GetStringAsync($"/evaluations/{id}"));
         Assert.Contains("data-testid=\"replacements\"", unitPage, StringComparison.Ordinal);
-        Assert.Contains($"<li>{when} 李敏 更换评价机构：<span class=\"comment prewrap\">原评价机构：{DemoSeeder.XinCaiYuan}</span></li>", unitPage, StringComparison.Ordinal);
-        Assert.DoesNotContain(Reason, unitPage, StringComparison.Ordinal);
+        Assert.Contains($"<li>{when} 李敏 更换评价机构：<span class=\"comment prewrap\">原评价机构：{DemoSeeder.XinCaiYuan}\n{Reason}</span></li>", unitPage, StringComparison.Ordinal);
+        var unitHistory = WebUtility.HtmlDecode(await unit.GetStringAsync($"/cases/{caseId}"));
+        Assert.Contains(Reason, unitHistory, StringComparison.Ordinal); // the page says what the history already says
 
         using var officer = await app.SignInAsync("finance");
         Assert.Contains($"原评价机构：{DemoSeeder.XinCaiYuan}\n{Reason}</span>", WebUtility.HtmlDecode(await officer.GetStringAsync($"/evaluations/{id}")), StringComparison.Ordinal);

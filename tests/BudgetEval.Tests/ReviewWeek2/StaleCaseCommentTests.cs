@@ -90,6 +90,6 @@ public sealed partial class StaleCaseCommentTests(AppFixture app) : IClassFixtur
             ["idempotencyKey"] = Guid.NewGuid().ToString("N"),
         }, $"/cases/{caseId}?handler=Fire");
 
-    [GeneratedRegex("<div class=\"card stack\" data-testid=\"case-kept-comment\">.*?</div>", RegexOptions.Singleline)]
+    [GeneratedRegex("<div class=\"card stack kept-comment\" data-testid=\"case-kept-comment\">.*?</div>", RegexOptions.Singleline)]
     private static partial Regex KeptBlock();
 }
