@@ -282,16 +282,8 @@ public partial class DirectoryImportTests(AppFixture app) : IClassFixture<AppFix
          await app.DbAsync(db => db.Users.IgnoreQueryFilters().CountAsync()),
          await app.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == AuditActions.DirectoryImported)));
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient admin, byte[] workbook, string fileName = "单位和用户.xlsx")
-    {
-        var page = await admin.GetStringAsync("/admin/import");
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(workbook);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        form.Add(file, "file", fileName);
-        form.Add(new StringContent(AppFixture.AntiforgeryToken(page)), "__RequestVerificationToken");
-        return await admin.PostAsync("/admin/import", form);
-    }
+    private static Task<HttpResponseMessage> PostAsync(HttpClient admin, byte[] workbook, string fileName = "单位和用户.xlsx") =>
+        AppFixture.PostWorkbookAsync(admin, "/admin/import", workbook, fileName);
 
     private static string Errors(string html) => ErrorBox().Match(html) is { Success: true } m ? m.Value : html[..Math.Min(html.Length, 2000)];
 

@@ -73,6 +73,18 @@ public sealed partial class AppFixture : IAsyncLifetime
         }));
     }
 
+    /// <summary>An upload form as a browser posts it: the form page read for its antiforgery token, then one .xlsx file as <c>file</c>.</summary>
+    public static async Task<HttpResponseMessage> PostWorkbookAsync(HttpClient client, string formPath, byte[] workbook, string fileName)
+    {
+        var page = await client.GetStringAsync(formPath);
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(workbook);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        form.Add(file, "file", fileName);
+        form.Add(new StringContent(AntiforgeryToken(page)), "__RequestVerificationToken");
+        return await client.PostAsync(formPath, form);
+    }
+
     public static string AntiforgeryToken(string html) =>
         AntiforgeryPattern().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery token in page");
 
