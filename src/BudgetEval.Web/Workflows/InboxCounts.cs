@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using BudgetEval.Web.Auth;
 using BudgetEval.Web.Shared;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BudgetEval.Web.Workflows;
