@@ -173,11 +173,8 @@ internal sealed class ReleaseFirm(NotificationWriter writer, DueDates dueDates, 
         FirmHandover.Release(e);
         context.Instance.AssignedFirmId = null;
         context.Instance.PlanDeadline = null;
-        context.HistoryNote = $"{ReplacedFirmLabel}{name ?? "（未记录）"}";
+        context.HistoryNote = $"原评价机构：{name ?? "（未记录）"}";
     }
-
-    /// <summary>How the history note names the replaced firm (the first line of the entry's comment).</summary>
-    public const string ReplacedFirmLabel = "原评价机构：";
 }
 
 /// <summary>
