@@ -39,7 +39,8 @@ public sealed partial class InlineStyleSourceTests
         Assert.True(found.Count == 0, string.Join(Environment.NewLine, found));
     }
 
-    // style="…" in markup, style=\"…\" in a C# string, setAttribute('style', …) in a script, and any <style> block.
-    [GeneratedRegex("""\sstyle\s*=\s*\\?["']|<style[\s>]|setAttribute\(\s*["']style["']""", RegexOptions.IgnoreCase)]
+    // style="…" in markup, style=\"…\" in a C# string, setAttribute('style', …) or el.style.… in a script, and any
+    // <style> block. The CSP lets a script set el.style, but the look belongs in site.css with the rest (ADR 0025).
+    [GeneratedRegex("""\sstyle\s*=\s*\\?["']|<style[\s>]|setAttribute\(\s*["']style["']|\.style\.[a-z]""", RegexOptions.IgnoreCase)]
     private static partial Regex InlineStyle();
 }

@@ -32,6 +32,8 @@ public sealed class SessionWarningBrowserTests(ShortSessionBrowserFixture browse
         // Quiet: the warning comes, with the focus on its button.
         await Assertions.Expect(warning).ToBeVisibleAsync();
         await Assertions.Expect(warning).ToContainTextAsync("您已较长时间未操作，登录将于 15 秒后失效。"); // half of 30 s (2 分钟 normally)
+        // Its look comes from site.css (no inline style under the CSP): it stays over the page wherever it is scrolled.
+        Assert.Equal("fixed", await warning.EvaluateAsync<string>("e => getComputedStyle(e).position"));
         var keep = warning.GetByRole(AriaRole.Button, new() { Name = "继续使用" });
         await Assertions.Expect(keep).ToBeFocusedAsync();
         await BrowserFixture.ScreenshotAsync(page, "session-warning");

@@ -157,16 +157,13 @@
         } // else: signed in again elsewhere first; kept until the form's page is opened (or it is too old)
     }
 
-    // ---- Small accessible UI pieces (styled inline: the stylesheet belongs to the pages). ----
+    // ---- Small accessible UI pieces (their look is .session-banner in site.css, which the layout always loads). ----
 
     function banner(role, testId) {
         var el = document.createElement('div');
         el.setAttribute('role', role);
         el.setAttribute('data-testid', testId);
         el.className = 'session-banner';
-        el.style.cssText = 'position:fixed;left:50%;top:12px;transform:translateX(-50%);z-index:1000;max-width:40em;'
-            + 'background:#fffaeb;border:2px solid #b54708;color:#1d2939;padding:12px 16px;border-radius:6px;'
-            + 'box-shadow:0 4px 16px rgba(0,0,0,.2);display:flex;flex-wrap:wrap;gap:8px 12px;align-items:center;';
         document.body.appendChild(el);
         return el;
     }
@@ -254,7 +251,6 @@
         warning.setAttribute('aria-modal', 'false');
         var text = document.createElement('p');
         text.id = 'session-warning-text';
-        text.style.margin = '0';
         text.textContent = '您已较长时间未操作，登录将于 ' + warnText() + '后失效。';
         warning.setAttribute('aria-describedby', text.id);
         warning.setAttribute('aria-label', '登录即将失效');
