@@ -65,6 +65,9 @@ internal sealed record FollowUpItem(FollowUpLine Line, Finding? Current)
     public bool Overdue(DateOnly today) => Current is not null && FindingOverdue.IsOverdue(Current.Status, Current.Deadline, today);
 }
 
+/// <summary>A statement the unit wrote on the same finding in another of its self-evaluations of the year (<see cref="FollowUp.CarriedAsync"/>).</summary>
+internal sealed record CarriedStatement(string Statement, string FromTitle);
+
 /// <summary>
 /// The list a page, the print view or the API shows: live while the unit edits (draft, returned), else as
 /// frozen in the latest submitted version. <see cref="Reconstructed"/>: that version predates the frozen list,
@@ -165,6 +168,32 @@ internal static class FollowUp
                     || (f.Status == FindingStatus.Unrectifiable && f.ClosedOn <= submittedOn))))
             .OrderBy(f => f.FiscalYear).ThenBy(f => f.Number).ToListAsync(ct);
         return findings.Select(f => new FollowUpItem(FollowUpLine.Of(f, statements.GetValueOrDefault(f.Id)), f)).ToList();
+    }
+
+    /// <summary>
+    /// 带入: a unit's 部门整体 and 项目 self-evaluations of one year list the same earlier findings, so it would type the
+    /// same statement into each. For every open finding still without one here: the newest statement on it from another
+    /// self-evaluation of the same unit and year. Offered in the box while the list is live; stored only when saved.
+    /// Read as the system, like <see cref="ForAsync"/>: the caller has found this self-evaluation within its scope,
+    /// and only its own unit's statements are read.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, CarriedStatement>> CarriedAsync(AppDbContext db, SelfEvaluation se, IReadOnlyList<FollowUpItem> items,
+        CancellationToken ct)
+    {
+        var blank = items.Where(i => i.NeedsStatement && string.IsNullOrWhiteSpace(i.Line.Statement)).Select(i => i.Line.FindingId).ToList();
+        if (blank.Count == 0 || !IsWithUnit(se))
+        {
+            return new Dictionary<Guid, CarriedStatement>();
+        }
+
+        var (organisationId, year, id) = (se.OrganisationId, se.FiscalYear, se.Id);
+        var rows = await (from s in db.FindingStatements.IgnoreQueryFilters()
+                          join e in db.SelfEvaluations.IgnoreQueryFilters() on s.SelfEvaluationId equals e.Id
+                          where s.OrganisationId == organisationId && e.OrganisationId == organisationId && e.FiscalYear == year && e.Id != id
+                                && blank.Contains(s.FindingId)
+                          orderby s.UpdatedAt descending
+                          select new { s.FindingId, s.Statement, e.Title }).AsNoTracking().ToListAsync(ct);
+        return rows.GroupBy(r => r.FindingId).ToDictionary(g => g.Key, g => new CarriedStatement(g.First().Statement, g.First().Title));
     }
 
     /// <summary>The unit's findings of the three years before the self-evaluation's.</summary>

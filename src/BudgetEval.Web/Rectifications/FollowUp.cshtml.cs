@@ -33,6 +33,9 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
     public ChinaClock China => china;
 
+    /// <summary>Statements offered from the unit's other self-evaluations of the year for boxes still blank here (带入).</summary>
+    public IReadOnlyDictionary<Guid, CarriedStatement> Carried { get; private set; } = new Dictionary<Guid, CarriedStatement>();
+
     public bool Editable => FollowUp.IsWithUnit(SelfEvaluation) && User.IsInRole(Users.Roles.UnitFiller);
 
     /// <summary>A refused save's page holds the user's unsaved text (the leave-page guard starts armed).</summary>
@@ -62,10 +65,16 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
     /// <summary>
     /// What a box shows: the stored statement, or after a refused save what the user typed. A box the user left as
-    /// loaded shows what is stored now (someone else may have filled it in the meantime).
+    /// loaded shows what is stored now (someone else may have filled it in the meantime). A blank box on a fresh page
+    /// shows the statement carried over from another self-evaluation, if any.
     /// </summary>
     public string? Shown(FollowUpLine line)
     {
+        if (CarriedInto(line) is { } carried)
+        {
+            return carried.Statement;
+        }
+
         if (posted is null || !posted.TryGetValue(line.FindingId, out var typed) || !ChangedByUser(line.FindingId, typed))
         {
             return line.Statement;
@@ -73,6 +82,10 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
         return typed;
     }
+
+    /// <summary>The carried-over statement the box shows (a fresh page, nothing stored here yet); null otherwise.</summary>
+    public CarriedStatement? CarriedInto(FollowUpLine line) =>
+        posted is null && string.IsNullOrWhiteSpace(line.Statement) ? Carried.GetValueOrDefault(line.FindingId) : null;
 
     /// <summary>
     /// After a refused save: the statement someone else saved since this user loaded the page, which this user also
@@ -102,6 +115,7 @@ internal sealed class FollowUpModel(AppDbContext db, TimeProvider clock, ChinaCl
 
         SelfEvaluation = se;
         List = await FollowUp.ShownAsync(db, se, china, ct);
+        Carried = Editable ? await FollowUp.CarriedAsync(db, se, List.Items, ct) : new Dictionary<Guid, CarriedStatement>();
         Recurring = List.Recurring;
         Today = china.Today(clock);
         return true;

@@ -52,7 +52,9 @@ internal static class RectificationEndpoints
         bool NeedsStatement, string? Statement, int? SubmittedVersion, bool Reconstructed, string? CurrentStatus, string? CurrentStatusLabel,
         DateOnly? CurrentDeadline, bool Overdue,
         [property: System.ComponentModel.Description("该项整改情况说明的戳记：保存时在 stamps 中按问题回传；打开后他人已修改且本次也修改的项被拒绝（409）。")] string Stamp,
-        [property: System.ComponentModel.Description("重复发生：该单位上一年度有同类别问题（与问题台账、整改情况页面及打印稿一致）。")] bool Recurring);
+        [property: System.ComponentModel.Description("重复发生：该单位上一年度有同类别问题（与问题台账、整改情况页面及打印稿一致）。")] bool Recurring,
+        [property: System.ComponentModel.Description("带入：本自评尚未填写、而本单位同年度其他自评已填写的该问题整改情况说明（最新一条）；仅在单位编辑期间给出，需经保存才计入本自评。")] string? CarriedStatement,
+        [property: System.ComponentModel.Description("带入说明所在的自评标题。")] string? CarriedFrom);
 
     public static void MapRectificationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -139,6 +141,7 @@ internal static class RectificationEndpoints
             }
 
             var list = await FollowUp.ShownAsync(db, se, china, ct);
+            var carried = await FollowUp.CarriedAsync(db, se, list.Frozen ? [] : list.Items, ct);
             var today = china.Today(clock);
             return TypedResults.Ok(list.Items.Select(i => new FollowUpItemDto(
                 i.Line.FindingId,
@@ -157,7 +160,9 @@ internal static class RectificationEndpoints
                 i.Current?.Deadline,
                 i.Overdue(today),
                 FollowUp.StampOf(i.Line.Statement),
-                list.Recurring.Contains(i.Line.FindingId))).ToList());
+                list.Recurring.Contains(i.Line.FindingId),
+                carried.GetValueOrDefault(i.Line.FindingId)?.Statement,
+                carried.GetValueOrDefault(i.Line.FindingId)?.FromTitle)).ToList());
         }).Produces<List<FollowUpItemDto>>();
 
         // A conflict answers 409 with each refused item under statements.{findingId}, as a 422 does.

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
 using BudgetEval.Tests.SelfEvaluations;
@@ -13,7 +12,7 @@ namespace BudgetEval.Tests.FollowUpPage;
 /// changed is refused naming the finding, and a refused save hands back everything typed. Each test works on its own
 /// findings of the centre's 2022 draft (seven open 2021 findings), so the tests do not depend on their order.
 /// </summary>
-public sealed partial class FollowUpConcurrencyTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class FollowUpConcurrencyTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
     public async Task Given_two_tabs_opened_together_When_A_saves_item_3_and_B_then_saves_item_4_Then_both_statements_are_kept()
@@ -21,8 +20,8 @@ public sealed partial class FollowUpConcurrencyTests(AppFixture app) : IClassFix
         var (id, items) = await ListAsync();
         var (third, fourth) = (items[2], items[3]);
         using var unit = await app.SignInAsync("unit");
-        var tabA = await FormPage.OpenAsync(unit, id);
-        var tabB = await FormPage.OpenAsync(unit, id); // opened before A saves: item 3 still blank there
+        var tabA = await FollowUpFormPage.OpenAsync(unit, id);
+        var tabB = await FollowUpFormPage.OpenAsync(unit, id); // opened before A saves: item 3 still blank there
 
         tabA.Statements[third.Id] = "甲：已修订资产管理办法。";
         var savedA = await tabA.PostAsync(unit);
@@ -42,8 +41,8 @@ public sealed partial class FollowUpConcurrencyTests(AppFixture app) : IClassFix
         var (id, items) = await ListAsync();
         var (item, other) = (items[4], items[5]);
         using var unit = await app.SignInAsync("unit");
-        var tabA = await FormPage.OpenAsync(unit, id);
-        var tabB = await FormPage.OpenAsync(unit, id);
+        var tabA = await FollowUpFormPage.OpenAsync(unit, id);
+        var tabB = await FollowUpFormPage.OpenAsync(unit, id);
 
         tabA.Statements[item.Id] = "甲：已完成整改。";
         Assert.Equal(HttpStatusCode.Redirect, (await tabA.PostAsync(unit)).StatusCode);
@@ -52,7 +51,7 @@ public sealed partial class FollowUpConcurrencyTests(AppFixture app) : IClassFix
         var refused = await tabB.PostAsync(unit);
         var html = await refused.Content.ReadAsStringAsync();
         var afterRefusal = await StatementsAsync(id);
-        var again = FormPage.From(html, tabB.Url);
+        var again = FollowUpFormPage.From(html, tabB.Url);
         var savedAgain = await again.PostAsync(unit);
         var afterAgain = await StatementsAsync(id);
 
@@ -75,13 +74,13 @@ public sealed partial class FollowUpConcurrencyTests(AppFixture app) : IClassFix
         var (id, items) = await ListAsync();
         var (longOne, shortOne) = (items[0], items[1]);
         using var unit = await app.SignInAsync("unit");
-        var page = await FormPage.OpenAsync(unit, id);
+        var page = await FollowUpFormPage.OpenAsync(unit, id);
         page.Statements[longOne.Id] = new string('说', 2345);
         page.Statements[shortOne.Id] = "已制定整改方案。";
 
         var refused = await page.PostAsync(unit);
         var html = await refused.Content.ReadAsStringAsync();
-        var shown = FormPage.From(html, page.Url);
+        var shown = FollowUpFormPage.From(html, page.Url);
         var row = Row(html, longOne.Id);
         var stored = await StatementsAsync(id);
 
@@ -145,53 +144,7 @@ public sealed partial class FollowUpConcurrencyTests(AppFixture app) : IClassFix
         return (id, items);
     }
 
-    private Task<Dictionary<Guid, string>> StatementsAsync(Guid id) =>
-        app.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToDictionaryAsync(
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.IgnoreQueryFilters(db.FindingStatements).Where(s => s.SelfEvaluationId == id),
-            s => s.FindingId, s => s.Statement));
+    private Task<Dictionary<Guid, string>> StatementsAsync(Guid id) => FollowUpFormPage.StoredAsync(app, id);
 
-    private static string Row(string html, Guid findingId) =>
-        Regex.Match(html, $"<tr data-finding=\"{findingId}\">.*?</tr>", RegexOptions.Singleline) is { Success: true } m ? m.Value : throw new InvalidOperationException($"no row for {findingId}");
-
-    /// <summary>The follow-up form as a browser holds it: every box's text and hidden stamp, posted back as the browser would.</summary>
-    private sealed partial class FormPage
-    {
-        private FormPage(string url, string token, Dictionary<Guid, string> statements, Dictionary<Guid, string> stamps) =>
-            (Url, Token, Statements, Stamps) = (url, token, statements, stamps);
-
-        public string Url { get; }
-
-        public string Token { get; }
-
-        public Dictionary<Guid, string> Statements { get; }
-
-        public Dictionary<Guid, string> Stamps { get; }
-
-        public static async Task<FormPage> OpenAsync(HttpClient client, Guid id)
-        {
-            var html = await client.GetStringAsync($"/self-evaluations/{id}/follow-up");
-            return From(html, $"/self-evaluations/{id}/follow-up");
-        }
-
-        /// <summary>The form posts back to its own page (<paramref name="url"/>).</summary>
-        public static FormPage From(string html, string url) => new(
-            url,
-            AppFixture.AntiforgeryToken(html),
-            TextareaPattern().Matches(html).ToDictionary(m => Guid.Parse(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value)),
-            StampPattern().Matches(html).ToDictionary(m => Guid.Parse(m.Groups[1].Value), m => m.Groups[2].Value));
-
-        public async Task<HttpResponseMessage> PostAsync(HttpClient client)
-        {
-            var fields = Statements.Select(s => new KeyValuePair<string, string>($"statements[{s.Key}]", s.Value))
-                .Concat(Stamps.Select(s => new KeyValuePair<string, string>($"stamps[{s.Key}]", s.Value)))
-                .Append(new("__RequestVerificationToken", Token));
-            return await client.PostAsync(Url, new FormUrlEncodedContent(fields));
-        }
-
-        [GeneratedRegex("<textarea[^>]*name=\"statements\\[([0-9a-f-]+)\\]\"[^>]*>(.*?)</textarea>", RegexOptions.Singleline)]
-        private static partial Regex TextareaPattern();
-
-        [GeneratedRegex("name=\"stamps\\[([0-9a-f-]+)\\]\" value=\"([^\"]*)\"")]
-        private static partial Regex StampPattern();
-    }
+    private static string Row(string html, Guid findingId) => FollowUpFormPage.Row(html, findingId);
 }
