@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using BudgetEval.Tests.Evaluations;
 using BudgetEval.Tests.Infrastructure;
+using BudgetEval.Tests.RectificationWalk;
 using BudgetEval.Tests.Reminders;
 using BudgetEval.Web.Findings;
 using BudgetEval.Web.Rectifications;
@@ -40,6 +40,10 @@ public sealed class OnTimeResultTests(AppFixture app) : IClassFixture<AppFixture
         Assert.DoesNotContain(id, waiting.BureauList);
         Assert.False(waiting.UnitDashboard, "the unit's dashboard marks it overdue");
         Assert.Contains(FindingOverdue.ReportedOnTimeLabel, waiting.UnitDashboardRow, StringComparison.Ordinal);
+        using (var finance = await app.SignInAsync("finance")) // the officer verifying sees why it is not late
+        {
+            Assert.Contains("整改期限： 2026年3月10日 已按期报送，待财政核验", RectificationPages.Text(await finance.GetStringAsync($"/cases/{caseId}")), StringComparison.Ordinal);
+        }
 
         // 未通过 after the deadline: back with the unit, which is late again; every figure counts it once more.
         await Api().Cases.FireOkAsync("finance", caseId, "return", "佐证材料不足，请补充专账凭证。");
