@@ -46,8 +46,8 @@ internal static class DashboardExport
         tasks.AddRange(d.Tasks.Select(t => new[] { t.Title, t.Step, t.DueAt is { } due ? ChineseFormat.Date(http.RequestServices.GetRequiredService<Workflows.DueDates>().DueDay(due)) : null, t.Overdue ? "逾期" : null }));
         sheets.Add(("待办事项", tasks, [40, 20, 20, 10]));
         var findings = new List<IEnumerable<string?>> { new[] { "编号", "问题", "类别", "来源", "整改期限", "状态", "是否逾期" } };
-        findings.AddRange(d.Findings.Select(f => new[] { f.Number, f.Title, f.Category, f.Source, ChineseFormat.Date(f.Deadline), f.Status, f.Overdue ? "逾期" : null }));
-        sheets.Add(("未完成整改的问题", findings, [16, 40, 12, 10, 16, 10, 10]));
+        findings.AddRange(d.Findings.Select(f => new[] { f.Number, f.Title, f.Category, f.Source, ChineseFormat.Date(f.Deadline), f.Status, Rectifications.DeadlineBadge.Text(f.Mark) }));
+        sheets.Add(("未完成整改的问题", findings, [16, 40, 12, 10, 16, 10, 22]));
         sheets.Insert(0, ("概况", Summary(filter with { UnitText = http.User.OrganisationName() }, []), [24, 60]));
         return (await SaveAsync(db, http, clock, "数据看板（单位）", sheets, OneDecimal(d.Charts), ct), FileName(http.User.OrganisationName(), filter.Year));
     }

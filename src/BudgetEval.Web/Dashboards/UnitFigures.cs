@@ -9,7 +9,12 @@ namespace BudgetEval.Web.Dashboards;
 
 internal sealed record UnitTask(Guid CaseId, string Title, string Step, DateTimeOffset? DueAt, bool Overdue);
 
-internal sealed record UnitFinding(Guid Id, string Number, string Title, string Category, string Source, DateOnly Deadline, string Status, bool Overdue);
+internal sealed record UnitFinding(Guid Id, string Number, string Title, string Category, string Source, DateOnly Deadline, string Status,
+    [property: System.Text.Json.Serialization.JsonIgnore] DeadlineMark Mark)
+{
+    /// <summary>逾期 by <see cref="FindingOverdue"/>'s rule: false while the bureau verifies a result reported on time.</summary>
+    public bool Overdue => Mark == DeadlineMark.Overdue;
+}
 
 internal sealed record UnitDashboard(IReadOnlyList<Chart> Charts, int TaskTotal, IReadOnlyList<UnitTask> Tasks, int FindingTotal, IReadOnlyList<UnitFinding> Findings)
 {
@@ -40,8 +45,9 @@ internal sealed class UnitFigures(AppDbContext db, InboxQueries inbox, WorkflowR
         var open = findings.Where(f => FindingOverdue.OpenStatuses.Contains(f.Status));
         var findingTotal = await open.CountAsync(ct);
         var findingRows = (await open.OrderBy(f => f.Deadline).ThenBy(f => f.Number).Take(ListSize)
-                .Select(f => new { f.Id, f.Number, f.Title, f.Category, f.Source, f.Deadline, f.Status }).ToListAsync(ct))
-            .Select(f => new UnitFinding(f.Id, f.Number, f.Title, f.Category, FindingLabels.Source(f.Source), f.Deadline, FindingLabels.Status(f.Status), FindingOverdue.IsOverdue(f.Status, f.Deadline, today)))
+                .Select(f => new { f.Id, f.Number, f.Title, f.Category, f.Source, f.Deadline, f.Status, f.ResultReportedOn }).ToListAsync(ct))
+            .Select(f => new UnitFinding(f.Id, f.Number, f.Title, f.Category, FindingLabels.Source(f.Source), f.Deadline, FindingLabels.Status(f.Status),
+                FindingOverdue.Mark(f.Status, f.Deadline, f.ResultReportedOn, today)))
             .ToList();
         var (funnel, _) = await FindingCharts.FunnelAsync(findings, today, ct);
         return new(new[] { await ScoresAsync(own, ct), funnel }, taskTotal, taskRows, findingTotal, findingRows);

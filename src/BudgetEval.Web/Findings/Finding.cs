@@ -97,6 +97,12 @@ internal sealed class Finding
     /// <summary>整改结果 as the unit reports it (the evidence files are in finding_evidence).</summary>
     public string? ResultText { get; set; }
 
+    /// <summary>
+    /// The day (China time) the unit reported the result (报送整改结果), kept while the bureau verifies it and cleared when
+    /// the case goes back to the unit; a result reported by the deadline is not 逾期 while it waits (FindingOverdue).
+    /// </summary>
+    public DateOnly? ResultReportedOn { get; set; }
+
     /// <summary>The date the unit asks for; saved before 申请延期 and applied (or dropped) by the bureau's answer.</summary>
     public DateOnly? RequestedDeadline { get; set; }
 

@@ -61,8 +61,10 @@ internal sealed record FollowUpItem(FollowUpLine Line, Finding? Current)
 
     public bool DeadlineChanged => Current is not null && Current.Deadline != Line.Deadline;
 
-    /// <summary>逾期 now, whatever the line says: it is about today's status and deadline.</summary>
-    public bool Overdue(DateOnly today) => Current is not null && FindingOverdue.IsOverdue(Current.Status, Current.Deadline, today);
+    /// <summary>逾期 (or 已按期报送，待财政核验) now, whatever the line says: it is about today's status and deadline.</summary>
+    public DeadlineMark Mark(DateOnly today) => Current is null ? DeadlineMark.None : FindingOverdue.Mark(Current, today);
+
+    public bool Overdue(DateOnly today) => Mark(today) == DeadlineMark.Overdue;
 }
 
 /// <summary>A statement the unit wrote on the same finding in another of its self-evaluations of the year (<see cref="FollowUp.CarriedAsync"/>).</summary>

@@ -25,7 +25,9 @@ internal static class RectificationEndpoints
     /// <summary>The rectification of a finding: status, deadlines, the unit's plan and result, the bureau's verification, the evidence, the 延期记录.</summary>
     internal sealed record RectificationDetail(string Status, string StatusLabel, DateOnly Deadline, RectificationPlanDto Plan, string? Result,
         DateOnly? RequestedDeadline, DateOnly? NextDeadline, string? Remaining, string? Verification, DateOnly? ClosedOn, int Extensions,
-        IReadOnlyList<EvidenceInfo> Evidence, IReadOnlyList<ExtensionRequestDto> ExtensionRequests);
+        IReadOnlyList<EvidenceInfo> Evidence, IReadOnlyList<ExtensionRequestDto> ExtensionRequests,
+        [property: System.ComponentModel.Description("单位报送整改结果的日期（财政核验期间有值，退回单位后为 null）。")] DateOnly? ResultReportedOn,
+        [property: System.ComponentModel.Description("逾期：未完成且整改期限已过；整改结果在期限内已报送、待财政核验的不算逾期（与数据看板一致）。")] bool Overdue);
 
     /// <summary>One 申请延期 and the bureau's answer, newest first.</summary>
     internal sealed record ExtensionRequestDto(
@@ -61,9 +63,9 @@ internal static class RectificationEndpoints
         var group = app.MapGroup("/api/findings").RequireAuthorization(ApiAuth.Policy).WithTags("Rectifications");
 
         // 重复发生 is worked out from the register, as on the finding page: without it the API always said false.
-        group.MapGet("/{id:guid}", async Task<IResult> (Guid id, HttpContext http, RectificationService service, AppDbContext db, CancellationToken ct) =>
+        group.MapGet("/{id:guid}", async Task<IResult> (Guid id, HttpContext http, RectificationService service, AppDbContext db, TimeProvider clock, ChinaClock china, CancellationToken ct) =>
             await service.ViewAsync(id, WorkflowActor.From(http.User), ct) is { } view
-                ? TypedResults.Ok(Dto(view, (await RecurringFindings.AmongAsync(db, [view.Finding], ct)).Count > 0))
+                ? TypedResults.Ok(Dto(view, (await RecurringFindings.AmongAsync(db, [view.Finding], ct)).Count > 0, china.Today(clock)))
                 : ApiProblems.NotFound())
             .Produces<RectificationDto>();
 
@@ -191,7 +193,7 @@ internal static class RectificationEndpoints
         _ => TypedResults.NoContent(),
     };
 
-    private static RectificationDto Dto(RectificationView view, bool recurring)
+    private static RectificationDto Dto(RectificationView view, bool recurring, DateOnly today)
     {
         var f = view.Finding;
         var c = view.Case;
@@ -212,7 +214,9 @@ internal static class RectificationEndpoints
                 f.Extensions,
                 view.Evidence,
                 view.Extensions.Select(e => new ExtensionRequestDto(e.AskedAt, e.AskedBy, e.Asked, e.Reason, e.Decision?.ToString(),
-                    e.Decision is { } d ? FindingExtensions.DecisionLabel(d) : null, e.DecidedAt, e.DecidedBy, e.DecisionComment, e.Pending)).ToList()),
+                    e.Decision is { } d ? FindingExtensions.DecisionLabel(d) : null, e.DecidedAt, e.DecidedBy, e.DecisionComment, e.Pending)).ToList(),
+                f.ResultReportedOn,
+                FindingOverdue.IsOverdue(f, today)),
             c is null ? null : new RectificationCaseDto(
                 c.Instance.Id,
                 c.Instance.State,

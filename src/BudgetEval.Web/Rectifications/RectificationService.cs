@@ -63,7 +63,7 @@ internal sealed class RectificationService(AppDbContext db, TimeProvider clock, 
     public static readonly IReadOnlyList<string> UnitStates = ["planning", "implementing"];
 
     /// <summary>The state 报送整改结果 leads to: whatever evidence the case had when it got there is what the bureau verified.</summary>
-    private const string VerifyingState = "verifying";
+    private const string VerifyingState = FindingStatusMirror.VerifyingState;
 
     public const string EvidenceGoneMessage = "该佐证材料已被删除或不存在，请刷新页面后查看。";
 

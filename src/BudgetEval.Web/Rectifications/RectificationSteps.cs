@@ -229,9 +229,18 @@ internal sealed class NotifyRectificationVerified(NotificationWriter writer, Due
         FireNotifications.NotifyAsync(context, writer, dueDates, FireNotifications.OfUnit(context), ct, NotificationEvent.RectificationVerified);
 }
 
-/// <summary>The finding's status follows its case; its deadline is what the unit's states are due by.</summary>
-internal sealed class FindingStatusMirror : IWorkflowSubject
+/// <summary>
+/// The finding's status follows its case; its deadline is what the unit's states are due by. The day the result was
+/// reported follows the case too: set on entering 财政核验, kept when the case ends, cleared whenever it is back with the
+/// unit (未通过, 部分整改, or an administrator's 调整状态), so 逾期 (<see cref="FindingOverdue"/>) spares the unit only while
+/// the bureau verifies. Done on the state change rather than in an action's effects so every version of the flow, and
+/// every way into or out of the state, keeps it.
+/// </summary>
+internal sealed class FindingStatusMirror(TimeProvider clock, ChinaClock china) : IWorkflowSubject
 {
+    /// <summary>财政核验: the bureau's task after 报送整改结果.</summary>
+    public const string VerifyingState = "verifying";
+
     public string SubjectType => RectificationCases.SubjectType;
 
     public async Task OnStateChangedAsync(AppDbContext db, WorkflowInstance instance, StateDefinition state, CancellationToken ct)
@@ -244,6 +253,9 @@ internal sealed class FindingStatusMirror : IWorkflowSubject
             "planning" or "planning_extension" => FindingStatus.Open,
             _ => f.Remaining is null ? FindingStatus.InProgress : FindingStatus.Partial,
         };
+        f.ResultReportedOn = state.Id == VerifyingState ? china.Today(clock)
+            : state.Kind == StateKind.End ? f.ResultReportedOn
+            : null;
     }
 
     public async Task<DateOnly?> DeadlineAsync(AppDbContext db, WorkflowInstance instance, CancellationToken ct) =>

@@ -279,17 +279,17 @@ internal sealed class ResultsReport(AppDbContext db, Workflows.WorkflowRegistry 
     public async Task<IReadOnlyDictionary<Guid, UnitRectification>> RectificationAsync(int year, IReadOnlyList<Guid> organisations, CancellationToken ct)
     {
         var today = china.Today(clock);
-        var open = Rectifications.FindingOverdue.OpenStatuses; // the dashboards' 逾期 rule, inside this grouped count
         var counts = await db.Findings.AsNoTracking()
             .Where(f => organisations.Contains(f.OrganisationId) && f.FiscalYear > year - WindowYears && f.FiscalYear <= year)
-            .GroupBy(f => f.OrganisationId)
+            .Select(Rectifications.FindingOverdue.Marked(today)) // the dashboards' 逾期 rule, inside this grouped count
+            .GroupBy(m => m.OrganisationId)
             .Select(g => new
             {
                 g.Key,
                 Total = g.Count(),
-                Rectified = g.Count(f => f.Status == FindingStatus.Rectified),
-                Unrectifiable = g.Count(f => f.Status == FindingStatus.Unrectifiable),
-                Overdue = g.Count(f => open.Contains(f.Status) && f.Deadline < today),
+                Rectified = g.Count(m => m.Status == FindingStatus.Rectified),
+                Unrectifiable = g.Count(m => m.Status == FindingStatus.Unrectifiable),
+                Overdue = g.Count(m => m.Overdue),
             }).ToListAsync(ct);
         return counts.ToDictionary(c => c.Key, c => new UnitRectification(c.Total, c.Rectified, c.Unrectifiable, c.Total - c.Rectified - c.Unrectifiable, c.Overdue));
     }

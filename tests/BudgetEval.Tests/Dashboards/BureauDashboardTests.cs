@@ -127,7 +127,7 @@ public sealed class BureauDashboardTests(SeededYear seeded) : IClassFixture<Seed
         Assert.Equal(Math.Min(total, 20), items.Count);
         var deadlines = items.Select(i => i.GetProperty("deadline").GetString()!).ToList();
         Assert.Equal(deadlines.Order(StringComparer.Ordinal), deadlines);
-        var expected = await seeded.SqlAsync("""SELECT min("Deadline") FROM findings WHERE "Status" IN ('Open','InProgress','Partial') AND "Deadline" < @today""", ("today", Today));
+        var expected = await seeded.SqlAsync("""SELECT min("Deadline") FROM findings WHERE "Status" IN ('Open','InProgress','Partial') AND "Deadline" < @today AND NOT coalesce("ResultReportedOn" <= "Deadline", false)""", ("today", Today));
         Assert.Equal(((DateOnly)expected[0][0]!).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), deadlines[0]);
         var beyond = await EvaluationApi.JsonAsync(finance, $"/api/dashboards/bureau?p={(total / 20) + 2}");
         Assert.Empty(beyond.GetProperty("overdue").GetProperty("items").EnumerateArray());
@@ -185,7 +185,7 @@ public sealed class BureauDashboardTests(SeededYear seeded) : IClassFixture<Seed
         var funnelRow = (await seeded.SqlAsync($"""
             SELECT count(*)::int,
                    (count(*) FILTER (WHERE f."Status" IN ('Open','InProgress','Partial')))::int,
-                   (count(*) FILTER (WHERE f."Status" IN ('Open','InProgress','Partial') AND f."Deadline" < @today))::int,
+                   (count(*) FILTER (WHERE f."Status" IN ('Open','InProgress','Partial') AND f."Deadline" < @today AND NOT coalesce(f."ResultReportedOn" <= f."Deadline", false)))::int,
                    (count(*) FILTER (WHERE f."Status" = 'Partial'))::int,
                    (count(*) FILTER (WHERE f."Status" = 'Rectified'))::int,
                    (count(*) FILTER (WHERE f."Status" = 'Unrectifiable'))::int

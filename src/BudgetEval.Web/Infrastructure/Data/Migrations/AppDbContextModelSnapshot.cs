@@ -494,6 +494,9 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.Property<DateOnly?>("RequestedDeadline")
                         .HasColumnType("date");
 
+                    b.Property<DateOnly?>("ResultReportedOn")
+                        .HasColumnType("date");
+
                     b.Property<string>("ResultText")
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
