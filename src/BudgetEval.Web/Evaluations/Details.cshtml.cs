@@ -453,7 +453,7 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
             .OrderBy(h => h.Seq).Select(h => new { h.Action, h.Seq, Reason = new ReturnReason(h.At, h.ActorName, h.Comment ?? string.Empty) }).ToListAsync(ct);
         Returns = [.. history.Where(h => h.Action == "return").Select(h => h.Reason)];
         var records = SeesContent
-            ? await db.ReplacedFirmRecords.AsNoTracking().Where(r => r.EvaluationId == e.Id).ToDictionaryAsync(r => r.HistorySeq, r => r.No, ct)
+            ? await db.ReplacedFirmRecords.Where(r => r.EvaluationId == e.Id).Select(r => new { r.HistorySeq, r.No }).ToDictionaryAsync(r => r.HistorySeq, r => r.No, ct)
             : [];
         Replacements = [.. history.Where(h => h.Action == ReplaceFirmAction)
             .Select(h => new ReplacementEntry(h.Reason.At, h.Reason.By, h.Reason.Reasons, records.TryGetValue(h.Seq, out var no) ? no : null))];
