@@ -27,8 +27,11 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
     /// <summary>The bureau's 退回评价机构 reasons, oldest first: the firm corrects the report here, so it reads them here.</summary>
     public IReadOnlyList<ReturnReason> Returns { get; private set; } = [];
 
-    /// <summary>Each 更换评价机构 of the case: who replaced which firm (named in the history entry) and why.</summary>
-    public IReadOnlyList<ReturnReason> Replacements { get; private set; } = [];
+    /// <summary>
+    /// Each 更换评价机构 of the case: who replaced which firm (named in the history entry) and why, with the number of the
+    /// record of what that firm had scored, for those who see the score table (none for replacements made before records were kept).
+    /// </summary>
+    public IReadOnlyList<ReplacementEntry> Replacements { get; private set; } = [];
 
     public DateTimeOffset Now => clock.GetUtcNow();
 
@@ -447,9 +450,13 @@ internal sealed class DetailsModel(AppDbContext db, EvaluationService service, D
         var isUnit = IsUnit;
         var history = await db.WorkflowHistory.AsNoTracking()
             .Where(h => h.InstanceId == caseId && ((!isUnit && h.Action == "return" && h.FromState == "quality_review") || h.Action == ReplaceFirmAction))
-            .OrderBy(h => h.Seq).Select(h => new { h.Action, Reason = new ReturnReason(h.At, h.ActorName, h.Comment ?? string.Empty) }).ToListAsync(ct);
+            .OrderBy(h => h.Seq).Select(h => new { h.Action, h.Seq, Reason = new ReturnReason(h.At, h.ActorName, h.Comment ?? string.Empty) }).ToListAsync(ct);
         Returns = [.. history.Where(h => h.Action == "return").Select(h => h.Reason)];
-        Replacements = [.. history.Where(h => h.Action == ReplaceFirmAction).Select(h => h.Reason)];
+        var records = SeesContent
+            ? await db.ReplacedFirmRecords.Where(r => r.EvaluationId == e.Id).Select(r => new { r.HistorySeq, r.No }).ToDictionaryAsync(r => r.HistorySeq, r => r.No, ct)
+            : [];
+        Replacements = [.. history.Where(h => h.Action == ReplaceFirmAction)
+            .Select(h => new ReplacementEntry(h.Reason.At, h.Reason.By, h.Reason.Reasons, records.TryGetValue(h.Seq, out var no) ? no : null))];
     }
 }
 
@@ -458,3 +465,6 @@ internal sealed record WaitingTask(string Step, string Holder, DateTimeOffset? D
 
 /// <summary>One 退回评价机构 of the final report, with the bureau's reasons.</summary>
 internal sealed record ReturnReason(DateTimeOffset At, string By, string Reasons);
+
+/// <summary>One 更换评价机构: when, by whom, the history's text (原评价机构 and the reason), and the number of its record of the old firm's scores.</summary>
+internal sealed record ReplacementEntry(DateTimeOffset At, string By, string Reasons, int? RecordNo);

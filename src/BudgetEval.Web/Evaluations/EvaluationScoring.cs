@@ -65,3 +65,18 @@ internal sealed record EvaluationScoreSheet(IReadOnlyList<GroupSubtotal> Groups,
         return problems;
     }
 }
+
+/// <summary>
+/// The total and grade as a score table shows them (the evaluation page, the replaced firm's record): a grade only for a
+/// finished table; before any score the total reads — and the grade 未评分, not 0.00 差.
+/// </summary>
+internal static class ScoreTotalText
+{
+    public static (string Total, string Grade) Of(IReadOnlyList<ScoreRow> rows, decimal total, string grade)
+    {
+        var unscored = rows.Count(r => r.Score is null && !r.NotApplicable);
+        var scoredNone = unscored == rows.Count(r => !r.NotApplicable);
+        return (scoredNone ? "—" : total.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+            scoredNone ? "等级：未评分" : unscored > 0 ? $"等级：—（尚有{unscored}项未评分）" : $"等级：{grade}");
+    }
+}

@@ -151,7 +151,8 @@ internal sealed class NotifyFirm(NotificationWriter writer, DueDates dueDates) :
 /// <summary>
 /// 更换评价机构: the firm's assignment ends at once (the evaluation's and the case's firm are cleared, so the data scope
 /// lets it in nowhere), its evaluators are told without a link, and the team leaves with it (<see cref="FirmHandover"/>).
-/// The history names the replaced firm, which the subject no longer does.
+/// The history names the replaced firm, which the subject no longer does; what it had scored and written is frozen in a
+/// <see cref="ReplacedFirms.ReplacedFirmRecord"/>.
 /// </summary>
 internal sealed class ReleaseFirm(NotificationWriter writer, DueDates dueDates, IHttpContextAccessor http, Shared.ChinaClock china) : IEffect
 {
@@ -168,6 +169,7 @@ internal sealed class ReleaseFirm(NotificationWriter writer, DueDates dueDates, 
                 FireNotifications.WithRole(context, Users.Roles.Evaluator).Where(u => u.OrganisationId == old), ct, NotificationEvent.Decision, linkToCase: false);
         }
 
+        await ReplacedFirms.ReplacedFirmRecords.AddAsync(context, e, firm, name, ct); // the new firm overwrites the scores as it revises them
         AuditTrail.Add(context.Db, http.HttpContext, context.Now, AuditActions.FirmReplaced, e.Id.ToString(), FirmHandover.Describe(e, name, context.Comment, china),
             actorId: context.Actor.UserId, actorName: AuditTrail.ActorName(context.Actor.DisplayName, context.Actor.UserName), organisationId: context.Actor.OrganisationId);
         FirmHandover.Release(e);
@@ -181,7 +183,8 @@ internal sealed class ReleaseFirm(NotificationWriter writer, DueDates dueDates, 
 /// What changes hands with the firm. The team goes: its conflict-of-interest declarations are personal to the old firm's
 /// people, so the new firm's team declares again (the old team stays in the audit log). The report number and date
 /// are the old firm's document's. The score table, the draft report and its problems (with the unit's remarks and the
-/// answers) stay: the bureau keeps seeing them, and the new firm reviews and takes them over as its starting point.
+/// answers) stay: the bureau keeps seeing them, and the new firm reviews and takes them over as its starting point
+/// (the old firm's values are kept apart, <see cref="ReplacedFirms.ReplacedFirmRecord"/>).
 /// </summary>
 internal static class FirmHandover
 {

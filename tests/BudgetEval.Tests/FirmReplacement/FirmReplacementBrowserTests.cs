@@ -26,6 +26,13 @@ public sealed class FirmReplacementBrowserTests(BrowserFixture browser) : IClass
         await page.GotoAsync($"{browser.BaseUrl}/evaluations/{id}");
         await Assertions.Expect(page.GetByTestId("replacements")).ToContainTextAsync($"原评价机构：{DemoSeeder.XinCaiYuan}");
         await Assertions.Expect(page.GetByTestId("replacements")).ToContainTextAsync("经催告仍无法按期完成");
+
+        // What the old firm left, read-only, one click away; then back to commission another firm.
+        await page.GetByTestId("replaced-firm-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("replaced-firm-name")).ToHaveTextAsync(DemoSeeder.XinCaiYuan);
+        await Assertions.Expect(page.GetByTestId("replaced-firm-grade")).ToHaveTextAsync("等级：未评分");
+        Assert.True(new FileInfo(await BrowserFixture.ScreenshotAsync(page, "replaced-firm-scores")).Length > 10_000);
+        await page.GotoAsync($"{browser.BaseUrl}/evaluations/{id}");
         await Assertions.Expect(page.GetByTestId("template-kept")).ToBeVisibleAsync();
         await page.Locator("#firmId").SelectOptionAsync(new SelectOptionValue { Label = OtherFirm });
         await page.GetByLabel("报告提交期限").FillAsync(DateTime.UtcNow.AddDays(45).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));

@@ -152,6 +152,7 @@ public sealed class FirmReplacementTests(AppFixture app) : IClassFixture<AppFixt
         var history = (await _cases.CaseAsync("finance", caseId)).GetProperty("history").EnumerateArray().ToList();
         Assert.Single(history, h => h.GetProperty("action").GetString() == "replaceFirm");
         Assert.Equal("commissioning", await _cases.StateAsync(caseId));
+        Assert.Equal(1, await app.DbAsync(db => db.ReplacedFirmRecords.CountAsync(r => r.EvaluationId == id))); // the refused second one froze nothing
     }
 
     [Fact]
@@ -169,6 +170,9 @@ public sealed class FirmReplacementTests(AppFixture app) : IClassFixture<AppFixt
         var kept = await app.DbAsync(db => db.Evaluations.Where(e => e.Id == id).Select(e => new { e.ProblemsJson, e.ReportNumber }).SingleAsync());
         Assert.Contains("部分超期工单系上级转办延迟。", kept.ProblemsJson, StringComparison.Ordinal); // the unit's remark stays for the next firm
         Assert.Null(kept.ReportNumber); // the old firm's document number does not
+        var record = await app.DbAsync(db => db.ReplacedFirmRecords.Where(r => r.EvaluationId == id).SingleAsync());
+        Assert.Equal(("final_report", "正式报告"), (record.Content.State, record.Content.StateLabel));
+        Assert.Contains(record.Content.Problems, p => p.UnitComment == "部分超期工单系上级转办延迟。"); // the record has the draft as the unit commented on it
 
         // A re-commission keeps the table's template: another one is refused, naming it.
         using var finance = await app.ApiAsync("finance");

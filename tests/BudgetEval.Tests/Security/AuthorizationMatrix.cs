@@ -183,6 +183,11 @@ internal static class Matrix
         new("POST /api/evaluations/{id:guid}/fieldwork", Res.Evaluation, "E:o"),
         new("PUT /api/evaluations/{id:guid}/fieldwork/{recordId:guid}", Res.FieldworkRecord, "E:o"),
         new("DELETE /api/evaluations/{id:guid}/fieldwork/{recordId:guid}", Res.FieldworkRecord, "E:o"),
+        // 原评价机构评分 (更换评价机构): read-only, to whoever sees the score table (the unit not while the firm works on it);
+        // a replaced firm is no longer the evaluation's firm, so it reads nothing. The page has no form.
+        new("GET /evaluations/{id:guid}/replaced-firms", Res.Evaluation, "AFL UH:e E:o"),
+        new("POST /evaluations/{id:guid}/replaced-firms", Res.Evaluation, Everyone, NoForm: true),
+        new("GET /api/evaluations/{id:guid}/replaced-firms", Res.Evaluation, "AFL UH:e E:o"),
 
         // Findings and rectification.
         new("GET /findings", Res.None, Everyone),

@@ -86,6 +86,8 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
 
     public DbSet<Evaluations.Fieldwork.FieldworkRecord> FieldworkRecords => Set<Evaluations.Fieldwork.FieldworkRecord>();
 
+    public DbSet<Evaluations.ReplacedFirms.ReplacedFirmRecord> ReplacedFirmRecords => Set<Evaluations.ReplacedFirms.ReplacedFirmRecord>();
+
     public DbSet<Findings.Finding> Findings => Set<Findings.Finding>();
 
     public DbSet<Rectifications.FindingEvidence> FindingEvidence => Set<Rectifications.FindingEvidence>();
@@ -147,6 +149,11 @@ internal sealed class AppDbContext : IdentityDbContext<AppUser, AppRole, Guid>
         OwnedBy<Evaluations.Fieldwork.FieldworkRecord>(builder, r => r.OrganisationId,
             firm: r => r.FirmId == FilterOwn && Set<Evaluations.Evaluation>().Any(e => e.Id == r.EvaluationId && e.FirmId == FilterOwn && e.CompletedOn == null),
             unit: r => false);
+
+        // What a replaced firm left (更换评价机构): the unit's own rows (the page shows them only when it sees the score table),
+        // and the firm that holds the evaluation now, while it lasts; the replaced firm is no longer that firm, so never.
+        OwnedBy<Evaluations.ReplacedFirms.ReplacedFirmRecord>(builder, r => r.OrganisationId,
+            firm: r => Set<Evaluations.Evaluation>().Any(e => e.Id == r.EvaluationId && e.FirmId == FilterOwn && e.CompletedOn == null));
         OwnedBy<Findings.Finding>(builder, f => f.OrganisationId);
         OwnedBy<Rectifications.FindingEvidence>(builder, e => e.OrganisationId);
         OwnedBy<Rectifications.FindingStatement>(builder, s => s.OrganisationId);

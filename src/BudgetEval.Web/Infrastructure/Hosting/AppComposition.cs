@@ -357,6 +357,7 @@ internal static class AppComposition
         api.MapPlanEndpoints();
         api.MapEvaluationEndpoints();
         Evaluations.Fieldwork.FieldworkEndpoints.MapFieldworkEndpoints(api);
+        Evaluations.ReplacedFirms.ReplacedFirmEndpoints.MapReplacedFirmEndpoints(api);
         api.MapFindingEndpoints();
         api.MapRectificationEndpoints();
         api.MapFollowUpEndpoints();

@@ -398,6 +398,60 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                     b.ToTable("fieldwork_records", "budgeteval");
                 });
 
+            modelBuilder.Entity("BudgetEval.Web.Evaluations.ReplacedFirms.ReplacedFirmRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<Guid>("EvaluationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("FirmId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FirmName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("HistorySeq")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("No")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset>("ReplacedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ReplacedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ReplacedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EvaluationId", "No")
+                        .IsUnique();
+
+                    b.ToTable("replaced_firm_records", "budgeteval");
+                });
+
             modelBuilder.Entity("BudgetEval.Web.Findings.Finding", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2213,6 +2267,15 @@ namespace BudgetEval.Web.Infrastructure.Data.Migrations
                         .WithMany()
                         .HasForeignKey("EvaluationId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BudgetEval.Web.Evaluations.ReplacedFirms.ReplacedFirmRecord", b =>
+                {
+                    b.HasOne("BudgetEval.Web.Evaluations.Evaluation", null)
+                        .WithMany()
+                        .HasForeignKey("EvaluationId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 
