@@ -28,6 +28,9 @@ internal sealed class DemoSeeder(
     public const string EducationBureau = "长沙市望城区教育局";
     public const string XinCaiYuan = "湖南新财苑会计师事务所有限公司";
 
+    /// <summary>The second firm: the one commissioned when the bureau replaces 新财苑 (更换评价机构).</summary>
+    public const string ZhengHeng = "湖南正衡绩效评价咨询有限公司";
+
     /// <summary>(login, display name, organisation, role, lead evaluator) — printed at start-up.</summary>
     public static readonly IReadOnlyList<DemoLogin> Logins =
     [
@@ -88,7 +91,7 @@ internal sealed class DemoSeeder(
         Add("长沙市望城区交通运输局", "区交通运输局", OrganisationKind.BudgetUnit);
         Add("长沙市望城区文化旅游体育局", "区文旅体局", OrganisationKind.BudgetUnit);
         Add(XinCaiYuan, "新财苑", OrganisationKind.EvaluationFirm);
-        Add("湖南正衡绩效评价咨询有限公司", "正衡咨询", OrganisationKind.EvaluationFirm);
+        Add(ZhengHeng, "正衡咨询", OrganisationKind.EvaluationFirm);
         await db.SaveChangesAsync(cancellationToken);
 
         foreach (var login in Logins)

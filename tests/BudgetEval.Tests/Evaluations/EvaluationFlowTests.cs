@@ -159,7 +159,7 @@ public sealed class EvaluationFlowTests(AppFixture app) : IClassFixture<AppFixtu
     public async Task Given_evaluation_of_one_firm_When_user_of_other_firm_reads_it_Then_404_and_absent_from_list()
     {
         var id = await _api.CommissionedAsync(2019);
-        await EnsureUserAsync("zhengheng", "湖南正衡绩效评价咨询有限公司", Roles.Evaluator);
+        await EnsureUserAsync("zhengheng", BudgetEval.Web.Demo.DemoSeeder.ZhengHeng, Roles.Evaluator);
         var other = await app.ApiAsync("zhengheng");
 
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/evaluations/{id}")).StatusCode);

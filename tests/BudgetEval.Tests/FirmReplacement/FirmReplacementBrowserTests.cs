@@ -8,7 +8,7 @@ namespace BudgetEval.Tests.FirmReplacement;
 /// <summary>In Chromium: the officer replaces the firm on the case page, then commissions another with the 委托 form.</summary>
 public sealed class FirmReplacementBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
-    private const string OtherFirm = "湖南正衡绩效评价咨询有限公司";
+    private const string OtherFirm = BudgetEval.Web.Demo.DemoSeeder.ZhengHeng;
 
     [Fact]
     public async Task Given_the_firm_drafting_When_the_officer_replaces_it_and_commissions_another_Then_the_page_shows_the_replacement_and_the_new_firm()

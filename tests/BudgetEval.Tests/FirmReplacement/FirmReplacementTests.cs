@@ -17,7 +17,7 @@ namespace BudgetEval.Tests.FirmReplacement;
 /// </summary>
 public sealed class FirmReplacementTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private const string OtherFirm = "湖南正衡绩效评价咨询有限公司";
+    private const string OtherFirm = BudgetEval.Web.Demo.DemoSeeder.ZhengHeng;
     private const string Reason = "评价机构与被评价单位存在业务往来，经核实存在利益冲突。";
 
     private readonly EvaluationApi _flow = new(app);

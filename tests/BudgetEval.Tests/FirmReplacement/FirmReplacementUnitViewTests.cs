@@ -15,7 +15,7 @@ namespace BudgetEval.Tests.FirmReplacement;
 /// </summary>
 public sealed class FirmReplacementUnitViewTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private const string OtherFirm = "湖南正衡绩效评价咨询有限公司";
+    private const string OtherFirm = BudgetEval.Web.Demo.DemoSeeder.ZhengHeng;
     private const string Reason = "评价机构未按约定派出主评人，经约谈仍未改正。";
 
     private readonly EvaluationApi _flow = new(app);

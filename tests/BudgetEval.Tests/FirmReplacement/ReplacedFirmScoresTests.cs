@@ -17,7 +17,7 @@ namespace BudgetEval.Tests.FirmReplacement;
 /// </summary>
 public sealed class ReplacedFirmScoresTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    private const string OtherFirm = "湖南正衡绩效评价咨询有限公司";
+    private const string OtherFirm = BudgetEval.Web.Demo.DemoSeeder.ZhengHeng;
     private const string Reason = "评价机构逾期未提交初稿，经催告仍无法按期完成。";
     private const string Level3 = "绩效目标合理性";
     private const string NewNote = "新评价机构复核：绩效目标与部门职责部分相关。";
