@@ -212,7 +212,7 @@ internal static class FirmHandover
 /// working day if that is none). Accepted again after an administrator reopened the case, it adds only the problems
 /// not yet in the register.
 /// </summary>
-internal sealed class CreateFindings(DueDates dueDates) : IEffect
+internal sealed class CreateFindings(DueDates dueDates, NotificationWriter writer) : IEffect
 {
     public string Name => nameof(CreateFindings);
 
@@ -220,7 +220,7 @@ internal sealed class CreateFindings(DueDates dueDates) : IEffect
     {
         var e = await EvaluationSubject.LoadAsync(context, ct);
         e.CompletedOn = context.Today;
-        await FindingRegister.AddFromEvaluationAsync(context, e, dueDates.DefaultRectificationDeadline(context.Today), ct);
+        await FindingRegister.AddFromEvaluationAsync(context, e, dueDates.DefaultRectificationDeadline(context.Today), writer, ct);
     }
 }
 

@@ -30,7 +30,7 @@ internal sealed record FindingInput(Guid? OrganisationId, int? FiscalYear, strin
 }
 
 /// <summary>Writing to the 问题台账: from an accepted evaluation (inside its Fire) or by the bureau by hand.</summary>
-internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDates dueDates, WorkflowEngine engine)
+internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDates dueDates, WorkflowEngine engine, Notifications.NotificationWriter writer)
 {
     /// <summary>
     /// Adds (does not save) one finding per problem, each open one with its rectification case; the Fire
@@ -39,7 +39,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
     /// (their rectification may be under way) and only the problems not yet registered are added. A finding
     /// whose problem was dropped in the rework stays in the register too; the bureau settles it there.
     /// </summary>
-    public static async Task AddFromEvaluationAsync(FireContext context, Evaluation e, DateOnly deadline, CancellationToken ct)
+    public static async Task AddFromEvaluationAsync(FireContext context, Evaluation e, DateOnly deadline, Notifications.NotificationWriter writer, CancellationToken ct)
     {
         var (db, now) = (context.Db, context.Now);
         var registered = (await db.Findings.IgnoreQueryFilters().Where(f => f.EvaluationId == e.Id).Select(f => f.Title).ToListAsync(ct)).ToHashSet();
@@ -83,6 +83,8 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             db.Findings.Add(finding);
             await Rectifications.RectificationCases.StartAsync(context.Engine, finding, context.Actor, ct);
         }
+
+        Notifications.FindingNoticeMails.Combine(db, writer, now);
     }
 
     /// <summary>A finding from 审计, 巡察 or the unit's own 自评, registered by a finance officer.</summary>
@@ -164,6 +166,8 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
                 {
                     findings.Add(await AddRegisteredAsync(input.Normalised(), source, actor, ct));
                 }
+
+                Notifications.FindingNoticeMails.Combine(db, writer, clock.GetUtcNow());
             }
             finally
             {

@@ -26,6 +26,9 @@ internal enum NotificationEvent
 
     /// <summary>A person's several reminders of one sweep batch in one mail (in-app they stay one per case).</summary>
     ReminderSummary,
+
+    /// <summary>A person's several 整改通知 of one registration (an accepted report, a 批量导入) in one mail (in-app one per finding).</summary>
+    FindingNoticeSummary,
 }
 
 /// <summary>One line of a 催办汇总: the notice as the 通知 list shows it, and what kind of reminder it is.</summary>
@@ -142,6 +145,20 @@ internal static class MailTemplates
     {
         var subject = $"{Prefix}每日通知汇总（{dayText}，共{items.Count}条）";
         var lead = $"以下是您截至{dayText}尚未通过邮件收到的 {items.Count} 条通知。";
+        return Listing(recipientName, subject, lead, items, baseUrl);
+    }
+
+    /// <summary>
+    /// Several 整改通知 for one person in one mail, in the order given (the findings' numbers): a unit whose report had
+    /// eight problems got eight mails in the same second. Each line is the notice as the 通知 list shows it.
+    /// </summary>
+    public static RenderedMessage FindingNoticeSummary(string recipientName, IReadOnlyList<(string Title, string Body, string? Link)> items, string baseUrl) =>
+        Listing(recipientName, $"{Prefix}整改通知：{items.Count}项问题需要整改",
+            $"以下 {items.Count} 项问题需要整改，请按各项期限制定整改方案并报送整改情况。", items, baseUrl);
+
+    /// <summary>A mail that lists notices, each with its own link (the 每日汇总, 催办汇总 and 整改通知 summaries).</summary>
+    private static RenderedMessage Listing(string recipientName, string subject, string lead, IEnumerable<(string Title, string Body, string? Link)> items, string baseUrl)
+    {
         var lines = items.Select(i => (i.Title, i.Body, i.Link is null ? null : baseUrl + i.Link)).ToList();
         return new RenderedMessage(subject, lead, Html(recipientName, lead, [], null, lines), Text(recipientName, lead, [], null, lines));
     }
@@ -174,8 +191,7 @@ internal static class MailTemplates
         var lead = onlyEscalations ? $"以下 {items.Count} 项待办已逾期，请督促办理。"
             : ordered.Any(i => Rank(i) == 0) ? $"以下 {items.Count} 项待办需要关注（{counts}），请及时办理或督促办理。"
             : $"您有 {items.Count} 项待办需要关注（{counts}），请及时办理。";
-        var lines = ordered.Select(i => (i.Title, i.Body, i.Link is null ? null : baseUrl + i.Link)).ToList();
-        return new RenderedMessage(subject, lead, Html(recipientName, lead, [], null, lines), Text(recipientName, lead, [], null, lines));
+        return Listing(recipientName, subject, lead, ordered.Select(i => (i.Title, i.Body, i.Link)), baseUrl);
     }
 
     /// <summary>The finding a rectification case is about: its title without the case's own 「整改：」, which the notice already says.</summary>

@@ -85,6 +85,14 @@ public sealed partial class FindingImportTests(AppFixture app, ITestOutputHelper
             .Join(db.Users, n => n.RecipientUserId, u => u.Id, (n, u) => new { u.UserName, n.Title }).ToListAsync());
         Assert.Equal([$"整改通知：{audit.Number} 好文件审计问题甲", $"整改通知：{byTitle["好文件巡察问题乙"].Number} 好文件巡察问题乙"],
             notices.Where(n => n.UserName == "unit").Select(n => n.Title).Order(StringComparer.Ordinal));
+        // Both by one mail listing them; the 教育局's one finding comes as the usual single 整改通知.
+        var centreMail = Assert.Single(await app.DbAsync(db => db.Outbox.Where(m => m.ToAddress == "unit@demo.budgeteval.local" && m.Html.Contains("好文件"))
+            .Select(m => new { m.Event, m.Subject, m.Html }).ToListAsync()));
+        Assert.Equal(("FindingNoticeSummary", "【预算绩效】整改通知：2项问题需要整改"), (centreMail.Event, centreMail.Subject));
+        Assert.Contains(audit.Number, centreMail.Html, StringComparison.Ordinal);
+        Assert.Contains(byTitle["好文件巡察问题乙"].Number, centreMail.Html, StringComparison.Ordinal);
+        Assert.Equal(("FindingNotice", $"【预算绩效】整改通知：{byTitle["好文件评价问题丙"].Number} 好文件评价问题丙"), Assert.Single(await app.DbAsync(db => db.Outbox
+            .Where(m => m.ToAddress == "unit2@demo.budgeteval.local" && m.Html.Contains("好文件")).Select(m => new ValueTuple<string, string>(m.Event!, m.Subject)).ToListAsync())));
         var after = await CountsAsync();
         Assert.Equal(before.Findings + 4, after.Findings);
         Assert.Equal(before.Cases + 3, after.Cases);
