@@ -84,7 +84,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
             await Rectifications.RectificationCases.StartAsync(context.Engine, finding, context.Actor, ct);
         }
 
-        Notifications.FindingNoticeMails.Combine(db, writer, now);
+        Notifications.CombinedMails.FindingNotices(db, writer, now);
     }
 
     /// <summary>A finding from 审计, 巡察 or the unit's own 自评, registered by a finance officer.</summary>
@@ -167,7 +167,7 @@ internal sealed class FindingRegister(AppDbContext db, TimeProvider clock, DueDa
                     findings.Add(await AddRegisteredAsync(input.Normalised(), source, actor, ct));
                 }
 
-                Notifications.FindingNoticeMails.Combine(db, writer, clock.GetUtcNow());
+                Notifications.CombinedMails.FindingNotices(db, writer, clock.GetUtcNow());
             }
             finally
             {

@@ -156,6 +156,13 @@ internal static class MailTemplates
         Listing(recipientName, $"{Prefix}整改通知：{items.Count}项问题需要整改",
             $"以下 {items.Count} 项问题需要整改，请按各项期限制定整改方案并报送整改情况。", items, baseUrl);
 
+    /// <summary>A published plan to one of the unit's people: the plan, its 文号 and deadline, and the unit's self-evaluations in it.</summary>
+    public static RenderedMessage PlanPublishedSummary(string recipientName, string planTitle, string? noticeNumber, string due,
+        IReadOnlyList<(string Title, string Body, string? Link)> items, string baseUrl) =>
+        Listing(recipientName, $"{Prefix}评价工作计划已发布：{planTitle}",
+            $"财政局已发布评价工作计划「{planTitle}」{(noticeNumber is null ? string.Empty : $"（{noticeNumber}）")}，本单位以下 {items.Count} 项绩效自评请于{due}前完成。",
+            items, baseUrl);
+
     /// <summary>A mail that lists notices, each with its own link (the 每日汇总, 催办汇总 and 整改通知 summaries).</summary>
     private static RenderedMessage Listing(string recipientName, string subject, string lead, IEnumerable<(string Title, string Body, string? Link)> items, string baseUrl)
     {

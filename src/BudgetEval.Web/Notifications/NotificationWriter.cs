@@ -101,7 +101,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
                 continue;
             }
 
-            var link = request.Facts.CaseId is { } caseId ? $"/cases/{caseId}" : null;
+            var link = request.Facts.CaseId is { } caseId ? CaseLink(caseId) : null;
             var message = MailTemplates.Render(request.Event, request.Facts, person.DisplayName, link is null ? null : _baseUrl + link);
             var essential = MailTemplates.IsEssential(request.Event);
             var mode = person.EmailMode ?? EmailMode.Immediate;
@@ -141,6 +141,9 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
 
         return rows;
     }
+
+    /// <summary>A notice's link to its case (relative; mails prefix <see cref="BaseUrl"/>).</summary>
+    public static string CaseLink(Guid caseId) => $"/cases/{caseId}";
 
     public static OutboxMessage NewMessage(Guid? userId, string address, string? name, string evt, RenderedMessage message, DateTimeOffset now) => new()
     {

@@ -183,10 +183,14 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
             }
 
             var now = clock.GetUtcNow();
+            var started = new Dictionary<string, string>();
             foreach (var target in plan.Targets)
             {
-                await StartCaseAsync(plan, target, actor, ct);
+                var se = await StartCaseAsync(plan, target, actor, ct);
+                started[NotificationWriter.CaseLink(se.CaseId!.Value)] = se.Title;
             }
+
+            CombinedMails.PlanPublished(db, writer, plan, started, now);
 
             plan.Status = PlanStatus.Published;
             plan.PublishedAt = now;
@@ -259,7 +263,8 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
                         return new(FireStatus.Invalid, null, new Dictionary<string, string[]> { ["targets"] = [.. taken] });
                     }
 
-                    await StartCaseAsync(plan, target, actor, ct);
+                    var se = await StartCaseAsync(plan, target, actor, ct);
+                    CombinedMails.PlanPublished(db, writer, plan, new Dictionary<string, string> { [NotificationWriter.CaseLink(se.CaseId!.Value)] = se.Title }, now);
                 }
 
                 var unit = await db.Organisations.Where(o => o.Id == addTarget.OrganisationId).Select(o => o.Name).SingleAsync(ct);
@@ -383,7 +388,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         return await db.Plans.Include(p => p.Targets).SingleOrDefaultAsync(p => p.Id == planId, ct);
     }
 
-    private async Task StartCaseAsync(Plan plan, PlanTarget target, WorkflowActor actor, CancellationToken ct)
+    private async Task<SelfEvaluation> StartCaseAsync(Plan plan, PlanTarget target, WorkflowActor actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var unit = await db.Organisations.Where(o => o.Id == target.OrganisationId).Select(o => o.Name).SingleAsync(ct);
@@ -409,6 +414,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         se.CaseId = instance.Id;
         se.Status = instance.State;
         target.SelfEvaluationId = se.Id;
+        return se;
     }
 
     /// <summary>
