@@ -6,6 +6,7 @@ namespace BudgetEval.Web.Notifications;
 /// <summary>What a notification is about; each has its Chinese subject and wording.</summary>
 internal enum NotificationEvent
 {
+    /// <summary>A published plan's self-evaluations of a unit, one mail per person (<see cref="CombinedMails.PlanPublished"/>).</summary>
     PlanPublished,
     TaskAssigned,
     Returned,
@@ -97,7 +98,6 @@ internal static class MailTemplates
     {
         var (subject, lead) = e switch
         {
-            NotificationEvent.PlanPublished => ($"评价工作计划已发布：{f.CaseTitle}", $"财政局已发布评价工作计划「{f.CaseTitle}」，请按要求{DueClause(f)}完成绩效自评。"),
             NotificationEvent.TaskAssigned => ($"待办：{f.CaseTitle}（{f.StateLabel}）", $"您有一项待办「{f.CaseTitle}」，当前环节：{f.StateLabel}{DueSuffix(f)}。"),
             NotificationEvent.Returned => ($"退回修改：{f.CaseTitle}", $"「{f.CaseTitle}」已被{f.ActorName}退回，请根据意见修改后重新提交{DueSuffix(f)}。"),
             NotificationEvent.Reminder when f.DueToday => ($"催办提醒：{f.CaseTitle} 今日到期", $"您的待办「{f.CaseTitle}」（{f.StateLabel}）今日（{f.Due}）到期，请及时办理。"),
