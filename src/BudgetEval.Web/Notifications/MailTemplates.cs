@@ -30,6 +30,9 @@ internal enum NotificationEvent
 
     /// <summary>A person's several 整改通知 of one registration (an accepted report, a 批量导入) in one mail (in-app one per finding).</summary>
     FindingNoticeSummary,
+
+    /// <summary>A plan's moved deadline for a person's several self-evaluations in one mail (in-app one per case).</summary>
+    DeadlineChangeSummary,
 }
 
 /// <summary>One line of a 催办汇总: the notice as the 通知 list shows it, and what kind of reminder it is.</summary>
@@ -155,6 +158,14 @@ internal static class MailTemplates
     public static RenderedMessage FindingNoticeSummary(string recipientName, IReadOnlyList<(string Title, string Body, string? Link)> items, string baseUrl) =>
         Listing(recipientName, $"{Prefix}整改通知：{items.Count}项问题需要整改",
             $"以下 {items.Count} 项问题需要整改，请按各项期限制定整改方案并报送整改情况。", items, baseUrl);
+
+    /// <summary>
+    /// A plan's deadline moved for several of a person's self-evaluations (计划变更): one mail naming each with its link.
+    /// The reason and the new date are the same for all, so the first item's wording says them.
+    /// </summary>
+    public static RenderedMessage DeadlineChangeSummary(string recipientName, IReadOnlyList<SummaryItem> items, string baseUrl) =>
+        Listing(recipientName, $"{Prefix}截止日期调整：{items.Count}项绩效自评", $"财政局调整了以下 {items.Count} 项绩效自评的截止日期，请按新的期限办理。",
+            items.Select(i => (i.Title, i.Body, i.Link)), baseUrl);
 
     /// <summary>A published plan to one of the unit's people: the plan, its 文号 and deadline, and the unit's self-evaluations in it.</summary>
     public static RenderedMessage PlanPublishedSummary(string recipientName, string planTitle, string? noticeNumber, string due,

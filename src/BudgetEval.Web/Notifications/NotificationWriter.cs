@@ -33,12 +33,12 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
     /// <see cref="NotificationRows.InsertAsync"/> instead of the change tracker (the reminder sweep).
     /// </summary>
     /// <remarks>
-    /// With <paramref name="oneMailEach"/> (the reminder sweep) a person's several mails of the batch become one
-    /// 催办汇总 of at most <see cref="MailTemplates.SummaryMaxItems"/> items: a unit whose nine findings share a
-    /// deadline got nine mails at 09:00 on each reminder day. The in-app notices stay one per case.
+    /// With <paramref name="oneMailEach"/> a person's several mails of the batch become one summary of at most
+    /// <see cref="MailTemplates.SummaryMaxItems"/> items: the reminder sweep's 催办汇总 (a unit whose nine findings share a
+    /// deadline got nine mails at 09:00 on each reminder day), a plan's 截止日期调整. The in-app notices stay one per case.
     /// </remarks>
     public async Task<NotificationRows> BuildAsync(AppDbContext db, IReadOnlyCollection<NotificationRequest> requests, DateTimeOffset now, CancellationToken ct,
-        bool oneMailEach = false)
+        MailSummary? oneMailEach = null)
     {
         if (requests.Count == 0)
         {
@@ -90,7 +90,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
         .ToDictionary(u => u.Id, u => new Person(u.Id, u.DisplayName, u.Email, u.Preference?.EmailMode, u.Preference?.NonEssentialEmail, u.HasRole));
     }
 
-    private NotificationRows Build(IReadOnlyCollection<NotificationRequest> requests, Dictionary<Guid, Person> people, DateTimeOffset now, bool oneMailEach = false)
+    private NotificationRows Build(IReadOnlyCollection<NotificationRequest> requests, Dictionary<Guid, Person> people, DateTimeOffset now, MailSummary? oneMailEach = null)
     {
         var rows = new NotificationRows([], []);
         var mails = new List<(Person Person, NotificationRequest Request, Notification Notice, RenderedMessage Message)>();
@@ -127,15 +127,15 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
             }
         }
 
-        foreach (var group in mails.GroupBy(m => oneMailEach ? m.Person.Id : m.Notice.Id))
+        foreach (var group in mails.GroupBy(m => oneMailEach is not null ? m.Person.Id : m.Notice.Id))
         {
             var person = group.First().Person;
             foreach (var chunk in group.OrderBy(m => MailTemplates.Urgency(m.Request.Event, m.Request.Facts.DueToday)).Chunk(MailTemplates.SummaryMaxItems))
             {
-                rows.Outbox.Add(chunk is [var one]
-                    ? NewMessage(person.Id, person.Email!, person.DisplayName, one.Request.Event.ToString(), one.Message, now)
-                    : NewMessage(person.Id, person.Email!, person.DisplayName, NotificationEvent.ReminderSummary.ToString(),
-                        MailTemplates.ReminderSummary(person.DisplayName, [.. chunk.Select(m => new SummaryItem(m.Request.Event, m.Request.Facts.DueToday, m.Notice.Title, m.Notice.Body, m.Notice.Link))], _baseUrl), now));
+                rows.Outbox.Add(chunk is [var one] || oneMailEach is null
+                    ? NewMessage(person.Id, person.Email!, person.DisplayName, chunk[0].Request.Event.ToString(), chunk[0].Message, now)
+                    : NewMessage(person.Id, person.Email!, person.DisplayName, oneMailEach.Event.ToString(),
+                        oneMailEach.Render(person.DisplayName, [.. chunk.Select(m => new SummaryItem(m.Request.Event, m.Request.Facts.DueToday, m.Notice.Title, m.Notice.Body, m.Notice.Link))], _baseUrl), now));
             }
         }
 
@@ -161,4 +161,14 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
     };
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}
+
+/// <summary>How a person's several mails of one batch become one (<see cref="NotificationWriter.BuildAsync"/>): its event and its template.</summary>
+internal sealed record MailSummary(NotificationEvent Event, Func<string, IReadOnlyList<SummaryItem>, string, RenderedMessage> Render)
+{
+    /// <summary>The reminder sweep's and 逾期督办's 催办汇总 (督办汇总 when all are 督办).</summary>
+    public static readonly MailSummary Reminders = new(NotificationEvent.ReminderSummary, MailTemplates.ReminderSummary);
+
+    /// <summary>A plan's moved deadline for a unit's several self-evaluations.</summary>
+    public static readonly MailSummary DeadlineChanges = new(NotificationEvent.DeadlineChangeSummary, MailTemplates.DeadlineChangeSummary);
 }

@@ -339,7 +339,7 @@ internal sealed class PlanService(AppDbContext db, WorkflowEngine engine, Notifi
         var comment = reason;
         var requests = moved.SelectMany(i => people[i.OrganisationId].Select(user => new NotificationRequest(user, NotificationEvent.DeadlineChanged,
             new NotificationFacts(i.Title) { CaseId = i.Id, Due = due, Comment = comment }))).ToList();
-        await (await writer.BuildAsync(db, requests, now, ct)).InsertAsync(db, ct);
+        await (await writer.BuildAsync(db, requests, now, ct, MailSummary.DeadlineChanges)).InsertAsync(db, ct);
     }
 
     /// <summary>How many clashes a refusal names one by one; a province's duplicate plan could clash on every line.</summary>

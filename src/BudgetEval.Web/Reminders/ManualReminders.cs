@@ -103,7 +103,7 @@ internal sealed class ManualReminders(AppDbContext db, NotificationWriter writer
             return new ManualBatchResult(0, 0, ids.Count, "所选事项均已办理或没有可催办的人员，未发送催办。");
         }
 
-        var rows = await writer.BuildAsync(db, requests, now, ct, oneMailEach: true);
+        var rows = await writer.BuildAsync(db, requests, now, ct, oneMailEach: MailSummary.Reminders);
         db.Notifications.AddRange(rows.Notifications);
         db.Outbox.AddRange(rows.Outbox);
         await db.SaveChangesAsync(ct);

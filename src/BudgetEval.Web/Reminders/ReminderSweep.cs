@@ -159,7 +159,7 @@ internal sealed class ReminderSweep(
                 .ToList();
 
             // The batch's writes go in one round trip of multi-row statements instead of ~1,500 tracked entities.
-            var rows = await writer.BuildAsync(db, requests, now, ct, oneMailEach: true);
+            var rows = await writer.BuildAsync(db, requests, now, ct, oneMailEach: MailSummary.Reminders);
             await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction());
             rows.AppendTo(batch);
             var move = new NpgsqlBatchCommand("""
