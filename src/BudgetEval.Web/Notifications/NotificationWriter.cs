@@ -132,7 +132,7 @@ internal sealed class NotificationWriter(IOptions<AppOptions> app)
             var person = group.First().Person;
             foreach (var chunk in group.OrderBy(m => MailTemplates.Urgency(m.Request.Event, m.Request.Facts.DueToday)).Chunk(MailTemplates.SummaryMaxItems))
             {
-                rows.Outbox.Add(chunk is [var one] || oneMailEach is null
+                rows.Outbox.Add(chunk.Length == 1 || oneMailEach is null
                     ? NewMessage(person.Id, person.Email!, person.DisplayName, chunk[0].Request.Event.ToString(), chunk[0].Message, now)
                     : NewMessage(person.Id, person.Email!, person.DisplayName, oneMailEach.Event.ToString(),
                         oneMailEach.Render(person.DisplayName, [.. chunk.Select(m => new SummaryItem(m.Request.Event, m.Request.Facts.DueToday, m.Notice.Title, m.Notice.Body, m.Notice.Link))], _baseUrl), now));
