@@ -143,7 +143,7 @@ internal static class RectificationEndpoints
             }
 
             var list = await FollowUp.ShownAsync(db, se, china, ct);
-            var carried = await FollowUp.CarriedAsync(db, se, list.Frozen ? [] : list.Items, ct);
+            var carried = await FollowUp.CarriedAsync(db, se, list.Items, ct); // none once the list has left the unit
             var today = china.Today(clock);
             return TypedResults.Ok(list.Items.Select(i => new FollowUpItemDto(
                 i.Line.FindingId,
